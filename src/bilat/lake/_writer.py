@@ -1,0 +1,235 @@
+"""The lake's single writer: the lock, the staging area, validation and the swap."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import time
+import uuid
+from dataclasses import replace
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from bilat.errors import InputError, LakeLockedError, ValidationError
+from bilat.lake.manifest import Manifest, ManifestEntry
+from bilat.sources.base import SourceFile
+from bilat.sources.schema import stored_schema
+
+if TYPE_CHECKING:
+    from bilat.lake.lake import IngestReport, Lake, ProgressFn
+
+__all__ = ["WriterLock", "ingest_one", "sweep"]
+
+_KEYS = {
+    "flows": ("year", "exporter", "importer", "product", "hs_rev", "basis"),
+    "declarations": ("year", "reporter", "partner", "flow", "product", "hs_rev"),
+}
+
+
+class WriterLock:
+    """One writer per lake: a second one gets :class:`LakeLockedError` at once."""
+
+    def __init__(self, root: Path) -> None:
+        import filelock
+
+        self.root = root
+        self._lock = filelock.FileLock(str(root / ".writer.lock"), timeout=0)
+        self._owner = root / ".writer.pid"
+
+    def __enter__(self) -> WriterLock:
+        import filelock
+
+        try:
+            self._lock.acquire()
+        except filelock.Timeout:
+            who = self._owner.read_text().strip() if self._owner.exists() else "another process"
+            raise LakeLockedError(
+                f"the lake at {self.root} is being written by {who}; wait for it to finish "
+                "and try again (readers are not blocked)",
+                details={"lake": str(self.root), "holder": who},
+            ) from None
+        self._owner.write_text(f"process {os.getpid()}")
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._owner.unlink(missing_ok=True)
+        self._lock.release()
+
+
+def sweep(root: Path, manifest: Manifest) -> None:
+    """Remove what a crashed writer left: staging folders and data the manifest does not list."""
+    shutil.rmtree(root / "staging", ignore_errors=True)
+    listed = {e.entry_id for e in manifest.entries}
+    for kind in ("flows", "declarations"):
+        folder = root / "data" / kind
+        if not folder.is_dir():
+            continue
+        for child in folder.iterdir():
+            if child.name not in listed:
+                shutil.rmtree(child, ignore_errors=True)
+
+
+def _stage(
+    sf: SourceFile, staging: Path, entry_id: str, progress: ProgressFn | None
+) -> tuple[Path, int]:
+    schema = stored_schema(sf.kind)
+    target = staging / "part-0.parquet"
+    rows = 0
+    writer = pq.ParquetWriter(
+        target, schema, compression="zstd", compression_level=1, write_statistics=True
+    )
+    entry_col = pa.scalar(entry_id)
+    try:
+        for batch in sf.batches():
+            batch = batch.append_column("entry_id", pa.repeat(entry_col, batch.num_rows))
+            writer.write_batch(batch.cast(schema))
+            rows += batch.num_rows
+            if progress is not None:
+                progress(batch.num_rows)
+    finally:
+        writer.close()
+    return target, rows
+
+
+def _check_duplicates(sf: SourceFile, part: Path) -> tuple[int, ...]:
+    import duckdb
+
+    keys = ", ".join(_KEYS[sf.kind])
+    con = duckdb.connect()
+    try:
+        con.execute("SET threads TO 2")
+        dup = con.execute(
+            f"SELECT {keys}, count(*) AS n FROM read_parquet(?) GROUP BY ALL HAVING n > 1 LIMIT 1",
+            [str(part)],
+        ).fetchone()
+        years = con.execute(
+            "SELECT DISTINCT year FROM read_parquet(?) ORDER BY year", [str(part)]
+        ).fetchall()
+    finally:
+        con.close()
+    if dup is not None:
+        key = dict(zip(_KEYS[sf.kind], dup[:-1], strict=True))
+        raise ValidationError(
+            f"duplicated key: {dup[-1]} rows share {key}",
+            path=sf.path,
+            expected="one row per " + ", ".join(_KEYS[sf.kind]),
+            hint="Remove the repeated rows (or aggregate them) and ingest again; nothing was written",
+        )
+    return tuple(int(y[0]) for y in years)
+
+
+def _replacements(
+    manifest: Manifest, sf: SourceFile, years: tuple[int, ...]
+) -> list[ManifestEntry]:
+    """Active entries this file supersedes: same source, kind and revision, a release, shared years."""
+    if sf.release is None:
+        return []
+    out = []
+    for e in manifest.active():
+        same = (e.kind, e.source, e.hs_rev) == (sf.kind, sf.source, sf.hs_rev)
+        if not same or e.release is None or not set(e.years) & set(years):
+            continue
+        if e.release > sf.release:
+            raise InputError(
+                f"the lake already holds {e.source} release {e.release} for "
+                f"{', '.join(map(str, sorted(set(e.years) & set(years))))} (entry {e.entry_id}); "
+                f"{sf.path} is the older release {sf.release}. Nothing was written.",
+                details={"entry": e.entry_id, "release": e.release, "given": sf.release},
+            )
+        out.append(e)
+    return out
+
+
+def ingest_one(
+    lake: Lake, sf: SourceFile, *, synthetic: bool, progress: ProgressFn | None
+) -> IngestReport:
+    from bilat.lake.lake import IngestReport
+
+    start = time.perf_counter()
+    manifest = lake._load_fresh()
+    entry_id = uuid.uuid4().hex[:16]
+    staging = lake.root / "staging" / entry_id
+    staging.mkdir(parents=True)
+    try:
+        part, rows = _stage(sf, staging, entry_id, progress)
+        if sf.problems and sf.strict:
+            raise sf.problems.first_error()
+        digest = sf.sha256()
+        for e in manifest.active():
+            if e.sha256 == digest and e.kind == sf.kind:
+                return IngestReport(
+                    path=sf.path,
+                    status="unchanged",
+                    entry_id=e.entry_id,
+                    kind=e.kind,
+                    source=e.source,
+                    rows=0,
+                    years=e.years,
+                    notes=(f"already in the lake as entry {e.entry_id}; nothing added",),
+                    seconds=time.perf_counter() - start,
+                )
+        if rows == 0 and not sf.problems:
+            raise ValidationError(
+                "the file has no data rows",
+                path=sf.path,
+                hint="Check that it is the file you meant; nothing was written",
+            )
+        years = _check_duplicates(sf, part) if rows else ()
+        replaced = _replacements(manifest, sf, years)
+        rejects_path = None
+        if sf.problems:
+            target = lake.root / "rejects" / f"{entry_id}.csv"
+            rejects_path = str(sf.problems.write_rejects(target))
+        final = lake.root / "data" / sf.kind / entry_id
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging, final)
+        entry = ManifestEntry(
+            entry_id=entry_id,
+            kind=sf.kind,
+            source=sf.source,
+            release=sf.release,
+            path=sf.path,
+            sha256=digest,
+            rows=rows,
+            years=years,
+            hs_rev=sf.hs_rev,
+            ingested_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            synthetic=synthetic or sf.source == "synthetic",
+            rejected=len(sf.problems.bad_lines()),
+            rejects_path=rejects_path,
+            files=(str(Path("data") / sf.kind / entry_id / part.name),),
+            notes=tuple(sf.notes),
+        )
+        gone = {e.entry_id for e in replaced}
+        manifest.entries = [
+            replace(e, replaced_by=entry_id) if e.entry_id in gone else e for e in manifest.entries
+        ] + [entry]
+        lake._commit(manifest)
+        for e in replaced:
+            shutil.rmtree(lake.root / "data" / e.kind / e.entry_id, ignore_errors=True)
+        return IngestReport(
+            path=sf.path,
+            status="ingested",
+            entry_id=entry_id,
+            kind=sf.kind,
+            source=sf.source,
+            rows=rows,
+            rejected=entry.rejected,
+            rejects_path=rejects_path,
+            replaced=tuple(sorted(gone)),
+            years=years,
+            notes=entry.notes,
+            seconds=time.perf_counter() - start,
+        )
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

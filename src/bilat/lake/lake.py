@@ -1,0 +1,353 @@
+"""The trade lake: Parquet files under a root folder, a manifest, and Ibis to read them.
+
+Layout::
+
+    ROOT/manifest.json                 what is in the lake (replaced atomically)
+    ROOT/data/flows/<entry>/part-0.parquet
+    ROOT/data/declarations/<entry>/part-0.parquet
+    ROOT/staging/                      ingests in progress (never read)
+    ROOT/rejects/<entry>.csv           rows refused under --skip-bad-rows
+    ROOT/.writer.lock                  one writer at a time
+
+An ingest writes into ``staging/``, validates there, moves the folder into ``data/`` and
+only then replaces the manifest. Readers see only what the manifest lists, so a crash at
+any point leaves the previous lake intact; the next writer sweeps the leftovers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from bilat._config import home
+from bilat.errors import InputError, NotFoundError
+from bilat.lake.manifest import Manifest, ManifestEntry
+from bilat.sources._convert import Problems
+from bilat.sources.base import SourceFile
+from bilat.sources.schema import KINDS, stored_schema
+
+if TYPE_CHECKING:
+    import ibis
+    import ibis.expr.types as ir
+
+    from bilat.trade import Dyad
+
+__all__ = ["IngestReport", "Lake"]
+
+ProgressFn = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What one ingest did.
+
+    Attributes
+    ----------
+    path
+        The file (or zip member) read.
+    status
+        ``ingested``; ``unchanged`` when the same file was already in the lake (nothing added).
+    entry_id
+        The manifest entry holding the rows (the existing one when ``unchanged``).
+    rows
+        Rows stored.
+    rejected
+        Rows refused under ``skip_bad_rows``; listed in ``rejects_path``.
+    replaced
+        Entries this ingest replaced (an older release of the same years).
+    years
+        Years in the file.
+    notes
+        What the reader left out on purpose.
+    seconds
+        Wall time of the ingest.
+    """
+
+    path: str
+    status: str
+    entry_id: str
+    kind: str
+    source: str
+    rows: int
+    rejected: int = 0
+    rejects_path: str | None = None
+    replaced: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    notes: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "status": self.status,
+            "entry_id": self.entry_id,
+            "kind": self.kind,
+            "source": self.source,
+            "rows": self.rows,
+            "rejected": self.rejected,
+            "rejects_path": self.rejects_path,
+            "replaced": list(self.replaced),
+            "years": list(self.years),
+            "notes": list(self.notes),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class _Cache:
+    generation: int = -1
+    mtime: float = -1.0
+    manifest: Manifest = field(default_factory=Manifest)
+    tables: dict[str, Any] = field(default_factory=dict)
+
+
+class Lake:
+    """A trade lake rooted at a folder.
+
+    Open it with :meth:`open`; read with :meth:`flows` and :meth:`declarations` (Ibis tables);
+    add data with the ``ingest_*`` methods.
+
+    >>> lake = Lake.open("/tmp/my-lake")            # doctest: +SKIP
+    >>> lake.flows().filter(lambda t: t.year == 2021).value_usd.sum().execute()  # doctest: +SKIP
+    """
+
+    def __init__(self, root: Path, *, backend: Any = None) -> None:
+        self.root = root
+        self._backend = backend
+        self._cache = _Cache()
+
+    # ---- opening and reading -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, *, backend: Any = None) -> Lake:
+        """Open (creating if needed) the lake at ``path``, or under ``BILAT_HOME`` by default.
+
+        Parameters
+        ----------
+        path
+            The lake folder. Default: ``$BILAT_HOME/lake`` (see :func:`bilat._config.home`).
+        backend
+            An Ibis backend to read with (e.g. ``ibis.pyspark.connect(spark)``). Default:
+            DuckDB in memory, reading the Parquet files in place.
+        """
+        root = Path(path).expanduser() if path is not None else home() / "lake"
+        if root.exists() and not root.is_dir():
+            raise InputError(f"{root} is a file, not a lake folder; give a folder path")
+        root.mkdir(parents=True, exist_ok=True)
+        return cls(root.resolve(), backend=backend)
+
+    @property
+    def con(self) -> ibis.BaseBackend:
+        """The Ibis backend the lake is read with."""
+        if self._backend is None:
+            import ibis
+
+            self._backend = ibis.duckdb.connect()
+        return self._backend
+
+    @property
+    def _manifest_path(self) -> Path:
+        return self.root / "manifest.json"
+
+    def _load(self) -> Manifest:
+        try:
+            mtime = self._manifest_path.stat().st_mtime_ns
+        except FileNotFoundError:
+            mtime = 0
+        if mtime != self._cache.mtime:
+            m = Manifest.load(self._manifest_path)
+            if m.generation != self._cache.generation:
+                self._cache = _Cache(generation=m.generation, mtime=mtime, manifest=m)
+            else:
+                self._cache.mtime = mtime
+        return self._cache.manifest
+
+    def manifest(self, *, include_replaced: bool = False) -> list[ManifestEntry]:
+        """Entries in the lake, oldest first; replaced releases only on request."""
+        m = self._load()
+        return list(m.entries) if include_replaced else m.active()
+
+    def entry(self, entry_id: str) -> ManifestEntry:
+        """One manifest entry by id."""
+        for e in self._load().entries:
+            if e.entry_id == entry_id:
+                return e
+        raise NotFoundError(f"no entry {entry_id!r} in the lake at {self.root}")
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the lake's content changes: a cache key for derived results."""
+        m = self._load()
+        ids = ",".join(e.entry_id for e in m.active())
+        return f"{m.generation}-{hashlib.sha1(ids.encode()).hexdigest()[:10]}"
+
+    @property
+    def is_synthetic(self) -> bool:
+        """True when any active entry holds generated sample data."""
+        return any(e.synthetic for e in self.manifest())
+
+    def _table(self, kind: str) -> ir.Table:
+        self._load()
+        cached = self._cache.tables.get(kind)
+        if cached is not None:
+            return cached
+        import ibis
+
+        files = [str(self.root / f) for e in self.manifest() if e.kind == kind for f in e.files]
+        if not files:
+            table = ibis.memtable(stored_schema(kind).empty_table())
+        else:
+            name = f"bilat_{kind}_{self._cache.generation}"
+            table = self.con.read_parquet(files, table_name=name)
+        self._cache.tables[kind] = table
+        return table
+
+    def flows(self) -> ir.Table:
+        """Bilateral flows (``FLOW_SCHEMA`` plus ``entry_id``) as an Ibis table."""
+        return self._table("flows")
+
+    def declarations(self) -> ir.Table:
+        """Reporters' declarations (``DECLARATION_SCHEMA`` plus ``entry_id``) as an Ibis table."""
+        return self._table("declarations")
+
+    def dyad(self, a: str, b: str) -> Dyad:
+        """The relationship between countries ``a`` and ``b``: see :class:`bilat.trade.Dyad`."""
+        from bilat.trade import Dyad
+
+        return Dyad(self, a, b)
+
+    # ---- ingest ------------------------------------------------------------------------
+
+    def ingest_baci(
+        self,
+        path: str | Path,
+        *,
+        release: str | None = None,
+        hs_rev: str | None = None,
+        skip_bad_rows: bool = False,
+        progress: ProgressFn | None = None,
+    ) -> list[IngestReport]:
+        """Ingest a CEPII BACI release zip or one BACI CSV; one report per yearly file."""
+        from bilat.sources.baci import read_baci
+
+        files = read_baci(path, release=release, hs_rev=hs_rev)
+        return self.ingest(files, skip_bad_rows=skip_bad_rows, progress=progress)
+
+    def ingest_comtrade(
+        self,
+        paths: str | Path | Iterable[str | Path],
+        *,
+        skip_bad_rows: bool = False,
+        progress: ProgressFn | None = None,
+    ) -> list[IngestReport]:
+        """Ingest UN Comtrade API JSON responses or CSV/TSV files as declarations."""
+        from bilat.sources.comtrade import read_comtrade
+
+        items = [paths] if isinstance(paths, str | Path) else list(paths)
+        files = [read_comtrade(p) for p in items]
+        return self.ingest(files, skip_bad_rows=skip_bad_rows, progress=progress)
+
+    def ingest_csv(
+        self,
+        path: str | Path,
+        *,
+        mapping: Mapping[str, str],
+        source: str,
+        basis: str = "exporter",
+        hs_rev: str = "HS",
+        value_scale: float = 1.0,
+        delimiter: str | None = None,
+        skip_bad_rows: bool = False,
+        progress: ProgressFn | None = None,
+    ) -> IngestReport:
+        """Ingest a national-statistics CSV of flows with a column map (see ``read_table``)."""
+        from bilat.sources.table import read_table
+
+        sf = read_table(
+            path,
+            mapping=mapping,
+            source=source,
+            basis=basis,
+            hs_rev=hs_rev,
+            value_scale=value_scale,
+            delimiter=delimiter,
+        )
+        return self.ingest([sf], skip_bad_rows=skip_bad_rows, progress=progress)[0]
+
+    def ingest_arrow(
+        self,
+        table: pa.Table,
+        *,
+        kind: str,
+        source: str,
+        name: str,
+        release: str | None = None,
+        synthetic: bool = False,
+    ) -> IngestReport:
+        """Ingest an Arrow table already in the canonical schema of ``kind``.
+
+        Used for generated sample data and by other parts that build flows (reconciliation).
+        The content's checksum makes it idempotent like a file.
+        """
+        if kind not in KINDS:
+            raise InputError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        base = stored_schema(kind).remove(stored_schema(kind).get_field_index("entry_id"))
+        try:
+            table = table.select(base.names).cast(base)
+        except (KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            raise InputError(
+                f"table for {name!r} is not in the {kind} schema: {exc}",
+                details={"expected": base.names, "found": table.column_names},
+            ) from None
+        revs = table.column("hs_rev").unique().to_pylist() if table.num_rows else ["HS"]
+
+        def batches(sf: SourceFile) -> Any:
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, table.schema) as w:
+                w.write_table(table)
+            sf.digest = hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
+            yield from table.to_batches(max_chunksize=1 << 20)
+
+        sf = SourceFile(
+            kind=kind,
+            source=source,
+            path=name,
+            release=release,
+            hs_rev=str(revs[0]),
+            open_batches=batches,
+            problems=Problems(name),
+        )
+        return self.ingest([sf], synthetic=synthetic)[0]
+
+    def ingest(
+        self,
+        files: Sequence[SourceFile],
+        *,
+        skip_bad_rows: bool = False,
+        synthetic: bool = False,
+        progress: ProgressFn | None = None,
+    ) -> list[IngestReport]:
+        """Ingest readers' files, one atomic step each, under the writer lock."""
+        from bilat.lake._writer import WriterLock, ingest_one, sweep
+
+        with WriterLock(self.root):
+            sweep(self.root, self._load_fresh())
+            reports = []
+            for sf in files:
+                sf.strict = not skip_bad_rows
+                reports.append(ingest_one(self, sf, synthetic=synthetic, progress=progress))
+            return reports
+
+    def _load_fresh(self) -> Manifest:
+        self._cache = _Cache()
+        return self._load()
+
+    def _commit(self, manifest: Manifest) -> None:
+        manifest.generation += 1
+        manifest.save(self._manifest_path)
+        self._cache = _Cache()

@@ -1,0 +1,273 @@
+"""Vectorised conversion and validation of string columns, with line-numbered problems.
+
+Readers load text columns as Arrow strings, convert them here in bulk, and get back the
+converted arrays plus a mask of bad rows. Every bad row becomes a :class:`Problem` naming the
+line, column, value and what was expected, so a reader can either raise on the first one or
+send them all to a rejects file (``--skip-bad-rows``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bilat.errors import ValidationError
+
+__all__ = [
+    "NULLS",
+    "HashingReader",
+    "Problem",
+    "Problems",
+    "as_float",
+    "as_int",
+    "check_header",
+    "line_numbers",
+    "lookup",
+    "normalise_products",
+]
+
+NULLS = ("", "NA", "N/A", "null", "NULL", "nan", "NaN", "None")
+_NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
+_INTEGER = r"^\s*[+-]?\d+(\.0*)?\s*$"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One bad value: where it is and why it was refused."""
+
+    line: int
+    column: str
+    value: str | None
+    expected: str
+
+
+@dataclass
+class Problems:
+    """Problems found in one file, in line order once :meth:`sorted` is called."""
+
+    path: str
+    items: list[Problem] = field(default_factory=list)
+
+    def add_mask(
+        self,
+        mask: pa.Array | pa.ChunkedArray | np.ndarray[Any, Any],
+        *,
+        lines: np.ndarray[Any, Any],
+        column: str,
+        values: pa.Array | pa.ChunkedArray | None,
+        expected: str,
+    ) -> None:
+        """Record a problem for every row where ``mask`` is true."""
+        m = _to_bool_numpy(mask)
+        if not m.any():
+            return
+        idx = np.flatnonzero(m)
+        vals: list[Any] = (
+            pc.take(values, pa.array(idx)).to_pylist() if values is not None else [None] * len(idx)
+        )
+        for i, v in zip(idx.tolist(), vals, strict=True):
+            self.items.append(
+                Problem(int(lines[i]), column, None if v is None else str(v), expected)
+            )
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self.items, key=lambda p: (p.line, p.column))
+
+    def first_error(self, *, total_hint: str = "") -> ValidationError:
+        p = self.sorted()[0]
+        more = len(self.items) - 1
+        hint = "Nothing from this file was written."
+        if more:
+            hint += f" {more} more problem(s) in the file;"
+            hint += " rerun with --skip-bad-rows to load the good rows and list the bad ones"
+        hint += total_hint
+        return ValidationError(
+            "bad value",
+            path=self.path,
+            line=p.line,
+            column=p.column,
+            value=p.value if p.value is not None else "(empty)",
+            expected=p.expected,
+            hint=hint,
+        )
+
+    def write_rejects(self, target: Path) -> Path:
+        """Write every problem as CSV (line, column, value, expected) to ``target``."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["file", "line", "column", "value", "expected"])
+            for p in self.sorted():
+                w.writerow([self.path, p.line, p.column, p.value, p.expected])
+        return target
+
+    def bad_lines(self) -> set[int]:
+        return {p.line for p in self.items}
+
+
+def _to_bool_numpy(mask: pa.Array | pa.ChunkedArray | np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    if isinstance(mask, np.ndarray):
+        return mask.astype(bool)
+    filled = pc.fill_null(mask, False)
+    if isinstance(filled, pa.ChunkedArray):
+        filled = filled.combine_chunks()
+    return np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _is_null_text(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+    stripped = pc.utf8_trim_whitespace(arr)
+    return pc.or_(pc.is_null(arr), pc.is_in(stripped, value_set=pa.array(NULLS)))
+
+
+def as_float(
+    arr: pa.Array | pa.ChunkedArray,
+    *,
+    nullable: bool,
+    non_negative: bool = True,
+) -> tuple[pa.Array, np.ndarray[Any, Any]]:
+    """Parse decimal text to float64. Returns the values and a bad-row mask.
+
+    Empty and ``NA`` are nulls (bad when not ``nullable``); negative numbers are bad when
+    ``non_negative``.
+    """
+    if pa.types.is_floating(arr.type) or pa.types.is_integer(arr.type):
+        vals = pc.cast(arr, pa.float64())
+        null = pc.is_null(vals)
+        bad = pc.and_(null, pa.scalar(not nullable))
+    else:
+        null = _is_null_text(arr)
+        ok = pc.match_substring_regex(arr, _NUMBER)
+        bad = pc.and_(pc.invert(null), pc.invert(pc.fill_null(ok, False)))
+        if not nullable:
+            bad = pc.or_(bad, null)
+        clean = pc.if_else(pc.or_(bad, null), pa.scalar(None, pa.string()), arr)
+        vals = pc.cast(pc.utf8_trim_whitespace(clean), pa.float64())
+    if non_negative:
+        bad = pc.or_(bad, pc.fill_null(pc.less(vals, 0.0), False))
+    bad = pc.or_(bad, pc.fill_null(pc.is_nan(vals), False))
+    bad_np = _to_bool_numpy(bad)
+    if isinstance(vals, pa.ChunkedArray):
+        vals = vals.combine_chunks()
+    return vals, bad_np
+
+
+def as_int(arr: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, Any]]:
+    """Parse integer text (``2021``, ``2021.0``) to int64; nulls are bad."""
+    if pa.types.is_integer(arr.type):
+        vals = pc.cast(arr, pa.int64())
+        bad = _to_bool_numpy(pc.is_null(vals))
+    else:
+        ok = pc.fill_null(pc.match_substring_regex(arr, _INTEGER), False)
+        bad_arr = pc.invert(ok)
+        clean = pc.if_else(bad_arr, pa.scalar(None, pa.string()), pc.utf8_trim_whitespace(arr))
+        vals = pc.cast(pc.cast(clean, pa.float64()), pa.int64())
+        bad = _to_bool_numpy(bad_arr)
+    if isinstance(vals, pa.ChunkedArray):
+        vals = vals.combine_chunks()
+    return vals, bad
+
+
+def lookup(
+    arr: pa.Array | pa.ChunkedArray, table: Mapping[str, str]
+) -> tuple[pa.Array, np.ndarray[Any, Any]]:
+    """Map text codes through ``table``; codes not in it are bad."""
+    keys = pa.array(list(table.keys()), pa.string())
+    values = pa.array(list(table.values()), pa.string())
+    text = pc.utf8_trim_whitespace(pc.cast(arr, pa.string()))
+    idx = pc.index_in(text, value_set=keys)
+    out = pc.take(values, idx)
+    bad = _to_bool_numpy(pc.is_null(out))
+    if isinstance(out, pa.ChunkedArray):
+        out = out.combine_chunks()
+    return out, bad
+
+
+def normalise_products(
+    arr: pa.Array | pa.ChunkedArray, *, known: Iterable[str] | None = None
+) -> tuple[pa.Array, np.ndarray[Any, Any]]:
+    """Normalise HS codes in bulk: strip dots, restore a lost leading zero, keep ``TOTAL``.
+
+    A code that is not 1-6 digits (or ``TOTAL``), starts with chapter ``00``, or is not in
+    ``known`` (when given) is bad.
+    """
+    text = pc.utf8_trim_whitespace(pc.cast(arr, pa.string()))
+    text = pc.replace_substring(text, ".", "")
+    upper = pc.utf8_upper(text)
+    is_total = pc.is_in(upper, value_set=pa.array(["TOTAL", "ALL"]))
+    digits = pc.fill_null(pc.match_substring_regex(text, r"^\d{1,6}$"), False)
+    odd = pc.equal(pc.bit_wise_and(pc.utf8_length(text), 1), 1)
+    padded = pc.if_else(odd, pc.binary_join_element_wise("0", text, ""), text)
+    out = pc.if_else(is_total, pa.scalar("TOTAL"), padded)
+    bad = pc.and_(pc.invert(is_total), pc.invert(digits))
+    bad = pc.or_(bad, pc.fill_null(pc.starts_with(out, "00"), False))
+    if known is not None:
+        known_arr = pa.array(sorted(set(known)), pa.string())
+        unknown = pc.and_(pc.invert(is_total), pc.invert(pc.is_in(out, value_set=known_arr)))
+        bad = pc.or_(bad, unknown)
+    if isinstance(out, pa.ChunkedArray):
+        out = out.combine_chunks()
+    return out, _to_bool_numpy(bad)
+
+
+class HashingReader(io.RawIOBase):
+    """A read-only stream that computes the SHA-256 of everything read through it."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self.sha256 = hashlib.sha256()
+        self.bytes_read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        data = self._raw.read(len(b))
+        n = len(data)
+        b[:n] = data
+        self.sha256.update(data)
+        self.bytes_read += n
+        return n
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self.sha256.update(data)
+        self.bytes_read += len(data)
+        return bytes(data)
+
+    def hexdigest(self) -> str:
+        return self.sha256.hexdigest()
+
+
+def line_numbers(start: int, n: int) -> np.ndarray[Any, Any]:
+    """Line numbers of ``n`` consecutive records whose first is on line ``start``."""
+    return np.arange(start, start + n, dtype=np.int64)
+
+
+def check_header(
+    found: Sequence[str], required: Sequence[str], *, path: str, fmt: str, hint: str
+) -> None:
+    """Raise a SchemaError naming the missing columns, the file and what to do."""
+    from bilat.errors import SchemaError
+
+    missing = [c for c in required if c not in found]
+    if missing:
+        raise SchemaError(
+            f"not a {fmt} file: missing column(s) {', '.join(missing)}",
+            path=path,
+            line=1,
+            value=",".join(found)[:200],
+            expected=", ".join(required),
+            hint=hint,
+        )

@@ -1,0 +1,353 @@
+"""CEPII BACI: a release zip or one bare yearly CSV (``t,i,j,k,v,q``).
+
+BACI writes values in thousands of US dollars (stored here in dollars), quantities in
+metric tons, countries as numeric codes with BACI's own table (``country_codes_*.csv`` in
+the release; :data:`bilat.codes.countries.BACI_QUIRKS` otherwise) and products as integers
+(``10121`` is ``010121``). Files are streamed: a BACI year (~11 million rows) never sits in
+memory whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any, cast
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from bilat.codes.countries import baci_table
+from bilat.codes.hs import revision
+from bilat.errors import ParseError, SchemaError
+from bilat.sources._convert import HashingReader, Problems, as_float, as_int, line_numbers
+from bilat.sources.base import SourceFile
+from bilat.sources.schema import FLOW_SCHEMA
+
+__all__ = ["read_baci"]
+
+_NAME = re.compile(r"BACI_(HS\d\d)_Y(\d{4})_(V\d{6}[a-z]?)", re.IGNORECASE)
+COLUMNS = ("t", "i", "j", "k", "v", "q")
+_TYPED = {"t": pa.int32(), "i": pa.int32(), "j": pa.int32(), "k": pa.int64()}
+_TYPED |= {"v": pa.float64(), "q": pa.float64()}
+_BLOCK = 1 << 24  # 16 MiB blocks: big enough for throughput, small enough for memory
+
+
+def _open_text(path: Path) -> IO[bytes]:
+    if path.suffix == ".gz":
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    return path.open("rb")
+
+
+def read_baci(
+    path: str | Path,
+    *,
+    release: str | None = None,
+    hs_rev: str | None = None,
+) -> list[SourceFile]:
+    """The yearly files of a BACI release zip, or one bare BACI CSV, as :class:`SourceFile`.
+
+    Parameters
+    ----------
+    path
+        ``BACI_HS17_V202401.zip`` or ``BACI_HS17_Y2021_V202401.csv`` (``.csv.gz`` too).
+    release, hs_rev
+        Override what the file name says (needed when a file was renamed).
+    """
+    p = Path(path)
+    if not p.exists():
+        raise ParseError("no such file", path=p, hint="Check the path")
+    if zipfile.is_zipfile(p):
+        return _from_zip(p, release=release, hs_rev=hs_rev)
+    if p.suffix.lower() == ".zip":
+        raise ParseError(
+            "not a readable zip archive (truncated or damaged download?)",
+            path=p,
+            hint="Download the release again; nothing was written",
+        )
+    rel, rev = _tags(p.name, release, hs_rev)
+    table = baci_table()
+    return [
+        _source(str(p), lambda: _open_text(p), rel, rev, table, known=None),
+    ]
+
+
+def _tags(name: str, release: str | None, hs_rev: str | None) -> tuple[str | None, str]:
+    m = _NAME.search(name)
+    rel = release or (m.group(3).upper() if m else None)
+    rev = revision(hs_rev) if hs_rev else (revision(m.group(1)) if m else "HS")
+    return rel, rev
+
+
+def _from_zip(p: Path, *, release: str | None, hs_rev: str | None) -> list[SourceFile]:
+    try:
+        zf = zipfile.ZipFile(p)
+        names = zf.namelist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ParseError(f"damaged zip archive: {exc}", path=p) from None
+    years = sorted(n for n in names if _NAME.search(Path(n).name))
+    if not years:
+        raise SchemaError(
+            "no BACI_HSxx_Yyyyy_Vxxxxxx.csv file in this zip",
+            path=p,
+            value=", ".join(names[:5]),
+            expected="a CEPII BACI release",
+        )
+    table = baci_table(_country_rows(zf, p, names))
+    known = _product_codes(zf, p, names)
+    out = []
+    for name in years:
+        rel, rev = _tags(Path(name).name, release, hs_rev)
+
+        def opener(name: str = name) -> IO[bytes]:
+            return zipfile.ZipFile(p).open(name)
+
+        out.append(_source(f"{p}::{name}", opener, rel, rev, table, known=known))
+    return out
+
+
+def _member_rows(zf: zipfile.ZipFile, p: Path, name: str) -> list[dict[str, str]]:
+    try:
+        text = zf.read(name).decode("utf-8-sig", errors="replace")
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ParseError(f"cannot read {name} in the zip: {exc}", path=p) from None
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _country_rows(zf: zipfile.ZipFile, p: Path, names: list[str]) -> list[tuple[int, str]]:
+    member = next((n for n in names if Path(n).name.startswith("country_codes")), None)
+    if member is None:
+        return []
+    rows = _member_rows(zf, p, member)
+    return [
+        (int(r["country_code"]), r.get("iso_3digit_alpha") or r.get("country_iso3") or "")
+        for r in rows
+        if (r.get("country_code") or "").strip().isdigit()
+    ]
+
+
+def _product_codes(zf: zipfile.ZipFile, p: Path, names: list[str]) -> set[str] | None:
+    member = next((n for n in names if Path(n).name.startswith("product_codes")), None)
+    if member is None:
+        return None
+    return {str(r["code"]).strip().zfill(6) for r in _member_rows(zf, p, member) if r.get("code")}
+
+
+def _source(
+    display: str,
+    opener: Callable[[], IO[bytes]],
+    release: str | None,
+    hs_rev: str,
+    table: dict[int, str],
+    *,
+    known: set[str] | None,
+) -> SourceFile:
+    lut = _lut(table)
+    known_arr = pa.array(sorted(known), pa.string()) if known else None
+
+    def batches(sf: SourceFile) -> Iterator[pa.RecordBatch]:
+        try:
+            yield from _stream(sf, opener, typed=True, lut=lut, known=known_arr)
+        except _Retry:
+            yield from _stream(sf, opener, typed=False, lut=lut, known=known_arr)
+
+    return SourceFile(
+        kind="flows",
+        source="baci",
+        path=display,
+        release=release,
+        hs_rev=hs_rev,
+        open_batches=batches,
+        problems=Problems(display),
+    )
+
+
+class _Retry(Exception):
+    """The typed fast path met text it cannot convert; re-read as text to locate it."""
+
+
+def _lut(table: dict[int, str]) -> pa.Array:
+    size = max(table) + 2
+    values: list[str | None] = [None] * size
+    for num, iso3 in table.items():
+        values[num] = iso3
+    return pa.array(values, pa.string())
+
+
+def _stream(
+    sf: SourceFile,
+    opener: Callable[[], IO[bytes]],
+    *,
+    typed: bool,
+    lut: pa.Array,
+    known: pa.Array | None,
+) -> Iterator[pa.RecordBatch]:
+    sf.problems.items.clear()
+    raw = opener()
+    hashing = HashingReader(raw)
+    stream = cast(IO[bytes], io.BufferedReader(hashing, buffer_size=_BLOCK))
+    line = 2
+    try:
+        reader = _open(stream, sf, typed)
+        if reader is None:  # a header and no rows
+            sf.digest = hashing.hexdigest()
+            return
+        for batch in reader:
+            out = _convert(batch, sf, line, lut=lut, known=known)
+            line += batch.num_rows
+            if out.num_rows:
+                yield out
+            if sf.problems and sf.strict:
+                break
+    except pa.ArrowInvalid as exc:
+        _raise_arrow(exc, sf, typed)
+    except (EOFError, zipfile.BadZipFile, gzip.BadGzipFile, OSError) as exc:
+        raise ParseError(
+            f"the file ends early or is damaged ({exc})",
+            path=sf.path,
+            line=line,
+            hint="Download it again; nothing was written",
+        ) from None
+    finally:
+        raw.close()
+    sf.digest = hashing.hexdigest()
+    sf.bytes_read = hashing.bytes_read
+
+
+def _open(stream: IO[bytes], sf: SourceFile, typed: bool) -> pacsv.CSVStreamingReader | None:
+    header = _header(stream, sf.path)
+    types = _TYPED if typed else dict.fromkeys(header, pa.string())
+    try:
+        return pacsv.open_csv(
+            stream,
+            read_options=pacsv.ReadOptions(block_size=_BLOCK, column_names=header),
+            parse_options=pacsv.ParseOptions(),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types,
+                null_values=["", "NA", "N/A"] if typed else [],
+                strings_can_be_null=False,
+                include_columns=list(COLUMNS),
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        if "Empty CSV file" in str(exc):
+            return None
+        raise
+
+
+def _header(stream: IO[bytes], path: str) -> list[str]:
+    first = stream.readline()
+    if not first:
+        raise ParseError("the file is empty", path=path, line=1, expected="header t,i,j,k,v,q")
+    names = [c.strip().strip('"') for c in first.decode("utf-8-sig", "replace").strip().split(",")]
+    missing = [c for c in COLUMNS if c not in names]
+    if missing:
+        raise SchemaError(
+            f"not a BACI file: missing column(s) {', '.join(missing)}",
+            path=path,
+            line=1,
+            value=",".join(names)[:200],
+            expected="t,i,j,k,v,q",
+            hint="Use `bilat ingest csv --map ...` for other layouts",
+        )
+    return names
+
+
+def _raise_arrow(exc: pa.ArrowInvalid, sf: SourceFile, typed: bool) -> None:
+    if typed:
+        raise _Retry() from None
+    msg = str(exc)
+    m = re.search(r"[Rr]ow #?(\d+)", msg)
+    raise ParseError(
+        f"malformed CSV: {msg.splitlines()[0]}",
+        path=sf.path,
+        line=int(m.group(1)) if m else None,
+        expected="6 comma-separated fields t,i,j,k,v,q per line",
+        hint="Fix or remove the line; nothing was written",
+    ) from None
+
+
+def _countries(
+    arr: pa.Array | pa.ChunkedArray, lut: pa.Array
+) -> tuple[pa.Array, np.ndarray[Any, Any]]:
+    codes, bad = as_int(arr)
+    np_codes = codes.to_numpy(zero_copy_only=False)
+    out_of_range = (np_codes < 0) | (np_codes >= len(lut) - 1)
+    safe = np.where(bad | out_of_range, len(lut) - 1, np_codes)
+    iso = pc.take(lut, pa.array(safe))
+    bad = bad | out_of_range | np.asarray(pc.is_null(iso).to_numpy(zero_copy_only=False))
+    return iso, bad
+
+
+def _np(mask: pa.Array) -> np.ndarray[Any, Any]:
+    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _convert(
+    batch: pa.RecordBatch, sf: SourceFile, line: int, *, lut: pa.Array, known: pa.Array | None
+) -> pa.RecordBatch:
+    n = batch.num_rows
+    lines = line_numbers(line, n)
+    probs = sf.problems
+    year, bad_t = as_int(batch.column("t"))
+    in_range = pc.and_(pc.greater_equal(year, 1900), pc.less_equal(year, 2100))
+    bad_t = bad_t | ~_np(in_range)
+    probs.add_mask(bad_t, lines=lines, column="t", values=batch.column("t"), expected="a year")
+    exporter, bad_i = _countries(batch.column("i"), lut)
+    probs.add_mask(
+        bad_i, lines=lines, column="i", values=batch.column("i"), expected="a BACI country code"
+    )
+    importer, bad_j = _countries(batch.column("j"), lut)
+    probs.add_mask(
+        bad_j, lines=lines, column="j", values=batch.column("j"), expected="a BACI country code"
+    )
+    k_int, bad_k = as_int(batch.column("k"))
+    bad_k = bad_k | ~_np(pc.and_(pc.greater(k_int, 0), pc.less(k_int, 1_000_000)))
+    product = pc.utf8_lpad(pc.cast(k_int, pa.string()), 6, "0")
+    if known is not None:
+        bad_k = bad_k | ~_np(pc.is_in(product, value_set=known))
+    probs.add_mask(
+        bad_k, lines=lines, column="k", values=batch.column("k"), expected="an HS6 product code"
+    )
+    value, bad_v = as_float(batch.column("v"), nullable=False)
+    probs.add_mask(
+        bad_v,
+        lines=lines,
+        column="v",
+        values=batch.column("v"),
+        expected="a non-negative number (thousands of USD)",
+    )
+    qty, bad_q = as_float(batch.column("q"), nullable=True)
+    probs.add_mask(
+        bad_q,
+        lines=lines,
+        column="q",
+        values=batch.column("q"),
+        expected="a non-negative number of tons or NA",
+    )
+    good = ~(bad_t | bad_i | bad_j | bad_k | bad_v | bad_q)
+    unit = pc.if_else(pc.is_null(qty), pa.scalar(None, pa.string()), pa.scalar("t"))
+    out = pa.RecordBatch.from_arrays(
+        [
+            pc.cast(year, pa.int16(), safe=False),
+            exporter,
+            importer,
+            product,
+            pa.repeat(pa.scalar(sf.hs_rev), n),
+            pc.multiply(value, 1000.0),
+            qty,
+            unit,
+            pa.repeat(pa.scalar("baci"), n),
+            pa.repeat(pa.scalar("reconciled"), n),
+        ],
+        schema=FLOW_SCHEMA,
+    )
+    if good.all():
+        return out
+    return out.filter(pa.array(good))

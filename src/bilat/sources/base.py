@@ -1,0 +1,59 @@
+"""What every reader hands to the lake: one :class:`SourceFile` per ingestible file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from bilat.sources._convert import Problems
+
+__all__ = ["SourceFile"]
+
+
+@dataclass
+class SourceFile:
+    """One file (or one member of a zip) ready to ingest.
+
+    ``batches()`` streams validated Arrow record batches in the canonical schema of ``kind``;
+    rows that failed validation are left out of the batches and recorded in ``problems``.
+    Once the batches are exhausted, ``sha256()`` is the checksum of the bytes read and
+    ``notes`` holds anything the reader left out on purpose (breakdown rows, other flows).
+
+    Attributes
+    ----------
+    kind
+        ``"flows"`` or ``"declarations"``.
+    source
+        ``"baci"``, ``"comtrade"``, ``"synthetic"`` or ``"csv:<name>"``.
+    path
+        Display path; a zip member is ``archive.zip::member.csv``.
+    release
+        Release tag when the source has releases (BACI ``V202401``), else ``None``.
+    hs_rev
+        HS revision of the products (``HS17``), ``HS`` when the source does not say.
+    """
+
+    kind: str
+    source: str
+    path: str
+    release: str | None
+    hs_rev: str
+    open_batches: Callable[[SourceFile], Iterator[pa.RecordBatch]]
+    problems: Problems
+    notes: list[str] = field(default_factory=list)
+    digest: str | None = None
+    strict: bool = True
+    bytes_read: int = 0
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        """Stream the file's validated batches (may be called again to re-read)."""
+        self.problems.items.clear()
+        self.notes.clear()
+        return self.open_batches(self)
+
+    def sha256(self) -> str:
+        if self.digest is None:
+            raise RuntimeError("sha256() is known only after the batches were read")
+        return self.digest

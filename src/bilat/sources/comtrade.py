@@ -1,0 +1,301 @@
+"""UN Comtrade: API JSON responses and CSV/TSV files with the API's own column names.
+
+Rows are *declarations*: what the reporter declared. Only totals over the breakdowns are
+kept (second partner ``W00``, mode of transport ``0``, customs procedure ``C00``); the
+breakdown rows are left out and counted in the ingest notes. Flows other than export,
+import, re-export and re-import (``DX``, ``FM`` ...) are left out the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from bilat.codes.countries import COMTRADE_AREAS, _numeric, _table
+from bilat.codes.hs import COMTRADE_CLASSIFICATIONS
+from bilat.errors import ParseError, SchemaError
+from bilat.sources._convert import Problems, as_float, as_int, lookup, normalise_products
+from bilat.sources.base import SourceFile
+from bilat.sources.schema import DECLARATION_SCHEMA
+
+__all__ = ["read_comtrade"]
+
+_FLOW_DESC = {"export": "X", "import": "M", "re-export": "RX", "re-import": "RM"}
+_FLOWS = ("X", "M", "RX", "RM")
+_HINT = (
+    "Comtrade files need the API's column names: refYear, reporterISO (or reporterCode), "
+    "partnerISO (or partnerCode), flowCode (or flowDesc), cmdCode, primaryValue"
+)
+
+
+def read_comtrade(path: str | Path) -> SourceFile:
+    """A Comtrade file as a :class:`SourceFile` of declarations.
+
+    JSON is the API's response (``{"data": [...]}``); CSV and TSV (``.gz`` too) carry the
+    API's column names, all of them or a subset. Line numbers in errors count the header as
+    line 1; for JSON they are record numbers in ``data`` (first record = 1).
+    """
+    p = Path(path)
+    if not p.exists():
+        raise ParseError("no such file", path=p, hint="Check the path")
+    display = str(p)
+
+    def batches(sf: SourceFile) -> Iterator[pa.RecordBatch]:
+        raw = _read_bytes(p)
+        import hashlib
+
+        sf.digest = hashlib.sha256(raw).hexdigest()
+        table, first_line = _load(raw, p)
+        out = _convert(table, sf, first_line)
+        if out.num_rows:
+            yield from out.to_batches(max_chunksize=1 << 20)
+
+    return SourceFile(
+        kind="declarations",
+        source="comtrade",
+        path=display,
+        release=None,
+        hs_rev="HS",
+        open_batches=batches,
+        problems=Problems(display),
+    )
+
+
+def _read_bytes(p: Path) -> bytes:
+    try:
+        if p.suffix == ".gz":
+            with gzip.open(p, "rb") as fh:
+                return fh.read()
+        return p.read_bytes()
+    except (EOFError, gzip.BadGzipFile, OSError) as exc:
+        raise ParseError(
+            f"the file ends early or is damaged ({exc})",
+            path=p,
+            hint="Download it again; nothing was written",
+        ) from None
+
+
+def _load(raw: bytes, p: Path) -> tuple[pa.Table, int]:
+    if not raw.strip():
+        raise ParseError("the file is empty", path=p, line=1, expected="a Comtrade response")
+    head = raw.lstrip()[:1]
+    if head in (b"{", b"["):
+        return _load_json(raw, p), 1
+    return _load_csv(raw, p), 2
+
+
+def _load_json(raw: bytes, p: Path) -> pa.Table:
+    try:
+        doc = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ParseError(
+            f"invalid JSON: {exc.msg}", path=p, line=exc.lineno, hint="Fetch the response again"
+        ) from None
+    records = doc.get("data") if isinstance(doc, dict) else doc
+    if isinstance(doc, dict) and doc.get("error"):
+        raise ParseError(f"the API answered with an error: {doc['error']}", path=p)
+    if not isinstance(records, list):
+        raise SchemaError(
+            "JSON without a 'data' list", path=p, expected='{"data": [...]} from the Comtrade API'
+        )
+    if not records:
+        raise ParseError("the response holds no records", path=p, hint="Nothing was written")
+    cols: dict[str, list[str | None]] = {}
+    for i, rec in enumerate(records):
+        if not isinstance(rec, dict):
+            raise SchemaError("a record is not an object", path=p, line=i + 1, value=rec)
+        for k in rec:
+            cols.setdefault(k, [None] * i)
+        for k, col in cols.items():
+            v = rec.get(k)
+            col.append(None if v is None else str(v))
+    return pa.table({k: pa.array(v, pa.string()) for k, v in cols.items()})
+
+
+def _load_csv(raw: bytes, p: Path) -> pa.Table:
+    first = raw.split(b"\n", 1)[0].decode("utf-8-sig", "replace")
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    names = next(csv.reader([first], delimiter=delimiter))
+    names = [n.strip() for n in names]
+    try:
+        return pacsv.read_csv(
+            io.BytesIO(raw),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=True
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise ParseError(
+            f"malformed CSV: {str(exc).splitlines()[0]}",
+            path=p,
+            expected=f"{len(names)} fields per line as in the header",
+            hint="Fix or remove the line; nothing was written",
+        ) from None
+
+
+def _col(t: pa.Table, *names: str) -> pa.ChunkedArray | None:
+    for n in names:
+        if n in t.column_names:
+            return t.column(n)
+    return None
+
+
+def _countries(
+    t: pa.Table, iso_name: str, code_name: str, path: str
+) -> tuple[pa.Array, np.ndarray[Any, Any], pa.ChunkedArray]:
+    iso = _col(t, iso_name)
+    if iso is not None:
+        table = {c: c for c in _table()} | {c: c for c in COMTRADE_AREAS}
+        return (*lookup(iso, table), iso)
+    code = _col(t, code_name)
+    if code is None:
+        raise SchemaError(
+            f"missing column {iso_name} (or {code_name})", path=path, line=1, hint=_HINT
+        )
+    table = {str(k): v for k, v in _numeric().items()} | {"0": "W00"}
+    return (*lookup(code, table), code)
+
+
+def _flows(t: pa.Table, path: str) -> tuple[pa.Array, pa.ChunkedArray]:
+    code = _col(t, "flowCode")
+    if code is not None:
+        return pc.utf8_upper(pc.utf8_trim_whitespace(code)).combine_chunks(), code
+    desc = _col(t, "flowDesc")
+    if desc is None:
+        raise SchemaError("missing column flowCode (or flowDesc)", path=path, line=1, hint=_HINT)
+    mapped, _ = lookup(pc.utf8_lower(desc), _FLOW_DESC)
+    return pc.fill_null(mapped, "?"), desc
+
+
+def _keep_totals(t: pa.Table, sf: SourceFile) -> np.ndarray[Any, Any]:
+    keep = np.ones(t.num_rows, dtype=bool)
+    for name, total, what in (
+        ("partner2ISO", "W00", "second partner"),
+        ("motCode", "0", "mode of transport"),
+        ("customsCode", "C00", "customs procedure"),
+    ):
+        col = _col(t, name)
+        if col is None:
+            continue
+        text = pc.utf8_trim_whitespace(col)
+        is_total = pc.or_(pc.is_null(text), pc.equal(text, total))
+        mask = np.asarray(pc.fill_null(is_total, True).to_numpy(zero_copy_only=False), dtype=bool)
+        dropped = int((~mask & keep).sum())
+        if dropped:
+            sf.notes.append(f"{dropped} rows broken down by {what} left out (totals kept)")
+        keep &= mask
+    return keep
+
+
+def _convert(t: pa.Table, sf: SourceFile, first_line: int) -> pa.Table:
+    freq = _col(t, "freqCode")
+    if freq is not None and "M" in set(pc.unique(freq).to_pylist()):
+        raise SchemaError(
+            "monthly data (freqCode M) is not supported; fetch annual data (freqCode A)",
+            path=sf.path,
+        )
+    lines = np.arange(first_line, first_line + t.num_rows, dtype=np.int64)
+    keep = _keep_totals(t, sf)
+    flow, _ = _flows(t, sf.path)
+    flow_np = np.asarray(pc.is_in(flow, value_set=pa.array(_FLOWS)).to_numpy(zero_copy_only=False))
+    other = ~flow_np & keep
+    if other.any():
+        kinds = sorted(set(pc.filter(flow, pa.array(other)).to_pylist()))
+        sf.notes.append(f"{int(other.sum())} rows of flows {', '.join(kinds)} left out")
+    keep &= flow_np
+    t = t.filter(pa.array(keep))
+    lines, flow = lines[keep], pc.filter(flow, pa.array(keep))
+    return _declarations(t, sf, lines, flow)
+
+
+def _declarations(
+    t: pa.Table, sf: SourceFile, lines: np.ndarray[Any, Any], flow: pa.Array
+) -> pa.Table:
+    probs = sf.problems
+    year_col = _col(t, "refYear", "period")
+    if year_col is None:
+        raise SchemaError("missing column refYear", path=sf.path, line=1, hint=_HINT)
+    year, bad_y = as_int(year_col)
+    probs.add_mask(bad_y, lines=lines, column="refYear", values=year_col, expected="a year")
+    reporter, bad_r, raw_r = _countries(t, "reporterISO", "reporterCode", sf.path)
+    probs.add_mask(
+        bad_r, lines=lines, column="reporterISO", values=raw_r, expected="a country code"
+    )
+    partner, bad_p, raw_p = _countries(t, "partnerISO", "partnerCode", sf.path)
+    probs.add_mask(bad_p, lines=lines, column="partnerISO", values=raw_p, expected="a country code")
+    cmd = _col(t, "cmdCode")
+    if cmd is None:
+        raise SchemaError("missing column cmdCode", path=sf.path, line=1, hint=_HINT)
+    product, bad_k = normalise_products(cmd)
+    probs.add_mask(bad_k, lines=lines, column="cmdCode", values=cmd, expected="an HS code or TOTAL")
+    value_col = _col(t, "primaryValue")
+    if value_col is None:
+        raise SchemaError("missing column primaryValue", path=sf.path, line=1, hint=_HINT)
+    value, bad_v = as_float(value_col, nullable=False)
+    probs.add_mask(
+        bad_v, lines=lines, column="primaryValue", values=value_col, expected="a number >= 0"
+    )
+    bad = bad_y | bad_r | bad_p | bad_k | bad_v
+    optional: dict[str, pa.Array] = {}
+    for src, dst in (
+        ("cifvalue", "cif_usd"),
+        ("fobvalue", "fob_usd"),
+        ("qty", "qty"),
+        ("netWgt", "net_kg"),
+    ):
+        col = _col(t, src)
+        if col is None:
+            optional[dst] = pa.nulls(t.num_rows, pa.float64())
+            continue
+        vals, bad_o = as_float(col, nullable=True)
+        probs.add_mask(
+            bad_o, lines=lines, column=src, values=col, expected="a number >= 0 or empty"
+        )
+        optional[dst] = vals
+        bad |= bad_o
+    unit = _col(t, "qtyUnitAbbr")
+    unit_arr = (
+        pc.if_else(pc.equal(pc.fill_null(unit, "N/A"), "N/A"), pa.scalar(None, pa.string()), unit)
+        if unit is not None
+        else pa.nulls(t.num_rows, pa.string())
+    )
+    cls = _col(t, "classificationCode")
+    if cls is not None:
+        rev, bad_c = lookup(cls, COMTRADE_CLASSIFICATIONS)
+        probs.add_mask(
+            bad_c, lines=lines, column="classificationCode", values=cls, expected="H0..H6"
+        )
+        bad |= bad_c
+    else:
+        rev = pa.repeat(pa.scalar("HS"), t.num_rows)
+    n = t.num_rows
+    out = pa.table(
+        {
+            "year": pc.cast(pc.fill_null(year, 0), pa.int16(), safe=False),
+            "reporter": reporter,
+            "partner": partner,
+            "flow": flow,
+            "product": product,
+            "hs_rev": rev,
+            "value_usd": value,
+            **optional,
+            "qty_unit": unit_arr,
+            "source": pa.repeat(pa.scalar("comtrade"), n),
+        }
+    ).select(DECLARATION_SCHEMA.names)
+    out = out.cast(DECLARATION_SCHEMA) if not bad.any() else out.filter(pa.array(~bad))
+    if out.num_rows and len(set(out.column("hs_rev").to_pylist())) == 1:
+        sf.hs_rev = str(out.column("hs_rev")[0])
+    return out.cast(DECLARATION_SCHEMA)

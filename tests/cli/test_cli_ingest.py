@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+GOOD = "t,i,j,k,v,q\n2021,112,398,10121,1.5,0.2\n2021,398,112,850440,3,\n"
+
+
+def test_ingest_and_sources(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "BACI_HS17_Y2021_V202401.csv"
+    p.write_text(GOOD)
+    lake = str(tmp_path / "lake")
+    r = cli("ingest", "baci", str(p), "--lake", lake)
+    assert r.exit_code == 0, r.stderr
+    assert "ingested" in r.stdout and "2 rows" in r.stdout
+    r = cli("ingest", "baci", str(p), "--lake", lake)
+    assert r.exit_code == 0 and "unchanged" in r.stdout
+    r = cli("sources", "--lake", lake, "--json")
+    assert r.exit_code == 0
+    data = json.loads(r.stdout)
+    [entry] = data["entries"]
+    assert (entry["source"], entry["release"], entry["rows"], entry["years"]) == (
+        "baci",
+        "V202401",
+        2,
+        [2021],
+    )
+    assert len(entry["sha256"]) == 64
+    r = cli("sources", "--lake", lake)
+    assert "V202401" in r.stdout and "BACI_HS17_Y2021_V202401.csv" in r.stdout
+
+
+def test_bad_input_exit_2_with_message(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "b.csv"
+    p.write_text("t,i,j,k,v,q\n2021,112,999,10121,1,1\n")
+    r = cli("ingest", "baci", str(p), "--lake", str(tmp_path / "lake"))
+    assert r.exit_code == 2
+    assert "line 2, column 'j'" in r.stderr and "'999'" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = cli("ingest", "baci", str(p), "--lake", str(tmp_path / "lake"), "--json")
+    assert json.loads(r.stdout)["details"]["line"] == 2
+
+
+def test_skip_bad_rows(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "b.csv"
+    p.write_text(GOOD + "2021,112,999,10121,1,1\n")
+    r = cli("ingest", "baci", str(p), "--lake", str(tmp_path / "lake"), "--skip-bad-rows", "--json")
+    assert r.exit_code == 0
+    [rep] = json.loads(r.stdout)["reports"]
+    assert (rep["rows"], rep["rejected"]) == (2, 1) and Path(rep["rejects_path"]).exists()
+
+
+def test_csv_map_usage_error(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "x.csv"
+    p.write_text("a,b\n1,2\n")
+    r = cli("ingest", "csv", str(p), "--map", "year=a", "--source", "x")
+    assert r.exit_code == 2 and "--map must name a column" in r.stderr
+    r = cli("ingest", "csv", str(p))
+    assert r.exit_code == 2
+
+
+def test_sources_on_empty_lake(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = cli("sources", "--lake", str(tmp_path / "empty"))
+    assert r.exit_code == 0 and "empty" in r.stdout
