@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import queue
 import shutil
+import threading
 import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bilat.errors import InputError, LakeLockedError, ValidationError
 from bilat.lake.manifest import Manifest, ManifestEntry
 from bilat.sources.base import SourceFile
-from bilat.sources.schema import stored_schema
+from bilat.sources.schema import DICTIONARY_COLUMNS, dictionary_schema, stored_schema
 
 if TYPE_CHECKING:
     from bilat.lake.lake import IngestReport, Lake, ProgressFn
@@ -79,42 +83,100 @@ def sweep(root: Path, manifest: Manifest) -> None:
                 shutil.rmtree(child, ignore_errors=True)
 
 
+_DONE = object()
+
+
 def _stage(
     sf: SourceFile, staging: Path, entry_id: str, progress: ProgressFn | None
-) -> tuple[Path, int]:
-    schema = stored_schema(sf.kind)
+) -> tuple[Path, int, tuple[int, ...]]:
+    """Write the file's batches to one Parquet file in ``staging``.
+
+    Reading and converting run in this thread while a second thread compresses and writes
+    (both release the GIL in Arrow's C++ code), so a two-core machine keeps both cores busy.
+    """
+    schema = dictionary_schema(stored_schema(sf.kind), sf.kind)
     target = staging / "part-0.parquet"
-    rows = 0
     writer = pq.ParquetWriter(
-        target, schema, compression="zstd", compression_level=1, write_statistics=True
+        target,
+        schema,
+        compression="snappy",
+        use_dictionary=[*DICTIONARY_COLUMNS[sf.kind], "entry_id"],
+        write_statistics=True,
+        store_schema=False,  # plain Parquet strings for every engine, not Arrow dictionaries
     )
-    entry_col = pa.scalar(entry_id)
+    jobs: queue.Queue[object] = queue.Queue(maxsize=4)
+    failure: list[BaseException] = []
+
+    def write() -> None:
+        while (item := jobs.get()) is not _DONE:
+            if not failure:
+                try:
+                    writer.write_batch(cast(pa.RecordBatch, item), row_group_size=1 << 20)
+                except BaseException as exc:  # surfaced in the reading thread
+                    failure.append(exc)
+
+    thread = threading.Thread(target=write, name="bilat-parquet-writer", daemon=True)
+    thread.start()
+    rows, years = 0, set()
+    entry_dict = pa.array([entry_id], pa.string())
     try:
         for batch in sf.batches():
-            batch = batch.append_column("entry_id", pa.repeat(entry_col, batch.num_rows))
-            writer.write_batch(batch.cast(schema))
+            if failure:
+                break
+            ids = pa.DictionaryArray.from_arrays(
+                pa.array(np.zeros(batch.num_rows, dtype=np.int32)), entry_dict
+            )
+            batch = batch.append_column("entry_id", ids)
+            jobs.put(batch.cast(schema))
             rows += batch.num_rows
+            years.update(pc.unique(batch.column("year")).to_pylist())
             if progress is not None:
                 progress(batch.num_rows)
     finally:
+        jobs.put(_DONE)
+        thread.join()
         writer.close()
-    return target, rows
+    if failure:
+        raise failure[0]
+    return target, rows, tuple(sorted(int(y) for y in years))
 
 
-def _check_duplicates(sf: SourceFile, part: Path) -> tuple[int, ...]:
+def _duplicate_from_keys(sf: SourceFile) -> None:
+    keys = np.concatenate(sf.key_chunks)
+    lines = np.concatenate(sf.line_chunks)
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    same = np.flatnonzero(ordered[1:] == ordered[:-1])
+    if not len(same):
+        return
+    first, second = lines[order[same[0]]], lines[order[same[0] + 1]]
+    packed = int(ordered[same[0]])
+    t, rest = divmod(packed, 10**12)
+    i, rest = divmod(rest, 10**9)
+    j, k = divmod(rest, 10**6)
+    key = dict(zip(sf.key_names, (t, i, j, k), strict=True))
+    raise ValidationError(
+        f"duplicated key {key}: the same flow is on lines {first} and {second}",
+        path=sf.path,
+        line=int(second),
+        expected="one row per " + ", ".join(sf.key_names),
+        hint="Remove the repeated row (or aggregate) and ingest again; nothing was written",
+    )
+
+
+def _check_duplicates(sf: SourceFile, part: Path) -> None:
+    if sf.key_chunks:
+        _duplicate_from_keys(sf)
+        return
     import duckdb
 
     keys = ", ".join(_KEYS[sf.kind])
     con = duckdb.connect()
     try:
-        con.execute("SET threads TO 2")
         dup = con.execute(
             f"SELECT {keys}, count(*) AS n FROM read_parquet(?) GROUP BY ALL HAVING n > 1 LIMIT 1",
             [str(part)],
         ).fetchone()
-        years = con.execute(
-            "SELECT DISTINCT year FROM read_parquet(?) ORDER BY year", [str(part)]
-        ).fetchall()
     finally:
         con.close()
     if dup is not None:
@@ -125,7 +187,6 @@ def _check_duplicates(sf: SourceFile, part: Path) -> tuple[int, ...]:
             expected="one row per " + ", ".join(_KEYS[sf.kind]),
             hint="Remove the repeated rows (or aggregate them) and ingest again; nothing was written",
         )
-    return tuple(int(y[0]) for y in years)
 
 
 def _replacements(
@@ -161,7 +222,7 @@ def ingest_one(
     staging = lake.root / "staging" / entry_id
     staging.mkdir(parents=True)
     try:
-        part, rows = _stage(sf, staging, entry_id, progress)
+        part, rows, years = _stage(sf, staging, entry_id, progress)
         if sf.problems and sf.strict:
             raise sf.problems.first_error()
         digest = sf.sha256()
@@ -184,7 +245,8 @@ def ingest_one(
                 path=sf.path,
                 hint="Check that it is the file you meant; nothing was written",
             )
-        years = _check_duplicates(sf, part) if rows else ()
+        if rows:
+            _check_duplicates(sf, part)
         replaced = _replacements(manifest, sf, years)
         rejects_path = None
         if sf.problems:

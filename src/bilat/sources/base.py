@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 
@@ -46,11 +47,19 @@ class SourceFile:
     digest: str | None = None
     strict: bool = True
     bytes_read: int = 0
+    #: Readers whose keys pack into integers fill these while streaming (one array per batch
+    #: of good rows: the packed key and its line), so the lake can find duplicated keys
+    #: without a second pass over the data.
+    key_chunks: list[Any] = field(default_factory=list)
+    line_chunks: list[Any] = field(default_factory=list)
+    key_names: tuple[str, ...] = ()
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         """Stream the file's validated batches (may be called again to re-read)."""
         self.problems.items.clear()
         self.notes.clear()
+        self.key_chunks.clear()
+        self.line_chunks.clear()
         return self.open_batches(self)
 
     def sha256(self) -> str:

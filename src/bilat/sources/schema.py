@@ -19,12 +19,15 @@ import pyarrow as pa
 __all__ = [
     "BASES",
     "DECLARATION_SCHEMA",
+    "DICTIONARY_COLUMNS",
+    "DICT_FLOW_SCHEMA",
     "FLOWS",
     "FLOW_SCHEMA",
     "KINDS",
     "Basis",
     "FlowCode",
     "Kind",
+    "dictionary_schema",
     "stored_schema",
 ]
 
@@ -71,7 +74,29 @@ DECLARATION_SCHEMA = pa.schema(
 )
 
 
+#: Columns with few distinct values; readers may hand them over dictionary-encoded
+#: (``dictionary<int32, string>``), and the lake writes them as Parquet dictionaries.
+DICTIONARY_COLUMNS = {
+    "flows": ("exporter", "importer", "product", "hs_rev", "quantity_unit", "source", "basis"),
+    "declarations": ("reporter", "partner", "flow", "product", "hs_rev", "qty_unit", "source"),
+}
+
+
+def dictionary_schema(schema: pa.Schema, kind: str) -> pa.Schema:
+    """``schema`` with the kind's low-cardinality string columns dictionary-encoded."""
+    cols = set(DICTIONARY_COLUMNS[kind]) | {"entry_id"}
+    return pa.schema(
+        [
+            f.with_type(pa.dictionary(pa.int32(), pa.string())) if f.name in cols else f
+            for f in schema
+        ]
+    )
+
+
 def stored_schema(kind: str) -> pa.Schema:
     """The schema of a kind as stored in the lake: the canonical one plus ``entry_id``."""
     base = FLOW_SCHEMA if kind == "flows" else DECLARATION_SCHEMA
     return base.append(pa.field("entry_id", pa.string(), nullable=False))
+
+
+DICT_FLOW_SCHEMA = dictionary_schema(FLOW_SCHEMA, "flows")
