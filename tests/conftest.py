@@ -24,6 +24,19 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+def skip_or_fail(reason: str) -> None:
+    """Skip a test whose service is absent, except on CI (BILAT_REQUIRE_SERVICES=1): fail there."""
+    if os.environ.get("BILAT_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"required on CI but absent: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(name="skip_or_fail")
+def _skip_or_fail_fixture() -> object:
+    """``skip_or_fail("chromium is not installed")`` inside a test or fixture."""
+    return skip_or_fail
+
+
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
