@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _util import WORK, emit, run_child  # noqa: E402
+from _util import WORK, emit, run_child
 
 
 def child(which: str, csv_path: str, out: str) -> None:
