@@ -230,13 +230,20 @@ class Lake:
         release: str | None = None,
         hs_rev: str | None = None,
         skip_bad_rows: bool = False,
+        synthetic: bool = False,
         progress: ProgressFn | None = None,
     ) -> list[IngestReport]:
-        """Ingest a CEPII BACI release zip or one BACI CSV; one report per yearly file."""
+        """Ingest a CEPII BACI release zip or one BACI CSV; one report per yearly file.
+
+        ``synthetic=True`` marks generated files (``bilat.sample.write_baci_csv``) so every
+        output built on them carries the synthetic-data banner.
+        """
         from bilat.sources.baci import read_baci
 
         files = read_baci(path, release=release, hs_rev=hs_rev)
-        return self.ingest(files, skip_bad_rows=skip_bad_rows, progress=progress)
+        return self.ingest(
+            files, skip_bad_rows=skip_bad_rows, synthetic=synthetic, progress=progress
+        )
 
     def ingest_comtrade(
         self,
