@@ -1,0 +1,49 @@
+"""The commission's commitments: meetings, decisions, projects, contracts, their status.
+
+A case folder's ``case.yaml`` (dyad, commission, meetings) and ``agenda.yaml`` (items and
+their status history) are imported into a SQL database (SQLite in BILAT_HOME by default,
+PostgreSQL by URL), followed there (status changes with optimistic locking), and exported
+back in a stable layout. :func:`progress` sets an item against the trade it was meant to move.
+
+>>> from bilat.agenda import Agenda                                # doctest: +SKIP
+>>> ag = Agenda.from_case("src/bilat/cases/blr-kaz-2022")           # doctest: +SKIP
+>>> [i.id for i in ag.items(overdue_as_of="2022-12-31")]            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from bilat.agenda._literals import KINDS, STATUSES, ItemKind, Status
+from bilat.agenda.caseio import CaseDoc, ItemDoc, due_end, read_agenda, read_case
+from bilat.agenda.progress import Progress, ProgressPoint, progress
+from bilat.agenda.service import Agenda, case_items
+from bilat.agenda.views import (
+    Change,
+    CommissionView,
+    ExportReport,
+    ImportReport,
+    ItemView,
+    MeetingView,
+)
+
+__all__ = [
+    "KINDS",
+    "STATUSES",
+    "Agenda",
+    "CaseDoc",
+    "Change",
+    "CommissionView",
+    "ExportReport",
+    "ImportReport",
+    "ItemDoc",
+    "ItemKind",
+    "ItemView",
+    "MeetingView",
+    "Progress",
+    "ProgressPoint",
+    "Status",
+    "case_items",
+    "due_end",
+    "progress",
+    "read_agenda",
+    "read_case",
+]

@@ -1,0 +1,690 @@
+"""The case files the agenda reads and writes: ``case.yaml`` and ``agenda.yaml``.
+
+``case.yaml`` holds the dyad, the commission, its areas of cooperation and its meetings;
+``agenda.yaml`` the items agreed at those meetings with their status history. Both layouts
+are documented in ``docs/agenda.md``. Reading checks every value against its node, so an
+error names the file, line and field; writing gives a stable layout (items in file order,
+keys in a fixed order, history by date) that a secretariat can diff in version control.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bilat.agenda._literals import KINDS, STATUSES
+from bilat.agenda._yaml import Reader, dump
+from bilat.codes.baskets import Basket, load_baskets
+from bilat.codes.countries import to_iso3
+from bilat.codes.hs import normalise
+from bilat.errors import BilatError, InputError, NotFoundError, SchemaError, ValidationError
+
+__all__ = [
+    "AGENDA_FILE",
+    "CASE_FILE",
+    "CaseDoc",
+    "ChangeDoc",
+    "CoChair",
+    "ItemDoc",
+    "MeetingDoc",
+    "agenda_yaml",
+    "air_clauses",
+    "case_yaml",
+    "due_end",
+    "parse_agenda",
+    "read_agenda",
+    "read_case",
+]
+
+CASE_FILE = "case.yaml"
+AGENDA_FILE = "agenda.yaml"
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_DUE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-([QH])([1-4]))?$")
+_AIR = re.compile(r"^[A-Za-z0-9._-]+#[A-Za-z0-9._-]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class CoChair:
+    """A co-chair of a meeting: ``party`` (ISO3), ``name`` and ``title`` (``None`` if unknown)."""
+
+    party: str
+    name: str | None
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingDoc:
+    """A commission session: ``id``, ``date``, ``place``, optional ``title``, ``co_chairs``."""
+
+    id: str
+    date: dt.date
+    place: str | None
+    title: str | None
+    co_chairs: tuple[CoChair, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDoc:
+    """The content of ``case.yaml``.
+
+    Attributes
+    ----------
+    case_id, title
+        The case's identifier and title.
+    dyad
+        The two countries, ISO3, in the order written.
+    commission_id, commission_name
+        Identifier and full name of the commission.
+    areas
+        Areas of cooperation as ``(id, title)`` pairs, in file order.
+    meetings
+        The commission's sessions, in file order.
+    """
+
+    case_id: str
+    title: str | None
+    dyad: tuple[str, str]
+    commission_id: str
+    commission_name: str
+    areas: tuple[tuple[str, str], ...]
+    meetings: tuple[MeetingDoc, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeDoc:
+    """One status change: on ``date`` the item became ``status``; ``author`` is ``by:``."""
+
+    date: dt.date
+    status: str
+    note: str | None = None
+    source: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemDoc:
+    """One agenda item as written in ``agenda.yaml`` (``line``: where it starts, 1-based)."""
+
+    id: str
+    meeting: str
+    kind: str
+    title: str
+    description: str | None
+    area: str | None
+    party: str | None
+    body: str | None
+    due: str | None
+    value: float | None
+    currency: str | None
+    count: int | None
+    baskets: tuple[str, ...]
+    hs: tuple[str, ...]
+    air_clause: str | None
+    history: tuple[ChangeDoc, ...]
+    line: int = 0
+
+
+def due_end(due: str) -> dt.date:
+    """The last day of a due date or period: ``2022`` → 2022-12-31, ``2022-Q3`` → 2022-09-30.
+
+    Accepted forms: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, ``YYYY-Qn`` (quarter), ``YYYY-Hn``
+    (half year). Anything else raises ``InputError``.
+    """
+    m = _DUE.match(due.strip())
+    if not m:
+        raise InputError(
+            f"bad due date or period {due!r}; expected YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn or "
+            "YYYY-Hn",
+            details={"value": due},
+        )
+    year, month, day, part, n = m.groups()
+    y = int(year)
+    try:
+        if day:
+            return dt.date(y, int(month), int(day))
+        if month:
+            mo = int(month)
+            return dt.date(y, mo, calendar.monthrange(y, mo)[1])
+        if part:
+            k = int(n)
+            if part == "H" and k > 2:
+                raise ValueError("a year has two halves")
+            last = k * 3 if part == "Q" else k * 6
+            return dt.date(y, last, calendar.monthrange(y, last)[1])
+        return dt.date(y, 12, 31)
+    except ValueError as exc:
+        raise InputError(f"bad due date or period {due!r}: {exc}", details={"value": due}) from None
+
+
+def _ident(r: Reader, node: yaml.Node | None, field: str, parent: yaml.Node) -> str:
+    text = r.required_text(node, field, parent)
+    if not _ID.match(text):
+        r.fail(
+            node or parent,
+            field,
+            "bad identifier",
+            value=text,
+            expected="lower-case letters, digits, '.', '_' or '-' (at most 80)",
+        )
+    return text
+
+
+def _country(r: Reader, node: yaml.Node | None, field: str, parent: yaml.Node) -> str:
+    text = r.required_text(node, field, parent)
+    try:
+        return to_iso3(text)
+    except BilatError as exc:
+        r.fail(node or parent, field, f"unknown country: {exc.message}", value=text)
+
+
+def read_case(case_dir: str | Path) -> CaseDoc:
+    """Read and check ``CASE_DIR/case.yaml``."""
+    path = Path(case_dir) / CASE_FILE
+    if not path.is_file():
+        raise NotFoundError(
+            f"no {CASE_FILE} in {case_dir}; a case folder needs case.yaml (the dyad, the "
+            "commission, its meetings) beside agenda.yaml",
+            details={"path": str(path)},
+        )
+    r = Reader(path, path.read_text("utf-8"))
+    root = r.root()
+    top = r.mapping(
+        root,
+        "",
+        required=("case", "dyad", "commission", "meetings"),
+        optional=("title", "description", "areas"),
+    )
+    dyad_nodes = r.sequence(top["dyad"], "dyad")
+    if len(dyad_nodes) != 2:
+        r.fail(
+            top["dyad"],
+            "dyad",
+            "the dyad names exactly two countries",
+            value=len(dyad_nodes),
+            cls=SchemaError,
+        )
+    dyad = (
+        _country(r, dyad_nodes[0], "dyad[0]", root),
+        _country(r, dyad_nodes[1], "dyad[1]", root),
+    )
+    if dyad[0] == dyad[1]:
+        r.fail(top["dyad"], "dyad", "the two countries must differ", value=dyad[0])
+    com = r.mapping(top["commission"], "commission", required=("id", "name"))
+    return CaseDoc(
+        case_id=_ident(r, top["case"], "case", root),
+        title=r.text(top.get("title"), "title"),
+        dyad=dyad,
+        commission_id=_ident(r, com["id"], "commission.id", top["commission"]),
+        commission_name=r.required_text(com["name"], "commission.name", top["commission"]),
+        areas=_read_areas(r, top.get("areas")),
+        meetings=_read_meetings(r, top["meetings"], dyad),
+    )
+
+
+def _read_areas(r: Reader, node: yaml.Node | None) -> tuple[tuple[str, str], ...]:
+    if node is None or r.is_null(node):
+        return ()
+    if not isinstance(node, yaml.MappingNode):
+        r.fail(node, "areas", "expected a mapping of area id to title", cls=SchemaError)
+    keys = tuple(str(k.value) for k, _ in node.value)
+    nodes = r.mapping(node, "areas", optional=keys)
+    return tuple(
+        (
+            _ident(r, next(k for k, _ in node.value if k.value == key), f"areas.{key}", node),
+            r.required_text(value, f"areas.{key}", node),
+        )
+        for key, value in nodes.items()
+    )
+
+
+def _read_meetings(r: Reader, node: yaml.Node, dyad: tuple[str, str]) -> tuple[MeetingDoc, ...]:
+    out: list[MeetingDoc] = []
+    seen: dict[str, int] = {}
+    for i, m in enumerate(r.sequence(node, "meetings")):
+        f = f"meetings[{i}]"
+        keys = r.mapping(m, f, required=("id", "date"), optional=("place", "title", "co_chairs"))
+        mid = _ident(r, keys["id"], f"{f}.id", m)
+        if mid in seen:
+            r.fail(
+                keys["id"],
+                f"{f}.id",
+                f"duplicate meeting id (first on line {seen[mid]})",
+                value=mid,
+            )
+        seen[mid] = m.start_mark.line + 1
+        chairs = []
+        for j, c in enumerate(r.sequence(keys.get("co_chairs"), f"{f}.co_chairs")):
+            g = f"{f}.co_chairs[{j}]"
+            ck = r.mapping(c, g, required=("party",), optional=("name", "title"))
+            party = _country(r, ck["party"], f"{g}.party", c)
+            if party not in dyad:
+                r.fail(
+                    ck["party"],
+                    f"{g}.party",
+                    "a co-chair's party must be one of the dyad",
+                    value=party,
+                    expected=" or ".join(dyad),
+                )
+            chairs.append(
+                CoChair(
+                    party,
+                    r.text(ck.get("name"), f"{g}.name"),
+                    r.text(ck.get("title"), f"{g}.title"),
+                )
+            )
+        date = r.date(keys["date"], f"{f}.date")
+        if date is None:  # pragma: no cover - required key
+            r.fail(m, f"{f}.date", "a date is required")
+        out.append(
+            MeetingDoc(
+                mid,
+                date,
+                r.text(keys.get("place"), f"{f}.place"),
+                r.text(keys.get("title"), f"{f}.title"),
+                tuple(chairs),
+            )
+        )
+    if not out:
+        r.fail(node, "meetings", "a case needs at least one meeting", cls=SchemaError)
+    return tuple(out)
+
+
+_ITEM_REQUIRED = ("id", "meeting", "kind", "title", "history")
+_ITEM_OPTIONAL = (
+    "description",
+    "area",
+    "party",
+    "body",
+    "due",
+    "value",
+    "currency",
+    "count",
+    "baskets",
+    "hs",
+    "air_clause",
+)
+
+
+def read_agenda(
+    case_dir: str | Path,
+    case: CaseDoc,
+    *,
+    baskets: Mapping[str, Basket] | None = None,
+) -> tuple[ItemDoc, ...]:
+    """Read and check ``CASE_DIR/agenda.yaml`` against its case (meetings, areas, dyad)."""
+    path = Path(case_dir) / AGENDA_FILE
+    if not path.is_file():
+        raise NotFoundError(f"no {AGENDA_FILE} in {case_dir}", details={"path": str(path)})
+    return parse_agenda(
+        path.read_text("utf-8"),
+        case,
+        path=path,
+        baskets=baskets,
+        air_clauses=air_clauses(case_dir),
+    )
+
+
+def air_clauses(case_dir: str | Path) -> dict[str, frozenset[str]]:
+    """Clause ids of each air agreement file ``CASE_DIR/air/NAME.yaml``: every ``id`` in it."""
+    out: dict[str, frozenset[str]] = {}
+    for path in sorted((Path(case_dir) / "air").glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text("utf-8"))
+        except yaml.YAMLError:
+            data = None  # the air part reports its own file's errors
+        ids: set[str] = set()
+        stack: list[Any] = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                if isinstance(node.get("id"), str):
+                    ids.add(node["id"])
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+        out[path.stem] = frozenset(ids)
+    return out
+
+
+def parse_agenda(
+    text: str,
+    case: CaseDoc,
+    *,
+    path: str | Path = AGENDA_FILE,
+    baskets: Mapping[str, Basket] | None = None,
+    air_clauses: Mapping[str, frozenset[str]] | None = None,
+) -> tuple[ItemDoc, ...]:
+    """Parse the text of an ``agenda.yaml``; see :func:`read_agenda`."""
+    r = Reader(path, text)
+    root = r.root()
+    top = r.mapping(root, "", required=("items",), optional=("commission",))
+    com = r.text(top.get("commission"), "commission")
+    if com is not None and com != case.commission_id:
+        r.fail(
+            top["commission"],
+            "commission",
+            "this agenda belongs to another commission",
+            value=com,
+            expected=case.commission_id,
+        )
+    known = dict(baskets) if baskets is not None else load_baskets()
+    out: list[ItemDoc] = []
+    seen: dict[str, int] = {}
+    for i, node in enumerate(r.sequence(top["items"], "items")):
+        item = _read_item(r, node, f"items[{i}]", case, known, air_clauses)
+        if item.id in seen:
+            r.fail(
+                node,
+                f"items[{i}].id",
+                f"duplicate item id (first defined on line {seen[item.id]})",
+                value=item.id,
+            )
+        seen[item.id] = item.line
+        out.append(item)
+    return tuple(out)
+
+
+def _read_item(
+    r: Reader,
+    node: yaml.Node,
+    f: str,
+    case: CaseDoc,
+    baskets: Mapping[str, Basket],
+    air: Mapping[str, frozenset[str]] | None,
+) -> ItemDoc:
+    k = r.mapping(node, f, required=_ITEM_REQUIRED, optional=_ITEM_OPTIONAL)
+    meeting = _choice(r, k["meeting"], f"{f}.meeting", [m.id for m in case.meetings], "meeting")
+    kind = _choice(r, k["kind"], f"{f}.kind", list(KINDS), "kind")
+    area = _choice(r, k.get("area"), f"{f}.area", [a for a, _ in case.areas], "area")
+    party = r.text(k.get("party"), f"{f}.party")
+    if party is not None:
+        party = _country(r, k["party"], f"{f}.party", node)
+        if party not in case.dyad:
+            r.fail(
+                k["party"],
+                f"{f}.party",
+                "the responsible party must be one of the dyad",
+                value=party,
+                expected=" or ".join(case.dyad),
+            )
+    due = r.text(k.get("due"), f"{f}.due")
+    if due is not None:
+        try:
+            due_end(due)
+        except InputError as exc:
+            r.fail(k["due"], f"{f}.due", exc.message)
+    currency = r.text(k.get("currency"), f"{f}.currency")
+    if currency is not None and not _CURRENCY.match(currency):
+        r.fail(
+            k["currency"],
+            f"{f}.currency",
+            "bad currency",
+            value=currency,
+            expected="an ISO 4217 code such as USD",
+        )
+    clause = _read_air(r, k.get("air_clause"), f"{f}.air_clause", air)
+    return ItemDoc(
+        id=_ident(r, k["id"], f"{f}.id", node),
+        meeting=meeting,
+        kind=kind,
+        title=r.required_text(k["title"], f"{f}.title", node),
+        description=r.text(k.get("description"), f"{f}.description"),
+        area=area,
+        party=party,
+        body=r.text(k.get("body"), f"{f}.body"),
+        due=due,
+        value=r.number(k.get("value"), f"{f}.value"),
+        currency=currency,
+        count=r.integer(k.get("count"), f"{f}.count"),
+        baskets=_read_baskets(r, k.get("baskets"), f"{f}.baskets", baskets),
+        hs=_read_hs(r, k.get("hs"), f"{f}.hs"),
+        air_clause=clause,
+        history=_read_history(r, k["history"], f"{f}.history"),
+        line=node.start_mark.line + 1,
+    )
+
+
+def _choice(r: Reader, node: yaml.Node | None, f: str, allowed: Sequence[str], what: str) -> Any:
+    """A value that must be one of ``allowed`` (``None`` when absent)."""
+    text = r.text(node, f)
+    if text is None or node is None:
+        return None
+    if what == "kind":
+        text = text.lower().replace(" ", "_")
+    if text not in allowed:
+        where = "" if what == "kind" else " (from case.yaml)"
+        r.fail(
+            node, f, f"unknown {what}", value=text, expected="one of " + ", ".join(allowed) + where
+        )
+    return text
+
+
+def _read_air(
+    r: Reader, node: yaml.Node | None, f: str, known: Mapping[str, frozenset[str]] | None
+) -> str | None:
+    text = r.text(node, f)
+    if text is None or node is None:
+        return None
+    if not _AIR.match(text):
+        r.fail(
+            node,
+            f,
+            "bad air clause reference",
+            value=text,
+            expected="AGREEMENT#CLAUSE, e.g. blr-kaz#BLR-5-KAZ-beyond",
+        )
+    if known is None:
+        return text
+    name, clause = text.split("#", 1)
+    if name not in known:
+        r.fail(
+            node,
+            f,
+            "unknown air agreement",
+            value=name,
+            expected="a file air/NAME.yaml in the case folder: " + (", ".join(known) or "none"),
+        )
+    if clause not in known[name]:
+        r.fail(
+            node,
+            f,
+            f"no clause with this id in air/{name}.yaml",
+            value=clause,
+            expected="one of " + ", ".join(sorted(known[name])),
+        )
+    return text
+
+
+def _read_baskets(
+    r: Reader, node: yaml.Node | None, f: str, known: Mapping[str, Basket]
+) -> tuple[str, ...]:
+    out: list[str] = []
+    for name, child in r.texts(node, f):
+        if name not in known:
+            close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
+            hint = f"did you mean {', '.join(close)}?" if close else None
+            r.fail(
+                child,
+                f,
+                "unknown basket",
+                value=name,
+                expected="one of " + ", ".join(sorted(known)),
+                hint=hint,
+            )
+        if name in out:
+            r.fail(child, f, "basket listed twice", value=name)
+        out.append(name)
+    return tuple(out)
+
+
+def _read_hs(r: Reader, node: yaml.Node | None, f: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for code, child in r.texts(node, f):
+        try:
+            norm = normalise(code)
+        except BilatError as exc:
+            r.fail(
+                child,
+                f,
+                exc.message,
+                value=code,
+                expected="HS code of 2, 4 or 6 digits",
+                hint="quote codes with a leading zero ('0401')",
+            )
+        if norm == "TOTAL" or norm in out:
+            r.fail(child, f, "HS code is TOTAL or listed twice", value=code)
+        out.append(norm)
+    return tuple(out)
+
+
+def _read_history(r: Reader, node: yaml.Node, f: str) -> tuple[ChangeDoc, ...]:
+    out: list[ChangeDoc] = []
+    for i, c in enumerate(r.sequence(node, f)):
+        g = f"{f}[{i}]"
+        k = r.mapping(c, g, required=("date", "status"), optional=("note", "source", "by"))
+        date = r.date(k["date"], f"{g}.date")
+        status = r.required_text(k["status"], f"{g}.status", c)
+        if status not in STATUSES:
+            r.fail(
+                k["status"],
+                f"{g}.status",
+                "unknown status",
+                value=status,
+                expected="one of " + ", ".join(STATUSES),
+            )
+        if date is None:  # pragma: no cover - required key
+            r.fail(c, f"{g}.date", "a date is required")
+        if out and date < out[-1].date:
+            r.fail(
+                k["date"],
+                f"{g}.date",
+                "history must run oldest first",
+                value=date.isoformat(),
+                expected=f"on or after {out[-1].date.isoformat()}",
+            )
+        out.append(
+            ChangeDoc(
+                date,
+                status,
+                r.text(k.get("note"), f"{g}.note"),
+                r.text(k.get("source"), f"{g}.source"),
+                r.text(k.get("by"), f"{g}.by"),
+            )
+        )
+    if not out:
+        r.fail(
+            node,
+            f,
+            "an item needs at least one status change (its status when agreed)",
+            cls=SchemaError,
+        )
+    return tuple(out)
+
+
+def _drop_none(d: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None and v != []}
+
+
+def _number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def agenda_yaml(commission_id: str, items: Sequence[ItemDoc]) -> str:
+    """The text of ``agenda.yaml`` for ``items``, in their order, unknown fields left out."""
+    data = {
+        "commission": commission_id,
+        "items": [
+            _drop_none(
+                {
+                    "id": it.id,
+                    "meeting": it.meeting,
+                    "kind": it.kind,
+                    "title": it.title,
+                    "description": it.description,
+                    "area": it.area,
+                    "party": it.party,
+                    "body": it.body,
+                    "due": it.due,
+                    "value": _number(it.value),
+                    "currency": it.currency,
+                    "count": it.count,
+                    "baskets": list(it.baskets),
+                    "hs": list(it.hs),
+                    "air_clause": it.air_clause,
+                    "history": [
+                        _drop_none(
+                            {
+                                "date": c.date,
+                                "status": c.status,
+                                "note": c.note,
+                                "source": c.source,
+                                "by": c.author,
+                            }
+                        )
+                        for c in it.history
+                    ],
+                }
+            )
+            for it in items
+        ],
+    }
+    header = (
+        f"Agenda of the commission {commission_id}: what was agreed, by whom, by when.\n"
+        "Written by `bilat agenda export`; the keys are described in docs/agenda.md."
+    )
+    return dump(data, header=header)
+
+
+def case_yaml(case: CaseDoc) -> str:
+    """The text of ``case.yaml`` for ``case``."""
+    data = _drop_none(
+        {
+            "case": case.case_id,
+            "title": case.title,
+            "dyad": list(case.dyad),
+            "commission": {"id": case.commission_id, "name": case.commission_name},
+            "areas": dict(case.areas) or None,
+            "meetings": [
+                _drop_none(
+                    {
+                        "id": m.id,
+                        "date": m.date,
+                        "place": m.place,
+                        "title": m.title,
+                        "co_chairs": [
+                            _drop_none({"party": c.party, "name": c.name, "title": c.title})
+                            for c in m.co_chairs
+                        ],
+                    }
+                )
+                for m in case.meetings
+            ],
+        }
+    )
+    header = (
+        f"Case {case.case_id}: the dyad, the commission and its meetings.\n"
+        "Keys are described in docs/agenda.md."
+    )
+    return dump(data, header=header)
+
+
+def check_unique(items: Sequence[ItemDoc], path: str | Path) -> None:
+    """Raise ``ValidationError`` when two items share an id (used for programmatic input)."""
+    seen: set[str] = set()
+    for it in items:
+        if it.id in seen:
+            raise ValidationError(
+                "duplicate item id", path=path, line=it.line or None, column="id", value=it.id
+            )
+        seen.add(it.id)

@@ -1,0 +1,615 @@
+"""The agenda as one object: open a database, import and export cases, list, show, update.
+
+>>> ag = Agenda.from_case("src/bilat/cases/blr-kaz-2022")      # doctest: +SKIP
+>>> [i.id for i in ag.items(overdue_as_of=dt.date(2022, 12, 31))]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from bilat.agenda import caseio
+from bilat.agenda._literals import CLOSED, validate_kind, validate_status
+from bilat.agenda.db import create_engine, resolve_url, upgrade
+from bilat.agenda.models import Commission, Item, ItemLink, Meeting, StatusChange
+from bilat.agenda.progress import FlowSource, Progress, progress
+from bilat.agenda.views import (
+    Change,
+    CommissionView,
+    ExportReport,
+    ImportReport,
+    ItemView,
+    MeetingView,
+)
+from bilat.errors import ConflictError, InputError, NotFoundError, ValidationError
+
+__all__ = ["Agenda", "as_date", "case_items"]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def as_date(value: dt.date | str | None, *, field: str = "date") -> dt.date | None:
+    """A date from a ``date`` or ``YYYY-MM-DD`` text; ``InputError`` otherwise."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(
+            f"bad {field} {value!r}; expected a date written YYYY-MM-DD",
+            details={"value": str(value), "expected": "YYYY-MM-DD"},
+        ) from None
+
+
+class Agenda:
+    """The commitments of one or more commissions, in a SQL database.
+
+    Open with :meth:`open` (a database by URL, SQLite in BILAT_HOME by default) or
+    :meth:`from_case` (a case folder read into memory, nothing written).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Agenda:
+        """Open (and create or upgrade) the agenda database at ``url``.
+
+        ``url`` defaults to ``$BILAT_AGENDA_URL``, else ``sqlite:///$BILAT_HOME/agenda.db``.
+        """
+        engine = create_engine(resolve_url(url))
+        upgrade(engine)
+        return cls(engine)
+
+    @classmethod
+    def from_case(cls, case_dir: str | Path) -> Agenda:
+        """An in-memory agenda holding one case folder (for briefings and checks)."""
+        agenda = cls.open("sqlite://")
+        agenda.import_case(case_dir)
+        return agenda
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Agenda:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with self._sessions() as session:
+            yield session
+
+    # ---------------------------------------------------------------- import / export
+
+    def import_case(self, case_dir: str | Path, *, replace: bool = False) -> ImportReport:
+        """Import ``case.yaml`` and ``agenda.yaml`` of ``case_dir`` in one transaction.
+
+        Parameters
+        ----------
+        case_dir
+            The case folder.
+        replace
+            Replace the commission when it is already in the database (its items, their
+            history and any update made since are replaced by the files' content).
+
+        Raises
+        ------
+        ParseError, SchemaError, ValidationError
+            A file does not read or breaks a rule; the error names file, line and field.
+        ConflictError
+            The commission is already in the database and ``replace`` is false.
+        """
+        case = caseio.read_case(case_dir)
+        items = caseio.read_agenda(case_dir, case)
+        agenda_path = Path(case_dir) / caseio.AGENDA_FILE
+        with self._sessions.begin() as s:
+            old = s.get(Commission, case.commission_id)
+            if old is not None and not replace:
+                n = s.scalar(sa.select(sa.func.count()).where(Item.commission_id == old.id))
+                raise ConflictError(
+                    f"commission {old.id!r} is already in the agenda database ({n} items, "
+                    f"imported {old.imported_at:%Y-%m-%d %H:%M}); export it first to keep "
+                    "updates made since, or import with --replace to overwrite it",
+                    details={"commission": old.id, "items": n},
+                )
+            versions: dict[str, int] = {}
+            if old is not None:
+                versions = dict(
+                    s.execute(
+                        sa.select(Item.id, Item.version).where(Item.commission_id == old.id)
+                    ).all()
+                )
+                s.delete(old)
+                s.flush()
+            _check_foreign_ids(s, case, items, agenda_path)
+            s.add(_commission_row(case))
+            s.flush()
+            for pos, doc in enumerate(items):
+                s.add(_item_row(doc, case, pos))
+            s.flush()
+            for item_id, version in versions.items():
+                s.execute(sa.update(Item).where(Item.id == item_id).values(version=version + 1))
+        return ImportReport(
+            commission=case.commission_id,
+            meetings=len(case.meetings),
+            items=len(items),
+            changes=sum(len(i.history) for i in items),
+            replaced=old is not None,
+        )
+
+    def export_case(self, case_dir: str | Path, *, commission: str | None = None) -> ExportReport:
+        """Write ``agenda.yaml`` (and ``case.yaml`` when absent) of a commission to ``case_dir``.
+
+        The commission is ``commission``, else the one named by ``case_dir/case.yaml``, else
+        the only one in the database.
+        """
+        folder = Path(case_dir)
+        cid = commission or self._commission_for(folder)
+        with self._session() as s:
+            com = s.get(Commission, cid)
+            if com is None:
+                raise NotFoundError(f"no commission {cid!r} in the agenda database")
+            rows = s.scalars(_item_query().where(Item.commission_id == cid)).all()
+            docs = [_item_doc(r) for r in rows]
+            case = _case_doc(com)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = [_write(folder / caseio.AGENDA_FILE, caseio.agenda_yaml(cid, docs))]
+        if not (folder / caseio.CASE_FILE).exists():
+            paths.append(_write(folder / caseio.CASE_FILE, caseio.case_yaml(case)))
+        return ExportReport(commission=cid, items=len(docs), paths=tuple(paths))
+
+    def _commission_for(self, folder: Path) -> str:
+        if (folder / caseio.CASE_FILE).is_file():
+            return caseio.read_case(folder).commission_id
+        ids = [c.id for c in self.commissions()]
+        if len(ids) == 1:
+            return ids[0]
+        raise InputError(
+            f"{folder} has no case.yaml and the database holds {len(ids)} commissions "
+            f"({', '.join(ids) or 'none'}); name one with --commission",
+            details={"known": ids},
+        )
+
+    # ---------------------------------------------------------------- reads
+
+    def commissions(self) -> list[CommissionView]:
+        """Every commission in the database, by id."""
+        with self._session() as s:
+            rows = s.scalars(sa.select(Commission).order_by(Commission.id)).all()
+            return [
+                CommissionView(
+                    r.id,
+                    r.name,
+                    (r.party_a, r.party_b),
+                    r.case_id,
+                    tuple((str(a), str(t)) for a, t in r.areas),
+                )
+                for r in rows
+            ]
+
+    def commission(self, commission_id: str) -> CommissionView:
+        """One commission by id (``NotFoundError`` when absent)."""
+        for c in self.commissions():
+            if c.id == commission_id:
+                return c
+        raise NotFoundError(f"no commission {commission_id!r} in the agenda database")
+
+    def meetings(self, *, commission: str | None = None) -> list[MeetingView]:
+        """Meetings, by date."""
+        q = sa.select(Meeting).order_by(Meeting.date, Meeting.id)
+        if commission is not None:
+            q = q.where(Meeting.commission_id == commission)
+        with self._session() as s:
+            return [
+                MeetingView(
+                    m.id,
+                    m.commission_id,
+                    m.date,
+                    m.place,
+                    m.title,
+                    tuple(dict(c) for c in m.co_chairs),
+                )
+                for m in s.scalars(q).all()
+            ]
+
+    def items(
+        self,
+        *,
+        commission: str | None = None,
+        meeting: str | None = None,
+        status: str | None = None,
+        area: str | None = None,
+        kind: str | None = None,
+        as_of: dt.date | str | None = None,
+        overdue: bool = False,
+        overdue_as_of: dt.date | str | None = None,
+    ) -> list[ItemView]:
+        """Items with their status and overdue flag as of a date, in case-file order.
+
+        Parameters
+        ----------
+        commission, meeting, area
+            Keep items of this commission, meeting, area of cooperation.
+        status, kind
+            Keep items with this status (as of ``as_of``) or kind.
+        as_of
+            Evaluate status and overdue at this date (default: today). Items agreed after it
+            are left out.
+        overdue
+            Keep only items overdue as of ``as_of``.
+        overdue_as_of
+            Shorthand for ``overdue=True, as_of=overdue_as_of``.
+        """
+        if overdue_as_of is not None:
+            overdue, as_of = True, overdue_as_of
+        day = as_date(as_of, field="as-of date") or dt.date.today()
+        wanted_status = validate_status(status) if status else None
+        q = _item_query()
+        if commission is not None:
+            q = q.where(Item.commission_id == commission)
+        if meeting is not None:
+            q = q.where(Item.meeting_id == meeting)
+        if area is not None:
+            q = q.where(Item.area == area)
+        if kind is not None:
+            q = q.where(Item.kind == validate_kind(kind))
+        with self._session() as s:
+            views = [_view(r, day) for r in s.scalars(q).all()]
+        return [
+            v
+            for v in views
+            if v.status is not None
+            and (wanted_status is None or v.status == wanted_status)
+            and (not overdue or v.overdue)
+        ]
+
+    def item(self, item_id: str, *, as_of: dt.date | str | None = None) -> ItemView:
+        """One item with its full history (``NotFoundError`` naming close ids when absent)."""
+        day = as_date(as_of, field="as-of date") or dt.date.today()
+        with self._session() as s:
+            row = s.scalars(_item_query().where(Item.id == item_id)).one_or_none()
+            if row is None:
+                raise self._not_found(s, item_id)
+            return _view(row, day)
+
+    def _not_found(self, s: Session, item_id: str) -> NotFoundError:
+        import difflib
+
+        ids = list(s.scalars(sa.select(Item.id)).all())
+        close = difflib.get_close_matches(item_id, ids, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        return NotFoundError(
+            f"no agenda item {item_id!r}{hint} List items with `bilat agenda list`.",
+            details={"value": item_id, "closest": close},
+        )
+
+    def progress(
+        self, item_id: str, lake: FlowSource, *, before: int = 3, after: int = 3
+    ) -> Progress:
+        """The trade linked to an item for its commission's dyad: see :func:`progress`."""
+        item = self.item(item_id)
+        dyad = self.commission(item.commission).parties
+        return progress(item, lake, dyad=dyad, before=before, after=after)
+
+    # ---------------------------------------------------------------- writes
+
+    def update(
+        self,
+        item_id: str,
+        *,
+        status: str | None = None,
+        date: dt.date | str | None = None,
+        note: str | None = None,
+        source: str | None = None,
+        author: str | None = None,
+        expected_version: int | None = None,
+    ) -> ItemView:
+        """Record a status change (or a note) on an item; return the item after it.
+
+        Parameters
+        ----------
+        status
+            New status; default: the current one (a note on the record).
+        date
+            The day it happened (default today).
+        note, source, author
+            What happened, where it is reported, who records it.
+        expected_version
+            The ``version`` the caller read. When somebody changed the item since, the update
+            is refused with a ``ConflictError`` naming who changed what; nothing is written.
+        """
+        new_status = validate_status(status) if status else None
+        day = as_date(date) or dt.date.today()
+        if new_status is None and not note:
+            raise InputError("nothing to record: give a new status (--status) or a note (--note)")
+        with self._session() as s:
+            row = s.scalars(_item_query().where(Item.id == item_id)).one_or_none()
+            if row is None:
+                raise self._not_found(s, item_id)
+            read_version = row.version if expected_version is None else expected_version
+            if row.version != read_version:
+                raise _conflict(row, read_version)
+            _record(row, new_status or row.status, day, note, source, author)
+            try:
+                s.commit()
+            except StaleDataError:
+                s.rollback()
+                fresh = s.scalars(_item_query().where(Item.id == item_id)).one()
+                raise _conflict(fresh, read_version) from None
+        return self.item(item_id, as_of=max(day, dt.date.today()))
+
+
+def case_items(case_dir: str | Path, *, as_of: dt.date | str | None = None) -> list[ItemView]:
+    """Every item of a case folder with its status and overdue flag as of ``as_of`` (today).
+
+    Reads the folder into an in-memory database; nothing is written. For briefings.
+    """
+    with Agenda.from_case(case_dir) as agenda:
+        return agenda.items(as_of=as_of)
+
+
+def _record(
+    row: Item, status: str, day: dt.date, note: str | None, source: str | None, author: str | None
+) -> None:
+    now = _now()
+    row.history.append(
+        StatusChange(
+            date=day, status=status, note=note, source=source, author=author, recorded_at=now
+        )
+    )
+    latest = sorted(row.history, key=lambda c: c.date)[-1]  # stable: last of a day wins
+    row.status, row.status_date = latest.status, latest.date
+    row.updated_by, row.updated_at = author, now
+
+
+def _conflict(row: Item, read_version: int) -> ConflictError:
+    last = max(row.history, key=lambda c: (c.recorded_at, c.id or 0), default=None)
+    who = row.updated_by or "someone"
+    what = (
+        f"recorded status {last.status!r} dated {last.date.isoformat()}"
+        + (f" with note {last.note!r}" if last.note else "")
+        if last is not None
+        else "changed it"
+    )
+    return ConflictError(
+        f"item {row.id!r} was changed by {who} since you read it (version {read_version}, now "
+        f"{row.version}): {who} {what}. Nothing was written; reload the item and apply your "
+        "change again if it still holds.",
+        details={
+            "item": row.id,
+            "expected_version": read_version,
+            "version": row.version,
+            "changed_by": row.updated_by,
+            "status": row.status,
+            "last_change": None
+            if last is None
+            else {"date": last.date.isoformat(), "status": last.status, "note": last.note},
+        },
+    )
+
+
+def _item_query() -> sa.Select[Item]:
+    return (
+        sa.select(Item)
+        .join(Meeting, Item.meeting_id == Meeting.id)
+        .options(selectinload(Item.history), selectinload(Item.links), selectinload(Item.meeting))
+        .order_by(Item.commission_id, Item.position, Item.id)
+    )
+
+
+def _utc(t: dt.datetime | None) -> dt.datetime | None:
+    # SQLite keeps no time zone; every time written here is UTC.
+    return t.replace(tzinfo=dt.UTC) if t is not None and t.tzinfo is None else t
+
+
+def _view(row: Item, day: dt.date) -> ItemView:
+    past = [c for c in row.history if c.date <= day]
+    status = past[-1].status if past else None
+    status_date = past[-1].date if past else None
+    overdue = (
+        status is not None
+        and status not in CLOSED
+        and row.due_date is not None
+        and row.due_date < day
+    )
+    return ItemView(
+        id=row.id,
+        commission=row.commission_id,
+        meeting=row.meeting_id,
+        meeting_date=row.meeting.date,
+        kind=row.kind,
+        title=row.title,
+        description=row.description,
+        area=row.area,
+        party=row.party,
+        body=row.body,
+        due=row.due,
+        due_date=row.due_date,
+        value=row.value,
+        currency=row.currency,
+        count=row.count,
+        baskets=tuple(lk.code for lk in row.links if lk.kind == "basket"),
+        hs=tuple(lk.code for lk in row.links if lk.kind == "hs"),
+        air_clause=row.air_clause,
+        status=status,
+        status_date=status_date,
+        as_of=day,
+        overdue=overdue,
+        days_overdue=(day - row.due_date).days if overdue and row.due_date else None,
+        version=row.version,
+        updated_by=row.updated_by,
+        updated_at=_utc(row.updated_at),
+        history=tuple(
+            Change(c.date, c.status, c.note, c.source, c.author, _utc(c.recorded_at))
+            for c in row.history
+        ),
+    )
+
+
+def _check_foreign_ids(
+    s: Session, case: caseio.CaseDoc, items: Sequence[caseio.ItemDoc], path: Path
+) -> None:
+    lines = {i.id: i.line for i in items}
+    taken = s.execute(sa.select(Item.id, Item.commission_id).where(Item.id.in_(list(lines)))).all()
+    for item_id, other in taken:
+        raise ValidationError(
+            f"item id is already used by commission {other!r} in this database",
+            path=path,
+            line=lines[item_id],
+            column="id",
+            value=item_id,
+            hint="item ids are unique across commissions; rename the item",
+        )
+    meeting_ids = [m.id for m in case.meetings]
+    for mid, other in s.execute(
+        sa.select(Meeting.id, Meeting.commission_id).where(Meeting.id.in_(meeting_ids))
+    ):
+        raise ValidationError(
+            f"meeting id is already used by commission {other!r} in this database",
+            path=path.with_name(caseio.CASE_FILE),
+            column="meetings.id",
+            value=mid,
+        )
+
+
+def _commission_row(case: caseio.CaseDoc) -> Commission:
+    return Commission(
+        id=case.commission_id,
+        name=case.commission_name,
+        party_a=case.dyad[0],
+        party_b=case.dyad[1],
+        case_id=case.case_id,
+        case_title=case.title,
+        areas=[list(a) for a in case.areas],
+        imported_at=_now(),
+        meetings=[
+            Meeting(
+                id=m.id,
+                date=m.date,
+                place=m.place,
+                title=m.title,
+                co_chairs=[
+                    {"party": c.party, "name": c.name, "title": c.title} for c in m.co_chairs
+                ],
+            )
+            for m in case.meetings
+        ],
+    )
+
+
+def _item_row(doc: caseio.ItemDoc, case: caseio.CaseDoc, position: int) -> Item:
+    now = _now()
+    last = doc.history[-1]
+    return Item(
+        id=doc.id,
+        commission_id=case.commission_id,
+        meeting_id=doc.meeting,
+        position=position,
+        kind=doc.kind,
+        title=doc.title,
+        description=doc.description,
+        area=doc.area,
+        party=doc.party,
+        body=doc.body,
+        due=doc.due,
+        due_date=caseio.due_end(doc.due) if doc.due else None,
+        value=doc.value,
+        currency=doc.currency,
+        count=doc.count,
+        air_clause=doc.air_clause,
+        status=last.status,
+        status_date=last.date,
+        updated_by=last.author,
+        updated_at=now,
+        history=[
+            StatusChange(
+                date=c.date,
+                status=c.status,
+                note=c.note,
+                source=c.source,
+                author=c.author,
+                recorded_at=now,
+            )
+            for c in doc.history
+        ],
+        links=[ItemLink(kind="basket", code=b, position=i) for i, b in enumerate(doc.baskets)]
+        + [ItemLink(kind="hs", code=h, position=i) for i, h in enumerate(doc.hs)],
+    )
+
+
+def _item_doc(row: Item) -> caseio.ItemDoc:
+    return caseio.ItemDoc(
+        id=row.id,
+        meeting=row.meeting_id,
+        kind=row.kind,
+        title=row.title,
+        description=row.description,
+        area=row.area,
+        party=row.party,
+        body=row.body,
+        due=row.due,
+        value=row.value,
+        currency=row.currency,
+        count=row.count,
+        baskets=tuple(lk.code for lk in row.links if lk.kind == "basket"),
+        hs=tuple(lk.code for lk in row.links if lk.kind == "hs"),
+        air_clause=row.air_clause,
+        history=tuple(
+            caseio.ChangeDoc(c.date, c.status, c.note, c.source, c.author) for c in row.history
+        ),
+    )
+
+
+def _case_doc(com: Commission) -> caseio.CaseDoc:
+    return caseio.CaseDoc(
+        case_id=com.case_id or com.id,
+        title=com.case_title,
+        dyad=(com.party_a, com.party_b),
+        commission_id=com.id,
+        commission_name=com.name,
+        areas=tuple((str(a), str(t)) for a, t in com.areas),
+        meetings=tuple(
+            caseio.MeetingDoc(
+                m.id,
+                m.date,
+                m.place,
+                m.title,
+                tuple(
+                    caseio.CoChair(str(c["party"]), c.get("name"), c.get("title"))
+                    for c in m.co_chairs
+                ),
+            )
+            for m in com.meetings
+        ),
+    )
+
+
+def _write(path: Path, text: str) -> str:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return str(path)

@@ -1,0 +1,34 @@
+"""The public surface of bilat.agenda is exactly what we mean to export."""
+
+from __future__ import annotations
+
+import bilat.agenda
+
+
+def test_all_is_the_public_surface() -> None:
+    assert sorted(bilat.agenda.__all__) == sorted(
+        [
+            "KINDS",
+            "STATUSES",
+            "Agenda",
+            "CaseDoc",
+            "Change",
+            "CommissionView",
+            "ExportReport",
+            "ImportReport",
+            "ItemDoc",
+            "ItemKind",
+            "ItemView",
+            "MeetingView",
+            "Progress",
+            "ProgressPoint",
+            "Status",
+            "case_items",
+            "due_end",
+            "progress",
+            "read_agenda",
+            "read_case",
+        ]
+    )
+    for name in bilat.agenda.__all__:
+        assert getattr(bilat.agenda, name) is not None
