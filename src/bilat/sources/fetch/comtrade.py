@@ -368,7 +368,7 @@ class _Run:
         children = request.split(limit) if len(rows) >= limit else []
         if children:
             self.split += 1
-            self.state.put(request.key, {"split": [c.key for c in children]})
+            self.state.put(request.key, {"split": [c.key for c in children], "limit": limit})
             self.execute(children)
             return
         entry = {"records": len(rows), "file": None}
@@ -381,7 +381,8 @@ class _Run:
 
     def _use(self, request: ComtradeRequest, entry: dict[str, Any]) -> None:
         if "split" in entry:
-            limit = self.cfg.max_records(keyed=self.keyed)
+            # the children as they were planned then (the limit may have changed since)
+            limit = int(entry.get("limit", self.cfg.max_records(keyed=self.keyed)))
             self.cached -= 1  # the parent is bookkeeping; its children are counted
             self.execute(request.split(limit))
             return

@@ -1,0 +1,130 @@
+"""``bilat fetch ...`` end to end against the local server, configured by environment."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from bilat.cli.fetch import parse_years
+from bilat.errors import InputError
+
+PREVIEW = "/public/v1/preview/C/A/HS"
+
+pytestmark = pytest.mark.shared
+
+
+@pytest.fixture
+def env(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BILAT_COMTRADE_URL", httpserver.url_for("/"))
+    monkeypatch.setenv("BILAT_GEODIST_URL", httpserver.url_for("/geo/dist_cepii.csv.gz"))
+    monkeypatch.setenv("BILAT_FETCH_BACKOFF", "0.001")
+    monkeypatch.setenv("BILAT_FETCH_MAX_WAIT", "0.01")
+    monkeypatch.setenv("BILAT_FETCH_RETRIES", "2")
+
+
+def test_parse_years() -> None:
+    assert parse_years("2017-2019") == [2017, 2018, 2019]
+    assert parse_years("2019,2017, 2018") == [2017, 2018, 2019]
+    with pytest.raises(InputError, match="runs backwards"):
+        parse_years("2019-2017")
+    with pytest.raises(InputError, match="not a year list"):
+        parse_years("last year")
+
+
+def test_fetch_comtrade_command(
+    comtrade_handler: Any,
+    cli: Any,
+    env: None,
+    httpserver: HTTPServer,
+    recorded: dict[str, Any],
+    tmp_path: Path,
+) -> None:
+    httpserver.expect_request(PREVIEW).respond_with_handler(comtrade_handler(recorded))
+    lake = str(tmp_path / "lake")
+    args = ["fetch", "comtrade", "--reporter", "BLR", "--partner", "KAZ", "--years", "2021-2022"]
+    res = cli(*args, "--flow", "M", "--level", "2", "--lake", lake)
+    assert res.exit_code == 0, res.stderr
+    assert "16 records in 4 file(s); 4 request(s) sent, 0 from the cache" in res.stdout
+    again = cli(*args, "--flow", "M", "--level", "2", "--lake", lake, "--json")
+    assert again.exit_code == 0
+    out = json.loads(again.stdout)
+    assert (out["fetched"], out["cached"], out["records"]) == (0, 4, 16)
+    assert {r["status"] for r in out["ingested"]} == {"unchanged"}
+
+
+def test_fetch_comtrade_partial_failure_exits_1(
+    comtrade_handler: Any,
+    cli: Any,
+    env: None,
+    httpserver: HTTPServer,
+    recorded: dict[str, Any],
+    tmp_path: Path,
+) -> None:
+    good = comtrade_handler(recorded)
+
+    def handle(request: Request) -> Response:
+        if request.args["period"] == "2022":
+            return Response("busy", status=503)
+        return good(request)
+
+    httpserver.expect_request(PREVIEW).respond_with_handler(handle)
+    res = cli(
+        "fetch",
+        "comtrade",
+        "--reporter",
+        "BLR",
+        "--partner",
+        "KAZ",
+        "--years",
+        "2021-2022",
+        "--flow",
+        "X",
+        "--level",
+        "2",
+        "--lake",
+        str(tmp_path / "lake"),
+    )
+    assert res.exit_code == 1
+    assert "2 request(s) failed; what arrived was ingested" in res.stderr
+    assert "8 records in 2 file(s)" in res.stdout
+
+
+def test_fetch_comtrade_bad_input_exits_2(cli: Any, env: None) -> None:
+    res = cli(
+        "fetch",
+        "comtrade",
+        "--reporter",
+        "BLR",
+        "--partner",
+        "KAZ",
+        "--years",
+        "2021",
+        "--level",
+        "5",
+    )
+    assert res.exit_code == 2
+    assert "level must be one of 2, 4, 6; got 5" in res.stderr
+
+
+def test_fetch_geodist_command(
+    cli: Any, env: None, httpserver: HTTPServer, shared_data: Path
+) -> None:
+    data = (shared_data / "geo" / "dist_cepii.csv.gz").read_bytes()
+    httpserver.expect_request("/geo/dist_cepii.csv.gz").respond_with_data(data)
+    res = cli("fetch", "geodist", "--json")
+    assert res.exit_code == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert Path(out["path"]).read_bytes() == data
+    assert out["bytes"] == len(data)
+
+
+def test_help_texts(cli: Any) -> None:
+    for cmd in ("comtrade", "baci", "geodist"):
+        res = cli("fetch", cmd, "--help")
+        assert res.exit_code == 0
+        assert "Usage" in res.stdout

@@ -1,0 +1,95 @@
+"""``bilat mirror report|reconcile`` on a lake holding synthetic declarations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from bilat.sources.schema import DECLARATION_SCHEMA
+from bilat.trade.mirror import load_geodist
+
+pytestmark = pytest.mark.shared
+
+
+@pytest.fixture(scope="module")
+def lake_path(syn: Any, shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from bilat.lake import Lake
+
+    geo = load_geodist(shared_data / "geo" / "dist_cepii.csv.gz")
+    decl = syn.make(geo, products=20).declarations
+    n = len(decl)
+    table = pa.table(
+        {
+            "year": pa.array(decl["year"], pa.int16()),
+            "reporter": decl["reporter"],
+            "partner": decl["partner"],
+            "flow": decl["flow"],
+            "product": decl["product"],
+            "hs_rev": ["HS17"] * n,
+            "value_usd": decl["value_usd"],
+            "cif_usd": pa.array(decl["cif_usd"].replace({np.nan: None}), pa.float64()),
+            "fob_usd": pa.nulls(n, pa.float64()),
+            "qty": pa.nulls(n, pa.float64()),
+            "qty_unit": pa.nulls(n, pa.string()),
+            "net_kg": pa.nulls(n, pa.float64()),
+            "source": ["synthetic"] * n,
+        },
+        schema=DECLARATION_SCHEMA,
+    )
+    path = tmp_path_factory.mktemp("mirror-cli") / "lake"
+    Lake.open(path).ingest_arrow(
+        table, kind="declarations", source="synthetic", name="mirror-test", synthetic=True
+    )
+    return path
+
+
+def test_mirror_report_command(cli: Any, lake_path: Path, shared_data: Path) -> None:
+    geo = str(shared_data / "geo" / "dist_cepii.csv.gz")
+    res = cli("mirror", "report", "BLR", "KAZ", "--geodist", geo, "--lake", str(lake_path))
+    assert res.exit_code == 0, res.stderr
+    assert "Mirror: BLR ↔ KAZ, HS level 6" in res.stdout
+    assert "Suspected causes" in res.stdout
+    out = cli(
+        "mirror",
+        "report",
+        "BLR",
+        "KAZ",
+        "--geodist",
+        geo,
+        "--lake",
+        str(lake_path),
+        "--years",
+        "2021",
+        "--json",
+    )
+    data = json.loads(out.stdout)
+    assert {(t["year"], t["exporter"]) for t in data["totals"]} == {(2021, "BLR"), (2021, "KAZ")}
+    assert all(t["products"] == 20 for t in data["totals"])
+
+
+def test_mirror_reconcile_command(syn: Any, cli: Any, lake_path: Path, shared_data: Path) -> None:
+    geo = str(shared_data / "geo" / "dist_cepii.csv.gz")
+    res = cli("mirror", "reconcile", "--geodist", geo, "--lake", str(lake_path), "--json")
+    assert res.exit_code == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["flows"] == 12 * 11 * 20 * 2
+    assert data["identified"] is True
+    assert data["margins"]["b_dist"] == pytest.approx(syn.B_DIST, abs=0.003)
+
+
+def test_mirror_without_geodist_exits_2(cli: Any, lake_path: Path) -> None:
+    res = cli("mirror", "report", "BLR", "KAZ", "--lake", str(lake_path))
+    assert res.exit_code == 2
+    assert "no GeoDist file: give --geodist FILE" in res.stderr
+
+
+def test_mirror_help(cli: Any) -> None:
+    for cmd in ("report", "reconcile"):
+        res = cli("mirror", cmd, "--help")
+        assert res.exit_code == 0
+        assert "--geodist" in res.stdout
