@@ -1,0 +1,141 @@
+"""Assembling a briefing: every part for a dyad and a year, each section with its sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bilat.brief.case_sections import (
+    agenda_section,
+    air_section,
+    claims_section,
+    potential_section,
+)
+from bilat.brief.model import Briefing, Section
+from bilat.brief.trade_sections import TRADE_SECTIONS
+from bilat.codes.countries import country_name
+from bilat.errors import BilatError, InputError
+from bilat.trade import Dyad
+
+if TYPE_CHECKING:
+    from bilat.lake import Lake
+
+__all__ = ["build_briefing"]
+
+
+def _banner(lake: Lake) -> str | None:
+    if not getattr(lake, "is_synthetic", False):
+        return None
+    try:
+        from bilat.sample import SYNTHETIC_BANNER
+    except ImportError:  # pragma: no cover - the sample part ships with bilat
+        return "Synthetic sample data — not real trade statistics."
+    return SYNTHETIC_BANNER
+
+
+def _name(code: str) -> str:
+    try:
+        return country_name(code)
+    except BilatError:
+        return code
+
+
+def _manifest(lake: Lake, sections: tuple[Section, ...]) -> tuple[dict[str, Any], ...]:
+    cited = {e for s in sections for e in s.entries}
+    out = []
+    for entry in lake.manifest():
+        if entry.entry_id not in cited:
+            continue
+        out.append(
+            {
+                "entry_id": entry.entry_id,
+                "kind": entry.kind,
+                "source": entry.source,
+                "release": entry.release,
+                "path": str(entry.path),
+                "sha256": entry.sha256,
+                "rows": entry.rows,
+                "years": list(entry.years),
+                "synthetic": bool(entry.synthetic),
+            }
+        )
+    return tuple(out)
+
+
+def build_briefing(
+    lake: Lake,
+    a: str,
+    b: str,
+    *,
+    year: int,
+    case: str | Path | None = None,
+    agenda: Any | None = None,
+    as_of: dt.date | str | None = None,
+) -> Briefing:
+    """Build the briefing for the dyad A–B and ``year``.
+
+    Parameters
+    ----------
+    lake
+        The trade lake.
+    a, b
+        The two countries (ISO3 or any form :func:`bilat.codes.countries.to_iso3` reads).
+    year
+        The trade year of the briefing.
+    case
+        A case folder (or a shipped case's name) for the claims, commitments and air
+        sections; without it those sections say there is no case.
+    agenda
+        An open :class:`bilat.agenda.Agenda` to read commitments from (default: the case's
+        ``agenda.yaml`` read into memory).
+    as_of
+        The day commitments are evaluated at (default: today).
+
+    Examples
+    --------
+    >>> b = build_briefing(lake, "BLR", "KAZ", year=2021, case="blr-kaz-2022")  # doctest: +SKIP
+    >>> [s.status for s in b.sections]                                           # doctest: +SKIP
+    """
+    dyad = Dyad(lake, a, b)
+    day = _day(as_of)
+    folder = None
+    if case is not None:
+        from bilat.claims import resolve_case
+
+        folder = resolve_case(case)
+    sections = (
+        *(make(dyad, year) for make in TRADE_SECTIONS),
+        claims_section(lake, folder),
+        agenda_section(folder, agenda=agenda, as_of=day),
+        air_section(folder, dyad.a.code, dyad.b.code),
+        potential_section(lake, dyad.a.code, dyad.b.code, year),
+    )
+    return Briefing(
+        a=dyad.a.code,
+        b=dyad.b.code,
+        a_name=_name(dyad.a.code),
+        b_name=_name(dyad.b.code),
+        year=year,
+        as_of=day.isoformat(),
+        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        synthetic=bool(getattr(lake, "is_synthetic", False)),
+        banner=_banner(lake),
+        case=None if folder is None else str(folder),
+        sections=sections,
+        manifest=_manifest(lake, sections),
+    )
+
+
+def _day(as_of: dt.date | str | None) -> dt.date:
+    if as_of is None:
+        return dt.date.today()
+    if isinstance(as_of, dt.date):
+        return as_of
+    try:
+        return dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise InputError(
+            f"as-of date must be YYYY-MM-DD but got {as_of!r}",
+            details={"value": as_of, "expected": "YYYY-MM-DD"},
+        ) from None

@@ -1,0 +1,382 @@
+"""The case sections of the briefing: claims, commitments, air services, trade potential.
+
+Each part is optional: a section whose part is not installed says so (``unavailable``), a
+section whose part has nothing for this dyad says so (``no_data``), in plain words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from pathlib import Path
+from typing import Any
+
+from bilat.brief.model import Column, Figure, Section, Table
+from bilat.brief.trade_sections import chart_spec, entry_ids
+from bilat.errors import BilatError, NotFoundError
+
+__all__ = ["agenda_section", "air_section", "claims_section", "potential_section"]
+
+#: Example routings listed per carrier and kind (the count covers them all).
+ROUTES_SHOWN = 4
+#: Products listed in the potential section.
+POTENTIAL_PRODUCTS = 10
+
+
+def _part(name: str) -> Any | None:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def _no_case(section_id: str, title: str) -> Section:
+    return Section(
+        section_id,
+        title,
+        "no_data",
+        "No case folder was given (--case), so there is nothing to show.",
+    )
+
+
+# --------------------------------------------------------------------------- claims
+
+
+_VERDICT_COLUMNS = (
+    Column("id", "Claim", "text"),
+    Column("statement", "Statement", "text"),
+    Column("expected", "Stated", "text"),
+    Column("measured_text", "Measured", "text"),
+    Column("verdict", "Verdict", "text"),
+    Column("reason", "Reason", "text"),
+)
+_BASIS_COLUMNS = (
+    Column("id", "Claim", "text"),
+    Column("said", "Said by, on, where", "text"),
+    Column("assumptions", "Assumptions made to check it", "text"),
+    Column("figures", "Source of the figures", "text"),
+)
+
+
+def claims_section(lake: Any, case: Path | None) -> Section:
+    """Every claim of the case's ``claims.yaml`` with its verdict, value and sources."""
+    title = "Claims checked against the data"
+    if case is None:
+        return _no_case("claims", title)
+    from bilat.claims import CLAIMS_FILE, check_claims
+
+    path = case / CLAIMS_FILE
+    if not path.is_file():
+        return Section("claims", title, "no_data", f"The case folder holds no {CLAIMS_FILE}.")
+    try:
+        report = check_claims(lake, path)
+    except BilatError as exc:
+        return Section(
+            "claims", title, "unavailable", f"The claims could not be read: {exc.message}"
+        )
+    rows = []
+    entries: list[str] = []
+    for r in report.results:
+        d = r.to_dict()
+        said = "; ".join(x for x in (d["said_by"], d["said_on"], d["source"]) if x)
+        rows.append(
+            {
+                **d,
+                "said": said or "not given",
+                "assumptions": " ".join(r.claim.assumptions) or "none",
+                "figures": r.provenance.text(),
+            }
+        )
+        entries += entry_ids(r.provenance)
+    counts = report.counts()
+    figures = tuple(Figure(v.capitalize(), n, "int", str(path)) for v, n in counts.items())
+    verdicts = Table(
+        f"Verdicts on the claims in {path.name}", _VERDICT_COLUMNS, tuple(rows), str(path)
+    )
+    basis = Table(
+        "Who said it, what was assumed, where the figures come from",
+        _BASIS_COLUMNS,
+        tuple(rows),
+        str(path),
+    )
+    notes = (
+        "Supported: the data meet the stated comparison. Contradicted: they do not. "
+        "Undetermined: the data cannot decide (the reason says why).",
+    )
+    return Section(
+        "claims", title, "ok", None, figures, (verdicts, basis), notes, (str(path),),
+        tuple(dict.fromkeys(entries)),
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- agenda
+
+
+_AGENDA_COLUMNS = (
+    Column("id", "Item", "text"),
+    Column("title", "Commitment", "text"),
+    Column("kind", "Kind", "text"),
+    Column("responsible", "Responsible", "text"),
+    Column("due", "Due", "text"),
+    Column("status", "Status", "text"),
+    Column("status_date", "Since", "text"),
+    Column("overdue", "Overdue", "text"),
+    Column("source", "Source", "text"),
+)
+
+
+def _agenda_row(item: Any) -> dict[str, Any]:
+    last = item.history[-1] if item.history else None
+    overdue = f"yes, {item.days_overdue} days" if item.overdue else "no"
+    return {
+        "id": item.id,
+        "title": item.title,
+        "kind": item.kind.replace("_", " "),
+        "responsible": ", ".join(x for x in (item.party, item.body) if x) or "joint",
+        "due": item.due or "—",
+        "status": (item.status or "—").replace("_", " "),
+        "status_date": item.status_date.isoformat() if item.status_date else "—",
+        "overdue": overdue,
+        "source": (last.source if last and last.source else "not given"),
+    }
+
+
+def agenda_section(case: Path | None, *, agenda: Any | None, as_of: dt.date) -> Section:
+    """The case's commitments with their status and overdue flag as of ``as_of``."""
+    title = f"Commitments and their status as of {as_of.isoformat()}"
+    mod = _part("bilat.agenda")
+    if mod is None:
+        return Section("agenda", title, "unavailable", "The agenda part is not installed.")
+    if agenda is None and case is None:
+        return _no_case("agenda", title)
+    try:
+        source_db = agenda if agenda is not None else mod.Agenda.from_case(case)
+        items = source_db.items(as_of=as_of)
+    except NotFoundError as exc:
+        return Section("agenda", title, "no_data", f"No commitments: {exc.message}")
+    except BilatError as exc:
+        return Section(
+            "agenda", title, "unavailable", f"The agenda could not be read: {exc.message}"
+        )
+    finally:
+        if agenda is None and "source_db" in locals():
+            source_db.close()
+    if not items:
+        return Section("agenda", title, "no_data", f"No commitments recorded as of {as_of}.")
+    where = str(case / "agenda.yaml") if case is not None else "the agenda database"
+    statuses: dict[str, int] = {}
+    for it in items:
+        statuses[it.status] = statuses.get(it.status, 0) + 1
+    overdue = [it for it in items if it.overdue]
+    figures = (
+        Figure("Commitments", len(items), "int", where),
+        *(Figure(s.replace("_", " ").capitalize(), n, "int", where) for s, n in statuses.items()),
+        Figure("Overdue", len(overdue), "int", where),
+    )
+    table = Table("Commitments", _AGENDA_COLUMNS, tuple(_agenda_row(i) for i in items), where)
+    notes = tuple(
+        f"Overdue: {i.title} (due {i.due}, {i.days_overdue} days late, status {i.status})."
+        for i in overdue
+    )
+    return Section("agenda", title, "ok", None, figures, (table,), notes, (where,))
+
+
+# --------------------------------------------------------------------------- air
+
+
+def _rights_rows(agreement: Any) -> list[dict[str, Any]]:
+    rows = []
+    summary = agreement.summary()
+    for party, info in summary["by_party"].items():
+        rs = info["route_schedule"]
+        schedule = (
+            "—"
+            if rs is None
+            else f"{rs['home']} – {rs['intermediate']} – {rs['destination']} – {rs['beyond']}"
+        )
+        rights = "; ".join(
+            f"freedoms {','.join(map(str, r['freedoms']))}: {r['from']} → {r['to']} ({r['source']})"
+            for r in info["rights"]
+        )
+        rows.append(
+            {
+                "party": party,
+                "designation": info["designation"] or "—",
+                "carriers": ", ".join(info["carriers"]) or "—",
+                "route_schedule": schedule,
+                "rights": rights or "none recorded",
+                "co_terminal": "; ".join(info["co_terminalisation"]) or "—",
+            }
+        )
+    return rows
+
+
+_RIGHTS_COLUMNS = (
+    Column("party", "Carriers of", "text"),
+    Column("designation", "Designation", "text"),
+    Column("carriers", "Carriers", "text"),
+    Column("route_schedule", "Route schedule (home – intermediate – destination – beyond)"),
+    Column("rights", "Rights granted (source)", "text"),
+    Column("co_terminal", "Co-terminal points", "text"),
+)
+_ROUTE_COLUMNS = (
+    Column("carrier", "Carrier", "text"),
+    Column("kind", "Kind", "text"),
+    Column("freedoms", "Freedoms", "text"),
+    Column("routings", "Routings", "int"),
+    Column("examples", "Examples (shortest first)", "text"),
+    Column("clauses", "Clauses", "text"),
+)
+_CAP_COLUMNS = (
+    Column("id", "Cap", "text"),
+    Column("scope", "Scope", "text"),
+    Column("applies_to", "Applies to", "text"),
+    Column("weekly", "Weekly cap", "int"),
+    Column("previous", "Previous cap", "int"),
+    Column("observed", "Most flights in a week", "text"),
+    Column("source", "Source", "text"),
+)
+
+
+def _routes_table(air: Any, agreements: Any, agreement: Any) -> tuple[Table, list[str]]:
+    rows: list[dict[str, Any]] = []
+    notes = []
+    for carrier in agreement.carriers:
+        routes = air.permitted_routes(agreements, carrier.iata)
+        notes.append(f"{carrier.name} ({carrier.iata}): {len(routes)} permitted routings.")
+        by_kind: dict[str, list[Any]] = {}
+        for r in routes:
+            by_kind.setdefault(r.kind, []).append(r)
+        for kind, group in by_kind.items():
+            group.sort(key=lambda r: (r.distance_km is None, r.distance_km or 0.0, r.routing))
+            rows.append(
+                {
+                    "carrier": f"{carrier.iata} {carrier.name}",
+                    "kind": kind,
+                    "freedoms": ",".join(map(str, sorted({f for r in group for f in r.freedoms}))),
+                    "routings": len(group),
+                    "examples": ", ".join("-".join(r.routing) for r in group[:ROUTES_SHOWN]),
+                    "clauses": ", ".join(sorted({r.clause for r in group})),
+                }
+            )
+    title = "Permitted routings by carrier and kind"
+    return Table(title, _ROUTE_COLUMNS, tuple(rows), str(agreement.path)), notes
+
+
+def _observed(air: Any, agreements: Any, folder: Path) -> tuple[dict[str, int], str | None]:
+    files = sorted(folder.glob("*.ssim"))
+    if not files:
+        return {}, None
+    most: dict[str, int] = {}
+    for f in files:
+        report = air.check_schedule(agreements, air.read_ssim(f))
+        for c in report.caps:
+            most[c.cap] = max(most.get(c.cap, 0), c.flights)
+    return most, ", ".join(f.name for f in files)
+
+
+def _caps_table(agreement: Any, most: dict[str, int], schedule: str | None) -> Table:
+    rows = [
+        {
+            "id": c.id,
+            "scope": c.scope + (f" {'-'.join(c.city_pair)}" if c.city_pair else ""),
+            "applies_to": c.carrier or c.applies_to,
+            "weekly": c.weekly,
+            "previous": c.previous,
+            "observed": (
+                "no schedule in the case"
+                if schedule is None
+                else f"{most.get(c.id, 0)}"
+                + (" (above the cap)" if most.get(c.id, 0) > c.weekly else "")
+            ),
+            "source": c.provenance.cite(),
+        }
+        for c in agreement.caps
+    ]
+    where = f"{agreement.path}" + (f"; schedule {schedule}" if schedule else "")
+    return Table("Frequencies against caps", _CAP_COLUMNS, tuple(rows), where)
+
+
+def air_section(case: Path | None, a: str, b: str) -> Section:
+    """Rights summary, permitted routings, and frequencies against caps for the dyad."""
+    title = "Air services"
+    air = _part("bilat.air")
+    if air is None:
+        return Section("air", title, "unavailable", "The air services part is not installed.")
+    if case is None:
+        return _no_case("air", title)
+    folder = case / "air"
+    if not folder.is_dir():
+        return Section("air", title, "no_data", "The case folder holds no air/ agreements.")
+    try:
+        agreements = air.load_agreements(folder)
+        agreement = next((g for g in agreements if set(g.parties) == {a, b}), None)
+        if agreement is None:
+            return Section(
+                "air",
+                title,
+                "no_data",
+                f"No air services agreement between {a} and {b} in the case.",
+            )
+        routes, notes = _routes_table(air, agreements, agreement)
+        most, schedule = _observed(air, agreements, folder)
+    except BilatError as exc:
+        return Section(
+            "air", title, "unavailable", f"The agreements could not be read: {exc.message}"
+        )
+    rights = Table(
+        agreement.title, _RIGHTS_COLUMNS, tuple(_rights_rows(agreement)), str(agreement.path)
+    )
+    caps = _caps_table(agreement, most, schedule)
+    if schedule is None:
+        notes.append("No schedule (air/*.ssim) in the case: caps are shown without flights flown.")
+    if not agreement.caps:
+        notes.append("The agreement records no frequency caps.")
+    sources = (str(agreement.path), agreement.provenance.cite())
+    return Section("air", title, "ok", None, (), (rights, routes, caps), tuple(notes), sources)
+
+
+# --------------------------------------------------------------------------- potential
+
+
+_POTENTIAL_COLUMNS = (
+    Column("product", "HS", "text"),
+    Column("description", "Product", "text"),
+    Column("actual_usd", "Actual", "usd"),
+    Column("potential_usd", "Potential", "usd"),
+    Column("unrealised_usd", "Unrealised", "usd"),
+)
+
+
+def potential_section(lake: Any, a: str, b: str, year: int) -> Section:
+    """Export potential of A in B by product (supply × demand × ease of trade)."""
+    title = f"Trade potential of {a} in {b}, {year}"
+    mod = _part("bilat.potential.products")
+    if mod is None:
+        return Section("potential", title, "unavailable", "The potential part is not installed.")
+    try:
+        pp = mod.market_potential(lake, a, b, year=year, level=6)
+    except NotFoundError as exc:
+        return Section("potential", title, "no_data", f"No data: {exc.message}")
+    except BilatError as exc:
+        return Section("potential", title, "unavailable", f"Could not be estimated: {exc.message}")
+    synthetic = "SYNTHETIC DATA, not real figures. " if getattr(lake, "is_synthetic", False) else ""
+    src = f"{synthetic}Lake flows of {year} at HS6 (market_potential, docs/potential.md)"
+    figures = (
+        Figure(f"Actual exports {a}→{b}", pp.actual_usd, "usd", src),
+        Figure("Potential", pp.potential_usd, "usd", src),
+        Figure("Unrealised potential", pp.unrealised_usd, "usd", src),
+    )
+    top = pp.top(POTENTIAL_PRODUCTS)
+    rows = tuple(top.astype(object).where(top.notna(), None).to_dict("records"))
+    table = Table(
+        f"Products with the largest unrealised potential, {a}→{b}", _POTENTIAL_COLUMNS, rows, src
+    )
+    notes = (
+        "Potential is the value the exporter's supply, the market's demand and the ease of trade "
+        "between them would predict; unrealised potential is what actual exports leave of it.",
+    )
+    entries = tuple(e.entry_id for e in lake.manifest() if year in e.years)
+    return Section(
+        "potential", title, "ok", None, figures, (table,), notes, (src,), entries, chart_spec(pp),
+    )  # fmt: skip

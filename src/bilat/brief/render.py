@@ -1,0 +1,107 @@
+"""Rendering a briefing: one self-contained HTML file (inline CSS, charts as inline SVG) and JSON.
+
+The HTML makes no external request: the stylesheet is inlined, charts are rendered to SVG
+offline by ``vl-convert``, and there are no scripts, fonts or images to fetch.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from bilat.brief.model import Briefing, fmt
+
+__all__ = ["BriefingFiles", "render_html", "render_json", "schema", "write_briefing"]
+
+_NUMERIC = frozenset({"usd", "pct", "share", "multiplier", "rank", "int", "km"})
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingFiles:
+    """Where a briefing was written: the HTML and JSON files."""
+
+    html: Path
+    json: Path
+
+
+def _templates() -> resources.abc.Traversable:
+    return resources.files("bilat.brief") / "templates"
+
+
+@functools.cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    return env.from_string((_templates() / "briefing.html.j2").read_text("utf-8"))
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema briefing JSON follows (``briefing.schema.json`` in the package)."""
+    text = (resources.files("bilat.brief") / "briefing.schema.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def chart_svg(spec: dict[str, Any]) -> str | None:
+    """A Vega-Lite spec as inline SVG, rendered offline; ``None`` when it cannot be drawn."""
+    import vl_convert
+
+    try:
+        svg: str = vl_convert.vegalite_to_svg(spec)
+    except Exception:
+        return None
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else None
+
+
+def render_html(briefing: Briefing) -> str:
+    """The briefing as one self-contained HTML page (print-ready)."""
+    from bilat import __version__
+
+    charts = {
+        s.id: chart_svg(dict(s.chart)) if s.chart is not None else None for s in briefing.sections
+    }
+    return _template().render(
+        b=briefing,
+        charts=charts,
+        css=(_templates() / "briefing.css").read_text("utf-8"),
+        fmt=fmt,
+        numeric=_NUMERIC,
+        version=__version__,
+    )
+
+
+def render_json(briefing: Briefing) -> str:
+    """The briefing as indented JSON (following :func:`schema`)."""
+    return json.dumps(briefing.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically: a reader never sees half a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_briefing(
+    briefing: Briefing, out_dir: str | Path, *, name: str = "briefing"
+) -> BriefingFiles:
+    """Write ``NAME.html`` and ``NAME.json`` into ``out_dir`` (created if missing)."""
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = BriefingFiles(folder / f"{name}.html", folder / f"{name}.json")
+    _write(files.json, render_json(briefing))
+    _write(files.html, render_html(briefing))
+    return files

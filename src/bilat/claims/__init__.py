@@ -1,0 +1,56 @@
+"""Claims: official statements about a dyad, written as data and checked against the lake.
+
+A case's ``claims.yaml`` holds statements ("turnover exceeded one billion dollars in 2021")
+with the metric, parameters, comparison and assumptions that make them checkable.
+:func:`check_claims` gives each a verdict: **supported**, **contradicted**, or
+**undetermined** with the reason, always with the measured value and its sources.
+
+>>> from bilat.claims import check_claims                              # doctest: +SKIP
+>>> check_claims(lake, "src/bilat/cases/blr-kaz-2022").counts()        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from bilat.claims.check import (
+    VERDICTS,
+    ClaimResult,
+    ClaimsReport,
+    Verdict,
+    check_claim,
+    check_claims,
+)
+from bilat.claims.model import (
+    CLAIMS_FILE,
+    METRICS,
+    OPERATORS,
+    SCHEMA_TAG,
+    Claim,
+    ClaimSet,
+    Comparison,
+    Metric,
+    Operator,
+    format_value,
+    load_claims,
+    resolve_case,
+)
+
+__all__ = [
+    "CLAIMS_FILE",
+    "METRICS",
+    "OPERATORS",
+    "SCHEMA_TAG",
+    "VERDICTS",
+    "Claim",
+    "ClaimResult",
+    "ClaimSet",
+    "ClaimsReport",
+    "Comparison",
+    "Metric",
+    "Operator",
+    "Verdict",
+    "check_claim",
+    "check_claims",
+    "format_value",
+    "load_claims",
+    "resolve_case",
+]

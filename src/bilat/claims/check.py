@@ -1,0 +1,329 @@
+"""Checking claims against the lake: supported, contradicted, or undetermined with the reason.
+
+Every result carries the measured value (when there is one), what the claim states, the
+reason in words and the provenance of the figures (basis, manifest entries, files), so a
+reader can see what the verdict rests on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+from bilat.claims.model import Claim, ClaimSet, format_value, load_claims
+from bilat.errors import BilatError, NotFoundError
+from bilat.trade import Dyad, Provenance
+
+if TYPE_CHECKING:
+    from bilat.lake import Lake
+
+__all__ = ["VERDICTS", "ClaimResult", "ClaimsReport", "Verdict", "check_claim", "check_claims"]
+
+Verdict = Literal["supported", "contradicted", "undetermined"]
+VERDICTS: tuple[str, ...] = get_args(Verdict)
+
+_NO_PROVENANCE = Provenance((), (), "no data")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimResult:
+    """The verdict on one claim.
+
+    Attributes
+    ----------
+    claim
+        The claim checked.
+    verdict
+        ``supported``, ``contradicted`` or ``undetermined``.
+    measured
+        The value measured in the lake, in ``unit``; ``None`` when nothing could be measured.
+    unit
+        ``usd`` (US dollars), ``pct`` (percent), ``rank`` (1 = largest) or ``multiplier``.
+    expected
+        What the claim states, as a comparison (``"> 1,000,000,000 USD"``).
+    reason
+        Why the verdict: the comparison made, or what is missing.
+    details
+        Other figures behind the measure (values of both years of a multiplier ...).
+    provenance
+        Basis, manifest entries and files of the figures.
+    """
+
+    claim: Claim
+    verdict: Verdict
+    measured: float | None
+    unit: str
+    expected: str
+    reason: str
+    details: Mapping[str, Any] = field(default_factory=dict)
+    provenance: Provenance = _NO_PROVENANCE
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data."""
+        c = self.claim
+        return {
+            "id": c.id,
+            "statement": c.statement,
+            "said_by": c.said_by,
+            "said_on": c.said_on.isoformat() if c.said_on else None,
+            "source": c.source,
+            "metric": c.metric,
+            "params": c.params(),
+            "expected": self.expected,
+            "assumptions": list(c.assumptions),
+            "verdict": self.verdict,
+            "measured": self.measured,
+            "measured_text": format_value(self.measured, self.unit),
+            "unit": self.unit,
+            "reason": self.reason,
+            "details": {k: _clean(v) for k, v in self.details.items()},
+            "provenance": {
+                "bases": list(self.provenance.bases),
+                "level": self.provenance.level,
+                "synthetic": self.provenance.synthetic,
+                "sources": [
+                    {"entry_id": s.entry_id, "path": s.path, "source": s.source}
+                    for s in self.provenance.sources
+                ],
+                "text": self.provenance.text(),
+            },
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimsReport:
+    """The verdicts on every claim of a file.
+
+    Attributes
+    ----------
+    a, b
+        The dyad.
+    path
+        The claims file.
+    results
+        One :class:`ClaimResult` per claim, in file order.
+    synthetic
+        True when the lake holds synthetic data: verdicts say nothing about the real world.
+    """
+
+    a: str
+    b: str
+    path: str | None
+    results: tuple[ClaimResult, ...]
+    synthetic: bool = False
+
+    def counts(self) -> dict[str, int]:
+        """Number of claims per verdict."""
+        verdicts: list[str] = [r.verdict for r in self.results]
+        return {v: verdicts.count(v) for v in VERDICTS}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data."""
+        return {
+            "a": self.a,
+            "b": self.b,
+            "path": self.path,
+            "synthetic": self.synthetic,
+            "counts": self.counts(),
+            "results": [r.to_dict() for r in self.results],
+        }
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def check_claims(lake: Lake, claims: ClaimSet | str | Path) -> ClaimsReport:
+    """Check every claim of a case (folder or claims file, or a loaded :class:`ClaimSet`).
+
+    Examples
+    --------
+    >>> report = check_claims(lake, "src/bilat/cases/blr-kaz-2022")   # doctest: +SKIP
+    >>> report.counts()                                               # doctest: +SKIP
+    """
+    cs = claims if isinstance(claims, ClaimSet) else load_claims(claims)
+    dyad = Dyad(lake, cs.a, cs.b)
+    results = tuple(check_claim(dyad, c) for c in cs.claims)
+    return ClaimsReport(cs.a, cs.b, cs.path, results, bool(getattr(lake, "is_synthetic", False)))
+
+
+def check_claim(dyad: Dyad, claim: Claim) -> ClaimResult:
+    """Check one claim against the dyad's trade."""
+    try:
+        measured, details, prov, missing = _measure(dyad, claim)
+    except NotFoundError as exc:
+        return _undetermined(claim, None, f"no data: {exc.message}", {}, _NO_PROVENANCE)
+    if missing is not None:
+        return _undetermined(claim, measured, missing, details, prov)
+    if measured is None:  # pragma: no cover - every measure sets `missing` instead
+        return _undetermined(claim, None, "nothing could be measured", details, prov)
+    bases = _year_bases(dyad, claim, prov)
+    if bases == {"importer"} and not claim.accept_mirror:
+        reason = (
+            "the figures rest only on the importer's mirror declaration (the exporter "
+            f"published nothing): {format_value(measured, claim.unit)} would be compared "
+            f"with {claim.expected()}; set accept_mirror: true to judge on the mirror"
+        )
+        return _undetermined(claim, measured, reason, details, prov)
+    if claim.metric == "product_resumed":
+        verdict, why = _resumed(claim, details)
+    else:
+        assert claim.comparison is not None  # the loader requires it for every other metric
+        holds = claim.comparison.holds(measured)
+        verdict = "supported" if holds else "contradicted"
+        why = (
+            f"measured {format_value(measured, claim.unit)}, which "
+            f"{'meets' if holds else 'does not meet'} {claim.expected()}"
+        )
+    if "importer" in bases:
+        why += " (partly on the importer's mirror declaration)"
+    return ClaimResult(claim, verdict, measured, claim.unit, claim.expected(), why, details, prov)
+
+
+def _year_bases(dyad: Dyad, claim: Claim, prov: Provenance) -> set[str]:
+    """Whose declarations the claimed year's dyad figures rest on.
+
+    A summary's provenance also covers the year before (for growth); the claimed year's own
+    basis decides whether a figure rests only on the mirror.
+    """
+    if claim.metric in ("turnover", "exports", "imports", "growth", "partner_rank"):
+        try:
+            return set(dyad.series(claim.year, claim.year).provenance.bases)
+        except NotFoundError:
+            return set(prov.bases)
+    return set(prov.bases)
+
+
+def _undetermined(
+    claim: Claim, measured: float | None, reason: str, details: Mapping[str, Any], prov: Provenance
+) -> ClaimResult:
+    return ClaimResult(
+        claim, "undetermined", measured, claim.unit, claim.expected(), reason, details, prov
+    )
+
+
+_Measure = tuple[float | None, dict[str, Any], Provenance, str | None]
+
+
+def _measure(dyad: Dyad, claim: Claim) -> _Measure:
+    if claim.metric in ("turnover", "exports", "imports", "growth"):
+        return _summary_measure(dyad, claim)
+    if claim.metric == "partner_rank":
+        return _rank(dyad, claim)
+    return _basket_measure(dyad, claim)
+
+
+def _summary_measure(dyad: Dyad, claim: Claim) -> _Measure:
+    s = dyad.summary(claim.year)
+    if claim.metric != "growth":
+        value = {"turnover": s.turnover_usd, "exports": s.exports_usd, "imports": s.imports_usd}[
+            claim.metric
+        ]
+        details: dict[str, Any] = {"year": s.year, "value_usd": value}
+        if value <= 0:
+            return value, details, s.provenance, _nothing(dyad, claim.year)
+        return value, details, s.provenance, None
+    now, before, pct = {
+        "turnover": (s.turnover_usd, s.previous_turnover_usd, s.turnover_growth_pct),
+        "exports": (s.exports_usd, s.previous_exports_usd, s.exports_growth_pct),
+        "imports": (s.imports_usd, s.previous_imports_usd, s.imports_growth_pct),
+    }[claim.measure]
+    details = {"year": s.year, "value_usd": now, "previous_year": s.previous_year}
+    details["previous_usd"] = before
+    if pct is None:
+        why = (
+            f"no {claim.measure} in {s.previous_year} to compare with (the lake holds no trade "
+            f"of the dyad that year)"
+        )
+        return None, details, s.provenance, why
+    return pct, details, s.provenance, None
+
+
+def _nothing(dyad: Dyad, year: int) -> str:
+    return f"the lake holds no trade between {dyad.a.code} and {dyad.b.code} in {year}"
+
+
+def _rank(dyad: Dyad, claim: Claim) -> _Measure:
+    s = dyad.summary(claim.year)
+    reporter = claim.reporter or dyad.a.code
+    flow = claim.flow
+    standing = next((x for x in s.standings if x.reporter == reporter and x.flow == flow), None)
+    if standing is None:  # pragma: no cover - the loader checks reporter is a side
+        return None, {}, s.provenance, f"{reporter} is not a side of the dyad"
+    details = {
+        "year": claim.year,
+        "reporter": reporter,
+        "partner": standing.partner,
+        "flow": flow,
+        "n_partners": standing.n_partners,
+        "share_pct": standing.share_pct,
+        "text": standing.text,
+    }
+    if standing.rank is None:
+        return None, details, s.provenance, f"{standing.text}: no rank to compare"
+    return float(standing.rank), details, s.provenance, None
+
+
+def _basket_measure(dyad: Dyad, claim: Claim) -> _Measure:
+    assert claim.basket is not None  # the loader requires a basket for these metrics
+    start = claim.base_year if claim.base_year is not None else claim.year - 1
+    res = dyad.baskets(start, claim.year, flow=claim.direction, names=[claim.basket])
+    row = res.rows.to_pylist()[0]
+    before, after = row["value_from_usd"], row["value_to_usd"]
+    details = {
+        "basket": claim.basket,
+        "title": row["title"],
+        "direction": claim.direction,
+        "exporter": res.exporter,
+        "importer": res.importer,
+        "from": start,
+        "to": claim.year,
+        "value_from_usd": before,
+        "value_to_usd": after,
+        "multiplier": row["multiplier"],
+        "level": res.provenance.level,
+    }
+    prov = res.provenance
+    title = f"{row['title']} ({res.exporter}→{res.importer})"
+    if after is None:
+        return None, details, prov, f"no data for {claim.year} at the basket's HS level"
+    if claim.metric == "basket_value":
+        return after, details, prov, None
+    if claim.metric == "product_resumed":
+        if before is None:
+            return after, details, prov, f"no data for {start} to see whether supplies had stopped"
+        return after, details, prov, None
+    if before is None:
+        return None, details, prov, f"no data for {start} at the basket's HS level"
+    if before <= 0:
+        return None, details, prov, f"basket empty: no {title} trade in {start} to multiply"
+    return row["multiplier"], details, prov, None
+
+
+def _resumed(claim: Claim, details: Mapping[str, Any]) -> tuple[Verdict, str]:
+    floor = claim.min_value_usd
+    before, after = details["value_from_usd"] or 0.0, details["value_to_usd"] or 0.0
+    start, year, title = details["from"], details["to"], details["title"]
+    shown = f"{format_value(before, 'usd')} in {start}, {format_value(after, 'usd')} in {year}"
+    if after <= floor:
+        return "contradicted", f"no {title} supplies in {year} ({shown})"
+    if before <= floor:
+        return "supported", f"{title} supplies resumed in {year} after none in {start} ({shown})"
+    return (
+        "undetermined",
+        f"{title} supplies did not stop in {start} ({shown}); annual data cannot show a pause "
+        "and resumption within a year",
+    )
+
+
+def safe_check(lake: Lake, case: str | Path) -> ClaimsReport | BilatError:
+    """:func:`check_claims`, or the error that stopped it (for the briefing)."""
+    try:
+        return check_claims(lake, case)
+    except BilatError as exc:
+        return exc

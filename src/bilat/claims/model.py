@@ -1,0 +1,574 @@
+"""Claims as data: what a ``claims.yaml`` file holds, and how it is read and validated.
+
+A claim is an official statement about a dyad ("turnover exceeded one billion dollars in
+2021") written so a machine can check it: the statement in words, who said it and when, the
+metric and its parameters, the comparison, and every assumption needed to make it
+checkable. The layout is described in ``docs/claims.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import yaml
+
+from bilat.codes.baskets import load_baskets
+from bilat.codes.countries import to_iso3
+from bilat.errors import BilatError, NotFoundError, ParseError, SchemaError, ValidationError
+
+__all__ = [
+    "CLAIMS_FILE",
+    "METRICS",
+    "OPERATORS",
+    "SCHEMA_TAG",
+    "UNITS",
+    "Claim",
+    "ClaimSet",
+    "Comparison",
+    "Metric",
+    "Operator",
+    "claims_path",
+    "format_value",
+    "load_claims",
+    "resolve_case",
+]
+
+#: The file name of a case's claims.
+CLAIMS_FILE = "claims.yaml"
+#: The ``schema:`` tag a claims file carries.
+SCHEMA_TAG = "bilat-claims/1"
+
+Metric = Literal[
+    "turnover",
+    "exports",
+    "imports",
+    "growth",
+    "partner_rank",
+    "basket_value",
+    "basket_multiplier",
+    "product_resumed",
+]
+METRICS: tuple[str, ...] = get_args(Metric)
+
+Operator = Literal[">", ">=", "<", "<=", "approximately"]
+OPERATORS: tuple[str, ...] = get_args(Operator)
+
+#: The unit of each metric's measured value.
+UNITS: dict[str, str] = {
+    "turnover": "usd",
+    "exports": "usd",
+    "imports": "usd",
+    "growth": "pct",
+    "partner_rank": "rank",
+    "basket_value": "usd",
+    "basket_multiplier": "multiplier",
+    "product_resumed": "usd",
+}
+
+#: Parameters each metric needs (besides ``year``, which all need).
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "partner_rank": ("reporter",),
+    "basket_value": ("basket",),
+    "basket_multiplier": ("basket", "from"),
+    "product_resumed": ("basket",),
+}
+_PARAMS = frozenset(
+    {"year", "from", "basket", "direction", "measure", "reporter", "flow", "min_value_usd"}
+)
+_KEYS = frozenset(
+    {
+        "id",
+        "statement",
+        "said_by",
+        "said_on",
+        "source",
+        "metric",
+        "params",
+        "compare",
+        "assumptions",
+        "accept_mirror",
+        "note",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """How the measured value is compared with the stated one.
+
+    Attributes
+    ----------
+    op
+        ``>``, ``>=``, ``<``, ``<=`` or ``approximately``.
+    value
+        The stated value, in the metric's unit (US dollars, percent, rank, multiplier).
+    tolerance
+        For ``approximately``: the largest absolute difference still counted as equal, in
+        the same unit (``value=33.3, tolerance=5`` accepts 28.3 to 38.3).
+    """
+
+    op: Operator
+    value: float
+    tolerance: float | None = None
+
+    def holds(self, measured: float) -> bool:
+        """Whether ``measured`` satisfies the comparison."""
+        if self.op == ">":
+            return measured > self.value
+        if self.op == ">=":
+            return measured >= self.value
+        if self.op == "<":
+            return measured < self.value
+        if self.op == "<=":
+            return measured <= self.value
+        return abs(measured - self.value) <= (self.tolerance or 0.0)
+
+    def text(self, unit: str) -> str:
+        """``"> 1,000,000,000 USD"``, ``"≈ 33.3 % (± 5)"``."""
+        value = format_value(self.value, unit)
+        if self.op == "approximately":
+            tol = self.tolerance or 0.0
+            spread = f"{tol:.1f} percentage points" if unit == "pct" else format_value(tol, unit)
+            return f"≈ {value} (± {spread})"
+        return f"{self.op} {value}"
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A value with its unit, for sentences: ``1,234,567 USD``, ``31.2 %``, ``x2.0``, ``5``."""
+    if value is None or not math.isfinite(value):
+        return "no value"
+    if unit == "usd":
+        return f"{value:,.0f} USD"
+    if unit == "pct":
+        return f"{value:.1f} %"
+    if unit == "multiplier":
+        return f"x{value:.2f}"
+    return f"{value:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One statement about a dyad, made checkable.
+
+    Attributes
+    ----------
+    id
+        Identifier, unique in its file.
+    statement
+        The statement in words (paraphrased, with its source).
+    said_by, said_on, source
+        Who made it, on which day, and where it is reported.
+    metric
+        What is measured (see :data:`METRICS`).
+    year
+        The year measured (for ``basket_multiplier``: the later year).
+    base_year
+        ``basket_multiplier`` only: the earlier year the multiplier compares with.
+    basket
+        Basket name for the basket metrics.
+    direction
+        ``export`` (A→B, the first side's exports) or ``import`` (A←B) for basket metrics.
+    measure
+        ``growth`` only: ``turnover``, ``exports`` or ``imports``.
+    reporter
+        ``partner_rank`` only: the side (ISO3) whose partners are ranked; the other side is
+        the partner whose rank is measured.
+    flow
+        ``partner_rank`` only: ``export`` (destinations) or ``import`` (origins).
+    min_value_usd
+        ``product_resumed`` only: a value below this counts as no supply (default 0).
+    comparison
+        The comparison; ``None`` for ``product_resumed``, whose rule is fixed.
+    accept_mirror
+        Accept figures resting only on the importer's mirror declaration (default false:
+        such a claim is undetermined, with the value shown).
+    assumptions
+        What had to be assumed to make the statement checkable, in words.
+    note
+        Free text.
+    line
+        Line of the claim in its file (for messages).
+    """
+
+    id: str
+    statement: str
+    said_by: str | None
+    said_on: dt.date | None
+    source: str | None
+    metric: Metric
+    year: int
+    base_year: int | None = None
+    basket: str | None = None
+    direction: str = "export"
+    measure: str = "turnover"
+    reporter: str | None = None
+    flow: str = "export"
+    min_value_usd: float = 0.0
+    comparison: Comparison | None = None
+    accept_mirror: bool = False
+    assumptions: tuple[str, ...] = ()
+    note: str | None = None
+    line: int | None = None
+
+    @property
+    def unit(self) -> str:
+        """The unit of the measured value: ``usd``, ``pct``, ``rank`` or ``multiplier``."""
+        return UNITS[self.metric]
+
+    def expected(self) -> str:
+        """What the claim states, as a comparison text."""
+        if self.comparison is None:
+            return "supplies in the year after none the year before"
+        return self.comparison.text(self.unit)
+
+    def params(self) -> dict[str, Any]:
+        """The metric's parameters as plain data."""
+        out: dict[str, Any] = {"year": self.year}
+        if self.base_year is not None:
+            out["from"] = self.base_year
+        if self.metric in ("basket_value", "basket_multiplier", "product_resumed"):
+            out["basket"] = self.basket
+            out["direction"] = self.direction
+        if self.metric == "growth":
+            out["measure"] = self.measure
+        if self.metric == "partner_rank":
+            out["reporter"] = self.reporter
+            out["flow"] = self.flow
+        if self.metric == "product_resumed":
+            out["min_value_usd"] = self.min_value_usd
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimSet:
+    """The claims of one file, about one dyad.
+
+    Attributes
+    ----------
+    a, b
+        The dyad (ISO3); exports are A→B.
+    claims
+        The claims, in file order.
+    path
+        The file read.
+    """
+
+    a: str
+    b: str
+    claims: tuple[Claim, ...]
+    path: str | None = None
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _Reader:
+    """Values and line numbers of a YAML document, for messages that name the line."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        try:
+            self.root = yaml.compose(text)
+            self.data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise ParseError(
+                f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                path=path,
+                line=None if mark is None else mark.line + 1,
+                expected="a YAML mapping with 'schema', 'dyad' and 'claims'",
+            ) from None
+
+    def line(self, *keys: str | int) -> int | None:
+        node = self.root
+        for key in keys:
+            if isinstance(node, yaml.MappingNode):
+                found = [v for k, v in node.value if k.value == key]
+                if not found:
+                    break
+                node = found[0]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+                if key >= len(node.value):
+                    break
+                node = node.value[key]
+            else:
+                break
+        return None if node is None else node.start_mark.line + 1
+
+    def fail(
+        self, keys: tuple[str | int, ...], message: str, value: object, expected: str
+    ) -> ValidationError:
+        column = str(keys[-1]) if keys and isinstance(keys[-1], str) else None
+        return ValidationError(
+            message,
+            path=self.path,
+            line=self.line(*keys),
+            column=column,
+            value=value,
+            expected=expected,
+            hint="Fix the claims file (layout in docs/claims.md)",
+        )
+
+
+def resolve_case(case: str | Path) -> Path:
+    """A case folder: ``case`` as a path when it exists, else a case shipped with bilat.
+
+    Raises
+    ------
+    NotFoundError
+        Neither a folder nor a shipped case of that name.
+    """
+    p = Path(case)
+    if p.exists():
+        return p
+    shipped = Path(str(resources.files("bilat") / "cases" / str(case)))
+    if shipped.is_dir():
+        return shipped
+    known = sorted(x.name for x in Path(str(resources.files("bilat") / "cases")).iterdir())
+    raise NotFoundError(
+        f"no case folder {str(case)!r}: give the path of a case folder, or the name of a "
+        f"shipped case ({', '.join(n for n in known if not n.startswith('_'))})",
+        details={"value": str(case), "shipped": known},
+    )
+
+
+def claims_path(case: str | Path) -> Path:
+    """The claims file of a case folder (or the file itself when ``case`` is a file)."""
+    p = Path(case)
+    return p / CLAIMS_FILE if p.is_dir() else p
+
+
+def load_claims(case: str | Path, *, dyad: tuple[str, str] | None = None) -> ClaimSet:
+    """Read and validate the claims of a case folder (its ``claims.yaml``) or a claims file.
+
+    Parameters
+    ----------
+    case
+        A case folder or a claims YAML file.
+    dyad
+        The dyad when the file does not name one (``dyad:``); else the case's ``case.yaml``
+        ``dyad`` is used.
+
+    Raises
+    ------
+    NotFoundError
+        No claims file there.
+    ParseError, SchemaError, ValidationError
+        The file does not read or breaks a rule; the message names the file, line and key.
+    """
+    path = claims_path(resolve_case(case))
+    if not path.is_file():
+        raise NotFoundError(
+            f"no claims file at {str(path)!r}: a case folder holds its claims in {CLAIMS_FILE} "
+            "(see docs/claims.md)",
+            details={"path": str(path)},
+        )
+    r = _Reader(path, path.read_text(encoding="utf-8"))
+    if not isinstance(r.data, Mapping):
+        raise SchemaError(
+            "a claims file is a YAML mapping", path=path, line=1, expected="schema, dyad, claims"
+        )
+    tag = r.data.get("schema", SCHEMA_TAG)
+    if tag != SCHEMA_TAG:
+        raise r.fail(("schema",), "unknown claims file schema", tag, repr(SCHEMA_TAG))
+    a, b = _dyad(r, path, dyad)
+    items = r.data.get("claims")
+    if not isinstance(items, list) or not items:
+        raise SchemaError(
+            "the file has no claims",
+            path=path,
+            line=r.line("claims"),
+            column="claims",
+            expected="a list of claims under 'claims:'",
+        )
+    baskets = set(load_baskets())
+    claims = tuple(_claim(r, i, item, (a, b), baskets) for i, item in enumerate(items))
+    seen: dict[str, int] = {}
+    for i, c in enumerate(claims):
+        if c.id in seen:
+            raise r.fail(("claims", i, "id"), "duplicate claim id", c.id, "ids unique in the file")
+        seen[c.id] = i
+    return ClaimSet(a, b, claims, str(path))
+
+
+def _dyad(r: _Reader, path: Path, given: tuple[str, str] | None) -> tuple[str, str]:
+    raw: Any = r.data.get("dyad")
+    keys: tuple[str | int, ...] = ("dyad",)
+    if raw is None and given is not None:
+        raw = list(given)
+    if raw is None:
+        case_file = path.parent / "case.yaml"
+        if case_file.is_file():
+            case = yaml.safe_load(case_file.read_text(encoding="utf-8")) or {}
+            raw = case.get("dyad") if isinstance(case, Mapping) else None
+    if not isinstance(raw, list) or len(raw) != 2:
+        raise r.fail(keys, "the dyad is missing or not two countries", raw, "dyad: [BLR, KAZ]")
+    try:
+        a, b = (to_iso3(str(x)) for x in raw)
+    except BilatError as exc:
+        raise r.fail(keys, f"unknown country in the dyad ({exc.message})", raw, "ISO3") from None
+    if a == b:
+        raise r.fail(keys, "the two sides of the dyad are the same", raw, "two countries")
+    return a, b
+
+
+def _claim(r: _Reader, i: int, item: Any, dyad: tuple[str, str], baskets: set[str]) -> Claim:
+    at: tuple[str | int, ...] = ("claims", i)
+    if not isinstance(item, Mapping):
+        raise r.fail(at, "a claim is a mapping", item, "id, statement, metric, params ...")
+    unknown = sorted(set(map(str, item)) - _KEYS)
+    if unknown:
+        raise r.fail((*at, unknown[0]), "unknown key", unknown[0], f"one of {sorted(_KEYS)}")
+    for key in ("id", "statement", "metric"):
+        if not isinstance(item.get(key), str) or not item[key].strip():
+            raise r.fail((*at, key), f"'{key}' is required text", item.get(key), "text")
+    metric = item["metric"]
+    if metric not in METRICS:
+        raise r.fail((*at, "metric"), "unknown metric", metric, f"one of {', '.join(METRICS)}")
+    params = item.get("params") or {}
+    if not isinstance(params, Mapping):
+        raise r.fail((*at, "params"), "'params' is a mapping", params, "year: 2021 ...")
+    bad = sorted(set(map(str, params)) - _PARAMS)
+    if bad:
+        raise r.fail((*at, "params", bad[0]), "unknown parameter", bad[0], str(sorted(_PARAMS)))
+    for need in ("year", *_NEEDS.get(metric, ())):
+        if need not in params:
+            raise r.fail((*at, "params"), f"metric {metric} needs '{need}'", None, need)
+    year = _year(r, (*at, "params", "year"), params["year"])
+    base = _year(r, (*at, "params", "from"), params["from"]) if "from" in params else None
+    if base is not None and base >= year:
+        raise r.fail((*at, "params", "from"), "'from' must be before 'year'", base, f"< {year}")
+    basket = params.get("basket")
+    if basket is not None and basket not in baskets:
+        raise r.fail(
+            (*at, "params", "basket"), "unknown basket", basket, f"one of {sorted(baskets)}"
+        )
+    direction = _choice(r, (*at, "params", "direction"), params.get("direction", "export"))
+    flow = _choice(r, (*at, "params", "flow"), params.get("flow", "export"))
+    measure = params.get("measure", "turnover")
+    if measure not in ("turnover", "exports", "imports"):
+        raise r.fail(
+            (*at, "params", "measure"), "unknown measure", measure, "turnover|exports|imports"
+        )
+    reporter = _reporter(r, (*at, "params", "reporter"), params.get("reporter"), dyad)
+    comparison = _comparison(r, at, item.get("compare"), metric)
+    return Claim(
+        id=item["id"],
+        statement=" ".join(item["statement"].split()),
+        said_by=_text(r, (*at, "said_by"), item.get("said_by")),
+        said_on=_date(r, (*at, "said_on"), item.get("said_on")),
+        source=_text(r, (*at, "source"), item.get("source")),
+        metric=metric,
+        year=year,
+        base_year=base,
+        basket=basket,
+        direction=direction,
+        measure=measure,
+        reporter=reporter,
+        flow=flow,
+        min_value_usd=_number(r, (*at, "params", "min_value_usd"), params.get("min_value_usd", 0)),
+        comparison=comparison,
+        accept_mirror=bool(item.get("accept_mirror", False)),
+        assumptions=_assumptions(r, (*at, "assumptions"), item.get("assumptions")),
+        note=_text(r, (*at, "note"), item.get("note")),
+        line=r.line(*at),
+    )
+
+
+def _year(r: _Reader, keys: tuple[str | int, ...], value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
+        raise r.fail(keys, "not a year", value, "a year such as 2021")
+    return value
+
+
+def _choice(r: _Reader, keys: tuple[str | int, ...], value: Any) -> str:
+    if value not in ("export", "import"):
+        raise r.fail(keys, "unknown direction", value, "export or import")
+    return str(value)
+
+
+def _number(r: _Reader, keys: tuple[str | int, ...], value: Any) -> float:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        raise r.fail(keys, "not a number", value, "a number") from None
+    if isinstance(value, bool) or not math.isfinite(out):
+        raise r.fail(keys, "not a finite number", value, "a number")
+    return out
+
+
+def _text(r: _Reader, keys: tuple[str | int, ...], value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str | int | float | dt.date):
+        raise r.fail(keys, "not text", value, "text")
+    return " ".join(str(value).split())
+
+
+def _date(r: _Reader, keys: tuple[str | int, ...], value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise r.fail(keys, "not a date", value, "YYYY-MM-DD") from None
+
+
+def _reporter(
+    r: _Reader, keys: tuple[str | int, ...], value: Any, dyad: tuple[str, str]
+) -> str | None:
+    if value is None:
+        return None
+    try:
+        code = to_iso3(str(value))
+    except BilatError:
+        code = str(value)
+    if code not in dyad:
+        raise r.fail(keys, "the reporter must be one side of the dyad", value, " or ".join(dyad))
+    return code
+
+
+def _assumptions(r: _Reader, keys: tuple[str | int, ...], value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise r.fail(keys, "assumptions are a list of sentences", value, "a list of text")
+    return tuple(" ".join(v.split()) for v in value)
+
+
+def _comparison(r: _Reader, at: tuple[str | int, ...], raw: Any, metric: str) -> Comparison | None:
+    keys = (*at, "compare")
+    if metric == "product_resumed":
+        if raw is not None:
+            raise r.fail(
+                keys, "product_resumed has a fixed rule and takes no 'compare'", raw, "no compare"
+            )
+        return None
+    if not isinstance(raw, Mapping):
+        raise r.fail(keys, "'compare' is required", raw, "compare: {op: '>', value: ...}")
+    op = raw.get("op")
+    if op not in OPERATORS:
+        raise r.fail((*keys, "op"), "unknown comparison", op, f"one of {', '.join(OPERATORS)}")
+    value = _number(r, (*keys, "value"), raw.get("value"))
+    tol = raw.get("tolerance")
+    if op == "approximately":
+        if tol is None:
+            raise r.fail(
+                (*keys, "tolerance"), "'approximately' needs a tolerance", None, "a number >= 0"
+            )
+        tolerance: float | None = _number(r, (*keys, "tolerance"), tol)
+        if tolerance is not None and tolerance < 0:
+            raise r.fail((*keys, "tolerance"), "negative tolerance", tol, "a number >= 0")
+    elif tol is not None:
+        raise r.fail((*keys, "tolerance"), f"'{op}' takes no tolerance", tol, "no tolerance")
+    else:
+        tolerance = None
+    return Comparison(op, value, tolerance)

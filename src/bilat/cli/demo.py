@@ -1,0 +1,52 @@
+"""``bilat demo``: the sample world, the founding case and its briefing, in a fresh folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bilat.cli._common import JsonOption, console, err_console, print_json
+
+__all__ = ["register"]
+
+
+def demo(
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="The demo folder (its own BILAT_HOME; created fresh)."),
+    ] = Path("bilat-demo"),
+    json: JsonOption = False,
+) -> None:
+    """Build the synthetic sample world, import the founding case, write its briefing."""
+    from bilat.brief import run_demo
+
+    def step(text: str) -> None:
+        err_console.print(f"[dim]…[/] {text}")
+
+    report = run_demo(out, on_step=step)
+    s = report.summary()
+    if json:
+        print_json(s)
+        return
+    if s["banner"]:
+        console.print(f"[bold black on yellow] {s['banner']} [/]")
+    console.print(f"Briefing: {s['html']}")
+    console.print(f"JSON:     {s['json']}")
+    growth = s["turnover_growth_pct"]
+    growth_text = f", {growth:+.1f} % on {s['year'] - 1}" if growth is not None else ""
+    console.print(
+        f"{s['dyad'][0]}–{s['dyad'][1]} turnover {s['year']}: {s['turnover_text']}{growth_text}"
+    )
+    console.print("Claims of the case, checked against this synthetic world:")
+    for c in s["claims"]:
+        console.print(f"  {c['verdict']:<13} {c['id']} (measured {c['measured']})")
+    console.print(
+        f"Done in {s['seconds']:.1f} s ({s['rows']:,} flows). Open the HTML file in a browser."
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``bilat demo`` to the CLI."""
+    app.command("demo")(demo)

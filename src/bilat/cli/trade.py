@@ -1,0 +1,257 @@
+"""``bilat trade``: trade indicators for a dyad. Each command is one ``bilat.trade`` call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Annotated, Any
+
+import typer
+
+from bilat.cli._common import (
+    JsonOption,
+    LakeOption,
+    console,
+    open_lake,
+    print_json,
+    print_table,
+    synthetic_banner,
+)
+
+__all__ = ["register"]
+
+trade_app = typer.Typer(
+    name="trade",
+    help="Trade indicators for a pair of countries: summary, series, products, baskets ...",
+    no_args_is_help=True,
+)
+
+HomeOption = Annotated[
+    Path | None,
+    typer.Option("--home", help="bilat home folder (the lake is HOME/lake); default BILAT_HOME."),
+]
+A = Annotated[str, typer.Argument(help="First country (ISO3, e.g. BLR) or group (EU27).")]
+B = Annotated[str, typer.Argument(help="Second country (ISO3, e.g. KAZ) or group.")]
+Year = Annotated[int, typer.Option("--year", help="The year.")]
+FlowOpt = Annotated[str, typer.Option("--flow", help="export (A→B) or import (A←B).")]
+LevelOpt = Annotated[int, typer.Option("--level", help="HS level: 2, 4 or 6.")]
+
+
+def _lake(home: Path | None, lake: Path | None = None) -> Any:
+    if lake is None and home is not None:
+        lake = home / "lake"
+    return open_lake(lake)
+
+
+def _dyad(home: Path | None, lake: Path | None, a: str, b: str) -> Any:
+    from bilat.trade import Dyad
+
+    return Dyad(_lake(home, lake), a, b)
+
+
+def _show(result: Any, as_json: bool, *, columns: list[str] | None = None) -> None:
+    if as_json:
+        print_json(result.to_dict())
+        return
+    if result.provenance.synthetic:
+        synthetic_banner(SimpleNamespace(is_synthetic=True))
+    rows = result.to_pandas().astype(object).where(lambda f: f.notna(), None)
+    if rows.empty:
+        console.print(f"{result.title()}: no rows")
+        console.print(result.provenance.text(), soft_wrap=True)
+        return
+    print_table(
+        rows.to_dict("records"),
+        title=result.title(),
+        columns=columns,
+        caption=result.provenance.text(),
+    )
+
+
+@trade_app.command("summary")
+def summary(
+    a: A,
+    b: B,
+    year: Year,
+    json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+) -> None:
+    """Exports, imports, turnover, balance, growth and where each side ranks."""
+    result = _dyad(home, lake, a, b).summary(year)
+    _show(result, json)
+    if not json:
+        for line in result.lines():
+            console.print(line)
+
+
+@trade_app.command("series")
+def series(
+    a: A,
+    b: B,
+    start: Annotated[int, typer.Option("--from", help="First year.")],
+    end: Annotated[int, typer.Option("--to", help="Last year.")],
+    json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+) -> None:
+    """Yearly exports, imports and turnover."""
+    _show(_dyad(home, lake, a, b).series(start, end), json)
+
+
+@trade_app.command("products")
+def products(
+    a: A,
+    b: B,
+    year: Year,
+    level: LevelOpt = 4,
+    top: Annotated[int, typer.Option("--top", help="Number of products.")] = 20,
+    flow: FlowOpt = "export",
+    json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+) -> None:
+    """Top products with value, share, growth and HS description."""
+    _show(_dyad(home, lake, a, b).products(year, level=level, top=top, flow=flow), json)
+
+
+@trade_app.command("baskets")
+def baskets(
+    a: A,
+    b: B,
+    start: Annotated[int, typer.Option("--from", help="Base year.")],
+    end: Annotated[int, typer.Option("--to", help="Year compared.")],
+    flow: FlowOpt = "export",
+    basket: Annotated[
+        list[str] | None, typer.Option("--basket", help="Basket name (repeatable).")
+    ] = None,
+    json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+) -> None:
+    """Each basket's value in both years and the multiplier ("confectionery x2.0")."""
+    _show(_dyad(home, lake, a, b).baskets(start, end, flow=flow, names=basket or None), json)
+
+
+@trade_app.command("events")
+def events(
+    a: A,
+    b: B,
+    year: Year,
+    level: LevelOpt = 6,
+    flow: FlowOpt = "export",
+    min_value: Annotated[
+        float, typer.Option("--min-value", help="Keep events worth at least this (USD).")
+    ] = 0.0,
+    json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+) -> None:
+    """Products that appeared, ceased or resumed."""
+    result = _dyad(home, lake, a, b).events(year, level=level, flow=flow, min_value_usd=min_value)
+    _show(result, json)
+
+
+@trade_app.command("partners")
+def partners(
+    country: Annotated[str, typer.Argument(help="Country (ISO3) or group (EU27).")],
+    year: Year,
+    flow: FlowOpt = "export",
+    top: Annotated[int, typer.Option("--top", help="Number of partners.")] = 10,
+    level: Annotated[int | None, typer.Option("--level", help="HS level with --products.")] = None,
+    products: Annotated[
+        str | None, typer.Option("--products", help="Only products under this HS code.")
+    ] = None,
+    json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+) -> None:
+    """A country's partners ranked by value, with shares and growth."""
+    from bilat.trade import partners as rank_partners
+
+    result = rank_partners(
+        _lake(home, lake), country, flow=flow, year=year, top=top, level=level, products=products
+    )
+    _show(result, json)
+
+
+@trade_app.command("concentration")
+def concentration(
+    a: A,
+    b: B,
+    year: Year,
+    level: LevelOpt = 6,
+    flow: FlowOpt = "export",
+    json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+) -> None:
+    """Product concentration (HHI) and number of products."""
+    _show(_dyad(home, lake, a, b).concentration(year, level=level, flow=flow), json)
+
+
+@trade_app.command("rca")
+def rca(
+    a: A,
+    b: B,
+    year: Year,
+    level: LevelOpt = 6,
+    top: Annotated[int, typer.Option("--top", help="Number of products.")] = 20,
+    json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+) -> None:
+    """Revealed comparative advantage (Balassa) of A's exports, by product."""
+    result = _dyad(home, lake, a, b).rca(year, level=level)
+    if json:
+        print_json(result.to_dict())
+        return
+    rows = result.to_pandas().head(top).to_dict("records")
+    print_table(rows, title=f"RCA of {result.exporter}, {year}", caption=result.provenance.text())
+
+
+@trade_app.command("complementarity")
+def complementarity(
+    a: A,
+    b: B,
+    year: Year,
+    level: LevelOpt = 6,
+    json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+) -> None:
+    """Trade complementarity index between A's exports and B's imports (0-100)."""
+    _show(_dyad(home, lake, a, b).complementarity(year, level=level), json)
+
+
+@trade_app.command("intensity")
+def intensity(
+    a: A,
+    b: B,
+    year: Year,
+    json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+) -> None:
+    """Trade intensity index of A's exports to B."""
+    _show(_dyad(home, lake, a, b).intensity(year), json)
+
+
+@trade_app.command("mirror")
+def mirror(
+    a: A,
+    b: B,
+    start: Annotated[int, typer.Option("--from", help="First year.")],
+    end: Annotated[int, typer.Option("--to", help="Last year.")],
+    level: Annotated[int, typer.Option("--level", help="0 for totals, or 2, 4, 6.")] = 0,
+    json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+) -> None:
+    """Mirror gap: A's declared exports to B against B's declared imports from A."""
+    _show(_dyad(home, lake, a, b).mirror(start, end, level=level), json)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``trade`` commands to the ``bilat`` app."""
+    app.add_typer(trade_app, name="trade")

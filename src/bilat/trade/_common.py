@@ -1,0 +1,88 @@
+"""Helpers shared by the indicator modules: provenance, growth, ordinals, dyad filters."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import ibis.expr.types as ir
+
+from bilat.errors import BilatError
+from bilat.trade._sides import Side
+from bilat.trade._source import LevelPlan
+from bilat.trade.results import Provenance, Source
+
+if TYPE_CHECKING:
+    from bilat.lake import Lake
+
+__all__ = ["direction", "growth_pct", "merge", "ordinal", "provenance", "ratio", "tags"]
+
+
+def merge(values: Iterable[Any]) -> set[str]:
+    """The union of collected arrays (lists or arrays of strings, or nulls)."""
+    out: set[str] = set()
+    for value in values:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        out.update(str(v) for v in value if v is not None)
+    return out
+
+
+def tags(rows: ir.Table) -> tuple[set[str], set[str]]:
+    """The bases and manifest entry ids of ``rows`` (one small distinct query)."""
+    frame = rows.select("basis", "entry_id").distinct().execute()
+    return {str(b) for b in frame.basis}, {str(e) for e in frame.entry_id}
+
+
+def provenance(lake: Lake, bases: Iterable[str], entries: Iterable[str], level: str) -> Provenance:
+    """Provenance from the bases and manifest entry ids a query read."""
+    sources = []
+    for entry_id in sorted(set(entries)):
+        try:
+            entry = lake.entry(entry_id)
+        except BilatError:
+            sources.append(Source(entry_id, "", ""))
+            continue
+        sources.append(Source(entry_id, str(entry.path), str(entry.source)))
+    synthetic = bool(getattr(lake, "is_synthetic", False))
+    return Provenance(tuple(sorted(set(bases))), tuple(sources), level, synthetic)
+
+
+def level_text(plan: LevelPlan) -> str:
+    """The plan's description, or a note that the lake holds none of the years."""
+    return plan.describe() if plan.source else "no data for the years asked"
+
+
+def growth_pct(now: float, before: float) -> float | None:
+    """Percentage change from ``before`` to ``now``; ``None`` when ``before`` is not positive."""
+    if before is None or not before > 0 or now is None:
+        return None
+    return (now / before - 1.0) * 100.0
+
+
+def ratio(num: float | None, den: float | None) -> float | None:
+    """``num / den``, or ``None`` when either is missing or ``den`` is zero."""
+    if num is None or den is None or den == 0:
+        return None
+    return num / den
+
+
+def ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``4th``, ``11th``, ``21st`` ..."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def direction(rows: ir.Table, a: Side, b: Side, flow: str) -> ir.Table:
+    """Rows of one direction: A→B for ``export``, B→A for ``import``."""
+    src, dst = (a, b) if flow == "export" else (b, a)
+    return rows.filter(rows.exporter.isin(src.members) & rows.importer.isin(dst.members))
+
+
+def num(value: Any) -> float:
+    """A float from a query value (null/NaN → 0.0)."""
+    if value is None:
+        return 0.0
+    out = float(value)
+    return 0.0 if math.isnan(out) else out

@@ -1,0 +1,209 @@
+"""The dyad: two countries (or groups) and every trade indicator between them.
+
+>>> dyad = Dyad(lake, "BLR", "KAZ")           # doctest: +SKIP
+>>> dyad.summary(2021).lines()                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bilat.codes.baskets import Basket, load_baskets
+from bilat.errors import InputError, UnknownCodeError
+from bilat.trade import _core, structure
+from bilat.trade._options import check_flow, check_level, check_top, check_year, check_years
+from bilat.trade._sides import Side, side
+from bilat.trade._source import Catalog, catalog
+from bilat.trade.results import (
+    BasketsResult,
+    Complementarity,
+    Concentration,
+    EventsResult,
+    Intensity,
+    MirrorGap,
+    PartnersResult,
+    ProductsResult,
+    RcaResult,
+    SeriesResult,
+    Summary,
+)
+
+if TYPE_CHECKING:
+    from bilat.lake import Lake
+
+__all__ = ["Dyad"]
+
+
+class Dyad:
+    """Trade between ``a`` and ``b`` as the lake holds it.
+
+    Parameters
+    ----------
+    lake
+        The lake to read (any Ibis backend: DuckDB by default, or Spark).
+    a, b
+        Countries in any form ``bilat.codes.countries.to_iso3`` reads (``"BLR"``,
+        ``"Kazakhstan"``, ``112``), a group name (``"EU27"``, ``"EAEU"``) or a list of
+        countries. Exports are A→B, imports A←B.
+
+    Raises
+    ------
+    UnknownCodeError
+        A country that is not known.
+    InputError
+        The two sides are the same or overlap.
+    """
+
+    def __init__(self, lake: Lake, a: str | Sequence[str], b: str | Sequence[str]) -> None:
+        self.lake = lake
+        self.a: Side = side(a)
+        self.b: Side = side(b)
+        overlap = sorted(set(self.a.members) & set(self.b.members))
+        if overlap:
+            raise InputError(
+                f"the two sides of a dyad must not overlap, but {', '.join(overlap)} is in both "
+                f"({self.a.code} and {self.b.code}); choose two different countries",
+                details={"value": overlap, "expected": "two disjoint sides"},
+            )
+
+    def __repr__(self) -> str:
+        return f"Dyad({self.a.code!r}, {self.b.code!r})"
+
+    def _cat(self) -> Catalog:
+        return catalog(self.lake)
+
+    def summary(self, year: int) -> Summary:
+        """Exports, imports, turnover, balance, growth on ``year - 1``, and standings."""
+        return _core.summary(self.lake, self._cat(), self.a, self.b, check_year(year))
+
+    def series(self, start: int, end: int) -> SeriesResult:
+        """Yearly exports, imports, turnover and balance from ``start`` to ``end``."""
+        first, last = check_years(start, end)
+        return _core.series(self.lake, self._cat(), self.a, self.b, first, last)
+
+    def products(
+        self, year: int, *, level: int = 4, top: int | None = 20, flow: str = "export"
+    ) -> ProductsResult:
+        """Top products of A's exports to B (``flow="export"``) or imports from B."""
+        return _core.products(
+            self.lake,
+            self._cat(),
+            self.a,
+            self.b,
+            year=check_year(year),
+            level=check_level(level),
+            top=check_top(top),
+            flow=check_flow(flow),
+        )
+
+    def baskets(
+        self,
+        start: int,
+        end: int,
+        *,
+        flow: str = "export",
+        names: Iterable[str] | None = None,
+        extra: Iterable[str | Path] = (),
+    ) -> BasketsResult:
+        """Each basket's value in ``start`` and ``end`` and the multiplier ("x2.0").
+
+        ``names`` picks baskets (default: all shipped and user baskets); ``extra`` adds
+        basket files (see :func:`bilat.codes.baskets.load_baskets`).
+        """
+        first, last = check_year(start, name="from"), check_year(end, name="to")
+        items = _pick_baskets(names, extra)
+        return _core.baskets(
+            self.lake,
+            self._cat(),
+            self.a,
+            self.b,
+            start=first,
+            end=last,
+            flow=check_flow(flow),
+            items=items,
+        )
+
+    def events(
+        self, year: int, *, level: int = 6, flow: str = "export", min_value_usd: float = 0.0
+    ) -> EventsResult:
+        """Products that appeared, resumed or ceased in ``year`` (value at least ``min_value_usd``)."""
+        if not min_value_usd >= 0:
+            raise InputError(
+                f"min_value_usd must be a number >= 0 but got {min_value_usd!r}",
+                details={"value": str(min_value_usd), "expected": ">= 0"},
+            )
+        return _core.events(
+            self.lake,
+            self._cat(),
+            self.a,
+            self.b,
+            year=check_year(year),
+            level=check_level(level),
+            flow=check_flow(flow),
+            min_value_usd=float(min_value_usd),
+        )
+
+    def partners(
+        self, year: int, *, flow: str = "export", top: int | None = 10, side: str = "a"
+    ) -> PartnersResult:
+        """A's (``side="a"``) or B's partners ranked; see :func:`bilat.trade.partners`."""
+        from bilat.trade.partners import partners
+
+        who = self.a if side == "a" else self.b if side == "b" else None
+        if who is None:
+            raise InputError(
+                f"side must be 'a' or 'b' but got {side!r}",
+                details={"value": side, "expected": ["a", "b"]},
+            )
+        return partners(self.lake, list(who.members), flow=flow, year=year, top=top)
+
+    def concentration(self, year: int, *, level: int = 6, flow: str = "export") -> Concentration:
+        """Product concentration (HHI) and number of products of A's exports to B."""
+        return structure.concentration(
+            self.lake,
+            self._cat(),
+            self.a,
+            self.b,
+            year=check_year(year),
+            level=check_level(level),
+            flow=check_flow(flow),
+        )
+
+    def rca(self, year: int, *, level: int = 6) -> RcaResult:
+        """Balassa revealed comparative advantage of A's exports by product."""
+        return structure.rca(
+            self.lake, self._cat(), self.a, year=check_year(year), level=check_level(level)
+        )
+
+    def complementarity(self, year: int, *, level: int = 6) -> Complementarity:
+        """Trade complementarity index of A's exports with B's imports (0..100)."""
+        return structure.complementarity(
+            self.lake, self._cat(), self.a, self.b, year=check_year(year), level=check_level(level)
+        )
+
+    def intensity(self, year: int) -> Intensity:
+        """Trade intensity index of A's exports to B."""
+        return structure.intensity(self.lake, self._cat(), self.a, self.b, year=check_year(year))
+
+    def mirror(self, start: int, end: int, *, level: int = 0) -> MirrorGap:
+        """A's declared exports to B against B's declared imports from A (0 = totals)."""
+        first, last = check_years(start, end)
+        lvl = 0 if level == 0 else check_level(level)
+        return structure.mirror_gap(self.lake, self.a, self.b, start=first, end=last, level=lvl)
+
+
+def _pick_baskets(names: Iterable[str] | None, extra: Iterable[str | Path]) -> list[Basket]:
+    known = load_baskets(extra)
+    if names is None:
+        return list(known.values())
+    picked = []
+    for name in names:
+        if name not in known:
+            raise UnknownCodeError(
+                f"unknown basket {name!r}; known baskets: {', '.join(sorted(known))}",
+                details={"value": name, "known": sorted(known)},
+            )
+        picked.append(known[name])
+    return picked

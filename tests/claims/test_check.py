@@ -1,0 +1,120 @@
+"""The founding case's claims on hand-made lakes: each verdict, its value and its reason."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bilat.claims import ClaimsReport, check_claims, load_claims
+from bilat.lake import Lake
+
+CASE = Path(__file__).resolve().parents[2] / "src" / "bilat" / "cases" / "blr-kaz-2022"
+
+IDS = (
+    "turnover-2021-above-1bn",
+    "turnover-growth-2021",
+    "kaz-top5-importer",
+    "confectionery-doubled",
+    "vegetable-oils-eightfold",
+    "sugar-resumes-2022",
+)
+
+
+def by_id(report: ClaimsReport) -> dict[str, dict[str, object]]:
+    return {r.claim.id: r.to_dict() for r in report.results}
+
+
+def test_case_file_holds_the_six_claims_with_assumptions() -> None:
+    cs = load_claims(CASE)
+    assert (cs.a, cs.b) == ("BLR", "KAZ")
+    assert tuple(c.id for c in cs.claims) == IDS
+    assert all(c.assumptions for c in cs.claims)
+    assert all(c.said_on is not None and c.source for c in cs.claims)
+
+
+def test_shipped_case_found_by_name() -> None:
+    assert load_claims("blr-kaz-2022").path == str(CASE / "claims.yaml")
+
+
+def test_all_supported(supported_lake: Lake) -> None:
+    report = check_claims(supported_lake, CASE)
+    got = by_id(report)
+    assert report.counts() == {"supported": 6, "contradicted": 0, "undetermined": 0}
+    assert got["turnover-2021-above-1bn"]["measured"] == pytest.approx(1.2e9)
+    assert got["turnover-growth-2021"]["measured"] == pytest.approx(100 / 3)
+    assert got["kaz-top5-importer"]["measured"] == 2
+    assert got["confectionery-doubled"]["measured"] == pytest.approx(2.5)
+    assert got["vegetable-oils-eightfold"]["measured"] == pytest.approx(8.0)
+    assert got["sugar-resumes-2022"]["measured"] == pytest.approx(5e6)
+    assert "resumed in 2022 after none in 2021" in str(got["sugar-resumes-2022"]["reason"])
+    sources = got["turnover-2021-above-1bn"]["provenance"]["sources"]  # type: ignore[index]
+    assert [s["path"] for s in sources] == ["supported.csv"]
+    assert report.synthetic is False
+
+
+def test_all_contradicted(contradicted_lake: Lake) -> None:
+    report = check_claims(contradicted_lake, CASE)
+    got = by_id(report)
+    assert report.counts() == {"supported": 0, "contradicted": 6, "undetermined": 0}
+    assert got["turnover-2021-above-1bn"]["measured"] == pytest.approx(6e8)
+    assert got["turnover-growth-2021"]["measured"] == pytest.approx(-100 / 3)
+    assert got["kaz-top5-importer"]["measured"] == 8
+    assert got["confectionery-doubled"]["measured"] == pytest.approx(1.25)
+    assert got["vegetable-oils-eightfold"]["measured"] == pytest.approx(4.0)
+    assert got["sugar-resumes-2022"]["reason"].startswith("no Sugar supplies in 2022")  # type: ignore[union-attr]
+    assert got["turnover-2021-above-1bn"]["reason"] == (
+        "measured 600,000,000 USD, which does not meet > 1,000,000,000 USD"
+    )
+
+
+def test_all_undetermined_with_reasons(undetermined_lake: Lake) -> None:
+    report = check_claims(undetermined_lake, CASE)
+    got = by_id(report)
+    assert report.counts() == {"supported": 0, "contradicted": 0, "undetermined": 6}
+    turnover = got["turnover-2021-above-1bn"]
+    assert turnover["measured"] == pytest.approx(1.535e9)  # shown, but not judged
+    assert "only on the importer's mirror declaration" in str(turnover["reason"])
+    assert "importer" in turnover["provenance"]["bases"]  # type: ignore[index,operator]
+    assert "kaz-2021.csv" in str(turnover["provenance"])
+    assert got["turnover-growth-2021"]["measured"] is None
+    assert "no turnover in 2020" in str(got["turnover-growth-2021"]["reason"])
+    assert "mirror" in str(got["kaz-top5-importer"]["reason"])
+    for basket in ("confectionery-doubled", "vegetable-oils-eightfold"):
+        assert str(got[basket]["reason"]).startswith("basket empty")
+        assert got[basket]["details"]["value_from_usd"] == 0.0  # type: ignore[index]
+    assert "did not stop in 2021" in str(got["sugar-resumes-2022"]["reason"])
+
+
+def test_year_absent_is_undetermined_no_data(empty_lake: Lake) -> None:
+    report = check_claims(empty_lake, CASE)
+    assert report.counts()["undetermined"] == 6
+    first = report.results[0]
+    assert first.measured is None
+    assert first.reason.startswith("no data: the lake holds no TOTAL trade data for 2021")
+
+
+def test_report_is_json(supported_lake: Lake) -> None:
+    data = json.loads(json.dumps(check_claims(supported_lake, CASE).to_dict()))
+    assert data["counts"]["supported"] == 6
+    assert data["results"][0]["params"] == {"year": 2021}
+    assert data["results"][1]["expected"] == "≈ 33.3 % (± 5.0 percentage points)"
+
+
+def test_cli_check_json_and_text(cli: object, supported_lake: Lake) -> None:
+    home = str(supported_lake.root.parent)
+    res = cli("claims", "check", str(CASE), "--json", "--home", home)  # type: ignore[operator]
+    assert res.exit_code == 0, res.stderr
+    assert json.loads(res.stdout)["counts"]["supported"] == 6
+    res = cli("claims", "check", "blr-kaz-2022", "--home", home)  # type: ignore[operator]
+    assert res.exit_code == 0
+    assert "supported confectionery-doubled: measured x2.50, which meets >= x1.90" in res.stdout
+    assert "6 supported, 0 contradicted, 0 undetermined" in res.stdout
+    assert "SYNTHETIC" not in res.stderr
+
+
+def test_cli_unknown_case_exit_1(cli: object) -> None:
+    res = cli("claims", "check", "no-such-case")  # type: ignore[operator]
+    assert res.exit_code == 1
+    assert "no case folder 'no-such-case'" in res.stderr

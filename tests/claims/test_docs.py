@@ -1,0 +1,24 @@
+"""docs/claims.md covers the command, every metric and every comparison."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bilat.claims import METRICS, OPERATORS
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "claims.md"
+
+
+def test_doc_names_every_metric_and_operator() -> None:
+    text = DOC.read_text("utf-8")
+    assert "bilat claims check CASE_DIR" in text
+    for metric in METRICS:
+        assert f"`{metric}`" in text, metric
+    for op in OPERATORS:
+        assert f"`{op}`" in text, op
+
+
+def test_command_has_help(cli: object) -> None:
+    res = cli("claims", "check", "--help")  # type: ignore[operator]
+    assert res.exit_code == 0
+    assert "supported, contradicted, or undetermined" in res.stdout

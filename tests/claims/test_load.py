@@ -1,0 +1,130 @@
+"""Reading claims files: every rule broken gives an error naming the file, line and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bilat.claims import Comparison, load_claims
+from bilat.errors import BilatError, NotFoundError, ParseError, ValidationError
+
+GOOD = """\
+schema: bilat-claims/1
+dyad: [BLR, KAZ]
+claims:
+- id: t
+  statement: Turnover passed one billion.
+  metric: turnover
+  params: {year: 2021}
+  compare: {op: ">", value: 1000000000}
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "claims.yaml"
+    path.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_good_file(tmp_path: Path) -> None:
+    cs = load_claims(write(tmp_path, GOOD))
+    (claim,) = cs.claims
+    assert claim.comparison == Comparison(">", 1e9)
+    assert claim.line == 4
+    assert claim.expected() == "> 1,000,000,000 USD"
+
+
+def test_dyad_from_case_yaml(tmp_path: Path) -> None:
+    (tmp_path / "case.yaml").write_text("dyad: [Belarus, KAZ]\n", encoding="utf-8")
+    cs = load_claims(write(tmp_path, GOOD.replace("dyad: [BLR, KAZ]\n", "")))
+    assert (cs.a, cs.b) == ("BLR", "KAZ")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "words"),
+    [
+        ("metric: turnover", "metric: turnover_x", 6, "unknown metric"),
+        ('op: ">"', "op: about", 8, "unknown comparison"),
+        ("{year: 2021}", "{year: 21}", 7, "not a year"),
+        ("{year: 2021}", "{year: 2021, colour: red}", 7, "unknown parameter"),
+        ('op: ">", value: 1000000000', "op: approximately, value: 3", 8, "needs a tolerance"),
+        ("statement: Turnover passed one billion.", "statement: ''", 5, "'statement' is required"),
+        ("dyad: [BLR, KAZ]", "dyad: [BLR, BLR]", 2, "the same"),
+    ],
+)
+def test_bad_values_name_line_and_key(
+    tmp_path: Path, old: str, new: str, line: int, words: str
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        load_claims(write(tmp_path, GOOD.replace(old, new)))
+    assert info.value.line == line
+    assert words in info.value.message
+    assert str(tmp_path / "claims.yaml") in info.value.message
+
+
+def test_unknown_basket_lists_known(tmp_path: Path) -> None:
+    text = GOOD.replace("metric: turnover", "metric: basket_value").replace(
+        "{year: 2021}", "{year: 2021, basket: sweets}"
+    )
+    with pytest.raises(ValidationError, match="unknown basket") as info:
+        load_claims(write(tmp_path, text))
+    assert "confectionery" in info.value.message
+
+
+def test_duplicate_ids(tmp_path: Path) -> None:
+    body = GOOD.split("claims:\n")[1]
+    with pytest.raises(ValidationError, match="duplicate claim id") as info:
+        load_claims(write(tmp_path, GOOD + body))
+    assert info.value.line == 9
+
+
+def test_broken_yaml(tmp_path: Path) -> None:
+    with pytest.raises(ParseError, match="not valid YAML") as info:
+        load_claims(write(tmp_path, GOOD + "  - : [\n"))
+    assert info.value.line is not None
+
+
+def test_no_file(tmp_path: Path) -> None:
+    with pytest.raises(NotFoundError, match="no claims file"):
+        load_claims(tmp_path)
+
+
+def test_comparisons() -> None:
+    assert Comparison("approximately", 33.3, 5).holds(28.4)
+    assert not Comparison("approximately", 33.3, 5).holds(28.2)
+    assert Comparison(">=", 2).holds(2) and not Comparison(">", 2).holds(2)
+    assert Comparison("<=", 5).holds(5) and not Comparison("<", 5).holds(5)
+
+
+_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    key=st.sampled_from(
+        ["id", "statement", "metric", "params", "compare", "said_on", "assumptions"]
+    ),
+    value=_values,
+)
+def test_garbage_gives_bilat_error_never_a_crash(
+    tmp_path_factory: pytest.TempPathFactory, key: str, value: object
+) -> None:
+    data = yaml.safe_load(GOOD)
+    data["claims"][0][key] = value
+    folder = tmp_path_factory.mktemp("fuzz")
+    (folder / "claims.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    try:
+        cs = load_claims(folder)
+    except BilatError:
+        return
+    assert len(cs.claims) == 1  # a value that passes still gives one well-formed claim

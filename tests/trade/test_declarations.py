@@ -1,0 +1,73 @@
+"""A lake holding only Comtrade-like declarations (tests/fixtures/trade/declarations.csv).
+
+Belarus declares its 2021 exports to Kazakhstan (TOTAL 600; HS4 1704 420, 1507 90) but
+nothing in 2022; Kazakhstan declares imports from Belarus (2021 TOTAL 650, 2022 TOTAL 700,
+1704 500) and exports to Belarus (2021 140, 2022 150). Russia declares imports from Belarus
+(2021 1600, 2022 1500). A World row (W00) and a re-export (RX) must not count.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bilat.trade import Dyad, partners
+
+
+@pytest.fixture
+def dyad(decl_lake):
+    return Dyad(decl_lake, "BLR", "KAZ")
+
+
+def test_exporter_declaration_first_then_mirror(dyad):
+    s = dyad.summary(2022)
+    assert s.exports_usd == 700.0  # 2022: BLR silent, KAZ's mirror import declaration
+    assert s.imports_usd == 150.0  # KAZ's own export declaration
+    assert s.previous_exports_usd == 600.0  # 2021: BLR's declaration, not KAZ's 650
+    assert s.previous_imports_usd == 140.0  # KAZ's X, not BLR's M 135 nor the RX 999
+    assert s.exports_growth_pct == pytest.approx(100 / 6)
+    assert s.provenance.bases == ("exporter", "importer")
+    assert s.provenance.level == "TOTAL"
+
+
+def test_standings_leave_out_world(dyad):
+    st = {(x.reporter, x.flow): x for x in dyad.summary(2022).standings}
+    assert st[("BLR", "export")].rank == 2  # RUS 1500, KAZ 700
+    assert st[("BLR", "export")].share_pct == pytest.approx(700 / 2200 * 100)
+    assert (st[("KAZ", "import")].rank, st[("KAZ", "import")].n_partners) == (1, 1)
+
+
+def test_products_keep_one_basis_per_level(dyad):
+    rows = dyad.products(2021, level=4).to_pandas()
+    # BLR declared HS4 exports to KAZ in 2021: its rows only, KAZ's 8701 mirror row is not mixed in
+    assert dict(zip(rows["product"], rows.value_usd, strict=True)) == {"1704": 420.0, "1507": 90.0}
+    later = dyad.products(2022, level=4).to_pandas()
+    assert later.growth_pct.tolist() == pytest.approx([(500 / 420 - 1) * 100])
+
+
+def test_mirror_gap(dyad):
+    rows = dyad.mirror(2021, 2022).to_pandas()
+    assert rows.year.tolist() == [2021]  # 2022: BLR declared nothing
+    assert rows.difference_usd.tolist() == [50.0]  # 650 - 600
+    assert rows.ratio.tolist() == pytest.approx([650 / 600])
+    detail = dyad.mirror(2021, 2021, level=4).to_pandas()
+    assert detail["product"].tolist() == ["1507", "1704"]
+    assert detail.difference_usd.tolist() == [5.0, 20.0]
+
+
+def test_partners_from_mirror(decl_lake):
+    r = partners(decl_lake, "BLR", flow="export", year=2022)
+    assert r.to_pandas().partner.tolist() == ["RUS", "KAZ"]
+    # 2022 from mirrors; the growth column reads 2021, where BLR declared its exports to KAZ
+    assert r.provenance.bases == ("exporter", "importer")
+
+
+def test_flows_years_first_then_declarations_and_cache_refresh(tmp_path, lake_builders):
+    lake = lake_builders["flows"](tmp_path / "lake")  # BACI-like 2019-2021
+    dyad = Dyad(lake, "BLR", "KAZ")
+    assert dyad.summary(2021).exports_usd == 570.0
+    lake_builders["add_declarations"](lake)  # Comtrade-like 2021-2022: a new lake version
+    s = Dyad(lake, "BLR", "KAZ").summary(2022)
+    assert s.exports_usd == 700.0  # 2022 is not in the flows: KAZ's mirror declaration
+    assert s.previous_exports_usd == 570.0  # 2021 stays with the reconciled flows, not 600
+    assert s.provenance.bases == ("exporter", "importer", "reconciled")
+    assert s.provenance.level == "TOTAL (2022); HS6 summed to TOTAL (2021)"

@@ -1,0 +1,89 @@
+"""Real data: EU27 imports of forestry products 2018-2022 (UN Comtrade, ../shared/data).
+
+Each figure is computed twice: through bilat's public API on a lake that ingested the file
+with the Comtrade reader, and independently here with pandas on the raw CSV. The EU27's
+suppliers of HS 44 = the sum over the 27 reporters of their imports from each partner,
+HS4 rows only (the file also holds HS2 and HS6 rows: levels are never added together),
+World and "not elsewhere specified" areas left out.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from bilat.trade import Dyad, partners
+
+pytestmark = pytest.mark.shared
+
+AREAS = {"W00", "_X", "X1", "XX", "E19", "F19", "S19"}
+
+
+@pytest.fixture(scope="module")
+def raw(shared_data) -> pd.DataFrame:
+    df = pd.read_csv(
+        shared_data / "comtrade" / "eu27-forestry-imports-2018-2022.csv.gz",
+        dtype={"cmdCode": str, "partnerISO": str, "reporterISO": str},
+    )
+    df["partnerISO"] = df["partnerISO"].str.strip()
+    df["cmdCode"] = df["cmdCode"].str.strip()
+    return df[~df.partnerISO.isin(AREAS) & (df.partnerISO != df.reporterISO)]
+
+
+def _hs44_by_partner(raw: pd.DataFrame, year: int) -> pd.Series:
+    rows = raw[
+        (raw.refYear == year) & (raw.cmdCode.str.len() == 4) & raw.cmdCode.str.startswith("44")
+    ]
+    return rows.groupby("partnerISO").primaryValue.sum().sort_values(ascending=False)
+
+
+@pytest.mark.parametrize("year", [2021, 2022])
+def test_belarus_rank_and_share_among_eu27_suppliers_of_hs44(eu_lake, raw, year):
+    expected = _hs44_by_partner(raw, year)
+    exp_rank = int(expected.rank(ascending=False, method="min")["BLR"])
+    exp_share = expected["BLR"] / expected.sum() * 100
+    got = partners(eu_lake, "EU27", flow="import", year=year, level=4, products="44", top=None)
+    row = got.to_pandas().set_index("partner").loc["BLR"]
+    assert int(row["rank"]) == exp_rank
+    assert row.share_pct == pytest.approx(exp_share, rel=1e-9)
+    assert row.value_usd == pytest.approx(expected["BLR"], rel=1e-9)
+    assert got.total_usd == pytest.approx(expected.sum(), rel=1e-9)
+    assert got.provenance.bases == ("importer",)
+    assert got.provenance.sources[0].path.endswith("eu27-forestry-imports-2018-2022.csv.gz")
+
+
+def test_belarus_hs44_growth_2020_2021(eu_lake, raw):
+    before, now = _hs44_by_partner(raw, 2020)["BLR"], _hs44_by_partner(raw, 2021)["BLR"]
+    got = partners(eu_lake, "EU27", flow="import", year=2021, level=4, products="44", top=None)
+    row = got.to_pandas().set_index("partner").loc["BLR"]
+    assert row.previous_usd == pytest.approx(before, rel=1e-9)
+    assert row.growth_pct == pytest.approx((now / before - 1) * 100, rel=1e-9)
+
+
+def test_default_level_follows_the_chapter(eu_lake, raw):
+    # HS 44 is held at HS4 only: without --level the ranking reads HS4, not the HS2 rows
+    got = partners(eu_lake, "EU27", flow="import", year=2021, products="44", top=None)
+    assert got.level == 4
+    assert got.rank_of("BLR") == int(_hs44_by_partner(raw, 2021).rank(ascending=False)["BLR"])
+
+
+@pytest.mark.parametrize("year", [2021, 2022])
+def test_top5_hs4_imported_from_belarus(eu_lake, raw, year):
+    rows = raw[(raw.refYear == year) & (raw.partnerISO == "BLR") & (raw.cmdCode.str.len() == 4)]
+    expected = rows.groupby("cmdCode").primaryValue.sum().sort_values(ascending=False).head(5)
+    got = Dyad(eu_lake, "BLR", "EU27").products(year, level=4, top=5).to_pandas()
+    assert got["product"].tolist() == expected.index.tolist()
+    assert got.value_usd.tolist() == pytest.approx(expected.tolist(), rel=1e-9)
+
+
+def test_events_2021_2022(eu_lake, raw):
+    rows = raw[(raw.partnerISO == "BLR") & (raw.cmdCode.str.len() == 4)]
+    v = rows.pivot_table(index="cmdCode", columns="refYear", values="primaryValue", aggfunc="sum")
+    v = v.reindex(columns=[2020, 2021, 2022]).fillna(0.0)
+    appeared = set(v.index[(v[2022] > 0) & (v[2021] <= 0) & (v[2020] <= 0)])
+    resumed = set(v.index[(v[2022] > 0) & (v[2021] <= 0) & (v[2020] > 0)])
+    ceased = set(v.index[(v[2022] <= 0) & (v[2021] > 0)])
+    got = Dyad(eu_lake, "BLR", "EU27").events(2022, level=4).to_pandas()
+    by_event = {e: set(got["product"][got.event == e]) for e in ("appeared", "resumed", "ceased")}
+    assert by_event == {"appeared": appeared, "resumed": resumed, "ceased": ceased}
+    assert len(appeared) == 1  # the file: one HS4 heading new in 2022, none ceased
