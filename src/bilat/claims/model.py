@@ -12,12 +12,12 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 import yaml
 
+from bilat.cases import resolve_case
 from bilat.codes.baskets import load_baskets
 from bilat.codes.countries import to_iso3
 from bilat.errors import BilatError, NotFoundError, ParseError, SchemaError, ValidationError
@@ -314,28 +314,6 @@ class _Reader:
             expected=expected,
             hint="Fix the claims file (layout in docs/claims.md)",
         )
-
-
-def resolve_case(case: str | Path) -> Path:
-    """A case folder: ``case`` as a path when it exists, else a case shipped with bilat.
-
-    Raises
-    ------
-    NotFoundError
-        Neither a folder nor a shipped case of that name.
-    """
-    p = Path(case)
-    if p.exists():
-        return p
-    shipped = Path(str(resources.files("bilat") / "cases" / str(case)))
-    if shipped.is_dir():
-        return shipped
-    known = sorted(x.name for x in Path(str(resources.files("bilat") / "cases")).iterdir())
-    raise NotFoundError(
-        f"no case folder {str(case)!r}: give the path of a case folder, or the name of a "
-        f"shipped case ({', '.join(n for n in known if not n.startswith('_'))})",
-        details={"value": str(case), "shipped": known},
-    )
 
 
 def claims_path(case: str | Path) -> Path:

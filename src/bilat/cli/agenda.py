@@ -36,7 +36,12 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
-CaseDir = Annotated[Path, typer.Argument(help="The case folder (case.yaml and agenda.yaml).")]
+CaseDir = Annotated[
+    Path,
+    typer.Argument(
+        help="The case folder (case.yaml and agenda.yaml), or a shipped case's name (blr-kaz-2022)."
+    ),
+]
 ItemId = Annotated[str, typer.Argument(help="The item's id, as in agenda.yaml.")]
 AsOfOption = Annotated[
     str | None,
@@ -69,8 +74,10 @@ def import_(
     json_: JsonOption = False,
 ) -> None:
     """Import a case folder's case.yaml and agenda.yaml (all or nothing)."""
+    from bilat.cases import resolve_case
+
     with Agenda.open(db) as ag:
-        report = ag.import_case(case_dir, replace=replace)
+        report = ag.import_case(resolve_case(case_dir), replace=replace)
     if json_:
         print_json(report)
         return
