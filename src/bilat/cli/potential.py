@@ -1,0 +1,309 @@
+"""``bilat potential gravity|products|markets``: structural gravity and export potential."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from bilat.cli._common import (
+    JsonOption,
+    LakeOption,
+    console,
+    open_lake,
+    print_json,
+    print_table,
+    synthetic_banner,
+)
+from bilat.errors import InputError
+
+potential_app = typer.Typer(
+    help="How much more trade is possible: structural gravity and product-level potential.",
+    no_args_is_help=True,
+)
+
+SourceOption = Annotated[
+    str | None, typer.Option("--source", help="Use flows of this source only (e.g. BACI).")
+]
+BasisOption = Annotated[
+    str | None,
+    typer.Option("--basis", help="Use flows of this basis only (reconciled, exporter, importer)."),
+]
+HsRevOption = Annotated[
+    str | None, typer.Option("--hs-rev", help="Use flows of this HS revision only (e.g. HS17).")
+]
+LevelOption = Annotated[int, typer.Option("--level", help="HS level of the products: 2, 4 or 6.")]
+
+
+def _usd(value: float | None) -> str:
+    if value is None:
+        return "—"
+    for unit, size in (("bn", 1e9), ("m", 1e6), ("k", 1e3)):
+        if abs(value) >= size:
+            return f"${value / size:,.1f}{unit}"
+    return f"${value:,.0f}"
+
+
+def _short(text: object, width: int = 48) -> str:
+    s = "" if text is None or text != text else str(text)
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+@potential_app.command("gravity")
+def gravity(
+    panel: Annotated[
+        Path | None,
+        typer.Option(
+            "--panel",
+            help="Panel file (.csv, .csv.gz, .parquet): exporter, importer, year, trade "
+            "[+ covariates]. Default: aggregate the lake's flows.",
+        ),
+    ] = None,
+    covariates: Annotated[
+        Path | None,
+        typer.Option("--covariates", help="CEPII GeoDist file (dist_cepii.csv[.gz])."),
+    ] = None,
+    extra: Annotated[
+        Path | None,
+        typer.Option(
+            "--extra-covariates",
+            help="User covariates: exporter, importer[, year] and numeric columns (e.g. eaeu).",
+        ),
+    ] = None,
+    years: Annotated[
+        str | None,
+        typer.Option("--years", help="Years: 1986,1990 or 1986-2006 or 1986-2006/4."),
+    ] = None,
+    terms: Annotated[
+        str,
+        typer.Option("--terms", help="Regressors, comma-separated; ln_X is the log of column X."),
+    ] = "ln_dist,cntg,lang,clny",
+    cluster: Annotated[
+        str, typer.Option("--cluster", help="Cluster by pair (unordered) or directed_pair.")
+    ] = "pair",
+    small_sample: Annotated[
+        str,
+        typer.Option(
+            "--small-sample", help="fixest (pyfixest default) or stata (G/(G-1) only, as ppml)."
+        ),
+    ] = "fixest",
+    distance: Annotated[
+        str, typer.Option("--distance", help="GeoDist distance: distw, dist, distcap, distwces.")
+    ] = "distw",
+    domestic: Annotated[
+        bool, typer.Option("--domestic", help="Keep domestic flows (exporter == importer).")
+    ] = False,
+    dyad: Annotated[
+        tuple[str, str] | None,
+        typer.Option("--dyad", help="Two countries: fitted vs actual trade in both directions."),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Year of the dyad comparison (default: last).")
+    ] = None,
+    level: LevelOption = 6,
+    source: SourceOption = None,
+    basis: BasisOption = None,
+    hs_rev: HsRevOption = None,
+    lake: LakeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Estimate structural gravity by PPML (exporter-year, importer-year fixed effects)."""
+    from bilat.potential import gravity as g
+    from bilat.potential import panel as p
+
+    year_list = p.parse_years(years)
+    synthetic = False
+    if panel is not None:
+        frame = p.read_panel(panel)
+    else:
+        lk = open_lake(lake)
+        synthetic = bool(lk.is_synthetic)
+        synthetic_banner(lk)
+        frame = p.panel_from_flows(
+            lk, level=level, years=year_list, source=source, basis=basis, hs_rev=hs_rev
+        )
+    if covariates is not None:
+        frame = p.join_geodist(frame, p.read_geodist(covariates), distance=distance)  # type: ignore[arg-type]
+    if extra is not None:
+        frame = p.join_covariates(frame, extra)
+    fit = g.estimate(
+        frame,
+        terms=[t.strip() for t in terms.split(",") if t.strip()],
+        years=year_list,
+        cluster=cluster,
+        small_sample=small_sample,
+        domestic=domestic,
+    )
+    pairs = _dyads(fit, dyad, year)
+    if as_json:
+        print_json({**fit.to_dict(), "dyads": [d.to_dict() for d in pairs], "synthetic": synthetic})
+        return
+    _print_gravity(fit, pairs, money=_usd if panel is None else _plain)
+
+
+def _plain(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.1f} (panel units)"
+
+
+def _dyads(fit: Any, dyad: tuple[str, str] | None, year: int | None) -> list[Any]:
+    if dyad is None:
+        return []
+    from bilat.potential.products import country_code
+
+    a, b = (country_code(c) for c in dyad)
+    return [fit.dyad(a, b, year=year), fit.dyad(b, a, year=year)]
+
+
+def _print_gravity(fit: Any, pairs: list[Any], *, money: Any) -> None:
+    rows = [
+        {
+            "term": c.term,
+            "estimate": f"{c.estimate:.3f}",
+            "std. error": f"({c.std_error:.3f})",
+            "p-value": f"{c.p_value:.4f}",
+        }
+        for c in fit.coefficients
+    ]
+    cfg = fit.config
+    print_table(
+        rows,
+        title="PPML gravity, exporter-year and importer-year fixed effects",
+        caption=(
+            f"N = {fit.n_obs:,} ({fit.n_dropped:,} dropped), years "
+            f"{', '.join(map(str, fit.years))}; clustered by {cfg.cluster} "
+            f"({fit.n_clusters:,}), small-sample {cfg.small_sample}; R² {fit.r2:.3f}"
+        ),
+    )
+    for d in pairs:
+        console.print(
+            f"{d.exporter} → {d.importer} {d.year}: actual {money(d.actual_usd)}, gravity "
+            f"{money(d.fitted_usd)}, gap {money(d.gap_usd)} (actual/fitted {d.ratio:.2f})"
+        )
+    if pairs:
+        console.print("Caveats:")
+        for c in pairs[0].caveats:
+            console.print(f"  - {c}")
+
+
+def _growth(growth: float | None, horizon: int) -> tuple[float | None, int]:
+    if growth is None and horizon:
+        raise InputError("--horizon needs --growth (an annual rate such as 0.05)")
+    return growth, horizon if growth is not None else 0
+
+
+@potential_app.command("products")
+def products(
+    exporter: Annotated[str, typer.Argument(help="Exporting country (ISO3 or name).")],
+    market: Annotated[str, typer.Argument(help="Market (ISO3 or name).")],
+    year: Annotated[int, typer.Option("--year", help="Base year.")],
+    top: Annotated[int, typer.Option("--top", help="How many products to list.")] = 20,
+    level: LevelOption = 6,
+    growth: Annotated[
+        float | None,
+        typer.Option("--growth", help="Project market demand at this annual rate (0.05 = 5%)."),
+    ] = None,
+    horizon: Annotated[int, typer.Option("--horizon", help="Years to project ahead.")] = 0,
+    source: SourceOption = None,
+    basis: BasisOption = None,
+    hs_rev: HsRevOption = None,
+    lake: LakeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Unrealised export potential of EXPORTER in MARKET, by product, section and basket."""
+    from bilat.potential.products import market_potential
+
+    rate, years_ahead = _growth(growth, horizon)
+    lk = open_lake(lake)
+    synthetic_banner(lk)
+    pp = market_potential(
+        lk,
+        exporter,
+        market,
+        year=year,
+        level=level,
+        demand_growth=rate,
+        horizon=years_ahead,
+        source=source,
+        basis=basis,
+        hs_rev=hs_rev,
+    )
+    if as_json:
+        print_json({**pp.to_dict(top=top), "synthetic": bool(lk.is_synthetic)})
+        return
+    ease = "—" if pp.ease is None else f"{pp.ease:.2f}"
+    console.print(
+        f"{pp.exporter} → {pp.market} {pp.year} (HS{pp.level}): actual {_usd(pp.actual_usd)}, "
+        f"potential {_usd(pp.potential_usd)}, unrealised {_usd(pp.unrealised_usd)}; "
+        f"ease of trade {ease}"
+    )
+    print_table(
+        [
+            {
+                "product": r["product"],
+                "description": _short(r["description"]),
+                "supply share %": round(100 * r["supply_share"], 2),
+                "market demand": r["market_demand_usd"],
+                "actual": r["actual_usd"],
+                "potential": r["potential_usd"],
+                "unrealised": r["unrealised_usd"],
+            }
+            for r in pp.top(top).to_dict(orient="records")
+        ],
+        title=f"Top {top} products by unrealised potential (USD)",
+    )
+    sections = pp.by_section()
+    print_table(
+        [
+            {
+                "section": r["section"] or "?",
+                "title": _short(r["title"], 40),
+                "unrealised": r["unrealised_usd"],
+            }
+            for r in sections[sections["unrealised_usd"] > 0].to_dict(orient="records")
+        ],
+        title="By HS section",
+    )
+    baskets = pp.by_basket()
+    if not baskets.empty:
+        print_table(
+            [
+                {"basket": r["title"], "actual": r["actual_usd"], "unrealised": r["unrealised_usd"]}
+                for r in baskets.to_dict(orient="records")
+            ],
+            title="Baskets (areas of cooperation)",
+        )
+
+
+@potential_app.command("markets")
+def markets(
+    exporter: Annotated[str, typer.Argument(help="Exporting country (ISO3 or name).")],
+    year: Annotated[int, typer.Option("--year", help="Base year.")],
+    top: Annotated[int, typer.Option("--top", help="How many markets to list.")] = 20,
+    level: LevelOption = 6,
+    source: SourceOption = None,
+    basis: BasisOption = None,
+    hs_rev: HsRevOption = None,
+    lake: LakeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Unrealised export potential of EXPORTER in every market, largest first."""
+    from bilat.potential.products import export_potential
+
+    lk = open_lake(lake)
+    synthetic_banner(lk)
+    ep = export_potential(
+        lk, exporter, year=year, level=level, source=source, basis=basis, hs_rev=hs_rev
+    )
+    if as_json:
+        print_json({**ep.to_dict(top=top), "synthetic": bool(lk.is_synthetic)})
+        return
+    print_table(
+        [{str(k): v for k, v in r.items()} for r in ep.markets.head(top).to_dict(orient="records")],
+        title=f"{ep.exporter} {ep.year}: unrealised potential by market (USD)",
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``bilat potential ...`` to the main app."""
+    app.add_typer(potential_app, name="potential")

@@ -1,0 +1,50 @@
+"""Potential: structural gravity (PPML) and product-level export potential.
+
+>>> from bilat.potential import estimate, read_panel, market_potential   # doctest: +SKIP
+>>> fit = estimate(read_panel("panel.csv"), small_sample="stata")       # doctest: +SKIP
+>>> fit.dyad("BLR", "KAZ").gap_usd                                       # doctest: +SKIP
+>>> market_potential(lake, "BLR", "KAZ", year=2021).top(20)             # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from bilat.potential.gravity import (
+    Coefficient,
+    DyadGravity,
+    GravityConfig,
+    GravityFit,
+    estimate,
+)
+from bilat.potential.panel import (
+    join_covariates,
+    join_geodist,
+    panel_from_flows,
+    read_geodist,
+    read_panel,
+)
+from bilat.potential.products import (
+    ExportPotential,
+    ProductPotential,
+    export_potential,
+    market_potential,
+)
+from bilat.potential.section import PotentialSection, potential_section
+
+__all__ = [
+    "Coefficient",
+    "DyadGravity",
+    "ExportPotential",
+    "GravityConfig",
+    "GravityFit",
+    "PotentialSection",
+    "ProductPotential",
+    "estimate",
+    "export_potential",
+    "join_covariates",
+    "join_geodist",
+    "market_potential",
+    "panel_from_flows",
+    "potential_section",
+    "read_geodist",
+    "read_panel",
+]

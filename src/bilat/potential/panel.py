@@ -1,0 +1,396 @@
+"""The bilateral panel for gravity: from a user's file or from the lake, plus covariates.
+
+A *panel* is a pandas frame with one row per (exporter, importer, year) and the columns
+
+``exporter``, ``importer`` (str, ISO3), ``year`` (int), ``trade`` (float, US dollars or the
+unit of the user's file, non-negative) and any covariates (float).
+
+Covariates come from a CEPII GeoDist file (:func:`read_geodist`, joined by
+:func:`join_geodist`) and from an optional user file (:func:`join_covariates`), for example
+membership of a trade agreement. GeoDist's names are mapped to the short names the gravity
+literature uses (Yotov et al. 2016): ``dist`` (km), ``cntg`` (contiguity), ``lang`` (common
+official language), ``clny`` (colonial link).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
+
+import pandas as pd
+
+from bilat.codes.countries import COMTRADE_AREAS
+from bilat.errors import InputError, NotFoundError, ParseError, SchemaError, ValidationError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+__all__ = [
+    "DISTANCES",
+    "GEODIST_ALIASES",
+    "PANEL_COLUMNS",
+    "Distance",
+    "HasFlows",
+    "drop_areas",
+    "flows_table",
+    "join_covariates",
+    "join_geodist",
+    "one_origin",
+    "panel_from_flows",
+    "parse_years",
+    "read_geodist",
+    "read_panel",
+    "read_table",
+    "validate_panel",
+]
+
+#: Columns every panel has.
+PANEL_COLUMNS: tuple[str, ...] = ("exporter", "importer", "year", "trade")
+
+Distance = Literal["distw", "dist", "distcap", "distwces"]
+#: GeoDist distance measures: population-weighted (``distw``, the default), between main
+#: cities (``dist``), between capitals (``distcap``), CES-weighted (``distwces``).
+DISTANCES: tuple[str, ...] = get_args(Distance)
+
+#: Old codes in CEPII GeoDist (2011) → today's ISO3. ``YUG`` is mapped to Serbia, its main
+#: successor; ``ANT`` (Netherlands Antilles) has no single successor and is left as it is.
+GEODIST_ALIASES: dict[str, str] = {
+    "ROM": "ROU",
+    "ZAR": "COD",
+    "TMP": "TLS",
+    "PAL": "PSE",
+    "YUG": "SRB",
+}
+
+_GEODIST_NEEDED = ("iso_o", "iso_d", "contig", "comlang_off", "colony", "dist")
+
+
+class HasFlows(Protocol):
+    """Anything with a ``flows()`` method returning the lake's flows table (a ``Lake``)."""
+
+    def flows(self) -> ir.Table: ...
+
+
+def read_table(
+    path: str | Path, *, what: str = "file", na_values: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Read a CSV (optionally gzipped) or Parquet file into pandas, with errors that name it.
+
+    ``na_values`` are extra CSV markers of a missing value (GeoDist writes Stata's ``.``).
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(
+            f"{what} {str(p)!r} does not exist; give the path of a .csv, .csv.gz or .parquet file",
+            details={"path": str(p)},
+        )
+    name = p.name.lower()
+    try:
+        if name.endswith((".parquet", ".pq")):
+            return pd.read_parquet(p)
+        if name.endswith((".csv", ".csv.gz", ".txt", ".tsv", ".tsv.gz")):
+            sep = "\t" if ".tsv" in name else ","
+            return pd.read_csv(p, sep=sep, low_memory=False, na_values=list(na_values) or None)
+    except (ValueError, OSError, pd.errors.ParserError) as exc:
+        raise ParseError(f"cannot read {what}: {exc}", path=p) from None
+    raise ParseError(
+        f"unknown {what} format",
+        path=p,
+        value=p.suffix,
+        expected=".csv, .csv.gz, .tsv or .parquet",
+    )
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], *, path: str, expected: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise SchemaError(
+            f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, frame.columns))}",
+            path=path,
+            column=missing[0],
+            expected=expected,
+        )
+
+
+def _numeric(frame: pd.DataFrame, column: str, *, path: str) -> pd.Series:
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad = values.isna() & frame[column].notna()
+    if bad.any():
+        row = int(bad.to_numpy().nonzero()[0][0])
+        raise ValidationError(
+            "not a number",
+            path=path,
+            line=row + 2,
+            column=column,
+            value=frame[column].iloc[row],
+            expected="a number",
+        )
+    return values.astype("float64")
+
+
+def validate_panel(frame: pd.DataFrame, *, path: str = "<panel>") -> pd.DataFrame:
+    """Check and normalise a panel: required columns, types, non-negative finite trade.
+
+    Returns a copy with ``exporter``/``importer`` as upper-case strings, ``year`` as int and
+    every other numeric column as float64. Raises ``SchemaError`` or ``ValidationError``
+    naming the file, line and column of the first bad value.
+    """
+    _require(frame, PANEL_COLUMNS, path=path, expected=", ".join(PANEL_COLUMNS))
+    out = frame.copy()
+    for col in ("exporter", "importer"):
+        out[col] = out[col].astype(str).str.strip().str.upper()
+    years = _numeric(out, "year", path=path)
+    if years.isna().any() or (years % 1 != 0).any():
+        row = int((years.isna() | (years % 1 != 0)).to_numpy().nonzero()[0][0])
+        raise ValidationError(
+            "year must be a whole number",
+            path=path,
+            line=row + 2,
+            column="year",
+            value=frame["year"].iloc[row],
+            expected="a year such as 2021",
+        )
+    out["year"] = years.astype("int64")
+    trade = _numeric(out, "trade", path=path)
+    bad = trade.isna() | (trade < 0) | ~trade.map(math.isfinite)
+    if bad.any():
+        row = int(bad.to_numpy().nonzero()[0][0])
+        raise ValidationError(
+            "trade must be a finite, non-negative number",
+            path=path,
+            line=row + 2,
+            column="trade",
+            value=frame["trade"].iloc[row],
+            expected="a value >= 0",
+        )
+    out["trade"] = trade
+    return out
+
+
+def read_panel(path: str | Path) -> pd.DataFrame:
+    """Read a user's panel file (.csv, .csv.gz, .parquet) with ``exporter, importer, year,
+    trade`` and optional covariate columns, and validate it (see :func:`validate_panel`)."""
+    return validate_panel(read_table(path, what="panel file"), path=str(path))
+
+
+def read_geodist(path: str | Path) -> pd.DataFrame:
+    """Read a CEPII GeoDist file (``dist_cepii``) into ``exporter, importer, dist, distw,
+    distcap, distwces, cntg, lang, clny`` (distances in km, the rest 0/1).
+
+    Old country codes are mapped to today's (:data:`GEODIST_ALIASES`); Stata's missing
+    value ``.`` reads as missing.
+    """
+    raw = read_table(path, what="GeoDist file", na_values=["."])
+    _require(raw, _GEODIST_NEEDED, path=str(path), expected="CEPII GeoDist columns")
+    out = pd.DataFrame(
+        {
+            "exporter": raw["iso_o"].astype(str).str.upper().replace(GEODIST_ALIASES),
+            "importer": raw["iso_d"].astype(str).str.upper().replace(GEODIST_ALIASES),
+        }
+    )
+    for src, dst in (("contig", "cntg"), ("comlang_off", "lang"), ("colony", "clny")):
+        out[dst] = _numeric(raw, src, path=str(path))
+    for col in DISTANCES:
+        if col in raw.columns:
+            out[col] = _numeric(raw, col, path=str(path))
+    return out.drop_duplicates(["exporter", "importer"])
+
+
+def join_geodist(
+    panel: pd.DataFrame, geodist: pd.DataFrame, *, distance: Distance = "distw"
+) -> pd.DataFrame:
+    """Left-join GeoDist covariates onto a panel by (exporter, importer).
+
+    The chosen ``distance`` becomes column ``dist``; ``cntg``, ``lang`` and ``clny`` replace
+    columns of those names already in the panel. Pairs absent from GeoDist get missing
+    covariates, and the estimator drops them (it reports how many).
+    """
+    if distance not in DISTANCES:
+        raise InputError(
+            f"unknown distance {distance!r}; expected one of {', '.join(DISTANCES)}",
+            details={"value": distance, "expected": list(DISTANCES)},
+        )
+    if distance not in geodist.columns:
+        raise SchemaError(
+            f"the GeoDist file has no {distance!r} column",
+            column=distance,
+            expected=", ".join(c for c in DISTANCES if c in geodist.columns),
+        )
+    cov = geodist[["exporter", "importer", "cntg", "lang", "clny", distance]].rename(
+        columns={distance: "dist"}
+    )
+    base = panel.drop(columns=[c for c in ("dist", "cntg", "lang", "clny") if c in panel])
+    return base.merge(cov, on=["exporter", "importer"], how="left", validate="many_to_one")
+
+
+def join_covariates(panel: pd.DataFrame, path: str | Path) -> pd.DataFrame:
+    """Left-join a user's covariate file by (exporter, importer[, year]).
+
+    The file has ``exporter`` and ``importer`` columns, optionally ``year``, and one or more
+    numeric columns (for example ``eaeu``: 1 when both countries are members of the Eurasian
+    Economic Union that year). Pairs not in the file get 0: the file lists where a dummy is
+    on. Columns already in the panel with the same names are replaced.
+    """
+    where = str(path)
+    extra = read_table(path, what="covariates file")
+    _require(extra, ("exporter", "importer"), path=where, expected="exporter, importer[, year]")
+    keys = ["exporter", "importer"] + (["year"] if "year" in extra.columns else [])
+    values = [c for c in extra.columns if c not in keys]
+    if not values:
+        raise SchemaError(
+            "no covariate columns besides the keys",
+            path=where,
+            expected="at least one numeric column such as 'eaeu'",
+        )
+    extra = extra.copy()
+    for col in ("exporter", "importer"):
+        extra[col] = extra[col].astype(str).str.strip().str.upper()
+    if "year" in keys:
+        extra["year"] = _numeric(extra, "year", path=where).astype("int64")
+    for col in values:
+        extra[col] = _numeric(extra, col, path=where)
+    dup = extra.duplicated(keys)
+    if dup.any():
+        row = int(dup.to_numpy().nonzero()[0][0])
+        raise ValidationError(
+            "duplicate key",
+            path=where,
+            line=row + 2,
+            column=",".join(keys),
+            value=tuple(extra.loc[extra.index[row], keys]),
+            expected="one row per key",
+        )
+    base = panel.drop(columns=[c for c in values if c in panel.columns])
+    out = base.merge(extra, on=keys, how="left", validate="many_to_one")
+    out[values] = out[values].fillna(0.0)
+    return out
+
+
+def parse_years(text: str | Sequence[int] | None) -> tuple[int, ...] | None:
+    """Years from ``"1986,1990,1994"``, ranges ``"1986-2006"``, stepped ranges
+    ``"1986-2006/4"``, or a sequence of ints; ``None`` means all years."""
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        return tuple(sorted({int(y) for y in text}))
+    years: set[int] = set()
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            span, _, step = part.partition("/")
+            lo, _, hi = span.partition("-")
+            first, last = int(lo), int(hi or lo)
+            years.update(range(first, last + 1, int(step or 1)))
+        except ValueError:
+            raise InputError(
+                f"cannot read years {part!r}; expected a list such as 1986,1990 or a range "
+                "such as 1986-2006 or 1986-2006/4",
+                details={"value": part},
+            ) from None
+    if not years:
+        raise InputError("no years given", details={"value": text})
+    return tuple(sorted(years))
+
+
+def panel_from_flows(
+    flows: ir.Table | HasFlows,
+    *,
+    level: int = 6,
+    years: Sequence[int] | None = None,
+    source: str | None = None,
+    basis: str | None = None,
+    hs_rev: str | None = None,
+) -> pd.DataFrame:
+    """Aggregate product-level flows into a bilateral panel (exporter, importer, year, trade).
+
+    Parameters
+    ----------
+    flows
+        The lake's flows table (Ibis), or a ``Lake``.
+    level
+        The product level (2, 4 or 6) to add up. Only codes of that length are summed: codes
+        of different levels overlap and are never added together.
+    years
+        Years to keep; all by default.
+    source
+        The source to use (``BACI``, ``comtrade`` ...). Required when the flows hold more
+        than one source at this level, since adding two sources double-counts.
+    basis, hs_rev
+        Likewise for the declaration basis and the HS revision (see :func:`one_origin`).
+
+    Domestic flows (exporter == importer) are kept when the data has them; UN Comtrade's
+    areas (``W00`` world, ``EUR``, "not elsewhere specified" codes) are left out.
+    """
+    table = flows_table(flows)
+    if level not in (2, 4, 6):
+        raise InputError(f"level must be 2, 4 or 6, got {level!r}", details={"value": level})
+    t = drop_areas(table.filter(table.product.length() == level))
+    if years is not None:
+        t = t.filter(t.year.isin([int(y) for y in years]))
+    t = one_origin(t, source=source, basis=basis, hs_rev=hs_rev)
+    agg = t.group_by(["exporter", "importer", "year"]).aggregate(trade=t.value_usd.sum())
+    frame: pd.DataFrame = agg.to_pandas()
+    if frame.empty:
+        raise NotFoundError(
+            f"no flows at level {level} for the years asked; ingest data first "
+            "(bilat ingest ...) or pass --panel FILE",
+            details={"level": level, "years": list(years) if years else None},
+        )
+    frame["year"] = frame["year"].astype("int64")
+    return frame.sort_values(["year", "exporter", "importer"], ignore_index=True)
+
+
+def flows_table(flows: Any) -> ir.Table:
+    """The flows table of a ``Lake`` (anything with ``flows()``), or ``flows`` itself."""
+    if hasattr(flows, "flows") and callable(flows.flows):
+        return flows.flows()  # type: ignore[no-any-return]
+    return flows  # type: ignore[no-any-return]
+
+
+def drop_areas(t: ir.Table) -> ir.Table:
+    """Leave out rows whose exporter or importer is a UN Comtrade area (``W00`` world,
+    ``EUR``, "not elsewhere specified" codes: :data:`bilat.codes.countries.COMTRADE_AREAS`).
+
+    The codes present are looked up first (a cheap distinct), so data without areas, such
+    as BACI, is not filtered row by row.
+    """
+    codes = t.select(code=t.exporter).union(t.select(code=t.importer)).distinct()
+    present = sorted(set(codes.to_pandas()["code"].astype(str)) & set(COMTRADE_AREAS))
+    if not present:
+        return t
+    return t.filter(~t.exporter.isin(present) & ~t.importer.isin(present))
+
+
+def one_origin(
+    t: ir.Table,
+    *,
+    source: str | None = None,
+    basis: str | None = None,
+    hs_rev: str | None = None,
+) -> ir.Table:
+    """Restrict flows to one (source, basis, HS revision), or check there is only one.
+
+    Two sources, two bases (exporter- and importer-declared) or two HS revisions of the same
+    flows would double-count when added. Raises ``InputError`` listing what was found when
+    the flows hold several and none was chosen.
+    """
+    chosen = {"source": source, "basis": basis, "hs_rev": hs_rev}
+    for col, value in chosen.items():
+        if value is not None:
+            t = t.filter(t[col] == value)
+    free = [c for c, v in chosen.items() if v is None]
+    if not free:
+        return t
+    found = t.select(*free).distinct().to_pandas()
+    if len(found) > 1:
+        combos = sorted(" / ".join(str(v) for v in row) for row in found.itertuples(index=False))
+        options = ", ".join(f"{c}=... (--{c.replace('_', '-')})" for c in free)
+        raise InputError(
+            f"the flows hold several {' / '.join(free)} combinations ({'; '.join(combos)}); "
+            f"adding them would double-count trade. Choose one with {options}",
+            details={"found": combos, "columns": free},
+        )
+    return t

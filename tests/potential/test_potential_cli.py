@@ -1,0 +1,125 @@
+"""``bilat potential ...``: exit codes, JSON, the textbook table from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+AGTPA = "gravity/agtpa-applications-1986-2006.csv.gz"
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "potential.md"
+
+
+@pytest.mark.shared
+def test_gravity_reproduces_table1_from_the_command_line(cli, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
+    r = cli(
+        "potential", "gravity", "--panel", shared_data / AGTPA, "--years", "1986-2006/4",
+        "--small-sample", "stata", "--dyad", "DEU", "FRA", "--json",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    out = json.loads(r.stdout)
+    got = {
+        c["term"]: (round(c["estimate"], 3), round(c["std_error"], 3)) for c in out["coefficients"]
+    }
+    assert got == {
+        "ln_dist": (-0.841, 0.032),
+        "cntg": (0.437, 0.083),
+        "lang": (0.247, 0.077),
+        "clny": (-0.222, 0.116),
+    }
+    assert out["n_obs"] == 28152
+    assert [(d["exporter"], d["importer"], d["year"]) for d in out["dyads"]] == [
+        ("DEU", "FRA", 2006),
+        ("FRA", "DEU", 2006),
+    ]
+
+
+def test_gravity_from_the_lake_with_geodist_and_user_covariates(cli, world_lake, beta) -> None:  # type: ignore[no-untyped-def]
+    lake, geo, eaeu = world_lake
+    r = cli(
+        "potential", "gravity", "--lake", lake, "--covariates", geo, "--extra-covariates", eaeu,
+        "--terms", "ln_dist,cntg,eaeu", "--dyad", "C00", "C01", "--json",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    out = json.loads(r.stdout)
+    for c in out["coefficients"]:
+        assert c["estimate"] == pytest.approx(beta[c["term"]], abs=1e-6)
+    assert out["dyads"][0]["ratio"] == pytest.approx(1.0, rel=1e-6)
+    text = cli("potential", "gravity", "--lake", lake, "--covariates", geo, "--dyad", "C00", "C01",
+               "--terms", "ln_dist,cntg")  # fmt: skip
+    assert text.exit_code == 0, text.stderr
+    assert "ln_dist" in text.stdout and "Caveats" in text.stdout and "C00 → C01" in text.stdout
+
+
+def test_gravity_from_lake_without_covariates_says_what_to_add(cli, world_lake) -> None:  # type: ignore[no-untyped-def]
+    lake, _, _ = world_lake
+    r = cli("potential", "gravity", "--lake", lake)
+    assert r.exit_code == 2
+    assert "term 'ln_dist' is not a panel column" in r.stderr
+    assert "--covariates" in r.stderr
+
+
+def test_gravity_collinear_term_is_an_estimation_error(cli, world_lake) -> None:  # type: ignore[no-untyped-def]
+    lake, geo, _ = world_lake
+    r = cli("potential", "gravity", "--lake", lake, "--covariates", geo)  # lang, clny all 0
+    assert r.exit_code == 1
+    assert "term(s) lang, clny dropped: no variation" in r.stderr
+
+
+def test_gravity_bad_option_and_missing_file(cli, tmp_path: Path, world) -> None:  # type: ignore[no-untyped-def]
+    panel = tmp_path / "p.csv"
+    world().to_csv(panel, index=False)
+    r = cli("potential", "gravity", "--panel", panel, "--small-sample", "sas")
+    assert r.exit_code == 2 and "small_sample must be one of fixest, stata" in r.stderr
+    r = cli("potential", "gravity", "--panel", tmp_path / "none.csv", "--json")
+    assert r.exit_code == 2
+    assert json.loads(r.stdout)["error"] == "InputError"
+
+
+def test_products_command(cli, three_lake) -> None:  # type: ignore[no-untyped-def]
+    r = cli("potential", "products", "AAA", "BBB", "--year", "2021", "--level", "4",
+            "--lake", three_lake.root, "--json")  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["ease"] == pytest.approx(15 / 22)
+    assert out["top_products"][0]["product"] == "1701"
+    assert out["top_products"][0]["unrealised_usd"] == pytest.approx(50 / 11)
+    assert out["synthetic"] is False
+    text = cli("potential", "products", "AAA", "BBB", "--year", "2021", "--level", "4",
+               "--lake", three_lake.root)  # fmt: skip
+    assert text.exit_code == 0
+    assert "1701" in text.stdout and "ease of trade 0.68" in text.stdout
+
+
+def test_products_growth_needs_a_rate(cli, three_lake) -> None:  # type: ignore[no-untyped-def]
+    r = cli("potential", "products", "AAA", "BBB", "--year", "2021", "--horizon", "3",
+            "--lake", three_lake.root)  # fmt: skip
+    assert r.exit_code == 2 and "--horizon needs --growth" in r.stderr
+    r = cli("potential", "products", "AAA", "BBB", "--year", "2021", "--level", "4",
+            "--growth", "0.1", "--horizon", "2", "--lake", three_lake.root, "--json")  # fmt: skip
+    assert json.loads(r.stdout)["potential_usd"] == pytest.approx(12.1)
+
+
+def test_products_unknown_year_exit_1(cli, three_lake) -> None:  # type: ignore[no-untyped-def]
+    r = cli("potential", "products", "AAA", "BBB", "--year", "1999", "--lake", three_lake.root)
+    assert r.exit_code == 1 and "no flows for 1999" in r.stderr
+
+
+def test_markets_command(cli, three_lake) -> None:  # type: ignore[no-untyped-def]
+    r = cli("potential", "markets", "AAA", "--year", "2021", "--level", "4",
+            "--lake", three_lake.root, "--json")  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert [m["market"] for m in out["markets"]] == ["CCC", "BBB"]
+    text = cli("potential", "markets", "AAA", "--year", "2021", "--level", "4",
+               "--lake", three_lake.root)  # fmt: skip
+    assert "CCC" in text.stdout
+
+
+@pytest.mark.parametrize("command", ["gravity", "products", "markets"])
+def test_every_command_has_help_and_a_docs_section(cli, command: str) -> None:  # type: ignore[no-untyped-def]
+    r = cli("potential", command, "--help")
+    assert r.exit_code == 0 and "Usage" in r.stdout
+    assert f"bilat potential {command}" in DOCS.read_text("utf-8")
