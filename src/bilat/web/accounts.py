@@ -1,0 +1,220 @@
+"""Accounts of the web app: users, roles, argon2 password hashes, in a small SQL table.
+
+The table lives in its own database, ``$BILAT_HOME/web.db`` by default (SQLite), or at
+``$BILAT_WEB_DB_URL`` (any SQLAlchemy URL, PostgreSQL included). It is created on first
+open. Passwords are stored only as argon2id hashes (``argon2-cffi`` defaults); a hash made
+with older parameters is upgraded at the next successful sign-in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from bilat.errors import ConflictError, InputError, NotFoundError
+
+__all__ = ["ROLES", "Accounts", "Role", "User", "has_role", "validate_role"]
+
+#: What a user may do: ``viewer`` reads, ``editor`` also changes the agenda, ``admin`` also
+#: manages users and uploads data to ingest.
+Role = Literal["viewer", "editor", "admin"]
+ROLES: tuple[str, ...] = get_args(Role)
+_RANK = {name: i for i, name in enumerate(ROLES)}
+_NAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
+MIN_PASSWORD = 8
+
+
+def validate_role(value: str) -> Role:
+    """Normalise a role name or raise ``InputError`` listing the roles."""
+    text = str(value).strip().lower()
+    for role in ROLES:
+        if text == role:
+            return role  # type: ignore[return-value]
+    raise InputError(
+        f"unknown role {value!r}; expected one of {', '.join(ROLES)}",
+        details={"value": str(value), "expected": list(ROLES)},
+    )
+
+
+def has_role(role: str, needed: str) -> bool:
+    """Whether ``role`` includes ``needed`` (admin ⊃ editor ⊃ viewer)."""
+    return _RANK.get(role, -1) >= _RANK[needed]
+
+
+def _check_name(name: str) -> str:
+    if not _NAME.match(name):
+        raise InputError(
+            f"user name {name!r} is not allowed; use 2-64 letters, digits or . _ @ -",
+            details={"value": name, "expected": "2-64 of A-Z a-z 0-9 . _ @ -"},
+        )
+    return name
+
+
+def _check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InputError(
+            f"password too short: at least {MIN_PASSWORD} characters are required",
+            details={"expected": f">= {MIN_PASSWORD} characters"},
+        )
+    return password
+
+
+def _private(engine: Engine) -> None:
+    # The file holds password hashes: readable by its owner only (SQLite files only).
+    database = engine.url.database
+    if engine.url.get_backend_name() == "sqlite" and database and database != ":memory:":
+        with contextlib.suppress(OSError):
+            os.chmod(database, 0o600)
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _UserRow(_Base):
+    __tablename__ = "bilat_web_users"
+
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    role: Mapped[str] = mapped_column(sa.String(16))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A user account (never its password).
+
+    Attributes
+    ----------
+    name
+        Sign-in name.
+    role
+        ``viewer``, ``editor`` or ``admin``.
+    created_at
+        When the account was created (UTC).
+    """
+
+    name: str
+    role: str
+    created_at: dt.datetime | None
+
+    def can(self, needed: str) -> bool:
+        """Whether this user's role includes ``needed``."""
+        return has_role(self.role, needed)
+
+
+def _user(row: _UserRow) -> User:
+    return User(row.name, row.role, row.created_at)
+
+
+class Accounts:
+    """The accounts table. ``Accounts.open(url)`` creates it when missing."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.hasher = PasswordHasher()
+        # Verifying against a dummy hash for unknown names keeps sign-in time the same
+        # whether or not the name exists.
+        self._dummy = self.hasher.hash("not-a-password-of-anyone")
+
+    @classmethod
+    def open(cls, url: str) -> Accounts:
+        """Open (creating the table if needed) the accounts database at ``url``."""
+        try:
+            engine = sa.create_engine(url)
+        except sa.exc.ArgumentError:
+            raise InputError(
+                f"not a database URL: {url!r}; expected e.g. sqlite:///path/web.db",
+                details={"value": url},
+            ) from None
+        _Base.metadata.create_all(engine)
+        _private(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def add(self, name: str, password: str, *, role: str = "viewer") -> User:
+        """Create a user; ``ConflictError`` when the name is taken."""
+        row = _UserRow(
+            name=_check_name(name),
+            role=validate_role(role),
+            password_hash=self.hasher.hash(_check_password(password)),
+            created_at=dt.datetime.now(dt.UTC),
+        )
+        with Session(self.engine) as s:
+            if s.get(_UserRow, name) is not None:
+                raise ConflictError(
+                    f"user {name!r} already exists; choose another name or change its role",
+                    details={"value": name},
+                )
+            s.add(row)
+            s.commit()
+            return _user(row)
+
+    def get(self, name: str) -> User | None:
+        """The user called ``name``, or ``None``."""
+        with Session(self.engine) as s:
+            row = s.get(_UserRow, name)
+            return None if row is None else _user(row)
+
+    def list(self) -> list[User]:
+        """Every user, by name."""
+        with Session(self.engine) as s:
+            return [_user(r) for r in s.scalars(sa.select(_UserRow).order_by(_UserRow.name))]
+
+    def set_role(self, name: str, role: str) -> User:
+        """Change a user's role."""
+        with Session(self.engine) as s:
+            row = self._row(s, name)
+            row.role = validate_role(role)
+            s.commit()
+            return _user(row)
+
+    def set_password(self, name: str, password: str) -> None:
+        """Replace a user's password."""
+        with Session(self.engine) as s:
+            row = self._row(s, name)
+            row.password_hash = self.hasher.hash(_check_password(password))
+            s.commit()
+
+    def remove(self, name: str) -> None:
+        """Delete a user."""
+        with Session(self.engine) as s:
+            s.delete(self._row(s, name))
+            s.commit()
+
+    def authenticate(self, name: str, password: str) -> User | None:
+        """The user when ``password`` is right, else ``None`` (same cost either way)."""
+        with Session(self.engine) as s:
+            row = s.get(_UserRow, name) if _NAME.match(name) else None
+            stored = row.password_hash if row is not None else self._dummy
+            try:
+                self.hasher.verify(stored, password)
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                return None
+            if row is None:
+                return None
+            if self.hasher.check_needs_rehash(stored):
+                row.password_hash = self.hasher.hash(password)
+                s.commit()
+            return _user(row)
+
+    def _row(self, s: Session, name: str) -> _UserRow:
+        row = s.get(_UserRow, name)
+        if row is None:
+            raise NotFoundError(
+                f"no user {name!r}; list users with `bilat users list`", details={"value": name}
+            )
+        return row

@@ -1,0 +1,350 @@
+"""The JSON API: every page's data at ``/api/...``; the schema at ``/api/openapi.json``.
+
+Reads need a signed-in user (any role); agenda writes need ``editor``; uploads to the lake
+and user management need ``admin``. Every write needs the CSRF token (``X-CSRF-Token``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from bilat.web.errors import PayloadTooLargeError
+from bilat.web.security import check_csrf, csrf_token, current_user, require, sign_in, sign_out
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+_COUNTRY = r"^[A-Za-z0-9_]{2,16}$"
+_ITEM = r"^[A-Za-z0-9_.:-]{1,120}$"
+Year = Annotated[int | None, Query(ge=1950, le=2100, description="Year (default: latest).")]
+LevelQ = Annotated[int, Query(ge=2, le=6, description="HS level: 2, 4 or 6.")]
+FlowQ = Annotated[Literal["export", "import"], Query(description="export A→B or import A←B.")]
+SortQ = Annotated[
+    Literal["rank", "product", "value_usd", "share_pct", "growth_pct"], Query(description="Sort.")
+]
+OrderQ = Annotated[Literal["asc", "desc"], Query(description="Sort order.")]
+BasketQ = Annotated[
+    str | None, Query(pattern=r"^[a-z0-9_]{0,64}$", description="Basket name (empty: all).")
+]
+UPLOAD_TYPES = (".csv", ".zip", ".json", ".tsv", ".txt")
+SSIM_TYPES = (".ssim", ".txt", ".dat")
+
+
+def app_state(request: Request) -> Any:
+    """The app's :class:`bilat.web.app.AppState`."""
+    return request.app.state.bilat
+
+
+def _country(value: str, name: str) -> str:
+    import re
+
+    from bilat.errors import InputError
+
+    if not re.match(_COUNTRY, value):
+        raise InputError(
+            f"{name} must be a country code such as BLR (2-16 letters or digits), not {value!r}",
+            details={"value": value, "expected": "a code such as BLR"},
+        )
+    return value.upper()
+
+
+def year_or_latest(request: Request, year: int | None) -> int:
+    """``year`` when the lake has flows for it (else 404), or the latest year."""
+    return _year(request, year)
+
+
+def _year(request: Request, year: int | None) -> int:
+    from bilat.web.data import require_year
+
+    st = app_state(request)
+    if year is None:
+        return int(st.latest_year())
+    require_year(st.trade.years(), year)
+    return year
+
+
+# ------------------------------------------------------------------------------ session
+
+
+class LoginBody(BaseModel):
+    """Credentials."""
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+@router.get("/health")
+def health(request: Request) -> dict[str, Any]:
+    """Liveness, the lake version and whether the lake holds synthetic data (no sign-in)."""
+    st = app_state(request)
+    return {"status": "ok", "lake_version": st.lake.version, "synthetic": st.lake.is_synthetic}
+
+
+@router.post("/login")
+def login(request: Request, body: LoginBody) -> dict[str, Any]:
+    """Sign in; the answer carries the CSRF token for later writes."""
+    user = sign_in(request, body.username, body.password)
+    return {"user": user.name, "role": user.role, "csrf_token": csrf_token(request)}
+
+
+@router.post("/logout")
+def logout(request: Request) -> dict[str, Any]:
+    """Sign out."""
+    check_csrf(request)
+    sign_out(request)
+    return {"signed_out": True}
+
+
+@router.get("/me")
+def me(request: Request) -> dict[str, Any]:
+    """The signed-in user, role and CSRF token."""
+    user = current_user(request)
+    return {"user": user.name, "role": user.role, "csrf_token": csrf_token(request)}
+
+
+# ------------------------------------------------------------------------------ sources
+
+
+@router.get("/sources")
+def sources(request: Request) -> dict[str, Any]:
+    """What is in the lake, with provenance (manifest entries)."""
+    from bilat.web.data import manifest_rows
+
+    current_user(request)
+    st = app_state(request)
+    return {
+        "lake_version": st.lake.version,
+        "synthetic": st.lake.is_synthetic,
+        "years": st.trade.years(),
+        "entries": manifest_rows(st.lake),
+    }
+
+
+async def save_upload(
+    upload: UploadFile, folder: Path, *, allowed: tuple[str, ...], max_bytes: int
+) -> Path:
+    """Write an upload to ``folder`` under a safe name, refusing it past ``max_bytes``."""
+    from bilat.web.data import safe_filename
+
+    name = safe_filename(upload.filename or "", allowed=allowed)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".part") as tmp:
+        size, digest = 0, hashlib.sha256()
+        while chunk := await upload.read(1 << 20):
+            size += len(chunk)
+            if size > max_bytes:
+                tmp.close()
+                Path(tmp.name).unlink(missing_ok=True)
+                raise PayloadTooLargeError(
+                    f"upload larger than the limit of {max_bytes:,} bytes; ingest big files "
+                    "with `bilat ingest` on the server",
+                    details={"limit_bytes": max_bytes},
+                )
+            digest.update(chunk)
+            tmp.write(chunk)
+    target = folder / f"{digest.hexdigest()[:12]}-{name}"
+    Path(tmp.name).replace(target)
+    return target
+
+
+def ingest_file(lake: Any, path: Path, kind: str) -> list[dict[str, Any]]:
+    """Ingest an uploaded file with the same readers as ``bilat ingest``; nothing on error."""
+    try:
+        reports = lake.ingest_baci(path) if kind == "baci" else lake.ingest_comtrade(path)
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return [r.to_dict() for r in reports]
+
+
+def locked_ingest(st: Any, path: Path, kind: str) -> list[dict[str, Any]]:
+    """:func:`ingest_file` while no trade query runs on the lake's connection."""
+    with st.trade.lock:
+        return ingest_file(st.lake, path, kind)
+
+
+@router.post("/sources/upload")
+async def upload_source(
+    request: Request,
+    file: Annotated[UploadFile, File(description="A BACI CSV/zip or a Comtrade JSON/CSV.")],
+    kind: Annotated[Literal["baci", "comtrade"], Form()],
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> dict[str, Any]:
+    """Upload a data file and ingest it (admin). A bad file is refused, nothing ingested."""
+    from starlette.concurrency import run_in_threadpool
+
+    from bilat._config import home
+
+    require(request, "admin")
+    check_csrf(request, csrf_token)
+    st = app_state(request)
+    path = await save_upload(
+        file, home() / "uploads", allowed=UPLOAD_TYPES, max_bytes=st.settings.max_upload_bytes
+    )
+    reports = await run_in_threadpool(locked_ingest, st, path, kind)
+    return {"reports": reports, "lake_version": st.lake.version}
+
+
+# ------------------------------------------------------------------------------ trade
+
+
+@router.get("/years")
+def years(request: Request) -> dict[str, Any]:
+    """Years with flows in the lake."""
+    current_user(request)
+    return {"years": app_state(request).trade.years()}
+
+
+@router.get("/dyads/{a}/{b}/overview", response_model=dict[str, Any])
+async def overview(request: Request, a: str, b: str, year: Year = None) -> Response:
+    """Headline figures, series, top products, baskets and events of a dyad in a year.
+
+    Cached answers are sent from the event loop without touching a thread or the lake.
+    """
+    from starlette.concurrency import run_in_threadpool
+
+    current_user(request)
+    a, b = _country(a, "a"), _country(b, "b")
+    trade = app_state(request).trade
+    y = _year(request, year)
+    body = trade.cached_overview_json(a, b, y)
+    if body is None:
+        body = await run_in_threadpool(trade.overview_json, a, b, y)
+    return Response(body, media_type="application/json")
+
+
+def _products(
+    request: Request,
+    a: str,
+    b: str,
+    year: int | None,
+    level: int,
+    flow: str,
+    basket: str | None,
+    sort: str,
+    order: str,
+    limit: int | None,
+) -> dict[str, Any]:
+    from bilat.trade._options import check_level
+
+    current_user(request)
+    a, b = _country(a, "a"), _country(b, "b")
+    level = check_level(level)
+    result: dict[str, Any] = app_state(request).trade.products(
+        a,
+        b,
+        year=_year(request, year),
+        level=level,
+        flow=flow,
+        basket=basket or None,
+        sort=sort,
+        descending=order == "desc",
+        limit=limit,
+    )
+    return result
+
+
+@router.get("/dyads/{a}/{b}/products")
+def products(
+    request: Request,
+    a: str,
+    b: str,
+    year: Year = None,
+    level: LevelQ = 4,
+    flow: FlowQ = "export",
+    basket: BasketQ = None,
+    sort: SortQ = "rank",
+    order: OrderQ = "asc",
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
+) -> dict[str, Any]:
+    """Products of one direction, filtered by year, level, flow and basket, sorted."""
+    return _products(request, a, b, year, level, flow, basket, sort, order, limit)
+
+
+PRODUCT_COLUMNS = (
+    "rank",
+    "product",
+    "description",
+    "value_usd",
+    "share_pct",
+    "previous_usd",
+    "growth_pct",
+)
+
+
+def products_csv_text(result: dict[str, Any]) -> str:
+    """The products table as CSV text (cells starting with = + - @ are quoted as text)."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(PRODUCT_COLUMNS)
+    for r in result["rows"]:
+        cells = []
+        for c in PRODUCT_COLUMNS:
+            v = r.get(c)
+            text = "" if v is None else str(v)
+            if text[:1] in ("=", "+", "@") or (text[:1] == "-" and not _is_number(text)):
+                text = "'" + text
+            cells.append(text)
+        w.writerow(cells)
+    return buf.getvalue()
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@router.get("/dyads/{a}/{b}/products.csv", response_class=Response)
+def products_csv(
+    request: Request,
+    a: str,
+    b: str,
+    year: Year = None,
+    level: LevelQ = 4,
+    flow: FlowQ = "export",
+    basket: BasketQ = None,
+    sort: SortQ = "rank",
+    order: OrderQ = "asc",
+) -> Response:
+    """The products table as a CSV download (every row)."""
+    result = _products(request, a, b, year, level, flow, basket, sort, order, None)
+    name = f"{a.upper()}-{b.upper()}-{result['year']}-hs{level}-{flow}.csv"
+    return Response(
+        products_csv_text(result),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/dyads/{a}/{b}/potential")
+def potential(
+    request: Request,
+    a: str,
+    b: str,
+    year: Year = None,
+    level: LevelQ = 6,
+    top: Annotated[int, Query(ge=1, le=500)] = 25,
+) -> dict[str, Any]:
+    """Unrealised export potential of A in B: the gap and the top products."""
+    from bilat.trade._options import check_level
+
+    current_user(request)
+    a, b = _country(a, "a"), _country(b, "b")
+    level = check_level(level)
+    result: dict[str, Any] = app_state(request).trade.potential(
+        a, b, year=_year(request, year), level=level, top=top
+    )
+    return result

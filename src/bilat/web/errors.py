@@ -1,0 +1,182 @@
+"""The one error shape of the web app, and the one handler that applies it.
+
+Every error, from the API or a page, is ``{"status": int, "message": str, "details": {...}}``.
+The API answers with that JSON; pages render the same three fields as HTML. Library errors
+(:class:`bilat.errors.BilatError`) map to a status by class; the web adds its own few
+(sign-in, permission, throttling, size) as subclasses carrying their status.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bilat.errors import (
+    BilatError,
+    ConflictError,
+    EstimationError,
+    FetchError,
+    InputError,
+    NotFoundError,
+    ParseError,
+)
+
+__all__ = [
+    "NotSignedInError",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "TooManyAttemptsError",
+    "UnavailableError",
+    "WebError",
+    "error_body",
+    "install_handlers",
+    "status_of",
+]
+
+log = logging.getLogger("bilat.web")
+
+
+class WebError(BilatError):
+    """An error of the web layer itself; ``status`` is its HTTP status."""
+
+    status = 400
+
+
+class NotSignedInError(WebError):
+    """The request needs a signed-in user (or the credentials were wrong)."""
+
+    status = 401
+
+
+class PermissionDeniedError(WebError):
+    """The user's role does not allow this, or the CSRF token is missing or wrong."""
+
+    status = 403
+
+
+class PayloadTooLargeError(WebError):
+    """An upload larger than the configured limit."""
+
+    status = 413
+
+
+class TooManyAttemptsError(WebError):
+    """Too many failed sign-ins for this username from this address; wait and retry."""
+
+    status = 429
+
+
+class UnavailableError(WebError):
+    """A part of bilat this page shows is not installed or not built yet."""
+
+    status = 501
+
+
+def status_of(exc: BilatError) -> int:
+    """The HTTP status for a library or web error."""
+    if isinstance(exc, WebError):
+        return exc.status
+    if isinstance(exc, ParseError | EstimationError):
+        return 422
+    if isinstance(exc, InputError):
+        return 400
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, ConflictError):
+        return 409
+    if isinstance(exc, FetchError):
+        return 502
+    return 500
+
+
+def error_body(status: int, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The one error shape."""
+    return {"status": int(status), "message": str(message), "details": dict(details or {})}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _validation_details(exc: RequestValidationError) -> dict[str, Any]:
+    problems = []
+    for err in exc.errors():
+        loc = [str(x) for x in err.get("loc", ())]
+        problems.append(
+            {
+                "where": ".".join(loc),
+                "problem": str(err.get("msg", "")),
+                "value": _plain(err.get("input")) if loc and loc[0] != "body" else None,
+            }
+        )
+    return {"errors": problems}
+
+
+def _validation_message(details: dict[str, Any]) -> str:
+    parts = [f"{p['where']}: {p['problem']}" for p in details["errors"][:5]]
+    return "invalid request: " + "; ".join(parts) + ". Check the parameters against /api/docs."
+
+
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    return not path.startswith("/api") and not path.startswith("/static")
+
+
+def _respond(request: Request, status: int, message: str, details: dict[str, Any]) -> Response:
+    body = error_body(status, message, _plain(details))
+    if _wants_html(request):
+        if status == 401 and request.method == "GET":
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        templates = getattr(request.app.state, "templates", None)
+        if templates is not None:
+            from bilat.web.pages import page_context
+
+            ctx = page_context(request, title=f"Error {status}", error=body)
+            page: Response = templates.TemplateResponse(
+                request, "error.html", ctx, status_code=status
+            )
+            return page
+    return JSONResponse(body, status_code=status)
+
+
+def install_handlers(app: Any) -> None:
+    """Register the one handler for every kind of error on ``app``."""
+
+    async def on_bilat(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, BilatError)  # registered for BilatError only
+        return _respond(request, status_of(exc), exc.message, exc.details)
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        message = exc.detail if isinstance(exc.detail, str) else "request refused"
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"no page or API route at {request.url.path}; see /api/docs"
+        elif exc.status_code == 405:
+            message = f"method {request.method} is not allowed at {request.url.path}"
+        return _respond(request, exc.status_code, message, {})
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        details = _validation_details(exc)
+        return _respond(request, 422, _validation_message(details), details)
+
+    async def on_other(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        message = "internal error; the server log has the details. Please report it."
+        return _respond(request, 500, message, {"error": type(exc).__name__})
+
+    app.add_exception_handler(BilatError, on_bilat)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(Exception, on_other)

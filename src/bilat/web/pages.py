@@ -1,0 +1,400 @@
+"""The server-rendered pages: Jinja2 templates over the same data as the API."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from bilat.web import api, api_case
+from bilat.web.security import (
+    check_csrf,
+    csrf_token,
+    current_user,
+    optional_user,
+    require,
+    sign_in,
+    sign_out,
+)
+
+__all__ = ["money", "page_context", "pct", "router"]
+
+router = APIRouter(include_in_schema=False)
+
+Country = Annotated[str, Path(pattern=r"^[A-Za-z0-9_]{2,16}$")]
+YearQ = Annotated[int | None, Query(ge=1950, le=2100)]
+NAV = (
+    ("/", "Overview"),
+    ("/products", "Products"),
+    ("/potential", "Potential"),
+    ("/agenda", "Commitments"),
+    ("/air", "Air services"),
+    ("/brief", "Briefing"),
+    ("/sources", "Sources"),
+)
+
+
+def money(value: Any) -> str:
+    """US dollars for people: ``$1.23 bn``, ``$45.6 m``, ``$7,890``."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    v = float(value)
+    for size, unit in ((1e9, "bn"), (1e6, "m")):
+        if abs(v) >= size:
+            return f"${v / size:,.2f} {unit}"
+    return f"${v:,.0f}"
+
+
+def pct(value: Any) -> str:
+    """A percentage with one decimal, or a dash."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    return f"{float(value):+.1f}%"
+
+
+def page_context(request: Request, *, title: str, **extra: Any) -> dict[str, Any]:
+    """What every page needs: the user, the CSRF token, the banner, the navigation."""
+    from bilat.sample import SYNTHETIC_BANNER
+
+    st = api.app_state(request)
+    try:
+        user = optional_user(request)
+    except Exception:  # a broken accounts database must not hide the real error page
+        user = None
+    return {
+        "title": title,
+        "user": user,
+        "csrf": csrf_token(request),
+        "banner": SYNTHETIC_BANNER if st.lake.is_synthetic else None,
+        "nav": NAV,
+        "path": request.url.path,
+        **extra,
+    }
+
+
+def render(request: Request, template: str, *, title: str, **extra: Any) -> HTMLResponse:
+    """Render a template with the page context."""
+    templates = request.app.state.templates
+    response: HTMLResponse = templates.TemplateResponse(
+        request, template, page_context(request, title=title, **extra)
+    )
+    return response
+
+
+def _dyad(request: Request, a: str | None, b: str | None) -> tuple[str, str]:
+    case_a, case_b = api.app_state(request).dyad()
+    return (a or case_a).upper(), (b or case_b).upper()
+
+
+# ------------------------------------------------------------------------------ sign-in
+
+
+@router.get("/login")
+def login_page(request: Request, next: Annotated[str, Query(max_length=200)] = "/") -> Response:
+    """The sign-in form."""
+    return render(request, "login.html", title="Sign in", next=_local(next))
+
+
+def _local(target: str) -> str:
+    # Only paths on this site: no scheme, no host, no protocol-relative "//host".
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.post("/login")
+def login_submit(
+    request: Request,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1024)],
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form(max_length=200)] = "/",
+) -> Response:
+    """Check the form and sign in."""
+    check_csrf(request, csrf_token)
+    sign_in(request, username, password)
+    return RedirectResponse(_local(next), status_code=303)
+
+
+@router.post("/logout")
+def logout_submit(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
+    """Sign out."""
+    check_csrf(request, csrf_token)
+    sign_out(request)
+    return RedirectResponse("/login", status_code=303)
+
+
+# ------------------------------------------------------------------------------ trade
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    """The case's dyad overview."""
+    current_user(request)
+    a, b = _dyad(request, None, None)
+    return RedirectResponse(f"/dyad/{a}/{b}", status_code=303)
+
+
+@router.get("/dyad/{a}/{b}")
+def overview_page(request: Request, a: Country, b: Country, year: YearQ = None) -> Response:
+    """Headline figures, series chart, top products, baskets, events."""
+    current_user(request)
+    st = api.app_state(request)
+    data = st.trade.overview(a.upper(), b.upper(), api.year_or_latest(request, year))
+    chart = st.trade.series_chart(data["a"], data["b"], data["year"])
+    return render(
+        request,
+        "overview.html",
+        title=f"{data['a']}–{data['b']} {data['year']}",
+        ov=data,
+        chart=chart,
+        years=st.trade.years(),
+    )
+
+
+@router.get("/products")
+def products_default(request: Request) -> Response:
+    """The products explorer for the case's dyad."""
+    current_user(request)
+    a, b = _dyad(request, None, None)
+    return RedirectResponse(f"/dyad/{a}/{b}/products", status_code=303)
+
+
+@router.get("/dyad/{a}/{b}/products")
+def products_page(
+    request: Request,
+    a: Country,
+    b: Country,
+    year: YearQ = None,
+    level: api.LevelQ = 4,
+    flow: api.FlowQ = "export",
+    basket: api.BasketQ = None,
+    sort: api.SortQ = "rank",
+    order: api.OrderQ = "asc",
+) -> Response:
+    """Products filtered by year, level, flow and basket; sortable; CSV download."""
+    from bilat.codes.baskets import load_baskets
+
+    basket = basket or None
+    result = api.products(request, a, b, year, level, flow, basket, sort, order, 500)
+    params = {"year": result["year"], "level": level, "flow": flow}
+    if basket:
+        params["basket"] = basket
+    csv_url = f"/api/dyads/{a.upper()}/{b.upper()}/products.csv?" + urlencode(
+        {**params, "sort": sort, "order": order}
+    )
+    return render(
+        request,
+        "products.html",
+        title="Products",
+        res=result,
+        a=a.upper(),
+        b=b.upper(),
+        params=params,
+        query=urlencode(params),
+        csv_url=csv_url,
+        baskets=sorted(load_baskets().items()),
+        years=api.app_state(request).trade.years(),
+    )
+
+
+@router.get("/potential")
+def potential_default(request: Request) -> Response:
+    """Export potential for the case's dyad."""
+    current_user(request)
+    a, b = _dyad(request, None, None)
+    return RedirectResponse(f"/dyad/{a}/{b}/potential", status_code=303)
+
+
+@router.get("/dyad/{a}/{b}/potential")
+def potential_page(
+    request: Request, a: Country, b: Country, year: YearQ = None, level: api.LevelQ = 6
+) -> Response:
+    """The gap and the top unrealised products (when the potential part is installed)."""
+    from bilat.errors import BilatError
+
+    current_user(request)
+    try:
+        data: dict[str, Any] | None = api.potential(request, a, b, year, level, 25)
+        problem = None
+    except BilatError as exc:
+        data, problem = None, exc.message
+    return render(request, "potential.html", title="Potential", pot=data, problem=problem, a=a, b=b)
+
+
+# ------------------------------------------------------------------------------ agenda
+
+
+@router.get("/agenda")
+def agenda_page(
+    request: Request,
+    meeting: api_case.Ident = None,
+    status: Annotated[api_case.Status | None, Query()] = None,
+    area: api_case.Ident = None,
+) -> Response:
+    """The agenda by meeting, status and area."""
+    data = api_case.items(request, meeting, status, area, False)
+    ag = api.app_state(request).agenda()
+    return render(
+        request,
+        "agenda.html",
+        title="Commitments",
+        items=data["items"],
+        meetings=api_case.plain(ag.meetings()),
+        commissions=api_case.plain(ag.commissions()),
+        statuses=("proposed", "agreed", "in_progress", "done", "dropped"),
+        chosen={"meeting": meeting, "status": status, "area": area},
+    )
+
+
+@router.get("/agenda/{item_id}")
+def item_page(request: Request, item_id: api_case.ItemId) -> Response:
+    """One item: its history, the linked trade series, and (editors) a status form."""
+    data = api_case.item(request, item_id)
+    return render(
+        request,
+        "item.html",
+        title=data["item"]["title"],
+        it=data["item"],
+        progress=data["progress"],
+        statuses=("proposed", "agreed", "in_progress", "done", "dropped"),
+    )
+
+
+@router.post("/agenda/{item_id}/changes")
+def item_change(
+    request: Request,
+    item_id: api_case.ItemId,
+    expected_version: Annotated[int, Form(ge=0)],
+    csrf_token: Annotated[str, Form()] = "",
+    status: Annotated[api_case.Status | Literal[""], Form()] = "",
+    date: Annotated[str, Form(max_length=10, pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = "",
+    note: Annotated[str, Form(max_length=4000)] = "",
+    source: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Record a status change from the item page's form (editor)."""
+    user = require(request, "editor")
+    check_csrf(request, csrf_token)
+    api.app_state(request).agenda().update(
+        item_id,
+        status=status or None,
+        date=date or None,
+        note=note or None,
+        source=source or None,
+        author=user.name,
+        expected_version=expected_version,
+    )
+    return RedirectResponse(f"/agenda/{item_id}", status_code=303)
+
+
+# ------------------------------------------------------------------------------ air
+
+
+@router.get("/air")
+def air_page(request: Request) -> Response:
+    """The agreements, the permitted routes, and the SSIM upload form."""
+    ags = api_case.agreements(request)
+    routes = api_case.routes(request, None)
+    return render(request, "air.html", title="Air services", ags=ags, routes=routes, report=None)
+
+
+@router.post("/air/schedule")
+async def air_schedule(
+    request: Request,
+    file: Annotated[UploadFile, File()],
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Check an uploaded SSIM schedule and show the compliance report."""
+    report = await api_case.check_ssim(request, file, csrf_token)
+    ags = api_case.agreements(request)
+    routes = api_case.routes(request, None)
+    return render(request, "air.html", title="Air services", ags=ags, routes=routes, report=report)
+
+
+# ------------------------------------------------------------------------------ brief, sources
+
+
+@router.get("/brief")
+def brief_page(request: Request, year: YearQ = None) -> Response:
+    """Choose a dyad and year; download the HTML briefing."""
+    current_user(request)
+    st = api.app_state(request)
+    a, b = _dyad(request, None, None)
+    from bilat.errors import BilatError
+
+    try:
+        api_case.briefing_module()
+        problem = None
+    except BilatError as exc:
+        problem = exc.message
+    return render(
+        request,
+        "brief.html",
+        title="Briefing",
+        a=a,
+        b=b,
+        year=year or st.latest_year(),
+        years=st.trade.years(),
+        problem=problem,
+    )
+
+
+@router.get("/brief/{a}/{b}/{year}")
+def brief_view(
+    request: Request,
+    a: api_case.CountryP,
+    b: api_case.CountryP,
+    year: Annotated[int, Path(ge=1950, le=2100)],
+) -> Response:
+    """The HTML briefing, shown in the browser (the API route downloads it)."""
+    current_user(request)
+    text = api_case.render_brief(api.app_state(request), a.upper(), b.upper(), year, "html")
+    return HTMLResponse(text)
+
+
+@router.get("/sources")
+def sources_page(request: Request) -> Response:
+    """What is in the lake, with provenance; admins get the upload form."""
+    data = api.sources(request)
+    return render(request, "sources.html", title="Sources", src=data, report=None)
+
+
+@router.post("/sources/upload")
+async def sources_upload(
+    request: Request,
+    file: Annotated[UploadFile, File()],
+    kind: Annotated[Literal["baci", "comtrade"], Form()],
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Ingest an uploaded file (admin) and show the report."""
+    report = await api.upload_source(request, file, kind, csrf_token)
+    data = api.sources(request)
+    return render(request, "sources.html", title="Sources", src=data, report=report)
+
+
+# ------------------------------------------------------------------------------ users
+
+
+@router.get("/users")
+def users_page(request: Request) -> Response:
+    """Accounts and a form to add one (admin)."""
+    require(request, "admin")
+    users = request.app.state.accounts.list()
+    return render(request, "users.html", title="Users", users=users, added=None)
+
+
+@router.post("/users")
+def users_add(
+    request: Request,
+    username: Annotated[str, Form(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")],
+    password: Annotated[str, Form(min_length=8, max_length=1024)],
+    role: Annotated[Literal["viewer", "editor", "admin"], Form()] = "viewer",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Create an account from the form (admin)."""
+    require(request, "admin")
+    check_csrf(request, csrf_token)
+    added = request.app.state.accounts.add(username, password, role=role)
+    users = request.app.state.accounts.list()
+    return render(request, "users.html", title="Users", users=users, added=added)

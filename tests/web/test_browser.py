@@ -1,0 +1,152 @@
+"""Browser tests: headless Chromium (Debian's) driven by Playwright against a real server.
+
+Screenshots go to ``artifacts/`` at the repository root (kept by CI).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import FIXTURES, ROOT, skip_or_fail
+from tests.web.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "artifacts"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _chromium() -> str:
+    path = os.environ.get("BILAT_CHROMIUM") or shutil.which("chromium")
+    if not path:
+        skip_or_fail("chromium is not installed (apt install chromium, or set BILAT_CHROMIUM)")
+    return str(path)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(
+    demo_lake: Any, accounts: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    import uvicorn
+
+    from bilat.web import Settings, create_app
+
+    folder = tmp_path_factory.mktemp("browser")
+    app = create_app(
+        Settings(agenda_url=f"sqlite:///{folder / 'agenda.db'}", secret_key="b" * 24),
+        lake=demo_lake,
+        accounts=accounts,
+    )
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    exe = _chromium()
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=exe, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"web-{name}.png"), full_page=True)
+
+
+def _login(browser: Any, base: str, name: str) -> Any:
+    page = browser.new_context(base_url=base).new_page()
+    page.goto("/login")
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url("**/dyad/**")
+    return page
+
+
+def test_editor_logs_in_sees_overview_filters_products_and_records_a_change(
+    browser: Any, server: str
+) -> None:
+    page = _login(browser, server, "eddie")
+    assert page.locator("#synthetic-banner").is_visible()
+    assert page.locator("#series-chart svg").count() == 1
+    assert "Turnover" in page.locator("#headline").inner_text()
+    _shot(page, "overview")
+
+    page.goto("/products")
+    page.select_option("select[name=level]", "2")
+    page.select_option("select[name=flow]", "import")
+    page.click("#apply-filters")
+    page.wait_for_url("**level=2**")
+    codes = page.locator("#products tbody tr td:nth-child(2) code").all_inner_texts()
+    assert codes and all(len(c) == 2 for c in codes)
+    _shot(page, "products")
+
+    page.goto("/agenda")
+    page.locator("#agenda tbody a").first.click()
+    page.select_option("#change-form select[name=status]", "in_progress")
+    page.fill("#change-form input[name=note]", "checked by browser test")
+    page.click("#change-form button[type=submit]")
+    page.wait_for_load_state()
+    assert "checked by browser test" in page.locator("#history").inner_text()
+    _shot(page, "item-change")
+
+
+def test_viewer_is_refused_editor_and_admin_routes(browser: Any, server: str) -> None:
+    page = _login(browser, server, "vera")
+    page.goto("/agenda")
+    page.locator("#agenda tbody a").first.click()
+    assert page.locator("#change-form").count() == 0
+    response = page.goto("/api/users")
+    assert response is not None and response.status == 403
+    assert "needs the admin role" in page.content()
+    _shot(page, "viewer-refused")
+
+
+def test_bad_ssim_upload_shows_the_error(browser: Any, server: str, tmp_path: Path) -> None:
+    lines = (FIXTURES / "air" / "blr-kaz-2022-07.ssim").read_bytes().split(b"\n")
+    lines[2] = b"9" + lines[2][1:]
+    bad = tmp_path / "bad.ssim"
+    bad.write_bytes(b"\n".join(lines))
+    page = _login(browser, server, "vera")
+    page.goto("/air")
+    page.set_input_files("#ssim-form input[type=file]", str(bad))
+    page.click("#ssim-form button[type=submit]")
+    page.wait_for_selector("#error")
+    text = page.locator("#error .message").inner_text()
+    assert "line 3" in text and "bad.ssim" in text
+    _shot(page, "ssim-error")
