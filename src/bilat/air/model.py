@@ -1,0 +1,567 @@
+"""The agreement model: parties, designation, route schedules, rights, caps, provenance.
+
+Agreements are read from YAML files (one per pair of states) validated against
+:data:`bilat.air.schema.AGREEMENT_SCHEMA`, then checked for meaning: parties are known
+states, airports are known IATA codes, each right's party is a party, caps name what their
+scope needs. Errors name the file, the line and the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import yaml
+
+from bilat.air.airports import airport
+from bilat.air.schema import AGREEMENT_SCHEMA
+from bilat.codes.countries import country
+from bilat.errors import InputError, NotFoundError, ParseError, SchemaError, ValidationError
+
+__all__ = [
+    "Agreement",
+    "CapScope",
+    "Carrier",
+    "FrequencyCap",
+    "PointClause",
+    "PointSet",
+    "Provenance",
+    "ProvenanceKind",
+    "Right",
+    "RouteSchedule",
+    "load_agreement",
+    "load_agreements",
+]
+
+ProvenanceKind = Literal["treaty", "public-report", "assumption", "hypothetical"]
+CapScope = Literal["city_pair", "country_pair", "party", "carrier"]
+CAP_SCOPES: tuple[str, ...] = get_args(CapScope)
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a clause comes from.
+
+    Attributes
+    ----------
+    kind
+        ``treaty`` (the agreement's text), ``public-report`` (official or press reporting when
+        the text is not public), ``assumption`` (a modelling choice) or ``hypothetical``
+        (test fixtures only).
+    article, source, date, note
+        The article of the treaty, or the public source and its date, and a free note.
+    """
+
+    kind: ProvenanceKind
+    article: str | None = None
+    source: str | None = None
+    date: str | None = None
+    note: str | None = None
+
+    def cite(self) -> str:
+        """A one-line citation: ``"Art. 2(1)"`` or ``"public report: <source>, <date>"``."""
+        if self.kind == "treaty":
+            return f"treaty {self.article}" if self.article else "treaty"
+        parts = [p for p in (self.article, self.source, self.date) if p]
+        return f"{self.kind}: " + ", ".join(parts) if parts else self.kind
+
+
+@dataclass(frozen=True, slots=True)
+class PointSet:
+    """A set of points: listed airports, every airport of some states, or any point.
+
+    Attributes
+    ----------
+    airports
+        IATA codes (aliases resolved).
+    states
+        ISO3 codes; every airport of each is in the set.
+    any
+        Every point of the world.
+    """
+
+    airports: frozenset[str] = frozenset()
+    states: frozenset[str] = frozenset()
+    any: bool = False
+
+    def contains(self, code: str, state: str) -> bool:
+        """Whether airport ``code`` (in ``state``) is in the set."""
+        return self.any or code in self.airports or state in self.states
+
+    def describe(self) -> str:
+        """Short text: ``"any point"``, ``"every airport of BLR"``, ``"MSQ, NQZ"``."""
+        if self.any:
+            return "any point"
+        bits = [f"every airport of {s}" for s in sorted(self.states)]
+        bits += sorted(self.airports)
+        return ", ".join(bits) if bits else "no point"
+
+
+NO_POINTS = PointSet()
+
+
+@dataclass(frozen=True, slots=True)
+class Carrier:
+    """A designated airline: IATA code, name, the designating state."""
+
+    iata: str
+    name: str
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class RouteSchedule:
+    """The route schedule of one party's carriers, as the treaty writes it.
+
+    Points in the home state – intermediate points – points in the other state – beyond.
+    """
+
+    party: str
+    home: PointSet
+    intermediate: PointSet
+    destination: PointSet
+    beyond: PointSet
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Right:
+    """Freedoms granted to one party's carriers on a sector (``from`` → ``to``, both ways).
+
+    An absent ``from``/``to`` means the trunk: home points ↔ destination points.
+    """
+
+    id: str
+    party: str
+    freedoms: frozenset[int]
+    origin: PointSet | None
+    destination: PointSet | None
+    provenance: Provenance
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PointClause:
+    """Co-terminalisation, stopover or change of gauge allowed at ``points``."""
+
+    id: str
+    party: str
+    points: PointSet
+    local_traffic: bool
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class FrequencyCap:
+    """A weekly frequency cap.
+
+    Attributes
+    ----------
+    scope
+        ``city_pair`` (one airport pair), ``country_pair`` (all services between the two
+        parties), ``party`` (one party's carriers) or ``carrier`` (one carrier).
+    applies_to
+        ``each`` (each party's carriers separately), ``combined`` or one party's ISO3.
+    weekly
+        Round-trip frequencies per week: the larger of the two directions is compared.
+    previous
+        The cap this one replaced, when known.
+    valid_from, valid_to
+        Dates the cap is in force (``None``: open).
+    """
+
+    id: str
+    scope: CapScope
+    weekly: int
+    applies_to: str
+    provenance: Provenance
+    carrier: str | None = None
+    city_pair: tuple[str, str] | None = None
+    previous: int | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def in_force(self, day: dt.date) -> bool:
+        """Whether the cap applies on ``day``."""
+        return (self.valid_from is None or day >= self.valid_from) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """An air services agreement between two states, with every clause's provenance."""
+
+    id: str
+    title: str
+    parties: tuple[str, str]
+    signed: dt.date | None
+    effective: dt.date | None
+    provenance: Provenance
+    designation_mode: Mapping[str, str]
+    carriers: tuple[Carrier, ...]
+    route_schedules: Mapping[str, RouteSchedule]
+    rights: tuple[Right, ...]
+    co_terminalisation: tuple[PointClause, ...] = ()
+    stopover: tuple[PointClause, ...] = ()
+    change_of_gauge: tuple[PointClause, ...] = ()
+    caps: tuple[FrequencyCap, ...] = ()
+    path: str | None = field(default=None, compare=False)
+
+    def other(self, party: str) -> str:
+        """The other party."""
+        return self.parties[1] if party == self.parties[0] else self.parties[0]
+
+    def carrier(self, iata: str) -> Carrier | None:
+        """The designated carrier with IATA code ``iata``, or ``None``."""
+        return next((c for c in self.carriers if c.iata == iata), None)
+
+    def summary(self) -> dict[str, Any]:
+        """A rights summary as plain data (for the briefing and the web app)."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "parties": list(self.parties),
+            "signed": self.signed.isoformat() if self.signed else None,
+            "effective": self.effective.isoformat() if self.effective else None,
+            "source": self.provenance.cite(),
+            "by_party": {},
+        }
+        for party in self.parties:
+            rs = self.route_schedules.get(party)
+            out["by_party"][party] = {
+                "designation": self.designation_mode.get(party),
+                "carriers": [c.iata for c in self.carriers if c.state == party],
+                "route_schedule": None
+                if rs is None
+                else {
+                    "home": rs.home.describe(),
+                    "intermediate": rs.intermediate.describe(),
+                    "destination": rs.destination.describe(),
+                    "beyond": rs.beyond.describe(),
+                },
+                "rights": [
+                    {
+                        "id": r.id,
+                        "freedoms": sorted(r.freedoms),
+                        "from": r.origin.describe() if r.origin else "trunk",
+                        "to": r.destination.describe() if r.destination else "trunk",
+                        "source": r.provenance.cite(),
+                    }
+                    for r in self.rights
+                    if r.party == party
+                ],
+                "co_terminalisation": [
+                    c.points.describe() for c in self.co_terminalisation if c.party == party
+                ],
+                "caps": [
+                    {
+                        "id": c.id,
+                        "scope": c.scope,
+                        "city_pair": "-".join(c.city_pair) if c.city_pair else None,
+                        "weekly": c.weekly,
+                        "source": c.provenance.cite(),
+                    }
+                    for c in self.caps
+                    if c.applies_to in ("each", "combined", party)
+                ],
+            }
+        return out
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_agreements(folder: str | Path) -> tuple[Agreement, ...]:
+    """Load every ``*.yaml``/``*.yml`` agreement in ``folder`` (sorted by file name).
+
+    Raises
+    ------
+    NotFoundError
+        When the folder does not exist or holds no agreement file.
+    ParseError, SchemaError, ValidationError
+        When a file does not read, misses keys, or breaks a rule; the message names the
+        file and line.
+    ValidationError
+        When two files describe the same pair of states.
+    """
+    path = Path(folder)
+    if path.is_file():
+        return (load_agreement(path),)
+    if not path.is_dir():
+        raise NotFoundError(
+            f"Agreements folder {str(path)!r} does not exist: pass a folder of agreement YAML "
+            "files, e.g. src/bilat/cases/blr-kaz-2022/air",
+            details={"path": str(path)},
+        )
+    files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+    if not files:
+        raise NotFoundError(
+            f"No agreement files (*.yaml) in {str(path)!r}", details={"path": str(path)}
+        )
+    out = [load_agreement(f) for f in files]
+    seen: dict[frozenset[str], str] = {}
+    for a in out:
+        key = frozenset(a.parties)
+        if key in seen:
+            raise ValidationError(
+                f"two agreements for the same pair of states {'-'.join(sorted(key))}",
+                path=a.path,
+                value=a.id,
+                expected="one file per pair of states",
+                hint=f"merge it with {seen[key]}",
+            )
+        seen[key] = str(a.path)
+    return tuple(out)
+
+
+def load_agreement(path: str | Path) -> Agreement:
+    """Load and validate one agreement YAML file. See :func:`load_agreements`."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read agreement file {str(p)!r}: {exc}") from exc
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ParseError(
+            f"not valid YAML: {getattr(exc, 'problem', exc)}",
+            path=p,
+            line=None if mark is None else mark.line + 1,
+            expected="a YAML mapping following the bilat-air/1 schema",
+        ) from exc
+    _validate_schema(data, node, p)
+    return _build(data, node, p)
+
+
+def _validate_schema(data: Any, node: yaml.Node | None, path: Path) -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(
+        AGREEMENT_SCHEMA, format_checker=jsonschema.FormatChecker()
+    )
+    errors = sorted(validator.iter_errors(_jsonable(data)), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = jsonschema.exceptions.best_match(errors)
+        where = list(err.absolute_path)
+        raise SchemaError(
+            err.message,
+            path=path,
+            line=_line_of(node, where),
+            column="/".join(str(k) for k in where) or "(top level)",
+            expected="the bilat-air/1 schema (see docs/air.md)",
+        )
+
+
+def _jsonable(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {str(k): _jsonable(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_jsonable(v) for v in data]
+    if isinstance(data, dt.date):
+        return data.isoformat()
+    return data
+
+
+def _line_of(node: yaml.Node | None, keys: Iterable[Any]) -> int | None:
+    """1-based line of the YAML node reached by ``keys`` (the deepest one found)."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for key in keys:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == str(key)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+            child = node.value[key] if key < len(node.value) else None
+        if child is None:
+            break
+        node, line = child, child.start_mark.line + 1
+    return line
+
+
+class _Ctx:
+    """Where we are in a file, to name the line of a bad value."""
+
+    def __init__(self, path: Path, node: yaml.Node | None) -> None:
+        self.path, self.node = path, node
+
+    def fail(self, keys: list[Any], message: str, value: object, expected: str) -> ValidationError:
+        return ValidationError(
+            message,
+            path=self.path,
+            line=_line_of(self.node, keys),
+            column="/".join(str(k) for k in keys),
+            value=value,
+            expected=expected,
+        )
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _prov(raw: Mapping[str, Any]) -> Provenance:
+    return Provenance(
+        kind=raw["kind"],
+        article=raw.get("article"),
+        source=raw.get("source"),
+        date=None if raw.get("date") is None else str(raw.get("date")),
+        note=raw.get("note"),
+    )
+
+
+def _points(raw: Mapping[str, Any] | None, ctx: _Ctx, keys: list[Any]) -> PointSet:
+    if raw is None:
+        return NO_POINTS
+    states = set(raw.get("states", []))
+    if "state" in raw:
+        states.add(raw["state"])
+    for s in states:
+        try:
+            country(s)
+        except InputError:
+            raise ctx.fail(keys, "unknown state", s, "an ISO 3166 alpha-3 code") from None
+    codes = set()
+    for code in raw.get("airports", []):
+        try:
+            codes.add(airport(code).iata)
+        except InputError:
+            raise ctx.fail(keys, "unknown airport", code, "an IATA airport code") from None
+    return PointSet(frozenset(codes), frozenset(states), bool(raw.get("any", False)))
+
+
+def _build(data: Mapping[str, Any], node: yaml.Node | None, path: Path) -> Agreement:
+    ctx = _Ctx(path, node)
+    parties = (str(data["parties"][0]), str(data["parties"][1]))
+    for i, s in enumerate(parties):
+        try:
+            country(s)
+        except InputError:
+            raise ctx.fail(["parties", i], "unknown state", s, "an ISO3 code") from None
+    if parties[0] == parties[1]:
+        raise ctx.fail(["parties"], "both parties are the same", parties[0], "two states")
+
+    def party(keys: list[Any], value: str) -> str:
+        if value not in parties:
+            raise ctx.fail(keys, "not a party of this agreement", value, " or ".join(parties))
+        return value
+
+    carriers, modes = _designation(data, ctx, party)
+    schedules = {
+        party(["route_schedules", k], k): RouteSchedule(
+            party=k,
+            home=_points(v["home"], ctx, ["route_schedules", k, "home"]),
+            intermediate=_points(v.get("intermediate"), ctx, ["route_schedules", k]),
+            destination=_points(v["destination"], ctx, ["route_schedules", k, "destination"]),
+            beyond=_points(v.get("beyond"), ctx, ["route_schedules", k, "beyond"]),
+            provenance=_prov(v["provenance"]),
+        )
+        for k, v in data["route_schedules"].items()
+    }
+    rights = tuple(
+        Right(
+            id=r["id"],
+            party=party(["rights", i, "party"], r["party"]),
+            freedoms=frozenset(r["freedoms"]),
+            origin=_points(r["from"], ctx, ["rights", i, "from"]) if "from" in r else None,
+            destination=_points(r["to"], ctx, ["rights", i, "to"]) if "to" in r else None,
+            provenance=_prov(r["provenance"]),
+            note=r.get("note"),
+        )
+        for i, r in enumerate(data["rights"])
+    )
+    return Agreement(
+        id=data["id"],
+        title=data.get("title", data["id"]),
+        parties=parties,
+        signed=_date(data.get("signed")),
+        effective=_date(data.get("effective")),
+        provenance=_prov(data["provenance"]),
+        designation_mode=modes,
+        carriers=carriers,
+        route_schedules=schedules,
+        rights=rights,
+        co_terminalisation=_clauses(data, "co_terminalisation", ctx, party),
+        stopover=_clauses(data, "stopover", ctx, party),
+        change_of_gauge=_clauses(data, "change_of_gauge", ctx, party),
+        caps=_caps(data, ctx, parties),
+        path=str(path),
+    )
+
+
+def _designation(
+    data: Mapping[str, Any], ctx: _Ctx, party: Any
+) -> tuple[tuple[Carrier, ...], dict[str, str]]:
+    carriers: list[Carrier] = []
+    modes: dict[str, str] = {}
+    for state, d in data["designation"].items():
+        party(["designation", state], state)
+        modes[state] = d["mode"]
+        if d["mode"] == "single" and len(d["carriers"]) > 1:
+            raise ctx.fail(
+                ["designation", state, "carriers"],
+                "single designation names more than one carrier",
+                [c["iata"] for c in d["carriers"]],
+                "one carrier, or mode: multiple",
+            )
+        carriers += [Carrier(c["iata"], c["name"], state) for c in d["carriers"]]
+    return tuple(carriers), modes
+
+
+def _clauses(data: Mapping[str, Any], key: str, ctx: _Ctx, party: Any) -> tuple[PointClause, ...]:
+    return tuple(
+        PointClause(
+            id=c["id"],
+            party=party([key, i, "party"], c["party"]),
+            points=_points(c["points"], ctx, [key, i, "points"]),
+            local_traffic=bool(c.get("local_traffic", False)),
+            provenance=_prov(c["provenance"]),
+        )
+        for i, c in enumerate(data.get(key, []))
+    )
+
+
+def _caps(data: Mapping[str, Any], ctx: _Ctx, parties: tuple[str, str]) -> tuple[FrequencyCap, ...]:
+    out = []
+    for i, c in enumerate(data.get("caps", [])):
+        keys: list[Any] = ["caps", i]
+        applies = c.get("applies_to", "each")
+        if applies not in ("each", "combined", *parties):
+            raise ctx.fail(
+                keys, "bad applies_to", applies, f"each, combined, {parties[0]} or {parties[1]}"
+            )
+        if c["scope"] == "city_pair" and "city_pair" not in c:
+            raise ctx.fail(keys, "a city_pair cap needs city_pair", None, "[AAA, BBB]")
+        if c["scope"] == "carrier" and "carrier" not in c:
+            raise ctx.fail(keys, "a carrier cap needs carrier", None, "an IATA airline code")
+        pair = None
+        if "city_pair" in c:
+            try:
+                a, b = (airport(x).iata for x in c["city_pair"])
+            except InputError:
+                raise ctx.fail(keys, "unknown airport", c["city_pair"], "IATA codes") from None
+            pair = (a, b)
+        out.append(
+            FrequencyCap(
+                id=c["id"],
+                scope=c["scope"],
+                weekly=int(c["weekly"]),
+                applies_to=applies,
+                provenance=_prov(c["provenance"]),
+                carrier=c.get("carrier"),
+                city_pair=pair,
+                previous=c.get("previous"),
+                valid_from=_date(c.get("valid_from")),
+                valid_to=_date(c.get("valid_to")),
+            )
+        )
+    return tuple(out)

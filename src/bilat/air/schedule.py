@@ -1,0 +1,633 @@
+"""Check a whole SSIM schedule: segments, freedoms and verdicts, weekly frequencies vs caps.
+
+Legs (type 3) are chained into flights (same data set, carrier, suffix, flight number and
+itinerary variation, consecutive leg sequence numbers). Every board → off pair of a flight
+is a segment. A segment carries no traffic of its own when a traffic restriction code
+``A`` (no local traffic) or ``I`` (technical landing) applies to it: in record 3 bytes
+150-160 (position *k* of leg *i* is the segment from leg *i*'s board point to the off point
+of leg *i + k - 1*) or in a type-4 record with DEI 170 (passengers). Otherwise the schedule
+offers the segment for sale and it counts as carrying traffic, local traffic included.
+
+Frequencies: each operating date of a flight's first leg counts once for each traffic
+segment; the weekly count of a city pair is the larger of its two directions in an ISO week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bilat.air.airports import airport, is_airport
+from bilat.air.check import FlightCheck, SegmentCheck, carrier_state, check_itinerary
+from bilat.air.model import Agreement, FrequencyCap
+from bilat.air.ssim import Schedule
+from bilat.errors import UnknownCodeError
+
+__all__ = ["CapCheck", "ScheduleReport", "Violation", "check_schedule"]
+
+NO_TRAFFIC_CODES = frozenset("AI")
+
+ViolationKind = Literal[
+    "no-agreement",
+    "undesignated-carrier",
+    "not-in-route-schedule",
+    "no-right",
+    "no-co-terminalisation",
+    "cap-exceeded",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One breach: a segment no agreement grants, or a cap exceeded in a week.
+
+    Attributes
+    ----------
+    kind
+        ``no-right``, ``undesignated-carrier``, ``not-in-route-schedule``, ``no-agreement``,
+        ``no-co-terminalisation`` or ``cap-exceeded``.
+    carrier
+        IATA airline code.
+    flight
+        Flight designator (``"B2 735"``), or the cap's subject for a cap.
+    segment
+        ``"MSQ-NQZ"``.
+    week
+        ISO week (``"2022-W27"``) for caps, else ``None``.
+    detail
+        What is wrong, in words.
+    line
+        Line of the flight's first leg in the SSIM file (``None`` for caps).
+    """
+
+    kind: ViolationKind
+    carrier: str
+    flight: str
+    segment: str
+    week: str | None
+    detail: str
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CapCheck:
+    """A cap compared with a week's flights.
+
+    Attributes
+    ----------
+    agreement, cap
+        Agreement and cap ids.
+    subject
+        What is counted: ``"MSQ-NQZ, carriers of BLR"``.
+    week
+        ISO week.
+    flights
+        Flights in that week (larger direction).
+    weekly
+        The cap.
+    """
+
+    agreement: str
+    cap: str
+    subject: str
+    week: str
+    flights: int
+    weekly: int
+
+    @property
+    def exceeded(self) -> bool:
+        """Whether the week's flights exceed the cap."""
+        return self.flights > self.weekly
+
+
+@dataclass(frozen=True)
+class ScheduleReport:
+    """A schedule checked against agreements.
+
+    Attributes
+    ----------
+    segments
+        Arrow table, one row per segment of each flight: ``carrier``, ``carrier_state``,
+        ``flight_number``, ``suffix``, ``ivi``, ``line`` (first leg), ``period_from``,
+        ``period_to``, ``days``, ``board``, ``off``, ``via``, ``kind``, ``freedom`` (int8,
+        null when none), ``verdict``, ``reason``.
+    frequencies
+        Arrow table: ``carrier``, ``carrier_state``, ``board``, ``off``, ``week``,
+        ``flights`` (per direction).
+    caps
+        Every cap compared with every week that has flights.
+    violations
+        Arrow table, one row per breach: ``kind``, ``carrier``, ``flight``, ``segment``,
+        ``week`` (caps only), ``detail``, ``line`` (first leg of the flight); see
+        :meth:`violation_list` for typed objects.
+    warnings
+        Carriers not checked (state unknown), airports unknown, open periods.
+    """
+
+    segments: pa.Table
+    frequencies: pa.Table
+    caps: tuple[CapCheck, ...]
+    violations: pa.Table
+    warnings: tuple[str, ...]
+
+    def violation_list(self) -> tuple[Violation, ...]:
+        """The violations as :class:`Violation` objects."""
+        return tuple(Violation(**r) for r in self.violations.to_pylist())
+
+    def by_carrier(self) -> dict[str, dict[str, int]]:
+        """Per carrier: segments, permitted, refused, violations."""
+        out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for c, v in zip(
+            self.segments["carrier"].to_pylist(), self.segments["verdict"].to_pylist(), strict=True
+        ):
+            out[c]["segments"] += 1
+            out[c][v] += 1
+        for c in self.violations["carrier"].to_pylist():
+            out[c]["violations"] += 1
+        return {k: dict(v) for k, v in out.items()}
+
+
+# --------------------------------------------------------------------------- flights
+
+
+def _chained(t: pa.Table) -> npt.NDArray[np.bool_]:
+    """Whether each leg continues the flight of the leg before it (Arrow kernels, no loop)."""
+    n = t.num_rows
+    out = np.zeros(n, dtype=bool)
+    if n < 2:
+        return out
+    nxt, prev = t.slice(1), t.slice(0, n - 1)
+    m = pc.and_(pc.greater(nxt["leg_seq"], prev["leg_seq"]), pc.equal(nxt["dep"], prev["arr"]))
+    for k in ("dataset", "airline", "suffix", "flight_number", "ivi"):
+        m = pc.and_(m, pc.equal(nxt[k], prev[k]))
+    out[1:] = pc.fill_null(m, False).to_numpy(zero_copy_only=False)
+    return out
+
+
+def _flights(legs: pa.Table) -> tuple[pa.Table, npt.NDArray[np.int64]]:
+    """Legs in flight order and a flight id per leg.
+
+    SSIM lists the legs of a flight one after another; the file order is kept when every
+    leg after the first continues its flight, else the legs are sorted by designator.
+    """
+    same = _chained(legs)
+    later = pc.greater(legs["leg_seq"], 1).to_numpy(zero_copy_only=False)
+    srt = legs
+    if bool((later & ~same).any()):
+        keys = ["dataset", "airline", "suffix", "flight_number", "ivi", "period_from", "leg_seq"]
+        srt = legs.sort_by([(k, "ascending") for k in keys])
+        same = _chained(srt)
+    return srt, np.cumsum(~same).astype(np.int64) - 1
+
+
+def _no_traffic(
+    stations: Sequence[str], trcs: Sequence[str], seg_trc: Mapping[tuple[str, str], str]
+) -> frozenset[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for i, trc in enumerate(trcs):
+        for k, code in enumerate(trc):
+            j = i + k + 1
+            if code in NO_TRAFFIC_CODES and j < len(stations):
+                out.add((stations[i], stations[j]))
+    for pair, code in seg_trc.items():
+        if code[:1] in NO_TRAFFIC_CODES:
+            out.add(pair)
+    return frozenset(out)
+
+
+def _route_keys(
+    srt: pa.Table,
+    starts: npt.NDArray[np.int64],
+    ends: npt.NDArray[np.int64],
+    seg_trc: Mapping[tuple[str, str, str, str], dict[tuple[str, str], str]],
+) -> pa.Array:
+    """One text key per flight: ``carrier|stations|no-traffic pairs``, built in bulk."""
+    first = srt.take(pa.array(starts))
+    trc1 = pc.utf8_slice_codeunits(first["trc"], 0, 1)
+    pair = pc.binary_join_element_wise(first["dep"], first["arr"], "-")
+    nt = pc.if_else(pc.is_in(trc1, pa.array(sorted(NO_TRAFFIC_CODES))), pair, "")
+    keys = pc.binary_join_element_wise(first["airline"], pair, nt, "|")
+    if isinstance(keys, pa.ChunkedArray):
+        keys = keys.combine_chunks()
+    redo = set(np.flatnonzero(ends - starts > 1).tolist())
+    fk = pc.binary_join_element_wise(
+        *(pc.cast(first[c], pa.string()) for c in ("dataset", "airline", "flight_number", "ivi")),
+        "|",
+    )
+    if seg_trc:
+        hit = pc.is_in(fk, value_set=pa.array(["|".join(k) for k in seg_trc], pa.string()))
+        redo |= set(np.flatnonzero(hit.to_numpy(zero_copy_only=False)).tolist())
+    if not redo:
+        return keys
+    rows = sorted(redo)
+    dep, arr, trc = srt["dep"].to_pylist(), srt["arr"].to_pylist(), srt["trc"].to_pylist()
+    carriers = first["airline"].take(pa.array(rows)).to_pylist()
+    flight_keys = fk.take(pa.array(rows)).to_pylist()
+    new = []
+    for k, carrier, fkey in zip(rows, carriers, flight_keys, strict=True):
+        s, e = int(starts[k]), int(ends[k])
+        stations = (*dep[s:e], arr[e - 1])
+        extra = seg_trc.get(tuple(fkey.split("|")), {})  # type: ignore[arg-type]
+        nts = _no_traffic(stations, trc[s:e], extra)
+        pairs = ",".join(sorted(f"{a}-{b}" for a, b in nts))
+        new.append(f"{carrier}|{'-'.join(stations)}|{pairs}")
+    mask = np.zeros(len(keys), dtype=bool)
+    mask[rows] = True
+    return pc.replace_with_mask(keys, pa.array(mask), pa.array(new, pa.string()))
+
+
+@dataclass
+class _Routes:
+    """Per distinct route key: its segment rows, violation rows, relevant traffic pairs."""
+
+    segments: list[list[dict[str, object]]]
+    violations: list[list[dict[str, object]]]
+    pairs: list[list[tuple[str, str]]]
+    warnings: list[str]
+
+
+def _check_routes(
+    agreements: Sequence[Agreement], keys: Sequence[str], carrier_states: Mapping[str, str] | None
+) -> _Routes:
+    out = _Routes([], [], [], [])
+    skipped: set[str] = set()
+    party_pairs = {frozenset(a.parties) for a in agreements}
+    for key in keys:
+        carrier, route, nt = key.split("|")
+        stations = route.split("-")
+        segs: list[dict[str, object]] = []
+        viols: list[dict[str, object]] = []
+        pairs: list[tuple[str, str]] = []
+        out.segments.append(segs)
+        out.violations.append(viols)
+        out.pairs.append(pairs)
+        try:
+            carrier_state(agreements, carrier, states=carrier_states)
+        except UnknownCodeError:
+            if carrier not in skipped:
+                skipped.add(carrier)
+                out.warnings.append(
+                    f"carrier {carrier}: designated in no agreement, state unknown; not checked"
+                )
+            continue
+        bad = [x for x in stations if not is_airport(x)]
+        if bad:
+            out.warnings.append(f"route {carrier} {route}: unknown airport {bad[0]}; not checked")
+            continue
+        codes = [airport(x).iata for x in stations]
+        no_traffic = frozenset((p[:3], p[4:7]) for p in nt.split(",") if p)
+        every = frozenset((a, b) for a in codes for b in codes if a != b)
+        fc = check_itinerary(
+            agreements,
+            carrier,
+            codes,
+            local_traffic=every,
+            no_traffic=no_traffic,
+            carrier_states=carrier_states,
+        )
+        for seg in fc.segments:
+            segs.append(_row(fc, seg))
+            if seg.kind == "traffic" and frozenset((seg.board_state, seg.off_state)) in party_pairs:
+                pairs.append((seg.board, seg.off))
+            for g in seg.grants:
+                if not g.granted:
+                    viols.append(
+                        {
+                            "kind": g.code,
+                            "carrier": carrier,
+                            "segment": f"{seg.board}-{seg.off}",
+                            "detail": g.reason,
+                        }
+                    )
+    return out
+
+
+def _row(fc: FlightCheck, seg: SegmentCheck) -> dict[str, object]:
+    return {
+        "carrier_state": fc.carrier_state,
+        "board": seg.board,
+        "off": seg.off,
+        "via": "-".join(seg.via),
+        "kind": seg.kind,
+        "freedom": seg.freedom,
+        "verdict": seg.verdict,
+        "reason": seg.reason,
+    }
+
+
+def _expand(
+    per_key: list[list[dict[str, object]]],
+    key_ids: npt.NDArray[np.int64],
+    flights: pa.Table,
+    schema: pa.Schema,
+) -> pa.Table:
+    """Repeat each flight's columns once per row of its key; add the key's rows."""
+    n = np.array([len(x) for x in per_key], dtype=np.int64)
+    flat = pa.Table.from_pylist([r for rows in per_key for r in rows], schema=schema)
+    flat = pa.table(  # route-level text repeats over flights: take indices, not strings
+        {
+            c: flat[c].dictionary_encode() if flat[c].type == pa.string() else flat[c]
+            for c in flat.column_names
+        }
+    )
+    offset = np.r_[0, np.cumsum(n)[:-1]]
+    reps = n[key_ids] if len(key_ids) else np.zeros(0, np.int64)
+    flight_rep = np.repeat(np.arange(len(key_ids)), reps)
+    within = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
+    rows = offset[key_ids[flight_rep]] + within if len(flight_rep) else np.zeros(0, np.int64)
+    left = flights.take(pa.array(flight_rep, pa.int64()))
+    right = flat.take(pa.array(rows, pa.int64()))
+    for name in right.column_names:
+        if name not in left.column_names:
+            left = left.append_column(name, right[name])
+    return left
+
+
+_FLIGHT_COLS = [
+    "airline",
+    "flight_number",
+    "suffix",
+    "ivi",
+    "line",
+    "period_from",
+    "period_to",
+    "days",
+]
+_SEG_SCHEMA = pa.schema(
+    [
+        ("carrier_state", pa.string()),
+        ("board", pa.string()),
+        ("off", pa.string()),
+        ("via", pa.string()),
+        ("kind", pa.string()),
+        ("freedom", pa.int8()),
+        ("verdict", pa.string()),
+        ("reason", pa.string()),
+    ]
+)
+_VIOL_SCHEMA = pa.schema(
+    [
+        ("kind", pa.string()),
+        ("carrier", pa.string()),
+        ("segment", pa.string()),
+        ("detail", pa.string()),
+    ]
+)
+
+
+def check_schedule(
+    agreements: Sequence[Agreement],
+    schedule: Schedule,
+    *,
+    carrier_states: Mapping[str, str] | None = None,
+    carriers: Sequence[str] | None = None,
+) -> ScheduleReport:
+    """Check every flight of a schedule against the agreements, and the caps week by week.
+
+    Each distinct routing (carrier, points, segments without traffic) is checked once; the
+    verdicts are then spread over the flights in bulk, so a season of a million legs is
+    checked in seconds.
+
+    Parameters
+    ----------
+    agreements
+        From :func:`bilat.air.load_agreements`.
+    schedule
+        From :func:`bilat.air.read_ssim`.
+    carrier_states
+        Carrier → ISO3 for carriers no agreement designates (else they are not checked and
+        a warning says so).
+    carriers
+        Only these carriers (default: all).
+    """
+    legs = schedule.legs
+    if carriers:
+        legs = legs.filter(pc.is_in(legs["airline"], pa.array(list(carriers))))
+    srt, fid = _flights(legs)
+    starts = np.flatnonzero(np.r_[True, fid[1:] != fid[:-1]]) if len(fid) else np.zeros(0, int)
+    ends = np.r_[starts[1:], len(fid)].astype(np.int64)
+    keys = _route_keys(srt, starts, ends, _segment_trc(schedule.segments))
+    enc = (
+        pc.dictionary_encode(keys)
+        if len(keys)
+        else pa.DictionaryArray.from_arrays(pa.array([], pa.int32()), pa.array([], pa.string()))
+    )
+    key_ids = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    routes = _check_routes(agreements, enc.dictionary.to_pylist(), carrier_states)
+    first = srt.select([*_FLIGHT_COLS, "days_mask", "frequency_rate"]).take(pa.array(starts))
+    flights = first.select(_FLIGHT_COLS).rename_columns(["carrier", *_FLIGHT_COLS[1:]])
+    designator = pc.binary_join_element_wise(
+        flights["carrier"], pc.cast(flights["flight_number"], pa.string()), " "
+    )
+    flights = flights.append_column(
+        "flight", pc.binary_join_element_wise(designator, flights["suffix"], "")
+    )
+    flights = pa.table(
+        {
+            c: flights[c].dictionary_encode() if flights[c].type == pa.string() else flights[c]
+            for c in flights.column_names
+        }
+    )
+    segments = _expand(routes.segments, key_ids, flights, _SEG_SCHEMA)
+    viols = _expand(routes.violations, key_ids, flights.select(["flight", "line"]), _VIOL_SCHEMA)
+    freq = _frequencies(first, key_ids, routes.pairs, agreements, carrier_states)
+    caps = _cap_checks(agreements, freq)
+    return ScheduleReport(
+        segments, freq, tuple(caps), _violations_table(viols, caps), tuple(routes.warnings)
+    )
+
+
+def _violations_table(viols: pa.Table, caps: Sequence[CapCheck]) -> pa.Table:
+    dict_str = pa.dictionary(pa.int32(), pa.string())
+    per_flight = pa.table(
+        {
+            "kind": viols["kind"],
+            "carrier": viols["carrier"],
+            "flight": viols["flight"],
+            "segment": viols["segment"],
+            "week": pa.nulls(viols.num_rows, dict_str),
+            "detail": viols["detail"],
+            "line": viols["line"],
+        }
+    )
+    over = [c for c in caps if c.exceeded]
+
+    def col(values: list[str]) -> pa.Array:
+        return pa.array(values, pa.string()).dictionary_encode()
+
+    capped = pa.table(
+        {
+            "kind": col(["cap-exceeded"] * len(over)),
+            "carrier": col([c.subject.split("carriers of ")[-1] for c in over]),
+            "flight": col([c.subject for c in over]),
+            "segment": col([c.subject.split(",")[0] for c in over]),
+            "week": col([c.week for c in over]),
+            "detail": col(
+                [
+                    f"{c.flights} flights in {c.week} exceed the cap of {c.weekly} "
+                    f"({c.agreement} {c.cap})"
+                    for c in over
+                ]
+            ),
+            "line": pa.nulls(len(over), pa.int32()),
+        }
+    )
+    return pa.concat_tables([per_flight, capped.cast(per_flight.schema)])
+
+
+def _segment_trc(segments: pa.Table) -> dict[tuple[str, str, str, str], dict[tuple[str, str], str]]:
+    out: dict[tuple[str, str, str, str], dict[tuple[str, str], str]] = defaultdict(dict)
+    sel = segments.filter(pc.equal(segments["dei"], 170))
+    for r in sel.to_pylist():
+        key = (str(r["dataset"]), r["airline"], str(r["flight_number"]), str(r["ivi"]))
+        out[key][(r["board"], r["off"])] = r["data"].strip()
+    return dict(out)
+
+
+# --------------------------------------------------------------------------- frequencies
+
+
+def _iso_week_codes(d: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """ISO year * 100 + ISO week for day numbers since 1970-01-01 (a Thursday)."""
+    thursday = d - (d + 3) % 7 + 3
+    year = thursday.astype("datetime64[D]").astype("datetime64[Y]")
+    jan1 = year.astype("datetime64[D]").astype(np.int64)
+    out: npt.NDArray[np.int64] = (year.astype(np.int64) + 1970) * 100 + (thursday - jan1) // 7 + 1
+    return out
+
+
+def _operating_weeks(f: pa.Table) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Every operating date of each flight, as (flight row, ISO week code) arrays."""
+    start = pc.cast(f["period_from"], pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
+    end_col = pc.cast(f["period_to"], pa.int32())
+    end = pc.fill_null(end_col, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    end = np.where(pc.is_null(end_col).to_numpy(zero_copy_only=False), start + 181, end)
+    ndays = np.clip(end - start + 1, 0, None)
+    mask = f["days_mask"].to_numpy(zero_copy_only=False).astype(np.int64)
+    rate = f["frequency_rate"].to_numpy() if "frequency_rate" in f.column_names else None
+    rep = np.repeat(np.arange(f.num_rows), ndays)
+    off = np.arange(int(ndays.sum())) - np.repeat(np.cumsum(ndays) - ndays, ndays)
+    d = start[rep] + off
+    on = ((mask[rep] >> ((d + 3) % 7)) & 1).astype(bool)
+    if rate is not None:
+        on &= (rate[rep] != 2) | ((off // 7) % 2 == 0)
+    rep, week = rep[on], _iso_week_codes(d[on])
+    return rep, week
+
+
+def _frequencies(
+    flights: pa.Table,
+    key_ids: npt.NDArray[np.int64],
+    pairs: Sequence[Sequence[tuple[str, str]]],
+    agreements: Sequence[Agreement],
+    carrier_states: Mapping[str, str] | None = None,
+) -> pa.Table:
+    """Flights per carrier, direction and ISO week on each traffic segment between parties.
+
+    ``flights`` holds one row per flight (its first leg), ``key_ids`` the route of each and
+    ``pairs`` the traffic segments of each route that link the two parties of an agreement
+    (as :func:`check_schedule` builds them). Open periods (``00XXX00``) run 182 days.
+    """
+    npairs = np.array([len(p) for p in pairs], dtype=np.int64)
+    sel = np.flatnonzero(npairs[key_ids] > 0) if len(key_ids) else np.zeros(0, np.int64)
+    f = flights.take(pa.array(sel, pa.int64()))
+    rep, week = _operating_weeks(f)
+    fw, counts = np.unique(rep * 1_000_000 + week, return_counts=True)
+    flight_of, week_of = fw // 1_000_000, fw % 1_000_000
+    # spread each (flight, week) count over the flight's relevant pairs, in bulk
+    names = sorted({p for ps in pairs for p in ps})
+    gid = {p: i for i, p in enumerate(names)}
+    flat_ids = np.array([gid[p] for ps in pairs for p in ps], dtype=np.int64)
+    offsets = np.r_[0, np.cumsum(npairs)[:-1]]
+    key = key_ids[sel[flight_of]] if len(flight_of) else np.zeros(0, np.int64)
+    reps = npairs[key]
+    row = np.repeat(np.arange(len(key)), reps)
+    within = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
+    pair = flat_ids[offsets[key[row]] + within] if len(row) else np.zeros(0, np.int64)
+    enc = pc.dictionary_encode(f["airline"].combine_chunks()) if len(sel) else None
+    carrier_idx = (
+        enc.indices.to_numpy().astype(np.int64) if enc is not None else np.zeros(0, np.int64)
+    )
+    code = (carrier_idx[flight_of[row]] * (len(names) + 1) + pair) * 1_000_000 + week_of[row]
+    uniq, inv = np.unique(code, return_inverse=True)
+    sums = np.bincount(inv, weights=counts[row]).astype(np.int64)
+    carrier_names = enc.dictionary.to_pylist() if enc is not None else []
+    totals: dict[tuple[str, str, str, int], int] = {}
+    for u, n in zip(uniq.tolist(), sums.tolist(), strict=True):
+        ci, rest = divmod(u, (len(names) + 1) * 1_000_000)
+        pi, wk = divmod(rest, 1_000_000)
+        totals[(carrier_names[ci], *names[pi], wk)] = n
+    states = {c: carrier_state(agreements, c, states=carrier_states) for c, *_ in totals}
+    return pa.table(
+        {
+            "carrier": pa.array([k[0] for k in totals], pa.string()),
+            "carrier_state": pa.array([states[k[0]] for k in totals], pa.string()),
+            "board": pa.array([k[1] for k in totals], pa.string()),
+            "off": pa.array([k[2] for k in totals], pa.string()),
+            "week": pa.array([f"{k[3] // 100}-W{k[3] % 100:02d}" for k in totals], pa.string()),
+            "flights": pa.array(list(totals.values()), pa.int32()),
+        }
+    )
+
+
+def _cap_checks(agreements: Sequence[Agreement], freq: pa.Table) -> list[CapCheck]:
+    rows = freq.to_pylist()
+    out: list[CapCheck] = []
+    for ag in agreements:
+        for cap in ag.caps:
+            groups = (
+                [(p,) for p in ag.parties]
+                if cap.applies_to == "each"
+                else ([ag.parties] if cap.applies_to == "combined" else [(cap.applies_to,)])
+            )
+            for group in groups:
+                out += _one_cap(ag, cap, group, rows)
+    return out
+
+
+def _one_cap(
+    ag: Agreement, cap: FrequencyCap, group: Sequence[str], rows: list[dict[str, object]]
+) -> list[CapCheck]:
+    per: dict[tuple[str, str], int] = defaultdict(int)
+    for r in rows:
+        if r["carrier_state"] not in group:
+            continue
+        if cap.scope == "carrier" and r["carrier"] != cap.carrier:
+            continue
+        a, b = str(r["board"]), str(r["off"])
+        if cap.scope == "city_pair":
+            if cap.city_pair is None or {a, b} != set(cap.city_pair):
+                continue
+            direction = a == cap.city_pair[0]
+        else:
+            sa, sb = airport(a).state, airport(b).state
+            if {sa, sb} != set(ag.parties):
+                continue
+            direction = sa == ag.parties[0]
+        week = str(r["week"])
+        if not cap.in_force(dt.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)):
+            continue
+        per[(week, str(direction))] += int(r["flights"])  # type: ignore[call-overload]
+    weeks = sorted({w for w, _ in per})
+    subject = (
+        f"{'-'.join(cap.city_pair)}" if cap.city_pair else cap.carrier or "-".join(ag.parties)
+    ) + f", carriers of {'+'.join(group)}"
+    return [
+        CapCheck(
+            ag.id,
+            cap.id,
+            subject,
+            w,
+            max(per.get((w, "True"), 0), per.get((w, "False"), 0)),
+            cap.weekly,
+        )
+        for w in weeks
+    ]

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "air.md"
+
+
+def test_check_permitted_combined_flight(cli: Any, case_dir: Path) -> None:
+    r = cli("air", "check", str(case_dir), "--flight", "B2 MSQ-NQZ-ALA", "--json")
+    assert r.exit_code == 0
+    out = json.loads(r.stdout)
+    assert out["permitted"] is True
+    assert [s["kind"] for s in out["segments"]] == ["traffic", "traffic", "co-terminal"]
+
+
+def test_check_with_local_traffic_is_refused(cli: Any, case_dir: Path) -> None:
+    r = cli(
+        "air", "check", str(case_dir), "--flight", "B2 MSQ-NQZ-ALA", "--local-traffic", "NQZ-ALA"
+    )
+    assert r.exit_code == 0
+    assert "refused" in r.stdout and "cabotage" in r.stdout
+
+
+def test_check_unknown_airport_is_usage_error(cli: Any, case_dir: Path) -> None:
+    r = cli("air", "check", str(case_dir), "--flight", "B2 MSQ-QQQ")
+    assert r.exit_code == 2
+    assert "Unknown airport code 'QQQ'" in r.stderr
+
+
+def test_schedule_json(cli: Any, case_dir: Path, july_ssim: Path) -> None:
+    r = cli("air", "schedule", str(case_dir), str(july_ssim), "--carrier-state", "IQ=KAZ", "--json")
+    assert r.exit_code == 0
+    out = json.loads(r.stdout)
+    assert out["record_counts"]["3"] == 11
+    kinds = sorted({v["kind"] for v in out["violations"]})
+    assert kinds == ["cap-exceeded", "no-right", "not-in-route-schedule", "undesignated-carrier"]
+
+
+def test_schedule_bad_file_names_line(cli: Any, case_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ssim"
+    bad.write_text("3" + "x" * 199 + "\n")
+    r = cli("air", "schedule", str(case_dir), str(bad))
+    assert r.exit_code == 2
+    assert "line 1" in r.stderr
+
+
+def test_routes_json(cli: Any, case_dir: Path) -> None:
+    r = cli("air", "routes", str(case_dir), "--carrier", "KC", "--json")
+    assert r.exit_code == 0
+    rows = json.loads(r.stdout)
+    assert {"routing": "NQZ-MSQ", "kind": "trunk"}.items() <= next(
+        x for x in rows if x["routing"] == "NQZ-MSQ"
+    ).items()
+
+
+def test_routes_unknown_carrier(cli: Any, case_dir: Path) -> None:
+    r = cli("air", "routes", str(case_dir), "--carrier", "ZZ")
+    assert r.exit_code == 2
+
+
+def test_agreements_summary(cli: Any, case_dir: Path) -> None:
+    r = cli("air", "agreements", str(case_dir), "--json")
+    assert r.exit_code == 0
+    assert json.loads(r.stdout)[0]["id"] == "BLR-KAZ"
+
+
+@pytest.mark.parametrize("command", ["agreements", "check", "schedule", "routes"])
+def test_every_command_has_help_and_a_docs_section(cli: Any, command: str) -> None:
+    r = cli("air", command, "--help")
+    assert r.exit_code == 0 and len(r.stdout) > 100
+    assert re.search(rf"^##+ .*`bilat air {command}", DOCS.read_text(), re.MULTILINE)
