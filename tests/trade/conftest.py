@@ -112,23 +112,6 @@ def lake_builders() -> dict[str, Any]:
     }
 
 
-class SparkLake(Lake):
-    """A lake read through Spark, one ``read_parquet`` per file, then a union.
-
-    Ibis' pyspark ``read_parquet`` takes one path, not the list ``Lake`` gives it (Spark
-    reports ``Unclosed character class``); until the lake reads file lists on every backend
-    the Spark tests read its files this way. Everything else is the real ``Lake``.
-    """
-
-    def _table(self, kind: str) -> Any:
-
-        files = [str(self.root / f) for e in self.manifest() if e.kind == kind for f in e.files]
-        if not files:
-            return super()._table(kind)
-        tables = [self.con.read_parquet(f) for f in files]
-        return tables[0].union(*tables[1:]) if len(tables) > 1 else tables[0]
-
-
 @pytest.fixture(scope="session")
 def spark_backend(spark: Any) -> Any:
     import ibis
@@ -143,5 +126,5 @@ def spark_lakes(spark_backend: Any, tmp_path_factory: pytest.TempPathFactory) ->
     for name, build in (("flows", make_flows_lake), ("declarations", make_declarations_lake)):
         duck = build(tmp_path_factory.mktemp(f"spark-{name}"))
         out[f"duckdb-{name}"] = duck
-        out[f"spark-{name}"] = SparkLake(duck.root, backend=spark_backend)
+        out[f"spark-{name}"] = Lake.open(duck.root, backend=spark_backend)
     return out

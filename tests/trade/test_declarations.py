@@ -26,6 +26,14 @@ def test_exporter_declaration_first_then_mirror(dyad):
     assert s.previous_imports_usd == 140.0  # KAZ's X, not BLR's M 135 nor the RX 999
     assert s.exports_growth_pct == pytest.approx(100 / 6)
     assert s.provenance.bases == ("exporter", "importer")
+    assert s.figure_bases == {
+        "exports": "importer",
+        "imports": "exporter",
+        "previous_exports": "exporter",
+        "previous_imports": "exporter",
+    }
+    basis = s.to_pandas().basis.tolist()  # exports, imports, turnover, balance
+    assert basis == ["importer", "exporter", "exporter,importer", "exporter,importer"]
     assert s.provenance.level == "TOTAL"
 
 
@@ -52,6 +60,12 @@ def test_mirror_gap(dyad):
     detail = dyad.mirror(2021, 2021, level=4).to_pandas()
     assert detail["product"].tolist() == ["1507", "1704"]
     assert detail.difference_usd.tolist() == [5.0, 20.0]
+
+
+def test_series_says_the_basis_of_each_figure(dyad):
+    rows = dyad.series(2021, 2022).to_pandas()
+    assert rows.exports_basis.tolist() == ["exporter", "importer"]
+    assert rows.imports_basis.tolist() == ["exporter", "exporter"]
 
 
 def test_partners_from_mirror(decl_lake):

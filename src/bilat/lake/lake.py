@@ -203,7 +203,11 @@ class Lake:
             table = ibis.memtable(stored_schema(kind).empty_table())
         else:
             name = f"bilat_{kind}_{self._cache.generation}"
-            table = self.con.read_parquet(files, table_name=name)
+            if self.con.name == "duckdb":
+                table = self.con.read_parquet(files, table_name=name)
+            else:  # Ibis' pyspark backend (and others) read one path per call
+                parts = [self.con.read_parquet(f) for f in files]
+                table = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
         self._cache.tables[kind] = table
         return table
 

@@ -9,7 +9,16 @@ same call gives the same numbers on DuckDB and on Spark. Formulas: ``docs/indica
 
 from __future__ import annotations
 
-from bilat.trade._options import EVENTS, FLOW_DIRECTIONS, LEVELS, EventKind, FlowDirection, Level
+from bilat.trade._options import (
+    EVENTS,
+    FLOW_DIRECTIONS,
+    LEVELS,
+    EventKind,
+    FlowDirection,
+    Level,
+    check_flow,
+    check_level,
+)
 from bilat.trade._sides import GROUPS, Side, side
 from bilat.trade.dyad import Dyad
 from bilat.trade.partners import partners
@@ -54,6 +63,8 @@ __all__ = [
     "Source",
     "Standing",
     "Summary",
+    "check_flow",
+    "check_level",
     "partners",
     "side",
 ]

@@ -130,7 +130,7 @@ def summary(lake: Lake, cat: Catalog, a: Side, b: Side, year: int) -> Summary:
     years = [year - 1, year]
     plan = plan_level(cat, years, 0)
     require(cat, plan, year)
-    rows = read_at(cat.view(years, members=a.members + b.members), plan)
+    rows = read_at(cat.view(years, members=a.members + b.members, totals=True), plan)
     frame = _ranked(rows, a, b).execute()
 
     def value(reporter: Side, partner: Side, y: int) -> float:
@@ -171,6 +171,12 @@ def summary(lake: Lake, cat: Catalog, a: Side, b: Side, year: int) -> Summary:
         imports_growth_pct=growth_pct(im, pim),
         turnover_growth_pct=growth_pct(ex + im, pex + pim),
         standings=standings,
+        figure_bases={
+            "exports": _basis(cat, a, b, year),
+            "imports": _basis(cat, b, a, year),
+            "previous_exports": _basis(cat, a, b, year - 1),
+            "previous_imports": _basis(cat, b, a, year - 1),
+        },
         provenance=prov,
     )
 
@@ -178,14 +184,22 @@ def summary(lake: Lake, cat: Catalog, a: Side, b: Side, year: int) -> Summary:
 _SERIES_SCHEMA = pa.schema(
     [("year", pa.int32())]
     + [(c, pa.float64()) for c in ("exports_usd", "imports_usd", "turnover_usd", "balance_usd")]
+    + [("exports_basis", pa.string()), ("imports_basis", pa.string())]
 )
+
+
+def _basis(cat: Catalog, src: Side, dst: Side, year: int) -> str:
+    """The bases of one direction's rows in a year, comma-separated (``""`` when none)."""
+    members = src.members + dst.members
+    bases, _entries = cat.tags(members, [year], exporters=src.members, importers=dst.members)
+    return ",".join(sorted(bases))
 
 
 def series(lake: Lake, cat: Catalog, a: Side, b: Side, start: int, end: int) -> SeriesResult:
     """Yearly exports, imports, turnover and balance of a dyad."""
     years = list(range(start, end + 1))
     plan = plan_level(cat, years, 0)
-    rows = read_at(cat.view(years, members=a.members + b.members), plan)
+    rows = read_at(cat.view(years, members=a.members + b.members, totals=True), plan)
     both = direction(rows, a, b, "export").union(direction(rows, a, b, "import"))
     frame = (
         both.group_by("year")
@@ -200,7 +214,8 @@ def series(lake: Lake, cat: Catalog, a: Side, b: Side, start: int, end: int) -> 
     for y in sorted(plan.source):
         r = by_year.get(y)
         ex, im = (num(r.exports), num(r.imports)) if r is not None else (0.0, 0.0)
-        for name, v in zip(cols, (y, ex, im, ex + im, ex - im), strict=True):
+        values = (y, ex, im, ex + im, ex - im, _basis(cat, a, b, y), _basis(cat, b, a, y))
+        for name, v in zip(cols, values, strict=True):
             cols[name].append(v)
     bases, entries = cat.tags(a.members + b.members, plan.source, **_pair(a, b))
     prov = provenance(lake, bases, entries, level_text(plan))

@@ -113,17 +113,27 @@ class Catalog:
     levels: dict[int, dict[int, float]] = field(default_factory=dict)
     _chapters: dict[str, dict[int, dict[int, float]]] = field(default_factory=dict)
     _scopes: dict[tuple[str, ...], tuple[ir.Table, ir.Table]] = field(default_factory=dict)
+    _pairs: dict[tuple[str, ...], tuple[ir.Table, ir.Table]] = field(default_factory=dict)
     _arrow: dict[tuple[str, ...], pa.Table] = field(default_factory=dict)
 
-    def view(self, years: Iterable[int], *, members: Iterable[str] | None = None) -> ir.Table:
+    def view(
+        self, years: Iterable[int], *, members: Iterable[str] | None = None, totals: bool = False
+    ) -> ir.Table:
         """The flow view restricted to ``years``; each year from flows or declarations.
 
-        With ``members``, only the rows that have one of them as exporter or importer.
+        With ``members``, only the rows that have one of them as exporter or importer. With
+        ``totals`` as well, one row per year, exporter, importer, level, basis and entry: the
+        sum of that level's codes, enough to read totals (:func:`read_at` at level 0).
         """
         wanted = sorted(set(years))
         from_flows = [y for y in wanted if y in self.flow_years]
         from_decl = [y for y in wanted if y not in self.flow_years]
-        flows, decl = (self.flows, self.declarations) if members is None else self._scope(members)
+        if members is None:
+            flows, decl = self.flows, self.declarations
+        else:
+            key = tuple(sorted(set(members)))
+            self._scope(key)
+            flows, decl = self._pairs[key] if totals else self._scopes[key]
         parts: list[ir.Table] = []
         if from_flows:
             parts.append(flows.filter(_.year.isin(from_flows)))
@@ -146,8 +156,13 @@ class Catalog:
             while len(self._scopes) >= _MAX_SCOPES:
                 oldest = next(iter(self._scopes))
                 self._scopes.pop(oldest)
+                self._pairs.pop(oldest, None)
                 self._arrow.pop(oldest, None)
             self._scopes[key] = (ibis.memtable(cuts[0]), ibis.memtable(cuts[1]))
+            self._pairs[key] = (
+                ibis.memtable(_pair_sums(cuts[0])),
+                ibis.memtable(_pair_sums(cuts[1])),
+            )
             keys = ["year", "exporter", "importer", "basis", "entry_id"]
             self._arrow[key] = pa.concat_tables(cuts).group_by(keys).aggregate([])
         return self._scopes[key]
@@ -193,6 +208,18 @@ class Catalog:
                         out.setdefault(int(row.year), {})[int(row.lvl)] = float(row.v)
             self._chapters[chapter] = out
         return self._chapters[chapter]
+
+
+def _pair_sums(rows: pa.Table) -> pa.Table:
+    """Scope rows summed over products, per year, exporter, importer, level, basis, entry."""
+    keys = ["year", "exporter", "importer", "lvl", "basis", "entry_id"]
+    sums = rows.group_by(keys).aggregate([("value_usd", "sum")])
+    product = pa.array(["TOTAL"] * sums.num_rows, pa.string())
+    columns = {"product": product, "value_usd": sums.column("value_usd_sum")}
+    return pa.table(
+        [columns.get(name, sums.column(name) if name in keys else None) for name in _VIEW_COLUMNS],
+        names=list(_VIEW_COLUMNS),
+    ).cast(rows.schema)
 
 
 _CACHE: weakref.WeakKeyDictionary[Any, Catalog] = weakref.WeakKeyDictionary()

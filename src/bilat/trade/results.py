@@ -213,6 +213,10 @@ class Summary(_Result):
         Change on the previous year in percent (``None`` when the previous value is 0).
     standings
         B among A's export destinations and import origins, and A among B's.
+    figure_bases
+        The basis of each headline figure (``exports``, ``imports``, ``previous_exports``,
+        ``previous_imports``): ``reconciled``, ``exporter`` or ``importer``, comma-joined
+        when a figure adds up rows of several bases, ``""`` when there is no trade.
     provenance
         Basis, sources and level of the figures.
     """
@@ -235,6 +239,7 @@ class Summary(_Result):
     imports_growth_pct: float | None
     turnover_growth_pct: float | None
     standings: tuple[Standing, ...]
+    figure_bases: Mapping[str, str]
     provenance: Provenance
 
     def title(self) -> str:
@@ -259,8 +264,14 @@ class Summary(_Result):
                 "previous_usd": [m[2] for m in measures],
                 "growth_usd": [m[1] - m[2] for m in measures],
                 "growth_pct": pa.array([m[3] for m in measures], pa.float64()),
+                "basis": [self._basis(m[0]) for m in measures],
             }
         )
+
+    def _basis(self, measure: str) -> str:
+        keys = [measure] if measure in ("exports", "imports") else ["exports", "imports"]
+        parts = {b for k in keys for b in self.figure_bases.get(k, "").split(",") if b}
+        return ",".join(sorted(parts))
 
     def lines(self) -> list[str]:
         """The standings as sentences."""

@@ -1,0 +1,259 @@
+"""Benchmark: one dyad's summary + products + baskets + events on a generated BACI world.
+
+Measures bilat.trade (Ibis on DuckDB, the default) against a straightforward pandas
+implementation of the same set, in the same run, and optionally on local PySpark. Each
+engine runs in its own process so that its peak memory (ru_maxrss) is its own.
+
+    .venv/bin/python benchmarks/trade.py                 # DuckDB vs pandas
+    .venv/bin/python benchmarks/trade.py --spark         # and local PySpark, for the record
+
+The lake (two generated BACI years, ~11 million flows each, ``bilat.sample`` preset
+"benchmark") is built once under ``--workdir`` and reused. Cold: a fresh process opens the
+lake and runs the set once (for pandas: reads the Parquet files into a DataFrame, then runs
+the set). Warm: the set again in the same process, median of ``--repeat`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+YEARS = (2020, 2021)
+A, B = "BLR", "KAZ"
+
+
+def build(workdir: Path) -> Path:
+    """Generate the lake once (a few minutes), reuse it afterwards."""
+    from bilat.lake import Lake
+    from bilat.sample import build_sample_lake, preset
+
+    root = workdir / "lake"
+    lake = Lake.open(root)
+    if not lake.manifest():
+        t = time.perf_counter()
+        made = build_sample_lake(lake, preset("benchmark").with_(years=YEARS))
+        print(f"built {made.rows:,} flows in {time.perf_counter() - t:.0f}s", file=sys.stderr)
+    return root
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ---- bilat.trade --------------------------------------------------------------------------
+
+
+def ours_set(lake: Any) -> dict[str, Any]:
+    from bilat.trade import Dyad
+
+    d = Dyad(lake, A, B)
+    s = d.summary(2021)
+    p = d.products(2021, level=4, top=20)
+    k = d.baskets(2020, 2021)
+    e = d.events(2021, level=6)
+    return {
+        "exports": s.exports_usd,
+        "imports": s.imports_usd,
+        "rank": s.standings[0].rank,
+        "top_products": p.to_pandas()["product"].tolist()[:5],
+        "top_value": float(p.to_pandas().value_usd.iloc[0]),
+        "baskets": {r["basket"]: r["value_to_usd"] for r in k.to_arrow().to_pylist()},
+        "events": e.counts(),
+    }
+
+
+def _spark_lake(root: Path) -> Any:
+    import ibis
+    from pyspark.sql import SparkSession
+
+    from bilat.lake import Lake
+
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", "8g")
+        .getOrCreate()
+    )
+
+    return Lake.open(root, backend=ibis.pyspark.connect(spark))
+
+
+def run_ours(root: Path, repeat: int, spark: bool) -> dict[str, Any]:
+    from bilat.lake import Lake
+
+    t = time.perf_counter()
+    lake = _spark_lake(root) if spark else Lake.open(root)
+    answer = ours_set(lake)
+    cold = time.perf_counter() - t
+    warm = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        ours_set(lake)
+        warm.append(time.perf_counter() - t)
+    return {
+        "cold_s": cold,
+        "warm_s": statistics.median(warm),
+        "peak_mb": _peak_mb(),
+        "answer": answer,
+    }
+
+
+# ---- the pandas baseline ------------------------------------------------------------------
+
+
+def pandas_set(df: Any) -> dict[str, Any]:
+    """The same set, written the way an analyst would in pandas."""
+    from bilat.codes.baskets import load_baskets
+
+    y, prev = 2021, 2020
+    # summary: bilateral values and B's rank among A's destinations
+    a_exp = df[(df.exporter == A) & (df.year == y)].groupby("importer").value_usd.sum()
+    a_exp = a_exp.sort_values(ascending=False)
+    exports = a_exp.get(B, 0.0)
+    imports = df[(df.exporter == B) & (df.importer == A) & (df.year == y)].value_usd.sum()
+    rank = int(a_exp.rank(ascending=False, method="min")[B])
+    for who, flow in ((A, "importer"), (B, "exporter"), (B, "importer")):  # the other standings
+        side = df[(df[flow] == who) & df.year.isin([prev, y])]
+        other = "exporter" if flow == "importer" else "importer"
+        side.groupby(["year", other]).value_usd.sum().groupby(level=0).rank(ascending=False)
+    dyad = df[(df.exporter == A) & (df.importer == B)]
+    # products at HS4 with previous year
+    p = dyad.assign(hs4=dyad["product"].str[:4]).pivot_table(
+        index="hs4", columns="year", values="value_usd", aggfunc="sum", fill_value=0.0
+    )
+    p = p.reindex(columns=[prev, y], fill_value=0.0)
+    top = p[p[y] > 0].sort_values(y, ascending=False).head(20)
+    # baskets
+    baskets = {}
+    for name, item in load_baskets().items():
+        mask = dyad["product"].str.startswith(tuple(item.codes))
+        baskets[name] = float(dyad[mask & (dyad.year == y)].value_usd.sum())
+    # events at HS6 (2019 absent from the lake: treated as zero, as bilat does)
+    v = dyad.pivot_table(index="product", columns="year", values="value_usd", aggfunc="sum")
+    v = v.reindex(columns=[y - 2, prev, y]).fillna(0.0)
+    events = {
+        "appeared": int(((v[y] > 0) & (v[prev] <= 0) & (v[y - 2] <= 0)).sum()),
+        "resumed": int(((v[y] > 0) & (v[prev] <= 0) & (v[y - 2] > 0)).sum()),
+        "ceased": int(((v[y] <= 0) & (v[prev] > 0)).sum()),
+    }
+    return {
+        "exports": float(exports),
+        "imports": float(imports),
+        "rank": rank,
+        "top_products": top.index.tolist()[:5],
+        "top_value": float(top[y].iloc[0]),
+        "baskets": baskets,
+        "events": events,
+    }
+
+
+def run_pandas(root: Path, repeat: int) -> dict[str, Any]:
+    import pandas as pd
+
+    from bilat.lake import Lake
+
+    t = time.perf_counter()
+    lake = Lake.open(root)
+    files = [str(root / f) for e in lake.manifest() if e.kind == "flows" for f in e.files]
+    cols = ["year", "exporter", "importer", "product", "value_usd"]
+    df = pd.concat([pd.read_parquet(f, columns=cols) for f in files], ignore_index=True)
+    answer = pandas_set(df)
+    cold = time.perf_counter() - t
+    warm = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        pandas_set(df)
+        warm.append(time.perf_counter() - t)
+    return {
+        "cold_s": cold,
+        "warm_s": statistics.median(warm),
+        "peak_mb": _peak_mb(),
+        "answer": answer,
+    }
+
+
+# ---- driver -------------------------------------------------------------------------------
+
+
+def _child(variant: str, root: Path, repeat: int) -> dict[str, Any]:
+    cmd = [
+        sys.executable,
+        __file__,
+        "--variant",
+        variant,
+        "--root",
+        str(root),
+        "--repeat",
+        str(repeat),
+    ]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/bilat-bench-trade"))
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--spark", action="store_true", help="also run on local PySpark")
+    parser.add_argument(
+        "--variant", choices=["build", "ours", "pandas", "spark"], help=argparse.SUPPRESS
+    )
+    parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.variant == "build":  # in its own process: the driver stays small
+        print(json.dumps({"root": str(build(args.root))}))
+        return
+    if args.variant:
+        if args.variant == "pandas":
+            res = run_pandas(args.root, args.repeat)
+        else:
+            res = run_ours(args.root, args.repeat, spark=args.variant == "spark")
+        print(json.dumps(res, default=str))
+        return
+    root = Path(_child("build", args.workdir, 0)["root"])
+    results = {
+        "bilat.trade (DuckDB)": _child("ours", root, args.repeat),
+        "pandas": _child("pandas", root, args.repeat),
+    }
+    if args.spark:
+        results["bilat.trade (PySpark local[2])"] = _child("spark", root, max(1, args.repeat // 2))
+    print(f"dyad {A}-{B}, years {YEARS}; set = summary + products + baskets + events")
+    print(f"{'engine':32} {'cold s':>8} {'warm s':>8} {'peak MB':>9}")
+    for name, r in results.items():
+        print(f"{name:32} {r['cold_s']:8.3f} {r['warm_s']:8.3f} {r['peak_mb']:9.0f}")
+    ours, base = results["bilat.trade (DuckDB)"], results["pandas"]
+    print(
+        f"warm speed-up vs pandas: {base['warm_s'] / ours['warm_s']:.1f}x; "
+        f"cold: {base['cold_s'] / ours['cold_s']:.1f}x"
+    )
+    same = _agree(ours["answer"], base["answer"])
+    print(f"same answers as pandas: {same}")
+    print(
+        json.dumps(
+            {k: {kk: v for kk, v in r.items() if kk != "answer"} for k, r in results.items()}
+        )
+    )
+
+
+def _agree(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    def close(x: Any, y: Any) -> bool:
+        if isinstance(x, dict):
+            return set(x) == set(y) and all(close(x[k], y[k]) for k in x)
+        if isinstance(x, float) or isinstance(y, float):
+            return abs(float(x or 0) - float(y or 0)) <= 1e-6 * max(1.0, abs(float(x or 0)))
+        return bool(x == y)
+
+    return close(a, b)
+
+
+if __name__ == "__main__":
+    main()
