@@ -143,6 +143,8 @@ def _stage(
 
 def _duplicate_from_keys(sf: SourceFile) -> None:
     keys = np.concatenate(sf.key_chunks)
+    if len(keys) < 2 or bool((keys[1:] > keys[:-1]).all()):
+        return  # BACI files come sorted by (t, i, j, k): strictly increasing keys, no sort needed
     lines = np.concatenate(sf.line_chunks)
     order = np.argsort(keys, kind="stable")
     ordered = keys[order]

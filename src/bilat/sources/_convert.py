@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import queue
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,12 +224,24 @@ def normalise_products(
 
 
 class HashingReader(io.RawIOBase):
-    """A read-only stream that computes the SHA-256 of everything read through it."""
+    """A read-only stream that computes the SHA-256 of everything read through it.
+
+    The hashing runs in its own thread (``hashlib`` releases the GIL on large buffers), so on
+    a multi-core machine the checksum costs the reader almost nothing.
+    """
 
     def __init__(self, raw: IO[bytes]) -> None:
         self._raw = raw
         self.sha256 = hashlib.sha256()
         self.bytes_read = 0
+        self._chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=64)
+        self._thread = threading.Thread(target=self._hash, name="bilat-sha256", daemon=True)
+        self._thread.start()
+        self._digest: str | None = None
+
+    def _hash(self) -> None:
+        while (chunk := self._chunks.get()) is not None:
+            self.sha256.update(chunk)
 
     def readable(self) -> bool:
         return True
@@ -236,18 +250,32 @@ class HashingReader(io.RawIOBase):
         data = self._raw.read(len(b))
         n = len(data)
         b[:n] = data
-        self.sha256.update(data)
-        self.bytes_read += n
+        self._feed(data)
         return n
 
     def read(self, size: int = -1) -> bytes:
-        data = self._raw.read(size)
-        self.sha256.update(data)
-        self.bytes_read += len(data)
-        return bytes(data)
+        data = bytes(self._raw.read(size))
+        self._feed(data)
+        return data
+
+    def _feed(self, data: bytes) -> None:
+        if data:
+            self.bytes_read += len(data)
+            self._chunks.put(data)
 
     def hexdigest(self) -> str:
-        return self.sha256.hexdigest()
+        """The checksum of all bytes read so far (stops the hashing thread)."""
+        if self._digest is None:
+            self._chunks.put(None)
+            self._thread.join()
+            self._digest = self.sha256.hexdigest()
+        return self._digest
+
+    def close(self) -> None:
+        if self._digest is None and self._thread.is_alive():
+            self._chunks.put(None)
+            self._thread.join()
+        super().close()
 
 
 def line_numbers(start: int, n: int) -> np.ndarray[Any, Any]:

@@ -275,16 +275,16 @@ def _raise_arrow(exc: pa.ArrowInvalid, sf: SourceFile, typed: bool) -> None:
 
 def _countries(
     arr: pa.Array | pa.ChunkedArray, lut: pa.Array
-) -> tuple[pa.Array, np.ndarray[Any, Any]]:
+) -> tuple[pa.Array, np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     codes, bad = as_int(arr)
-    np_codes = codes.to_numpy(zero_copy_only=False)
+    np_codes = np.asarray(pc.fill_null(codes, -1).to_numpy(zero_copy_only=False))
     out_of_range = (np_codes < 0) | (np_codes >= len(lut) - 1)
     safe = np.where(bad | out_of_range, len(lut) - 1, np_codes).astype(np.int32)
     # Dictionary-encoded: 11 million rows share ~250 country strings; nothing is copied.
     iso = pa.DictionaryArray.from_arrays(pa.array(safe), pc.fill_null(lut, ""))
     known = np.asarray(pc.is_valid(lut).to_numpy(zero_copy_only=False))
     bad = bad | out_of_range | ~known[safe]
-    return iso, bad
+    return iso, bad, np_codes
 
 
 def _constant(value: str, n: int) -> pa.DictionaryArray:
@@ -302,22 +302,16 @@ def _products(k_int: pa.Array) -> pa.DictionaryArray:
 
 def _keys(
     sf: SourceFile,
-    year: pa.Array,
-    i: pa.Array,
-    j: pa.Array,
-    k: pa.Array,
+    columns: tuple[pa.Array, np.ndarray[Any, Any], np.ndarray[Any, Any], pa.Array],
     lines: np.ndarray[Any, Any],
     good: np.ndarray[Any, Any],
 ) -> None:
     """Pack (t, i, j, k) of the good rows into one int64 each: t < 10^4, i, j < 10^3, k < 10^6."""
-    cols = [
-        np.asarray(
-            pc.fill_null(pc.cast(c, pa.int64(), safe=False), 0).to_numpy(zero_copy_only=False)
-        )
-        for c in (year, as_int(i)[0], as_int(j)[0], k)
-    ]
-    t, ii, jj, kk = (c[good] for c in cols)
-    sf.key_chunks.append(((t * 1000 + ii) * 1000 + jj) * 1_000_000 + kk)
+    year, i_np, j_np, k_int = columns
+    t = np.asarray(pc.fill_null(year, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    k = np.asarray(pc.fill_null(k_int, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    packed = ((t * 1000 + i_np) * 1000 + j_np) * 1_000_000 + k
+    sf.key_chunks.append(packed[good])
     sf.line_chunks.append(lines[good])
     sf.key_names = ("t", "i", "j", "k")
 
@@ -336,11 +330,11 @@ def _convert(
     in_range = pc.and_(pc.greater_equal(year, 1900), pc.less_equal(year, 2100))
     bad_t = bad_t | ~_np(in_range)
     probs.add_mask(bad_t, lines=lines, column="t", values=batch.column("t"), expected="a year")
-    exporter, bad_i = _countries(batch.column("i"), lut)
+    exporter, bad_i, i_np = _countries(batch.column("i"), lut)
     probs.add_mask(
         bad_i, lines=lines, column="i", values=batch.column("i"), expected="a BACI country code"
     )
-    importer, bad_j = _countries(batch.column("j"), lut)
+    importer, bad_j, j_np = _countries(batch.column("j"), lut)
     probs.add_mask(
         bad_j, lines=lines, column="j", values=batch.column("j"), expected="a BACI country code"
     )
@@ -374,7 +368,7 @@ def _convert(
         expected="a non-negative number of tons or NA",
     )
     good = ~(bad_t | bad_i | bad_j | bad_k | bad_v | bad_q)
-    _keys(sf, year, batch.column("i"), batch.column("j"), k_int, lines, good)
+    _keys(sf, (year, i_np, j_np, k_int), lines, good)
     unit = pa.DictionaryArray.from_arrays(
         pa.array(
             np.zeros(n, dtype=np.int32),
