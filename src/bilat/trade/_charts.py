@@ -36,12 +36,17 @@ def series_chart(result: SeriesResult) -> alt.Chart:
     return chart
 
 
+# Browsers may draw labels in a wider font than the one Vega measured with when the SVG was
+# made offline: a left margin keeps the start of long labels inside the picture.
+_PADDING = {"left": 40, "top": 5, "right": 10, "bottom": 5}
+
+
 def _bars(frame: pd.DataFrame, title: str, label: str) -> alt.Chart:
     chart: alt.Chart = (
-        alt.Chart(frame, title=title)
+        alt.Chart(frame, title=title, padding=_PADDING)
         .mark_bar()
         .encode(
-            y=alt.Y(f"{label}:N", sort="-x", title=None),
+            y=alt.Y(f"{label}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=170)),
             x=alt.X("value_usd:Q", title="US dollars"),
             tooltip=[
                 f"{label}:N",
@@ -77,10 +82,10 @@ def baskets_chart(result: BasketsResult) -> alt.Chart:
         {"value_from_usd": str(result.start), "value_to_usd": str(result.end)}
     )
     chart: alt.Chart = (
-        alt.Chart(frame, title=result.title())
+        alt.Chart(frame, title=result.title(), padding=_PADDING)
         .mark_bar()
         .encode(
-            y=alt.Y("title:N", title=None),
+            y=alt.Y("title:N", title=None, axis=alt.Axis(labelLimit=170)),
             yOffset="year:N",
             x=alt.X("value_usd:Q", title="US dollars"),
             color=alt.Color("year:N", title="Year"),
