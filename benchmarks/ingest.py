@@ -72,11 +72,15 @@ def main() -> None:
         out.mkdir()
         results[which] = run_child(Path(__file__), which, str(csv_path), str(out))
         r = results[which]
-        print(f"{which:7s} {r['seconds']:7.2f} s  {r['rows']:>11,} rows  peak {r['peak_mb']:7.0f} MB")
+        print(
+            f"{which:7s} {r['seconds']:7.2f} s  {r['rows']:>11,} rows  peak {r['peak_mb']:7.0f} MB"
+        )
     ours = results["bilat"]["seconds"]
     print(f"\nfile: {size_mb:,.0f} MB, {results['bilat']['rows']:,} rows")
     print(f"bilat vs pandas : {results['pandas']['seconds'] / ours:5.2f}x faster (target >= 5x)")
-    print(f"bilat vs duckdb : {ours / results['duckdb']['seconds']:5.2f}x the COPY time (target <= 1.5x)")
+    print(
+        f"bilat vs duckdb : {ours / results['duckdb']['seconds']:5.2f}x the COPY time (target <= 1.5x)"
+    )
     print(f"bilat peak memory: {results['bilat']['peak_mb']:,.0f} MB (target < 2,000 MB)")
 
 
