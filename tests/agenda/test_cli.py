@@ -17,7 +17,7 @@ from bilat.sources.schema import FLOW_SCHEMA
 ROOT = Path(__file__).resolve().parents[2]
 CASE = ROOT / "src" / "bilat" / "cases" / "blr-kaz-2022"
 MINI = ROOT / "tests" / "fixtures" / "agenda" / "mini"
-COMMANDS = ["import", "export", "list", "show", "update", "progress"]
+COMMANDS = ["import", "export", "list", "show", "add", "update", "progress"]
 
 
 def test_import_list_show_update_export(cli: Any, db_url: str, tmp_path: Path) -> None:

@@ -150,3 +150,24 @@ def test_bad_ssim_upload_shows_the_error(browser: Any, server: str, tmp_path: Pa
     text = page.locator("#error .message").inner_text()
     assert "line 3" in text and "bad.ssim" in text
     _shot(page, "ssim-error")
+
+
+def test_editor_adds_an_item_through_the_form(browser: Any, server: str) -> None:
+    page = _login(browser, server, "eddie")
+    page.goto("/agenda")
+    form = "#add-item-form"
+    page.fill(f"{form} input[name=id]", "browser-item")
+    page.select_option(f"{form} select[name=kind]", "contract")
+    page.fill(f"{form} input[name=title]", "Cabs for Kostanay, added in a browser")
+    page.fill(f"{form} input[name=baskets]", "tractor_cab")
+    page.click(f"{form} button[type=submit]")
+    page.wait_for_selector("#add-item-error")
+    assert "did you mean tractor_cabs" in page.locator("#add-item-error").inner_text()
+    assert page.input_value(f"{form} input[name=title]") == "Cabs for Kostanay, added in a browser"
+    _shot(page, "add-item-error")
+    page.fill(f"{form} input[name=baskets]", "tractor_cabs")
+    page.click(f"{form} button[type=submit]")
+    page.wait_for_url("**/agenda/browser-item")
+    assert "tractor_cabs" in page.locator("dl.facts").inner_text()
+    assert "eddie" in page.locator("#history").inner_text()
+    _shot(page, "add-item")

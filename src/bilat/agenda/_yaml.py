@@ -9,7 +9,6 @@ last of two duplicate keys.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from pathlib import Path
 from typing import Any, NoReturn
@@ -154,28 +153,6 @@ class Reader:
             return dt.date.fromisoformat(text)
         except ValueError as exc:
             self.fail(node, field, f"bad date: {exc}", value=text, expected="YYYY-MM-DD")
-
-    def number(self, node: yaml.Node | None, field: str) -> float | None:
-        """A finite, non-negative number."""
-        text = self.text(node, field)
-        if text is None or node is None:
-            return None
-        try:
-            value = float(text.replace("_", ""))
-        except ValueError:
-            self.fail(node, field, "not a number", value=text, expected="a number such as 25000000")
-        if not math.isfinite(value) or value < 0:
-            self.fail(node, field, "must be a finite number ≥ 0", value=text)
-        return value
-
-    def integer(self, node: yaml.Node | None, field: str) -> int | None:
-        """A whole number ≥ 0."""
-        text = self.text(node, field)
-        if text is None or node is None:
-            return None
-        if not text.isdigit():
-            self.fail(node, field, "not a whole number ≥ 0", value=text, expected="e.g. 12")
-        return int(text)
 
     def texts(self, node: yaml.Node | None, field: str) -> list[tuple[str, yaml.Node]]:
         """A list of scalars with their nodes."""

@@ -11,21 +11,19 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
+from bilat.agenda import _checks as check
 from bilat.agenda._literals import KINDS, STATUSES
 from bilat.agenda._yaml import Reader, dump
 from bilat.codes.baskets import Basket, load_baskets
-from bilat.codes.countries import to_iso3
-from bilat.codes.hs import normalise
-from bilat.errors import BilatError, InputError, NotFoundError, SchemaError, ValidationError
+from bilat.errors import InputError, NotFoundError, SchemaError, ValidationError
 
 __all__ = [
     "AGENDA_FILE",
@@ -46,10 +44,7 @@ __all__ = [
 
 CASE_FILE = "case.yaml"
 AGENDA_FILE = "agenda.yaml"
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 _DUE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-([QH])([1-4]))?$")
-_AIR = re.compile(r"^[A-Za-z0-9._-]+#[A-Za-z0-9._-]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,25 +160,33 @@ def due_end(due: str) -> dt.date:
         raise InputError(f"bad due date or period {due!r}: {exc}", details={"value": due}) from None
 
 
+def _at(r: Reader, node: yaml.Node, field: str, exc: InputError) -> NoReturn:
+    """Re-raise a value check's error as a ``ValidationError`` pointing at ``node``."""
+    d = exc.details
+    r.fail(
+        node,
+        field,
+        str(d.get("reason") or exc.message),
+        value=d.get("value"),
+        expected=d.get("expected"),
+        hint=d.get("hint"),
+    )
+
+
 def _ident(r: Reader, node: yaml.Node | None, field: str, parent: yaml.Node) -> str:
     text = r.required_text(node, field, parent)
-    if not _ID.match(text):
-        r.fail(
-            node or parent,
-            field,
-            "bad identifier",
-            value=text,
-            expected="lower-case letters, digits, '.', '_' or '-' (at most 80)",
-        )
-    return text
+    try:
+        return check.ident(text, field=field)
+    except InputError as exc:
+        _at(r, node or parent, field, exc)
 
 
 def _country(r: Reader, node: yaml.Node | None, field: str, parent: yaml.Node) -> str:
     text = r.required_text(node, field, parent)
     try:
-        return to_iso3(text)
-    except BilatError as exc:
-        r.fail(node or parent, field, f"unknown country: {exc.message}", value=text)
+        return check.country(text, field=field)
+    except InputError as exc:
+        _at(r, node or parent, field, exc)
 
 
 def read_case(case_dir: str | Path) -> CaseDoc:
@@ -405,33 +408,15 @@ def _read_item(
     meeting = _choice(r, k["meeting"], f"{f}.meeting", [m.id for m in case.meetings], "meeting")
     kind = _choice(r, k["kind"], f"{f}.kind", list(KINDS), "kind")
     area = _choice(r, k.get("area"), f"{f}.area", [a for a, _ in case.areas], "area")
-    party = r.text(k.get("party"), f"{f}.party")
-    if party is not None:
-        party = _country(r, k["party"], f"{f}.party", node)
-        if party not in case.dyad:
-            r.fail(
-                k["party"],
-                f"{f}.party",
-                "the responsible party must be one of the dyad",
-                value=party,
-                expected=" or ".join(case.dyad),
-            )
+    party = _checked(r, k.get("party"), f"{f}.party", check.party, case.dyad)
     due = r.text(k.get("due"), f"{f}.due")
     if due is not None:
         try:
             due_end(due)
         except InputError as exc:
             r.fail(k["due"], f"{f}.due", exc.message)
-    currency = r.text(k.get("currency"), f"{f}.currency")
-    if currency is not None and not _CURRENCY.match(currency):
-        r.fail(
-            k["currency"],
-            f"{f}.currency",
-            "bad currency",
-            value=currency,
-            expected="an ISO 4217 code such as USD",
-        )
-    clause = _read_air(r, k.get("air_clause"), f"{f}.air_clause", air)
+    currency = _checked(r, k.get("currency"), f"{f}.currency", check.currency)
+    clause = _checked(r, k.get("air_clause"), f"{f}.air_clause", check.air_clause, air)
     return ItemDoc(
         id=_ident(r, k["id"], f"{f}.id", node),
         meeting=meeting,
@@ -442,11 +427,11 @@ def _read_item(
         party=party,
         body=r.text(k.get("body"), f"{f}.body"),
         due=due,
-        value=r.number(k.get("value"), f"{f}.value"),
+        value=_checked(r, k.get("value"), f"{f}.value", check.amount),
         currency=currency,
-        count=r.integer(k.get("count"), f"{f}.count"),
-        baskets=_read_baskets(r, k.get("baskets"), f"{f}.baskets", baskets),
-        hs=_read_hs(r, k.get("hs"), f"{f}.hs"),
+        count=_checked(r, k.get("count"), f"{f}.count", check.count),
+        baskets=_checked_list(r, k.get("baskets"), f"{f}.baskets", check.baskets, baskets),
+        hs=_checked_list(r, k.get("hs"), f"{f}.hs", check.hs_codes),
         air_clause=clause,
         history=_read_history(r, k["history"], f"{f}.history"),
         line=node.start_mark.line + 1,
@@ -460,90 +445,32 @@ def _choice(r: Reader, node: yaml.Node | None, f: str, allowed: Sequence[str], w
         return None
     if what == "kind":
         text = text.lower().replace(" ", "_")
-    if text not in allowed:
-        where = "" if what == "kind" else " (from case.yaml)"
-        r.fail(
-            node, f, f"unknown {what}", value=text, expected="one of " + ", ".join(allowed) + where
-        )
-    return text
+    where = "" if what == "kind" else " (from case.yaml)"
+    try:
+        return check.choice(text, allowed, field=f, what=what, where=where)
+    except InputError as exc:
+        _at(r, node, f, exc)
 
 
-def _read_air(
-    r: Reader, node: yaml.Node | None, f: str, known: Mapping[str, frozenset[str]] | None
-) -> str | None:
+def _checked(r: Reader, node: yaml.Node | None, f: str, fn: Any, *args: Any) -> Any:
+    """``fn(text, *args)`` on a scalar (``None`` when absent); its error points at ``node``."""
     text = r.text(node, f)
     if text is None or node is None:
         return None
-    if not _AIR.match(text):
-        r.fail(
-            node,
-            f,
-            "bad air clause reference",
-            value=text,
-            expected="AGREEMENT#CLAUSE, e.g. blr-kaz#BLR-5-KAZ-beyond",
-        )
-    if known is None:
-        return text
-    name, clause = text.split("#", 1)
-    if name not in known:
-        r.fail(
-            node,
-            f,
-            "unknown air agreement",
-            value=name,
-            expected="a file air/NAME.yaml in the case folder: " + (", ".join(known) or "none"),
-        )
-    if clause not in known[name]:
-        r.fail(
-            node,
-            f,
-            f"no clause with this id in air/{name}.yaml",
-            value=clause,
-            expected="one of " + ", ".join(sorted(known[name])),
-        )
-    return text
+    try:
+        return fn(text, *args, field=f)
+    except InputError as exc:
+        _at(r, node, f, exc)
 
 
-def _read_baskets(
-    r: Reader, node: yaml.Node | None, f: str, known: Mapping[str, Basket]
-) -> tuple[str, ...]:
-    out: list[str] = []
-    for name, child in r.texts(node, f):
-        if name not in known:
-            close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
-            hint = f"did you mean {', '.join(close)}?" if close else None
-            r.fail(
-                child,
-                f,
-                "unknown basket",
-                value=name,
-                expected="one of " + ", ".join(sorted(known)),
-                hint=hint,
-            )
-        if name in out:
-            r.fail(child, f, "basket listed twice", value=name)
-        out.append(name)
-    return tuple(out)
-
-
-def _read_hs(r: Reader, node: yaml.Node | None, f: str) -> tuple[str, ...]:
-    out: list[str] = []
-    for code, child in r.texts(node, f):
-        try:
-            norm = normalise(code)
-        except BilatError as exc:
-            r.fail(
-                child,
-                f,
-                exc.message,
-                value=code,
-                expected="HS code of 2, 4 or 6 digits",
-                hint="quote codes with a leading zero ('0401')",
-            )
-        if norm == "TOTAL" or norm in out:
-            r.fail(child, f, "HS code is TOTAL or listed twice", value=code)
-        out.append(norm)
-    return tuple(out)
+def _checked_list(r: Reader, node: yaml.Node | None, f: str, fn: Any, *args: Any) -> Any:
+    """``fn(texts, *args)`` on a list of scalars; its error points at the entry at fault."""
+    entries = r.texts(node, f)
+    try:
+        return fn([text for text, _ in entries], *args, field=f)
+    except InputError as exc:
+        i = exc.details.get("index")
+        _at(r, entries[i][1] if isinstance(i, int) else node or entries[0][1], f, exc)
 
 
 def _read_history(r: Reader, node: yaml.Node, f: str) -> tuple[ChangeDoc, ...]:

@@ -1,4 +1,4 @@
-"""The agenda as one object: open a database, import and export cases, list, show, update.
+"""The agenda as one object: open a database, import and export cases, list, show, add, update.
 
 >>> ag = Agenda.from_case("src/bilat/cases/blr-kaz-2022")      # doctest: +SKIP
 >>> [i.id for i in ag.items(overdue_as_of=dt.date(2022, 12, 31))]  # doctest: +SKIP
@@ -6,10 +6,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from bilat.agenda import _checks as check
 from bilat.agenda import caseio
 from bilat.agenda._literals import CLOSED, validate_kind, validate_status
 from bilat.agenda.db import create_engine, resolve_url, upgrade
@@ -31,6 +33,7 @@ from bilat.agenda.views import (
     ItemView,
     MeetingView,
 )
+from bilat.codes.baskets import load_baskets
 from bilat.errors import ConflictError, InputError, NotFoundError, ValidationError
 
 __all__ = ["Agenda", "as_date", "case_items"]
@@ -144,7 +147,7 @@ class Agenda:
             s.add(_commission_row(case))
             s.flush()
             for pos, doc in enumerate(items):
-                s.add(_item_row(doc, case, pos))
+                s.add(_item_row(doc, case.commission_id, pos))
             s.flush()
             for item_id, version in versions.items():
                 s.execute(sa.update(Item).where(Item.id == item_id).values(version=version + 1))
@@ -357,6 +360,101 @@ class Agenda:
                 raise _conflict(fresh, read_version) from None
         return self.item(item_id, as_of=max(day, dt.date.today()))
 
+    def add_item(
+        self,
+        item_id: str,
+        *,
+        meeting: str,
+        kind: str,
+        title: str,
+        description: str | None = None,
+        area: str | None = None,
+        party: str | None = None,
+        body: str | None = None,
+        due: str | None = None,
+        value: float | str | None = None,
+        currency: str | None = None,
+        count: int | str | None = None,
+        baskets: Iterable[str] = (),
+        hs: Iterable[str] = (),
+        air_clause: str | None = None,
+        case_dir: str | Path | None = None,
+        status: str = "agreed",
+        date: dt.date | str | None = None,
+        note: str | None = None,
+        source: str | None = None,
+        author: str | None = None,
+    ) -> ItemView:
+        """Add a new item to the commission of ``meeting``; return it.
+
+        Every value is checked first, with the checks the ``agenda.yaml`` reader uses; then
+        the item and its first status change are written in one transaction, after the
+        commission's other items (so an export keeps their order and lists it last).
+
+        Parameters
+        ----------
+        item_id
+            The new item's id: lower-case letters, digits, ``.``, ``_``, ``-``; unused so far.
+        meeting
+            The meeting that agreed it (an id in the database); sets the commission.
+        kind, title, description
+            ``decision``, ``project``, ``contract``, ``proposal`` or ``area_of_interest``;
+            what was promised in a line and at length.
+        area, party, body
+            Area of cooperation (an id of the commission), responsible country (one of the
+            dyad, any spelling ``to_iso3`` knows) and body; ``None`` when not reported.
+        due
+            Due date or period: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, ``YYYY-Qn``, ``YYYY-Hn``.
+        value, currency, count
+            Value (a number ≥ 0, or its text) in ``currency`` (ISO 4217), and number of
+            contracts or units; ``None`` when unknown.
+        baskets, hs
+            Linked basket names (known to :func:`bilat.codes.baskets.load_baskets`) and HS
+            codes (normalised to 2, 4 or 6 digits).
+        air_clause, case_dir
+            Linked air clause ``AGREEMENT#CLAUSE``, checked against ``case_dir/air/*.yaml``
+            (default: the shipped case the commission was imported from).
+        status, date, note, source, author
+            The first status change: status (default ``agreed``), the day (default: the
+            meeting's date), what happened, where it is reported, who records it.
+
+        Raises
+        ------
+        InputError, UnknownCodeError
+            A value breaks a rule (the message names the field); nothing is written.
+        ConflictError
+            The id is already used (by this or another commission); nothing is written.
+        """
+        doc = caseio.ItemDoc(
+            id=check.ident(item_id.strip(), field="id"),
+            meeting=check.required(meeting, "meeting"),
+            kind=validate_kind(kind),
+            title=check.required(title, "title"),
+            description=check.text(description),
+            area=check.text(area),
+            party=check.text(party),
+            body=check.text(body),
+            due=check.optional(due, _due),
+            value=check.optional(value, check.amount),
+            currency=check.optional(currency, check.currency),
+            count=check.optional(count, check.count),
+            baskets=check.baskets(check.texts(baskets), load_baskets()),
+            hs=check.hs_codes(check.texts(hs)),
+            air_clause=check.optional(air_clause, lambda t: check.air_clause(t, None)),
+            history=(),
+        )
+        first = (validate_status(status), check.text(note), check.text(source), check.text(author))
+        day = as_date(date)
+        with self._sessions.begin() as s:
+            row = _new_item_row(s, doc, case_dir, day=day, change=first)
+            s.add(row)
+            try:
+                s.flush()
+            except sa.exc.IntegrityError:
+                raise _taken(doc.id, None) from None
+            day = row.status_date
+        return self.item(doc.id, as_of=max(day, dt.date.today()))
+
 
 def case_items(case_dir: str | Path, *, as_of: dt.date | str | None = None) -> list[ItemView]:
     """Every item of a case folder with its status and overdue flag as of ``as_of`` (today).
@@ -365,6 +463,65 @@ def case_items(case_dir: str | Path, *, as_of: dt.date | str | None = None) -> l
     """
     with Agenda.from_case(case_dir) as agenda:
         return agenda.items(as_of=as_of)
+
+
+def _due(text: str) -> str:
+    caseio.due_end(text)
+    return text
+
+
+def _taken(item_id: str, other: str | None) -> ConflictError:
+    by = f" by commission {other!r}" if other else ""
+    return ConflictError(
+        f"item id {item_id!r} is already used{by} in this database; choose another id "
+        f"(see `bilat agenda show {item_id}`)",
+        details={"item": item_id, "commission": other},
+    )
+
+
+def _new_item_row(
+    s: Session,
+    doc: caseio.ItemDoc,
+    case_dir: str | Path | None,
+    *,
+    day: dt.date | None,
+    change: tuple[str, str | None, str | None, str | None],
+) -> Item:
+    """The row for a checked new item, after the checks that need the database."""
+    mrow = s.get(Meeting, doc.meeting)
+    if mrow is None:
+        known = list(s.scalars(sa.select(Meeting.id).order_by(Meeting.date, Meeting.id)))
+        check.choice(doc.meeting, known, field="meeting", what="meeting", where=" in the database")
+        raise NotFoundError(f"no meeting {doc.meeting!r}")  # pragma: no cover - raised above
+    com = mrow.commission
+    other = s.scalar(sa.select(Item.commission_id).where(Item.id == doc.id))
+    if other is not None:
+        raise _taken(doc.id, other)
+    if doc.area is not None:
+        areas = [str(a) for a, _ in com.areas]
+        check.choice(doc.area, areas, field="area", what="area", where=f" (of {com.id})")
+    party = None if doc.party is None else check.party(doc.party, (com.party_a, com.party_b))
+    if doc.air_clause is not None:
+        check.air_clause(doc.air_clause, _air_clauses(com, case_dir))
+    first = caseio.ChangeDoc(day or mrow.date, *change)
+    doc = dataclasses.replace(doc, party=party, history=(first,))
+    last = s.scalar(sa.select(sa.func.max(Item.position)).where(Item.commission_id == com.id))
+    return _item_row(doc, com.id, 0 if last is None else last + 1)
+
+
+def _air_clauses(com: Commission, case_dir: str | Path | None) -> Mapping[str, frozenset[str]]:
+    from bilat.cases import resolve_case
+
+    if case_dir is None:
+        try:
+            case_dir = resolve_case(com.case_id or com.id)
+        except NotFoundError:
+            raise check.bad(
+                "air_clause",
+                "cannot check the air clause: no case folder",
+                hint=f"give the case folder of {com.id} (its air/*.yaml) to check it against",
+            ) from None
+    return caseio.air_clauses(case_dir)
 
 
 def _record(
@@ -516,12 +673,12 @@ def _commission_row(case: caseio.CaseDoc) -> Commission:
     )
 
 
-def _item_row(doc: caseio.ItemDoc, case: caseio.CaseDoc, position: int) -> Item:
+def _item_row(doc: caseio.ItemDoc, commission_id: str, position: int) -> Item:
     now = _now()
     last = doc.history[-1]
     return Item(
         id=doc.id,
-        commission_id=case.commission_id,
+        commission_id=commission_id,
         meeting_id=doc.meeting,
         position=position,
         kind=doc.kind,

@@ -1,5 +1,5 @@
-"""``bilat agenda ...``: the commission's commitments (import, export, list, show, update,
-progress). Each command calls one method of :class:`bilat.agenda.Agenda`."""
+"""``bilat agenda ...``: the commission's commitments (import, export, list, show, add,
+update, progress). Each command calls one method of :class:`bilat.agenda.Agenda`."""
 
 from __future__ import annotations
 
@@ -184,6 +184,97 @@ def _print_item(v: ItemView) -> None:
             for c in v.history
         ],
         title="History",
+    )
+
+
+@agenda_app.command("add")
+def add(
+    item_id: Annotated[str, typer.Argument(help="The new item's id (lower-case, unused so far).")],
+    meeting: Annotated[str, typer.Option("--meeting", help="The meeting that agreed it.")],
+    kind: Annotated[str, typer.Option("--kind", help=f"One of {', '.join(KINDS)}.")],
+    title: Annotated[str, typer.Option("--title", help="What was promised, in a line.")],
+    description: Annotated[
+        str | None, typer.Option("--description", help="What was promised, at length.")
+    ] = None,
+    area: Annotated[str | None, typer.Option("--area", help="Area id from case.yaml.")] = None,
+    party: Annotated[
+        str | None, typer.Option("--party", help="Responsible country (one of the dyad).")
+    ] = None,
+    body: Annotated[str | None, typer.Option("--body", help="Responsible body.")] = None,
+    due: Annotated[
+        str | None,
+        typer.Option("--due", help="Due date or period: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn."),
+    ] = None,
+    value: Annotated[
+        str | None, typer.Option("--value", help="Value (a number ≥ 0; omit if unknown).")
+    ] = None,
+    currency: Annotated[
+        str | None, typer.Option("--currency", help="ISO 4217 code of the value (USD).")
+    ] = None,
+    count: Annotated[
+        str | None, typer.Option("--count", help="Number of contracts or units.")
+    ] = None,
+    basket: Annotated[
+        list[str] | None, typer.Option("--basket", help="Linked basket (repeat for more).")
+    ] = None,
+    hs: Annotated[
+        list[str] | None, typer.Option("--hs", help="Linked HS code (repeat for more).")
+    ] = None,
+    air_clause: Annotated[
+        str | None, typer.Option("--air-clause", help="Linked air clause AGREEMENT#CLAUSE.")
+    ] = None,
+    case: Annotated[
+        Path | None,
+        typer.Option(
+            "--case", help="Case folder whose air/*.yaml checks --air-clause (default: shipped)."
+        ),
+    ] = None,
+    status: Annotated[
+        str, typer.Option("--status", help=f"First status: {', '.join(STATUSES)}.")
+    ] = "agreed",
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="Date of the first status (default: the meeting's date)."),
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="What happened.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Where it is reported.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who records the item.")] = None,
+    db: DbOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Add a new item to the commission of a meeting (checked first; all or nothing)."""
+    from bilat.cases import resolve_case
+
+    with Agenda.open(db) as ag:
+        view = ag.add_item(
+            item_id,
+            meeting=meeting,
+            kind=kind,
+            title=title,
+            description=description,
+            area=area,
+            party=party,
+            body=body,
+            due=due,
+            value=value,
+            currency=currency,
+            count=count,
+            baskets=basket or (),
+            hs=hs or (),
+            air_clause=air_clause,
+            case_dir=None if case is None else resolve_case(case),
+            status=status,
+            date=date,
+            note=note,
+            source=source,
+            author=by,
+        )
+    if json_:
+        print_json(view)
+        return
+    console.print(
+        f"added {view.id} to {view.commission} (meeting {view.meeting}): status "
+        f"{view.status} since {view.status_date} (version {view.version})"
     )
 
 

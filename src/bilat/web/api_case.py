@@ -111,6 +111,46 @@ def add_change(request: Request, item_id: ItemId, body: ChangeBody) -> dict[str,
     return {"item": plain(view)}
 
 
+class NewItemBody(BaseModel):
+    """A new agenda item and its first status change (see ``Agenda.add_item``)."""
+
+    id: str = Field(min_length=1, max_length=80, description="Lower-case id, unused so far.")
+    meeting: str = Field(min_length=1, max_length=80, description="The meeting that agreed it.")
+    kind: str = Field(max_length=40, description="decision, project, contract, proposal ...")
+    title: str = Field(min_length=1, max_length=400)
+    description: str | None = Field(default=None, max_length=4000)
+    area: str | None = Field(default=None, max_length=80)
+    party: str | None = Field(default=None, max_length=80, description="One of the dyad.")
+    body: str | None = Field(default=None, max_length=400)
+    due: str | None = Field(default=None, max_length=10, description="YYYY, YYYY-MM, YYYY-Qn ...")
+    value: float | None = Field(default=None, ge=0, description="Omit when not reported.")
+    currency: str | None = Field(default=None, max_length=3)
+    count: int | None = Field(default=None, ge=0)
+    baskets: list[str] = Field(default_factory=list, max_length=50)
+    hs: list[str] = Field(default_factory=list, max_length=200)
+    air_clause: str | None = Field(default=None, max_length=200)
+    status: Status = "agreed"
+    date: dt.date | None = Field(default=None, description="Default: the meeting's date.")
+    note: str | None = Field(default=None, max_length=4000)
+    source: str | None = Field(default=None, max_length=1000)
+
+
+def create_item(request: Request, author: str, fields: dict[str, Any]) -> Any:
+    """Add an item through ``Agenda.add_item``; air clauses are checked against the case."""
+    st = app_state(request)
+    item_id = str(fields.pop("id", None) or "")
+    return st.agenda().add_item(item_id, **fields, case_dir=st.settings.case(), author=author)
+
+
+@router.post("/agenda/items", status_code=201)
+def add_item(request: Request, body: NewItemBody) -> dict[str, Any]:
+    """Add an agenda item (editor). 400 on a bad value, 409 when the id is taken."""
+    user = require(request, "editor")
+    check_csrf(request)
+    view = create_item(request, user.name, body.model_dump())
+    return {"item": plain(view)}
+
+
 # ------------------------------------------------------------------------------ air
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from bilat.agenda import KINDS, STATUSES
 from bilat.web import api, api_case
 from bilat.web.security import (
     check_csrf,
@@ -226,6 +228,59 @@ def potential_page(
 # ------------------------------------------------------------------------------ agenda
 
 
+#: The text fields of the "Add item" form, in the order of ``Agenda.add_item``.
+ITEM_FIELDS = (
+    "id",
+    "meeting",
+    "kind",
+    "title",
+    "description",
+    "area",
+    "party",
+    "body",
+    "due",
+    "value",
+    "currency",
+    "count",
+    "baskets",
+    "hs",
+    "air_clause",
+    "status",
+    "date",
+    "note",
+    "source",
+)
+
+
+def _agenda_response(
+    request: Request,
+    meeting: str | None = None,
+    status: api_case.Status | None = None,
+    area: str | None = None,
+    *,
+    form: dict[str, str] | None = None,
+    problem: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    data = api_case.items(request, meeting, status, area, False)
+    ag = api.app_state(request).agenda()
+    response = render(
+        request,
+        "agenda.html",
+        title="Commitments",
+        items=data["items"],
+        meetings=api_case.plain(ag.meetings()),
+        commissions=api_case.plain(ag.commissions()),
+        statuses=STATUSES,
+        kinds=KINDS,
+        chosen={"meeting": meeting, "status": status, "area": area},
+        form=form or {"status": "agreed"},
+        problem=problem,
+    )
+    response.status_code = status_code
+    return response
+
+
 @router.get("/agenda")
 def agenda_page(
     request: Request,
@@ -233,19 +288,40 @@ def agenda_page(
     status: Annotated[api_case.Status | None, Query()] = None,
     area: api_case.Ident = None,
 ) -> Response:
-    """The agenda by meeting, status and area."""
-    data = api_case.items(request, meeting, status, area, False)
-    ag = api.app_state(request).agenda()
-    return render(
-        request,
-        "agenda.html",
-        title="Commitments",
-        items=data["items"],
-        meetings=api_case.plain(ag.meetings()),
-        commissions=api_case.plain(ag.commissions()),
-        statuses=("proposed", "agreed", "in_progress", "done", "dropped"),
-        chosen={"meeting": meeting, "status": status, "area": area},
-    )
+    """The agenda by meeting, status and area; editors get the "Add item" form."""
+    return _agenda_response(request, meeting, status, area)
+
+
+def _split(text: str) -> list[str]:
+    return [t for t in re.split(r"[,;\s]+", text) if t]
+
+
+@router.post("/agenda/items")
+async def item_add(request: Request) -> Response:
+    """Add an item from the Commitments page's form (editor); errors shown in the page."""
+    from starlette.concurrency import run_in_threadpool
+
+    from bilat.errors import ConflictError, InputError
+    from bilat.web.errors import status_of
+
+    form = await request.form()
+    user = require(request, "editor")
+    token = form.get("csrf_token")
+    check_csrf(request, token if isinstance(token, str) else "")
+    values = {k: str(form.get(k) or "").strip()[:4000] for k in ITEM_FIELDS}
+    fields: dict[str, Any] = {k: v or None for k, v in values.items()}
+    fields["kind"], fields["title"] = values["kind"], values["title"]
+    fields["status"] = values["status"] or "agreed"
+    fields["baskets"], fields["hs"] = _split(values["baskets"]), _split(values["hs"])
+    try:
+        view = await run_in_threadpool(api_case.create_item, request, user.name, fields)
+    except (InputError, ConflictError) as exc:
+        code = status_of(exc)
+        problem = {"status": code, "message": exc.message, "details": exc.details}
+        return await run_in_threadpool(
+            _agenda_response, request, form=values, problem=problem, status_code=code
+        )
+    return RedirectResponse(f"/agenda/{view.id}", status_code=303)
 
 
 @router.get("/agenda/{item_id}")
@@ -258,7 +334,7 @@ def item_page(request: Request, item_id: api_case.ItemId) -> Response:
         title=data["item"]["title"],
         it=data["item"],
         progress=data["progress"],
-        statuses=("proposed", "agreed", "in_progress", "done", "dropped"),
+        statuses=STATUSES,
     )
 
 
