@@ -12,6 +12,7 @@ from bilat.cli._common import (
     JsonOption,
     LakeOption,
     console,
+    err_console,
     open_lake,
     print_json,
     print_table,
@@ -91,12 +92,34 @@ def series(
     b: B,
     start: Annotated[int, typer.Option("--from", help="First year.")],
     end: Annotated[int, typer.Option("--to", help="Last year.")],
+    convert_to: Annotated[
+        str | None,
+        typer.Option(
+            "--convert-to",
+            help="Convert products and values to this HS revision first (e.g. HS17).",
+        ),
+    ] = None,
+    concordance: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--concordance",
+            help="UNSD correlation table (xlsx or csv) for --convert-to; repeat to chain.",
+        ),
+    ] = None,
     json: JsonOption = False,
     home: HomeOption = None,
     lake: LakeOption = None,
 ) -> None:
-    """Yearly exports, imports and turnover."""
-    _show(_dyad(home, lake, a, b).series(start, end), json)
+    """Yearly exports, imports and turnover (optionally converted to one HS revision)."""
+    from bilat.trade import Dyad
+    from bilat.trade.convert import converted
+
+    source = _lake(home, lake)
+    if convert_to is not None:
+        source = converted(source, to=convert_to, concordances=list(concordance or []))
+        if not json:
+            err_console.print(f"values {source.conversion}")
+    _show(Dyad(source, a, b).series(start, end), json)
 
 
 @trade_app.command("products")

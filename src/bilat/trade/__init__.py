@@ -20,6 +20,7 @@ from bilat.trade._options import (
     check_level,
 )
 from bilat.trade._sides import GROUPS, Side, side
+from bilat.trade.convert import ConvertedLake, converted
 from bilat.trade.dyad import Dyad
 from bilat.trade.partners import partners
 from bilat.trade.results import (
@@ -47,6 +48,7 @@ __all__ = [
     "BasketsResult",
     "Complementarity",
     "Concentration",
+    "ConvertedLake",
     "Dyad",
     "EventKind",
     "EventsResult",
@@ -65,6 +67,7 @@ __all__ = [
     "Summary",
     "check_flow",
     "check_level",
+    "converted",
     "partners",
     "side",
 ]

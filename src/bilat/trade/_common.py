@@ -46,7 +46,8 @@ def provenance(lake: Lake, bases: Iterable[str], entries: Iterable[str], level: 
             continue
         sources.append(Source(entry_id, str(entry.path), str(entry.source)))
     synthetic = bool(getattr(lake, "is_synthetic", False))
-    return Provenance(tuple(sorted(set(bases))), tuple(sources), level, synthetic)
+    conversion = getattr(lake, "conversion", None)
+    return Provenance(tuple(sorted(set(bases))), tuple(sources), level, synthetic, conversion)
 
 
 def level_text(plan: LevelPlan) -> str:

@@ -76,12 +76,16 @@ class Provenance:
         The HS level read, per year where it differs (``"HS6 summed to totals"``).
     synthetic
         True when the lake holds synthetic (generated) data: figures are not real.
+    conversion
+        How products and values were converted to another HS revision, when they were
+        (``"converted to HS17 with FILE (equal split)"``), else ``None``.
     """
 
     bases: tuple[str, ...]
     sources: tuple[Source, ...]
     level: str
     synthetic: bool = False
+    conversion: str | None = None
 
     def text(self) -> str:
         """One line for a table caption."""
@@ -93,7 +97,8 @@ class Provenance:
         basis = ", ".join(names.get(b, b) for b in self.bases) or "no data"
         files = ", ".join(sorted({s.path for s in self.sources})) or "none"
         banner = "SYNTHETIC DATA, not real figures. " if self.synthetic else ""
-        return f"{banner}Basis: {basis}. Level: {self.level}. Sources: {files}"
+        converted = f" Values {self.conversion}." if self.conversion else ""
+        return f"{banner}Basis: {basis}. Level: {self.level}.{converted} Sources: {files}"
 
 
 def _plain(value: Any) -> Any:
