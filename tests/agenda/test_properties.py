@@ -7,6 +7,7 @@ import calendar
 import datetime as dt
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -165,3 +166,13 @@ def test_one_bad_value_in_a_good_file_gives_a_bilat_error(
     else:
         assert len(docs) == 2
         assert all(d.id and d.meeting and d.kind in KINDS and d.history for d in docs)
+
+
+@pytest.mark.parametrize("key", ["kind", "meeting"])
+@pytest.mark.parametrize("value", ["", None, "   "])
+def test_blank_required_choice_is_refused(key: str, value: object) -> None:
+    """Found by the property test above: a blank kind was read as 'no kind' and accepted."""
+    data = yaml.safe_load((MINI / "agenda.yaml").read_text("utf-8"))
+    data["items"][0][key] = value
+    with pytest.raises(BilatError, match=key):
+        parse_agenda(yaml.safe_dump(data, sort_keys=False), CASE, baskets=BASKETS, air_clauses={})

@@ -407,6 +407,9 @@ def _read_item(
     k = r.mapping(node, f, required=_ITEM_REQUIRED, optional=_ITEM_OPTIONAL)
     meeting = _choice(r, k["meeting"], f"{f}.meeting", [m.id for m in case.meetings], "meeting")
     kind = _choice(r, k["kind"], f"{f}.kind", list(KINDS), "kind")
+    for name, value in (("meeting", meeting), ("kind", kind)):
+        if value is None:  # present but blank or null: required all the same
+            r.fail(k[name] or node, f"{f}.{name}", f"{name} must not be empty", cls=SchemaError)
     area = _choice(r, k.get("area"), f"{f}.area", [a for a, _ in case.areas], "area")
     party = _checked(r, k.get("party"), f"{f}.party", check.party, case.dyad)
     due = r.text(k.get("due"), f"{f}.due")
