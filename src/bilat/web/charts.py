@@ -10,9 +10,9 @@ __all__ = ["to_svg"]
 _XML_DECL = re.compile(r"^<\?xml[^>]*>\s*")
 
 
-def to_svg(chart: Any) -> str:
-    """Render an Altair chart as an SVG element to inline in a page."""
+def to_svg(chart: Any, *, width: int = 560) -> str:
+    """Render an Altair chart as an SVG element to inline in a page (``width`` in pixels)."""
     import vl_convert as vlc
 
-    svg: str = vlc.vegalite_to_svg(chart.to_json())
+    svg: str = vlc.vegalite_to_svg(chart.properties(width=width).to_json())
     return _XML_DECL.sub("", svg)
