@@ -239,6 +239,19 @@ def test_cli_brief_bad_date(cli: object, real_lake: Lake, tmp_path: Path) -> Non
     assert "as-of date must be YYYY-MM-DD but got '31/12/2022'" in res.stderr
 
 
+def test_cli_brief_output_is_a_file(cli: object, real_lake: Lake, tmp_path: Path) -> None:
+    target = tmp_path / "afile"
+    target.write_text("mine", "utf-8")
+    res = cli(  # type: ignore[operator]
+        "brief", "BLR", "KAZ", "--year", "2021", "-o", str(target),
+        "--home", str(real_lake.root.parent),
+    )  # fmt: skip
+    assert res.exit_code == 2
+    assert "is a file; give a folder" in res.stderr
+    assert "Traceback" not in res.stderr
+    assert target.read_text("utf-8") == "mine"
+
+
 def test_case_with_only_claims(real_lake: Lake, tmp_path: Path) -> None:
     (tmp_path / "claims.yaml").write_text((CASE / "claims.yaml").read_text("utf-8"), "utf-8")
     b = build_briefing(real_lake, "BLR", "KAZ", year=2021, case=tmp_path)

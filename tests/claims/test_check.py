@@ -82,7 +82,8 @@ def test_all_undetermined_with_reasons(undetermined_lake: Lake) -> None:
     assert "no turnover in 2020" in str(got["turnover-growth-2021"]["reason"])
     assert "mirror" in str(got["kaz-top5-importer"]["reason"])
     for basket in ("confectionery-doubled", "vegetable-oils-eightfold"):
-        assert str(got[basket]["reason"]).startswith("basket empty")
+        # the dyad did not trade at all in 2020: an empty basket says nothing about the basket
+        assert got[basket]["reason"] == "the lake holds no trade between BLR and KAZ in 2020"
         assert got[basket]["details"]["value_from_usd"] == 0.0  # type: ignore[index]
     assert "did not stop in 2021" in str(got["sugar-resumes-2022"]["reason"])
 
@@ -118,3 +119,32 @@ def test_cli_unknown_case_exit_1(cli: object) -> None:
     res = cli("claims", "check", "no-such-case")  # type: ignore[operator]
     assert res.exit_code == 1
     assert "no case folder 'no-such-case'" in res.stderr
+
+
+def test_no_trade_of_the_dyad_is_undetermined_not_contradicted(tmp_path: Path) -> None:
+    """A lake that holds the years but no BLR-KAZ trade cannot contradict "sugar resumed"."""
+    import pyarrow as pa
+
+    from bilat.sources.schema import FLOW_SCHEMA
+
+    rows = [(y, "AUT", "DEU", p) for y in (2020, 2021, 2022) for p in ("170199", "170410")]
+    table = pa.table(
+        {
+            "year": pa.array([r[0] for r in rows], pa.int16()),
+            "exporter": [r[1] for r in rows],
+            "importer": [r[2] for r in rows],
+            "product": [r[3] for r in rows],
+            "hs_rev": ["HS17"] * len(rows),
+            "value_usd": [1e6] * len(rows),
+            "quantity": pa.nulls(len(rows), pa.float64()),
+            "quantity_unit": pa.nulls(len(rows), pa.string()),
+            "source": ["baci"] * len(rows),
+            "basis": ["reconciled"] * len(rows),
+        },
+        schema=FLOW_SCHEMA,
+    )
+    lake = Lake.open(tmp_path / "lake")
+    lake.ingest_arrow(table, kind="flows", source="baci", name="others")
+    got = by_id(check_claims(lake, CASE))
+    assert {r["verdict"] for r in got.values()} == {"undetermined"}
+    assert "holds no trade between BLR and KAZ" in str(got["sugar-resumes-2022"]["reason"])

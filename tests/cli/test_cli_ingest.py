@@ -62,3 +62,35 @@ def test_csv_map_usage_error(cli, tmp_path: Path) -> None:  # type: ignore[no-un
 def test_sources_on_empty_lake(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     r = cli("sources", "--lake", str(tmp_path / "empty"))
     assert r.exit_code == 0 and "empty" in r.stdout
+
+
+def test_multi_file_ingest_reports_what_landed_before_a_bad_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "refYear,reporterISO,partnerISO,flowCode,cmdCode,primaryValue\n2021,AUT,DEU,M,4401,1\n"
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "refYear,reporterISO,partnerISO,flowCode,cmdCode,primaryValue\n20x1,AUT,DEU,M,4401,1\n"
+    )
+    r = cli("ingest", "comtrade", str(good), str(bad), "--lake", str(tmp_path / "lake"))
+    assert r.exit_code == 2
+    assert "ingested" in r.stdout
+    assert "good.csv" in r.stdout
+    assert "already ingested before this file" in r.stderr
+
+
+def test_replace_option(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    head = "refYear,reporterISO,partnerISO,flowCode,cmdCode,primaryValue\n"
+    first = tmp_path / "first.csv"
+    first.write_text(head + "2021,AUT,DEU,M,4401,1\n")
+    again = tmp_path / "again.csv"
+    again.write_text(head + "2021,AUT,DEU,M,4401,2\n")
+    lake = str(tmp_path / "lake")
+    assert cli("ingest", "comtrade", str(first), "--lake", lake).exit_code == 0
+    r = cli("ingest", "comtrade", str(again), "--lake", lake)
+    assert r.exit_code == 2
+    assert "--replace" in r.stderr
+    r = cli("ingest", "comtrade", str(again), "--lake", lake, "--replace")
+    assert r.exit_code == 0
+    assert "replaces" in r.stdout

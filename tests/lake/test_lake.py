@@ -142,3 +142,36 @@ def test_sigkill_mid_ingest_leaves_lake_intact(tmp_path: Path) -> None:
     assert report.status == "ingested"
     assert not (lake.root / "staging").exists() or not any((lake.root / "staging").iterdir())
     assert json.loads((lake.root / "manifest.json").read_text())["generation"] == 2
+
+
+COMTRADE = "refYear,reporterISO,partnerISO,flowCode,cmdCode,primaryValue\n"
+
+
+def test_overlapping_declarations_are_refused_then_superseded(tmp_path: Path) -> None:
+    """A revised download of the same declarations must not be added to the first one."""
+    lake = Lake.open(tmp_path / "lake")
+    first = tmp_path / "first.csv"
+    first.write_text(COMTRADE + "2021,AUT,DEU,M,4401,100\n2021,AUT,BLR,M,4401,7\n")
+    revised = tmp_path / "revised.csv"
+    revised.write_text(COMTRADE + "2021,AUT,DEU,M,4401,101\n2022,AUT,DEU,M,4401,90\n")
+    old = lake.ingest_comtrade(first)[0]
+    with pytest.raises(InputError, match="repeats rows already in the lake") as err:
+        lake.ingest_comtrade(revised)
+    assert err.value.details["overlaps"] == [{"entry": old.entry_id, "rows": 1}]
+    assert "--replace" in err.value.message
+    assert lake.declarations().value_usd.sum().execute() == 107.0  # nothing was added
+    new = lake.ingest_comtrade(revised, replace=True)[0]
+    assert new.replaced == (old.entry_id,)
+    assert lake.entry(old.entry_id).replaced_by == new.entry_id
+    values = sorted(lake.declarations().value_usd.to_pyarrow().to_pylist())
+    assert values == [90.0, 101.0]
+
+
+def test_files_with_different_keys_stack(tmp_path: Path) -> None:
+    lake = Lake.open(tmp_path / "lake")
+    a = tmp_path / "a.csv"
+    a.write_text(COMTRADE + "2021,AUT,DEU,M,4401,100\n")
+    b = tmp_path / "b.csv"
+    b.write_text(COMTRADE + "2021,AUT,DEU,X,4401,50\n2021,BEL,DEU,M,4401,5\n")
+    lake.ingest_comtrade([a, b])
+    assert lake.declarations().count().execute() == 3

@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 
 from bilat.brief.model import Briefing, fmt
+from bilat.errors import InputError
 
 __all__ = ["BriefingFiles", "render_html", "render_json", "schema", "write_briefing"]
 
@@ -100,7 +101,18 @@ def write_briefing(
 ) -> BriefingFiles:
     """Write ``NAME.html`` and ``NAME.json`` into ``out_dir`` (created if missing)."""
     folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(
+            f"-o {folder} is a file; give a folder for briefing.html and briefing.json",
+            details={"value": str(folder)},
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            f"cannot create the output folder {folder}: {exc.strerror}; choose another with -o",
+            details={"value": str(folder)},
+        ) from None
     files = BriefingFiles(folder / f"{name}.html", folder / f"{name}.json")
     _write(files.json, render_json(briefing))
     _write(files.html, render_html(briefing))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from bilat.errors import NotFoundError
+from bilat.errors import InputError
 
 __all__ = ["resolve_case", "shipped_cases"]
 
@@ -26,8 +26,8 @@ def resolve_case(case: str | Path) -> Path:
 
     Raises
     ------
-    NotFoundError
-        Neither a folder nor a shipped case of that name.
+    InputError
+        Neither a folder nor a shipped case of that name (exit code 2: bad input).
     """
     p = Path(case)
     if p.exists():
@@ -36,7 +36,7 @@ def resolve_case(case: str | Path) -> Path:
     if shipped.is_dir():
         return shipped
     known = shipped_cases()
-    raise NotFoundError(
+    raise InputError(
         f"no case folder {str(case)!r}: give the path of a case folder, or the name of a "
         f"shipped case ({', '.join(known)})",
         details={"value": str(case), "shipped": known},

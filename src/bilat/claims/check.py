@@ -290,6 +290,13 @@ def _basket_measure(dyad: Dyad, claim: Claim) -> _Measure:
     }
     prov = res.provenance
     title = f"{row['title']} ({res.exporter}→{res.importer})"
+    # An empty basket means "none of these goods" only where the dyad traded something else.
+    traded = {
+        r["year"] for r in dyad.series(start, claim.year).rows.to_pylist() if r["turnover_usd"]
+    }
+    for y in (start, claim.year):
+        if y not in traded:
+            return None, details, prov, _nothing(dyad, y)
     if after is None:
         return None, details, prov, f"no data for {claim.year} at the basket's HS level"
     if claim.metric == "basket_value":

@@ -21,6 +21,13 @@ from bilat.cli._common import (
 
 ingest_app = typer.Typer(help="Add official trade statistics to the lake.", no_args_is_help=True)
 
+ReplaceOption = Annotated[
+    bool,
+    typer.Option(
+        "--replace",
+        help="Let this file supersede lake entries whose rows it repeats (a newer download).",
+    ),
+]
 SkipOption = Annotated[
     bool,
     typer.Option(
@@ -61,7 +68,7 @@ def _report(reports: Sequence[Any], as_json: bool) -> None:
         if r.rejected:
             console.print(f"  [red]{r.rejected:,} rows rejected[/], listed in {r.rejects_path}")
         if r.replaced:
-            console.print(f"  replaces older release entries {', '.join(r.replaced)}")
+            console.print(f"  replaces (supersedes) entries {', '.join(r.replaced)}")
         for note in r.notes:
             console.print(f"  note: {note}")
 
@@ -72,6 +79,7 @@ def ingest_baci(
     release: Annotated[str | None, typer.Option(help="Release tag, e.g. V202401.")] = None,
     hs_rev: Annotated[str | None, typer.Option("--hs-rev", help="HS revision, e.g. HS17.")] = None,
     skip_bad_rows: SkipOption = False,
+    replace: ReplaceOption = False,
     lake: LakeOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -80,26 +88,58 @@ def ingest_baci(
     reports = _with_progress(
         f"reading {path.name}",
         lambda p: lk.ingest_baci(
-            path, release=release, hs_rev=hs_rev, skip_bad_rows=skip_bad_rows, progress=p
+            path,
+            release=release,
+            hs_rev=hs_rev,
+            skip_bad_rows=skip_bad_rows,
+            replace=replace,
+            progress=p,
         ),
     )
     _report(reports, as_json)
+
+
+def _comtrade(
+    lk: Any, path: Path, skip_bad_rows: bool, replace: bool
+) -> Callable[[Callable[[int], None]], Sequence[Any]]:
+    def work(progress: Callable[[int], None]) -> Sequence[Any]:
+        reports: Sequence[Any] = lk.ingest_comtrade(
+            [path], skip_bad_rows=skip_bad_rows, replace=replace, progress=progress
+        )
+        return reports
+
+    return work
 
 
 @ingest_app.command("comtrade")
 def ingest_comtrade(
     paths: Annotated[list[Path], typer.Argument(help="Comtrade API JSON or CSV/TSV files.")],
     skip_bad_rows: SkipOption = False,
+    replace: ReplaceOption = False,
     lake: LakeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Ingest UN Comtrade declarations (API JSON, or CSV/TSV with the API's column names)."""
+    from bilat.errors import BilatError
+
     lk = open_lake(lake)
-    reports = _with_progress(
-        f"reading {len(paths)} file(s)",
-        lambda p: lk.ingest_comtrade(paths, skip_bad_rows=skip_bad_rows, progress=p),
-    )
-    _report(reports, as_json)
+    done: list[Any] = []
+    for path in paths:  # one file at a time, so a bad file does not hide those that landed
+        try:
+            reports = _with_progress(
+                f"reading {path.name}", _comtrade(lk, path, skip_bad_rows, replace)
+            )
+        except BilatError as exc:
+            if done:
+                _report(done, as_json)
+                landed = ", ".join(r.path for r in done)
+                exc.message += f" (already ingested before this file: {landed})"
+            raise
+        done.extend(reports)
+        if not as_json:
+            _report(reports, as_json)
+    if as_json:
+        _report(done, as_json)
 
 
 @ingest_app.command("csv")
@@ -125,6 +165,7 @@ def ingest_csv(
         str | None, typer.Option(help="Field separator (default: guessed).")
     ] = None,
     skip_bad_rows: SkipOption = False,
+    replace: ReplaceOption = False,
     lake: LakeOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -145,6 +186,7 @@ def ingest_csv(
                 value_scale=value_scale,
                 delimiter=delimiter,
                 skip_bad_rows=skip_bad_rows,
+                replace=replace,
                 progress=p,
             )
         ],

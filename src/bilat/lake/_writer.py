@@ -213,8 +213,50 @@ def _replacements(
     return out
 
 
+def _overlaps(
+    lake: Lake,
+    manifest: Manifest,
+    sf: SourceFile,
+    part: Path,
+    years: tuple[int, ...],
+    already: list[ManifestEntry],
+) -> list[tuple[ManifestEntry, int]]:
+    """Active entries of the same kind holding rows with the same key as this file.
+
+    Two files that share keys would be added together by every reader (a Comtrade file and a
+    revised download of it, say), so a shared key must be settled at ingest.
+    """
+    import duckdb
+
+    keys = _KEYS[sf.kind]
+    gone = {e.entry_id for e in already}
+    out = []
+    con = duckdb.connect()
+    try:
+        for e in manifest.active():
+            if e.kind != sf.kind or e.entry_id in gone or not set(e.years) & set(years):
+                continue
+            files = [str(lake.root / f) for f in e.files]
+            on = " AND ".join(f"a.{k} = b.{k}" for k in keys)
+            row = con.execute(
+                f"SELECT count(*) FROM read_parquet(?) a JOIN read_parquet(?) b ON {on}",
+                [str(part), files],
+            ).fetchone()
+            shared = int(row[0]) if row else 0
+            if shared:
+                out.append((e, shared))
+    finally:
+        con.close()
+    return out
+
+
 def ingest_one(
-    lake: Lake, sf: SourceFile, *, synthetic: bool, progress: ProgressFn | None
+    lake: Lake,
+    sf: SourceFile,
+    *,
+    synthetic: bool,
+    progress: ProgressFn | None,
+    supersede: bool = False,
 ) -> IngestReport:
     from bilat.lake.lake import IngestReport
 
@@ -250,6 +292,20 @@ def ingest_one(
         if rows:
             _check_duplicates(sf, part)
         replaced = _replacements(manifest, sf, years)
+        overlapping = _overlaps(lake, manifest, sf, part, years, replaced)
+        if overlapping and not supersede:
+            listed = "; ".join(f"{n:,} with entry {e.entry_id} ({e.path})" for e, n in overlapping)
+            raise InputError(
+                f"{sf.path} repeats rows already in the lake (same "
+                f"{', '.join(_KEYS[sf.kind])}): {listed}. Adding it would count them twice. "
+                "If it is a newer version of that data, ingest it again with --replace: it "
+                "supersedes the entries it overlaps. Nothing was written.",
+                details={
+                    "path": sf.path,
+                    "overlaps": [{"entry": e.entry_id, "rows": n} for e, n in overlapping],
+                },
+            )
+        replaced += [e for e, _ in overlapping]
         rejects_path = None
         if sf.problems:
             target = lake.root / "rejects" / f"{entry_id}.csv"

@@ -235,6 +235,7 @@ class Lake:
         hs_rev: str | None = None,
         skip_bad_rows: bool = False,
         synthetic: bool = False,
+        replace: bool = False,
         progress: ProgressFn | None = None,
     ) -> list[IngestReport]:
         """Ingest a CEPII BACI release zip or one BACI CSV; one report per yearly file.
@@ -246,7 +247,11 @@ class Lake:
 
         files = read_baci(path, release=release, hs_rev=hs_rev)
         return self.ingest(
-            files, skip_bad_rows=skip_bad_rows, synthetic=synthetic, progress=progress
+            files,
+            skip_bad_rows=skip_bad_rows,
+            synthetic=synthetic,
+            replace=replace,
+            progress=progress,
         )
 
     def ingest_comtrade(
@@ -254,6 +259,7 @@ class Lake:
         paths: str | Path | Iterable[str | Path],
         *,
         skip_bad_rows: bool = False,
+        replace: bool = False,
         progress: ProgressFn | None = None,
     ) -> list[IngestReport]:
         """Ingest UN Comtrade API JSON responses or CSV/TSV files as declarations."""
@@ -261,7 +267,7 @@ class Lake:
 
         items = [paths] if isinstance(paths, str | Path) else list(paths)
         files = [read_comtrade(p) for p in items]
-        return self.ingest(files, skip_bad_rows=skip_bad_rows, progress=progress)
+        return self.ingest(files, skip_bad_rows=skip_bad_rows, replace=replace, progress=progress)
 
     def ingest_csv(
         self,
@@ -274,6 +280,7 @@ class Lake:
         value_scale: float = 1.0,
         delimiter: str | None = None,
         skip_bad_rows: bool = False,
+        replace: bool = False,
         progress: ProgressFn | None = None,
     ) -> IngestReport:
         """Ingest a national-statistics CSV of flows with a column map (see ``read_table``)."""
@@ -288,7 +295,7 @@ class Lake:
             value_scale=value_scale,
             delimiter=delimiter,
         )
-        return self.ingest([sf], skip_bad_rows=skip_bad_rows, progress=progress)[0]
+        return self.ingest([sf], skip_bad_rows=skip_bad_rows, replace=replace, progress=progress)[0]
 
     def ingest_arrow(
         self,
@@ -299,6 +306,7 @@ class Lake:
         name: str,
         release: str | None = None,
         synthetic: bool = False,
+        replace: bool = False,
     ) -> IngestReport:
         """Ingest an Arrow table already in the canonical schema of ``kind``.
 
@@ -333,7 +341,7 @@ class Lake:
             open_batches=batches,
             problems=Problems(name),
         )
-        return self.ingest([sf], synthetic=synthetic)[0]
+        return self.ingest([sf], synthetic=synthetic, replace=replace)[0]
 
     def ingest(
         self,
@@ -341,9 +349,15 @@ class Lake:
         *,
         skip_bad_rows: bool = False,
         synthetic: bool = False,
+        replace: bool = False,
         progress: ProgressFn | None = None,
     ) -> list[IngestReport]:
-        """Ingest readers' files, one atomic step each, under the writer lock."""
+        """Ingest readers' files, one atomic step each, under the writer lock.
+
+        A file whose rows repeat keys already in the lake (another download of the same
+        declarations) is refused, since readers would add both; with ``replace=True`` it
+        supersedes the entries it overlaps (they stay in the manifest as replaced).
+        """
         from bilat.lake._writer import WriterLock, ingest_one, sweep
 
         with WriterLock(self.root):
@@ -351,7 +365,9 @@ class Lake:
             reports = []
             for sf in files:
                 sf.strict = not skip_bad_rows
-                reports.append(ingest_one(self, sf, synthetic=synthetic, progress=progress))
+                reports.append(
+                    ingest_one(self, sf, synthetic=synthetic, progress=progress, supersede=replace)
+                )
             return reports
 
     def _load_fresh(self) -> Manifest:
