@@ -115,9 +115,9 @@ def test_cli_check_json_and_text(cli: object, supported_lake: Lake) -> None:
     assert "SYNTHETIC" not in res.stderr
 
 
-def test_cli_unknown_case_exit_1(cli: object) -> None:
+def test_cli_unknown_case_exit_2(cli: object) -> None:
     res = cli("claims", "check", "no-such-case")  # type: ignore[operator]
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # a name typed wrong is bad input
     assert "no case folder 'no-such-case'" in res.stderr
 
 

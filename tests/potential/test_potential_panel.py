@@ -39,8 +39,10 @@ def test_panel_from_lake_sums_one_level_and_keeps_domestic(three_lake) -> None: 
 
 
 def test_panel_from_lake_refuses_to_add_two_sources(three_lake, three_countries_frame) -> None:  # type: ignore[no-untyped-def]
+    # national statistics beside BACI: another source and basis for the same flows (the lake
+    # refuses two files with the same key *and* basis; different bases may sit side by side)
     other = pa.Table.from_pandas(
-        three_countries_frame().assign(source="OTHER"), preserve_index=False
+        three_countries_frame().assign(source="OTHER", basis="exporter"), preserve_index=False
     )
     three_lake.ingest_arrow(
         other.select(FLOW_SCHEMA.names).cast(FLOW_SCHEMA), kind="flows", source="OTHER", name="o"
