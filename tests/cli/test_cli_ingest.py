@@ -94,3 +94,36 @@ def test_replace_option(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped
     r = cli("ingest", "comtrade", str(again), "--lake", lake, "--replace")
     assert r.exit_code == 0
     assert "replaces" in r.stdout
+
+
+def test_synthetic_lake_is_said_on_every_trade_output(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import pyarrow as pa
+
+    from bilat.lake import Lake
+    from bilat.sources.schema import FLOW_SCHEMA
+
+    n = 4
+    table = pa.table(
+        {
+            "year": pa.array([2020, 2020, 2021, 2021], pa.int16()),
+            "exporter": ["BLR", "KAZ"] * 2,
+            "importer": ["KAZ", "BLR"] * 2,
+            "product": ["170410"] * n,
+            "hs_rev": ["HS22"] * n,
+            "value_usd": [1.0, 2.0, 3.0, 4.0],
+            "quantity": pa.nulls(n, pa.float64()),
+            "quantity_unit": pa.nulls(n, pa.string()),
+            "source": ["synthetic"] * n,
+            "basis": ["reconciled"] * n,
+        },
+        schema=FLOW_SCHEMA,
+    )
+    lake = Lake.open(tmp_path / "lake")
+    lake.ingest_arrow(table, kind="flows", source="synthetic", name="tiny", synthetic=True)
+    for args in (("summary", "BLR", "KAZ", "--year", "2021"), ("series", "BLR", "KAZ",
+                 "--from", "2020", "--to", "2021")):  # fmt: skip
+        r = cli("trade", *args, "--lake", str(lake.root))
+        assert r.exit_code == 0, r.stderr
+        assert "SYNTHETIC SAMPLE DATA" in r.stderr
+    r = cli("sources", "--lake", str(lake.root))
+    assert "synthetic" in r.stdout

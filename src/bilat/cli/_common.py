@@ -115,9 +115,10 @@ def open_lake(path: Path | None) -> Any:
     return Lake.open(path)
 
 
-def synthetic_banner(lake: Any) -> None:
-    """Print the synthetic-data banner to stderr when the lake holds generated data."""
-    if getattr(lake, "is_synthetic", False):
+def synthetic_banner(source: Any) -> None:
+    """Print the synthetic-data banner to stderr when ``source`` (a lake, or a flag) says so."""
+    flag = source if isinstance(source, bool) else getattr(source, "is_synthetic", False)
+    if flag:
         err_console.print(
             "[bold black on yellow] SYNTHETIC SAMPLE DATA — not real trade statistics [/]"
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Annotated, Any
 
 import typer
@@ -54,8 +53,7 @@ def _show(result: Any, as_json: bool, *, columns: list[str] | None = None) -> No
     if as_json:
         print_json(result.to_dict())
         return
-    if result.provenance.synthetic:
-        synthetic_banner(SimpleNamespace(is_synthetic=True))
+    synthetic_banner(bool(result.provenance.synthetic))
     rows = result.to_pandas().astype(object).where(lambda f: f.notna(), None)
     if rows.empty:
         console.print(f"{result.title()}: no rows")

@@ -272,9 +272,8 @@ class HashingReader(io.RawIOBase):
         return self._digest
 
     def close(self) -> None:
-        if self._digest is None and self._thread.is_alive():
-            self._chunks.put(None)
-            self._thread.join()
+        """Stop the hashing thread (also on error paths, so no thread is left waiting)."""
+        self.hexdigest()
         super().close()
 
 

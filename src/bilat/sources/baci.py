@@ -215,6 +215,7 @@ def _stream(
             hint="Download it again; nothing was written",
         ) from None
     finally:
+        hashing.close()
         raw.close()
     sf.digest = hashing.hexdigest()
     sf.bytes_read = hashing.bytes_read
