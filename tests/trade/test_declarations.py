@@ -44,10 +44,12 @@ def test_standings_leave_out_world(dyad):
     assert (st[("KAZ", "import")].rank, st[("KAZ", "import")].n_partners) == (1, 1)
 
 
-def test_products_keep_one_basis_per_level(dyad):
+def test_products_choose_a_source_per_product(dyad):
     rows = dyad.products(2021, level=4).to_pandas()
-    # BLR declared HS4 exports to KAZ in 2021: its rows only, KAZ's 8701 mirror row is not mixed in
-    assert dict(zip(rows["product"], rows.value_usd, strict=True)) == {"1704": 420.0, "1507": 90.0}
+    # BLR declared 1704 and 1507 to KAZ in 2021 (its own figures win over KAZ's 1704 500);
+    # BLR declared no 8701, so KAZ's mirror declaration of 8701 is the only source of it
+    got = dict(zip(rows["product"], rows.value_usd, strict=True))
+    assert got == {"1704": 420.0, "1507": 90.0, "8701": 70.0}
     later = dyad.products(2022, level=4).to_pandas()
     assert later.growth_pct.tolist() == pytest.approx([(500 / 420 - 1) * 100])
 
@@ -84,4 +86,7 @@ def test_flows_years_first_then_declarations_and_cache_refresh(tmp_path, lake_bu
     assert s.exports_usd == 700.0  # 2022 is not in the flows: KAZ's mirror declaration
     assert s.previous_exports_usd == 570.0  # 2021 stays with the reconciled flows, not 600
     assert s.provenance.bases == ("exporter", "importer", "reconciled")
-    assert s.provenance.level == "TOTAL (2022); HS6 summed to TOTAL (2021)"
+    # 2022 from TOTAL rows, 2021 from the reconciled HS6 flows
+    assert s.provenance.level == "TOTAL and HS6 summed to TOTAL (none counted twice)"
+    assert s.figures["exports"].parts[0].klass == "importer"
+    assert s.figures["previous_exports"].parts[0].klass == "reconciled"

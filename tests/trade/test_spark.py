@@ -59,7 +59,9 @@ def test_flows_same_on_spark(spark_lakes, name):
 
 def test_group_partners_same_on_spark(spark_lakes):
     def call(lake):
-        return partners(lake, ["KAZ", "RUS"], flow="import", year=2021, level=4, products="87")
+        return partners(
+            lake, ["KAZ", "RUS"], flow="import", year=2021, level=4, products="87", intra=True
+        )
 
     duck, spark = call(spark_lakes["duckdb-flows"]), call(spark_lakes["spark-flows"])
     _same(duck, spark)

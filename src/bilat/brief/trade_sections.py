@@ -33,6 +33,7 @@ def short_cite(prov: Provenance) -> str:
     """A short citation for a figure: basis and files (the banner is on the page already)."""
     names = {"reconciled": "reconciled (BACI)", "exporter": "exporter's declaration"}
     names["importer"] = "importer's mirror declaration"
+    names["national"] = "national statistics file"
     basis = ", ".join(names.get(b, b) for b in prov.bases) or "no data"
     files = ", ".join(sorted({s.path for s in prov.sources})) or "none"
     return f"{files}; basis {basis}"
@@ -76,20 +77,43 @@ def headline(dyad: Dyad, year: int) -> Section:
         s = dyad.summary(year)
         src, short = cite(s.provenance), short_cite(s.provenance)
         a, b = s.a, s.b
+        fx, fm = s.figures["exports"], s.figures["imports"]
+
+        def said(*figs: Any) -> str:
+            parts = []
+            for f in figs:
+                if f.value_usd is None:
+                    parts.append(f"not available: {f.coverage.reason or 'no source covers it'}")
+                else:
+                    cov = "" if f.coverage.full else f"; coverage {f.coverage.text()}"
+                    parts.append(f"{f.basis_text()}{cov}")
+            return f"{short} — " + " | ".join(parts)
+
         figures = (
-            Figure(f"Turnover {year}", s.turnover_usd, "usd", short),
-            Figure(f"Exports {a}→{b}", s.exports_usd, "usd", short),
-            Figure(f"Imports {a}←{b}", s.imports_usd, "usd", short),
-            Figure(f"Balance of {a}", s.balance_usd, "usd", short),
+            Figure(f"Turnover {year}", s.turnover_usd, "usd", said(fx, fm)),
+            Figure(f"Exports {a}→{b}", s.exports_usd, "usd", said(fx)),
+            Figure(f"Imports {a}←{b}", s.imports_usd, "usd", said(fm)),
+            Figure(f"Balance of {a}", s.balance_usd, "usd", said(fx, fm)),
             Figure(f"Turnover growth on {s.previous_year}", s.turnover_growth_pct, "pct", short),
             Figure(f"Exports growth on {s.previous_year}", s.exports_growth_pct, "pct", short),
             Figure(f"Imports growth on {s.previous_year}", s.imports_growth_pct, "pct", short),
         )
         notes = tuple(s.lines())
-        status: SectionStatus = "ok" if s.turnover_usd > 0 else "no_data"
-        message = (
-            None if status == "ok" else f"The lake holds no trade between {a} and {b} in {year}."
-        )
+        traded = any((f.value_usd or 0) > 0 for f in (fx, fm))
+        status: SectionStatus = "ok" if traded else "no_data"
+        if status == "ok":
+            message = None
+            gaps = [
+                f"{label}: {f.coverage.text()}"
+                for label, f in ((f"{a}→{b}", fx), (f"{b}→{a}", fm))
+                if not f.coverage.full
+            ]
+            if gaps:
+                message = "Coverage is not complete. " + "; ".join(gaps) + "."
+        elif not (fx.coverage.covered or fm.coverage.covered):
+            message = f"No source the lake holds covers trade between {a} and {b} in {year}."
+        else:
+            message = f"The lake's sources record no trade between {a} and {b} in {year}."
         return Section(
             "headline", title, status, message, figures, (), notes, (src,), entry_ids(s.provenance)
         )
@@ -119,6 +143,10 @@ def series(dyad: Dyad, year: int) -> Section:
         rows = _rows(r)
         if not rows:
             return Section("series", title, "no_data", f"The lake holds none of {start}–{year}.")
+        if not any(row["exports_usd"] or row["imports_usd"] for row in rows):
+            return Section(
+                "series", title, "no_data", f"No source covers trade of the dyad in {start}–{year}."
+            )
         src = cite(r.provenance)
         table = Table(r.title(), cols, rows, src)
         return Section(
@@ -153,18 +181,31 @@ def products(dyad: Dyad, year: int) -> Section:
         )
         sources = tuple(dict.fromkeys(t.source for t in tables))
         entries = tuple(dict.fromkeys(e for r in results for e in entry_ids(r.provenance)))
-        notes = tuple(
-            f"{r.exporter}→{r.importer}: {r.n_products:,} HS4 products traded, top {TOP_PRODUCTS} shown."
-            for r in results
-        )
+        notes = tuple(_products_note(r, year) for r in results)
         if not any(t.rows for t in tables):
-            return Section("products", title, "no_data", f"No products traded in {year}.")
+            covered = any(r.coverage is None or r.coverage.covered for r in results)
+            why = (
+                f"No products traded in {year}."
+                if covered
+                else f"No source the lake holds covers the dyad's products in {year}."
+            )
+            return Section("products", title, "no_data", why)
         return Section(
             "products", title, "ok", None, (), tables, notes, sources, entries,
             chart_spec(results[0]) if results[0].rows.num_rows else None,
         )  # fmt: skip
 
     return _guard("products", title, build)
+
+
+def _products_note(r: Any, year: int) -> str:
+    head = f"{r.exporter}→{r.importer}"
+    if r.coverage is not None and not r.coverage.covered:
+        return f"{head}: not available, {r.coverage.reason}."
+    note = f"{head}: {r.n_products:,} HS4 products traded, top {TOP_PRODUCTS} shown."
+    if r.coverage is not None and not r.coverage.full:
+        note += f" Coverage {r.coverage.text()}."
+    return note
 
 
 def _basket_columns(start: int, end: int) -> tuple[Column, ...]:

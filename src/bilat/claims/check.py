@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from bilat.claims.model import Claim, ClaimSet, format_value, load_claims
 from bilat.errors import BilatError, NotFoundError
-from bilat.trade import Dyad, Provenance
+from bilat.trade import Dyad, Provenance, Summary
 
 if TYPE_CHECKING:
     from bilat.lake import Lake
@@ -218,14 +218,45 @@ def _measure(dyad: Dyad, claim: Claim) -> _Measure:
     return _basket_measure(dyad, claim)
 
 
+def _coverage_gap(s: Summary, keys: list[str]) -> str | None:
+    """Why the figures ``keys`` of ``s`` are not fully covered, or ``None`` when they are."""
+    names = {
+        "exports": f"{s.a}→{s.b} {s.year}",
+        "imports": f"{s.b}→{s.a} {s.year}",
+        "previous_exports": f"{s.a}→{s.b} {s.previous_year}",
+        "previous_imports": f"{s.b}→{s.a} {s.previous_year}",
+    }
+    gaps = []
+    for k in keys:
+        fig = s.figures.get(k)
+        if fig is None or fig.coverage.full:
+            continue
+        what = "not covered" if not fig.coverage.covered else "partly covered"
+        gaps.append(f"{names[k]} is {what} ({fig.coverage.reason})")
+    if not gaps:
+        return None
+    return "the lake does not cover what the claim is about: " + "; ".join(gaps)
+
+
+def _shown(value: float | None, unit: str) -> str:
+    return "not available" if value is None else format_value(value, unit)
+
+
 def _summary_measure(dyad: Dyad, claim: Claim) -> _Measure:
     s = dyad.summary(claim.year)
+    needs = {"turnover": ["exports", "imports"], "exports": ["exports"], "imports": ["imports"]}
     if claim.metric != "growth":
         value = {"turnover": s.turnover_usd, "exports": s.exports_usd, "imports": s.imports_usd}[
             claim.metric
         ]
         details: dict[str, Any] = {"year": s.year, "value_usd": value}
-        if value <= 0:
+        details.update({k: s.figures[k].text() for k in needs[claim.metric] if k in s.figures})
+        gap = _coverage_gap(s, needs[claim.metric])
+        if gap is not None:
+            shown = {k: _shown(s.figures[k].value_usd, "usd") for k in needs[claim.metric]}
+            measured = ", ".join(f"{k} {v}" for k, v in shown.items())
+            return value, details, s.provenance, f"{gap}; measured: {measured}"
+        if value is None or value <= 0:
             return value, details, s.provenance, _nothing(dyad, claim.year)
         return value, details, s.provenance, None
     now, before, pct = {
@@ -235,6 +266,10 @@ def _summary_measure(dyad: Dyad, claim: Claim) -> _Measure:
     }[claim.measure]
     details = {"year": s.year, "value_usd": now, "previous_year": s.previous_year}
     details["previous_usd"] = before
+    keys = needs[claim.measure]
+    gap = _coverage_gap(s, keys + [f"previous_{k}" for k in keys])
+    if gap is not None:
+        return pct, details, s.provenance, gap
     if pct is None:
         why = (
             f"no {claim.measure} in {s.previous_year} to compare with (the lake holds no trade "
@@ -264,6 +299,14 @@ def _rank(dyad: Dyad, claim: Claim) -> _Measure:
         "share_pct": standing.share_pct,
         "text": standing.text,
     }
+    measured = None if standing.rank is None else float(standing.rank)
+    if standing.coverage is not None and standing.coverage.thin:
+        details["coverage"] = standing.coverage.text()
+        why = (
+            f"a rank among partners needs {reporter}'s whole {flow} trade, but "
+            f"{standing.coverage.reason}; measured: {standing.text}"
+        )
+        return measured, details, s.provenance, why
     if standing.rank is None:
         return None, details, s.provenance, f"{standing.text}: no rank to compare"
     return float(standing.rank), details, s.provenance, None
@@ -292,11 +335,26 @@ def _basket_measure(dyad: Dyad, claim: Claim) -> _Measure:
     title = f"{row['title']} ({res.exporter}→{res.importer})"
     # An empty basket means "none of these goods" only where the dyad traded something else.
     traded = {
-        r["year"] for r in dyad.series(start, claim.year).rows.to_pylist() if r["turnover_usd"]
+        r["year"]
+        for r in dyad.series(start, claim.year).rows.to_pylist()
+        if r["exports_usd"] or r["imports_usd"]
     }
     for y in (start, claim.year):
         if y not in traded:
             return None, details, prov, _nothing(dyad, y)
+    for y, status, value in (
+        (start, row["coverage_from"], before),
+        (claim.year, row["coverage_to"], after),
+    ):
+        needed = claim.metric != "basket_value" or y == claim.year
+        if needed and status != "full":
+            what = "does not cover" if status == "none" else "covers only part of"
+            return (
+                value if y == claim.year else None,
+                details,
+                prov,
+                f"the lake {what} {title} trade in {y}: {row['text']}",
+            )
     if after is None:
         return None, details, prov, f"no data for {claim.year} at the basket's HS level"
     if claim.metric == "basket_value":

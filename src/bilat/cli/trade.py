@@ -35,6 +35,21 @@ B = Annotated[str, typer.Argument(help="Second country (ISO3, e.g. KAZ) or group
 Year = Annotated[int, typer.Option("--year", help="The year.")]
 FlowOpt = Annotated[str, typer.Option("--flow", help="export (A→B) or import (A←B).")]
 LevelOpt = Annotated[int, typer.Option("--level", help="HS level: 2, 4 or 6.")]
+BasisOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--basis",
+        help="Read one source class only: reconciled, national, exporter or importer.",
+    ),
+]
+PrecedenceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--precedence",
+        help="Source classes best first, comma-separated (default BILAT_PRECEDENCE or "
+        "reconciled,national,exporter,importer).",
+    ),
+]
 
 
 def _lake(home: Path | None, lake: Path | None = None) -> Any:
@@ -43,10 +58,17 @@ def _lake(home: Path | None, lake: Path | None = None) -> Any:
     return open_lake(lake)
 
 
-def _dyad(home: Path | None, lake: Path | None, a: str, b: str) -> Any:
+def _dyad(
+    home: Path | None,
+    lake: Path | None,
+    a: str,
+    b: str,
+    basis: str | None = None,
+    precedence: str | None = None,
+) -> Any:
     from bilat.trade import Dyad
 
-    return Dyad(_lake(home, lake), a, b)
+    return Dyad(_lake(home, lake), a, b, order=precedence, basis=basis)
 
 
 def _show(result: Any, as_json: bool, *, columns: list[str] | None = None) -> None:
@@ -75,13 +97,27 @@ def summary(
     json: JsonOption = False,
     home: HomeOption = None,
     lake: LakeOption = None,
+    basis: BasisOpt = None,
+    precedence: PrecedenceOpt = None,
 ) -> None:
-    """Exports, imports, turnover, balance, growth and where each side ranks."""
-    result = _dyad(home, lake, a, b).summary(year)
+    """Exports, imports, turnover, balance, growth and where each side ranks.
+
+    Each figure says what it rests on (the share of each source) and how complete that is;
+    a flow no source covers is "not available", never 0.
+    """
+    result = _dyad(home, lake, a, b, basis, precedence).summary(year)
     _show(result, json)
     if not json:
+        names = {
+            "exports": f"Exports {result.a}→{result.b} {result.year}",
+            "imports": f"Imports {result.a}←{result.b} {result.year}",
+            "previous_exports": f"Exports {result.a}→{result.b} {result.previous_year}",
+            "previous_imports": f"Imports {result.a}←{result.b} {result.previous_year}",
+        }
+        for key, fig in result.figures.items():
+            console.print(f"{names[key]}: {fig.text()}", soft_wrap=True)
         for line in result.lines():
-            console.print(line)
+            console.print(line, soft_wrap=True)
 
 
 @trade_app.command("series")

@@ -6,17 +6,13 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-import ibis.expr.types as ir
-
 from bilat.errors import BilatError
-from bilat.trade._sides import Side
-from bilat.trade._source import LevelPlan
 from bilat.trade.results import Provenance, Source
 
 if TYPE_CHECKING:
     from bilat.lake import Lake
 
-__all__ = ["direction", "growth_pct", "merge", "ordinal", "provenance", "ratio", "tags"]
+__all__ = ["growth_pct", "merge", "ordinal", "provenance", "ratio"]
 
 
 def merge(values: Iterable[Any]) -> set[str]:
@@ -27,12 +23,6 @@ def merge(values: Iterable[Any]) -> set[str]:
             continue
         out.update(str(v) for v in value if v is not None)
     return out
-
-
-def tags(rows: ir.Table) -> tuple[set[str], set[str]]:
-    """The bases and manifest entry ids of ``rows`` (one small distinct query)."""
-    frame = rows.select("basis", "entry_id").distinct().execute()
-    return {str(b) for b in frame.basis}, {str(e) for e in frame.entry_id}
 
 
 def provenance(lake: Lake, bases: Iterable[str], entries: Iterable[str], level: str) -> Provenance:
@@ -48,11 +38,6 @@ def provenance(lake: Lake, bases: Iterable[str], entries: Iterable[str], level: 
     synthetic = bool(getattr(lake, "is_synthetic", False))
     conversion = getattr(lake, "conversion", None)
     return Provenance(tuple(sorted(set(bases))), tuple(sources), level, synthetic, conversion)
-
-
-def level_text(plan: LevelPlan) -> str:
-    """The plan's description, or a note that the lake holds none of the years."""
-    return plan.describe() if plan.source else "no data for the years asked"
 
 
 def growth_pct(now: float, before: float) -> float | None:
@@ -73,12 +58,6 @@ def ordinal(n: int) -> str:
     """``1st``, ``2nd``, ``3rd``, ``4th``, ``11th``, ``21st`` ..."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def direction(rows: ir.Table, a: Side, b: Side, flow: str) -> ir.Table:
-    """Rows of one direction: A→B for ``export``, B→A for ``import``."""
-    src, dst = (a, b) if flow == "export" else (b, a)
-    return rows.filter(rows.exporter.isin(src.members) & rows.importer.isin(dst.members))
 
 
 def num(value: Any) -> float:

@@ -1,33 +1,22 @@
 """The dyad's core indicators: summary, series, products, baskets, product events.
 
-Each function builds one Ibis expression over the lake's flow view, runs it once, and
-shapes the (small) result. No backend-specific SQL: the same code runs on DuckDB and Spark.
+Each function reads the dyad's believed flows through the trade view (one Ibis query per
+scope, level and years, cached), and shapes the (small) result with its coverage. No
+backend-specific SQL: the same code runs on DuckDB and Spark.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-import ibis
-import ibis.expr.types as ir
+import pandas as pd
 import pyarrow as pa
-from ibis import _
 
 from bilat.codes.baskets import Basket
 from bilat.codes.hs import describe
-from bilat.trade._common import (
-    direction,
-    growth_pct,
-    level_text,
-    num,
-    ordinal,
-    provenance,
-    ratio,
-)
-from bilat.trade._sides import AREAS, Side
-from bilat.trade._source import Catalog, plan_level, read_at, require
+from bilat.trade._common import growth_pct, ordinal, ratio
+from bilat.trade._figures import direction_rows, figure, frame_provenance, partner_values
+from bilat.trade._sides import Side
 from bilat.trade.results import (
     BasketsResult,
     EventsResult,
@@ -36,6 +25,7 @@ from bilat.trade.results import (
     Standing,
     Summary,
 )
+from bilat.tradeview import Figure, TradeView, levels_text
 
 if TYPE_CHECKING:
     from bilat.lake import Lake
@@ -43,115 +33,81 @@ if TYPE_CHECKING:
 __all__ = ["baskets", "events", "products", "series", "summary"]
 
 
-def _roles(rows: ir.Table, who: Side, other: Side) -> list[ir.Table]:
-    """``who``'s exports by destination and imports by origin; ``other`` counted as one.
-
-    A group's own members count as its partners (each on its own), as in "the EU27's
-    suppliers": the sum over the members' declarations.
-    """
-    out = []
-    for flow, own, partner in (
-        ("export", "exporter", "importer"),
-        ("import", "importer", "exporter"),
-    ):
-        t = rows.filter(
-            rows[own].isin(who.members)
-            & (rows.exporter != rows.importer)
-            & ~rows[partner].isin(AREAS)
-        )
-        label = ibis.ifelse(t[partner].isin(other.members), other.code, t[partner])
-        out.append(
-            t.select(
-                reporter=ibis.literal(who.code),
-                flow=ibis.literal(flow),
-                year=t.year,
-                partner=label,
-                value_usd=t.value_usd,
-            )
-        )
-    return out
-
-
-def _pair(a: Side, b: Side) -> dict[str, tuple[str, ...]]:
-    both = a.members + b.members
-    return {"exporters": both, "importers": both}
-
-
-def _tags(
-    cat: Catalog, a: Side, b: Side, flow: str, years: Iterable[int]
-) -> tuple[set[str], set[str]]:
-    src, dst = (a, b) if flow == "export" else (b, a)
-    return cat.tags(a.members + b.members, years, exporters=src.members, importers=dst.members)
-
-
-def _ranked(rows: ir.Table, a: Side, b: Side) -> ir.Table:
-    """Partners of A and B ranked by value, per reporter, flow and year."""
-    rows = rows.group_by(["year", "exporter", "importer"]).aggregate(value_usd=_.value_usd.sum())
-    parts = _roles(rows, a, b) + _roles(rows, b, a)
-    union = parts[0].union(*parts[1:])
-    keys = ["reporter", "flow", "year"]
-    g = union.group_by([*keys, "partner"]).aggregate(value_usd=_.value_usd.sum())
-    g = g.filter(_.value_usd > 0)
-    return g.mutate(
-        rank=(ibis.rank().over(group_by=keys, order_by=ibis.desc("value_usd")) + 1),
-        total_usd=_.value_usd.sum().over(group_by=keys),
-        n_partners=_.value_usd.count().over(group_by=keys),
-    )
-
-
-def _standing(frame: Any, reporter: Side, partner: Side, flow: str, year: int) -> Standing:
-    hit = frame[
-        (frame.reporter == reporter.code)
-        & (frame.partner == partner.code)
-        & (frame.flow == flow)
-        & (frame.year == year)
-    ]
-    pool = frame[(frame.reporter == reporter.code) & (frame.flow == flow) & (frame.year == year)]
-    total = num(pool.value_usd.sum())
+def _standing(
+    view: TradeView,
+    frame: pd.DataFrame,
+    reporter: Side,
+    partner: Side,
+    flow: str,
+    year: int,
+    intra: bool,
+) -> Standing:
+    pool = partner_values(frame, reporter, partner, flow, year, intra=intra)
+    total = float(pool.sum())
+    coverage = view.rank_coverage(year, reporter.members, flow, len(pool), total)
     role = "destination of the exports" if flow == "export" else "origin of the imports"
-    if hit.empty:
+    thin = "" if coverage.complete else "; thin coverage: only the partners the lake holds"
+    if partner.code not in pool.index:
         article = "a" if flow == "export" else "an"
         text = (
-            f"{partner.name} ({partner.code}) is not {article} {role} of {reporter.name} in {year}"
+            f"{partner.name} ({partner.code}) is not {article} {role} of {reporter.name} in "
+            f"{year} among the {len(pool)} partners present{thin}"
         )
-        return Standing(reporter.code, partner.code, flow, None, len(pool), 0.0, total, None, text)
-    row = hit.iloc[0]
-    rank, value = int(row["rank"]), num(row.value_usd)
+        return Standing(
+            reporter.code, partner.code, flow, None, len(pool), 0.0, total, None, text, coverage
+        )
+    value = float(pool[partner.code])
+    rank = int((pool > value).sum()) + 1
     share = ratio(value * 100.0, total)
     text = (
         f"{partner.name} ({partner.code}) is the {ordinal(rank)} {role} of {reporter.name} "
-        f"in {year} (share {share:.1f}%, {rank} of {len(pool)} partners)"
+        f"in {year} (share {share:.1f}%, {rank} of {len(pool)} partners present{thin})"
     )
-    return Standing(reporter.code, partner.code, flow, rank, len(pool), value, total, share, text)
+    return Standing(
+        reporter.code, partner.code, flow, rank, len(pool), value, total, share, text, coverage
+    )
 
 
-def summary(lake: Lake, cat: Catalog, a: Side, b: Side, year: int) -> Summary:
+def _plus(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a + b
+
+
+def _minus(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
+def _growth(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else growth_pct(now, before)
+
+
+def _bases(fig: Figure) -> str:
+    return ",".join(sorted({p.klass for p in fig.parts}))
+
+
+def summary(
+    lake: Lake, view: TradeView, a: Side, b: Side, year: int, intra: bool = False
+) -> Summary:
     """Exports, imports, turnover, balance, growth and standings of a dyad in ``year``."""
+    view.require(year)
     years = [year - 1, year]
-    plan = plan_level(cat, years, 0)
-    require(cat, plan, year)
-    rows = read_at(cat.view(years, members=a.members + b.members, totals=True), plan)
-    frame = _ranked(rows, a, b).execute()
-
-    def value(reporter: Side, partner: Side, y: int) -> float:
-        hit = frame[
-            (frame.reporter == reporter.code)
-            & (frame.partner == partner.code)
-            & (frame.flow == "export")
-            & (frame.year == y)
-        ]
-        return num(hit.value_usd.sum())
-
-    ex, im = value(a, b, year), value(b, a, year)
-    if year - 1 in plan.source:
-        pex, pim = value(a, b, year - 1), value(b, a, year - 1)
-    else:  # the lake does not hold the previous year: no growth rather than a false one
-        pex = pim = math.nan
+    frame = view.frame(years, members=a.members + b.members, level=0)
+    figs = {
+        "exports": figure(view, frame, a, b, year),
+        "imports": figure(view, frame, b, a, year),
+        "previous_exports": figure(view, frame, a, b, year - 1),
+        "previous_imports": figure(view, frame, b, a, year - 1),
+    }
+    ex, im = figs["exports"].value_usd, figs["imports"].value_usd
+    pex, pim = figs["previous_exports"].value_usd, figs["previous_imports"].value_usd
     standings = tuple(
-        _standing(frame, r, p, f, year) for r, p in ((a, b), (b, a)) for f in ("export", "import")
+        _standing(view, frame, r, p, f, year, intra)
+        for r, p in ((a, b), (b, a))
+        for f in ("export", "import")
     )
-    bases, entries = cat.tags(a.members + b.members, plan.source)
-    prov = provenance(lake, bases, entries, level_text(plan))
+    used = pd.concat(
+        [direction_rows(frame, a, b, None), direction_rows(frame, b, a, None)], ignore_index=True
+    )
+    prov = frame_provenance(lake, used, levels_text(used.src_lvl, 0) if len(used) else "no data")
     return Summary(
         a=a.code,
         b=b.code,
@@ -159,25 +115,21 @@ def summary(lake: Lake, cat: Catalog, a: Side, b: Side, year: int) -> Summary:
         previous_year=year - 1,
         exports_usd=ex,
         imports_usd=im,
-        turnover_usd=ex + im,
-        balance_usd=ex - im,
+        turnover_usd=_plus(ex, im),
+        balance_usd=_minus(ex, im),
         previous_exports_usd=pex,
         previous_imports_usd=pim,
-        previous_turnover_usd=pex + pim,
-        exports_growth_usd=ex - pex,
-        imports_growth_usd=im - pim,
-        turnover_growth_usd=(ex + im) - (pex + pim),
-        exports_growth_pct=growth_pct(ex, pex),
-        imports_growth_pct=growth_pct(im, pim),
-        turnover_growth_pct=growth_pct(ex + im, pex + pim),
+        previous_turnover_usd=_plus(pex, pim),
+        exports_growth_usd=_minus(ex, pex),
+        imports_growth_usd=_minus(im, pim),
+        turnover_growth_usd=_minus(_plus(ex, im), _plus(pex, pim)),
+        exports_growth_pct=_growth(ex, pex),
+        imports_growth_pct=_growth(im, pim),
+        turnover_growth_pct=_growth(_plus(ex, im), _plus(pex, pim)),
         standings=standings,
-        figure_bases={
-            "exports": _basis(cat, a, b, year),
-            "imports": _basis(cat, b, a, year),
-            "previous_exports": _basis(cat, a, b, year - 1),
-            "previous_imports": _basis(cat, b, a, year - 1),
-        },
+        figure_bases={k: _bases(f) for k, f in figs.items()},
         provenance=prov,
+        figures=figs,
     )
 
 
@@ -185,42 +137,53 @@ _SERIES_SCHEMA = pa.schema(
     [("year", pa.int32())]
     + [(c, pa.float64()) for c in ("exports_usd", "imports_usd", "turnover_usd", "balance_usd")]
     + [("exports_basis", pa.string()), ("imports_basis", pa.string())]
+    + [("exports_coverage", pa.string()), ("imports_coverage", pa.string())]
 )
 
 
-def _basis(cat: Catalog, src: Side, dst: Side, year: int) -> str:
-    """The bases of one direction's rows in a year, comma-separated (``""`` when none)."""
-    members = src.members + dst.members
-    bases, _entries = cat.tags(members, [year], exporters=src.members, importers=dst.members)
-    return ",".join(sorted(bases))
-
-
-def series(lake: Lake, cat: Catalog, a: Side, b: Side, start: int, end: int) -> SeriesResult:
-    """Yearly exports, imports, turnover and balance of a dyad."""
-    years = list(range(start, end + 1))
-    plan = plan_level(cat, years, 0)
-    rows = read_at(cat.view(years, members=a.members + b.members, totals=True), plan)
-    both = direction(rows, a, b, "export").union(direction(rows, a, b, "import"))
-    frame = (
-        both.group_by("year")
-        .aggregate(
-            exports=_.value_usd.sum(where=_.exporter.isin(a.members)),
-            imports=_.value_usd.sum(where=_.exporter.isin(b.members)),
-        )
-        .execute()
-    )
-    by_year = {int(r.year): r for r in frame.itertuples(index=False)}
+def series(lake: Lake, view: TradeView, a: Side, b: Side, start: int, end: int) -> SeriesResult:
+    """Yearly exports, imports, turnover and balance of a dyad (years the lake holds)."""
+    years = [y for y in view.years() if start <= y <= end]
     cols: dict[str, list[Any]] = {name: [] for name in _SERIES_SCHEMA.names}
-    for y in sorted(plan.source):
-        r = by_year.get(y)
-        ex, im = (num(r.exports), num(r.imports)) if r is not None else (0.0, 0.0)
-        values = (y, ex, im, ex + im, ex - im, _basis(cat, a, b, y), _basis(cat, b, a, y))
-        for name, v in zip(cols, values, strict=True):
-            cols[name].append(v)
-    bases, entries = cat.tags(a.members + b.members, plan.source, **_pair(a, b))
-    prov = provenance(lake, bases, entries, level_text(plan))
+    used = []
+    if years:
+        frame = view.frame(years, members=a.members + b.members, level=0)
+        used = [direction_rows(frame, a, b, None), direction_rows(frame, b, a, None)]
+        for y in years:
+            fx, fm = figure(view, frame, a, b, y), figure(view, frame, b, a, y)
+            ex, im = fx.value_usd, fm.value_usd
+            values = (
+                y,
+                ex,
+                im,
+                _plus(ex, im),
+                _minus(ex, im),
+                _bases(fx),
+                _bases(fm),
+                fx.coverage.status,
+                fm.coverage.status,
+            )
+            for name, v in zip(cols, values, strict=True):
+                cols[name].append(v)
+    rows = pd.concat(used, ignore_index=True) if used else _EMPTY
+    prov = frame_provenance(lake, rows, levels_text(rows.src_lvl, 0) if len(rows) else "no data")
     table = pa.table(cols, schema=_SERIES_SCHEMA)
     return SeriesResult(a.code, b.code, start, end, table, prov)
+
+
+_EMPTY = pd.DataFrame(
+    {
+        "year": pd.Series([], dtype="int32"),
+        "exporter": pd.Series([], dtype=object),
+        "importer": pd.Series([], dtype=object),
+        "klass": pd.Series([], dtype=object),
+        "source": pd.Series([], dtype=object),
+        "entry_id": pd.Series([], dtype=object),
+        "src_lvl": pd.Series([], dtype="int32"),
+        "product": pd.Series([], dtype=object),
+        "value_usd": pd.Series([], dtype="float64"),
+    }
+)
 
 
 _PRODUCTS_SCHEMA = pa.schema(
@@ -236,15 +199,13 @@ _PRODUCTS_SCHEMA = pa.schema(
 )
 
 
-def _by_product(rows: ir.Table, years: dict[str, int]) -> ir.Table:
-    """One row per product with its value in each named year, bases and entries."""
-    sums = {name: _.value_usd.sum(where=_.year == y).coalesce(0.0) for name, y in years.items()}
-    return rows.group_by("product").aggregate(**sums)
+def _sides(a: Side, b: Side, flow: str) -> tuple[Side, Side]:
+    return (a, b) if flow == "export" else (b, a)
 
 
 def products(
     lake: Lake,
-    cat: Catalog,
+    view: TradeView,
     a: Side,
     b: Side,
     *,
@@ -254,59 +215,50 @@ def products(
     flow: str,
 ) -> ProductsResult:
     """Top products of one direction of the dyad's trade in ``year`` at HS ``level``."""
-    years = [year - 1, year]
-    plan = plan_level(cat, years, level)
-    require(cat, plan, year)
-    rows = direction(read_at(cat.view(years, members=a.members + b.members), plan), a, b, flow)
-    frame = _by_product(rows, {"now": year, "before": year - 1}).execute()
-    prov = provenance(lake, *_tags(cat, a, b, flow, plan.source), level_text(plan))
-    frame = frame[frame.now > 0].sort_values(["now", "product"], ascending=[False, True])
-    total = num(frame.now.sum())
-    shown = frame if top is None else frame.head(top)
+    view.require(year)
+    src, dst = _sides(a, b, flow)
+    frame = view.frame(
+        [year - 1, year], members=a.members + b.members, level=level, by_product=True
+    )
+    rows = direction_rows(frame, src, dst, None)
+    now = direction_rows(frame, src, dst, year)
+    fig = figure(view, frame, src, dst, year, level=level, rows=now)
+    by = rows.pivot_table(
+        index="product", columns="year", values="value_usd", aggfunc="sum", fill_value=0.0
+    )
+    current = by[year] if year in by.columns else pd.Series(dtype="float64")
+    before = by[year - 1] if year - 1 in by.columns else None
+    current = current[current > 0]
+    order = sorted(current.index, key=lambda p: (-float(current[p]), str(p)))
+    total = fig.value_usd
+    shown = order if top is None else order[:top]
     cols: dict[str, list[Any]] = {name: [] for name in _PRODUCTS_SCHEMA.names}
-    for i, r in enumerate(shown.itertuples(index=False), start=1):
+    previous_covered = view.coverage(year - 1, src.members, dst.members).covered
+    for i, code in enumerate(shown, start=1):
+        value = float(current[code])
+        prev = float(before[code]) if before is not None and code in before.index else 0.0
+        prev_value = prev if previous_covered else None
         values = (
             i,
-            r.product,
-            describe(r.product),
-            num(r.now),
-            ratio(num(r.now) * 100, total),
-            num(r.before),
-            growth_pct(num(r.now), num(r.before)),
+            code,
+            describe(code),
+            value,
+            ratio(value * 100, total),
+            prev_value,
+            _growth(value, prev_value),
         )
         for name, v in zip(cols, values, strict=True):
             cols[name].append(v)
-    exporter, importer = (a.code, b.code) if flow == "export" else (b.code, a.code)
+    level_words = levels_text(now.src_lvl, level) if len(now) else "no data"
+    prov = frame_provenance(lake, rows, level_words)
     table = pa.table(cols, schema=_PRODUCTS_SCHEMA)
-    return ProductsResult(exporter, importer, year, level, flow, total, len(frame), table, prov)
+    return ProductsResult(
+        src.code, dst.code, year, level, flow, total, len(order), table, prov, fig.coverage
+    )
 
 
 def _basket_level(item: Basket) -> int:
     return max(len(c) for c in item.codes)
-
-
-def _basket_sums(rows: ir.Table, links: dict[str, list[Any]]) -> ir.Table:
-    """Value per (basket, year): rows joined to basket codes on the code's prefix.
-
-    ``links`` lists (year, source level, code, basket index); one equi-join per code length
-    (a product matches a code when the code is its prefix), so no row is counted twice
-    within a basket as long as the basket's codes do not nest.
-    """
-    schema = {"b_year": "int32", "b_lvl": "int32", "b_code": "string", "b_idx": "int32"}
-    codes = ibis.memtable(links, schema=schema)
-    parts = []
-    for width in sorted({len(c) for c in links["b_code"]}):
-        m = codes.filter(codes.b_code.length() == width)
-        keyed = rows.mutate(prefix=rows.product.substr(0, width))
-        joined = keyed.join(
-            m,
-            [keyed.year == m.b_year, keyed.lvl == m.b_lvl, keyed.prefix == m.b_code],
-        )
-        parts.append(joined.select("b_idx", "b_year", "value_usd"))
-    if not parts:
-        return codes.select("b_idx", "b_year", v=ibis.literal(0.0)).limit(0)
-    union = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
-    return union.group_by(["b_idx", "b_year"]).aggregate(v=_.value_usd.sum())
 
 
 _BASKETS_SCHEMA = pa.schema(
@@ -318,13 +270,37 @@ _BASKETS_SCHEMA = pa.schema(
         ("value_to_usd", pa.float64()),
         ("multiplier", pa.float64()),
         ("text", pa.string()),
+        ("coverage_from", pa.string()),
+        ("coverage_to", pa.string()),
     ]
 )
 
 
+def _basket_value(
+    view: TradeView, frames: dict[int, pd.DataFrame], item: Basket, src: Side, dst: Side, year: int
+) -> tuple[float | None, str]:
+    """A basket's value in ``year`` and why it is missing (``""`` when it is not)."""
+    chapters = sorted({c[:2] for c in item.codes})
+    cov = view.coverage(year, src.members, dst.members, chapters=chapters)
+    if not cov.covered:
+        return None, cov.reason
+    total = 0.0
+    for width in sorted({len(c) for c in item.codes}):
+        frame = frames[width]
+        rows = direction_rows(frame, src, dst, year)
+        codes = [c for c in item.codes if len(c) == width]
+        total += float(rows[rows["product"].isin(codes)].value_usd.sum())
+        coarse = direction_rows(frames[2], src, dst, year) if width > 2 else None
+        if coarse is not None and len(coarse):
+            held = coarse[coarse["product"].isin({c[:2] for c in codes})]
+            if len(held) and int(held.src_lvl.max()) < width:
+                return None, f"no HS{width} data for {year} (the lake holds these chapters coarser)"
+    return total, "" if cov.full else cov.reason
+
+
 def baskets(
     lake: Lake,
-    cat: Catalog,
+    view: TradeView,
     a: Side,
     b: Side,
     *,
@@ -334,41 +310,50 @@ def baskets(
     items: list[Basket],
 ) -> BasketsResult:
     """Each basket's value in ``start`` and ``end`` and the multiplier between them."""
+    src, dst = _sides(a, b, flow)
     years = [start, end]
-    rows = direction(cat.view(years, members=a.members + b.members), a, b, flow)
-    links: dict[str, list[Any]] = {"b_year": [], "b_lvl": [], "b_code": [], "b_idx": []}
-    levels: dict[str, str] = {}
-    for i, item in enumerate(items):
-        plan = plan_level(cat, years, _basket_level(item))
-        levels[item.name] = level_text(plan)
-        for y, src in plan.source.items():
-            for code in item.codes:
-                for name, v in zip(links, (y, src, code, i), strict=True):
-                    links[name].append(v)
-    frame = _basket_sums(rows, links).execute()
-    got: dict[tuple[int, int], float] = {
-        (int(r.b_idx), int(r.b_year)): num(r.v) for r in frame.itertuples(index=False)
+    widths = sorted({len(c) for item in items for c in item.codes} | {2})
+    frames = {
+        w: view.frame(years, members=a.members + b.members, level=w, by_product=True)
+        for w in widths
     }
-    held = {(i, y) for i, y in zip(links["b_idx"], links["b_year"], strict=True)}
     cols: dict[str, list[Any]] = {name: [] for name in _BASKETS_SCHEMA.names}
-    for i, item in enumerate(items):
-        before = got.get((i, start), 0.0) if (i, start) in held else None
-        after = got.get((i, end), 0.0) if (i, end) in held else None
+    for item in items:
+        before, why_before = _basket_value(view, frames, item, src, dst, start)
+        after, why_after = _basket_value(view, frames, item, src, dst, end)
         mult = ratio(after, before)
         if mult is not None:
             text = f"{item.title} x{mult:.1f}"
         elif before is None:
-            text = f"{item.title}: no HS{_basket_level(item)} data for {start}"
+            text = f"{item.title}: not available for {start} ({why_before})"
+        elif after is None:
+            text = f"{item.title}: not available for {end} ({why_after})"
         else:
             text = f"{item.title}: not traded in {start}"
-        values = (item.name, item.title, _basket_level(item), before, after, mult, text)
+        cov_before = view.coverage(
+            start, src.members, dst.members, chapters=[c[:2] for c in item.codes]
+        )
+        cov_after = view.coverage(
+            end, src.members, dst.members, chapters=[c[:2] for c in item.codes]
+        )
+        values = (
+            item.name,
+            item.title,
+            _basket_level(item),
+            before,
+            after,
+            mult,
+            text,
+            "none" if before is None else cov_before.status,
+            "none" if after is None else cov_after.status,
+        )
         for name, v in zip(cols, values, strict=True):
             cols[name].append(v)
-    level = "; ".join(sorted({f"{k}: {v}" for k, v in levels.items()}))
-    prov = provenance(lake, *_tags(cat, a, b, flow, years), level)
-    exporter, importer = (a.code, b.code) if flow == "export" else (b.code, a.code)
+    used = direction_rows(frames[widths[-1]], src, dst, None)
+    level = "; ".join(sorted({f"{i.name}: HS{_basket_level(i)}" for i in items}))
+    prov = frame_provenance(lake, used, level)
     table = pa.table(cols, schema=_BASKETS_SCHEMA)
-    return BasketsResult(exporter, importer, start, end, flow, table, prov)
+    return BasketsResult(src.code, dst.code, start, end, flow, table, prov)
 
 
 _EVENTS_SCHEMA = pa.schema(
@@ -385,7 +370,7 @@ _EVENTS_SCHEMA = pa.schema(
 
 def events(
     lake: Lake,
-    cat: Catalog,
+    view: TradeView,
     a: Side,
     b: Side,
     *,
@@ -394,30 +379,44 @@ def events(
     flow: str,
     min_value_usd: float,
 ) -> EventsResult:
-    """Products that appeared, resumed or ceased in ``year`` (see :class:`EventsResult`)."""
+    """Products that appeared, resumed or ceased in ``year`` (see :class:`EventsResult`).
+
+    Only years a source covers count: a year no source covers is not read as "not traded".
+    """
+    view.require(year)
+    src, dst = _sides(a, b, flow)
     years = [year - 2, year - 1, year]
-    plan = plan_level(cat, years, level)
-    require(cat, plan, year)
-    rows = direction(read_at(cat.view(years, members=a.members + b.members), plan), a, b, flow)
-    g = _by_product(rows, {"now": year, "before": year - 1, "back": year - 2})
-    event = ibis.cases(
-        ((g.now > 0) & (g.before <= 0) & (g.back <= 0), "appeared"),
-        ((g.now > 0) & (g.before <= 0) & (g.back > 0), "resumed"),
-        ((g.now <= 0) & (g.before > 0), "ceased"),
+    frame = view.frame(years, members=a.members + b.members, level=level, by_product=True)
+    rows = direction_rows(frame, src, dst, None)
+    cov = view.coverage(year, src.members, dst.members)
+    covered = {y: view.coverage(y, src.members, dst.members).covered for y in years}
+    by = rows.pivot_table(
+        index="product", columns="year", values="value_usd", aggfunc="sum", fill_value=0.0
     )
-    frame = g.mutate(event=event).execute()
-    prov = provenance(lake, *_tags(cat, a, b, flow, plan.source), level_text(plan))
-    threshold = ((frame.event == "ceased") & (frame.before >= min_value_usd)) | (
-        (frame.event != "ceased") & (frame.now >= min_value_usd)
-    )
-    hits = frame[frame.event.notna() & threshold].copy()
-    hits["size"] = hits[["now", "before"]].max(axis=1)
-    hits = hits.sort_values(["event", "size", "product"], ascending=[True, False, True])
     cols: dict[str, list[Any]] = {name: [] for name in _EVENTS_SCHEMA.names}
-    for r in hits.itertuples(index=False):
-        values = (r.product, describe(r.product), r.event, num(r.now), num(r.before), num(r.back))
+    found = []
+    for code in by.index:
+        now, before, back = (
+            float(by[y][code]) if y in by.columns else 0.0 for y in (year, year - 1, year - 2)
+        )
+        event = None
+        if covered[year] and covered[year - 1]:
+            if now > 0 and before <= 0:
+                if covered[year - 2]:
+                    event = "resumed" if back > 0 else "appeared"
+            elif now <= 0 and before > 0:
+                event = "ceased"
+        if event is None:
+            continue
+        size = before if event == "ceased" else now
+        if size < min_value_usd:
+            continue
+        found.append((event, -max(now, before), str(code), now, before, back))
+    for event, _size, code, now, before, back in sorted(found):
+        values = (code, describe(code), event, now, before, back if covered[year - 2] else None)
         for name, v in zip(cols, values, strict=True):
             cols[name].append(v)
-    exporter, importer = (a.code, b.code) if flow == "export" else (b.code, a.code)
+    level_words = levels_text(rows.src_lvl, level) if len(rows) else "no data"
+    prov = frame_provenance(lake, rows, level_words)
     table = pa.table(cols, schema=_EVENTS_SCHEMA)
-    return EventsResult(exporter, importer, year, level, flow, min_value_usd, table, prov)
+    return EventsResult(src.code, dst.code, year, level, flow, min_value_usd, table, prov, cov)

@@ -15,7 +15,6 @@ from bilat.errors import InputError, UnknownCodeError
 from bilat.trade import _core, structure
 from bilat.trade._options import check_flow, check_level, check_top, check_year, check_years
 from bilat.trade._sides import Side, side
-from bilat.trade._source import Catalog, catalog
 from bilat.trade.results import (
     BasketsResult,
     Complementarity,
@@ -29,6 +28,7 @@ from bilat.trade.results import (
     SeriesResult,
     Summary,
 )
+from bilat.tradeview import TradeView
 
 if TYPE_CHECKING:
     from bilat.lake import Lake
@@ -48,16 +48,32 @@ class Dyad:
         ``"Kazakhstan"``, ``112``), a group name (``"EU27"``, ``"EAEU"``) or a list of
         countries. Exports are A→B, imports A←B.
 
+    order, basis
+        Source precedence of the figures (see :class:`bilat.tradeview.TradeView`): ``basis``
+        pins one class (``"importer"``); ``order`` lists classes best first.
+    view
+        A trade view to read through instead (its precedence wins).
+
     Raises
     ------
     UnknownCodeError
         A country that is not known.
     InputError
-        The two sides are the same or overlap.
+        The two sides are the same or overlap, or the precedence names an unknown class.
     """
 
-    def __init__(self, lake: Lake, a: str | Sequence[str], b: str | Sequence[str]) -> None:
+    def __init__(
+        self,
+        lake: Lake,
+        a: str | Sequence[str],
+        b: str | Sequence[str],
+        *,
+        order: str | Sequence[str] | None = None,
+        basis: str | None = None,
+        view: TradeView | None = None,
+    ) -> None:
         self.lake = lake
+        self.view = view if view is not None else TradeView(lake, order=order, basis=basis)
         self.a: Side = side(a)
         self.b: Side = side(b)
         overlap = sorted(set(self.a.members) & set(self.b.members))
@@ -71,8 +87,8 @@ class Dyad:
     def __repr__(self) -> str:
         return f"Dyad({self.a.code!r}, {self.b.code!r})"
 
-    def _cat(self) -> Catalog:
-        return catalog(self.lake)
+    def _cat(self) -> TradeView:
+        return self.view
 
     def summary(self, year: int) -> Summary:
         """Exports, imports, turnover, balance, growth on ``year - 1``, and standings."""
@@ -157,7 +173,7 @@ class Dyad:
                 f"side must be 'a' or 'b' but got {side!r}",
                 details={"value": side, "expected": ["a", "b"]},
             )
-        return partners(self.lake, list(who.members), flow=flow, year=year, top=top)
+        return partners(self.lake, list(who.members), flow=flow, year=year, top=top, view=self.view)
 
     def concentration(self, year: int, *, level: int = 6, flow: str = "export") -> Concentration:
         """Product concentration (HHI) and number of products of A's exports to B."""
@@ -191,7 +207,9 @@ class Dyad:
         """A's declared exports to B against B's declared imports from A (0 = totals)."""
         first, last = check_years(start, end)
         lvl = 0 if level == 0 else check_level(level)
-        return structure.mirror_gap(self.lake, self.a, self.b, start=first, end=last, level=lvl)
+        return structure.mirror_gap(
+            self.lake, self.view, self.a, self.b, start=first, end=last, level=lvl
+        )
 
 
 def _pick_baskets(names: Iterable[str] | None, extra: Iterable[str | Path]) -> list[Basket]:

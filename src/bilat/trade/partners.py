@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import ibis
 import pyarrow as pa
-from ibis import _
 
 from bilat.codes.countries import country_name
 from bilat.codes.hs import normalise
 from bilat.errors import BilatError, InputError
-from bilat.trade._common import growth_pct, level_text, merge, num, provenance, ratio
+from bilat.trade._common import growth_pct, ratio
+from bilat.trade._figures import frame_provenance, partner_values
 from bilat.trade._options import check_flow, check_level, check_top, check_year
-from bilat.trade._sides import AREAS, side
-from bilat.trade._source import catalog, plan_level, read_at
+from bilat.trade._sides import side
 from bilat.trade.results import PartnersResult
+from bilat.tradeview import TradeView, levels_text
 
 if TYPE_CHECKING:
     from bilat.lake import Lake
@@ -52,12 +51,6 @@ def _within(products: str | None) -> str | None:
     return code
 
 
-def _default_level(lake: Lake, within: str) -> int:
-    held = {lv for lvls in catalog(lake).chapter_levels(within[:2]).values() for lv in lvls}
-    usable = sorted(lv for lv in held if lv >= len(within))
-    return usable[0] if usable else len(within)
-
-
 def partners(
     lake: Lake,
     reporter: str | Sequence[str],
@@ -67,6 +60,8 @@ def partners(
     top: int | None = 10,
     level: int | None = None,
     products: str | None = None,
+    intra: bool = False,
+    view: TradeView | None = None,
 ) -> PartnersResult:
     """Rank ``reporter``'s partners by the value of its exports (or imports) in ``year``.
 
@@ -87,6 +82,11 @@ def partners(
         Restrict to products under the HS code ``products`` (``"44"``), read at HS ``level``
         (2, 4 or 6; default: the coarsest level at which the lake holds that chapter, no
         coarser than ``products``). Without them, totals are ranked.
+    intra
+        For a group: count trade among its members too (default: only trade with the rest
+        of the world, e.g. extra-EU exports).
+    view
+        The trade view to read (default: the lake's, with the default precedence).
 
     Returns
     -------
@@ -102,8 +102,8 @@ def partners(
     y = check_year(year)
     limit = check_top(top)
     within = _within(products)
-    if level is None:  # the coarsest level the chapter is held at
-        lvl = 0 if within is None else _default_level(lake, within)
+    if level is None:  # the level of the code asked for (finer codes are summed to it)
+        lvl = 0 if within is None else check_level(min(6, len(within) + len(within) % 2))
     else:
         lvl = check_level(level)
     if within is not None and len(within) > lvl:
@@ -111,41 +111,36 @@ def partners(
             f"products {within!r} cannot be read at HS level {lvl}: choose level >= {len(within)}",
             details={"value": within, "expected": f"level >= {len(within)}"},
         )
-    cat = catalog(lake)
-    plan = plan_level(cat, [y - 1, y], lvl, within=within)
-    rows = read_at(cat.view([y - 1, y]), plan)
-    own, other = ("exporter", "importer") if direction == "export" else ("importer", "exporter")
-    rows = rows.filter(
-        rows[own].isin(who.members) & (rows.exporter != rows.importer) & ~rows[other].isin(AREAS)
-    )
+    tv = view if view is not None else TradeView(lake)
+    tv.require(y)
+    frame = tv.frame([y - 1, y], members=who.members, level=lvl, by_product=within is not None)
     if within is not None:
-        rows = rows.filter(rows.product.startswith(within))
-    g = rows.group_by(partner=rows[other]).aggregate(
-        now=_.value_usd.sum(where=_.year == y).coalesce(0.0),
-        before=_.value_usd.sum(where=_.year == y - 1).coalesce(0.0),
-        bases=_.basis.collect(distinct=True),
-        entries=_.entry_id.collect(distinct=True),
-    )
-    ranked = g.filter(_.now > 0).mutate(
-        rank=ibis.rank().over(order_by=ibis.desc("now")) + 1, total=_.now.sum().over()
-    )
-    frame = ranked.execute().sort_values(["rank", "partner"])
-    everything = g.execute() if frame.empty else frame
-    prov = provenance(lake, merge(everything.bases), merge(everything.entries), level_text(plan))
-    total = num(frame.now.sum())
-    shown = frame if limit is None else frame.head(limit)
+        frame = frame[frame["product"].str.startswith(within)]
+    now = partner_values(frame, who, None, direction, y, intra=intra)
+    before = partner_values(frame, who, None, direction, y - 1, intra=intra)
+    total = float(now.sum())
+    coverage = tv.rank_coverage(y, who.members, direction, len(now), total)
+    own = "exporter" if direction == "export" else "importer"
+    used = frame[frame[own].isin(who.members)]
+    words = levels_text(used.src_lvl, lvl) if len(used) else "no data"
+    prov = frame_provenance(lake, used, words)
     cols: dict[str, list[Any]] = {name: [] for name in _SCHEMA.names}
-    for r in shown.itertuples(index=False):
+    ranked = list(now.items())
+    shown = ranked if limit is None else ranked[:limit]
+    for code, value in shown:
+        prev = float(before.get(code, 0.0))
         values = (
-            int(r.rank),
-            r.partner,
-            _name(r.partner),
-            num(r.now),
-            ratio(num(r.now) * 100, total),
-            num(r.before),
-            growth_pct(num(r.now), num(r.before)),
+            int((now > value).sum()) + 1,
+            str(code),
+            _name(str(code)),
+            float(value),
+            ratio(float(value) * 100, total),
+            prev,
+            growth_pct(float(value), prev),
         )
         for name, v in zip(cols, values, strict=True):
             cols[name].append(v)
     table = pa.table(cols, schema=_SCHEMA)
-    return PartnersResult(who.code, direction, y, lvl, within, total, len(frame), table, prov)
+    return PartnersResult(
+        who.code, direction, y, lvl, within, total, len(now), table, prov, coverage, intra
+    )

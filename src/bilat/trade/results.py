@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyarrow as pa
 
+from bilat.tradeview import Coverage, Figure, RankCoverage
+
 if TYPE_CHECKING:
     import altair as alt
 
@@ -91,6 +93,7 @@ class Provenance:
         """One line for a table caption."""
         names = {
             "reconciled": "reconciled (BACI)",
+            "national": "national statistics file",
             "exporter": "exporter's declaration",
             "importer": "importer's mirror declaration",
         }
@@ -157,6 +160,10 @@ class _Result:
         )
 
 
+def _minus(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
 def _label(side: str, name: str) -> str:
     return f"{name} ({side})" if name and name != side else side
 
@@ -184,6 +191,9 @@ class Standing:
         ``value_usd / total_usd`` in percent.
     text
         The sentence: "KAZ is the 5th destination of BLR's exports (share 4.1%)".
+    coverage
+        How far the rank can be trusted: partners present, whether the lake holds the
+        reporter's whole trade (a rank on thin coverage is flagged as such).
     """
 
     reporter: str
@@ -195,6 +205,12 @@ class Standing:
     total_usd: float
     share_pct: float | None
     text: str
+    coverage: RankCoverage | None = None
+
+    @property
+    def thin(self) -> bool:
+        """True when the rank rests on part of the reporter's trade only."""
+        return self.coverage is not None and self.coverage.thin
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,10 +224,12 @@ class Summary(_Result):
     year, previous_year
         The year and the year compared with.
     exports_usd, imports_usd, turnover_usd, balance_usd
-        A's exports to B, A's imports from B, their sum, exports minus imports (US dollars).
+        A's exports to B, A's imports from B, their sum, exports minus imports (US dollars);
+        ``None`` when no source covers the flow (never 0 for "unknown"), and turnover and
+        balance ``None`` unless both directions are covered.
     previous_exports_usd, previous_imports_usd, previous_turnover_usd
-        The same in ``previous_year`` (NaN, ``null`` in JSON, when the lake does not hold
-        that year: growth is then ``None`` rather than a false one).
+        The same in ``previous_year`` (``None`` when no source covers that year: growth is
+        then ``None`` rather than a false one).
     exports_growth_usd, imports_growth_usd, turnover_growth_usd
         Change on the previous year in US dollars.
     exports_growth_pct, imports_growth_pct, turnover_growth_pct
@@ -220,8 +238,11 @@ class Summary(_Result):
         B among A's export destinations and import origins, and A among B's.
     figure_bases
         The basis of each headline figure (``exports``, ``imports``, ``previous_exports``,
-        ``previous_imports``): ``reconciled``, ``exporter`` or ``importer``, comma-joined
-        when a figure adds up rows of several bases, ``""`` when there is no trade.
+        ``previous_imports``): ``reconciled``, ``national``, ``exporter`` or ``importer``,
+        comma-joined when a figure adds up rows of several bases, ``""`` when there is none.
+    figures
+        Each headline figure (``exports``, ``imports``, ``previous_exports``,
+        ``previous_imports``) with its coverage and the share of each source in it.
     provenance
         Basis, sources and level of the figures.
     """
@@ -230,22 +251,23 @@ class Summary(_Result):
     b: str
     year: int
     previous_year: int
-    exports_usd: float
-    imports_usd: float
-    turnover_usd: float
-    balance_usd: float
-    previous_exports_usd: float
-    previous_imports_usd: float
-    previous_turnover_usd: float
-    exports_growth_usd: float
-    imports_growth_usd: float
-    turnover_growth_usd: float
+    exports_usd: float | None
+    imports_usd: float | None
+    turnover_usd: float | None
+    balance_usd: float | None
+    previous_exports_usd: float | None
+    previous_imports_usd: float | None
+    previous_turnover_usd: float | None
+    exports_growth_usd: float | None
+    imports_growth_usd: float | None
+    turnover_growth_usd: float | None
     exports_growth_pct: float | None
     imports_growth_pct: float | None
     turnover_growth_pct: float | None
     standings: tuple[Standing, ...]
     figure_bases: Mapping[str, str]
     provenance: Provenance
+    figures: Mapping[str, Figure] = dataclasses.field(default_factory=dict)
 
     def title(self) -> str:
         return f"{self.a}–{self.b} trade, {self.year}"
@@ -255,23 +277,31 @@ class Summary(_Result):
             ("exports", self.exports_usd, self.previous_exports_usd, self.exports_growth_pct),
             ("imports", self.imports_usd, self.previous_imports_usd, self.imports_growth_pct),
             ("turnover", self.turnover_usd, self.previous_turnover_usd, self.turnover_growth_pct),
-            (
-                "balance",
-                self.balance_usd,
-                self.previous_exports_usd - self.previous_imports_usd,
-                None,
-            ),
+            ("balance", self.balance_usd, _minus(*self._previous_pair()), None),
         ]
         return pa.table(
             {
                 "measure": [m[0] for m in measures],
-                "value_usd": [m[1] for m in measures],
-                "previous_usd": [m[2] for m in measures],
-                "growth_usd": [m[1] - m[2] for m in measures],
+                "value_usd": pa.array([m[1] for m in measures], pa.float64()),
+                "previous_usd": pa.array([m[2] for m in measures], pa.float64()),
+                "growth_usd": pa.array([_minus(m[1], m[2]) for m in measures], pa.float64()),
                 "growth_pct": pa.array([m[3] for m in measures], pa.float64()),
                 "basis": [self._basis(m[0]) for m in measures],
+                "coverage": [self._coverage(m[0]) for m in measures],
             }
         )
+
+    def _previous_pair(self) -> tuple[float | None, float | None]:
+        return self.previous_exports_usd, self.previous_imports_usd
+
+    def _coverage(self, measure: str) -> str:
+        keys = [measure] if measure in ("exports", "imports") else ["exports", "imports"]
+        got = [self.figures[k].coverage.status for k in keys if k in self.figures]
+        if not got:
+            return ""
+        if "none" in got:
+            return "none"
+        return "partial" if "partial" in got else "full"
 
     def _basis(self, measure: str) -> str:
         keys = [measure] if measure in ("exports", "imports") else ["exports", "imports"]
@@ -288,8 +318,10 @@ class SeriesResult(_Result):
     """Yearly trade of a dyad.
 
     ``rows``: ``year`` (int), ``exports_usd``, ``imports_usd``, ``turnover_usd``,
-    ``balance_usd`` (float64, US dollars; 0 where the lake holds the year but no trade;
-    years the lake does not hold are absent).
+    ``balance_usd`` (float64, US dollars; 0 where a source covers the flow and lists no
+    trade; null where no source covers it; years the lake does not hold are absent),
+    ``exports_basis``, ``imports_basis`` (source classes) and ``exports_coverage``,
+    ``imports_coverage`` (``full``, ``partial`` or ``none``).
     """
 
     a: str
@@ -323,10 +355,11 @@ class ProductsResult(_Result):
     year: int
     level: int
     flow: str
-    total_usd: float
+    total_usd: float | None
     n_products: int
     rows: pa.Table
     provenance: Provenance
+    coverage: Coverage | None = None
 
     def title(self) -> str:
         return f"Top HS{self.level} products, {self.exporter}→{self.importer}, {self.year}"
@@ -386,6 +419,7 @@ class EventsResult(_Result):
     min_value_usd: float
     rows: pa.Table
     provenance: Provenance
+    coverage: Coverage | None = None
 
     def title(self) -> str:
         return f"Product events {self.exporter}→{self.importer}, {self.year} (HS{self.level})"
@@ -413,6 +447,8 @@ class PartnersResult(_Result):
     n_partners: int
     rows: pa.Table
     provenance: Provenance
+    coverage: RankCoverage | None = None
+    intra: bool = False
 
     def title(self) -> str:
         what = "destinations of exports" if self.flow == "export" else "origins of imports"
@@ -459,6 +495,7 @@ class Concentration(_Result):
     equivalent_products: float | None
     total_usd: float
     provenance: Provenance
+    coverage: Coverage | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """Structure and relationship indicators: concentration, RCA, complementarity, intensity,
 mirror gaps. Formulas and sources: ``docs/indicators.md``.
 
-World aggregates are over what the lake holds: countries only (World and "not elsewhere
-specified" areas left out), so with a partial lake "world" means the lake's coverage.
+World aggregates are over what the lake believes (the trade view): countries only (World
+and "not elsewhere specified" areas left out), so with a partial lake "world" means the
+lake's coverage.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import pyarrow as pa
 from ibis import _
 
 from bilat.codes.hs import describe
-from bilat.trade._common import direction, level_text, merge, num, provenance, ratio
+from bilat.trade._common import merge, num, provenance, ratio
+from bilat.trade._figures import direction_rows, frame_provenance
 from bilat.trade._sides import AREAS, Side
-from bilat.trade._source import Catalog, plan_level, read_at
 from bilat.trade.results import Complementarity, Concentration, Intensity, MirrorGap, RcaResult
+from bilat.tradeview import TradeView, levels_text
 
 if TYPE_CHECKING:
     from bilat.lake import Lake
@@ -28,8 +30,20 @@ __all__ = ["complementarity", "concentration", "intensity", "mirror_gap", "rca"]
 
 def _tags(rows: ir.Table) -> ir.Table:
     return rows.aggregate(
-        bases=rows.basis.collect(distinct=True), entries=rows.entry_id.collect(distinct=True)
+        bases=rows.klass.collect(distinct=True),
+        entries=rows.entry_id.collect(distinct=True),
+        levels=rows.src_lvl.collect(distinct=True),
     )
+
+
+def _world(view: TradeView, year: int, level: int) -> ir.Table:
+    view.require(year)
+    return _countries(view.at_level(view.rows([year]), level, [year]))
+
+
+def _level_words(got: Any, level: int) -> str:
+    held = [int(v) for v in (got.levels if got.levels is not None else [])]
+    return levels_text(held, level) if held else "no data"
 
 
 def _countries(rows: ir.Table) -> ir.Table:
@@ -39,21 +53,23 @@ def _countries(rows: ir.Table) -> ir.Table:
 
 
 def concentration(
-    lake: Lake, cat: Catalog, a: Side, b: Side, *, year: int, level: int, flow: str
+    lake: Lake, view: TradeView, a: Side, b: Side, *, year: int, level: int, flow: str
 ) -> Concentration:
     """Herfindahl-Hirschman index and number of products of one direction in ``year``."""
-    plan = plan_level(cat, [year], level)
-    rows = direction(read_at(cat.view([year], members=a.members + b.members), plan), a, b, flow)
-    g = rows.group_by("product").aggregate(v=_.value_usd.sum()).filter(_.v > 0)
-    stats = g.aggregate(total=g.v.sum(), squares=(g.v * g.v).sum(), n=g.v.count())
-    got = stats.cross_join(_tags(rows)).execute().iloc[0]
-    total, n = num(got.total), int(num(got.n))
-    hhi = ratio(num(got.squares), total * total)
+    view.require(year)
+    src, dst = (a, b) if flow == "export" else (b, a)
+    frame = view.frame([year], members=a.members + b.members, level=level, by_product=True)
+    rows = direction_rows(frame, src, dst, year)
+    g = rows.groupby("product").value_usd.sum()
+    g = g[g > 0]
+    total, n = float(g.sum()), len(g)
+    hhi = ratio(float((g * g).sum()), total * total)
     normalised = None if hhi is None or n < 2 else (hhi - 1 / n) / (1 - 1 / n)
-    prov = provenance(lake, merge([got.bases]), merge([got.entries]), level_text(plan))
-    exporter, importer = (a.code, b.code) if flow == "export" else (b.code, a.code)
+    words = levels_text(rows.src_lvl, level) if len(rows) else "no data"
+    prov = frame_provenance(lake, rows, words)
+    cov = view.coverage(year, src.members, dst.members)
     return Concentration(
-        exporter, importer, year, level, hhi, normalised, n, ratio(1.0, hhi), total, prov
+        src.code, dst.code, year, level, hhi, normalised, n, ratio(1.0, hhi), total, prov, cov
     )
 
 
@@ -69,10 +85,9 @@ _RCA_SCHEMA = pa.schema(
 )
 
 
-def rca(lake: Lake, cat: Catalog, a: Side, *, year: int, level: int) -> RcaResult:
+def rca(lake: Lake, view: TradeView, a: Side, *, year: int, level: int) -> RcaResult:
     """Balassa's revealed comparative advantage of ``a``'s exports, by product."""
-    plan = plan_level(cat, [year], level)
-    rows = _countries(read_at(cat.view([year]), plan))
+    rows = _world(view, year, level)
     g = rows.group_by("product").aggregate(
         world=_.value_usd.sum(),
         own=_.value_usd.sum(where=_.exporter.isin(a.members) & ~_.importer.isin(a.members)),
@@ -83,7 +98,7 @@ def rca(lake: Lake, cat: Catalog, a: Side, *, year: int, level: int) -> RcaResul
     g = g.mutate(rca=(g.own / g.own_total) / (g.world / g.world_total))
     frame = g.filter(_.own > 0).order_by([ibis.desc("rca"), "product"]).execute()
     tags = _tags(rows.filter(rows.exporter.isin(a.members))).execute().iloc[0]
-    prov = provenance(lake, merge([tags.bases]), merge([tags.entries]), level_text(plan))
+    prov = provenance(lake, merge([tags.bases]), merge([tags.entries]), _level_words(tags, level))
     cols: dict[str, list[Any]] = {name: [] for name in _RCA_SCHEMA.names}
     for r in frame.itertuples(index=False):
         values = (
@@ -104,11 +119,10 @@ def rca(lake: Lake, cat: Catalog, a: Side, *, year: int, level: int) -> RcaResul
 
 
 def complementarity(
-    lake: Lake, cat: Catalog, a: Side, b: Side, *, year: int, level: int
+    lake: Lake, view: TradeView, a: Side, b: Side, *, year: int, level: int
 ) -> Complementarity:
     """Trade complementarity index between ``a``'s exports and ``b``'s imports (0..100)."""
-    plan = plan_level(cat, [year], level)
-    rows = _countries(read_at(cat.view([year]), plan))
+    rows = _world(view, year, level)
     g = rows.group_by("product").aggregate(
         x=_.value_usd.sum(where=_.exporter.isin(a.members) & ~_.importer.isin(a.members)),
         m=_.value_usd.sum(where=_.importer.isin(b.members) & ~_.exporter.isin(b.members)),
@@ -121,14 +135,13 @@ def complementarity(
     got = stats.cross_join(tags).execute().iloc[0]
     xt, mt = num(got.xt), num(got.mt)
     index = 100.0 * (1.0 - num(got.gap) / 2.0) if xt > 0 and mt > 0 else None
-    prov = provenance(lake, merge([got.bases]), merge([got.entries]), level_text(plan))
+    prov = provenance(lake, merge([got.bases]), merge([got.entries]), _level_words(got, level))
     return Complementarity(a.code, b.code, year, level, index, xt, mt, prov)
 
 
-def intensity(lake: Lake, cat: Catalog, a: Side, b: Side, *, year: int) -> Intensity:
+def intensity(lake: Lake, view: TradeView, a: Side, b: Side, *, year: int) -> Intensity:
     """Trade intensity index of ``a``'s exports to ``b``."""
-    plan = plan_level(cat, [year], 0)
-    rows = _countries(read_at(cat.view([year]), plan))
+    rows = _world(view, year, 0)
     from_a = rows.exporter.isin(a.members) & ~rows.importer.isin(a.members)
     to_b = rows.importer.isin(b.members) & ~rows.exporter.isin(b.members)
     stats = rows.aggregate(
@@ -141,7 +154,7 @@ def intensity(lake: Lake, cat: Catalog, a: Side, b: Side, *, year: int) -> Inten
     got = stats.cross_join(tags).execute().iloc[0]
     ab, xa, mb, w = num(got.ab), num(got.a), num(got.b), num(got.w)
     index = ratio(ratio(ab, xa), ratio(mb, w))
-    prov = provenance(lake, merge([got.bases]), merge([got.entries]), level_text(plan))
+    prov = provenance(lake, merge([got.bases]), merge([got.entries]), _level_words(got, 0))
     return Intensity(a.code, b.code, year, index, ab, xa, mb, w, prov)
 
 
@@ -157,26 +170,31 @@ _MIRROR_SCHEMA = pa.schema(
 )
 
 
-def mirror_gap(lake: Lake, a: Side, b: Side, *, start: int, end: int, level: int) -> MirrorGap:
+def mirror_gap(
+    lake: Lake, view: TradeView, a: Side, b: Side, *, start: int, end: int, level: int
+) -> MirrorGap:
     """A's export declarations to B against B's import declarations from A.
 
-    ``level`` 0 compares the declared totals (``TOTAL`` rows); 2, 4 or 6 compares the codes
-    declared at that level by both sides. Only (year, product) pairs both declared appear.
+    Each side's declarations are read at ``level`` (0: totals) the way every figure is:
+    from the finest codes it declared that do not count anything twice, so a side that
+    declared HS6 only still has totals. Only (year, product) pairs both declared appear.
     """
-    decl = lake.declarations().filter(_.year.between(start, end))
-    lvl = ibis.ifelse(decl.product == "TOTAL", 0, decl.product.length())
-    decl = decl.filter(lvl == level)
+    c = view.candidates()
+    c = c.filter(c.year.between(start, end))
 
-    def side_of(flow: str, rep: Side, par: Side, name: str) -> ir.Table:
-        t = decl.filter(
-            (_.flow == flow) & _.reporter.isin(rep.members) & _.partner.isin(par.members)
+    def side_of(klass: str, name: str) -> ir.Table:
+        mine = c.filter(
+            (c.klass == klass) & c.exporter.isin(a.members) & c.importer.isin(b.members)
         )
-        return t.group_by(year=t.year.cast("int32"), product=t.product).aggregate(
-            **{name: t.value_usd.sum()}, **{f"{name}_e": t.entry_id.collect(distinct=True)}
+        t = view.at_level(mine.select(*mine.columns), level, range(start, end + 1))
+        return t.group_by(year=t.year, product=t.product).aggregate(
+            **{name: t.value_usd.sum()},
+            **{f"{name}_e": t.entry_id.collect(distinct=True)},
+            **{f"{name}_l": t.src_lvl.collect(distinct=True)},
         )
 
-    xs = side_of("X", a, b, "x")
-    ms = side_of("M", b, a, "m")
+    xs = side_of("exporter", "x")  # A's export declarations of A→B
+    ms = side_of("importer", "m")  # B's import declarations of the same flows
     joined = xs.join(ms, ["year", "product"]).order_by(["year", "product"]).execute()
     cols: dict[str, list[Any]] = {name: [] for name in _MIRROR_SCHEMA.names}
     for r in joined.itertuples(index=False):
@@ -184,7 +202,8 @@ def mirror_gap(lake: Lake, a: Side, b: Side, *, start: int, end: int, level: int
         for name, v in zip(cols, (int(r.year), r.product, x, m, m - x, ratio(m, x)), strict=True):
             cols[name].append(v)
     entries = merge(joined.x_e) | merge(joined.m_e)
-    what = "TOTAL" if level == 0 else f"HS{level}"
+    held = {int(v) for v in merge(joined.x_l) | merge(joined.m_l)}
+    what = levels_text(held, level) if held else ("TOTAL" if level == 0 else f"HS{level}")
     prov = provenance(lake, ["exporter", "importer"] if len(joined) else [], entries, what)
     table = pa.table(cols, schema=_MIRROR_SCHEMA)
     return MirrorGap(a.code, b.code, level, table, prov)

@@ -1,0 +1,548 @@
+"""The trade view: the flows the lake believes, one per (year, exporter, importer, product).
+
+Every part reads trade numbers through :class:`TradeView`; nothing outside this package
+reads ``lake.flows()`` or ``lake.declarations()`` for figures.
+
+*Candidates.* Every stored row is a candidate for its flow, tagged with its source class:
+flows with basis ``reconciled`` are ``reconciled``; other flows (national files) are
+``national``; a Comtrade export declaration is ``exporter`` and an import declaration
+``importer`` (re-exports and re-imports are left out).
+
+*Precedence, per flow.* For each (year, exporter, importer, product code) the candidate of
+the best class in the view's precedence wins (see :mod:`bilat.tradeview._precedence`). A
+complete source (BACI) covers every flow of its year, listed or not, so in such a year it
+wins over every class ranked after it even where it lists nothing (a zero).
+
+*HS levels.* Totals and tables are built from the finest set of codes that does not count
+anything twice: a code whose ancestor is also held for the same flow is left out; codes of
+different levels that do not nest are added. A ``TOTAL`` row is the ancestor of everything.
+
+*Coverage.* A flow is covered in a year by a complete source, or by a source holding that
+exporter–importer pair that year; the chapters covered are those the declaring reporter's
+file holds that year (every product when it holds a ``TOTAL`` row or at least
+:data:`ALL_PRODUCTS_CHAPTERS` chapters).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
+from ibis import _
+
+from bilat.codes.countries import COMTRADE_AREAS
+from bilat.errors import NotFoundError
+from bilat.tradeview._coverage import (
+    NO_COVERAGE,
+    Coverage,
+    RankCoverage,
+    chapters_reason,
+)
+from bilat.tradeview._precedence import PARTIAL_RECONCILED, Precedence, precedence
+
+if TYPE_CHECKING:
+    from bilat.lake import Lake
+
+__all__ = ["ALL_PRODUCTS_CHAPTERS", "AREAS", "TradeView", "trade_view"]
+
+#: A reporter's file holding at least this many HS chapters in a year is taken to cover
+#: every product (a full declaration lists most of the 97 chapters; an extract a few).
+ALL_PRODUCTS_CHAPTERS = 50
+
+#: Partner codes that are not countries (World, areas n.e.s.): never ranked as partners.
+AREAS: tuple[str, ...] = tuple(sorted(COMTRADE_AREAS))
+
+COLUMNS = (
+    "year",
+    "exporter",
+    "importer",
+    "product",
+    "lvl",
+    "value_usd",
+    "klass",
+    "source",
+    "entry_id",
+    "declarer",
+    "complete",
+)
+_SCHEMA = ibis.schema(
+    {
+        "year": "int32",
+        "exporter": "string",
+        "importer": "string",
+        "product": "string",
+        "lvl": "int32",
+        "value_usd": "float64",
+        "klass": "string",
+        "source": "string",
+        "entry_id": "string",
+        "declarer": "string",
+        "complete": "boolean",
+    }
+)
+_KEYS = ["year", "exporter", "importer"]
+
+
+def _level(product: ir.StringValue) -> ir.IntegerValue:
+    return ibis.ifelse(product == "TOTAL", 0, product.length()).cast("int32")
+
+
+def candidates(flows: ir.Table, decl: ir.Table) -> ir.Table:
+    """Every stored row as a candidate for its flow (see the module docs)."""
+    reconciled = flows.basis == "reconciled"
+    f = flows.select(
+        year=flows.year.cast("int32"),
+        exporter=flows.exporter,
+        importer=flows.importer,
+        product=flows.product,
+        lvl=_level(flows.product),
+        value_usd=flows.value_usd.cast("float64"),
+        klass=ibis.ifelse(reconciled, "reconciled", "national"),
+        source=flows.source,
+        entry_id=flows.entry_id,
+        declarer=ibis.ifelse(flows.basis == "importer", flows.importer, flows.exporter),
+        complete=reconciled & ~flows.source.isin(sorted(PARTIAL_RECONCILED)),
+    ).cast(_SCHEMA)
+
+    def project(code: str, exporter: str, importer: str, klass: str) -> ir.Table:
+        t = decl.filter(decl.flow == code)
+        return t.select(
+            year=t.year.cast("int32"),
+            exporter=t[exporter],
+            importer=t[importer],
+            product=t.product,
+            lvl=_level(t.product),
+            value_usd=t.value_usd.cast("float64"),
+            klass=ibis.literal(klass),
+            source=t.source,
+            entry_id=t.entry_id,
+            declarer=t.reporter,
+            complete=ibis.literal(False),
+        ).cast(_SCHEMA)
+
+    return f.union(
+        project("X", "reporter", "partner", "exporter"),
+        project("M", "partner", "reporter", "importer"),
+    )
+
+
+@dataclass
+class _Index:
+    """What the lake holds, per year, computed once per lake version (small)."""
+
+    version: str
+    #: year → {class: {level: value}} over every candidate.
+    levels: dict[int, dict[str, dict[int, float]]]
+    #: year → sources of the complete (reconciled, whole-world) entries.
+    complete: dict[int, set[str]]
+    #: (year, exporter, importer) → classes holding that pair (non-complete sources).
+    pairs: dict[tuple[int, str, str], set[str]]
+    #: (year, class, declarer) → chapters held ("TOTAL" for a total row).
+    chapters: dict[tuple[int, str, str], set[str]]
+    #: (year, class, declarer, flow) → the declarer's own total with World, when held.
+    world: dict[tuple[int, str, str], float]
+    scopes: dict[tuple[Any, ...], pa.Table] = field(default_factory=dict)
+    frames: dict[tuple[Any, ...], pd.DataFrame] = field(default_factory=dict)
+
+
+_MAX_SCOPES = 8
+_CACHE: weakref.WeakKeyDictionary[Any, _Index] = weakref.WeakKeyDictionary()
+
+
+def _build_index(lake: Lake, cands: ir.Table) -> _Index:
+    version = str(lake.version)
+    sums = (
+        cands.group_by(["year", "klass", "lvl", "complete", "source"])
+        .aggregate(v=_.value_usd.sum())
+        .execute()
+    )
+    levels: dict[int, dict[str, dict[int, float]]] = {}
+    complete: dict[int, set[str]] = {}
+    for r in sums.itertuples(index=False):
+        year = int(r.year)
+        by = levels.setdefault(year, {}).setdefault(str(r.klass), {})
+        by[int(r.lvl)] = by.get(int(r.lvl), 0.0) + float(r.v)
+        if bool(r.complete):
+            complete.setdefault(year, set()).add(str(r.source))
+    partial = cands.filter(~cands.complete)
+    pairs: dict[tuple[int, str, str], set[str]] = {}
+    got = partial.select("year", "exporter", "importer", "klass").distinct().to_pyarrow()
+    for y, e, i, k in zip(*(got.column(c).to_pylist() for c in got.column_names), strict=True):
+        pairs.setdefault((int(y), str(e), str(i)), set()).add(str(k))
+    chapter = ibis.ifelse(partial.lvl == 0, "TOTAL", partial.product.substr(0, 2))
+    got = partial.select("year", "klass", "declarer", chapter=chapter).distinct().to_pyarrow()
+    chapters: dict[tuple[int, str, str], set[str]] = {}
+    for y, k, d, c in zip(*(got.column(n).to_pylist() for n in got.column_names), strict=True):
+        chapters.setdefault((int(y), str(k), str(d)), set()).add(str(c))
+    # A reporter's own total with World (Comtrade partner W00), for rank coverage.
+    to_world = (partial.exporter == "W00") | (partial.importer == "W00")
+    w = partial.filter((partial.lvl == 0) & to_world)
+    got = w.group_by(["year", "klass", "declarer"]).aggregate(v=_.value_usd.sum()).to_pyarrow()
+    world: dict[tuple[int, str, str], float] = {}
+    for y, k, d, v in zip(*(got.column(n).to_pylist() for n in got.column_names), strict=True):
+        world[(int(y), str(k), str(d))] = float(v)
+    return _Index(version, levels, complete, pairs, chapters, world)
+
+
+def _rank_expr(klass: ir.StringValue, prec: Precedence) -> ir.IntegerValue:
+    cases = [(klass == k, i) for i, k in enumerate(prec.order)]
+    return ibis.cases(*cases, else_=None).cast("int32")
+
+
+class TradeView:
+    """The lake's trade, as believed: one read model for every part.
+
+    Parameters
+    ----------
+    lake
+        The lake (or a converted lake) to read.
+    order, basis
+        Source precedence (see :func:`bilat.tradeview.precedence`): ``basis`` pins one
+        class; ``order`` lists classes best first. Default: ``BILAT_PRECEDENCE`` or
+        reconciled, national, exporter, importer.
+    """
+
+    def __init__(
+        self,
+        lake: Lake,
+        *,
+        order: str | Sequence[str] | None = None,
+        basis: str | None = None,
+    ) -> None:
+        self.lake = lake
+        self.precedence = precedence(order, basis=basis)
+        self._index: _Index | None = None
+        self._cands: ir.Table | None = None
+
+    def __repr__(self) -> str:
+        return f"TradeView({self.lake!r}, {self.precedence.text()})"
+
+    # ---- what the lake holds ---------------------------------------------------------------
+
+    def candidates(self) -> ir.Table:
+        """Every stored row as a candidate (all classes, before precedence)."""
+        self._refresh()
+        assert self._cands is not None
+        return self._cands
+
+    def _refresh(self) -> _Index:
+        version = str(self.lake.version)
+        if self._index is not None and self._index.version == version:
+            return self._index
+        try:
+            cached = _CACHE.get(self.lake)
+        except TypeError:
+            cached = None
+        self._cands = candidates(self.lake.flows(), self.lake.declarations())
+        if cached is None or cached.version != version:
+            cached = _build_index(self.lake, self._cands)
+            with contextlib.suppress(TypeError):
+                _CACHE[self.lake] = cached
+        self._index = cached
+        return cached
+
+    def _classes(self, year: int) -> list[str]:
+        held = self._refresh().levels.get(year, {})
+        return [k for k in self.precedence.order if k in held]
+
+    def years(self) -> list[int]:
+        """Years for which the view reads any flow."""
+        idx = self._refresh()
+        return sorted(y for y in idx.levels if self._classes(y))
+
+    def levels(self, year: int) -> set[int]:
+        """HS levels held in ``year`` by the classes this view reads (0 = TOTAL)."""
+        held = self._refresh().levels.get(year, {})
+        return {lv for k in self._classes(year) for lv in held[k]}
+
+    def complete_year(self, year: int) -> bool:
+        """Whether a complete source the view reads (BACI) holds ``year``."""
+        return "reconciled" in self._classes(year) and year in self._refresh().complete
+
+    def require(self, year: int) -> None:
+        """Raise :class:`NotFoundError` when the view holds nothing for ``year``."""
+        if self._classes(year):
+            return
+        held = self.years()
+        have = f"it holds {held[0]}-{held[-1]}" if held else "it is empty"
+        raise NotFoundError(
+            f"the lake holds no trade data for {year} ({have}); ingest that year first "
+            "(bilat ingest ...) or choose another year",
+            details={"value": year, "years": held},
+        )
+
+    # ---- rows -----------------------------------------------------------------------------
+
+    def _live(self, year: int) -> list[str]:
+        """The classes read in ``year``: a complete source shadows every class after it."""
+        classes = self._classes(year)
+        if not self.complete_year(year):
+            return classes
+        cut = self.precedence.order.index("reconciled")
+        return [k for k in classes if self.precedence.order.index(k) <= cut]
+
+    def _resolve(self, rows: ir.Table, years: Sequence[int]) -> ir.Table:
+        """Precedence applied to candidate ``rows`` of ``years``."""
+        prec = self.precedence
+        rows = rows.filter(rows.klass.isin(list(prec.order)))
+        for klass in prec.order:
+            shadowed = [
+                y for y in years if klass in self._classes(y) and klass not in self._live(y)
+            ]
+            if shadowed:
+                rows = rows.filter(~((rows.klass == klass) & rows.year.isin(shadowed)))
+        mixed = [y for y in years if len(self._live(y)) > 1]
+        if not mixed:
+            return rows
+        keys = [*_KEYS, "product"]
+        mix = rows.filter(rows.year.isin(mixed)).mutate(rank=_rank_expr(_.klass, prec))
+        best = mix.group_by(keys).aggregate(best=_.rank.min())
+        won = mix.join(best, keys).filter(_.rank == _.best).select(*COLUMNS)
+        return rows.filter(~rows.year.isin(mixed)).union(won)
+
+    def _scope(self, members: tuple[str, ...]) -> pa.Table:
+        idx = self._refresh()
+        key = (members, self.precedence.key())
+        if key not in idx.scopes:
+            c = self.candidates()
+            rows = c.filter(c.exporter.isin(list(members)) | c.importer.isin(list(members)))
+            resolved = self._resolve(rows, self.years()).to_pyarrow()
+            while len(idx.scopes) >= _MAX_SCOPES:
+                idx.scopes.pop(next(iter(idx.scopes)))
+            idx.scopes[key] = resolved
+        return idx.scopes[key]
+
+    def rows(self, years: Iterable[int], *, members: Iterable[str] | None = None) -> ir.Table:
+        """The believed rows of ``years`` (every HS level, precedence applied).
+
+        With ``members``, only the flows that have one of them as exporter or importer
+        (pulled once and kept in memory, so later queries of the same dyad are fast).
+        """
+        wanted = sorted({int(y) for y in years})
+        if members is not None:
+            key = tuple(sorted(set(members)))
+            scope = ibis.memtable(self._scope(key))
+            if not wanted:
+                return scope.limit(0)
+            return scope.filter(scope.year.isin(wanted))
+        c = self.candidates()
+        return self._resolve(c.filter(c.year.isin(wanted or [-1])), wanted)
+
+    def at_level(self, rows: ir.Table, level: int, years: Iterable[int] | None = None) -> ir.Table:
+        """``rows`` read at HS ``level`` (0 = totals) without counting anything twice.
+
+        Codes finer than ``level`` are truncated to it; codes coarser are left out (a
+        chapter row cannot be split into headings). Adds ``src_lvl``, the level a value was
+        held at.
+        """
+        held = set()
+        for y in years if years is not None else self.years():
+            held |= self.levels(int(y))
+        rows = rows.mutate(src_lvl=rows.lvl)
+        if level == 0:
+            if 0 in held and held - {0}:
+                totals = rows.filter(rows.lvl == 0)
+                flows = totals.select(*_KEYS).distinct()
+                rest = rows.filter(rows.lvl > 0).anti_join(flows, _KEYS)
+                rows = totals.union(self._antichain(rest, 2, held))
+            elif held - {0}:
+                rows = self._antichain(rows, 2, held)
+            return rows.mutate(product=ibis.literal("TOTAL"), lvl=ibis.literal(0).cast("int32"))
+        rows = rows.filter(rows.lvl >= level)
+        rows = self._antichain(rows, level, held)
+        return rows.mutate(
+            product=rows.product.substr(0, level), lvl=ibis.literal(level).cast("int32")
+        )
+
+    @staticmethod
+    def _antichain(rows: ir.Table, floor: int, held: set[int]) -> ir.Table:
+        """Drop rows whose ancestor at a level >= ``floor`` is held for the same flow."""
+        ancestors = [lv for lv in (2, 4) if lv >= floor and lv in held]
+        finer = [lv for lv in held if lv > min(ancestors, default=99)]
+        if not ancestors or not finer:
+            return rows
+        out = rows
+        for anc in ancestors:
+            holders = rows.filter(rows.lvl == anc).select(*_KEYS, anc_code=_.product).distinct()
+            deep = out.filter(out.lvl > anc).mutate(anc_code=_.product.substr(0, anc))
+            kept = deep.anti_join(holders, [*_KEYS, "anc_code"]).drop("anc_code")
+            out = out.filter(out.lvl <= anc).union(kept)
+        return out
+
+    def frame(
+        self,
+        years: Iterable[int],
+        *,
+        members: Iterable[str],
+        level: int = 0,
+        by_product: bool = False,
+    ) -> pd.DataFrame:
+        """Believed values of a scope summed per flow, class, source and source level.
+
+        Columns: ``year, exporter, importer, klass, source, entry_id, src_lvl, value_usd`` (and
+        ``product`` with ``by_product``). Cached per lake version.
+        """
+        wanted = tuple(sorted({int(y) for y in years}))
+        key = tuple(sorted(set(members)))
+        idx = self._refresh()
+        cache_key = ("frame", key, wanted, level, by_product, self.precedence.key())
+        if cache_key not in idx.frames:
+            rows = self.at_level(self.rows(wanted, members=key), level, wanted)
+            keys = [*_KEYS, "klass", "source", "entry_id", "src_lvl"]
+            keys += ["product"] if by_product else []
+            got = rows.group_by(keys).aggregate(value_usd=_.value_usd.sum()).execute()
+            while len(idx.frames) >= 64:
+                idx.frames.pop(next(iter(idx.frames)))
+            idx.frames[cache_key] = got
+        return idx.frames[cache_key]
+
+    # ---- coverage -------------------------------------------------------------------------
+
+    def _declared_chapters(self, year: int, klass: str, declarer: str) -> set[str] | None:
+        """Chapters a declarer's file holds in ``year``; ``None`` for every product."""
+        got = self._refresh().chapters.get((year, klass, declarer), set())
+        if "TOTAL" in got or len(got - {"TOTAL"}) >= ALL_PRODUCTS_CHAPTERS:
+            return None
+        return got
+
+    def coverage(
+        self,
+        year: int,
+        exporters: Iterable[str],
+        importers: Iterable[str],
+        *,
+        chapters: Iterable[str] | None = None,
+    ) -> Coverage:
+        """Which sources cover the flows from ``exporters`` to ``importers`` in ``year``.
+
+        ``chapters`` narrows to some HS chapters (``["44"]``); default: every product.
+        """
+        idx = self._refresh()
+        year = int(year)
+        pairs = [
+            (e, i)
+            for e in dict.fromkeys(exporters)
+            for i in dict.fromkeys(importers)
+            if e != i and e not in COMTRADE_AREAS and i not in COMTRADE_AREAS
+        ]
+        want = None if chapters is None else sorted({str(c)[:2] for c in chapters})
+        if not pairs:
+            return NO_COVERAGE
+        if self.complete_year(year):
+            return Coverage("full", ("reconciled",), None, len(pairs), len(pairs))
+        order = self.precedence.order
+        sides: set[str] = set()
+        covered = full = 0
+        union: set[str] = set()
+        for e, i in pairs:
+            classes = [k for k in order if k in idx.pairs.get((year, e, i), set())]
+            sides.update(classes)
+            every, held = self._pair_chapters(year, e, i, classes)
+            hit = held if want is None else held & set(want)
+            if every or hit:
+                covered += 1
+            if every or (want is not None and set(want) <= held):
+                full += 1
+            elif hit:
+                union |= hit
+        ordered = tuple(k for k in order if k in sides)
+        if covered == 0:
+            what = "these products" if want is not None else "this flow"
+            reason = f"no source the lake holds covers {what} in {year}"
+            return Coverage("none", ordered, None, len(pairs), 0, reason)
+        if full == len(pairs):
+            return Coverage("full", ordered, None, len(pairs), covered)
+        reasons = []
+        if covered < len(pairs):
+            reasons.append(f"{covered} of {len(pairs)} pairs covered")
+        shown = tuple(sorted(union - {"TOTAL"}))
+        if shown:
+            reasons.append(chapters_reason(shown))
+        why = "; ".join(reasons) or "not every product is covered"
+        return Coverage("partial", ordered, shown or None, len(pairs), covered, why)
+
+    def _pair_chapters(
+        self, year: int, exporter: str, importer: str, classes: Iterable[str]
+    ) -> tuple[bool, set[str]]:
+        """(every product covered, chapters covered) of one pair by the given classes."""
+        idx = self._refresh()
+        held: set[str] = set()
+        for k in classes:
+            # a national file may declare as exporter or as importer: either side's file
+            declarers = (
+                (exporter, importer)
+                if k == "national"
+                else ((importer,) if k == "importer" else (exporter,))
+            )
+            for d in declarers:
+                if (year, k, d) not in idx.chapters:
+                    continue
+                got = self._declared_chapters(year, k, d)
+                if got is None:
+                    return True, set()
+                held |= got
+        return False, held
+
+    def rank_coverage(
+        self,
+        year: int,
+        reporter: Iterable[str],
+        flow: str,
+        partners_present: int,
+        present_usd: float | None = None,
+    ) -> RankCoverage:
+        """Whether a ranking of ``reporter``'s partners in ``year`` rests on its whole trade.
+
+        Complete when a complete source holds the year, or when every member of
+        ``reporter`` declared every product of that flow itself (its own declaration lists
+        all its partners). ``present_usd`` (the partners' total) gives the share of the
+        reporter's declared world total, when the lake holds that total.
+        """
+        idx = self._refresh()
+        members = list(dict.fromkeys(reporter))
+        if self.complete_year(year):
+            return RankCoverage(partners_present, True)
+        own = [k for k in (flow_class(flow), "national") if k in self.precedence.order]
+        full = members and all(
+            any(
+                (year, k, m) in idx.chapters and self._declared_chapters(year, k, m) is None
+                for k in own
+            )
+            for m in members
+        )
+        totals = [
+            next((idx.world[(year, k, m)] for k in own if (year, k, m) in idx.world), None)
+            for m in members
+        ]
+        share = None
+        if present_usd is not None and totals and all(t is not None for t in totals):
+            world = sum(t for t in totals if t is not None)
+            share = present_usd * 100.0 / world if world > 0 else None
+        if full:
+            return RankCoverage(partners_present, True, share)
+        role = "export" if flow == "export" else "import"
+        reason = (
+            f"the lake does not hold the reporter's own {role} declaration of every product, "
+            f"so the rank is among the {partners_present} partners whose figures it holds "
+            "(their mirror declarations or national files)"
+        )
+        return RankCoverage(partners_present, False, share, reason)
+
+
+def flow_class(flow: str) -> str:
+    """The class of a reporter's own declaration of ``flow`` (``export`` → ``exporter``)."""
+    return "exporter" if flow == "export" else "importer"
+
+
+def trade_view(
+    lake: Lake, *, order: str | Sequence[str] | None = None, basis: str | None = None
+) -> TradeView:
+    """The :class:`TradeView` of ``lake`` (see there)."""
+    return TradeView(lake, order=order, basis=basis)
