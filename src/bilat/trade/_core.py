@@ -47,6 +47,15 @@ def _standing(
     coverage = view.rank_coverage(year, reporter.members, flow, len(pool), total)
     role = "destination of the exports" if flow == "export" else "origin of the imports"
     thin = "" if coverage.complete else "; thin coverage: only the partners the lake holds"
+    if not len(pool) and not coverage.complete:
+        what = "exports" if flow == "export" else "imports"
+        text = (
+            f"no source the lake holds covers the {what} of {reporter.name} in {year}: "
+            f"no rank for {partner.name} ({partner.code})"
+        )
+        return Standing(
+            reporter.code, partner.code, flow, None, 0, 0.0, total, None, text, coverage
+        )
     if partner.code not in pool.index:
         article = "a" if flow == "export" else "an"
         text = (

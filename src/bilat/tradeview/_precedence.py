@@ -46,7 +46,7 @@ _LABELS = {
 def class_label(klass: str, source: str) -> str:
     """Words for one source of a figure: ``"importer declarations (comtrade)"``."""
     if klass == "national":
-        return f"national file {source}"
+        return f"national file {source.removeprefix('csv:')}"
     if klass == "reconciled":
         return "reconciled (BACI)" if source == "baci" else f"reconciled ({source})"
     return f"{_LABELS.get(klass, klass)} ({source})"
