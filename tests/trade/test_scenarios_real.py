@@ -7,6 +7,7 @@ expected figure is computed here independently with pandas on the raw CSV.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -20,8 +21,35 @@ pytestmark = pytest.mark.shared
 
 FILE = Path("comtrade") / "eu27-forestry-imports-2018-2022.csv.gz"
 EU27 = set(
-    "AUT BEL BGR CYP CZE DEU DNK ESP EST FIN FRA GRC HRV HUN IRL ITA LTU LUX LVA MLT NLD "
-    "POL PRT ROU SVK SVN SWE".split()
+    [
+        "AUT",
+        "BEL",
+        "BGR",
+        "CYP",
+        "CZE",
+        "DEU",
+        "DNK",
+        "ESP",
+        "EST",
+        "FIN",
+        "FRA",
+        "GRC",
+        "HRV",
+        "HUN",
+        "IRL",
+        "ITA",
+        "LTU",
+        "LUX",
+        "LVA",
+        "MLT",
+        "NLD",
+        "POL",
+        "PRT",
+        "ROU",
+        "SVK",
+        "SVN",
+        "SWE",
+    ]
 )
 
 
@@ -167,3 +195,28 @@ def test_scenario_6_mirror_on_the_importers_file_only(mixed) -> None:
     alone, _ = mixed
     gap = Dyad(alone, "BLR", "DEU").mirror(2018, 2022)
     assert gap.rows.num_rows == 0  # BLR's own declarations are not in the file
+
+
+def test_cli_says_not_available_and_what_each_figure_rests_on(cli, mixed) -> None:
+    _, both = mixed
+    out = cli("trade", "summary", "BLR", "DEU", "--year", "2021", "--lake", str(both.root))
+    assert out.exit_code == 0, out.stderr
+    text = " ".join(out.stdout.split())
+    assert "Exports BLR→DEU 2021: 364,143,812 USD (100.0 % importer declarations" in text
+    assert "Imports BLR←DEU 2021: not available" in text
+    assert "0 USD" not in text
+    pinned = cli(
+        "trade", "summary", "BLR", "KAZ", "--year", "2021", "--lake", str(both.root),
+        "--basis", "importer", "--json",
+    )  # fmt: skip
+    data = json.loads(pinned.stdout)
+    assert data["exports_usd"] is None  # the national file is not read when importer is pinned
+    assert data["figures"]["exports"]["coverage"]["status"] == "none"
+    bad = cli("trade", "summary", "BLR", "KAZ", "--year", "2021", "--precedence", "customs")
+    assert bad.exit_code == 2
+    assert "source classes among reconciled, national, exporter, importer" in bad.stderr
+    chapters = cli(
+        "trade", "products", "FIN", "BLR", "--year", "2021", "--level", "2", "--flow", "import",
+        "--lake", str(both.root),
+    )  # fmt: skip
+    assert "coverage partial: HS 44, 47, 48, 49, 94 only" in " ".join(chapters.stdout.split())

@@ -87,6 +87,9 @@ def _show(result: Any, as_json: bool, *, columns: list[str] | None = None) -> No
         columns=columns,
         caption=result.provenance.text(),
     )
+    cov = getattr(result, "coverage", None)
+    if cov is not None and getattr(cov, "status", "full") != "full":
+        console.print(f"coverage {cov.text()}", soft_wrap=True)
 
 
 @trade_app.command("summary")
@@ -219,17 +222,37 @@ def partners(
     products: Annotated[
         str | None, typer.Option("--products", help="Only products under this HS code.")
     ] = None,
+    intra: Annotated[
+        bool, typer.Option("--intra", help="For a group: count trade among its members too.")
+    ] = False,
     json: JsonOption = False,
     home: HomeOption = None,
     lake: LakeOption = None,
+    basis: BasisOpt = None,
+    precedence: PrecedenceOpt = None,
 ) -> None:
-    """A country's partners ranked by value, with shares and growth."""
-    from bilat.trade import partners as rank_partners
+    """A country's partners ranked by value, with shares and growth.
 
+    A group's partners are the rest of the world (extra-EU for EU27) unless --intra.
+    """
+    from bilat.trade import partners as rank_partners
+    from bilat.tradeview import TradeView
+
+    source = _lake(home, lake)
     result = rank_partners(
-        _lake(home, lake), country, flow=flow, year=year, top=top, level=level, products=products
+        source,
+        country,
+        flow=flow,
+        year=year,
+        top=top,
+        level=level,
+        products=products,
+        intra=intra,
+        view=TradeView(source, order=precedence, basis=basis),
     )
     _show(result, json)
+    if not json and result.coverage is not None:
+        console.print(result.coverage.text(), soft_wrap=True)
 
 
 @trade_app.command("concentration")

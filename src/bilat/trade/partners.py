@@ -119,7 +119,9 @@ def partners(
     now = partner_values(frame, who, None, direction, y, intra=intra)
     before = partner_values(frame, who, None, direction, y - 1, intra=intra)
     total = float(now.sum())
-    coverage = tv.rank_coverage(y, who.members, direction, len(now), total)
+    coverage = tv.rank_coverage(
+        y, who.members, direction, len(now), total, chapters=None if within is None else [within]
+    )
     own = "exporter" if direction == "export" else "importer"
     used = frame[frame[own].isin(who.members)]
     words = levels_text(used.src_lvl, lvl) if len(used) else "no data"

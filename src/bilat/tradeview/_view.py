@@ -497,26 +497,31 @@ class TradeView:
         flow: str,
         partners_present: int,
         present_usd: float | None = None,
+        *,
+        chapters: Iterable[str] | None = None,
     ) -> RankCoverage:
         """Whether a ranking of ``reporter``'s partners in ``year`` rests on its whole trade.
 
         Complete when a complete source holds the year, or when every member of
         ``reporter`` declared every product of that flow itself (its own declaration lists
         all its partners). ``present_usd`` (the partners' total) gives the share of the
-        reporter's declared world total, when the lake holds that total.
+        reporter's declared world total, when the lake holds that total. With ``chapters``
+        (a ranking within some HS chapters), the own declaration need cover only those.
         """
         idx = self._refresh()
         members = list(dict.fromkeys(reporter))
         if self.complete_year(year):
             return RankCoverage(partners_present, True)
         own = [k for k in (flow_class(flow), "national") if k in self.precedence.order]
-        full = members and all(
-            any(
-                (year, k, m) in idx.chapters and self._declared_chapters(year, k, m) is None
-                for k in own
-            )
-            for m in members
-        )
+        want = None if chapters is None else {str(c)[:2] for c in chapters}
+
+        def declared(k: str, m: str) -> bool:
+            if (year, k, m) not in idx.chapters:
+                return False
+            got = self._declared_chapters(year, k, m)
+            return got is None or (want is not None and want <= got)
+
+        full = members and all(any(declared(k, m) for k in own) for m in members)
         totals = [
             next((idx.world[(year, k, m)] for k in own if (year, k, m) in idx.world), None)
             for m in members
