@@ -20,37 +20,35 @@ from bilat.trade import Dyad, partners
 pytestmark = pytest.mark.shared
 
 FILE = Path("comtrade") / "eu27-forestry-imports-2018-2022.csv.gz"
-EU27 = set(
-    [
-        "AUT",
-        "BEL",
-        "BGR",
-        "CYP",
-        "CZE",
-        "DEU",
-        "DNK",
-        "ESP",
-        "EST",
-        "FIN",
-        "FRA",
-        "GRC",
-        "HRV",
-        "HUN",
-        "IRL",
-        "ITA",
-        "LTU",
-        "LUX",
-        "LVA",
-        "MLT",
-        "NLD",
-        "POL",
-        "PRT",
-        "ROU",
-        "SVK",
-        "SVN",
-        "SWE",
-    ]
-)
+EU27 = {
+    "AUT",
+    "BEL",
+    "BGR",
+    "CYP",
+    "CZE",
+    "DEU",
+    "DNK",
+    "ESP",
+    "EST",
+    "FIN",
+    "FRA",
+    "GRC",
+    "HRV",
+    "HUN",
+    "IRL",
+    "ITA",
+    "LTU",
+    "LUX",
+    "LVA",
+    "MLT",
+    "NLD",
+    "POL",
+    "PRT",
+    "ROU",
+    "SVK",
+    "SVN",
+    "SWE",
+}
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +181,13 @@ def test_scenario_5_codes_at_different_levels_are_combined(mixed, raw) -> None:
     assert s.exports_usd == pytest.approx(float(fin.primaryValue.sum()), rel=1e-12)
     assert "HS2, HS4 and HS6 summed to TOTAL" in s.figures["exports"].levels
     chapters = Dyad(alone, "FIN", "BLR").products(2021, level=2, flow="import", top=None)
-    got = dict(zip(chapters.rows["product"].to_pylist(), chapters.rows["value_usd"].to_pylist()))
+    got = dict(
+        zip(
+            chapters.rows["product"].to_pylist(),
+            chapters.rows["value_usd"].to_pylist(),
+            strict=True,
+        )
+    )
     assert set(got) == {"44", "48", "49", "94"}
     assert got["44"] == pytest.approx(1.09e6, rel=0.01)
     assert got["94"] == pytest.approx(4.66e6, rel=0.01)
