@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -136,12 +137,18 @@ def pandas_set(df: Any) -> dict[str, Any]:
     for name, item in load_baskets().items():
         mask = dyad["product"].str.startswith(tuple(item.codes))
         baskets[name] = float(dyad[mask & (dyad.year == y)].value_usd.sum())
-    # events at HS6 (2019 absent from the lake: treated as zero, as bilat does)
+    # events at HS6: "appeared"/"resumed" need the year two back, which the lake does not
+    # hold (2019): unknown, not zero, as bilat does; "ceased" needs only the year before
     v = dyad.pivot_table(index="product", columns="year", values="value_usd", aggfunc="sum")
     v = v.reindex(columns=[y - 2, prev, y]).fillna(0.0)
+    two_back_held = bool((df.year == y - 2).any())
     events = {
-        "appeared": int(((v[y] > 0) & (v[prev] <= 0) & (v[y - 2] <= 0)).sum()),
-        "resumed": int(((v[y] > 0) & (v[prev] <= 0) & (v[y - 2] > 0)).sum()),
+        "appeared": int(((v[y] > 0) & (v[prev] <= 0) & (v[y - 2] <= 0)).sum())
+        if two_back_held
+        else 0,
+        "resumed": int(((v[y] > 0) & (v[prev] <= 0) & (v[y - 2] > 0)).sum())
+        if two_back_held
+        else 0,
         "ceased": int(((v[y] <= 0) & (v[prev] > 0)).sum()),
     }
     return {
@@ -183,7 +190,11 @@ def run_pandas(root: Path, repeat: int) -> dict[str, Any]:
 # ---- driver -------------------------------------------------------------------------------
 
 
-def _child(variant: str, root: Path, repeat: int) -> dict[str, Any]:
+def _child(variant: str, root: Path, repeat: int, *, src: Path | None = None) -> dict[str, Any]:
+    """Run one variant in a fresh interpreter (with ``src`` first on the path: old code)."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
     cmd = [
         sys.executable,
         __file__,
@@ -194,9 +205,43 @@ def _child(variant: str, root: Path, repeat: int) -> dict[str, Any]:
         "--repeat",
         str(repeat),
     ]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
+
+
+def _old_source(rev: str, workdir: Path) -> Path:
+    """A checkout of ``rev``'s ``src`` folder (git worktree under ``workdir``)."""
+    repo = Path(__file__).resolve().parents[1]
+    tree = workdir / f"src-{rev}"
+    if not tree.exists():
+        subprocess.run(
+            ["git", "-C", str(repo), "worktree", "add", "--detach", str(tree), rev],
+            check=True,
+            capture_output=True,
+        )
+    return tree / "src"
+
+
+def compare(root: Path, rev: str, workdir: Path, repeat: int, rounds: int) -> None:
+    """This checkout against commit ``rev`` on the same lake, interleaved A B A B."""
+    import statistics as st
+
+    old = _old_source(rev, workdir)
+    runs: dict[str, list[dict[str, Any]]] = {"new": [], "old": []}
+    for _ in range(rounds):
+        runs["new"].append(_child("ours", root, repeat))
+        runs["old"].append(_child("ours", root, repeat, src=old))
+    load = os.getloadavg()
+    print(f"this checkout vs {rev}, {rounds} rounds interleaved; load average {load[0]:.1f}")
+    print(f"{'code':10} {'cold s':>8} {'warm s':>8} {'peak MB':>9}")
+    med = {}
+    for name, rs in runs.items():
+        med[name] = {k: st.median(r[k] for r in rs) for k in ("cold_s", "warm_s", "peak_mb")}
+        m = med[name]
+        print(f"{name:10} {m['cold_s']:8.3f} {m['warm_s']:8.3f} {m['peak_mb']:9.0f}")
+    print(f"warm ratio new/old: {med['new']['warm_s'] / med['old']['warm_s']:.2f}")
+    print(f"cold ratio new/old: {med['new']['cold_s'] / med['old']['cold_s']:.2f}")
 
 
 def main() -> None:
@@ -204,6 +249,12 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bilat-bench-trade"))
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--spark", action="store_true", help="also run on local PySpark")
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="compare this checkout with the bilat of commit REV (interleaved) instead",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of --against")
     parser.add_argument(
         "--variant", choices=["build", "ours", "pandas", "spark"], help=argparse.SUPPRESS
     )
@@ -220,6 +271,9 @@ def main() -> None:
         print(json.dumps(res, default=str))
         return
     root = Path(_child("build", args.workdir, 0)["root"])
+    if args.against:
+        compare(root, args.against, args.workdir, args.repeat, args.rounds)
+        return
     results = {
         "bilat.trade (DuckDB)": _child("ours", root, args.repeat),
         "pandas": _child("pandas", root, args.repeat),

@@ -90,3 +90,36 @@ def test_flows_years_first_then_declarations_and_cache_refresh(tmp_path, lake_bu
     assert s.provenance.level == "TOTAL and HS6 summed to TOTAL (none counted twice)"
     assert s.figures["exports"].parts[0].klass == "importer"
     assert s.figures["previous_exports"].parts[0].klass == "reconciled"
+
+
+def test_mirror_totals_from_hs6_only_declarations(tmp_path):
+    import pyarrow as pa
+
+    from bilat.lake import Lake
+    from bilat.sources.schema import DECLARATION_SCHEMA
+
+    rows = [  # BLR's HS6 exports to KAZ and KAZ's HS6 imports from BLR: no TOTAL rows
+        (2021, "BLR", "KAZ", "X", "170410", 100.0),
+        (2021, "BLR", "KAZ", "X", "870110", 300.0),
+        (2021, "KAZ", "BLR", "M", "170410", 110.0),
+        (2021, "KAZ", "BLR", "M", "870110", 320.0),
+    ]
+    n = len(rows)
+    cols = dict(
+        zip(
+            ("year", "reporter", "partner", "flow", "product", "value_usd"),
+            zip(*rows, strict=False),
+            strict=False,
+        )
+    )
+    cols |= {"hs_rev": ["HS"] * n, "source": ["fixture"] * n}
+    table = pa.table(
+        {f.name: cols.get(f.name, [None] * n) for f in DECLARATION_SCHEMA},
+        schema=DECLARATION_SCHEMA,
+    )
+    lake = Lake.open(tmp_path / "lake")
+    lake.ingest_arrow(table, kind="declarations", source="fixture", name="hs6.csv")
+    gap = Dyad(lake, "BLR", "KAZ").mirror(2021, 2021).to_pandas()  # default level: totals
+    assert gap["product"].tolist() == ["TOTAL"]
+    assert gap.exporter_declared_usd.tolist() == [400.0]
+    assert gap.importer_declared_usd.tolist() == [430.0]
