@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.conftest import FIXTURES, ROOT, skip_or_fail
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, live_server
 
 pytestmark = pytest.mark.browser
 
@@ -39,18 +36,10 @@ def _chromium() -> str:
     return str(path)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(
     demo_lake: Any, accounts: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    import uvicorn
-
     from bilat.web import Settings, create_app
 
     folder = tmp_path_factory.mktemp("browser")
@@ -59,17 +48,8 @@ def server(
         lake=demo_lake,
         accounts=accounts,
     )
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +70,9 @@ def _shot(page: Any, name: str) -> None:
 
 def _login(browser: Any, base: str, name: str) -> Any:
     page = browser.new_context(base_url=base).new_page()
+    # Every console message, to find Content-Security-Policy violations.
+    page.console_lines = []
+    page.on("console", lambda msg: page.console_lines.append(msg.text))
     page.goto("/login")
     page.fill("input[name=username]", name)
     page.fill("input[name=password]", PASSWORD)
@@ -105,6 +88,11 @@ def test_editor_logs_in_sees_overview_filters_products_and_records_a_change(
     assert page.locator("#synthetic-banner").is_visible()
     assert page.locator("#series-chart svg").count() == 1
     assert "Turnover" in page.locator("#headline").inner_text()
+    csp = page.request.get(page.url).headers.get("content-security-policy", "")
+    assert "default-src 'none'" in csp
+    # The chart and the page render under the strict policy: nothing refused.
+    assert not [t for t in page.console_lines if "Content Security Policy" in t]
+    assert page.locator("#series-chart svg path").count() > 0
     _shot(page, "overview")
 
     page.goto("/products")

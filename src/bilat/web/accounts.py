@@ -4,6 +4,10 @@ The table lives in its own database, ``$BILAT_HOME/web.db`` by default (SQLite),
 ``$BILAT_WEB_DB_URL`` (any SQLAlchemy URL, PostgreSQL included). It is created on first
 open. Passwords are stored only as argon2id hashes (``argon2-cffi`` defaults); a hash made
 with older parameters is upgraded at the next successful sign-in.
+
+Each account has a *session epoch*, a counter stamped into every session cookie at sign-in:
+signing out, a new password or a lower role raises it, which ends every session signed
+before. A table made before the column existed gets it added on open.
 """
 
 from __future__ import annotations
@@ -88,6 +92,25 @@ class _UserRow(_Base):
     role: Mapped[str] = mapped_column(sa.String(16))
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    session_epoch: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Add the session epoch to a table created before it existed (``create_all`` will not)."""
+    table = _UserRow.__tablename__
+    columns = {c["name"] for c in sa.inspect(engine).get_columns(table)}
+    if "session_epoch" in columns:
+        return
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(f"ALTER TABLE {table} ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0")
+            )
+    except sa.exc.DBAPIError:
+        # another process added it first
+        columns = {c["name"] for c in sa.inspect(engine).get_columns(table)}
+        if "session_epoch" not in columns:
+            raise
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +145,8 @@ class Accounts:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        #: Raised on every change made through this object, so caches of it know to refresh.
+        self.generation = 0
         self.hasher = PasswordHasher()
         # Verifying against a dummy hash for unknown names keeps sign-in time the same
         # whether or not the name exists.
@@ -138,6 +163,7 @@ class Accounts:
                 details={"value": url},
             ) from None
         _Base.metadata.create_all(engine)
+        _add_missing_columns(engine)
         _private(engine)
         return cls(engine)
 
@@ -161,13 +187,30 @@ class Accounts:
                 )
             s.add(row)
             s.commit()
+            self.generation += 1
             return _user(row)
 
     def get(self, name: str) -> User | None:
         """The user called ``name``, or ``None``."""
+        found = self.lookup(name)
+        return None if found is None else found[0]
+
+    def lookup(self, name: str) -> tuple[User, int] | None:
+        """The user called ``name`` and their session epoch, or ``None``."""
         with Session(self.engine) as s:
             row = s.get(_UserRow, name)
-            return None if row is None else _user(row)
+            return None if row is None else (_user(row), int(row.session_epoch or 0))
+
+    def end_sessions(self, name: str) -> None:
+        """End every session of ``name`` signed in so far (raise the session epoch)."""
+        with Session(self.engine) as s:
+            self._end_sessions(self._row(s, name))
+            s.commit()
+        self.generation += 1
+
+    @staticmethod
+    def _end_sessions(row: _UserRow) -> None:
+        row.session_epoch = int(row.session_epoch or 0) + 1
 
     def list(self) -> list[User]:
         """Every user, by name."""
@@ -175,28 +218,41 @@ class Accounts:
             return [_user(r) for r in s.scalars(sa.select(_UserRow).order_by(_UserRow.name))]
 
     def set_role(self, name: str, role: str) -> User:
-        """Change a user's role."""
+        """Change a user's role; a lower role ends the user's sessions."""
+        new = validate_role(role)
         with Session(self.engine) as s:
             row = self._row(s, name)
-            row.role = validate_role(role)
+            if _RANK[new] < _RANK.get(row.role, len(ROLES)):
+                self._end_sessions(row)
+            row.role = new
             s.commit()
+            self.generation += 1
             return _user(row)
 
     def set_password(self, name: str, password: str) -> None:
-        """Replace a user's password."""
+        """Replace a user's password; this ends the user's sessions."""
+        digest = self.hasher.hash(_check_password(password))
         with Session(self.engine) as s:
             row = self._row(s, name)
-            row.password_hash = self.hasher.hash(_check_password(password))
+            row.password_hash = digest
+            self._end_sessions(row)
             s.commit()
+        self.generation += 1
 
     def remove(self, name: str) -> None:
         """Delete a user."""
         with Session(self.engine) as s:
             s.delete(self._row(s, name))
             s.commit()
+        self.generation += 1
 
     def authenticate(self, name: str, password: str) -> User | None:
         """The user when ``password`` is right, else ``None`` (same cost either way)."""
+        found = self.authenticate_epoch(name, password)
+        return None if found is None else found[0]
+
+    def authenticate_epoch(self, name: str, password: str) -> tuple[User, int] | None:
+        """:meth:`authenticate`, with the user's session epoch to stamp into the session."""
         with Session(self.engine) as s:
             row = s.get(_UserRow, name) if _NAME.match(name) else None
             stored = row.password_hash if row is not None else self._dummy
@@ -209,7 +265,7 @@ class Accounts:
             if self.hasher.check_needs_rehash(stored):
                 row.password_hash = self.hasher.hash(password)
                 s.commit()
-            return _user(row)
+            return _user(row), int(row.session_epoch or 0)
 
     def _row(self, s: Session, name: str) -> _UserRow:
         row = s.get(_UserRow, name)

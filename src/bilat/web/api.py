@@ -1,6 +1,6 @@
 """The JSON API: every page's data at ``/api/...``; the schema at ``/api/openapi.json``.
 
-Reads need a signed-in user (any role); agenda writes need ``editor``; uploads to the lake
+Reads, the schema included, need a signed-in user (any role); agenda writes need ``editor``; uploads to the lake
 and user management need ``admin``. Every write needs the CSRF token (``X-CSRF-Token``).
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from bilat.web.errors import PayloadTooLargeError
@@ -110,6 +110,13 @@ def me(request: Request) -> dict[str, Any]:
     """The signed-in user, role and CSRF token."""
     user = current_user(request)
     return {"user": user.name, "role": user.role, "csrf_token": csrf_token(request)}
+
+
+@router.get("/openapi.json", include_in_schema=False)
+def openapi_schema(request: Request) -> Response:
+    """The OpenAPI schema of this API (signed-in users; browsable at ``/api/docs``)."""
+    current_user(request)
+    return JSONResponse(request.app.openapi())
 
 
 # ------------------------------------------------------------------------------ sources

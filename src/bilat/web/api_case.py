@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from bilat.web.api import SSIM_TYPES, app_state, save_upload
 from bilat.web.data import optional_module
-from bilat.web.security import check_csrf, current_user, require
+from bilat.web.security import check_csrf, current_user, password_slot, require
 
 __all__ = ["router"]
 
@@ -302,5 +302,6 @@ def add_user(request: Request, body: NewUser) -> dict[str, Any]:
     """Create an account (admin)."""
     require(request, "admin")
     check_csrf(request)
-    user = request.app.state.accounts.add(body.username, body.password, role=body.role)
+    with password_slot(request):
+        user = request.app.state.accounts.add(body.username, body.password, role=body.role)
     return {"user": plain(user)}

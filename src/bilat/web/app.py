@@ -11,11 +11,13 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp
 
 from bilat.web.accounts import Accounts
 from bilat.web.data import TradeData
 from bilat.web.errors import install_handlers
-from bilat.web.security import LoginThrottle
+from bilat.web.guard import BodyGuard, SecurityHeaders
+from bilat.web.security import LoginThrottle, PasswordChecks
 from bilat.web.settings import Settings
 
 __all__ = ["AppState", "create_app"]
@@ -88,6 +90,16 @@ class AppState:
         return years[-1] if years else dt.date.today().year - 1
 
 
+class BilatApp(FastAPI):
+    """FastAPI with the security headers outside everything, 500 error pages included."""
+
+    secure_cookies: bool | None = None
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """Starlette's stack, wrapped in :class:`SecurityHeaders`."""
+        return SecurityHeaders(super().build_middleware_stack(), secure_cookies=self.secure_cookies)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -114,14 +126,18 @@ def create_app(
     from bilat.web import api, api_case, pages
 
     settings = settings or Settings()
-    app = FastAPI(
+    # The schema and its browsable page are routes of their own, behind sign-in
+    # (docs/decisions.md, issue 13): FastAPI's own are anonymous and load Swagger UI
+    # from a CDN.
+    app = BilatApp(
         title="bilat",
         summary="Evidence for a bilateral commission: trade, potential, commitments, air rights.",
         version="1",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=None,
     )
+    app.secure_cookies = settings.secure_cookies
     app.state.settings = settings
     app.state.bilat = AppState(settings, lake=lake, agenda=agenda, accounts=accounts)
     app.state.accounts = app.state.bilat.accounts
@@ -129,16 +145,20 @@ def create_app(
     app.state.throttle = LoginThrottle(
         attempts=settings.login_attempts, window_s=settings.login_window_s
     )
+    app.state.password_checks = PasswordChecks(
+        settings.login_concurrency, wait_s=settings.login_wait_s
+    )
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.filters["money"] = pages.money
     app.state.templates.env.filters["pct"] = pages.pct
+    app.add_middleware(BodyGuard, max_upload_bytes=settings.max_upload_bytes)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.key(),
         session_cookie=SESSION_COOKIE,
         max_age=settings.session_hours * 3600,
         same_site="lax",
-        https_only=settings.secure_cookies,
+        https_only=settings.secure_cookies is True,
     )
     install_handlers(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

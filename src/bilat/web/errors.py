@@ -27,6 +27,7 @@ from bilat.errors import (
 )
 
 __all__ = [
+    "BusyError",
     "NotSignedInError",
     "PayloadTooLargeError",
     "PermissionDeniedError",
@@ -34,6 +35,7 @@ __all__ = [
     "UnavailableError",
     "WebError",
     "error_body",
+    "error_response",
     "install_handlers",
     "status_of",
 ]
@@ -69,6 +71,12 @@ class TooManyAttemptsError(WebError):
     """Too many failed sign-ins for this username from this address; wait and retry."""
 
     status = 429
+
+
+class BusyError(WebError):
+    """The server is at its bound for costly work (password checks); retry shortly."""
+
+    status = 503
 
 
 class UnavailableError(WebError):
@@ -146,8 +154,22 @@ def _respond(request: Request, status: int, message: str, details: dict[str, Any
             page: Response = templates.TemplateResponse(
                 request, "error.html", ctx, status_code=status
             )
+            _retry_after(page, details)
             return page
-    return JSONResponse(body, status_code=status)
+    response = JSONResponse(body, status_code=status)
+    _retry_after(response, details)
+    return response
+
+
+def _retry_after(response: Response, details: dict[str, Any]) -> None:
+    wait = details.get("retry_after_s")
+    if isinstance(wait, int) and wait > 0:
+        response.headers["Retry-After"] = str(wait)
+
+
+def error_response(request: Request, exc: BilatError) -> Response:
+    """The error shape for ``exc``, as JSON (API) or a page, for code outside the handlers."""
+    return _respond(request, status_of(exc), exc.message, exc.details)
 
 
 def install_handlers(app: Any) -> None:

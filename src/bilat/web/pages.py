@@ -17,6 +17,7 @@ from bilat.web.security import (
     csrf_token,
     current_user,
     optional_user,
+    password_slot,
     require,
     sign_in,
     sign_out,
@@ -304,8 +305,8 @@ async def item_add(request: Request) -> Response:
     from bilat.errors import ConflictError, InputError
     from bilat.web.errors import status_of
 
-    form = await request.form()
     user = require(request, "editor")
+    form = await request.form()
     token = form.get("csrf_token")
     check_csrf(request, token if isinstance(token, str) else "")
     values = {k: str(form.get(k) or "").strip()[:4000] for k in ITEM_FIELDS}
@@ -424,9 +425,15 @@ def brief_view(
     year: Annotated[int, Path(ge=1950, le=2100)],
 ) -> Response:
     """The HTML briefing, shown in the browser (the API route downloads it)."""
+    from bilat.web.guard import CONTENT_SECURITY_POLICY, style_hashes
+
     current_user(request)
     text = api_case.render_brief(api.app_state(request), a.upper(), b.upper(), year, "html")
-    return HTMLResponse(text)
+    # The briefing is one self-contained file with its own <style>: allow exactly that.
+    policy = CONTENT_SECURITY_POLICY.replace(
+        "style-src 'self'", "style-src 'self' " + " ".join(style_hashes(text))
+    )
+    return HTMLResponse(text, headers={"Content-Security-Policy": policy})
 
 
 @router.get("/sources")
@@ -447,6 +454,55 @@ async def sources_upload(
     report = await api.upload_source(request, file, kind, csrf_token)
     data = api.sources(request)
     return render(request, "sources.html", title="Sources", src=data, report=report)
+
+
+# ------------------------------------------------------------------------------ API docs
+
+
+def _schema_kind(schema: dict[str, Any]) -> str:
+    if "enum" in schema:
+        return " | ".join(str(v) for v in schema["enum"])
+    for option in schema.get("anyOf", ()):
+        if option.get("type") != "null":
+            return _schema_kind(option)
+    return str(schema.get("type", ""))
+
+
+def api_operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The operations of an OpenAPI schema as rows: method, path, summary, parameters, body."""
+    ops = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, op in methods.items():
+            params = [
+                {
+                    "name": p["name"],
+                    "where": p.get("in", ""),
+                    "required": bool(p.get("required")),
+                    "kind": _schema_kind(p.get("schema", {})),
+                }
+                for p in op.get("parameters", ())
+            ]
+            body = sorted(op.get("requestBody", {}).get("content", {}))
+            text = (op.get("description") or "").strip().split("\n\n")
+            ops.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": text[0] if text and text[0] else "",
+                    "params": params,
+                    "body": body,
+                }
+            )
+    return ops
+
+
+@router.get("/api/docs")
+def api_docs(request: Request) -> Response:
+    """The API's routes, read from the OpenAPI schema (signed-in users; no script, no CDN)."""
+    current_user(request)
+    ops = api_operations(request.app.openapi())
+    return render(request, "apidocs.html", title="JSON API", ops=ops)
 
 
 # ------------------------------------------------------------------------------ users
@@ -471,6 +527,7 @@ def users_add(
     """Create an account from the form (admin)."""
     require(request, "admin")
     check_csrf(request, csrf_token)
-    added = request.app.state.accounts.add(username, password, role=role)
+    with password_slot(request):
+        added = request.app.state.accounts.add(username, password, role=role)
     users = request.app.state.accounts.list()
     return render(request, "users.html", title="Users", users=users, added=added)

@@ -4,20 +4,81 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from bilat._config import home
 from bilat.errors import InputError
 
-__all__ = ["ENV_SECRET", "ENV_USERS_URL", "Settings", "load_secret_key"]
+__all__ = [
+    "ENV_LOGIN_CONCURRENCY",
+    "ENV_MAX_UPLOAD_MB",
+    "ENV_SECRET",
+    "ENV_SECURE_COOKIES",
+    "ENV_USERS_URL",
+    "Settings",
+    "load_secret_key",
+]
 
 #: Environment variable holding the session-signing key.
 ENV_SECRET = "BILAT_SECRET_KEY"
 #: Environment variable naming the accounts database (default: ``$BILAT_HOME/web.db``).
 ENV_USERS_URL = "BILAT_WEB_DB_URL"
+#: Environment variable: the largest upload accepted, in MB (default 200).
+ENV_MAX_UPLOAD_MB = "BILAT_WEB_MAX_UPLOAD_MB"
+#: Environment variable: ``auto`` (default), ``always`` or ``never`` mark the cookie ``Secure``.
+ENV_SECURE_COOKIES = "BILAT_WEB_SECURE_COOKIES"
+#: Environment variable: how many password checks (argon2, 64 MiB each) may run at once.
+ENV_LOGIN_CONCURRENCY = "BILAT_WEB_LOGIN_CONCURRENCY"
 _SECRET_FILE = "web-secret.key"
+_MB = 1024 * 1024
+
+
+def _env_int(name: str, default: int, *, low: int, high: int, unit: str) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise InputError(
+            f"{name}={text!r} is not allowed; expected a whole number of {unit} "
+            f"from {low} to {high}, or unset it for the default ({default})",
+            details={"value": text, "expected": f"{low}-{high} {unit}"},
+        )
+    return value
+
+
+def _env_max_upload() -> int:
+    return _env_int(ENV_MAX_UPLOAD_MB, 200, low=1, high=100_000, unit="MB") * _MB
+
+
+def _env_login_concurrency() -> int:
+    return _env_int(ENV_LOGIN_CONCURRENCY, 4, low=1, high=64, unit="checks")
+
+
+def _env_secure_cookies() -> bool | None:
+    text = os.environ.get(ENV_SECURE_COOKIES, "").strip().lower()
+    choices: dict[str, bool | None] = {
+        "": None,
+        "auto": None,
+        "always": True,
+        "1": True,
+        "true": True,
+        "never": False,
+        "0": False,
+        "false": False,
+    }
+    if text not in choices:
+        raise InputError(
+            f"{ENV_SECURE_COOKIES}={text!r} is not allowed; expected auto (Secure when the "
+            "request came over https), always or never",
+            details={"value": text, "expected": ["auto", "always", "never"]},
+        )
+    return choices[text]
 
 
 def _default_case() -> Path:
@@ -65,13 +126,21 @@ class Settings:
     secret_key
         Key signing session cookies (``None``: :func:`load_secret_key`).
     max_upload_bytes
-        Largest upload accepted, bytes (default 200 MB: a BACI yearly CSV zipped).
+        Largest upload accepted, bytes (default ``$BILAT_WEB_MAX_UPLOAD_MB``, else 200 MB: a
+        BACI yearly CSV zipped). A request body larger than this (plus 1 MiB for the form
+        around the file) is refused with 413 before it is read.
     session_hours
         Hours a login lasts.
     secure_cookies
-        Send the session cookie over HTTPS only (turn on behind a TLS proxy).
+        Mark the session cookie ``Secure``: ``True`` always, ``False`` never, ``None`` (the
+        default, or ``$BILAT_WEB_SECURE_COOKIES``) when the request came over https, as the
+        server sees it (uvicorn takes ``X-Forwarded-Proto`` from trusted proxies).
     login_attempts, login_window_s
         Failed logins allowed per username and client address within the window (seconds).
+    login_concurrency
+        Password checks (argon2, 64 MiB each) that may run at once (default
+        ``$BILAT_WEB_LOGIN_CONCURRENCY``, else 4); more wait up to ``login_wait_s`` seconds,
+        then get 503.
     """
 
     lake_path: Path | None = None
@@ -79,11 +148,13 @@ class Settings:
     agenda_url: str | None = None
     users_url: str | None = None
     secret_key: str | None = None
-    max_upload_bytes: int = 200 * 1024 * 1024
+    max_upload_bytes: int = field(default_factory=_env_max_upload)
     session_hours: int = 8
-    secure_cookies: bool = False
+    secure_cookies: bool | None = field(default_factory=_env_secure_cookies)
     login_attempts: int = 5
     login_window_s: float = 300.0
+    login_concurrency: int = field(default_factory=_env_login_concurrency)
+    login_wait_s: float = 10.0
 
     def case(self) -> Path:
         """The case folder to serve."""
