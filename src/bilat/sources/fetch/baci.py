@@ -86,6 +86,8 @@ def fetch_baci(
 
     Raises
     ------
+    HostUnreachableError
+        The host does not resolve or refuses the connection (offline?): at once, no retries.
     FetchError
         The download did not complete or verify after the retries (a rerun resumes it).
     NotFoundError
