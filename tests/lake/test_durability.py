@@ -6,14 +6,12 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
-import time
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.lake.conftest import KillFn
 
 from bilat.errors import ValidationError
 from bilat.lake import Lake
@@ -111,28 +109,16 @@ lake.ingest_baci(sys.argv[2], progress=progress)
 """
 
 
-def test_sigkill_between_members_leaves_the_previous_lake(tmp_path: Path) -> None:
+def test_sigkill_between_members_leaves_the_previous_lake(
+    tmp_path: Path, kill_at_marker: KillFn
+) -> None:
     lake = Lake.open(tmp_path / "lake")
     lake.ingest_baci(release_zip(tmp_path, {member(2017): rows(2017)}, "BACI_HS17_V202301.zip"))
     manifest_before = (lake.root / "manifest.json").read_bytes()
     zipped = release_zip(tmp_path, {member(2018): rows(2018), member(2019): rows(2019)})
     marker = tmp_path / "marker"
-    child = subprocess.Popen(
-        [sys.executable, "-c", KILL_BETWEEN_MEMBERS, str(lake.root), str(zipped), str(marker)],
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-    )
-    try:
-        for _ in range(600):
-            if marker.exists() or child.poll() is not None:
-                break
-            time.sleep(0.05)
-        assert marker.exists(), "the child never reached the second member"
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-    assert child.returncode == -signal.SIGKILL
+    code = kill_at_marker(KILL_BETWEEN_MEMBERS, [str(lake.root), str(zipped), str(marker)], marker)
+    assert code == -signal.SIGKILL
     assert (lake.root / "manifest.json").read_bytes() == manifest_before
     fresh = Lake.open(lake.root)
     assert fresh.flows().year.to_pyarrow().to_pylist() == [2017] * 3
