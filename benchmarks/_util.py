@@ -37,3 +37,17 @@ def emit(result: dict[str, Any]) -> None:
     """Print a child's result as its last line of output."""
     result["peak_mb"] = round(peak_rss_mb(), 1)
     print(json.dumps(result))
+
+
+def baci_year(preset_name: str) -> Path:
+    """The generated BACI-format CSV of a sample preset's last year (made once, then reused)."""
+    from bilat.sample import preset, write_baci_csv
+
+    spec = preset(preset_name)
+    WORK.mkdir(parents=True, exist_ok=True)
+    csv_path = WORK / f"baci-{preset_name}.csv"
+    if not csv_path.exists():
+        t = time.perf_counter()
+        write_baci_csv(spec, csv_path, year=spec.years[-1])
+        print(f"generated {csv_path} in {time.perf_counter() - t:.1f} s")
+    return csv_path

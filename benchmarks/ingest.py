@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _util import WORK, emit, run_child
+from _util import WORK, baci_year, emit, run_child
 
 
 def child(which: str, csv_path: str, out: str) -> None:
@@ -55,15 +55,7 @@ def main() -> None:
     if args.child:
         child(*args.child)
         return
-    from bilat.sample import preset, write_baci_csv
-
-    spec = preset(args.preset)
-    WORK.mkdir(parents=True, exist_ok=True)
-    csv_path = WORK / f"baci-{args.preset}.csv"
-    if not csv_path.exists():
-        t = time.perf_counter()
-        write_baci_csv(spec, csv_path, year=spec.years[-1])
-        print(f"generated {csv_path} in {time.perf_counter() - t:.1f} s")
+    csv_path = baci_year(args.preset)
     size_mb = csv_path.stat().st_size / 1e6
     results = {}
     for which in ("duckdb", "bilat", "pandas"):

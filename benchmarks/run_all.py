@@ -9,6 +9,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ORDER = [
     "ingest.py",
+    "ingest_unchanged.py",
     "trade.py",
     "potential.py",
     "air_ssim.py",

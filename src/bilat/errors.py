@@ -16,6 +16,7 @@ into the one JSON error shape. Nothing else should escape to a user without ``--
     ├── ConflictError               a concurrent change won (optimistic locking, lake writer)
     │   └── LakeLockedError         another process is writing to the lake
     ├── FetchError                  a remote source failed after retries
+    │   └── HostUnreachableError    a host that does not resolve or refuses; ``exit_code`` 2
     └── EstimationError             a model could not be estimated on the data given
 """
 
@@ -30,6 +31,7 @@ __all__ = [
     "ConflictError",
     "EstimationError",
     "FetchError",
+    "HostUnreachableError",
     "InputError",
     "LakeLockedError",
     "NotFoundError",
@@ -147,6 +149,16 @@ class LakeLockedError(ConflictError):
 
 class FetchError(BilatError):
     """A remote source did not deliver after the configured retries."""
+
+
+class HostUnreachableError(FetchError):
+    """A host whose name does not resolve, or that refuses the connection: not retried.
+
+    Offline, or a wrong address in the ``BILAT_*_URL`` settings: the user can fix either, so
+    the command line exits 2. ``details`` holds ``url``, ``host`` and ``reason``.
+    """
+
+    exit_code = 2
 
 
 class EstimationError(BilatError):

@@ -1,15 +1,12 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from tests.lake.conftest import KillFn
 
 from bilat.errors import InputError, LakeLockedError
 from bilat.lake import Lake
@@ -106,7 +103,7 @@ lake.ingest_baci(sys.argv[2], progress=progress)
 """
 
 
-def test_sigkill_mid_ingest_leaves_lake_intact(tmp_path: Path) -> None:
+def test_sigkill_mid_ingest_leaves_lake_intact(tmp_path: Path, kill_at_marker: KillFn) -> None:
     lake = Lake.open(tmp_path / "lake")
     lake.ingest_baci(baci(tmp_path, 2020, "V202301", 7.0))
     manifest_before = (lake.root / "manifest.json").read_bytes()
@@ -116,23 +113,10 @@ def test_sigkill_mid_ingest_leaves_lake_intact(tmp_path: Path) -> None:
         for k in range(10121, 10121 + 300_000):
             fh.write(f"2021,112,398,{k},1.0,1\n")
     marker = tmp_path / "marker"
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(lake.root), str(big), str(marker)],
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-    )
-    try:
-        for _ in range(600):
-            if marker.exists() or child.poll() is not None:
-                break
-            time.sleep(0.05)
-        assert marker.exists(), "the child never reached the middle of the write"
-        assert any((lake.root / "staging").iterdir()), "a write was in progress"
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-    assert child.returncode == -signal.SIGKILL
+    staging = lake.root / "staging"
+    code = kill_at_marker(CHILD, [str(lake.root), str(big), str(marker)], marker)
+    assert staging.is_dir() and any(staging.iterdir()), "a write was in progress"
+    assert code == -signal.SIGKILL
     assert (lake.root / "manifest.json").read_bytes() == manifest_before
     fresh = Lake.open(lake.root)
     assert fresh.flows().value_usd.to_pyarrow().to_pylist() == [7000.0]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.filesize import decimal
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -27,7 +29,7 @@ from bilat.cli._common import (
     print_json,
     print_table,
 )
-from bilat.errors import FetchError, InputError
+from bilat.errors import FetchError, HostUnreachableError, InputError
 
 fetch_app = typer.Typer(
     help="Download official statistics (UN Comtrade, CEPII BACI, CEPII GeoDist), cached and "
@@ -54,22 +56,64 @@ def parse_years(text: str) -> list[int]:
     return sorted(set(years))
 
 
+class _Lines:
+    """Progress as plain lines on stderr when it is not a terminal (a log, a pipe, CI).
+
+    The first report and the last one (everything done) are always printed, others at most
+    once every ``every`` seconds, so a long fetch shows it is alive without flooding a log.
+    """
+
+    def __init__(self, label: str, every: float = 2.0) -> None:
+        self.label, self.every = label, every
+        self._last: float | None = None
+
+    def __call__(self, text: str, finished: bool) -> None:
+        now = time.monotonic()
+        if self._last is not None and not finished and now - self._last < self.every:
+            return
+        self._last = now
+        err_console.print(f"{self.label}: {text}", highlight=False, soft_wrap=True)
+
+
 @contextmanager
-def _request_bar(label: str) -> Iterator[Callable[[int, int | None], None]]:
+def _request_bar(label: str) -> Iterator[Callable[[int, int | None, int], None]]:
+    if not err_console.is_terminal:
+        lines = _Lines(label)
+
+        def line(done: int, total: int | None, received: int) -> None:
+            todo = "?" if total is None else f"{total:,}"
+            finished = total is not None and done >= total
+            lines(f"{done:,}/{todo} requests done, {decimal(received)} received", finished)
+
+        yield line
+        return
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn("{task.fields[received]}"),
         TimeRemainingColumn(),
         console=err_console,
         transient=True,
     ) as bar:
-        task = bar.add_task(label, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+        task = bar.add_task(label, total=None, received="")
+        yield lambda done, total, received: bar.update(
+            task, completed=done, total=total, received=decimal(received)
+        )
 
 
 @contextmanager
 def _byte_bar(label: str) -> Iterator[Callable[[int, int | None], None]]:
+    if not err_console.is_terminal:
+        lines = _Lines(label)
+
+        def line(done: int, total: int | None) -> None:
+            of = "" if total is None else f" of {decimal(total)}"
+            lines(f"{decimal(done)}{of} downloaded", total is not None and done >= total)
+
+        line(0, None)  # at once: a slow or failing connection is not silence
+        yield line
+        return
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -135,6 +179,11 @@ def fetch_comtrade_cmd(
         _print_ingested(result.ingested)
         for f in result.failed:
             err_console.print(f"[red]failed[/] {f.key}: {f.reason}")
+    if result.unreachable:
+        raise HostUnreachableError(
+            f"{result.unreachable}. The responses already in the cache were ingested; the "
+            "requests not sent are fetched by the same command once the host can be reached."
+        )
     if result.failed:
         raise FetchError(
             f"{len(result.failed)} request(s) failed; what arrived was ingested. "

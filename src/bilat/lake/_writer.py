@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import queue
 import shutil
 import threading
 import time
 import uuid
-from dataclasses import replace
+import zipfile
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, cast
@@ -19,15 +23,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from bilat.errors import InputError, LakeLockedError, ValidationError
-from bilat.lake.manifest import Manifest, ManifestEntry
+from bilat.errors import BilatError, InputError, LakeLockedError, ValidationError
+from bilat.lake.manifest import TMP_GLOB, Manifest, ManifestEntry, fsync_path
 from bilat.sources.base import SourceFile
 from bilat.sources.schema import DICTIONARY_COLUMNS, dictionary_schema, stored_schema
 
 if TYPE_CHECKING:
     from bilat.lake.lake import IngestReport, Lake, ProgressFn
 
-__all__ = ["WriterLock", "ingest_one", "sweep"]
+__all__ = ["WriterLock", "ingest_all", "sweep"]
+
+_HASH_BLOCK = 1 << 22
 
 _KEYS = {
     "flows": ("year", "exporter", "importer", "product", "hs_rev", "basis"),
@@ -71,8 +77,11 @@ class WriterLock:
 
 
 def sweep(root: Path, manifest: Manifest) -> None:
-    """Remove what a crashed writer left: staging folders and data the manifest does not list."""
+    """Remove what a crashed writer left: staging folders, data the manifest does not list
+    and temporary manifests (``.manifest.json.*.tmp``, from a kill during the rename)."""
     shutil.rmtree(root / "staging", ignore_errors=True)
+    for tmp in root.glob(TMP_GLOB):
+        tmp.unlink(missing_ok=True)
     listed = {e.entry_id for e in manifest.entries}
     for kind in ("flows", "declarations"):
         folder = root / "data" / kind
@@ -250,18 +259,132 @@ def _overlaps(
     return out
 
 
-def ingest_one(
+@dataclass
+class _Batch:
+    """One ``Lake.ingest`` call: entries moved into ``data/`` but not yet in the manifest.
+
+    ``manifest`` is the lake's manifest with those entries added in memory, so the checks of
+    a later file in the batch (unchanged, releases, overlaps) see the earlier ones.
+    """
+
+    manifest: Manifest
+    staged: list[ManifestEntry] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)  # data folders and rejects files
+
+
+def ingest_all(
     lake: Lake,
-    sf: SourceFile,
+    files: Sequence[SourceFile],
     *,
     synthetic: bool,
     progress: ProgressFn | None,
     supersede: bool = False,
+) -> list[IngestReport]:
+    """Ingest ``files`` whole or not at all: one manifest commit after every file passed.
+
+    A release zip is one call with a file per year, so a bad 2019 member leaves no 2018 rows
+    behind. Each file is staged, validated and moved into ``data/`` (synced); the manifest
+    is replaced once at the end. On any failure the moved folders are removed again, and
+    the manifest was never touched (a kill leaves them unlisted: the next writer sweeps them).
+    """
+    batch = _Batch(lake._load_fresh())
+    reports: list[IngestReport] = []
+    try:
+        for sf in files:
+            reports.append(_ingest_one(lake, batch, sf, synthetic, progress, supersede))
+        if batch.staged:
+            lake._commit(batch.manifest)
+    except BaseException as exc:
+        if batch.staged and _listed(lake, batch.staged):
+            raise  # the manifest's rename happened (a later sync failed): keep what it lists
+        for path in batch.written:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        if batch.staged and isinstance(exc, BilatError):
+            earlier = ", ".join(e.path for e in batch.staged)
+            exc.message += (
+                f" Nothing else from this ingest was written either (one ingest lands whole "
+                f"or not at all; rolled back: {earlier})."
+            )
+            exc.args = (exc.message,)
+        raise
+    staged = {e.entry_id for e in batch.staged}
+    for e in batch.manifest.entries:
+        if e.replaced_by in staged:
+            shutil.rmtree(lake.root / "data" / e.kind / e.entry_id, ignore_errors=True)
+    return reports
+
+
+def _listed(lake: Lake, entries: list[ManifestEntry]) -> bool:
+    try:
+        on_disk = {e.entry_id for e in Manifest.load(lake._manifest_path).entries}
+    except BilatError:
+        return False
+    return entries[-1].entry_id in on_disk
+
+
+def _unchanged(sf: SourceFile, entry: ManifestEntry, start: float, how: str) -> IngestReport:
+    from bilat.lake.lake import IngestReport
+
+    return IngestReport(
+        path=sf.path,
+        status="unchanged",
+        entry_id=entry.entry_id,
+        kind=entry.kind,
+        source=entry.source,
+        rows=0,
+        years=entry.years,
+        notes=(f"already in the lake as entry {entry.entry_id} ({how}); nothing added",),
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _holding(manifest: Manifest, kind: str, digest: str) -> ManifestEntry | None:
+    return next((e for e in manifest.active() if e.sha256 == digest and e.kind == kind), None)
+
+
+def _known_before_writing(manifest: Manifest, sf: SourceFile) -> ManifestEntry | None:
+    """The active entry holding exactly this file's bytes, found by hashing them first.
+
+    Only files whose reader can open their bytes unparsed are checked, and only when an
+    entry of the same kind has the same length (or records none: older manifests), so a new
+    file costs nothing extra. The checksum is the one the reader computes while streaming
+    (over the decompressed bytes), so entries written before this check still match.
+    """
+    if sf.open_raw is None:
+        return None
+    if not any(
+        e.kind == sf.kind and (e.size is None or sf.raw_size is None or e.size == sf.raw_size)
+        for e in manifest.active()
+    ):
+        return None
+    digest = hashlib.sha256()
+    try:
+        with sf.open_raw() as fh:
+            while chunk := fh.read(_HASH_BLOCK):
+                digest.update(chunk)
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error):
+        return None  # a damaged file: the read proper reports it, naming file and line
+    return _holding(manifest, sf.kind, digest.hexdigest())
+
+
+def _ingest_one(
+    lake: Lake,
+    batch: _Batch,
+    sf: SourceFile,
+    synthetic: bool,
+    progress: ProgressFn | None,
+    supersede: bool,
 ) -> IngestReport:
     from bilat.lake.lake import IngestReport
 
     start = time.perf_counter()
-    manifest = lake._load_fresh()
+    manifest = batch.manifest
+    known = _known_before_writing(manifest, sf)
+    if known is not None:
+        return _unchanged(sf, known, start, "same SHA-256, checked before reading")
     entry_id = uuid.uuid4().hex[:16]
     staging = lake.root / "staging" / entry_id
     staging.mkdir(parents=True)
@@ -270,19 +393,9 @@ def ingest_one(
         if sf.problems and sf.strict:
             raise sf.problems.first_error()
         digest = sf.sha256()
-        for e in manifest.active():
-            if e.sha256 == digest and e.kind == sf.kind:
-                return IngestReport(
-                    path=sf.path,
-                    status="unchanged",
-                    entry_id=e.entry_id,
-                    kind=e.kind,
-                    source=e.source,
-                    rows=0,
-                    years=e.years,
-                    notes=(f"already in the lake as entry {e.entry_id}; nothing added",),
-                    seconds=time.perf_counter() - start,
-                )
+        held = _holding(manifest, sf.kind, digest)
+        if held is not None:
+            return _unchanged(sf, held, start, "same SHA-256")
         if rows == 0 and not sf.problems:
             raise ValidationError(
                 "the file has no data rows",
@@ -309,10 +422,17 @@ def ingest_one(
         rejects_path = None
         if sf.problems:
             target = lake.root / "rejects" / f"{entry_id}.csv"
+            batch.written.append(target)
             rejects_path = str(sf.problems.write_rejects(target))
+            fsync_path(target)
+            fsync_path(target.parent)
         final = lake.root / "data" / sf.kind / entry_id
-        final.parent.mkdir(parents=True, exist_ok=True)
+        _make_dirs(final.parent, lake.root)
+        fsync_path(part)
+        fsync_path(staging)
+        batch.written.append(final)
         os.replace(staging, final)
+        fsync_path(final.parent)
         entry = ManifestEntry(
             entry_id=entry_id,
             kind=sf.kind,
@@ -329,14 +449,13 @@ def ingest_one(
             rejects_path=rejects_path,
             files=(str(Path("data") / sf.kind / entry_id / part.name),),
             notes=tuple(sf.notes),
+            size=sf.bytes_read or None,
         )
         gone = {e.entry_id for e in replaced}
         manifest.entries = [
             replace(e, replaced_by=entry_id) if e.entry_id in gone else e for e in manifest.entries
         ] + [entry]
-        lake._commit(manifest)
-        for e in replaced:
-            shutil.rmtree(lake.root / "data" / e.kind / e.entry_id, ignore_errors=True)
+        batch.staged.append(entry)
         return IngestReport(
             path=sf.path,
             status="ingested",
@@ -353,3 +472,12 @@ def ingest_one(
         )
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _make_dirs(folder: Path, root: Path) -> None:
+    """``mkdir -p`` that syncs each parent whose list of names changed."""
+    if folder.is_dir():
+        return
+    _make_dirs(folder.parent, root)
+    folder.mkdir(exist_ok=True)
+    fsync_path(folder.parent)

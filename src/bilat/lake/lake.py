@@ -352,23 +352,26 @@ class Lake:
         replace: bool = False,
         progress: ProgressFn | None = None,
     ) -> list[IngestReport]:
-        """Ingest readers' files, one atomic step each, under the writer lock.
+        """Ingest readers' files in one atomic step, under the writer lock.
+
+        The files land together or not at all (one manifest commit after all passed): the
+        yearly files of a release zip are one call, so a bad member leaves none of the
+        others behind. A file already in the lake (same SHA-256) is reported ``unchanged``;
+        a BACI file is recognised by hashing it before anything is written.
 
         A file whose rows repeat keys already in the lake (another download of the same
         declarations) is refused, since readers would add both; with ``replace=True`` it
         supersedes the entries it overlaps (they stay in the manifest as replaced).
         """
-        from bilat.lake._writer import WriterLock, ingest_one, sweep
+        from bilat.lake._writer import WriterLock, ingest_all, sweep
 
         with WriterLock(self.root):
             sweep(self.root, self._load_fresh())
-            reports = []
             for sf in files:
                 sf.strict = not skip_bad_rows
-                reports.append(
-                    ingest_one(self, sf, synthetic=synthetic, progress=progress, supersede=replace)
-                )
-            return reports
+            return ingest_all(
+                self, files, synthetic=synthetic, progress=progress, supersede=replace
+            )
 
     def _load_fresh(self) -> Manifest:
         self._cache = _Cache()

@@ -16,9 +16,11 @@ from typing import Any
 
 from bilat.errors import BilatError
 
-__all__ = ["Manifest", "ManifestEntry", "write_atomic"]
+__all__ = ["TMP_GLOB", "Manifest", "ManifestEntry", "fsync_path", "write_atomic"]
 
 FORMAT = 1
+#: Temporary files :func:`write_atomic` leaves when killed mid-write (swept by the next writer).
+TMP_GLOB = ".manifest.json.*.tmp"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +40,8 @@ class ManifestEntry:
     path
         The original file as given (a zip member is ``archive.zip::member``).
     sha256
-        Checksum of the file's bytes.
+        Checksum of the file's bytes (the decompressed bytes for a ``.gz`` file or a zip
+        member: the content read, not the container).
     rows
         Rows stored.
     rejected
@@ -57,6 +60,10 @@ class ManifestEntry:
         Entry id that replaced this one (a newer release of the same years), else ``None``.
     notes
         What the reader left out on purpose (e.g. breakdown rows), one line each.
+    size
+        Length of the bytes ``sha256`` covers, when the reader counted them (``None`` in
+        entries written before it was recorded). A re-ingest hashes the file before writing
+        anything only when some entry of the same kind has this length (or none recorded).
     """
 
     entry_id: str
@@ -75,6 +82,7 @@ class ManifestEntry:
     files: tuple[str, ...] = ()
     replaced_by: str | None = None
     notes: tuple[str, ...] = ()
+    size: int | None = None
 
     @property
     def active(self) -> bool:
@@ -107,6 +115,7 @@ class ManifestEntry:
             files=tuple(d.get("files", ())),
             replaced_by=d.get("replaced_by"),
             notes=tuple(d.get("notes", ())),
+            size=int(d["size"]) if d.get("size") is not None else None,
         )
 
 
@@ -156,11 +165,21 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        fsync_path(path.parent)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file's data, or a folder's list of names, to the disk (survives a power loss).
+
+    A rename is durable only once the folder holding the new name is synced, so the writer
+    syncs each data file, its folder after the move into ``data/``, and the lake root after
+    the manifest's rename.
+    """
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -73,8 +73,9 @@ def read_baci(
         )
     rel, rev = _tags(p.name, release, hs_rev)
     table = baci_table()
+    size = None if p.suffix == ".gz" else p.stat().st_size
     return [
-        _source(str(p), lambda: _open_text(p), rel, rev, table, known=None),
+        _source(str(p), lambda: _open_text(p), rel, rev, table, known=None, size=size),
     ]
 
 
@@ -108,7 +109,8 @@ def _from_zip(p: Path, *, release: str | None, hs_rev: str | None) -> list[Sourc
         def opener(name: str = name) -> IO[bytes]:
             return zipfile.ZipFile(p).open(name)
 
-        out.append(_source(f"{p}::{name}", opener, rel, rev, table, known=known))
+        size = zf.getinfo(name).file_size
+        out.append(_source(f"{p}::{name}", opener, rel, rev, table, known=known, size=size))
     return out
 
 
@@ -147,6 +149,7 @@ def _source(
     table: dict[int, str],
     *,
     known: set[str] | None,
+    size: int | None = None,
 ) -> SourceFile:
     lut = _lut(table)
     known_arr = pa.array(sorted(known), pa.string()) if known else None
@@ -165,6 +168,8 @@ def _source(
         hs_rev=hs_rev,
         open_batches=batches,
         problems=Problems(display),
+        open_raw=opener,
+        raw_size=size,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 import pyarrow as pa
 
@@ -34,6 +34,13 @@ class SourceFile:
         Release tag when the source has releases (BACI ``V202401``), else ``None``.
     hs_rev
         HS revision of the products (``HS17``), ``HS`` when the source does not say.
+    open_raw
+        Opens the bytes ``sha256()`` covers (decompressed), without parsing them, when the
+        reader can: the lake hashes them first to recognise a file it already holds before
+        writing anything. ``None``: the lake knows the checksum only after reading.
+    raw_size
+        The length of those bytes when known without reading them (a file's size, a zip
+        member's), else ``None``.
     """
 
     kind: str
@@ -53,6 +60,8 @@ class SourceFile:
     key_chunks: list[Any] = field(default_factory=list)
     line_chunks: list[Any] = field(default_factory=list)
     key_names: tuple[str, ...] = ()
+    open_raw: Callable[[], IO[bytes]] | None = None
+    raw_size: int | None = None
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         """Stream the file's validated batches (may be called again to re-read)."""

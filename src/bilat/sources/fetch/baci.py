@@ -86,6 +86,8 @@ def fetch_baci(
 
     Raises
     ------
+    HostUnreachableError
+        The host does not resolve or refuses the connection (offline?): at once, no retries.
     FetchError
         The download did not complete or verify after the retries (a rerun resumes it).
     NotFoundError
@@ -107,10 +109,11 @@ def fetch_baci(
             from bilat.lake import Lake
 
             lake = Lake.open()
-        out: list[Any] = []
-        for member in members:
-            out.extend(lake.ingest_baci(member, release=rel, hs_rev=tag))
-        reports = tuple(out)
+        from bilat.sources.baci import read_baci
+
+        # one ingest for all the years asked for: they land together or not at all
+        files = [f for member in members for f in read_baci(member, release=rel, hs_rev=tag)]
+        reports = tuple(lake.ingest(files))
     return BaciFetch(url, download, members, reports)
 
 

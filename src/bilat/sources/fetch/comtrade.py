@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from bilat.codes.countries import country, to_iso3
-from bilat.errors import BilatError, FetchError, InputError
+from bilat.errors import BilatError, FetchError, HostUnreachableError, InputError
 from bilat.sources.fetch.config import FetchConfig
 from bilat.sources.fetch.http import HttpClient
 from bilat.sources.fetch.state import FetchState
@@ -53,7 +53,8 @@ FLOW_CODES = ("X", "M")
 #: Where UN Comtrade's reporter codes differ from ISO 3166 numeric codes.
 _COMTRADE_NUMERIC = {"FRA": 251, "USA": 842, "IND": 699, "NOR": 579, "CHE": 757}
 
-RequestProgress = Callable[[int, int | None], None]
+#: Progress callback: ``(requests done, requests known so far, bytes received)``.
+RequestProgress = Callable[[int, int | None, int], None]
 
 
 def comtrade_code(iso3: str) -> int:
@@ -215,6 +216,9 @@ class ComtradeFetch:
         Records in ``files``.
     failed
         Requests that failed after the retries; rerun the command to fetch them.
+    unreachable
+        Why the run stopped before its end: the API host cannot be reached (offline, or a
+        wrong address), so the requests left were not sent. ``None`` when it ran to the end.
     ingested
         The lake's ingest reports (empty when ingest was not asked for).
     keyed
@@ -230,6 +234,7 @@ class ComtradeFetch:
     failed: tuple[FailedRequest, ...]
     ingested: tuple[Any, ...] = field(default_factory=tuple)
     keyed: bool = False
+    unreachable: str | None = None
 
 
 def plan_requests(query: ComtradeQuery) -> list[ComtradeRequest]:
@@ -270,10 +275,15 @@ def fetch_comtrade(
     ingest
         Ingest the response files into the lake after fetching.
     progress
-        Called with (requests done, requests known so far) after each request.
+        Called with (requests done, requests known so far, bytes received) before the first
+        request and after each one.
 
     Raises
     ------
+    HostUnreachableError
+        The API host does not resolve or refuses the connection (not retried), and nothing
+        was in the cache; with cached responses they are ingested and
+        :attr:`ComtradeFetch.unreachable` says why the run stopped.
     FetchError
         When nothing at all could be fetched; partial failures are reported in
         :attr:`ComtradeFetch.failed` after ingesting what arrived.
@@ -288,10 +298,18 @@ def fetch_comtrade(
         )
     headers = {"Ocp-Apim-Subscription-Key": key} if keyed else {}
     state = FetchState(cfg.cache_dir / "comtrade")
+    planned = plan_requests(query)
     with HttpClient(cfg, headers=headers) as client:
         run = _Run(cfg, state, client, keyed, progress)
-        run.execute(plan_requests(query))
+        if progress is not None:
+            progress(0, len(planned), 0)
+        run.execute(planned)
+    unreachable = run.unreachable
     files = tuple(dict.fromkeys(run.files))
+    if unreachable is not None and not files:
+        unreachable.details["done"] = run.done
+        unreachable.details["planned"] = run.known
+        raise unreachable
     if run.failed and not files and not run.cached:
         raise FetchError(
             f"no Comtrade request succeeded ({len(run.failed)} failed; first: "
@@ -307,7 +325,7 @@ def fetch_comtrade(
         reports = tuple(lake.ingest_comtrade(list(files)))
     return ComtradeFetch(
         files=files,
-        planned=len(plan_requests(query)),
+        planned=len(planned),
         fetched=run.fetched,
         cached=run.cached,
         split=run.split,
@@ -315,6 +333,7 @@ def fetch_comtrade(
         failed=tuple(run.failed),
         ingested=reports,
         keyed=keyed,
+        unreachable=None if unreachable is None else unreachable.message,
     )
 
 
@@ -335,42 +354,51 @@ class _Run:
         self.failed: list[FailedRequest] = []
         self.fetched = self.cached = self.split = self.records = self.done = 0
         self.known = 0
+        self.unreachable: HostUnreachableError | None = None
 
     def execute(self, requests: list[ComtradeRequest]) -> None:
         self.known += len(requests)
         for request in requests:
-            self._one(request)
+            if not self._one(request):
+                continue  # not sent: the host cannot be reached
             self.done += 1
             if self.progress is not None:
-                self.progress(self.done, self.known)
+                self.progress(self.done, self.known, self.client.bytes_received)
 
-    def _one(self, request: ComtradeRequest) -> None:
+    def _one(self, request: ComtradeRequest) -> bool:
+        """Complete one request from the cache or the API; False when it was not sent."""
         entry = self.state.get(request.key)
         if entry is not None:
             self.cached += 1
             self._use(request, entry)
-            return
+            return True
+        if self.unreachable is not None:
+            return False  # every request goes to the same host: only the cache is left
         limit = self.cfg.max_records(keyed=self.keyed)
         url = self.cfg.comtrade_endpoint(keyed=self.keyed)
         try:
             data = self.client.get_json(url, request.params(limit))
+        except HostUnreachableError as exc:
+            self.unreachable = exc
+            self.failed.append(FailedRequest(request.key, exc.message))
+            return False
         except BilatError as exc:
             self.failed.append(FailedRequest(request.key, exc.message))
-            return
+            return True
         rows = data.get("data")
         if data.get("error") and not rows:
             self.failed.append(FailedRequest(request.key, f"the API said: {data['error']}"))
-            return
+            return True
         if not isinstance(rows, list):
             self.failed.append(FailedRequest(request.key, "the response has no 'data' list"))
-            return
+            return True
         self.fetched += 1
         children = request.split(limit) if len(rows) >= limit else []
         if children:
             self.split += 1
             self.state.put(request.key, {"split": [c.key for c in children], "limit": limit})
             self.execute(children)
-            return
+            return True
         entry = {"records": len(rows), "file": None}
         if rows:
             name = f"{request.key}.json"
@@ -378,6 +406,7 @@ class _Run:
             entry["file"] = name
         self.state.put(request.key, entry)
         self._use(request, entry)
+        return True
 
     def _use(self, request: ComtradeRequest, entry: dict[str, Any]) -> None:
         if "split" in entry:

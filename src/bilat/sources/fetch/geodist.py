@@ -21,7 +21,8 @@ def fetch_geodist(
     """Download ``config.geodist_url`` to ``BILAT_HOME/cache/geo/`` (kept; not fetched twice).
 
     The file keeps its remote name (``dist_cepii.zip`` from CEPII). Pass ``force=True`` to
-    download it again.
+    download it again. A host that cannot be reached raises
+    :class:`~bilat.errors.HostUnreachableError` at once (no retries).
     """
     cfg = config or FetchConfig.from_env()
     name = PurePosixPath(urlsplit(cfg.geodist_url).path).name or "dist_cepii"

@@ -3,7 +3,9 @@
 Transient failures are retried up to :attr:`FetchConfig.retries` attempts: HTTP 429 (waiting
 what ``Retry-After`` asks, up to ``max_wait``), HTTP 5xx, dropped or timed-out connections
 and truncated bodies. Other HTTP errors (400, 401, 404 ...) are not transient and fail at
-once with a :class:`~bilat.errors.FetchError` naming the URL and the status.
+once with a :class:`~bilat.errors.FetchError` naming the URL and the status. A host whose
+name does not resolve, that refuses the connection or has no route is not retried either
+(offline, or a wrong address): :class:`~bilat.errors.HostUnreachableError` at once.
 
 Downloads stream to ``<dest>.part`` and continue from its size with a ``Range`` request
 after a drop; the file is renamed into place only after it was verified (size, checksum when
@@ -13,8 +15,10 @@ known, and a CRC check of every member for zip archives).
 from __future__ import annotations
 
 import email.utils
+import errno
 import hashlib
 import json
+import socket
 import time
 import zipfile
 from collections.abc import Callable, Mapping
@@ -24,7 +28,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from bilat.errors import FetchError
+from bilat.errors import FetchError, HostUnreachableError
 from bilat.sources.fetch.config import FetchConfig
 
 __all__ = ["Download", "HttpClient", "Progress"]
@@ -84,6 +88,8 @@ class HttpClient:
     def __init__(self, config: FetchConfig, *, headers: Mapping[str, str] | None = None) -> None:
         self.config = config
         self.attempts = 0
+        #: Bytes of response bodies received so far by this client (for progress reports).
+        self.bytes_received = 0
         self._client = httpx.Client(
             timeout=httpx.Timeout(config.timeout),
             headers={"User-Agent": "bilat-fetch", **dict(headers or {})},
@@ -112,6 +118,7 @@ class HttpClient:
 
         def attempt() -> dict[str, Any]:
             response = self._send("GET", url, params=params)
+            self.bytes_received += len(response.content)
             try:
                 data = json.loads(response.content)
             except ValueError as exc:
@@ -122,7 +129,7 @@ class HttpClient:
                 )
             return data
 
-        return self._retry(url, attempt)
+        return self._retry(str(httpx.URL(url, params=params)), attempt)
 
     # ------------------------------------------------------------------ files
     def download(
@@ -173,12 +180,13 @@ class HttpClient:
                     for chunk in response.iter_bytes():
                         fh.write(chunk)
                         done += len(chunk)
+                        self.bytes_received += len(chunk)
                         if progress is not None:
                             progress(done, total)
                 if total is not None and done < total:
                     raise _Transient(f"the body ended after {done} of {total} bytes")
         except httpx.TransportError as exc:
-            raise _Transient(f"{type(exc).__name__}: {exc}") from exc
+            raise _transport_failure(url, exc) from exc
 
     # ------------------------------------------------------------------ core
     def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
@@ -186,7 +194,8 @@ class HttpClient:
         try:
             response = self._client.request(method, url, **kwargs)
         except httpx.TransportError as exc:
-            raise _Transient(f"{type(exc).__name__}: {exc}") from exc
+            shown = str(httpx.URL(url, params=kwargs.get("params")))
+            raise _transport_failure(shown, exc) from exc
         _raise_for_status(url, response)
         return response
 
@@ -207,6 +216,40 @@ class HttpClient:
             "run the same command again to resume, or raise BILAT_FETCH_RETRIES",
             details={"url": url, "attempts": self.config.retries, "reasons": reasons},
         )
+
+
+_NO_ROUTE = {errno.ECONNREFUSED, errno.ENETUNREACH, errno.EHOSTUNREACH}
+
+
+def _transport_failure(url: str, exc: httpx.TransportError) -> Exception:
+    """What a failed connection means: :class:`HostUnreachableError` when retrying cannot
+    help (the name does not resolve, the connection is refused, no route), else a retry."""
+    reason = _unreachable_reason(exc)
+    if reason is None:
+        return _Transient(f"{type(exc).__name__}: {exc}")
+    parts = httpx.URL(url)
+    host = parts.host + (f":{parts.port}" if parts.port else "")
+    return HostUnreachableError(
+        f"cannot reach {host} (offline?): {reason}, for {url}. Check the network connection "
+        "(or the BILAT_*_URL setting, if the address is wrong) and run the same command again",
+        details={"url": url, "host": host, "reason": reason},
+    )
+
+
+def _unreachable_reason(exc: BaseException) -> str | None:
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, socket.gaierror):
+            return f"the name does not resolve ({item.strerror or item})"
+        if isinstance(item, OSError) and item.errno in _NO_ROUTE:
+            return f"the connection failed ({item.strerror or item})"
+        todo.extend([item.__cause__, item.__context__, *item.args])
+    return None
 
 
 def _raise_for_status(url: str, response: httpx.Response) -> None:
