@@ -71,6 +71,60 @@ def decl_lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
     return make_declarations_lake(tmp_path_factory.mktemp("decl-lake"))
 
 
+#: The EU's 27 members since 1 February 2020, written out here as an independent reference
+#: (not read from bilat's own group table).
+EU27_MEMBERS = frozenset(
+    [
+        "AUT",
+        "BEL",
+        "BGR",
+        "CYP",
+        "CZE",
+        "DEU",
+        "DNK",
+        "ESP",
+        "EST",
+        "FIN",
+        "FRA",
+        "GRC",
+        "HRV",
+        "HUN",
+        "IRL",
+        "ITA",
+        "LTU",
+        "LUX",
+        "LVA",
+        "MLT",
+        "NLD",
+        "POL",
+        "PRT",
+        "ROU",
+        "SVK",
+        "SVN",
+        "SWE",
+    ]
+)
+
+
+@pytest.fixture(scope="session")
+def eu27() -> frozenset[str]:
+    return EU27_MEMBERS
+
+
+@pytest.fixture(scope="session")
+def eu_raw(shared_data: Path) -> Any:
+    """The raw EU27 forestry file as pandas (codes and partners stripped of blanks)."""
+    import pandas as pd
+
+    df = pd.read_csv(
+        shared_data / "comtrade" / "eu27-forestry-imports-2018-2022.csv.gz",
+        dtype={"cmdCode": str, "partnerISO": str, "reporterISO": str},
+    )
+    df["partnerISO"] = df["partnerISO"].str.strip()
+    df["cmdCode"] = df["cmdCode"].str.strip()
+    return df
+
+
 @pytest.fixture(scope="session")
 def eu_lake(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Lake:
     """The real EU27 forestry imports file, ingested through the Comtrade reader."""

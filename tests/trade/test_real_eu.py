@@ -17,61 +17,26 @@ from bilat.trade import Dyad, partners
 pytestmark = pytest.mark.shared
 
 AREAS = {"W00", "_X", "X1", "XX", "E19", "F19", "S19"}
-# The EU's 27 members since 1 February 2020, written out here as an independent reference.
-EU27 = {
-    "AUT",
-    "BEL",
-    "BGR",
-    "CYP",
-    "CZE",
-    "DEU",
-    "DNK",
-    "ESP",
-    "EST",
-    "FIN",
-    "FRA",
-    "GRC",
-    "HRV",
-    "HUN",
-    "IRL",
-    "ITA",
-    "LTU",
-    "LUX",
-    "LVA",
-    "MLT",
-    "NLD",
-    "POL",
-    "PRT",
-    "ROU",
-    "SVK",
-    "SVN",
-    "SWE",
-}
 
 
 @pytest.fixture(scope="module")
-def raw(shared_data) -> pd.DataFrame:
-    df = pd.read_csv(
-        shared_data / "comtrade" / "eu27-forestry-imports-2018-2022.csv.gz",
-        dtype={"cmdCode": str, "partnerISO": str, "reporterISO": str},
-    )
-    df["partnerISO"] = df["partnerISO"].str.strip()
-    df["cmdCode"] = df["cmdCode"].str.strip()
-    return df[~df.partnerISO.isin(AREAS) & (df.partnerISO != df.reporterISO)]
+def raw(eu_raw) -> pd.DataFrame:
+    return eu_raw[~eu_raw.partnerISO.isin(AREAS) & (eu_raw.partnerISO != eu_raw.reporterISO)]
 
 
-def _hs44_by_partner(raw: pd.DataFrame, year: int, *, intra: bool = False) -> pd.Series:
+def _hs44_by_partner(
+    raw: pd.DataFrame, year: int, members: frozenset[str] = frozenset()
+) -> pd.Series:
     rows = raw[
         (raw.refYear == year) & (raw.cmdCode.str.len() == 4) & raw.cmdCode.str.startswith("44")
     ]
-    if not intra:
-        rows = rows[~rows.partnerISO.isin(EU27)]
+    rows = rows[~rows.partnerISO.isin(members)]  # extra-group: members are not partners
     return rows.groupby("partnerISO").primaryValue.sum().sort_values(ascending=False)
 
 
 @pytest.mark.parametrize("year", [2021, 2022])
-def test_belarus_rank_and_share_among_eu27_suppliers_of_hs44(eu_lake, raw, year):
-    expected = _hs44_by_partner(raw, year)
+def test_belarus_rank_and_share_among_eu27_suppliers_of_hs44(eu_lake, raw, eu27, year):
+    expected = _hs44_by_partner(raw, year, eu27)
     exp_rank = int(expected.rank(ascending=False, method="min")["BLR"])
     exp_share = expected["BLR"] / expected.sum() * 100
     got = partners(eu_lake, "EU27", flow="import", year=year, level=4, products="44", top=None)
@@ -87,7 +52,7 @@ def test_belarus_rank_and_share_among_eu27_suppliers_of_hs44(eu_lake, raw, year)
 @pytest.mark.parametrize(("year", "rank"), [(2021, 12), (2022, 28)])
 def test_intra_eu_on_request(eu_lake, raw, year, rank):
     # with members counted as suppliers, Belarus is 12th (2021) among all the EU27's suppliers
-    expected = _hs44_by_partner(raw, year, intra=True)
+    expected = _hs44_by_partner(raw, year)
     got = partners(
         eu_lake, "EU27", flow="import", year=year, level=4, products="44", top=None, intra=True
     )
@@ -106,11 +71,11 @@ def test_belarus_hs44_growth_2020_2021(eu_lake, raw):
     assert row.growth_pct == pytest.approx((now / before - 1) * 100, rel=1e-9)
 
 
-def test_default_level_is_the_code_asked_for(eu_lake, raw):
+def test_default_level_is_the_code_asked_for(eu_lake, raw, eu27):
     # without --level, "44" is read at HS2: every code under it that is not counted twice
     got = partners(eu_lake, "EU27", flow="import", year=2021, products="44", top=None)
     assert got.level == 2
-    assert got.rank_of("BLR") == int(_hs44_by_partner(raw, 2021).rank(ascending=False)["BLR"])
+    assert got.rank_of("BLR") == int(_hs44_by_partner(raw, 2021, eu27).rank(ascending=False)["BLR"])
 
 
 @pytest.mark.parametrize("year", [2021, 2022])
