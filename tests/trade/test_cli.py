@@ -113,7 +113,7 @@ def test_lake_option(cli, home):
 def test_synthetic_banner_on_stderr(cli, tmp_path, lake_builders):
     from bilat.lake import Lake
 
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     lake.ingest_arrow(lake_builders["flows_table"](), kind="flows", source="sample",
                       name="gen", synthetic=True)  # fmt: skip
     out = cli("trade", "summary", "BLR", "KAZ", "--year", "2021", "--lake", str(tmp_path / "lake"))

@@ -38,9 +38,7 @@ LevelOpt = Annotated[int, typer.Option("--level", help="HS level: 2, 4 or 6.")]
 
 
 def _lake(home: Path | None, lake: Path | None = None) -> Any:
-    if lake is None and home is not None:
-        lake = home / "lake"
-    return open_lake(lake)
+    return open_lake(lake, home=home)
 
 
 def _dyad(home: Path | None, lake: Path | None, a: str, b: str) -> Any:

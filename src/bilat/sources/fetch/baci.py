@@ -106,7 +106,7 @@ def fetch_baci(
         if lake is None:
             from bilat.lake import Lake
 
-            lake = Lake.open()
+            lake = Lake.open(create=True)
         out: list[Any] = []
         for member in members:
             out.extend(lake.ingest_baci(member, release=rel, hs_rev=tag))
