@@ -44,7 +44,7 @@ def child_baseline(folder: Path) -> dict[str, Any]:
     from bilat.sample import build_sample_lake
 
     start = time.perf_counter()
-    sample = build_sample_lake(Lake.open(folder / "lake"), "demo")
+    sample = build_sample_lake(Lake.open(folder / "lake", create=True), "demo")
     return {
         "what": "baseline",
         "seconds": round(time.perf_counter() - start, 2),

@@ -26,7 +26,7 @@ def child(which: str, csv_path: str, out: str) -> None:
     if which == "bilat":
         from bilat.lake import Lake
 
-        rows = sum(r.rows for r in Lake.open(out).ingest_baci(csv_path))
+        rows = sum(r.rows for r in Lake.open(out, create=True).ingest_baci(csv_path))
     elif which == "pandas":
         import pandas as pd
 

@@ -41,7 +41,7 @@ def build_lake(workdir: Path) -> Path:
     from bilat.sample import build_sample_lake, preset
 
     root = workdir / "potential-lake"
-    lake = Lake.open(root)
+    lake = Lake.open(root, create=True)
     if not lake.manifest():
         t = time.perf_counter()
         made = build_sample_lake(lake, preset("benchmark").with_(years=(YEAR,)))

@@ -44,7 +44,7 @@ def _lake(path: Path | None) -> Any:
     from bilat.lake import Lake
     from bilat.sample import build_sample_lake
 
-    lake = Lake.open(path or WORK / "web-lake")
+    lake = Lake.open(path or WORK / "web-lake", create=True)
     if not lake.manifest():
         print(f"building the benchmark lake (~11 million rows) in {lake.root} ...", flush=True)
         build_sample_lake(lake, "benchmark")

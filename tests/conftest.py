@@ -46,9 +46,10 @@ def fixtures() -> Path:
 def _isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """Every test gets its own BILAT_HOME, so no test touches a user's real lake."""
+    """Every test gets its own BILAT_HOME (and no BILAT_LAKE), so no test touches a real lake."""
     home = tmp_path_factory.mktemp("bilat-home")
     monkeypatch.setenv("BILAT_HOME", str(home))
+    monkeypatch.delenv("BILAT_LAKE", raising=False)
     return home
 
 

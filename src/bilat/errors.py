@@ -11,7 +11,8 @@ into the one JSON error shape. Nothing else should escape to a user without ``--
     │   ├── UnknownCodeError        a country, product, basket or airport code we do not know
     │   ├── ParseError              a file that does not read: names file, line, column, value
     │   ├── SchemaError             a file that reads but has the wrong columns or keys
-    │   └── ValidationError         values that read but break a rule (negative, duplicate ...)
+    │   ├── ValidationError         values that read but break a rule (negative, duplicate ...)
+    │   └── LakeNotFoundError       no lake at the path named (also a NotFoundError)
     ├── NotFoundError               something asked for is not there (no data, no such item)
     ├── ConflictError               a concurrent change won (optimistic locking, lake writer)
     │   └── LakeLockedError         another process is writing to the lake
@@ -34,6 +35,7 @@ __all__ = [
     "HostUnreachableError",
     "InputError",
     "LakeLockedError",
+    "LakeNotFoundError",
     "NotFoundError",
     "ParseError",
     "SchemaError",
@@ -137,6 +139,14 @@ class ValidationError(ParseError):
 
 class NotFoundError(BilatError):
     """Something asked for does not exist: no data for a year, no such agenda item."""
+
+
+class LakeNotFoundError(InputError, NotFoundError):
+    """No lake at the path named (no folder, or a folder without ``manifest.json``).
+
+    Bad input (exit code 2): the path is the user's to correct, or the lake theirs to create
+    (``bilat ingest ...``, ``Lake.open(path, create=True)``). ``details["path"]`` names it.
+    """
 
 
 class ConflictError(BilatError):

@@ -141,7 +141,7 @@ def test_default_database_is_in_bilat_home(cli: Any, monkeypatch: pytest.MonkeyP
 
 
 def test_progress_command(cli: Any, tmp_path: Path) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     rows = [
         (y, "BLR", "KAZ", "870110", "HS17", 100.0 * y, None, None, "baci", "reconciled")
         for y in range(2018, 2024)

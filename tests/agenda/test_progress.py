@@ -37,7 +37,7 @@ def _flows() -> pa.Table:
 
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
-    lk = Lake.open(tmp_path_factory.mktemp("lake"))
+    lk = Lake.open(tmp_path_factory.mktemp("lake"), create=True)
     lk.ingest_arrow(_flows(), kind="flows", source="test", name="flows-test")
     return lk
 
@@ -103,6 +103,6 @@ def test_progress_needs_a_link(tmp_path: Path) -> None:
     with Agenda.from_case(CASE) as ag:
         item = ag.item("food-hub-china")
     with pytest.raises(InputError, match="linked to no basket or HS code"):
-        progress(item, Lake.open(tmp_path), dyad=("BLR", "KAZ"))
+        progress(item, Lake.open(tmp_path, create=True), dyad=("BLR", "KAZ"))
     with pytest.raises(InputError, match="before must be between 0 and 30"):
-        progress(item, Lake.open(tmp_path), dyad=("BLR", "KAZ"), before=-1)
+        progress(item, Lake.open(tmp_path, create=True), dyad=("BLR", "KAZ"), before=-1)

@@ -27,7 +27,7 @@ SMALL = SampleSpec(
 
 @pytest.fixture(scope="session")
 def synthetic_lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
-    lake = Lake.open(tmp_path_factory.mktemp("small-world") / "lake")
+    lake = Lake.open(tmp_path_factory.mktemp("small-world") / "lake", create=True)
     build_sample_lake(lake, SMALL)
     return lake
 
@@ -74,6 +74,6 @@ def handmade_flows() -> pa.Table:
 @pytest.fixture(scope="session")
 def real_lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
     home = tmp_path_factory.mktemp("real-home")
-    lake = Lake.open(home / "lake")
+    lake = Lake.open(home / "lake", create=True)
     lake.ingest_arrow(handmade_flows(), kind="flows", source="handmade", name="handmade.csv")
     return lake

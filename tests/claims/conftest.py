@@ -88,7 +88,7 @@ def world(scale_2021: float, sugar_2022: float, rivals: int) -> list[Flow]:
 
 
 def _lake(root: Path, table: pa.Table, name: str) -> Lake:
-    lake = Lake.open(root)
+    lake = Lake.open(root, create=True)
     lake.ingest_arrow(table, kind="flows", source="handmade", name=name)
     return lake
 
@@ -115,7 +115,7 @@ def undetermined_lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
     Growth has nothing to compare with, the baskets are empty in 2020, turnover and rank
     rest only on the mirror, and sugar never stopped.
     """
-    lake = Lake.open(tmp_path_factory.mktemp("undetermined"))
+    lake = Lake.open(tmp_path_factory.mktemp("undetermined"), create=True)
     base = [(2020, "KAZ", "RUS", "270900", 50 * M), (2020, "BLR", "RUS", "310420", 70 * M)]
     later = [(2022, "BLR", "KAZ", "170199", 3 * M), (2022, "BLR", "KAZ", "870110", 900 * M)]
     lake.ingest_arrow(flows(base + later), kind="flows", source="handmade", name="2020-2022.csv")

@@ -145,7 +145,7 @@ def test_no_trade_of_the_dyad_is_undetermined_not_contradicted(tmp_path: Path) -
         },
         schema=FLOW_SCHEMA,
     )
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     lake.ingest_arrow(table, kind="flows", source="baci", name="others")
     got = by_id(check_claims(lake, CASE))
     assert {r["verdict"] for r in got.values()} == {"undetermined"}

@@ -60,6 +60,12 @@ def test_csv_map_usage_error(cli, tmp_path: Path) -> None:  # type: ignore[no-un
 
 
 def test_sources_on_empty_lake(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from bilat.lake import Lake
+
+    r = cli("sources", "--lake", str(tmp_path / "empty"))
+    assert r.exit_code == 2 and f"no lake at {tmp_path / 'empty'};" in r.stderr  # nothing there
+    assert not (tmp_path / "empty").exists()
+    Lake.open(tmp_path / "empty", create=True)
     r = cli("sources", "--lake", str(tmp_path / "empty"))
     assert r.exit_code == 0 and "empty" in r.stdout
 
@@ -118,7 +124,7 @@ def test_synthetic_lake_is_said_on_every_trade_output(cli, tmp_path: Path) -> No
         },
         schema=FLOW_SCHEMA,
     )
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     lake.ingest_arrow(table, kind="flows", source="synthetic", name="tiny", synthetic=True)
     for args in (("summary", "BLR", "KAZ", "--year", "2021"), ("series", "BLR", "KAZ",
                  "--from", "2020", "--to", "2021")):  # fmt: skip

@@ -94,6 +94,30 @@ def test_fetch_comtrade_partial_failure_exits_1(
     assert "8 records in 2 file(s)" in res.stdout
 
 
+@pytest.mark.parametrize("ingest", [True, False], ids=["ingest", "no-ingest"])
+def test_fetch_comtrade_creates_the_lake_bilat_lake_names(
+    comtrade_handler: Any,
+    cli: Any,
+    env: None,
+    httpserver: HTTPServer,
+    recorded: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    ingest: bool,
+) -> None:
+    from bilat.lake import Lake
+
+    httpserver.expect_request(PREVIEW).respond_with_handler(comtrade_handler(recorded))
+    target = tmp_path / "new" / "lake"
+    monkeypatch.setenv("BILAT_LAKE", str(target))
+    args = ["fetch", "comtrade", "--reporter", "BLR", "--partner", "KAZ", "--years", "2021"]
+    res = cli(*args, "--flow", "M", "--level", "2", *([] if ingest else ["--no-ingest"]))
+    assert res.exit_code == 0, res.stderr
+    assert target.exists() is ingest  # --no-ingest writes no lake
+    if ingest:
+        assert {e.kind for e in Lake.open(target).manifest()} == {"declarations"}
+
+
 def test_fetch_comtrade_bad_input_exits_2(cli: Any, env: None) -> None:
     res = cli(
         "fetch",

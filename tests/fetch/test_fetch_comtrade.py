@@ -44,7 +44,7 @@ def test_fetch_recorded_response_verbatim_and_ingest(
 ) -> None:
     httpserver.expect_request(PREVIEW).respond_with_json(recorded)
     query = ComtradeQuery.build("CHN", "ARG", [2010], flows=("M",), level=2, mirror=False)
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     result = fetch_comtrade(query, config=config, lake=lake)
     assert (result.fetched, result.cached, result.records) == (1, 0, 4)
     assert json.loads(result.files[0].read_text()) == recorded
@@ -65,7 +65,7 @@ def test_dyad_and_mirror_in_one_call(
     tmp_path: Path,
 ) -> None:
     httpserver.expect_request(PREVIEW).respond_with_handler(comtrade_handler(recorded))
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     result = fetch_comtrade(_query(flows=("X", "M")), config=config, lake=lake)
     assert result.planned == result.fetched == 8
     reporters = {(r[0].args["reporterCode"], r[0].args["partnerCode"]) for r in httpserver.log}
@@ -94,7 +94,7 @@ def test_rerun_fetches_only_what_is_missing(
         return good(request)
 
     httpserver.expect_request(PREVIEW).respond_with_handler(flaky)
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     first = fetch_comtrade(_query(), config=config, lake=lake)
     assert first.fetched == 3
     assert len(first.failed) == 1
@@ -193,7 +193,7 @@ def test_truncated_preview_is_split_under_the_record_limit(
         comtrade_handler({**recorded, "data": recorded["data"] * 20})  # 80 codes for AG2
     )
     query = ComtradeQuery.build("BLR", "KAZ", [2021], flows=("X",), level=2, mirror=False)
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     result = fetch_comtrade(query, config=cfg, lake=lake)
     assert result.split == 1
     asked = [r[0].args["cmdCode"] for r in httpserver.log]

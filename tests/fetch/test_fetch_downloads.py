@@ -73,7 +73,7 @@ def test_baci_resumes_after_a_drop_and_ingests(
     httpserver.expect_ordered_request(ZIP_PATH).respond_with_response(dropped(data, 5000))
     httpserver.expect_ordered_request(ZIP_PATH).respond_with_handler(_serve_ranges(data))
     seen: list[tuple[int, int | None]] = []
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     result = fetch_baci(
         "V202401", "HS17", config=config, lake=lake, progress=lambda d, t: seen.append((d, t))
     )
@@ -96,7 +96,7 @@ def test_baci_years_ingests_only_those(
     httpserver: HTTPServer, config: FetchConfig, tmp_path: Path
 ) -> None:
     httpserver.expect_request(ZIP_PATH).respond_with_data(_baci_zip())
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     result = fetch_baci("V202401", "HS17", years=[2022], config=config, lake=lake)
     assert [p.name for p in result.members] == ["BACI_HS17_Y2022_V202401.csv"]
     assert set(lake.flows().to_pandas()["year"]) == {2022}

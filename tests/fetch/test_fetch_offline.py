@@ -93,7 +93,7 @@ def test_cached_responses_are_ingested_when_the_host_is_gone(
     one_year = ComtradeQuery.build("BLR", "KAZ", [2021], flows=["M"], level=2)
     fetch_comtrade(one_year, config=config, ingest=False)
     gone = dataclasses.replace(config, comtrade_url=f"http://127.0.0.1:{closed_port}")
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     two_years = ComtradeQuery.build("BLR", "KAZ", [2021, 2022], flows=["M"], level=2)
     result = fetch_comtrade(two_years, config=gone, lake=lake)
     assert result.unreachable is not None and "cannot reach 127.0.0.1" in result.unreachable

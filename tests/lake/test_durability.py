@@ -47,7 +47,7 @@ BAD_2019 = HEADER + "2019,112,398,10121,1.0,1\n2019,112,398,10122,inf-ish,1\n"
 
 
 def test_zip_with_a_bad_member_writes_none_of_its_members(tmp_path: Path) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     lake.ingest_baci(release_zip(tmp_path, {member(2017): rows(2017)}, "BACI_HS17_V202301.zip"))
     manifest_before = (lake.root / "manifest.json").read_bytes()
     folders_before = data_folders(lake)
@@ -71,7 +71,7 @@ def test_zip_with_a_bad_member_through_the_cli(cli: Any, tmp_path: Path) -> None
 
 
 def test_a_good_zip_is_one_manifest_commit(tmp_path: Path) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     good = release_zip(tmp_path, {member(y): rows(y) for y in (2018, 2019, 2020)})
     reports = lake.ingest_baci(good)
     assert [r.status for r in reports] == ["ingested"] * 3
@@ -82,7 +82,7 @@ def test_a_good_zip_is_one_manifest_commit(tmp_path: Path) -> None:
 def test_members_of_one_zip_see_each_other_before_the_commit(tmp_path: Path) -> None:
     """Two members of one release for the same year: the second supersedes the first, as a
     second ingest of that release would, though the first was never committed."""
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     twice = release_zip(
         tmp_path, {f"a/{member(2018)}": rows(2018), f"b/{member(2018)}": rows(2018, value=2)}
     )
@@ -112,7 +112,7 @@ lake.ingest_baci(sys.argv[2], progress=progress)
 def test_sigkill_between_members_leaves_the_previous_lake(
     tmp_path: Path, kill_at_marker: KillFn
 ) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     lake.ingest_baci(release_zip(tmp_path, {member(2017): rows(2017)}, "BACI_HS17_V202301.zip"))
     manifest_before = (lake.root / "manifest.json").read_bytes()
     zipped = release_zip(tmp_path, {member(2018): rows(2018), member(2019): rows(2019)})
@@ -135,7 +135,7 @@ def test_write_path_syncs_data_and_folders_before_the_manifest_names_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """os.fsync is recorded (the OS edge), with the path of each descriptor it was given."""
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     events: list[tuple[str, str]] = []
     real_fsync, real_replace = os.fsync, os.replace
 
@@ -166,7 +166,7 @@ def test_write_path_syncs_data_and_folders_before_the_manifest_names_them(
 def test_temporary_manifests_are_ignored_by_readers_and_swept_by_the_next_writer(
     tmp_path: Path,
 ) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     lake.ingest_baci(release_zip(tmp_path, {member(2017): rows(2017)}))
     left = [lake.root / ".manifest.json.k1ll3d.tmp", lake.root / ".manifest.json.x9.tmp"]
     left[0].write_text('{"generation": 99, "entries": [{"half": ')
@@ -183,7 +183,7 @@ def test_temporary_manifests_are_ignored_by_readers_and_swept_by_the_next_writer
 
 
 def test_unchanged_file_is_recognised_before_anything_is_written(tmp_path: Path) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     csv = tmp_path / member(2021)
     csv.write_text(rows(2021, n=50))
     first = lake.ingest_baci(csv)[0]
@@ -198,7 +198,7 @@ def test_unchanged_file_is_recognised_before_anything_is_written(tmp_path: Path)
 
 def test_unchanged_zip_members_and_older_manifests(tmp_path: Path) -> None:
     """Entries written before sizes were recorded are still matched by their checksum."""
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     zipped = release_zip(tmp_path, {member(y): rows(y) for y in (2018, 2019)})
     first = lake.ingest_baci(zipped)
     path = lake.root / "manifest.json"
@@ -214,7 +214,7 @@ def test_unchanged_zip_members_and_older_manifests(tmp_path: Path) -> None:
 
 
 def test_same_size_other_content_is_ingested(tmp_path: Path) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir(), b.mkdir()
     (a / member(2021)).write_text(rows(2021, value=1))

@@ -23,7 +23,7 @@ def baci(tmp_path: Path, year: int, release: str, value: float = 1.0) -> Path:
 
 
 def test_open_default_is_under_bilat_home(_isolated_home: Path) -> None:
-    lake = Lake.open()
+    lake = Lake.open(create=True)
     assert lake.root == (_isolated_home / "lake").resolve()
     assert lake.flows().count().execute() == 0
     assert lake.declarations().count().execute() == 0
@@ -31,7 +31,7 @@ def test_open_default_is_under_bilat_home(_isolated_home: Path) -> None:
 
 
 def test_same_file_twice_adds_nothing(tmp_path: Path) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     p = baci(tmp_path, 2021, "V202301")
     first = lake.ingest_baci(p)[0]
     version = lake.version
@@ -41,7 +41,7 @@ def test_same_file_twice_adds_nothing(tmp_path: Path) -> None:
 
 
 def test_newer_release_replaces_older_of_same_years(tmp_path: Path) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     old = lake.ingest_baci(baci(tmp_path, 2021, "V202301", 1.0))[0]
     other_year = lake.ingest_baci(baci(tmp_path, 2020, "V202301", 5.0))[0]
     (tmp_path / "new").mkdir()
@@ -59,14 +59,14 @@ def test_newer_release_replaces_older_of_same_years(tmp_path: Path) -> None:
 
 
 def test_second_writer_is_refused(tmp_path: Path) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     with WriterLock(lake.root), pytest.raises(LakeLockedError, match="being written"):
         lake.ingest_baci(baci(tmp_path, 2021, "V202301"))
     assert lake.ingest_baci(baci(tmp_path, 2021, "V202301"))[0].status == "ingested"
 
 
 def test_ingest_arrow_is_idempotent_and_marks_synthetic(tmp_path: Path) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     table = pa.table(
         {
             "year": pa.array([2021], pa.int16()),
@@ -104,7 +104,7 @@ lake.ingest_baci(sys.argv[2], progress=progress)
 
 
 def test_sigkill_mid_ingest_leaves_lake_intact(tmp_path: Path, kill_at_marker: KillFn) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     lake.ingest_baci(baci(tmp_path, 2020, "V202301", 7.0))
     manifest_before = (lake.root / "manifest.json").read_bytes()
     big = tmp_path / "BACI_HS17_Y2021_V202401.csv"
@@ -133,7 +133,7 @@ COMTRADE = "refYear,reporterISO,partnerISO,flowCode,cmdCode,primaryValue\n"
 
 def test_overlapping_declarations_are_refused_then_superseded(tmp_path: Path) -> None:
     """A revised download of the same declarations must not be added to the first one."""
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     first = tmp_path / "first.csv"
     first.write_text(COMTRADE + "2021,AUT,DEU,M,4401,100\n2021,AUT,BLR,M,4401,7\n")
     revised = tmp_path / "revised.csv"
@@ -152,7 +152,7 @@ def test_overlapping_declarations_are_refused_then_superseded(tmp_path: Path) ->
 
 
 def test_files_with_different_keys_stack(tmp_path: Path) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     a = tmp_path / "a.csv"
     a.write_text(COMTRADE + "2021,AUT,DEU,M,4401,100\n")
     b = tmp_path / "b.csv"

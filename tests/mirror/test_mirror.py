@@ -206,7 +206,7 @@ def test_bad_arguments(geo: GeoDist, noisy: Any) -> None:
 def shared_lake(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     from bilat.lake import Lake
 
-    lake = Lake.open(tmp_path_factory.mktemp("mirror-lake"))
+    lake = Lake.open(tmp_path_factory.mktemp("mirror-lake"), create=True)
     lake.ingest_comtrade(
         [
             shared_data / "comtrade" / "eu27-forestry-imports-2018-2022.csv.gz",
@@ -248,7 +248,7 @@ def test_reconciled_flows_ingest_into_the_lake(geo: GeoDist, noisy: Any, tmp_pat
     from bilat.lake import Lake
 
     rec = reconcile(pa.Table.from_pandas(noisy.declarations, preserve_index=False), geo)
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     report = lake.ingest_arrow(
         rec.flows, kind="flows", source="mirror", name="reconciled", synthetic=True
     )

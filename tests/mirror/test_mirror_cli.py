@@ -42,7 +42,7 @@ def lake_path(syn: Any, shared_data: Path, tmp_path_factory: pytest.TempPathFact
         schema=DECLARATION_SCHEMA,
     )
     path = tmp_path_factory.mktemp("mirror-cli") / "lake"
-    Lake.open(path).ingest_arrow(
+    Lake.open(path, create=True).ingest_arrow(
         table, kind="declarations", source="synthetic", name="mirror-test", synthetic=True
     )
     return path

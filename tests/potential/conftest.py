@@ -35,7 +35,7 @@ def three_lake(tmp_path: Path):  # type: ignore[no-untyped-def]
     """A real lake (Parquet + DuckDB) holding the three-country fixture."""
     from bilat.lake import Lake
 
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     frame = read_three_countries()
     table = pa.Table.from_pandas(frame, preserve_index=False)
     lake.ingest_arrow(
@@ -130,7 +130,7 @@ def world_lake(tmp_path: Path) -> tuple[Path, Path, Path]:
             )
         )
     flows = pa.Table.from_pandas(pd.concat(halves), preserve_index=False).cast(FLOW_SCHEMA)
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     lake.ingest_arrow(flows, kind="flows", source="TEST", name="world")
     pairs = panel.drop_duplicates(["exporter", "importer"])
     geo = pd.DataFrame(

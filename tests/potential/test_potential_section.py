@@ -13,7 +13,7 @@ from bilat.potential.section import potential_section
 
 def test_section_with_gravity(world_lake: tuple[Path, Path, Path], world) -> None:  # type: ignore[no-untyped-def]
     root, geo, _ = world_lake
-    lake = Lake.open(root)
+    lake = Lake.open(root, create=True)
     sec = potential_section(
         lake, "C00", "C05", year=2021, geodist=geo, gravity_years=3, terms=["ln_dist", "cntg"]
     )

@@ -109,7 +109,7 @@ def test_a_multi_year_spec_needs_a_year(tmp_path: Path) -> None:
 def test_the_lake_reads_the_file_back_as_the_generated_flows(
     baci_file: Path, year_table: pa.Table, tmp_path: Path
 ) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     (report,) = lake.ingest_baci(baci_file)
     assert report.rows == year_table.num_rows
     assert report.rejected == 0
@@ -128,7 +128,7 @@ def test_build_sample_lake_marks_everything_synthetic(tmp_path: Path) -> None:
     spec = SampleSpec(
         seed=5, years=(2020, 2021), countries=("BLR", "KAZ", "POL", "CHN", "DEU"), products=120
     )
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     built = build_sample_lake(lake, spec)
     assert built.banner == SYNTHETIC_BANNER
     assert built.rows == generate_table(spec).num_rows > 0

@@ -29,7 +29,7 @@ def flows(lake: Lake) -> pa.Table:
 
 
 def test_bare_csv_values_in_dollars_products_padded(tmp_path: Path) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     [report] = lake.ingest_baci(write(tmp_path, GOOD))
     assert (report.status, report.rows, report.years) == ("ingested", 3, (2021,))
     t = flows(lake).to_pylist()
@@ -62,7 +62,7 @@ def _zip(tmp_path: Path, years: dict[int, str], *, products: str | None = None) 
 
 def test_release_zip_one_entry_per_year(tmp_path: Path) -> None:
     body20 = "t,i,j,k,v,q\n2020,112,398,10121,1,1\n2020,251,398,10121,2,1\n"
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     reports = lake.ingest_baci(_zip(tmp_path, {2020: body20, 2021: GOOD}))
     assert [r.years for r in reports] == [(2020,), (2021,)]
     assert "::BACI_HS17_Y2020" in reports[0].path
@@ -73,7 +73,7 @@ def test_release_zip_one_entry_per_year(tmp_path: Path) -> None:
 
 def test_product_missing_from_release_table_is_refused(tmp_path: Path) -> None:
     body = "t,i,j,k,v,q\n2021,112,398,10121,1,1\n2021,112,398,999999,1,1\n"
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     with pytest.raises(ValidationError) as err:
         lake.ingest_baci(_zip(tmp_path, {2021: body}))
     assert (err.value.line, err.value.column, err.value.value) == (3, "k", "999999")
@@ -95,7 +95,7 @@ BAD = [
 def test_bad_values_name_line_and_column(
     tmp_path: Path, case: str, text: str, line: int, column: str
 ) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     lake.ingest_baci(write(tmp_path, GOOD, "BACI_HS17_Y2020_V202401.csv"))
     before = lake.flows().count().execute()
     with pytest.raises(ValidationError) as err:
@@ -121,7 +121,7 @@ def test_bad_values_name_line_and_column(
     ],
 )
 def test_bad_files(tmp_path: Path, case: str, text: str, error: type[BilatError]) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     with pytest.raises(error) as err:
         lake.ingest_baci(write(tmp_path, text))
     assert "BACI_HS17_Y2021_V202401.csv" in err.value.message, case
@@ -133,7 +133,7 @@ def test_truncated_gzip(tmp_path: Path) -> None:
     raw = gzip.compress((GOOD * 2000).encode())
     p = tmp_path / "BACI_HS17_Y2021_V202401.csv.gz"
     p.write_bytes(raw[: len(raw) // 2])
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     with pytest.raises(ParseError, match="ends early or is damaged"):
         lake.ingest_baci(p)
     assert lake.manifest() == []
@@ -143,14 +143,14 @@ def test_truncated_zip(tmp_path: Path) -> None:
     full = _zip(tmp_path, {2021: GOOD}).read_bytes()
     p = tmp_path / "cut.zip"
     p.write_bytes(full[: len(full) // 2])
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     with pytest.raises(ParseError, match="zip"):
         lake.ingest_baci(p)
 
 
 def test_skip_bad_rows_keeps_good_and_lists_bad(tmp_path: Path) -> None:
     text = GOOD + "2021,999,112,850440,3,\n2021,112,398,20121,abc,1\n"
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     [report] = lake.ingest_baci(write(tmp_path, text), skip_bad_rows=True)
     assert (report.rows, report.rejected) == (3, 2)
     rejects = Path(report.rejects_path or "").read_text().splitlines()
@@ -183,7 +183,7 @@ def test_roundtrip(tmp_path_factory: pytest.TempPathFactory, data: list[tuple]) 
     body.write("t,i,j,k,v,q\n")
     for t, i, j, k, v, q in data:
         body.write(f"{t},{i},{j},{k},{v},{'NA' if q is None else q}\n")
-    lake = Lake.open(tmp / "lake")
+    lake = Lake.open(tmp / "lake", create=True)
     lake.ingest_baci(write(tmp, body.getvalue()))
     got = sorted(
         (r["year"], r["product"], round(r["value_usd"] / 1000, 3), r["quantity"])
@@ -201,7 +201,7 @@ def test_garbage_gives_a_bilat_error(tmp_path_factory: pytest.TempPathFactory, j
     tmp = tmp_path_factory.mktemp("junk")
     p = tmp / "BACI_HS17_Y2021_V202401.csv"
     p.write_bytes(b"t,i,j,k,v,q\n2021,112,398,10121,1,1\n" + junk)
-    lake = Lake.open(tmp / "lake")
+    lake = Lake.open(tmp / "lake", create=True)
     try:
         lake.ingest_baci(p)
     except BilatError as exc:

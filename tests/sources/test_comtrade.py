@@ -17,7 +17,7 @@ HEADER = "refYear,reporterISO,partnerISO,flowCode,cmdCode,primaryValue,cifvalue,
 @pytest.mark.shared
 def test_eu27_forestry_all_rows_and_yearly_sums(shared_data: Path, tmp_path: Path) -> None:
     path = shared_data / "comtrade" / "eu27-forestry-imports-2018-2022.csv.gz"
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     [report] = lake.ingest_comtrade(path)
     assert report.rows == 173_358 and report.rejected == 0
     d = lake.declarations()
@@ -41,7 +41,7 @@ def test_eu27_forestry_all_rows_and_yearly_sums(shared_data: Path, tmp_path: Pat
 @pytest.mark.shared
 def test_thai_crustaceans_keep_cif_fob_qty_weight(shared_data: Path, tmp_path: Path) -> None:
     path = shared_data / "comtrade" / "tha-crustacean-imports-2007-2011.csv.gz"
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     [report] = lake.ingest_comtrade(path)
     raw = pd.read_csv(path, dtype={"cmdCode": str})
     assert report.rows == len(raw) == 1586
@@ -62,7 +62,7 @@ def test_thai_crustaceans_keep_cif_fob_qty_weight(shared_data: Path, tmp_path: P
 def test_api_json_response(shared_data: Path, tmp_path: Path) -> None:
     path = shared_data / "comtrade" / "api-response-chn-imports-2010.json"
     doc = json.loads(path.read_text())
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     [report] = lake.ingest_comtrade(path)
     assert report.rows == doc["count"] == len(doc["data"])
     t = lake.declarations().to_pandas()
@@ -79,7 +79,7 @@ def _write(tmp_path: Path, body: str, name: str = "c.csv") -> Path:
 def test_tsv_and_flow_descriptions(tmp_path: Path) -> None:
     body = "refYear\treporterISO\tpartnerISO\tflowDesc\tcmdCode\tprimaryValue\n"
     body += "2021\tBLR\tKAZ\tExport\t1704\t10\n2021\tKAZ\tBLR\tImport\t1704\t12\n"
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     lake.ingest_comtrade(_write(tmp_path, body, "c.tsv"))
     t = lake.declarations().order_by("reporter").to_pandas()
     assert list(t.flow) == ["X", "M"] and list(t["product"]) == ["1704", "1704"]
@@ -89,7 +89,7 @@ def test_breakdowns_and_other_flows_are_left_out_and_said(tmp_path: Path) -> Non
     body = "refYear,reporterISO,partnerISO,partner2ISO,motCode,flowCode,cmdCode,primaryValue\n"
     body += "2021,BLR,KAZ,W00,0,X,1704,10\n2021,BLR,KAZ,RUS,0,X,1704,4\n"
     body += "2021,BLR,KAZ,W00,3,X,1704,6\n2021,BLR,KAZ,W00,0,DX,1704,9\n"
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     [report] = lake.ingest_comtrade(_write(tmp_path, body))
     assert report.rows == 1
     assert any("second partner" in n for n in report.notes)
@@ -111,7 +111,7 @@ def test_breakdowns_and_other_flows_are_left_out_and_said(tmp_path: Path) -> Non
 def test_bad_input(
     tmp_path: Path, body: str, error: type[BilatError], line: int, column: str | None
 ) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     with pytest.raises(error) as err:
         lake.ingest_comtrade(_write(tmp_path, body))
     assert isinstance(err.value, ParseError)
@@ -120,7 +120,7 @@ def test_bad_input(
 
 
 def test_json_errors(tmp_path: Path) -> None:
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     with pytest.raises(ParseError, match="invalid JSON"):
         lake.ingest_comtrade(_write(tmp_path, '{"data": [', "r.json"))
     with pytest.raises(SchemaError, match="data"):
@@ -151,7 +151,7 @@ def test_roundtrip(tmp_path_factory: pytest.TempPathFactory, rows: list[tuple]) 
     body = "refYear,reporterISO,partnerISO,flowCode,cmdCode,primaryValue\n" + "".join(
         f"{y},{r},{p},{f},{k},{v!r}\n" for y, r, p, f, k, v in rows
     )
-    lake = Lake.open(tmp / "lake")
+    lake = Lake.open(tmp / "lake", create=True)
     lake.ingest_comtrade(_write(tmp, body))
     got = sorted(
         tuple(x.values())

@@ -48,13 +48,13 @@ def declarations_table() -> pa.Table:
 
 
 def make_flows_lake(root: Path, backend: Any = None) -> Lake:
-    lake = Lake.open(root, backend=backend)
+    lake = Lake.open(root, backend=backend, create=True)
     lake.ingest_arrow(flows_table(), kind="flows", source="fixture", name="flows.csv")
     return lake
 
 
 def make_declarations_lake(root: Path, backend: Any = None) -> Lake:
-    lake = Lake.open(root, backend=backend)
+    lake = Lake.open(root, backend=backend, create=True)
     lake.ingest_arrow(
         declarations_table(), kind="declarations", source="fixture", name="declarations.csv"
     )
@@ -128,7 +128,7 @@ def eu_raw(shared_data: Path) -> Any:
 @pytest.fixture(scope="session")
 def eu_lake(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Lake:
     """The real EU27 forestry imports file, ingested through the Comtrade reader."""
-    lake = Lake.open(tmp_path_factory.mktemp("eu-lake"))
+    lake = Lake.open(tmp_path_factory.mktemp("eu-lake"), create=True)
     lake.ingest_comtrade(shared_data / "comtrade" / "eu27-forestry-imports-2018-2022.csv.gz")
     return lake
 

@@ -97,7 +97,13 @@ def test_every_command_has_help_and_a_doc_section(cli):
 
 
 def test_empty_home(cli, tmp_path):
+    from bilat.lake import Lake
+
     shutil.rmtree(tmp_path, ignore_errors=True)
+    out = cli("trade", "summary", "BLR", "KAZ", "--year", "2021", "--home", str(tmp_path))
+    assert out.exit_code == 2  # no lake there: bad input, and nothing is created
+    assert f"no lake at {tmp_path / 'lake'};" in out.stderr and not tmp_path.exists()
+    Lake.open(tmp_path / "lake", create=True)
     out = cli("trade", "summary", "BLR", "KAZ", "--year", "2021", "--home", str(tmp_path))
     assert out.exit_code == 1
     assert "it is empty" in out.stderr
@@ -113,7 +119,7 @@ def test_lake_option(cli, home):
 def test_synthetic_banner_on_stderr(cli, tmp_path, lake_builders):
     from bilat.lake import Lake
 
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     lake.ingest_arrow(lake_builders["flows_table"](), kind="flows", source="sample",
                       name="gen", synthetic=True)  # fmt: skip
     out = cli("trade", "summary", "BLR", "KAZ", "--year", "2021", "--lake", str(tmp_path / "lake"))

@@ -36,7 +36,7 @@ def _flows(year: int, rev: str, rows: list[tuple[str, float]]) -> pa.Table:
 @pytest.fixture
 def crossing_lake(tmp_path: Path) -> Lake:
     """2021 reported in HS17, 2022 in HS22: the codes a revision split are not comparable as is."""
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     lake.ingest_arrow(
         _flows(2021, "HS17", [("040310", 100.0), ("170410", 50.0)]),
         kind="flows",

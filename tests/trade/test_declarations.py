@@ -117,7 +117,7 @@ def test_mirror_totals_from_hs6_only_declarations(tmp_path):
         {f.name: cols.get(f.name, [None] * n) for f in DECLARATION_SCHEMA},
         schema=DECLARATION_SCHEMA,
     )
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     lake.ingest_arrow(table, kind="declarations", source="fixture", name="hs6.csv")
     gap = Dyad(lake, "BLR", "KAZ").mirror(2021, 2021).to_pandas()  # default level: totals
     assert gap["product"].tolist() == ["TOTAL"]

@@ -47,7 +47,7 @@ def _lake(world: dict[tuple[int, str, str, str], int], root: Path) -> Lake:
         },
         schema=FLOW_SCHEMA,
     )
-    lake = Lake.open(root)
+    lake = Lake.open(root, create=True)
     lake.ingest_arrow(table, kind="flows", source="random", name="world")
     return lake
 

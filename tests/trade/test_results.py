@@ -76,7 +76,7 @@ def test_charts(results, name):
 def test_synthetic_banner(tmp_path, lake_builders):
     from bilat.lake import Lake
 
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     lake.ingest_arrow(
         lake_builders["flows_table"](), kind="flows", source="sample", name="gen", synthetic=True
     )

@@ -40,9 +40,9 @@ def _antichain_total(rows: pd.DataFrame) -> float:
 @pytest.fixture(scope="module")
 def mixed(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Lake, Lake]:
     """(the Comtrade file alone, the same plus a one-row national file of Belarus)."""
-    alone = Lake.open(tmp_path_factory.mktemp("comtrade-only"))
+    alone = Lake.open(tmp_path_factory.mktemp("comtrade-only"), create=True)
     alone.ingest_comtrade(shared_data / FILE)
-    both = Lake.open(tmp_path_factory.mktemp("comtrade-plus-belstat"))
+    both = Lake.open(tmp_path_factory.mktemp("comtrade-plus-belstat"), create=True)
     both.ingest_comtrade(shared_data / FILE)
     national = tmp_path_factory.mktemp("belstat") / "belstat.csv"
     national.write_text("year,exporter,importer,product,value\n2021,BLR,KAZ,8701,2500000\n")

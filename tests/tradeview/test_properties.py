@@ -111,7 +111,7 @@ def test_adding_a_file_never_changes_a_flow_it_does_not_cover(base, added) -> No
     touched = {(e, i) for (_, e, i, _) in added if e != i}
     untouched = [p for p in _pairs() if p not in touched]
     with tempfile.TemporaryDirectory() as tmp:
-        lake = Lake.open(Path(tmp) / "lake")
+        lake = Lake.open(Path(tmp) / "lake", create=True)
         decl = _declarations(base)
         if decl.num_rows == 0:
             return
@@ -136,7 +136,7 @@ def test_coverage_is_none_exactly_when_no_source_holds_the_pair(base) -> None:
         (y, r, p) if f == "X" else (y, p, r) for (y, r, p, f, _) in base if r != p
     }  # (year, exporter, importer)
     with tempfile.TemporaryDirectory() as tmp:
-        lake = Lake.open(Path(tmp) / "lake")
+        lake = Lake.open(Path(tmp) / "lake", create=True)
         lake.ingest_arrow(decl, kind="declarations", source="comtrade", name="base")
         view = TradeView(lake)
         for y, (e, i) in itertools.product(YEARS, _pairs()):

@@ -23,7 +23,7 @@ def demo_lake(tmp_path_factory: pytest.TempPathFactory) -> Any:
     from bilat.lake import Lake
     from bilat.sample import build_sample_lake, preset
 
-    lake = Lake.open(tmp_path_factory.mktemp("web-lake") / "lake")
+    lake = Lake.open(tmp_path_factory.mktemp("web-lake") / "lake", create=True)
     build_sample_lake(lake, preset("demo").with_(years=(2019, 2020, 2021)))
     return lake
 

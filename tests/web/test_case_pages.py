@@ -162,7 +162,7 @@ def test_admin_upload_through_the_form_ingests(admin: TestClient, app: Any, tmp_
     # a fresh lake, so the session's demo lake stays as it is
     from bilat.web import Settings, create_app
 
-    lake = Lake.open(tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake", create=True)
     fresh = create_app(
         Settings(agenda_url=f"sqlite:///{tmp_path / 'a.db'}", secret_key="k" * 20),
         lake=lake,

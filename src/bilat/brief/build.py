@@ -17,6 +17,7 @@ from bilat.brief.trade_sections import TRADE_SECTIONS
 from bilat.codes.countries import country_name
 from bilat.errors import BilatError, InputError
 from bilat.trade import Dyad
+from bilat.trade._options import check_year
 
 if TYPE_CHECKING:
     from bilat.lake import Lake
@@ -97,6 +98,7 @@ def build_briefing(
     >>> b = build_briefing(lake, "BLR", "KAZ", year=2021, case="blr-kaz-2022")  # doctest: +SKIP
     >>> [s.status for s in b.sections]                                           # doctest: +SKIP
     """
+    year = check_year(year)  # every argument is checked before the lake is read
     dyad = Dyad(lake, a, b)
     day = _day(as_of)
     folder = None

@@ -163,7 +163,7 @@ def run_demo(
     _fresh(root)
     with _home(root):
         step("Building the synthetic sample world (2015-2022, 40 countries)")
-        lake = Lake.open(root / "lake")
+        lake = Lake.open(root / "lake", create=True)
         sample = build_sample_lake(lake, "demo")
         step(f"Importing the case {case_dir.name} (agenda, claims, air agreement)")
         url = f"sqlite:///{root / 'agenda.db'}"

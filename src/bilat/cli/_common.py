@@ -101,18 +101,36 @@ LakeOption = Annotated[
     Path | None,
     typer.Option(
         "--lake",
-        envvar="BILAT_LAKE",
-        help="Lake folder (default: $BILAT_HOME/lake).",
+        help="Lake folder (default: $BILAT_LAKE, else $BILAT_HOME/lake).",
         show_default=False,
     ),
 ]
 
+_NAMED_BY = {"BILAT_LAKE": " (from BILAT_LAKE)", "BILAT_HOME": " (the default, $BILAT_HOME/lake)"}
 
-def open_lake(path: Path | None) -> Any:
-    """Open the lake named by ``--lake`` (or the default one)."""
+
+def open_lake(path: Path | None, *, create: bool = False, home: Path | None = None) -> Any:
+    """Open the lake named by ``--lake`` (else ``--home``/lake, ``$BILAT_LAKE``, the default).
+
+    Commands that write pass ``create=True``; a read of a path that holds no lake exits 2
+    naming the path, where it came from, and how to make a lake there.
+    """
+    from bilat._config import resolve_lake
+    from bilat.errors import LakeNotFoundError
     from bilat.lake import Lake
 
-    return Lake.open(path)
+    if path is None and home is not None:
+        path = home / "lake"
+    root, origin = resolve_lake(path)
+    try:
+        return Lake.open(root, create=create)
+    except LakeNotFoundError as exc:
+        raise LakeNotFoundError(
+            f"no lake at {root}{_NAMED_BY.get(origin, '')}; ingest a file first "
+            f"(bilat ingest baci|comtrade|csv FILE --lake {root}), or name another lake "
+            "with --lake or BILAT_LAKE",
+            details={**exc.details, "named_by": origin},
+        ) from None
 
 
 def synthetic_banner(source: Any) -> None:

@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from bilat.cli._common import JsonOption, console, print_json, synthetic_banner
+from bilat.cli._common import (
+    JsonOption,
+    LakeOption,
+    console,
+    open_lake,
+    print_json,
+    synthetic_banner,
+)
 
 __all__ = ["register"]
 
@@ -45,20 +52,24 @@ def brief(
             "--home", help="bilat home folder (the lake is HOME/lake); default BILAT_HOME."
         ),
     ] = None,
+    lake: LakeOption = None,
     json: JsonOption = False,
 ) -> None:
     """Write the briefing: one self-contained HTML page (print-ready) and the same as JSON."""
     from bilat.brief import build_briefing, write_briefing
-    from bilat.lake import Lake
+    from bilat.cases import resolve_case
 
-    lake = Lake.open(None if home is None else home / "lake")
+    folder = None if case is None else resolve_case(case)  # checked before the lake is opened
+    the_lake = open_lake(lake, home=home)
     agenda = None
     if agenda_url is not None:
         from bilat.agenda import Agenda
 
         agenda = Agenda.open(agenda_url)
     try:
-        briefing = build_briefing(lake, a, b, year=year, case=case, agenda=agenda, as_of=as_of)
+        briefing = build_briefing(
+            the_lake, a, b, year=year, case=folder, agenda=agenda, as_of=as_of
+        )
     finally:
         if agenda is not None:
             agenda.close()
@@ -75,7 +86,7 @@ def brief(
             }
         )
         return
-    synthetic_banner(lake)
+    synthetic_banner(the_lake)
     console.print(f"Briefing written: {files.html}")
     console.print(f"Same content as JSON: {files.json}")
     for s in briefing.sections:

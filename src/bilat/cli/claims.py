@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from bilat.cli._common import JsonOption, console, print_json, print_table, synthetic_banner
+from bilat.cli._common import (
+    JsonOption,
+    LakeOption,
+    console,
+    open_lake,
+    print_json,
+    print_table,
+    synthetic_banner,
+)
 
 __all__ = ["register"]
 
@@ -32,17 +40,19 @@ _STYLE = {"supported": "green", "contradicted": "red", "undetermined": "yellow"}
 
 
 @claims_app.command("check")
-def check(case: CaseArg, json: JsonOption = False, home: HomeOption = None) -> None:
+def check(
+    case: CaseArg, json: JsonOption = False, home: HomeOption = None, lake: LakeOption = None
+) -> None:
     """Give each claim a verdict: supported, contradicted, or undetermined with the reason."""
-    from bilat.claims import check_claims
-    from bilat.lake import Lake
+    from bilat.claims import check_claims, load_claims
 
-    lake = Lake.open(None if home is None else home / "lake")
-    report = check_claims(lake, case)
+    claims = load_claims(case)  # a bad case is reported before the lake is looked for
+    the_lake = open_lake(lake, home=home)
+    report = check_claims(the_lake, claims)
     if json:
         print_json(report.to_dict())
         return
-    synthetic_banner(lake)
+    synthetic_banner(the_lake)
     rows = [
         {
             "claim": r.claim.id,

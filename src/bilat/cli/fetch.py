@@ -162,7 +162,7 @@ def fetch_comtrade_cmd(
         level=level,
         mirror=not no_mirror,
     )
-    lk = None if no_ingest else open_lake(lake)
+    lk = None if no_ingest else open_lake(lake, create=True)
     with _request_bar("Comtrade requests") as progress:
         result = fetch_comtrade(
             query, key_env=key_env, lake=lk, ingest=not no_ingest, progress=progress
@@ -209,7 +209,7 @@ def fetch_baci_cmd(
     from bilat.sources.fetch import fetch_baci
 
     wanted = parse_years(years) if years else None
-    lk = None if no_ingest else open_lake(lake)
+    lk = None if no_ingest else open_lake(lake, create=True)
     with _byte_bar(f"BACI {hs} {release}") as progress:
         result = fetch_baci(
             release,

@@ -84,7 +84,7 @@ def ingest_baci(
     as_json: JsonOption = False,
 ) -> None:
     """Ingest a CEPII BACI release (values in thousands of USD are stored in USD)."""
-    lk = open_lake(lake)
+    lk = open_lake(lake, create=True)
     reports = _with_progress(
         f"reading {path.name}",
         lambda p: lk.ingest_baci(
@@ -122,7 +122,7 @@ def ingest_comtrade(
     """Ingest UN Comtrade declarations (API JSON, or CSV/TSV with the API's column names)."""
     from bilat.errors import BilatError
 
-    lk = open_lake(lake)
+    lk = open_lake(lake, create=True)
     done: list[Any] = []
     for path in paths:  # one file at a time, so a bad file does not hide those that landed
         try:
@@ -173,7 +173,7 @@ def ingest_csv(
     from bilat.sources.table import parse_mapping
 
     fields = parse_mapping(mapping)
-    lk = open_lake(lake)
+    lk = open_lake(lake, create=True)
     reports = _with_progress(
         f"reading {path.name}",
         lambda p: [

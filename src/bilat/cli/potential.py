@@ -118,11 +118,11 @@ def gravity(
         frame = p.read_panel(panel)
     else:
         lk = open_lake(lake)
-        synthetic = bool(lk.is_synthetic)
-        synthetic_banner(lk)
         frame = p.panel_from_flows(
             lk, level=level, years=year_list, source=source, basis=basis, hs_rev=hs_rev
         )
+        synthetic = bool(lk.is_synthetic)
+        synthetic_banner(lk)
     if covariates is not None:
         frame = p.join_geodist(frame, p.read_geodist(covariates), distance=distance)  # type: ignore[arg-type]
     if extra is not None:
@@ -215,7 +215,6 @@ def products(
 
     rate, years_ahead = _growth(growth, horizon)
     lk = open_lake(lake)
-    synthetic_banner(lk)
     pp = market_potential(
         lk,
         exporter,
@@ -228,6 +227,7 @@ def products(
         basis=basis,
         hs_rev=hs_rev,
     )
+    synthetic_banner(lk)
     if as_json:
         print_json({**pp.to_dict(top=top), "synthetic": bool(lk.is_synthetic)})
         return
@@ -291,10 +291,10 @@ def markets(
     from bilat.potential.products import export_potential
 
     lk = open_lake(lake)
-    synthetic_banner(lk)
     ep = export_potential(
         lk, exporter, year=year, level=level, source=source, basis=basis, hs_rev=hs_rev
     )
+    synthetic_banner(lk)
     if as_json:
         print_json({**ep.to_dict(top=top), "synthetic": bool(lk.is_synthetic)})
         return

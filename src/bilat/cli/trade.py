@@ -53,9 +53,7 @@ PrecedenceOpt = Annotated[
 
 
 def _lake(home: Path | None, lake: Path | None = None) -> Any:
-    if lake is None and home is not None:
-        lake = home / "lake"
-    return open_lake(lake)
+    return open_lake(lake, home=home)
 
 
 def _dyad(

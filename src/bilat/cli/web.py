@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bilat.cli._common import JsonOption, LakeOption, console, print_json, print_table
+from bilat.cli._common import (
+    JsonOption,
+    LakeOption,
+    console,
+    open_lake,
+    print_json,
+    print_table,
+)
 from bilat.errors import InputError
 
 if TYPE_CHECKING:
@@ -119,6 +126,12 @@ def serve(
         str | None,
         typer.Option("--agenda-db", help="Agenda database URL.", show_default=False),
     ] = None,
+    create: Annotated[
+        bool,
+        typer.Option(
+            "--create", help="Start an empty lake at --lake when there is none (then upload)."
+        ),
+    ] = False,
 ) -> None:
     """Start the web app (dashboard and JSON API) with uvicorn."""
     import uvicorn
@@ -127,7 +140,9 @@ def serve(
 
     if case is not None and not (case / "case.yaml").is_file():
         raise InputError(f"{case} is not a case folder: case.yaml is missing")
-    app = create_app(Settings(lake_path=lake, case_dir=case, agenda_url=agenda_db))
+    the_lake = open_lake(lake, create=create)
+    settings = Settings(lake_path=the_lake.root, case_dir=case, agenda_url=agenda_db)
+    app = create_app(settings, lake=the_lake)
     console.print(f"bilat web app on http://{host}:{port}/ (API docs at /api/docs)")
     uvicorn.run(app, host=host, port=port, log_level="info")
 

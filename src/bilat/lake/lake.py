@@ -17,6 +17,7 @@ any point leaves the previous lake intact; the next writer sweeps the leftovers.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from bilat._config import home
-from bilat.errors import InputError, NotFoundError
+from bilat._config import lake_path
+from bilat.errors import InputError, LakeNotFoundError, NotFoundError
 from bilat.lake.manifest import Manifest, ManifestEntry
 from bilat.sources._convert import Problems
 from bilat.sources.base import SourceFile
@@ -40,6 +41,39 @@ if TYPE_CHECKING:
 __all__ = ["IngestReport", "Lake"]
 
 ProgressFn = Callable[[int], None]
+
+#: The file that makes a folder a lake.
+MANIFEST = "manifest.json"
+#: What a lake folder holds (a first ingest that crashed leaves these without a manifest).
+_LAYOUT = frozenset({MANIFEST, "data", "staging", "rejects", ".writer.lock", ".writer.pid"})
+
+
+def _create(root: Path) -> None:
+    """Make ``root`` an empty lake: write a manifest with no entries, unless one appears first.
+
+    The manifest is linked into place (never replaced), so a writer that created the lake and
+    committed in the meantime keeps its manifest.
+    """
+    if root.is_dir():
+        foreign = sorted(
+            p.name for p in root.iterdir() if p.name not in _LAYOUT and not p.name.startswith(".")
+        )
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
+            raise InputError(
+                f"{root} is a folder holding other files ({shown}) and no lake ({MANIFEST}); "
+                "give a new or empty folder for the lake",
+                details={"path": str(root), "found": foreign[:20]},
+            )
+    root.mkdir(parents=True, exist_ok=True)
+    fresh = root / f".{MANIFEST}.{os.getpid()}.new"
+    Manifest().save(fresh)
+    try:
+        os.link(fresh, root / MANIFEST)
+    except FileExistsError:  # another writer created the lake first: keep its manifest
+        pass
+    finally:
+        fresh.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,21 +158,48 @@ class Lake:
     # ---- opening and reading -------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path | None = None, *, backend: Any = None) -> Lake:
-        """Open (creating if needed) the lake at ``path``, or under ``BILAT_HOME`` by default.
+    def open(
+        cls, path: str | Path | None = None, *, create: bool = False, backend: Any = None
+    ) -> Lake:
+        """Open the lake at ``path`` (default ``$BILAT_LAKE``, else ``$BILAT_HOME/lake``).
+
+        A lake is a folder holding ``manifest.json``. Opening reads nothing else, so it is
+        cheap; a lake with no entries yet is a lake (its reads hold no rows).
 
         Parameters
         ----------
         path
-            The lake folder. Default: ``$BILAT_HOME/lake`` (see :func:`bilat._config.home`).
+            The lake folder. Default: ``$BILAT_LAKE`` when set, else ``$BILAT_HOME/lake``
+            (see :func:`bilat._config.resolve_lake`).
+        create
+            Make an empty lake when there is none at ``path`` (writers pass it: ingest, fetch,
+            sample building). The folder must be new, empty, or hold only a lake's own files.
         backend
             An Ibis backend to read with (e.g. ``ibis.pyspark.connect(spark)``). Default:
             DuckDB in memory, reading the Parquet files in place.
+
+        Raises
+        ------
+        LakeNotFoundError
+            No lake at ``path`` and ``create`` is false (a typo must not become an empty lake).
+        InputError
+            ``path`` is a file, or (with ``create``) a folder holding files that are not a lake's.
         """
-        root = Path(path).expanduser() if path is not None else home() / "lake"
+        root = lake_path(path)
         if root.exists() and not root.is_dir():
-            raise InputError(f"{root} is a file, not a lake folder; give a folder path")
-        root.mkdir(parents=True, exist_ok=True)
+            raise InputError(
+                f"{root} is a file, not a lake folder; give a folder path",
+                details={"path": str(root)},
+            )
+        if not (root / MANIFEST).is_file():
+            if not create:
+                where = "does not exist" if not root.exists() else f"holds no {MANIFEST}"
+                raise LakeNotFoundError(
+                    f"no lake at {root} (the folder {where}); ingest a file into it first, "
+                    "or open it with create=True to start an empty lake",
+                    details={"path": str(root)},
+                )
+            _create(root)
         return cls(root.resolve(), backend=backend)
 
     @property
@@ -152,7 +213,7 @@ class Lake:
 
     @property
     def _manifest_path(self) -> Path:
-        return self.root / "manifest.json"
+        return self.root / MANIFEST
 
     def _load(self) -> Manifest:
         try:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from bilat.codes.countries import COMTRADE_AREAS
 from bilat.errors import InputError, NotFoundError, ParseError, SchemaError, ValidationError
+from bilat.sources.schema import BASES
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -33,6 +34,7 @@ __all__ = [
     "PANEL_COLUMNS",
     "Distance",
     "HasFlows",
+    "check_basis",
     "drop_areas",
     "flows_table",
     "join_covariates",
@@ -324,9 +326,10 @@ def panel_from_flows(
     Domestic flows (exporter == importer) are kept when the data has them; UN Comtrade's
     areas (``W00`` world, ``EUR``, "not elsewhere specified" codes) are left out.
     """
-    table = flows_table(flows)
     if level not in (2, 4, 6):
         raise InputError(f"level must be 2, 4 or 6, got {level!r}", details={"value": level})
+    check_basis(basis)
+    table = flows_table(flows)
     t = drop_areas(table.filter(table.product.length() == level))
     if years is not None:
         t = t.filter(t.year.isin([int(y) for y in years]))
@@ -362,6 +365,16 @@ def drop_areas(t: ir.Table) -> ir.Table:
     if not present:
         return t
     return t.filter(~t.exporter.isin(present) & ~t.importer.isin(present))
+
+
+def check_basis(basis: str | None) -> str | None:
+    """Validate a declaration basis (``reconciled``, ``exporter``, ``importer``) or ``None``."""
+    if basis is not None and basis not in BASES:
+        raise InputError(
+            f"basis must be one of {', '.join(BASES)} but got {basis!r}",
+            details={"value": basis, "expected": list(BASES)},
+        )
+    return basis
 
 
 def one_origin(

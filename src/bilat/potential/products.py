@@ -37,8 +37,9 @@ from bilat.codes.baskets import load_baskets
 from bilat.codes.countries import to_iso3
 from bilat.codes.hs import describe
 from bilat.errors import InputError, NotFoundError
-from bilat.potential.panel import drop_areas, flows_table, one_origin
+from bilat.potential.panel import check_basis, drop_areas, flows_table, one_origin
 from bilat.potential.sections import section, section_title
+from bilat.trade._options import check_year
 
 if TYPE_CHECKING:
     import altair as alt
@@ -114,7 +115,7 @@ def _validate(
     mkt = country_code(market) if market is not None else None
     if mkt == exp:
         raise InputError(f"exporter and market are both {exp}; choose two different countries")
-    return _Query(exp, mkt, int(year), level, demand_growth, int(horizon))
+    return _Query(exp, mkt, check_year(year), level, demand_growth, int(horizon))
 
 
 def _growth_factor(demand: ir.Table, q: _Query) -> ir.Table:
@@ -516,6 +517,7 @@ def market_potential(
     q = _validate(
         exporter, market, year=year, level=level, demand_growth=demand_growth, horizon=horizon
     )
+    check_basis(basis)
     frame = _run(flows, q, {"source": source, "basis": basis, "hs_rev": hs_rev})
     return ProductPotential._from_table(q, q.market or "", _annotate(frame))
 
@@ -539,6 +541,7 @@ def export_potential(
     q = _validate(
         exporter, None, year=year, level=level, demand_growth=demand_growth, horizon=horizon
     )
+    check_basis(basis)
     frame = _run(flows, q, {"source": source, "basis": basis, "hs_rev": hs_rev})
     markets = (
         frame.groupby("market")

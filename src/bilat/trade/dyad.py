@@ -92,7 +92,8 @@ class Dyad:
 
     def summary(self, year: int) -> Summary:
         """Exports, imports, turnover, balance, growth on ``year - 1``, and standings."""
-        return _core.summary(self.lake, self._cat(), self.a, self.b, check_year(year))
+        y = check_year(year)  # arguments are checked before the lake is read
+        return _core.summary(self.lake, self._cat(), self.a, self.b, y)
 
     def series(self, start: int, end: int) -> SeriesResult:
         """Yearly exports, imports, turnover and balance from ``start`` to ``end``."""
@@ -103,15 +104,9 @@ class Dyad:
         self, year: int, *, level: int = 4, top: int | None = 20, flow: str = "export"
     ) -> ProductsResult:
         """Top products of A's exports to B (``flow="export"``) or imports from B."""
+        y, lvl, n, f = check_year(year), check_level(level), check_top(top), check_flow(flow)
         return _core.products(
-            self.lake,
-            self._cat(),
-            self.a,
-            self.b,
-            year=check_year(year),
-            level=check_level(level),
-            top=check_top(top),
-            flow=check_flow(flow),
+            self.lake, self._cat(), self.a, self.b, year=y, level=lvl, top=n, flow=f
         )
 
     def baskets(
@@ -129,16 +124,10 @@ class Dyad:
         basket files (see :func:`bilat.codes.baskets.load_baskets`).
         """
         first, last = check_year(start, name="from"), check_year(end, name="to")
+        f = check_flow(flow)
         items = _pick_baskets(names, extra)
         return _core.baskets(
-            self.lake,
-            self._cat(),
-            self.a,
-            self.b,
-            start=first,
-            end=last,
-            flow=check_flow(flow),
-            items=items,
+            self.lake, self._cat(), self.a, self.b, start=first, end=last, flow=f, items=items
         )
 
     def events(
@@ -150,14 +139,15 @@ class Dyad:
                 f"min_value_usd must be a number >= 0 but got {min_value_usd!r}",
                 details={"value": str(min_value_usd), "expected": ">= 0"},
             )
+        y, lvl, f = check_year(year), check_level(level), check_flow(flow)
         return _core.events(
             self.lake,
             self._cat(),
             self.a,
             self.b,
-            year=check_year(year),
-            level=check_level(level),
-            flow=check_flow(flow),
+            year=y,
+            level=lvl,
+            flow=f,
             min_value_usd=float(min_value_usd),
         )
 
@@ -177,31 +167,25 @@ class Dyad:
 
     def concentration(self, year: int, *, level: int = 6, flow: str = "export") -> Concentration:
         """Product concentration (HHI) and number of products of A's exports to B."""
+        y, lvl, f = check_year(year), check_level(level), check_flow(flow)
         return structure.concentration(
-            self.lake,
-            self._cat(),
-            self.a,
-            self.b,
-            year=check_year(year),
-            level=check_level(level),
-            flow=check_flow(flow),
+            self.lake, self._cat(), self.a, self.b, year=y, level=lvl, flow=f
         )
 
     def rca(self, year: int, *, level: int = 6) -> RcaResult:
         """Balassa revealed comparative advantage of A's exports by product."""
-        return structure.rca(
-            self.lake, self._cat(), self.a, year=check_year(year), level=check_level(level)
-        )
+        y, lvl = check_year(year), check_level(level)
+        return structure.rca(self.lake, self._cat(), self.a, year=y, level=lvl)
 
     def complementarity(self, year: int, *, level: int = 6) -> Complementarity:
         """Trade complementarity index of A's exports with B's imports (0..100)."""
-        return structure.complementarity(
-            self.lake, self._cat(), self.a, self.b, year=check_year(year), level=check_level(level)
-        )
+        y, lvl = check_year(year), check_level(level)
+        return structure.complementarity(self.lake, self._cat(), self.a, self.b, year=y, level=lvl)
 
     def intensity(self, year: int) -> Intensity:
         """Trade intensity index of A's exports to B."""
-        return structure.intensity(self.lake, self._cat(), self.a, self.b, year=check_year(year))
+        y = check_year(year)
+        return structure.intensity(self.lake, self._cat(), self.a, self.b, year=y)
 
     def mirror(self, start: int, end: int, *, level: int = 0) -> MirrorGap:
         """A's declared exports to B against B's declared imports from A (0 = totals)."""

@@ -108,7 +108,7 @@ def fetch_baci(
         if lake is None:
             from bilat.lake import Lake
 
-            lake = Lake.open()
+            lake = Lake.open(create=True)
         from bilat.sources.baci import read_baci
 
         # one ingest for all the years asked for: they land together or not at all

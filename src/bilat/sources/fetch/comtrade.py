@@ -271,7 +271,8 @@ def fetch_comtrade(
     config
         URLs, limits and retry policy; ``FetchConfig.from_env()`` by default.
     lake
-        Where to ingest; ``Lake.open()`` (``BILAT_HOME``) by default.
+        Where to ingest; by default ``Lake.open(create=True)`` (``$BILAT_LAKE``, else
+        ``$BILAT_HOME/lake``).
     ingest
         Ingest the response files into the lake after fetching.
     progress
@@ -321,7 +322,7 @@ def fetch_comtrade(
         if lake is None:
             from bilat.lake import Lake
 
-            lake = Lake.open()
+            lake = Lake.open(create=True)
         reports = tuple(lake.ingest_comtrade(list(files)))
     return ComtradeFetch(
         files=files,
