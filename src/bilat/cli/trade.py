@@ -65,7 +65,9 @@ def _dyad(
     precedence: str | None = None,
 ) -> Any:
     from bilat.trade import Dyad
+    from bilat.tradeview import precedence as check_precedence
 
+    check_precedence(precedence, basis=basis)  # bad options fail before the lake is opened
     return Dyad(_lake(home, lake), a, b, order=precedence, basis=basis)
 
 
@@ -235,7 +237,9 @@ def partners(
     """
     from bilat.trade import partners as rank_partners
     from bilat.tradeview import TradeView
+    from bilat.tradeview import precedence as check_precedence
 
+    check_precedence(precedence, basis=basis)  # bad options fail before the lake is opened
     source = _lake(home, lake)
     result = rank_partners(
         source,

@@ -233,7 +233,12 @@ def products(
     now = direction_rows(frame, src, dst, year)
     fig = figure(view, frame, src, dst, year, level=level, rows=now)
     by = rows.pivot_table(
-        index="product", columns="year", values="value_usd", aggfunc="sum", fill_value=0.0
+        index="product",
+        columns="year",
+        values="value_usd",
+        aggfunc="sum",
+        fill_value=0.0,
+        observed=True,
     )
     current = by[year] if year in by.columns else pd.Series(dtype="float64")
     before = by[year - 1] if year - 1 in by.columns else None
@@ -286,21 +291,29 @@ _BASKETS_SCHEMA = pa.schema(
 
 
 def _basket_value(
-    view: TradeView, frames: dict[int, pd.DataFrame], item: Basket, src: Side, dst: Side, year: int
+    view: TradeView,
+    frames: dict[int, pd.DataFrame],
+    item: Basket,
+    src: Side,
+    dst: Side,
+    year: int,
 ) -> tuple[float | None, str]:
-    """A basket's value in ``year`` and why it is missing (``""`` when it is not)."""
+    """A basket's value in ``year`` and why it is missing (``""`` when it is not).
+
+    ``frames``: the direction's rows at each code width (2 always), all years.
+    """
     chapters = sorted({c[:2] for c in item.codes})
     cov = view.coverage(year, src.members, dst.members, chapters=chapters)
     if not cov.covered:
         return None, cov.reason
     total = 0.0
+    coarse = frames[2][frames[2].year == year]
     for width in sorted({len(c) for c in item.codes}):
-        frame = frames[width]
-        rows = direction_rows(frame, src, dst, year)
+        rows = frames[width]
+        rows = rows[rows.year == year]
         codes = [c for c in item.codes if len(c) == width]
         total += float(rows[rows["product"].isin(codes)].value_usd.sum())
-        coarse = direction_rows(frames[2], src, dst, year) if width > 2 else None
-        if coarse is not None and len(coarse):
+        if width > 2 and len(coarse):
             held = coarse[coarse["product"].isin({c[:2] for c in codes})]
             if len(held) and int(held.src_lvl.max()) < width:
                 return None, f"no HS{width} data for {year} (the lake holds these chapters coarser)"
@@ -323,7 +336,12 @@ def baskets(
     years = [start, end]
     widths = sorted({len(c) for item in items for c in item.codes} | {2})
     frames = {
-        w: view.frame(years, members=a.members + b.members, level=w, by_product=True)
+        w: direction_rows(
+            view.frame(years, members=a.members + b.members, level=w, by_product=True),
+            src,
+            dst,
+            None,
+        )
         for w in widths
     }
     cols: dict[str, list[Any]] = {name: [] for name in _BASKETS_SCHEMA.names}
@@ -358,7 +376,7 @@ def baskets(
         )
         for name, v in zip(cols, values, strict=True):
             cols[name].append(v)
-    used = direction_rows(frames[widths[-1]], src, dst, None)
+    used = frames[widths[-1]]
     level = "; ".join(sorted({f"{i.name}: HS{_basket_level(i)}" for i in items}))
     prov = frame_provenance(lake, used, level)
     table = pa.table(cols, schema=_BASKETS_SCHEMA)
@@ -400,7 +418,12 @@ def events(
     cov = view.coverage(year, src.members, dst.members)
     covered = {y: view.coverage(y, src.members, dst.members).covered for y in years}
     by = rows.pivot_table(
-        index="product", columns="year", values="value_usd", aggfunc="sum", fill_value=0.0
+        index="product",
+        columns="year",
+        values="value_usd",
+        aggfunc="sum",
+        fill_value=0.0,
+        observed=True,
     )
     cols: dict[str, list[Any]] = {name: [] for name in _EVENTS_SCHEMA.names}
     found = []

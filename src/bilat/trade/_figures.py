@@ -18,9 +18,11 @@ __all__ = ["direction_rows", "figure", "frame_provenance", "partner_values"]
 
 
 def direction_rows(frame: pd.DataFrame, src: Side, dst: Side, year: int | None) -> pd.DataFrame:
-    """Rows of ``frame`` from ``src`` to ``dst`` (in ``year``, when given)."""
+    """Rows of ``frame`` from ``src`` to ``dst`` (in ``year``, when given).
+
+    The view's frames hold no domestic flows (exporter == importer), so none is checked.
+    """
     mask = frame.exporter.isin(src.members) & frame.importer.isin(dst.members)
-    mask &= frame.exporter != frame.importer
     if year is not None:
         mask &= frame.year == year
     return frame[mask]
@@ -45,7 +47,7 @@ def figure(
     if not cov.covered:
         return Figure(None, cov)
     got = direction_rows(frame, src, dst, year) if rows is None else rows
-    sums = got.groupby(["klass", "source"]).value_usd.sum()
+    sums = got.groupby(["klass", "source"], observed=True).value_usd.sum()
     values: dict[tuple[str, str], float] = {}
     for key, v in sums.items():
         pair = cast(tuple[Any, Any], key)
@@ -69,15 +71,10 @@ def partner_values(
     of the world by default); ``other`` (a group) is counted as one partner.
     """
     own, par = ("exporter", "importer") if flow == "export" else ("importer", "exporter")
-    t = frame[
-        (frame.year == year)
-        & frame[own].isin(who.members)
-        & ~frame[par].isin(AREAS)
-        & (frame.exporter != frame.importer)
-    ]
+    t = frame[(frame.year == year) & frame[own].isin(who.members) & ~frame[par].isin(AREAS)]
     if not intra:
         t = t[~t[par].isin(who.members)]
-    label = t[par]
+    label = t[par].astype(object)
     if other is not None:
         label = label.where(~label.isin(other.members), other.code)
     g = t.groupby(label.to_numpy()).value_usd.sum()

@@ -148,6 +148,7 @@ class _Index:
     chapters: dict[tuple[int, str, str], set[str]]
     #: (year, class, declarer, flow) → the declarer's own total with World, when held.
     world: dict[tuple[int, str, str], float]
+    cands: Any = None
     scopes: dict[tuple[Any, ...], pa.Table] = field(default_factory=dict)
     frames: dict[tuple[Any, ...], pd.DataFrame] = field(default_factory=dict)
 
@@ -240,16 +241,23 @@ class TradeView:
             cached = _CACHE.get(self.lake)
         except TypeError:
             cached = None
-        self._cands = candidates(self.lake.flows(), self.lake.declarations())
         if cached is None or cached.version != version:
-            cached = _build_index(self.lake, self._cands)
+            cands = candidates(self.lake.flows(), self.lake.declarations())
+            cached = _build_index(self.lake, cands)
+            cached.cands = cands
             with contextlib.suppress(TypeError):
                 _CACHE[self.lake] = cached
+        self._cands = cached.cands
         self._index = cached
         return cached
 
+    @property
+    def _idx(self) -> _Index:
+        """The index as last refreshed (internal helpers; public methods refresh first)."""
+        return self._index if self._index is not None else self._refresh()
+
     def _classes(self, year: int) -> list[str]:
-        held = self._refresh().levels.get(year, {})
+        held = self._idx.levels.get(year, {})
         return [k for k in self.precedence.order if k in held]
 
     def years(self) -> list[int]:
@@ -259,12 +267,20 @@ class TradeView:
 
     def levels(self, year: int) -> set[int]:
         """HS levels held in ``year`` by the classes this view reads (0 = TOTAL)."""
-        held = self._refresh().levels.get(year, {})
+        self._refresh()
+        return self._levels(year)
+
+    def _levels(self, year: int) -> set[int]:
+        held = self._idx.levels.get(year, {})
         return {lv for k in self._classes(year) for lv in held[k]}
 
     def complete_year(self, year: int) -> bool:
         """Whether a complete source the view reads (BACI) holds ``year``."""
-        return "reconciled" in self._classes(year) and year in self._refresh().complete
+        self._refresh()
+        return self._complete(year)
+
+    def _complete(self, year: int) -> bool:
+        return "reconciled" in self._classes(year) and year in self._idx.complete
 
     def require(self, year: int) -> None:
         """Raise :class:`NotFoundError` when the view holds nothing for ``year``."""
@@ -283,7 +299,7 @@ class TradeView:
     def _live(self, year: int) -> list[str]:
         """The classes read in ``year``: a complete source shadows every class after it."""
         classes = self._classes(year)
-        if not self.complete_year(year):
+        if not self._complete(year):
             return classes
         cut = self.precedence.order.index("reconciled")
         return [k for k in classes if self.precedence.order.index(k) <= cut]
@@ -342,9 +358,10 @@ class TradeView:
         chapter row cannot be split into headings). Adds ``src_lvl``, the level a value was
         held at.
         """
+        self._refresh()
         held = set()
         for y in years if years is not None else self.years():
-            held |= self.levels(int(y))
+            held |= self._levels(int(y))
         rows = rows.mutate(src_lvl=rows.lvl)
         if level == 0:
             if 0 in held and held - {0}:
@@ -395,9 +412,12 @@ class TradeView:
         cache_key = ("frame", key, wanted, level, by_product, self.precedence.key())
         if cache_key not in idx.frames:
             rows = self.at_level(self.rows(wanted, members=key), level, wanted)
+            rows = rows.filter(rows.exporter != rows.importer)  # domestic flows are not trade
             keys = [*_KEYS, "klass", "source", "entry_id", "src_lvl"]
             keys += ["product"] if by_product else []
             got = rows.group_by(keys).aggregate(value_usd=_.value_usd.sum()).execute()
+            for col in ("exporter", "importer", "klass", "source", "entry_id"):
+                got[col] = got[col].astype("category")
             while len(idx.frames) >= 64:
                 idx.frames.pop(next(iter(idx.frames)))
             idx.frames[cache_key] = got
@@ -407,7 +427,7 @@ class TradeView:
 
     def _declared_chapters(self, year: int, klass: str, declarer: str) -> set[str] | None:
         """Chapters a declarer's file holds in ``year``; ``None`` for every product."""
-        got = self._refresh().chapters.get((year, klass, declarer), set())
+        got = self._idx.chapters.get((year, klass, declarer), set())
         if "TOTAL" in got or len(got - {"TOTAL"}) >= ALL_PRODUCTS_CHAPTERS:
             return None
         return got
@@ -435,7 +455,7 @@ class TradeView:
         want = None if chapters is None else sorted({str(c)[:2] for c in chapters})
         if not pairs:
             return NO_COVERAGE
-        if self.complete_year(year):
+        if self._complete(year):
             return Coverage("full", ("reconciled",), None, len(pairs), len(pairs))
         order = self.precedence.order
         sides: set[str] = set()
@@ -472,7 +492,7 @@ class TradeView:
         self, year: int, exporter: str, importer: str, classes: Iterable[str]
     ) -> tuple[bool, set[str]]:
         """(every product covered, chapters covered) of one pair by the given classes."""
-        idx = self._refresh()
+        idx = self._idx
         held: set[str] = set()
         for k in classes:
             # a national file may declare as exporter or as importer: either side's file
@@ -510,7 +530,7 @@ class TradeView:
         """
         idx = self._refresh()
         members = list(dict.fromkeys(reporter))
-        if self.complete_year(year):
+        if self._complete(year):
             return RankCoverage(partners_present, True)
         own = [k for k in (flow_class(flow), "national") if k in self.precedence.order]
         want = None if chapters is None else {str(c)[:2] for c in chapters}
