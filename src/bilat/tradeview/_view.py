@@ -172,21 +172,23 @@ def _build_index(lake: Lake, cands: ir.Table) -> _Index:
         by[int(r.lvl)] = by.get(int(r.lvl), 0.0) + float(r.v)
         if bool(r.complete):
             complete.setdefault(year, set()).add(str(r.source))
-    partial = cands.filter(~cands.complete)
     pairs: dict[tuple[int, str, str], set[str]] = {}
+    chapters: dict[tuple[int, str, str], set[str]] = {}
+    world: dict[tuple[int, str, str], float] = {}
+    if sums.empty or bool(sums.complete.all()):  # only complete sources: nothing to index
+        return _Index(version, levels, complete, pairs, chapters, world)
+    partial = cands.filter(~cands.complete)
     got = partial.select("year", "exporter", "importer", "klass").distinct().to_pyarrow()
     for y, e, i, k in zip(*(got.column(c).to_pylist() for c in got.column_names), strict=True):
         pairs.setdefault((int(y), str(e), str(i)), set()).add(str(k))
     chapter = ibis.ifelse(partial.lvl == 0, "TOTAL", partial.product.substr(0, 2))
     got = partial.select("year", "klass", "declarer", chapter=chapter).distinct().to_pyarrow()
-    chapters: dict[tuple[int, str, str], set[str]] = {}
     for y, k, d, c in zip(*(got.column(n).to_pylist() for n in got.column_names), strict=True):
         chapters.setdefault((int(y), str(k), str(d)), set()).add(str(c))
     # A reporter's own total with World (Comtrade partner W00), for rank coverage.
     to_world = (partial.exporter == "W00") | (partial.importer == "W00")
     w = partial.filter((partial.lvl == 0) & to_world)
     got = w.group_by(["year", "klass", "declarer"]).aggregate(v=_.value_usd.sum()).to_pyarrow()
-    world: dict[tuple[int, str, str], float] = {}
     for y, k, d, v in zip(*(got.column(n).to_pylist() for n in got.column_names), strict=True):
         world[(int(y), str(k), str(d))] = float(v)
     return _Index(version, levels, complete, pairs, chapters, world)
