@@ -150,6 +150,7 @@ class _Index:
     world: dict[tuple[int, str, str], float]
     cands: Any = None
     scopes: dict[tuple[Any, ...], pa.Table] = field(default_factory=dict)
+    tables: dict[tuple[Any, ...], ir.Table] = field(default_factory=dict)
     frames: dict[tuple[Any, ...], pd.DataFrame] = field(default_factory=dict)
 
 
@@ -337,6 +338,16 @@ class TradeView:
             idx.scopes[key] = resolved
         return idx.scopes[key]
 
+    def _scope_table(self, members: tuple[str, ...]) -> ir.Table:
+        """The scope as a table of the lake's backend, registered once."""
+        idx = self._refresh()
+        key = ("table", members, self.precedence.key())
+        if key not in idx.tables:
+            while len(idx.tables) >= _MAX_SCOPES:
+                idx.tables.pop(next(iter(idx.tables)))
+            idx.tables[key] = ibis.memtable(self._scope(members))
+        return idx.tables[key]
+
     def rows(self, years: Iterable[int], *, members: Iterable[str] | None = None) -> ir.Table:
         """The believed rows of ``years`` (every HS level, precedence applied).
 
@@ -346,7 +357,7 @@ class TradeView:
         wanted = sorted({int(y) for y in years})
         if members is not None:
             key = tuple(sorted(set(members)))
-            scope = ibis.memtable(self._scope(key))
+            scope = self._scope_table(key)
             if not wanted:
                 return scope.limit(0)
             return scope.filter(scope.year.isin(wanted))
