@@ -24,7 +24,7 @@ import yaml
 
 from bilat.errors import ParseError
 
-__all__ = ["MAX_BYTES", "MAX_NODES", "compose", "load"]
+__all__ = ["MAX_BYTES", "MAX_NODES", "compose", "load", "read"]
 
 #: The largest YAML document read: the founding case's largest file is under 40 KB.
 MAX_BYTES = 4 << 20
@@ -32,6 +32,31 @@ MAX_BYTES = 4 << 20
 MAX_NODES = 200_000
 
 _NO_ALIASES = "Write the values out instead of anchors (&name) and aliases (*name)"
+
+
+def read(path: str | Path) -> str:
+    """A YAML file's text: UTF-8 (a byte-order mark allowed), at most :data:`MAX_BYTES`."""
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_BYTES:
+            raise ParseError(
+                f"the file is {p.stat().st_size:,} bytes, more than the {MAX_BYTES:,} bilat "
+                "reads as YAML",
+                path=p,
+                hint="Split it into smaller files",
+            )
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ParseError(f"cannot read the file: {exc.strerror or exc}", path=p) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError(
+            f"not UTF-8 text (byte {exc.start} is {data[exc.start : exc.start + 1]!r})",
+            path=p,
+            expected="a YAML file saved as UTF-8",
+            hint="Save it as UTF-8 and try again",
+        ) from None
 
 
 def compose(

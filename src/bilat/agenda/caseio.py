@@ -199,7 +199,7 @@ def read_case(case_dir: str | Path) -> CaseDoc:
             "commission, its meetings) beside agenda.yaml",
             details={"path": str(path)},
         )
-    r = Reader(path, path.read_text("utf-8"))
+    r = Reader(path, safe_yaml.read(path))
     root = r.root()
     top = r.mapping(
         root,
@@ -329,7 +329,7 @@ def read_agenda(
     if not path.is_file():
         raise NotFoundError(f"no {AGENDA_FILE} in {case_dir}", details={"path": str(path)})
     return parse_agenda(
-        path.read_text("utf-8"),
+        safe_yaml.read(path),
         case,
         path=path,
         baskets=baskets,
@@ -342,7 +342,7 @@ def air_clauses(case_dir: str | Path) -> dict[str, frozenset[str]]:
     out: dict[str, frozenset[str]] = {}
     for path in sorted((Path(case_dir) / "air").glob("*.yaml")):
         try:
-            _, data = safe_yaml.load(path.read_text("utf-8"), path=path)
+            _, data = safe_yaml.load(safe_yaml.read(path), path=path)
         except (BilatError, OSError, UnicodeDecodeError):
             data = None  # the air part reports its own file's errors
         ids: set[str] = set()

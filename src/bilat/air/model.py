@@ -322,12 +322,8 @@ def load_agreements(folder: str | Path) -> tuple[Agreement, ...]:
 def load_agreement(path: str | Path) -> Agreement:
     """Load and validate one agreement YAML file. See :func:`load_agreements`."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read agreement file {str(p)!r}: {exc}") from exc
     node, data = safe_yaml.load(
-        text, path=p, expected="a YAML mapping following the bilat-air/1 schema"
+        safe_yaml.read(p), path=p, expected="a YAML mapping following the bilat-air/1 schema"
     )
     _validate_schema(data, node, p)
     return _build(data, node, p)

@@ -340,7 +340,7 @@ def load_claims(case: str | Path, *, dyad: tuple[str, str] | None = None) -> Cla
             "(see docs/claims.md)",
             details={"path": str(path)},
         )
-    r = _Reader(path, path.read_text(encoding="utf-8"))
+    r = _Reader(path, safe_yaml.read(path))
     if not isinstance(r.data, Mapping):
         raise SchemaError(
             "a claims file is a YAML mapping", path=path, line=1, expected="schema, dyad, claims"
@@ -376,7 +376,7 @@ def _dyad(r: _Reader, path: Path, given: tuple[str, str] | None) -> tuple[str, s
     if raw is None:
         case_file = path.parent / "case.yaml"
         if case_file.is_file():
-            _, case = safe_yaml.load(case_file.read_text(encoding="utf-8"), path=case_file)
+            _, case = safe_yaml.load(safe_yaml.read(case_file), path=case_file)
             raw = case.get("dyad") if isinstance(case, Mapping) else None
     if not isinstance(raw, list) or len(raw) != 2:
         raise r.fail(keys, "the dyad is missing or not two countries", raw, "dyad: [BLR, KAZ]")
