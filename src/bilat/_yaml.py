@@ -74,14 +74,8 @@ def compose(
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise ParseError(
-            f"not valid YAML: {exc.problem or exc.context}",
-            path=path,
-            line=mark.line + 1 if mark else None,
-            expected=expected,
-            hint=hint or "fix the syntax (indentation, quotes, colons) and try again",
-        ) from None
+        hint = hint or "fix the syntax (indentation, quotes, colons) and try again"
+        raise _marked(exc, path, expected, hint) from None
     except yaml.YAMLError as exc:
         raise ParseError(f"not valid YAML: {exc}", path=path, expected=expected) from None
     except RecursionError:
@@ -103,16 +97,23 @@ def load(
     try:
         data = yaml.SafeLoader("").construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise ParseError(
-            f"not valid YAML: {exc.problem or exc.context}",
-            path=path,
-            line=mark.line + 1 if mark else None,
-            expected=expected,
-        ) from None
+        raise _marked(exc, path, expected, None) from None
     except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as exc:
         raise ParseError(f"not valid YAML: {exc}", path=path, expected=expected) from None
     return node, data
+
+
+def _marked(
+    exc: yaml.MarkedYAMLError, path: str | Path, expected: str | None, hint: str | None
+) -> ParseError:
+    mark = exc.problem_mark or exc.context_mark
+    return ParseError(
+        f"not valid YAML: {exc.problem or exc.context}",
+        path=path,
+        line=mark.line + 1 if mark else None,
+        expected=expected,
+        hint=hint,
+    )
 
 
 def _check_expansion(root: yaml.Node, path: str | Path) -> None:
