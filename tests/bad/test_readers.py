@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import zipfile
 from pathlib import Path
 
@@ -9,7 +10,9 @@ import pytest
 
 from bilat import _yaml as safe_yaml
 from bilat.errors import InputError, ParseError, ValidationError, shorten
-from bilat.lake import Lake
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "bad"))
+import corpus
 
 HEAD = "t,i,j,k,v,q\n"
 MAPPING = {"year": "Year", "exporter": "From", "importer": "To", "product": "HS", "value": "USD"}
@@ -35,7 +38,7 @@ def test_release_zip_without_its_tables_says_which_table_was_used(
     tmp_path: Path, countries: bool, products: bool
 ) -> None:
     body = HEAD + "2019,112,398,10121,1,1\n"
-    lake = Lake.open(tmp_path / "lake")
+    lake = corpus.new_lake(tmp_path / "lake")
     [report] = lake.ingest_baci(_release(tmp_path, body, countries=countries, products=products))
     notes = " ".join(report.notes)
     assert ("no country_codes_*.csv" in notes) is not countries
@@ -46,7 +49,7 @@ def test_release_zip_without_its_tables_says_which_table_was_used(
 
 def test_release_zip_with_its_tables_has_no_such_note(tmp_path: Path) -> None:
     body = HEAD + "2019,112,398,10121,1,1\n"
-    lake = Lake.open(tmp_path / "lake")
+    lake = corpus.new_lake(tmp_path / "lake")
     [report] = lake.ingest_baci(_release(tmp_path, body, countries=True, products=True))
     assert report.notes == ()
 
@@ -54,7 +57,7 @@ def test_release_zip_with_its_tables_has_no_such_note(tmp_path: Path) -> None:
 def test_baci_self_flows_are_left_out_and_counted(tmp_path: Path) -> None:
     p = tmp_path / "BACI_HS17_Y2019_V202401.csv"
     p.write_text(HEAD + "2019,112,398,10121,1,1\n2019,112,112,10121,2,1\n2019,398,398,10121,3,\n")
-    lake = Lake.open(tmp_path / "lake")
+    lake = corpus.new_lake(tmp_path / "lake")
     [report] = lake.ingest_baci(p)
     assert report.rows == 1
     assert any("2 rows with the exporter equal to the importer left out" in n for n in report.notes)
@@ -64,7 +67,7 @@ def test_baci_self_flows_are_left_out_and_counted(tmp_path: Path) -> None:
 def test_csv_self_flows_are_left_out_and_counted(tmp_path: Path) -> None:
     p = tmp_path / "n.csv"
     p.write_text("Year,From,To,HS,USD\n2021,BLR,KAZ,170410,1\n2021,BLR,BLR,170410,2\n")
-    report = Lake.open(tmp_path / "lake").ingest_csv(p, mapping=MAPPING, source="nat")
+    report = corpus.new_lake(tmp_path / "lake").ingest_csv(p, mapping=MAPPING, source="nat")
     assert report.rows == 1
     assert any("1 rows with the exporter equal to the importer left out" in n for n in report.notes)
 
@@ -72,7 +75,7 @@ def test_csv_self_flows_are_left_out_and_counted(tmp_path: Path) -> None:
 def test_comtrade_self_declarations_are_kept_and_counted(tmp_path: Path) -> None:
     p = tmp_path / "c.csv"
     p.write_text(COMTRADE + "2021,THA,THA,M,030617,5\n2021,THA,VNM,M,030617,7\n")
-    [report] = Lake.open(tmp_path / "lake").ingest_comtrade(p)
+    [report] = corpus.new_lake(tmp_path / "lake").ingest_comtrade(p)
     assert report.rows == 2
     assert any("1 rows with the partner equal to the reporter kept" in n for n in report.notes)
 
@@ -82,7 +85,7 @@ def test_comtrade_json_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     record = '{"refYear": 2021, "reporterISO": "AUT", "partnerISO": "DEU", "flowCode": "M"'
     record += ', "cmdCode": "4401", "primaryValue": 1}'
     p.write_bytes(b"\xef\xbb\xbf" + f'{{"data": [{record}]}}'.encode())
-    [report] = Lake.open(tmp_path / "lake").ingest_comtrade(p)
+    [report] = corpus.new_lake(tmp_path / "lake").ingest_comtrade(p)
     assert report.rows == 1
 
 
@@ -97,7 +100,7 @@ def test_typed_pass_falling_back_to_text_reads_no_row_twice(
     rows.append("2019,112,398,970000,x,1")
     p = tmp_path / "BACI_HS17_Y2019_V202401.csv"
     p.write_text(HEAD + "\n".join(rows) + "\n")
-    lake = Lake.open(tmp_path / "lake")
+    lake = corpus.new_lake(tmp_path / "lake")
     [report] = lake.ingest_baci(p, skip_bad_rows=True)
     assert (report.rows, report.rejected) == (600, 1)
     assert lake.flows().count().execute() == 600
@@ -108,7 +111,7 @@ def test_value_scale_must_be_finite_and_positive(tmp_path: Path) -> None:
     p.write_text("Year,From,To,HS,USD\n2021,BLR,KAZ,170410,1\n")
     for scale in (float("inf"), float("nan"), 0.0, -1000.0):
         with pytest.raises(InputError, match="value_scale"):
-            Lake.open(tmp_path / "lake").ingest_csv(
+            corpus.new_lake(tmp_path / "lake").ingest_csv(
                 p, mapping=MAPPING, source="nat", value_scale=scale
             )
 
@@ -117,7 +120,9 @@ def test_scaled_csv_values_are_bounded_in_dollars(tmp_path: Path) -> None:
     p = tmp_path / "n.csv"
     p.write_text("Year,From,To,HS,USD\n2021,BLR,KAZ,170410,2e12\n")
     with pytest.raises(ValidationError, match="1e\\+12"):
-        Lake.open(tmp_path / "lake").ingest_csv(p, mapping=MAPPING, source="nat", value_scale=1000)
+        corpus.new_lake(tmp_path / "lake").ingest_csv(
+            p, mapping=MAPPING, source="nat", value_scale=1000
+        )
 
 
 def test_shorten_keeps_messages_short_and_says_the_length() -> None:
