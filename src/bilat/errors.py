@@ -41,7 +41,24 @@ __all__ = [
     "SchemaError",
     "UnknownCodeError",
     "ValidationError",
+    "shorten",
 ]
+
+
+_SHOWN = 80
+
+
+def shorten(value: object, limit: int = _SHOWN) -> str:
+    """``value`` as text of at most ``limit`` characters, saying how long it was.
+
+    A value in an error can be a 20 MB run of digits or a binary blob: the message shows its
+    start and its length, never the whole of it.
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    tail = f"… ({len(text):,} characters)"
+    return text[: max(limit - len(tail), 8)] + tail
 
 
 class BilatError(Exception):
@@ -108,7 +125,7 @@ class ParseError(InputError):
             where.append(f"column {column!r}")
         text = (", ".join(where) + ": " if where else "") + message
         if value is not None:
-            text += f" (found {value!r}"
+            text += f" (found {shorten(value)!r}"
             text += f", expected {expected})" if expected else ")"
         elif expected:
             text += f" (expected {expected})"
@@ -118,7 +135,7 @@ class ParseError(InputError):
             "path": str(path) if path is not None else None,
             "line": line,
             "column": column,
-            "value": None if value is None else str(value),
+            "value": None if value is None else shorten(value),
             "expected": expected,
         }
         super().__init__(text, details=details)

@@ -96,7 +96,7 @@ def test_bad_values_name_line_and_column(
     tmp_path: Path, case: str, text: str, line: int, column: str
 ) -> None:
     lake = Lake.open(tmp_path / "lake", create=True)
-    lake.ingest_baci(write(tmp_path, GOOD, "BACI_HS17_Y2020_V202401.csv"))
+    lake.ingest_baci(write(tmp_path, GOOD.replace("2021", "2020"), "BACI_HS17_Y2020_V202401.csv"))
     before = lake.flows().count().execute()
     with pytest.raises(ValidationError) as err:
         lake.ingest_baci(write(tmp_path, text))
@@ -158,15 +158,17 @@ def test_skip_bad_rows_keeps_good_and_lists_bad(tmp_path: Path) -> None:
     assert [r.split(",")[1:4] for r in rejects[1:]] == [["5", "i", "999"], ["6", "v", "abc"]]
 
 
+# Bilateral flows (exporter != importer) of the HS's own chapters (01-97 without 77), in a
+# file whose name states no year, so rows of several years may share it.
 rows = st.lists(
     st.tuples(
-        st.integers(1995, 2030),
+        st.integers(1995, 2025),
         st.sampled_from([112, 398, 251, 643, 156]),
         st.sampled_from([112, 398, 251, 643, 156]),
-        st.integers(10000, 979999),
+        st.integers(10000, 979999).filter(lambda k: k // 10000 != 77),
         st.floats(0, 1e9, allow_nan=False).map(lambda v: round(v, 3)),
         st.one_of(st.none(), st.floats(0, 1e6, allow_nan=False).map(lambda v: round(v, 3))),
-    ),
+    ).filter(lambda r: r[1] != r[2]),
     min_size=1,
     max_size=30,
     unique_by=lambda r: (r[0], r[1], r[2], r[3]),
@@ -184,7 +186,7 @@ def test_roundtrip(tmp_path_factory: pytest.TempPathFactory, data: list[tuple]) 
     for t, i, j, k, v, q in data:
         body.write(f"{t},{i},{j},{k},{v},{'NA' if q is None else q}\n")
     lake = Lake.open(tmp / "lake", create=True)
-    lake.ingest_baci(write(tmp, body.getvalue()))
+    lake.ingest_baci(write(tmp, body.getvalue(), "baci-hs17-several-years.csv"))
     got = sorted(
         (r["year"], r["product"], round(r["value_usd"] / 1000, 3), r["quantity"])
         for r in lake.flows().to_pyarrow().to_pylist()

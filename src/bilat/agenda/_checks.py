@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from bilat.codes.baskets import Basket
 from bilat.codes.countries import to_iso3
-from bilat.codes.hs import normalise
+from bilat.codes.hs import in_nomenclature, normalise
 from bilat.errors import BilatError, InputError, UnknownCodeError
 
 __all__ = [
@@ -266,5 +266,14 @@ def hs_codes(codes: Iterable[str], *, field: str = "hs") -> tuple[str, ...]:
             ) from None
         if norm == "TOTAL" or norm in out:
             raise bad(field, "HS code is TOTAL or listed twice", value=code, index=i)
+        if not in_nomenclature(norm):
+            raise bad(
+                field,
+                "not a code of the Harmonized System",
+                value=code,
+                expected="a code in HS chapters 01-97 (77 is reserved; 98 and 99 are national)",
+                index=i,
+                cls=UnknownCodeError,
+            )
         out.append(norm)
     return tuple(out)

@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 import yaml
 
+from bilat import _yaml as safe_yaml
 from bilat.errors import ParseError, SchemaError, ValidationError
 
 __all__ = ["Reader"]
@@ -32,18 +33,7 @@ class Reader:
 
     def root(self) -> yaml.Node:
         """The document's root node; a syntax error becomes a ``ParseError`` with its line."""
-        try:
-            node = yaml.compose(self.source, Loader=yaml.SafeLoader)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            raise ParseError(
-                f"not valid YAML: {exc.problem or exc.context}",
-                path=self.path,
-                line=mark.line + 1 if mark else None,
-                hint="fix the syntax (indentation, quotes, colons) and try again",
-            ) from None
-        except yaml.YAMLError as exc:
-            raise ParseError(f"not valid YAML: {exc}", path=self.path) from None
+        node = safe_yaml.compose(self.source, path=self.path)
         if node is None:
             raise SchemaError("the file is empty", path=self.path, expected="a mapping")
         return node

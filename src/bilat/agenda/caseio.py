@@ -19,11 +19,12 @@ from typing import Any, NoReturn
 
 import yaml
 
+from bilat import _yaml as safe_yaml
 from bilat.agenda import _checks as check
 from bilat.agenda._literals import KINDS, STATUSES
 from bilat.agenda._yaml import Reader, dump
 from bilat.codes.baskets import Basket, load_baskets
-from bilat.errors import InputError, NotFoundError, SchemaError, ValidationError
+from bilat.errors import BilatError, InputError, NotFoundError, SchemaError, ValidationError
 
 __all__ = [
     "AGENDA_FILE",
@@ -198,7 +199,7 @@ def read_case(case_dir: str | Path) -> CaseDoc:
             "commission, its meetings) beside agenda.yaml",
             details={"path": str(path)},
         )
-    r = Reader(path, path.read_text("utf-8"))
+    r = Reader(path, safe_yaml.read(path))
     root = r.root()
     top = r.mapping(
         root,
@@ -328,7 +329,7 @@ def read_agenda(
     if not path.is_file():
         raise NotFoundError(f"no {AGENDA_FILE} in {case_dir}", details={"path": str(path)})
     return parse_agenda(
-        path.read_text("utf-8"),
+        safe_yaml.read(path),
         case,
         path=path,
         baskets=baskets,
@@ -341,8 +342,8 @@ def air_clauses(case_dir: str | Path) -> dict[str, frozenset[str]]:
     out: dict[str, frozenset[str]] = {}
     for path in sorted((Path(case_dir) / "air").glob("*.yaml")):
         try:
-            data = yaml.safe_load(path.read_text("utf-8"))
-        except yaml.YAMLError:
+            _, data = safe_yaml.load(safe_yaml.read(path), path=path)
+        except (BilatError, OSError, UnicodeDecodeError):
             data = None  # the air part reports its own file's errors
         ids: set[str] = set()
         stack: list[Any] = [data]

@@ -16,10 +16,11 @@ from typing import Any, Literal, get_args
 
 import yaml
 
+from bilat import _yaml as safe_yaml
 from bilat.air.airports import airport
 from bilat.air.schema import AGREEMENT_SCHEMA
 from bilat.codes.countries import country
-from bilat.errors import InputError, NotFoundError, ParseError, SchemaError, ValidationError
+from bilat.errors import InputError, NotFoundError, SchemaError, ValidationError
 
 __all__ = [
     "Agreement",
@@ -321,21 +322,9 @@ def load_agreements(folder: str | Path) -> tuple[Agreement, ...]:
 def load_agreement(path: str | Path) -> Agreement:
     """Load and validate one agreement YAML file. See :func:`load_agreements`."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read agreement file {str(p)!r}: {exc}") from exc
-    try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ParseError(
-            f"not valid YAML: {getattr(exc, 'problem', exc)}",
-            path=p,
-            line=None if mark is None else mark.line + 1,
-            expected="a YAML mapping following the bilat-air/1 schema",
-        ) from exc
+    node, data = safe_yaml.load(
+        safe_yaml.read(p), path=p, expected="a YAML mapping following the bilat-air/1 schema"
+    )
     _validate_schema(data, node, p)
     return _build(data, node, p)
 

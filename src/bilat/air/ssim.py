@@ -137,6 +137,13 @@ def parse_ssim(data: bytes, *, path: str = "<bytes>") -> Schedule:
         )
     tally = np.bincount(rtype, minlength=256)
     counts = {str(t): int(tally[48 + t]) for t in range(6)}
+    if not any(counts[t] for t in "12345"):
+        raise ParseError(
+            "the file holds no SSIM records (it is empty or only blank and zero-filled lines)",
+            path=path,
+            expected="records of types 1 to 5, 200 bytes each",
+            hint="Check that it is the schedule file you meant",
+        )
     dataset = (np.cumsum(rtype == ord("2")) - 1).astype(np.int16)
     carriers = _carriers(arr[rtype == ord("2")], lines[rtype == ord("2")], dataset[rtype == 50])
     is3, is4 = rtype == ord("3"), rtype == ord("4")

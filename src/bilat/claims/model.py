@@ -17,10 +17,11 @@ from typing import Any, Literal, get_args
 
 import yaml
 
+from bilat import _yaml as safe_yaml
 from bilat.cases import resolve_case
 from bilat.codes.baskets import load_baskets
 from bilat.codes.countries import to_iso3
-from bilat.errors import BilatError, NotFoundError, ParseError, SchemaError, ValidationError
+from bilat.errors import BilatError, NotFoundError, SchemaError, ValidationError
 
 __all__ = [
     "CLAIMS_FILE",
@@ -273,17 +274,9 @@ class _Reader:
 
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
-        try:
-            self.root = yaml.compose(text)
-            self.data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise ParseError(
-                f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                path=path,
-                line=None if mark is None else mark.line + 1,
-                expected="a YAML mapping with 'schema', 'dyad' and 'claims'",
-            ) from None
+        self.root, self.data = safe_yaml.load(
+            text, path=path, expected="a YAML mapping with 'schema', 'dyad' and 'claims'"
+        )
 
     def line(self, *keys: str | int) -> int | None:
         node = self.root
@@ -347,7 +340,7 @@ def load_claims(case: str | Path, *, dyad: tuple[str, str] | None = None) -> Cla
             "(see docs/claims.md)",
             details={"path": str(path)},
         )
-    r = _Reader(path, path.read_text(encoding="utf-8"))
+    r = _Reader(path, safe_yaml.read(path))
     if not isinstance(r.data, Mapping):
         raise SchemaError(
             "a claims file is a YAML mapping", path=path, line=1, expected="schema, dyad, claims"
@@ -383,7 +376,7 @@ def _dyad(r: _Reader, path: Path, given: tuple[str, str] | None) -> tuple[str, s
     if raw is None:
         case_file = path.parent / "case.yaml"
         if case_file.is_file():
-            case = yaml.safe_load(case_file.read_text(encoding="utf-8")) or {}
+            _, case = safe_yaml.load(safe_yaml.read(case_file), path=case_file)
             raw = case.get("dyad") if isinstance(case, Mapping) else None
     if not isinstance(raw, list) or len(raw) != 2:
         raise r.fail(keys, "the dyad is missing or not two countries", raw, "dyad: [BLR, KAZ]")

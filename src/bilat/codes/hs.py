@@ -13,6 +13,7 @@ from typing import Literal, get_args
 from bilat.errors import InputError, UnknownCodeError
 
 __all__ = [
+    "CHAPTERS",
     "COMTRADE_CLASSIFICATIONS",
     "REVISIONS",
     "TOTAL",
@@ -20,6 +21,7 @@ __all__ = [
     "chapter",
     "describe",
     "heading",
+    "in_nomenclature",
     "is_valid",
     "level",
     "normalise",
@@ -43,6 +45,11 @@ COMTRADE_CLASSIFICATIONS: dict[str, str] = {
 }
 
 TOTAL = "TOTAL"
+
+#: The Harmonized System's own chapters: 01 to 97 without 77 (reserved for future use).
+#: 98 and 99 are left to national use (Comtrade's 9999 is "commodities not specified"), so
+#: a product list of the HS itself (BACI's, a commission's commitments) never holds them.
+CHAPTERS: frozenset[str] = frozenset(f"{c:02d}" for c in range(1, 98) if c != 77)
 
 
 def revision(tag: str) -> str:
@@ -91,6 +98,15 @@ def normalise(code: str | int) -> str:
 def is_valid(code: str) -> bool:
     """Whether ``code`` is already a normalised product code."""
     return code == TOTAL or (code.isdigit() and len(code) in (2, 4, 6) and code[:2] != "00")
+
+
+def in_nomenclature(code: str) -> bool:
+    """Whether a normalised code lies in one of the HS's own :data:`CHAPTERS` (not 00, 77, 98, 99).
+
+    >>> in_nomenclature("170410"), in_nomenclature("999999"), in_nomenclature("000999")
+    (True, False, False)
+    """
+    return code != TOTAL and code[:2] in CHAPTERS
 
 
 def level(code: str) -> int:

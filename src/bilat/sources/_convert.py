@@ -9,6 +9,7 @@ send them all to a rejects file (``--skip-bad-rows``).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import queue
@@ -22,20 +23,40 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bilat.errors import ValidationError
+from bilat.errors import ParseError, ValidationError, shorten
 
 __all__ = [
+    "MAX_QUANTITY",
+    "MAX_USD",
     "NULLS",
+    "YEARS",
     "HashingReader",
     "Problem",
     "Problems",
     "as_float",
     "as_int",
+    "check_duplicates",
+    "check_file",
     "check_header",
+    "header_text",
     "line_numbers",
     "lookup",
     "normalise_products",
+    "not_text",
+    "number_expected",
+    "outside_years",
+    "split_header",
 ]
+
+#: The largest value of one row bilat accepts, in US dollars. World merchandise trade is about
+#: 3e13 USD a year, so one flow above 1e15 is a unit or parsing error, never data.
+MAX_USD = 1e15
+#: The largest quantity of one row (tons, kilograms, items): as generous as ``MAX_USD``.
+MAX_QUANTITY = 1e15
+#: Years a row may carry: from 1900 to next year (later is a typo or a forecast, not data).
+YEARS = (1900, dt.date.today().year + 1)
+#: A first line (the header) longer than this is not a header: the file is something else.
+MAX_HEADER = 1 << 16
 
 NULLS = ("", "NA", "N/A", "null", "NULL", "nan", "NaN", "None")
 _NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
@@ -78,7 +99,7 @@ class Problems:
         )
         for i, v in zip(idx.tolist(), vals, strict=True):
             self.items.append(
-                Problem(int(lines[i]), column, None if v is None else str(v), expected)
+                Problem(int(lines[i]), column, None if v is None else shorten(v), expected)
             )
 
     def __bool__(self) -> bool:
@@ -133,16 +154,24 @@ def _is_null_text(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     return pc.or_(pc.is_null(arr), pc.is_in(stripped, value_set=pa.array(NULLS)))
 
 
+def number_expected(limit: float, unit: str, *, nullable: bool = False) -> str:
+    """What :func:`as_float` accepts, said in an error: ``a number from 0 to 1e+12 (USD)``."""
+    text = f"a finite number from 0 to {limit:.0e} ({unit})"
+    return text + " or empty" if nullable else text
+
+
 def as_float(
     arr: pa.Array | pa.ChunkedArray,
     *,
     nullable: bool,
     non_negative: bool = True,
+    limit: float = MAX_USD,
 ) -> tuple[pa.Array, np.ndarray[Any, Any]]:
     """Parse decimal text to float64. Returns the values and a bad-row mask.
 
     Empty and ``NA`` are nulls (bad when not ``nullable``); negative numbers are bad when
-    ``non_negative``.
+    ``non_negative``; ``inf``, ``NaN``, numbers too large for a float (``1e309``, a 20 MB run
+    of digits) and numbers beyond ``limit`` in absolute value are always bad.
     """
     if pa.types.is_floating(arr.type) or pa.types.is_integer(arr.type):
         vals = pc.cast(arr, pa.float64())
@@ -158,7 +187,8 @@ def as_float(
         vals = pc.cast(pc.utf8_trim_whitespace(clean), pa.float64())
     if non_negative:
         bad = pc.or_(bad, pc.fill_null(pc.less(vals, 0.0), False))
-    bad = pc.or_(bad, pc.fill_null(pc.is_nan(vals), False))
+    finite = pc.and_(pc.is_finite(vals), pc.less_equal(pc.abs(vals), limit))
+    bad = pc.or_(bad, pc.invert(pc.fill_null(finite, True)))
     bad_np = _to_bool_numpy(bad)
     if isinstance(vals, pa.ChunkedArray):
         vals = vals.combine_chunks()
@@ -172,13 +202,23 @@ def as_int(arr: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, A
         bad = _to_bool_numpy(pc.is_null(vals))
     else:
         ok = pc.fill_null(pc.match_substring_regex(arr, _INTEGER), False)
+        as_f = pc.cast(pc.if_else(ok, pc.utf8_trim_whitespace(arr), None), pa.float64())
+        # 20 digits do not fit an int64 (and 400 are an inf): out of range is bad, not a crash
+        ok = pc.and_(ok, pc.fill_null(pc.less(pc.abs(as_f), 2.0**62), False))
         bad_arr = pc.invert(ok)
-        clean = pc.if_else(bad_arr, pa.scalar(None, pa.string()), pc.utf8_trim_whitespace(arr))
-        vals = pc.cast(pc.cast(clean, pa.float64()), pa.int64())
+        vals = pc.cast(pc.if_else(bad_arr, pa.scalar(None, pa.float64()), as_f), pa.int64())
         bad = _to_bool_numpy(bad_arr)
     if isinstance(vals, pa.ChunkedArray):
         vals = vals.combine_chunks()
     return vals, bad
+
+
+def outside_years(years: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
+    """Rows whose year is outside :data:`YEARS` (1066 is a typo, not a trade year)."""
+    first, last = YEARS
+    inside = pc.and_(pc.greater_equal(years, first), pc.less_equal(years, last))
+    out: np.ndarray[Any, Any] = ~_to_bool_numpy(inside) & ~_to_bool_numpy(pc.is_null(years))
+    return out
 
 
 def lookup(
@@ -275,6 +315,122 @@ class HashingReader(io.RawIOBase):
         """Stop the hashing thread (also on error paths, so no thread is left waiting)."""
         self.hexdigest()
         super().close()
+
+
+def check_file(path: Path) -> None:
+    """Refuse a path that is missing or is a folder, before anything opens it."""
+    if not path.exists():
+        raise ParseError("no such file", path=path, hint="Check the path")
+    if path.is_dir():
+        raise ParseError(
+            "this is a folder, not a file", path=path, hint="Give the path of a file in it"
+        )
+
+
+_MAGIC = (
+    (b"PK\x03\x04", "a zip archive"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"PAR1", "a Parquet file"),
+    (b"\xd0\xcf\x11\xe0", "an Office document"),
+    (b"%PDF", "a PDF document"),
+    (b"BZh", "bzip2-compressed data"),
+    (b"\xfd7zXZ", "xz-compressed data"),
+)
+
+
+def not_text(head: bytes) -> str | None:
+    """What the first bytes of a file are when they are not text (``"a zip archive"``), else None.
+
+    Text in any 8-bit encoding passes (national files are often Windows-1251 or Latin-1);
+    known magic numbers, NUL bytes and a run of control characters do not.
+    """
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return what
+    sample = head[:4096]
+    if b"\x00" in sample:
+        return "binary data"
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    if sample and controls > len(sample) // 20:
+        return "binary data"
+    return None
+
+
+def header_text(first: bytes, *, path: str, expected: str) -> str:
+    """The first line of a CSV as text, refusing one that is binary or has no line end.
+
+    ``first`` is the line as read (``stream.readline(MAX_HEADER + 1)``, or the bytes before
+    the first newline): a zip inside a zip, a 2 GB run of spaces or a JSON document in a
+    ``.csv`` gets a message saying what the file is, never its bytes.
+    """
+    what = not_text(first)
+    if what is not None:
+        raise ParseError(
+            f"not a CSV text file: it holds {what}",
+            path=path,
+            line=1,
+            expected=expected,
+            hint="Extract or convert it first; nothing was written",
+        )
+    if len(first) > MAX_HEADER:
+        raise ParseError(
+            f"the first line has no line end within {MAX_HEADER:,} bytes, so it is no header",
+            path=path,
+            line=1,
+            value=first[:40].decode("utf-8", "replace"),
+            expected=expected,
+            hint="Check that it is the file you meant; nothing was written",
+        )
+    return first.decode("utf-8-sig", "replace").rstrip("\r\n")
+
+
+def split_header(raw: bytes, p: str | Path, *, expected: str) -> tuple[str, bytes]:
+    """The header line as text and the bytes after it; a file of one line has no data rows."""
+    first, newline, body = raw.partition(b"\n")
+    text = header_text(first, path=str(p), expected=expected)
+    if not newline or not body.strip():
+        raise ParseError(
+            "the file has a first line and no data rows",
+            path=p,
+            line=1,
+            value=text,
+            expected=expected + " and then one row per line",
+            hint="Check that it is the file you meant; nothing was written",
+        )
+    return text, body
+
+
+def check_duplicates(
+    table: pa.Table,
+    keys: Sequence[str],
+    lines: np.ndarray[Any, Any],
+    *,
+    path: str,
+    what: str = "row",
+    unit: str = "lines",
+) -> None:
+    """Refuse rows that repeat a key, naming the key and the lines (or records) holding it."""
+    if table.num_rows < 2:
+        return
+    t = table.select(list(keys)).append_column("_line", pa.array(lines, pa.int64()))
+    groups = t.group_by(list(keys), use_threads=False).aggregate([("_line", "list")])
+    sizes = pc.list_value_length(groups.column("_line_list"))
+    dup = groups.filter(pc.greater(sizes, 1))
+    if not dup.num_rows:
+        return
+    # lists keep the input order (one thread): the first repeat is the smallest second line
+    second = pc.list_element(dup.column("_line_list"), 1)
+    row = dup.slice(int(pc.index(second, pc.min(second)).as_py()), 1).to_pylist()[0]
+    at = row["_line_list"]
+    more = f" (and {len(at) - 2} more)" if len(at) > 2 else ""
+    key = {k: row[k] for k in keys}
+    raise ValidationError(
+        f"duplicated key {key}: the same {what} is on {unit} {at[0]} and {at[1]}{more}",
+        path=path,
+        line=int(at[1]),
+        expected="one row per " + ", ".join(keys),
+        hint="Remove the repeated row (or aggregate) and ingest again; nothing was written",
+    )
 
 
 def line_numbers(start: int, n: int) -> np.ndarray[Any, Any]:

@@ -14,7 +14,9 @@ import gzip
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -24,9 +26,22 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from bilat.codes.countries import baci_table
-from bilat.codes.hs import revision
+from bilat.codes.hs import CHAPTERS, revision
 from bilat.errors import ParseError, SchemaError
-from bilat.sources._convert import HashingReader, Problems, as_float, as_int, line_numbers
+from bilat.sources._convert import (
+    MAX_HEADER,
+    MAX_QUANTITY,
+    MAX_USD,
+    HashingReader,
+    Problems,
+    as_float,
+    as_int,
+    check_file,
+    header_text,
+    line_numbers,
+    number_expected,
+    outside_years,
+)
 from bilat.sources.base import SourceFile
 from bilat.sources.schema import DICT_FLOW_SCHEMA
 
@@ -37,6 +52,8 @@ COLUMNS = ("t", "i", "j", "k", "v", "q")
 _TYPED = {"t": pa.int32(), "i": pa.int32(), "j": pa.int32(), "k": pa.int64()}
 _TYPED |= {"v": pa.float64(), "q": pa.float64()}
 _BLOCK = 1 << 24  # 16 MiB blocks: big enough for throughput, small enough for memory
+_CHAPTERS = pa.array(sorted(CHAPTERS), pa.string())
+_BUILT_IN = "bilat's built-in BACI country table (ISO numeric plus BACI's groupings)"
 
 
 def _open_text(path: Path) -> IO[bytes]:
@@ -61,8 +78,7 @@ def read_baci(
         Override what the file name says (needed when a file was renamed).
     """
     p = Path(path)
-    if not p.exists():
-        raise ParseError("no such file", path=p, hint="Check the path")
+    check_file(p)
     if zipfile.is_zipfile(p):
         return _from_zip(p, release=release, hs_rev=hs_rev)
     if p.suffix.lower() == ".zip":
@@ -71,19 +87,20 @@ def read_baci(
             path=p,
             hint="Download the release again; nothing was written",
         )
-    rel, rev = _tags(p.name, release, hs_rev)
+    rel, rev, year = _tags(p.name, release, hs_rev)
     table = baci_table()
     size = None if p.suffix == ".gz" else p.stat().st_size
     return [
-        _source(str(p), lambda: _open_text(p), rel, rev, table, known=None, size=size),
+        _source(str(p), lambda: _open_text(p), rel, rev, table, known=None, size=size, year=year),
     ]
 
 
-def _tags(name: str, release: str | None, hs_rev: str | None) -> tuple[str | None, str]:
+def _tags(name: str, release: str | None, hs_rev: str | None) -> tuple[str | None, str, int | None]:
+    """Release, revision and year a BACI file name states (``BACI_HS17_Y2021_V202401``)."""
     m = _NAME.search(name)
     rel = release or (m.group(3).upper() if m else None)
     rev = revision(hs_rev) if hs_rev else (revision(m.group(1)) if m else "HS")
-    return rel, rev
+    return rel, rev, int(m.group(2)) if m else None
 
 
 def _from_zip(p: Path, *, release: str | None, hs_rev: str | None) -> list[SourceFile]:
@@ -100,17 +117,31 @@ def _from_zip(p: Path, *, release: str | None, hs_rev: str | None) -> list[Sourc
             value=", ".join(names[:5]),
             expected="a CEPII BACI release",
         )
-    table = baci_table(_country_rows(zf, p, names))
+    countries = _country_rows(zf, p, names)
+    table = baci_table(countries)
     known = _product_codes(zf, p, names)
+    notes = []
+    if not countries:
+        notes.append(f"the zip has no country_codes_*.csv: countries mapped with {_BUILT_IN}")
+    if known is None:
+        notes.append(
+            "the zip has no product_codes_*.csv: products checked against the HS chapters "
+            "only (01-97 without 77), not against the release's own list"
+        )
     out = []
     for name in years:
-        rel, rev = _tags(Path(name).name, release, hs_rev)
+        rel, rev, year = _tags(Path(name).name, release, hs_rev)
 
         def opener(name: str = name) -> IO[bytes]:
             return zipfile.ZipFile(p).open(name)
 
         size = zf.getinfo(name).file_size
-        out.append(_source(f"{p}::{name}", opener, rel, rev, table, known=known, size=size))
+        display = f"{p}::{name}"
+        out.append(
+            _source(
+                display, opener, rel, rev, table, known=known, size=size, year=year, notes=notes
+            )
+        )
     return out
 
 
@@ -150,15 +181,24 @@ def _source(
     *,
     known: set[str] | None,
     size: int | None = None,
+    year: int | None,
+    notes: list[str] | None = None,
 ) -> SourceFile:
     lut = _lut(table)
-    known_arr = pa.array(sorted(known), pa.string()) if known else None
+    known_arr = pa.array(sorted(known), pa.string()) if known else _CHAPTERS
 
     def batches(sf: SourceFile) -> Iterator[pa.RecordBatch]:
+        sf.notes.extend(notes or ())
+        state = _Pass(year=year, known=known_arr, chapters_only=known is None)
         try:
-            yield from _stream(sf, opener, typed=True, lut=lut, known=known_arr)
+            yield from _stream(sf, opener, typed=True, lut=lut, state=state)
         except _Retry:
-            yield from _stream(sf, opener, typed=False, lut=lut, known=known_arr)
+            yield from _stream(sf, opener, typed=False, lut=lut, state=state)
+        if state.self_flows:
+            sf.notes.append(
+                f"{state.self_flows:,} rows with the exporter equal to the importer left out "
+                "(not bilateral trade)"
+            )
 
     return SourceFile(
         kind="flows",
@@ -174,7 +214,22 @@ def _source(
 
 
 class _Retry(Exception):
-    """The typed fast path met text it cannot convert; re-read as text to locate it."""
+    """The typed fast path met a value it cannot take; re-read as text to show it as written."""
+
+
+@dataclass
+class _Pass:
+    """What one file's reading knows across the typed pass and the text pass that may follow.
+
+    ``done`` is the first line not yet handed to the lake: the text pass skips the lines
+    the typed pass already yielded, so no row is read twice.
+    """
+
+    year: int | None
+    known: pa.Array
+    chapters_only: bool
+    done: int = 2
+    self_flows: int = 0
 
 
 def _lut(table: dict[int, str]) -> pa.Array:
@@ -191,28 +246,44 @@ def _stream(
     *,
     typed: bool,
     lut: pa.Array,
-    known: pa.Array | None,
+    state: _Pass,
 ) -> Iterator[pa.RecordBatch]:
-    sf.problems.items.clear()
-    raw = opener()
-    hashing = HashingReader(raw)
-    stream = cast(IO[bytes], io.BufferedReader(hashing, buffer_size=_BLOCK))
+    probs = sf.problems
+    probs.items[:] = [p for p in probs.items if p.line < state.done]
     line = 2
+    raw: IO[bytes] | None = None
+    hashing: HashingReader | None = None
     try:
+        raw = opener()
+        hashing = HashingReader(raw)
+        stream = cast(IO[bytes], io.BufferedReader(hashing, buffer_size=_BLOCK))
         reader = _open(stream, sf, typed)
         if reader is None:  # a header and no rows
             sf.digest = hashing.hexdigest()
             return
         for batch in reader:
-            out = _convert(batch, sf, line, lut=lut, known=known)
+            n = batch.num_rows
+            if line + n <= state.done:  # yielded by the typed pass
+                line += n
+                continue
+            if line < state.done:
+                batch, line = batch.slice(state.done - line), state.done
+            marks = (len(probs.items), len(sf.key_chunks))
+            out, self_flows = _convert(batch, sf, line, lut=lut, state=state)
+            if typed and len(probs.items) > marks[0]:
+                del probs.items[marks[0] :], sf.key_chunks[marks[1] :], sf.line_chunks[marks[1] :]
+                raise _Retry()
             line += batch.num_rows
+            state.done, state.self_flows = line, state.self_flows + self_flows
             if out.num_rows:
                 yield out
-            if sf.problems and sf.strict:
+            if probs and sf.strict:
                 break
+        sf.digest = hashing.hexdigest()
+        sf.bytes_read = hashing.bytes_read
     except pa.ArrowInvalid as exc:
         _raise_arrow(exc, sf, typed)
-    except (EOFError, zipfile.BadZipFile, gzip.BadGzipFile, OSError) as exc:
+    except (EOFError, zipfile.BadZipFile, gzip.BadGzipFile, zlib.error, OSError) as exc:
         raise ParseError(
             f"the file ends early or is damaged ({exc})",
             path=sf.path,
@@ -220,10 +291,10 @@ def _stream(
             hint="Download it again; nothing was written",
         ) from None
     finally:
-        hashing.close()
-        raw.close()
-    sf.digest = hashing.hexdigest()
-    sf.bytes_read = hashing.bytes_read
+        if hashing is not None:
+            hashing.close()
+        if raw is not None:
+            raw.close()
 
 
 def _open(stream: IO[bytes], sf: SourceFile, typed: bool) -> pacsv.CSVStreamingReader | None:
@@ -248,10 +319,11 @@ def _open(stream: IO[bytes], sf: SourceFile, typed: bool) -> pacsv.CSVStreamingR
 
 
 def _header(stream: IO[bytes], path: str) -> list[str]:
-    first = stream.readline()
+    first = stream.readline(MAX_HEADER + 1)
     if not first:
         raise ParseError("the file is empty", path=path, line=1, expected="header t,i,j,k,v,q")
-    names = [c.strip().strip('"') for c in first.decode("utf-8-sig", "replace").strip().split(",")]
+    text = header_text(first, path=path, expected="header t,i,j,k,v,q")
+    names = [c.strip().strip('"') for c in text.strip().split(",")]
     missing = [c for c in COLUMNS if c not in names]
     if missing:
         raise SchemaError(
@@ -270,6 +342,8 @@ def _raise_arrow(exc: pa.ArrowInvalid, sf: SourceFile, typed: bool) -> None:
         raise _Retry() from None
     msg = str(exc)
     m = re.search(r"[Rr]ow #?(\d+)", msg)
+    if "straddl" in msg:  # Arrow's words for a line longer than a block
+        msg = f"a line longer than {_BLOCK >> 20} MiB"
     raise ParseError(
         f"malformed CSV: {msg.splitlines()[0]}",
         path=sf.path,
@@ -327,15 +401,20 @@ def _np(mask: pa.Array) -> np.ndarray[Any, Any]:
 
 
 def _convert(
-    batch: pa.RecordBatch, sf: SourceFile, line: int, *, lut: pa.Array, known: pa.Array | None
-) -> pa.RecordBatch:
+    batch: pa.RecordBatch, sf: SourceFile, line: int, *, lut: pa.Array, state: _Pass
+) -> tuple[pa.RecordBatch, int]:
+    """The batch in the flow schema (good rows only) and how many self-flows were left out."""
     n = batch.num_rows
     lines = line_numbers(line, n)
     probs = sf.problems
     year, bad_t = as_int(batch.column("t"))
-    in_range = pc.and_(pc.greater_equal(year, 1900), pc.less_equal(year, 2100))
-    bad_t = bad_t | ~_np(in_range)
-    probs.add_mask(bad_t, lines=lines, column="t", values=batch.column("t"), expected="a year")
+    if state.year is None:
+        bad_t = bad_t | outside_years(year)
+        expected_year = "a year"
+    else:  # BACI_HS17_Y2019_... holds 2019 only
+        bad_t = bad_t | ~_np(pc.equal(year, state.year))
+        expected_year = f"{state.year}, the year in the file name"
+    probs.add_mask(bad_t, lines=lines, column="t", values=batch.column("t"), expected=expected_year)
     exporter, bad_i, i_np = _countries(batch.column("i"), lut)
     probs.add_mask(
         bad_i, lines=lines, column="i", values=batch.column("i"), expected="a BACI country code"
@@ -347,33 +426,41 @@ def _convert(
     k_int, bad_k = as_int(batch.column("k"))
     bad_k = bad_k | ~_np(pc.and_(pc.greater(k_int, 0), pc.less(k_int, 1_000_000)))
     product = _products(k_int)
-    if known is not None:
-        bad_k = (
-            bad_k
-            | ~_np(pc.is_in(product.dictionary, value_set=known))[
-                np.asarray(product.indices.to_numpy(zero_copy_only=False))
-            ]
-        )
-    probs.add_mask(
-        bad_k, lines=lines, column="k", values=batch.column("k"), expected="an HS6 product code"
+    listed = state.known if not state.chapters_only else None
+    in_list = pc.is_in(
+        product.dictionary
+        if listed is not None
+        else pc.utf8_slice_codeunits(product.dictionary, 0, 2),
+        value_set=state.known,
     )
-    value, bad_v = as_float(batch.column("v"), nullable=False)
+    bad_k = bad_k | ~_np(in_list)[np.asarray(product.indices.to_numpy(zero_copy_only=False))]
+    probs.add_mask(
+        bad_k,
+        lines=lines,
+        column="k",
+        values=batch.column("k"),
+        expected="an HS6 product code"
+        + (" of the release's product table" if listed is not None else " (chapters 01-97)"),
+    )
+    value, bad_v = as_float(batch.column("v"), nullable=False, limit=MAX_USD / 1000)
     probs.add_mask(
         bad_v,
         lines=lines,
         column="v",
         values=batch.column("v"),
-        expected="a non-negative number (thousands of USD)",
+        expected=number_expected(MAX_USD / 1000, "thousands of USD"),
     )
-    qty, bad_q = as_float(batch.column("q"), nullable=True)
+    qty, bad_q = as_float(batch.column("q"), nullable=True, limit=MAX_QUANTITY)
     probs.add_mask(
         bad_q,
         lines=lines,
         column="q",
         values=batch.column("q"),
-        expected="a non-negative number of tons or NA",
+        expected=number_expected(MAX_QUANTITY, "tons", nullable=True),
     )
     good = ~(bad_t | bad_i | bad_j | bad_k | bad_v | bad_q)
+    self_flow = good & (i_np == j_np)
+    good &= ~self_flow
     _keys(sf, (year, i_np, j_np, k_int), lines, good)
     unit = pa.DictionaryArray.from_arrays(
         pa.array(
@@ -398,5 +485,5 @@ def _convert(
         schema=DICT_FLOW_SCHEMA,
     )
     if good.all():
-        return out
-    return out.filter(pa.array(good))
+        return out, 0
+    return out.filter(pa.array(good)), int(self_flow.sum())

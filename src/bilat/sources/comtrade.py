@@ -12,6 +12,7 @@ import csv
 import gzip
 import io
 import json
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,22 @@ import pyarrow.csv as pacsv
 
 from bilat.codes.countries import COMTRADE_AREAS, _numeric, _table
 from bilat.codes.hs import COMTRADE_CLASSIFICATIONS
-from bilat.errors import ParseError, SchemaError
-from bilat.sources._convert import Problems, as_float, as_int, lookup, normalise_products
+from bilat.errors import ParseError, SchemaError, ValidationError
+from bilat.sources._convert import (
+    MAX_QUANTITY,
+    MAX_USD,
+    YEARS,
+    Problems,
+    as_float,
+    as_int,
+    check_duplicates,
+    check_file,
+    lookup,
+    normalise_products,
+    number_expected,
+    outside_years,
+    split_header,
+)
 from bilat.sources.base import SourceFile
 from bilat.sources.schema import DECLARATION_SCHEMA
 
@@ -32,6 +47,11 @@ __all__ = ["read_comtrade"]
 
 _FLOW_DESC = {"export": "X", "import": "M", "re-export": "RX", "re-import": "RM"}
 _FLOWS = ("X", "M", "RX", "RM")
+_KEYS = ("year", "reporter", "partner", "flow", "product", "hs_rev")
+#: Files are read whole (JSON must be); a file that unpacks to more than this is refused
+#: rather than allowed to exhaust memory (a gzip bomb unpacks 1 MB into 1 GB).
+MAX_BYTES = 1 << 31
+YEAR_TEXT = f"from {YEARS[0]} to {YEARS[1]}"
 _HINT = (
     "Comtrade files need the API's column names: refYear, reporterISO (or reporterCode), "
     "partnerISO (or partnerCode), flowCode (or flowDesc), cmdCode, primaryValue"
@@ -46,8 +66,7 @@ def read_comtrade(path: str | Path) -> SourceFile:
     line 1; for JSON they are record numbers in ``data`` (first record = 1).
     """
     p = Path(path)
-    if not p.exists():
-        raise ParseError("no such file", path=p, hint="Check the path")
+    check_file(p)
     display = str(p)
 
     def batches(sf: SourceFile) -> Iterator[pa.RecordBatch]:
@@ -56,7 +75,7 @@ def read_comtrade(path: str | Path) -> SourceFile:
 
         sf.digest = hashlib.sha256(raw).hexdigest()
         table, first_line = _load(raw, p)
-        out = _convert(table, sf, first_line)
+        out = _convert(table, sf, first_line, numbering="lines" if first_line == 2 else "records")
         if out.num_rows:
             yield from out.to_batches(max_chunksize=1 << 20)
 
@@ -71,21 +90,28 @@ def read_comtrade(path: str | Path) -> SourceFile:
     )
 
 
-def _read_bytes(p: Path) -> bytes:
+def _read_bytes(p: Path, *, limit: int = MAX_BYTES) -> bytes:
+    """The file's bytes (unpacked when ``.gz``), refusing damage and more than ``limit`` bytes."""
     try:
-        if p.suffix == ".gz":
-            with gzip.open(p, "rb") as fh:
-                return fh.read()
-        return p.read_bytes()
-    except (EOFError, gzip.BadGzipFile, OSError) as exc:
+        with gzip.open(p, "rb") if p.suffix == ".gz" else p.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
         raise ParseError(
             f"the file ends early or is damaged ({exc})",
             path=p,
             hint="Download it again; nothing was written",
         ) from None
+    if len(data) > limit:
+        raise ParseError(
+            f"the file holds more than {limit >> 20:,} MiB (unpacked), more than bilat reads whole",
+            path=p,
+            hint="Split it into smaller files (by year or reporter); nothing was written",
+        )
+    return data
 
 
 def _load(raw: bytes, p: Path) -> tuple[pa.Table, int]:
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark says nothing about the format
     if not raw.strip():
         raise ParseError("the file is empty", path=p, line=1, expected="a Comtrade response")
     head = raw.lstrip()[:1]
@@ -96,10 +122,20 @@ def _load(raw: bytes, p: Path) -> tuple[pa.Table, int]:
 
 def _load_json(raw: bytes, p: Path) -> pa.Table:
     try:
-        doc = json.loads(raw)
+        doc = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ParseError(
+            f"invalid JSON: not UTF-8 text at byte {exc.start}", path=p, hint="Fetch it again"
+        ) from None
     except json.JSONDecodeError as exc:
         raise ParseError(
             f"invalid JSON: {exc.msg}", path=p, line=exc.lineno, hint="Fetch the response again"
+        ) from None
+    except RecursionError:
+        raise ParseError(
+            "invalid JSON: nested too deep to be a Comtrade response",
+            path=p,
+            expected='{"data": [{...}, ...]}, two levels deep',
         ) from None
     records = doc.get("data") if isinstance(doc, dict) else doc
     if isinstance(doc, dict) and doc.get("error"):
@@ -123,14 +159,14 @@ def _load_json(raw: bytes, p: Path) -> pa.Table:
 
 
 def _load_csv(raw: bytes, p: Path) -> pa.Table:
-    first = raw.split(b"\n", 1)[0].decode("utf-8-sig", "replace")
+    first, body = split_header(raw, p, expected="a CSV header with the Comtrade API's names")
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    names = next(csv.reader([first], delimiter=delimiter))
+    names = next(csv.reader([first], delimiter=delimiter), [])
     names = [n.strip() for n in names]
     try:
         return pacsv.read_csv(
-            io.BytesIO(raw),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(column_names=names),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=True
@@ -199,7 +235,7 @@ def _keep_totals(t: pa.Table, sf: SourceFile) -> np.ndarray[Any, Any]:
     return keep
 
 
-def _convert(t: pa.Table, sf: SourceFile, first_line: int) -> pa.Table:
+def _convert(t: pa.Table, sf: SourceFile, first_line: int, *, numbering: str) -> pa.Table:
     freq = _col(t, "freqCode")
     if freq is not None and "M" in set(pc.unique(freq).to_pylist()):
         raise SchemaError(
@@ -212,23 +248,35 @@ def _convert(t: pa.Table, sf: SourceFile, first_line: int) -> pa.Table:
     flow_np = np.asarray(pc.is_in(flow, value_set=pa.array(_FLOWS)).to_numpy(zero_copy_only=False))
     other = ~flow_np & keep
     if other.any():
-        kinds = sorted(set(pc.filter(flow, pa.array(other)).to_pylist()))
+        kinds = sorted(str(k) for k in set(pc.filter(flow, pa.array(other)).to_pylist()))
         sf.notes.append(f"{int(other.sum())} rows of flows {', '.join(kinds)} left out")
+        if not (keep & flow_np).any():
+            raise ValidationError(
+                f"no row has a flow bilat reads: the flow codes found are {', '.join(kinds)}",
+                path=sf.path,
+                line=int(lines[np.flatnonzero(other)[0]]),
+                column="flowCode",
+                expected="X, M, RX or RM (export, import, re-export, re-import)",
+                hint="Fetch the export or import flows; nothing was written",
+            )
     keep &= flow_np
     t = t.filter(pa.array(keep))
     lines, flow = lines[keep], pc.filter(flow, pa.array(keep))
-    return _declarations(t, sf, lines, flow)
+    return _declarations(t, sf, lines, flow, numbering=numbering)
 
 
 def _declarations(
-    t: pa.Table, sf: SourceFile, lines: np.ndarray[Any, Any], flow: pa.Array
+    t: pa.Table, sf: SourceFile, lines: np.ndarray[Any, Any], flow: pa.Array, *, numbering: str
 ) -> pa.Table:
     probs = sf.problems
     year_col = _col(t, "refYear", "period")
     if year_col is None:
         raise SchemaError("missing column refYear", path=sf.path, line=1, hint=_HINT)
     year, bad_y = as_int(year_col)
-    probs.add_mask(bad_y, lines=lines, column="refYear", values=year_col, expected="a year")
+    bad_y |= outside_years(year)
+    probs.add_mask(
+        bad_y, lines=lines, column="refYear", values=year_col, expected=f"a year {YEAR_TEXT}"
+    )
     reporter, bad_r, raw_r = _countries(t, "reporterISO", "reporterCode", sf.path)
     probs.add_mask(
         bad_r, lines=lines, column="reporterISO", values=raw_r, expected="a country code"
@@ -245,23 +293,31 @@ def _declarations(
         raise SchemaError("missing column primaryValue", path=sf.path, line=1, hint=_HINT)
     value, bad_v = as_float(value_col, nullable=False)
     probs.add_mask(
-        bad_v, lines=lines, column="primaryValue", values=value_col, expected="a number >= 0"
+        bad_v,
+        lines=lines,
+        column="primaryValue",
+        values=value_col,
+        expected=number_expected(MAX_USD, "USD"),
     )
     bad = bad_y | bad_r | bad_p | bad_k | bad_v
     optional: dict[str, pa.Array] = {}
-    for src, dst in (
-        ("cifvalue", "cif_usd"),
-        ("fobvalue", "fob_usd"),
-        ("qty", "qty"),
-        ("netWgt", "net_kg"),
+    for src, dst, limit, what in (
+        ("cifvalue", "cif_usd", MAX_USD, "USD"),
+        ("fobvalue", "fob_usd", MAX_USD, "USD"),
+        ("qty", "qty", MAX_QUANTITY, "the quantity unit"),
+        ("netWgt", "net_kg", MAX_QUANTITY, "kg"),
     ):
         col = _col(t, src)
         if col is None:
             optional[dst] = pa.nulls(t.num_rows, pa.float64())
             continue
-        vals, bad_o = as_float(col, nullable=True)
+        vals, bad_o = as_float(col, nullable=True, limit=limit)
         probs.add_mask(
-            bad_o, lines=lines, column=src, values=col, expected="a number >= 0 or empty"
+            bad_o,
+            lines=lines,
+            column=src,
+            values=col,
+            expected=number_expected(limit, what, nullable=True),
         )
         optional[dst] = vals
         bad |= bad_o
@@ -280,6 +336,14 @@ def _declarations(
         bad |= bad_c
     else:
         rev = pa.repeat(pa.scalar("HS"), t.num_rows)
+    same = ~bad & np.asarray(
+        pc.fill_null(pc.equal(reporter, partner), False).to_numpy(zero_copy_only=False), bool
+    )
+    if same.any():  # Comtrade publishes them: goods of the reporter's own origin re-imported
+        sf.notes.append(
+            f"{int(same.sum()):,} rows with the partner equal to the reporter kept (the "
+            "reporter's own goods coming back); they are not trade with another country"
+        )
     n = t.num_rows
     out = pa.table(
         {
@@ -295,7 +359,10 @@ def _declarations(
             "source": pa.repeat(pa.scalar("comtrade"), n),
         }
     ).select(DECLARATION_SCHEMA.names)
-    out = out.cast(DECLARATION_SCHEMA) if not bad.any() else out.filter(pa.array(~bad))
+    keep = ~bad
+    out = out.cast(DECLARATION_SCHEMA) if keep.all() else out.filter(pa.array(keep))
+    if not (probs and sf.strict):  # a bad value is reported first
+        check_duplicates(out, _KEYS, lines[keep], path=sf.path, what="declaration", unit=numbering)
     if out.num_rows and len(set(out.column("hs_rev").to_pylist())) == 1:
         sf.hs_rev = str(out.column("hs_rev")[0])
     return out.cast(DECLARATION_SCHEMA)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import math
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,21 @@ import pyarrow.csv as pacsv
 from bilat.codes.countries import to_iso3
 from bilat.codes.hs import revision
 from bilat.errors import InputError, ParseError, SchemaError, UnknownCodeError
-from bilat.sources._convert import Problems, as_float, as_int, lookup, normalise_products
+from bilat.sources._convert import (
+    MAX_QUANTITY,
+    MAX_USD,
+    YEARS,
+    Problems,
+    as_float,
+    as_int,
+    check_duplicates,
+    check_file,
+    lookup,
+    normalise_products,
+    number_expected,
+    outside_years,
+    split_header,
+)
 from bilat.sources.base import SourceFile
 from bilat.sources.comtrade import _read_bytes
 from bilat.sources.schema import BASES, FLOW_SCHEMA
@@ -32,6 +47,7 @@ __all__ = ["REQUIRED", "parse_mapping", "read_table"]
 
 REQUIRED = ("year", "exporter", "importer", "product", "value")
 OPTIONAL = ("quantity", "quantity_unit")
+_KEYS = ("year", "exporter", "importer", "product", "hs_rev", "basis")
 
 
 def parse_mapping(text: str) -> dict[str, str]:
@@ -71,11 +87,15 @@ def read_table(
 ) -> SourceFile:
     """A mapped CSV of flows as a :class:`SourceFile` (source ``csv:<source>``)."""
     p = Path(path)
-    if not p.exists():
-        raise ParseError("no such file", path=p, hint="Check the path")
+    check_file(p)
     if basis not in BASES:
         raise InputError(f"basis must be one of {', '.join(BASES)}, not {basis!r}")
     rev = revision(hs_rev)
+    if not (math.isfinite(value_scale) and value_scale > 0):
+        raise InputError(
+            f"value_scale must be a finite number above 0 (1000 for thousands), not {value_scale!r}",
+            details={"value": value_scale},
+        )
     fields = dict(mapping)
     for k in REQUIRED:
         if k not in fields:
@@ -88,7 +108,7 @@ def read_table(
         sf.digest = hashlib.sha256(raw).hexdigest()
         if not raw.strip():
             raise ParseError("the file is empty", path=p, line=1)
-        first = raw.split(b"\n", 1)[0].decode("utf-8-sig", "replace")
+        first, body = split_header(raw, p, expected="a CSV header naming the --map columns")
         delim = delimiter or ("\t" if first.count("\t") > first.count(",") else ",")
         if delim == "," and first.count(";") > first.count(","):
             delim = ";"
@@ -104,8 +124,8 @@ def read_table(
             )
         try:
             table = pacsv.read_csv(
-                pa.BufferReader(raw),
-                read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+                pa.BufferReader(body),
+                read_options=pacsv.ReadOptions(column_names=names),
                 parse_options=pacsv.ParseOptions(delimiter=delim),
                 convert_options=pacsv.ConvertOptions(
                     column_types=dict.fromkeys(names, pa.string()),
@@ -155,7 +175,14 @@ def _convert(
     probs = sf.problems
     col = {k: t.column(c) for k, c in fields.items()}
     year, bad = as_int(col["year"])
-    probs.add_mask(bad, lines=lines, column=fields["year"], values=col["year"], expected="a year")
+    bad |= outside_years(year)
+    probs.add_mask(
+        bad,
+        lines=lines,
+        column=fields["year"],
+        values=col["year"],
+        expected=f"a year from {YEARS[0]} to {YEARS[1]}",
+    )
     exporter, b = _countries(col["exporter"])
     probs.add_mask(
         b,
@@ -183,19 +210,24 @@ def _convert(
         expected="an HS code of 2, 4 or 6 digits",
     )
     bad |= b
-    value, b = as_float(col["value"], nullable=False)
+    limit = MAX_USD / scale
+    value, b = as_float(col["value"], nullable=False, limit=limit)
     probs.add_mask(
-        b, lines=lines, column=fields["value"], values=col["value"], expected="a number >= 0"
+        b,
+        lines=lines,
+        column=fields["value"],
+        values=col["value"],
+        expected=number_expected(limit, "USD" if scale == 1 else f"units of {scale:g} USD"),
     )
     bad |= b
     if "quantity" in col:
-        qty, b = as_float(col["quantity"], nullable=True)
+        qty, b = as_float(col["quantity"], nullable=True, limit=MAX_QUANTITY)
         probs.add_mask(
             b,
             lines=lines,
             column=fields["quantity"],
             values=col["quantity"],
-            expected="a number >= 0 or empty",
+            expected=number_expected(MAX_QUANTITY, "the quantity unit", nullable=True),
         )
         bad |= b
     else:
@@ -215,6 +247,17 @@ def _convert(
             "basis": pa.repeat(pa.scalar(basis), n),
         }
     )
-    if bad.any():
-        out = out.filter(pa.array(~bad))
+    same = ~bad & np.asarray(
+        pc.fill_null(pc.equal(exporter, importer), False).to_numpy(zero_copy_only=False), bool
+    )
+    if same.any():
+        sf.notes.append(
+            f"{int(same.sum()):,} rows with the exporter equal to the importer left out "
+            "(not bilateral trade)"
+        )
+    keep = ~(bad | same)
+    if not keep.all():
+        out = out.filter(pa.array(keep))
+    if not (probs and sf.strict):  # a bad value is reported first
+        check_duplicates(out, _KEYS, lines[keep], path=sf.path, what="flow")
     return out.cast(FLOW_SCHEMA)
