@@ -25,7 +25,8 @@ FILE = "comtrade/eu27-forestry-imports-2018-2022.csv.gz"
 @pytest.fixture(scope="module")
 def raw(shared_data: Path) -> pd.DataFrame:
     df = pd.read_csv(shared_data / FILE, dtype={"cmdCode": str})
-    df["cmdCode"] = df["cmdCode"].str.strip()
+    for col in ("cmdCode", "partnerISO", "reporterISO"):
+        df[col] = df[col].str.strip()
     return df[(df.reporterISO == "DEU") & (df.partnerISO == "BLR")]
 
 
