@@ -34,10 +34,8 @@ def raw(shared_data: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def eu_lake(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Lake:
-    lake = Lake.open(tmp_path_factory.mktemp("eu-lake"))
-    lake.ingest_comtrade(shared_data / FILE)
-    return lake
+def eu_lake(comtrade_eu_lake: Lake) -> Lake:
+    return comtrade_eu_lake
 
 
 def test_products_potential_from_declarations_only(eu_lake: Lake, raw: pd.DataFrame) -> None:
