@@ -84,3 +84,15 @@ def comtrade_eu_lake(shared_data: Path, tmp_path_factory: pytest.TempPathFactory
     path = shared_data / "comtrade" / "eu27-forestry-imports-2018-2022.csv.gz"
     assert main(["ingest", "comtrade", str(path), "--lake", str(root)]) == 0
     return Lake.open(root)
+
+
+@pytest.fixture(scope="session")
+def comtrade_eu_raw(shared_data: Path) -> object:
+    """The same real Comtrade file read independently with pandas (codes and ISO3 stripped)."""
+    import pandas as pd
+
+    path = shared_data / "comtrade" / "eu27-forestry-imports-2018-2022.csv.gz"
+    df = pd.read_csv(path, dtype={"cmdCode": str})
+    for col in ("cmdCode", "partnerISO", "reporterISO"):
+        df[col] = df[col].str.strip()
+    return df

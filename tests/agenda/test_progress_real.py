@@ -19,14 +19,11 @@ from bilat.tradeview import TradeView
 pytestmark = pytest.mark.shared
 
 CASE = Path(__file__).resolve().parents[2] / "src" / "bilat" / "cases" / "blr-kaz-2022"
-FILE = "comtrade/eu27-forestry-imports-2018-2022.csv.gz"
 
 
 @pytest.fixture(scope="module")
-def raw(shared_data: Path) -> pd.DataFrame:
-    df = pd.read_csv(shared_data / FILE, dtype={"cmdCode": str})
-    for col in ("cmdCode", "partnerISO", "reporterISO"):
-        df[col] = df[col].str.strip()
+def raw(comtrade_eu_raw: pd.DataFrame) -> pd.DataFrame:
+    df = comtrade_eu_raw
     return df[(df.reporterISO == "DEU") & (df.partnerISO == "BLR")]
 
 
@@ -35,17 +32,22 @@ def eu_lake(comtrade_eu_lake: Lake) -> Lake:
     return comtrade_eu_lake
 
 
-@pytest.fixture(scope="module")
-def result(eu_lake: Lake):  # type: ignore[no-untyped-def]
+def _item(item_id: str, hs: list[str]):  # type: ignore[no-untyped-def]
+    """An item of the founding case's meeting linked to ``hs`` (in memory)."""
     with Agenda.from_case(CASE) as ag:
-        item = ag.add_item(
-            "wood-and-furniture",
+        return ag.add_item(
+            item_id,
             meeting="blr-kaz-igc-2022-06-09",
             kind="contract",
-            title="Wood and furniture supplies",
-            hs=["4407", "94", "48", "8701"],
+            title=f"Supplies of HS {', '.join(hs)}",
+            hs=hs,
             author="test",
         )
+
+
+@pytest.fixture(scope="module")
+def result(eu_lake: Lake):  # type: ignore[no-untyped-def]
+    item = _item("wood-and-furniture", ["4407", "94", "48", "8701"])
     return progress(item, eu_lake, dyad=("BLR", "DEU"), before=4, after=0)
 
 
@@ -84,15 +86,7 @@ def test_what_the_file_does_not_hold_is_a_gap_not_zero(result) -> None:  # type:
 
 
 def test_a_pinned_basis_reads_only_that_class(eu_lake: Lake, result) -> None:  # type: ignore[no-untyped-def]
-    with Agenda.from_case(CASE) as ag:
-        item = ag.add_item(
-            "sawn-wood",
-            meeting="blr-kaz-igc-2022-06-09",
-            kind="contract",
-            title="Sawn wood",
-            hs=["4407"],
-            author="test",
-        )
+    item = _item("sawn-wood", ["4407"])
     pinned = progress(
         item, TradeView(eu_lake, basis="exporter"), dyad=("BLR", "DEU"), before=4, after=0
     )

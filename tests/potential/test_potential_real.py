@@ -8,7 +8,6 @@ from the rows the lake believes; each figure is checked against pandas on the ra
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,15 +18,12 @@ from bilat.potential import export_potential, market_potential, panel_from_flows
 
 pytestmark = pytest.mark.shared
 
-FILE = "comtrade/eu27-forestry-imports-2018-2022.csv.gz"
 AREAS = {"W00", "_X", "X1", "XX", "E19", "F19", "S19"}
 
 
 @pytest.fixture(scope="module")
-def raw(shared_data: Path) -> pd.DataFrame:
-    df = pd.read_csv(shared_data / FILE, dtype={"cmdCode": str})
-    for col in ("cmdCode", "partnerISO", "reporterISO"):
-        df[col] = df[col].str.strip()
+def raw(comtrade_eu_raw: pd.DataFrame) -> pd.DataFrame:
+    df = comtrade_eu_raw
     df = df[~df.partnerISO.isin(AREAS) & (df.partnerISO != df.reporterISO)]
     # no code of this file is a prefix of another, so a level's value is every finer row
     return df.assign(level=df.cmdCode.str.len())

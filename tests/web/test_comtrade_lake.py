@@ -10,7 +10,6 @@ null with coverage "none"), never as 0.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -19,15 +18,10 @@ from fastapi.testclient import TestClient
 
 pytestmark = pytest.mark.shared
 
-FILE = "comtrade/eu27-forestry-imports-2018-2022.csv.gz"
-
 
 @pytest.fixture(scope="module")
-def raw(shared_data: Path) -> pd.DataFrame:
-    df = pd.read_csv(shared_data / FILE, dtype={"cmdCode": str})
-    for col in ("cmdCode", "partnerISO", "reporterISO"):
-        df[col] = df[col].str.strip()
-    return df
+def raw(comtrade_eu_raw: pd.DataFrame) -> pd.DataFrame:
+    return comtrade_eu_raw
 
 
 @pytest.fixture
