@@ -72,3 +72,28 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Iterator[object]:
         return CliResult(code, out.out, out.err)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def comtrade_eu_lake(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> object:
+    """A lake holding only the real Comtrade file (EU27 forestry imports 2018-2022), ingested
+    once per session the way a user does it (``bilat ingest comtrade FILE --lake DIR``)."""
+    from bilat.cli import main
+    from bilat.lake import Lake
+
+    root = tmp_path_factory.mktemp("comtrade-eu") / "lake"
+    path = shared_data / "comtrade" / "eu27-forestry-imports-2018-2022.csv.gz"
+    assert main(["ingest", "comtrade", str(path), "--lake", str(root)]) == 0
+    return Lake.open(root)
+
+
+@pytest.fixture(scope="session")
+def comtrade_eu_raw(shared_data: Path) -> object:
+    """The same real Comtrade file read independently with pandas (codes and ISO3 stripped)."""
+    import pandas as pd
+
+    path = shared_data / "comtrade" / "eu27-forestry-imports-2018-2022.csv.gz"
+    df = pd.read_csv(path, dtype={"cmdCode": str})
+    for col in ("cmdCode", "partnerISO", "reporterISO"):
+        df[col] = df[col].str.strip()
+    return df

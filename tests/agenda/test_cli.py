@@ -167,8 +167,14 @@ def test_progress_command(cli: Any, tmp_path: Path) -> None:
     )
     assert r.exit_code == 0, r.stderr
     data = json.loads(r.stdout)
-    pts = [(p["series"], p["year"], p["value_usd"]) for p in data["points"]]
+    pts = [(p["series"], p["year"], p["value_usd"]) for p in data["points"] if p["value_usd"]]
     assert pts == [("tractors", y, 100.0 * y) for y in range(2019, 2024)]
+    # BACI is complete: a flow it does not list in a year it holds is a real 0 (covered) ...
+    zeros = [p for p in data["points"] if not p["value_usd"]]
+    assert zeros and {p["coverage"]["status"] for p in zeros} == {"full"}
+    # ... and the years it does not hold are gaps, not zeros.
+    assert {g["year"] for g in data["gaps"]} == {2024, 2025}
+    assert {g["coverage"]["status"] for g in data["gaps"]} == {"none"}
     r = cli("agenda", "progress", "mtz-tractor-cab-plant", "--lake", tmp_path / "lake", "--db", db)
     assert r.exit_code == 0
     assert "BLR→KAZ" in r.stdout

@@ -8,13 +8,14 @@ from pathlib import Path
 import ibis
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from bilat.agenda import Agenda, progress
 from bilat.codes import load_baskets
 from bilat.errors import InputError
 from bilat.lake import Lake
-from bilat.sources.schema import FLOW_SCHEMA
+from bilat.sources.schema import DECLARATION_SCHEMA, FLOW_SCHEMA
 
 CASE = Path(__file__).resolve().parents[2] / "src" / "bilat" / "cases" / "blr-kaz-2022"
 PRODUCTS = ["870110", "870191", "870120", "870790", "870829", "170199", "8701", "87"]
@@ -35,10 +36,36 @@ def _flows() -> pa.Table:
     return pa.table({f.name: pa.array(c, f.type) for f, c in zip(FLOW_SCHEMA, cols, strict=True)})
 
 
+def _declarations(flows: pa.Table) -> pa.Table:
+    """The mirror rows of ``flows`` as what they are: the importers' declarations."""
+    df = flows.to_pandas()
+    df = df[df["basis"] == "importer"]
+    out = pd.DataFrame(
+        {
+            "year": df["year"],
+            "reporter": df["importer"],
+            "partner": df["exporter"],
+            "flow": "M",
+            "product": df["product"],
+            "hs_rev": df["hs_rev"],
+            "value_usd": df["value_usd"],
+            "source": "comtrade",
+        }
+    )
+    for col in ("cif_usd", "fob_usd", "qty", "qty_unit", "net_kg"):
+        out[col] = None
+    return pa.Table.from_pandas(out[DECLARATION_SCHEMA.names], preserve_index=False).cast(
+        DECLARATION_SCHEMA
+    )
+
+
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
     lk = Lake.open(tmp_path_factory.mktemp("lake"), create=True)
-    lk.ingest_arrow(_flows(), kind="flows", source="test", name="flows-test")
+    flows = _flows()
+    reconciled = flows.filter(pc.equal(flows["basis"], "reconciled"))
+    lk.ingest_arrow(reconciled, kind="flows", source="test", name="flows-test")
+    lk.ingest_arrow(_declarations(flows), kind="declarations", source="comtrade", name="mirror")
     return lk
 
 
@@ -89,11 +116,16 @@ def test_progress_on_any_ibis_table() -> None:
         item = ag.item("sugar-supplies-resume")
     result = progress(item, Memory(), dyad=("BLR", "KAZ"), before=1, after=0)
     assert (result.first_year, result.last_year) == (2021, 2022)
+    # A flows table's rows that are not reconciled are a national file to the trade view.
     assert [(p.year, p.exporter, p.basis) for p in result.points] == [
         (2021, "BLR", "reconciled"),
-        (2022, "BLR", "importer"),
+        (2022, "BLR", "national"),
         (2021, "KAZ", "reconciled"),
     ]
+    # KAZ→BLR in 2022: no source covers it, so it is a gap with a reason, not a 0 point.
+    assert [(g.year, g.exporter, g.coverage.status) for g in result.gaps] == [(2022, "KAZ", "none")]
+    assert result.value("sugar", 2022, "KAZ") is None
+    assert result.coverage("sugar", 2022, "KAZ") == result.gaps[0].coverage
     assert result.value("sugar", 2022, "BLR") == pytest.approx(
         ((2022 - 2010) * 1000.0 + 42 + 99 + ord("B")) * 1.1
     )

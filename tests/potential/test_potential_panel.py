@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 
 from bilat.errors import InputError, NotFoundError, SchemaError, ValidationError
+from bilat.lake import Lake
 from bilat.potential import (
     estimate,
     join_covariates,
@@ -31,26 +32,81 @@ def test_panel_from_lake_sums_one_level_and_keeps_domestic(three_lake) -> None: 
     assert p[("AAA", "CCC")] == 55.0
     assert p[("AAA", "AAA")] == 1000.0  # domestic flow kept: the data has it
     assert set(panel["year"]) == {2021}
-    assert panel_from_flows(three_lake, level=2)["trade"].sum() == 1000.0
+    # At HS2 the HS4 rows are summed to their chapters; AAA→BBB's 1704 (10) is under the
+    # chapter row 17 (1000) the lake holds for the same flow, so it is not added twice.
+    two = panel_from_flows(three_lake, level=2, years=[2021])
+    t2 = two.set_index(["exporter", "importer"])["trade"]
+    assert t2[("AAA", "BBB")] == 1000.0 + 0.0
+    assert t2[("AAA", "CCC")] == 20 + 30 + 5
+    assert two["trade"].sum() == 1000 + 55 + 40 + 60 + 60 + 70 + 1000
     with pytest.raises(NotFoundError, match="no flows at level 6"):
         panel_from_flows(three_lake, level=6)
     with pytest.raises(InputError, match="level must be"):
         panel_from_flows(three_lake, level=3)
 
 
-def test_panel_from_lake_refuses_to_add_two_sources(three_lake, three_countries_frame) -> None:  # type: ignore[no-untyped-def]
-    # national statistics beside BACI: another source and basis for the same flows (the lake
-    # refuses two files with the same key *and* basis; different bases may sit side by side)
+def test_panel_from_lake_chooses_a_source_per_flow(three_lake, three_countries_frame) -> None:  # type: ignore[no-untyped-def]
+    # national statistics beside BACI-like reconciled data: the trade view believes one per
+    # flow (reconciled first, and a complete source covers its whole year), never both
     other = pa.Table.from_pandas(
-        three_countries_frame().assign(source="OTHER", basis="exporter"), preserve_index=False
+        three_countries_frame().assign(source="OTHER", basis="exporter", value_usd=7.0),
+        preserve_index=False,
     )
     three_lake.ingest_arrow(
         other.select(FLOW_SCHEMA.names).cast(FLOW_SCHEMA), kind="flows", source="OTHER", name="o"
     )
-    with pytest.raises(InputError, match="double-count"):
-        panel_from_flows(three_lake, level=4)
+    both = panel_from_flows(three_lake, level=4, years=[2021])
+    assert both["trade"].sum() == 10 + 20 + 30 + 5 + 0 + 40 + 50 + 10 + 60 + 30 + 40 + 1000
+    # the explicit choice is kept: a source, or a pinned source class
     one = panel_from_flows(three_lake, level=4, years=[2021], source="OTHER")
-    assert one["trade"].sum() == 10 + 20 + 30 + 5 + 0 + 40 + 50 + 10 + 60 + 30 + 40 + 1000
+    assert one["trade"].sum() == 7.0 * 12  # twelve HS4 rows in 2021, the chapter row left out
+    pinned = panel_from_flows(three_lake, level=4, years=[2021], basis="national")
+    pd.testing.assert_frame_equal(one, pinned)
+    # asking for what the lake does not hold is an error that says what it holds
+    with pytest.raises(NotFoundError, match="no flows with source 'NONE'; it holds OTHER, TEST"):
+        panel_from_flows(three_lake, level=4, source="NONE")
+    with pytest.raises(NotFoundError, match="basis pinned to importer"):
+        panel_from_flows(three_lake, level=4, basis="importer")
+    with pytest.raises(NotFoundError, match="hs_rev 'HS22'; it holds HS17"):
+        panel_from_flows(three_lake, level=4, hs_rev="HS22")
+    with pytest.raises(InputError, match="basis must list"):
+        panel_from_flows(three_lake, level=4, basis="mirror")
+
+
+def test_panel_from_declarations_takes_the_exporters_and_fills_with_the_mirror(
+    tmp_path: Path,
+) -> None:
+    lake = Lake.open(tmp_path / "lake", create=True)
+    rows = [  # reporter, partner, flow, product, value
+        ("AAA", "BBB", "X", "170410", 100.0),  # AAA's own export declaration ...
+        ("BBB", "AAA", "M", "170410", 110.0),  # ... and BBB's mirror of the same flow
+        ("CCC", "AAA", "M", "170410", 40.0),  # only the importer declared AAA→CCC
+        ("CCC", "AAA", "M", "170490", 2.0),
+        ("CCC", "W00", "M", "170410", 999.0),  # World: an area, never a partner
+    ]
+    decl = pa.table(
+        {
+            "year": pa.array([2021] * len(rows), pa.int16()),
+            "reporter": [r[0] for r in rows],
+            "partner": [r[1] for r in rows],
+            "flow": [r[2] for r in rows],
+            "product": [r[3] for r in rows],
+            "hs_rev": ["HS17"] * len(rows),
+            "value_usd": [r[4] for r in rows],
+            "source": ["comtrade"] * len(rows),
+        }
+    )
+    for col in ("cif_usd", "fob_usd", "qty", "net_kg"):
+        decl = decl.append_column(col, pa.nulls(len(rows), pa.float64()))
+    decl = decl.append_column("qty_unit", pa.nulls(len(rows), pa.string()))
+    lake.ingest_arrow(decl, kind="declarations", source="comtrade", name="d")
+    panel = panel_from_flows(lake, level=4).set_index(["exporter", "importer"])["trade"]
+    assert panel.to_dict() == {("AAA", "BBB"): 100.0, ("AAA", "CCC"): 42.0}
+    mirror = panel_from_flows(lake, level=6, basis="importer")
+    assert mirror.set_index(["exporter", "importer"])["trade"].to_dict() == {
+        ("AAA", "BBB"): 110.0,
+        ("AAA", "CCC"): 42.0,
+    }
 
 
 @pytest.mark.shared

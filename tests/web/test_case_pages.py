@@ -60,6 +60,15 @@ def test_item_with_linked_trade_shows_the_series(viewer: TestClient) -> None:
     body = viewer.get(f"/api/agenda/items/{linked['id']}").json()
     assert body["item"]["id"] == linked["id"]
     assert body["progress"] is not None
+    # the demo lake holds 2019-2021: the other years of the window are gaps, never 0 points
+    prog = body["progress"]
+    assert {p["year"] for p in prog["points"]} <= {2019, 2020, 2021}
+    gap_years = {g["year"] for g in prog["gaps"]}
+    assert gap_years and not gap_years & {2019, 2020, 2021}
+    assert {g["coverage"]["status"] for g in prog["gaps"]} == {"none"}
+    page = viewer.get(f"/agenda/{linked['id']}").text
+    table = page[page.index('id="progress"') : page.index("</table>", page.index('id="progress"'))]
+    assert table.count("not available") == len(prog["gaps"])
 
 
 def test_item_form_as_editor_adds_a_status_change(editor: TestClient) -> None:

@@ -344,7 +344,11 @@ def progress(
     print_table(
         rows,
         title=f"{result.title} ({result.item}): trade in US dollars",
-        caption=f"item dates: {anchors}; level-6 HS flows, '—' = no flows in the lake",
+        caption=(
+            f"item dates: {anchors}; each code read at its own HS level, none counted twice; "
+            f"'—' = not available (no source the lake holds covers it), not 0; "
+            f"{result.precedence}"
+        ),
     )
 
 

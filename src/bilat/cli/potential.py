@@ -24,14 +24,26 @@ potential_app = typer.Typer(
 )
 
 SourceOption = Annotated[
-    str | None, typer.Option("--source", help="Use flows of this source only (e.g. BACI).")
+    str | None,
+    typer.Option("--source", help="Read flows of this source only (e.g. baci, comtrade)."),
 ]
 BasisOption = Annotated[
     str | None,
-    typer.Option("--basis", help="Use flows of this basis only (reconciled, exporter, importer)."),
+    typer.Option(
+        "--basis",
+        help="Read one source class only: reconciled, national, exporter or importer.",
+    ),
+]
+PrecedenceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--precedence",
+        help="Source classes best first, comma-separated (default BILAT_PRECEDENCE or "
+        "reconciled,national,exporter,importer).",
+    ),
 ]
 HsRevOption = Annotated[
-    str | None, typer.Option("--hs-rev", help="Use flows of this HS revision only (e.g. HS17).")
+    str | None, typer.Option("--hs-rev", help="Read flows of this HS revision only (e.g. HS17).")
 ]
 LevelOption = Annotated[int, typer.Option("--level", help="HS level of the products: 2, 4 or 6.")]
 
@@ -105,6 +117,7 @@ def gravity(
     source: SourceOption = None,
     basis: BasisOption = None,
     hs_rev: HsRevOption = None,
+    precedence: PrecedenceOption = None,
     lake: LakeOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -119,7 +132,13 @@ def gravity(
     else:
         lk = open_lake(lake)
         frame = p.panel_from_flows(
-            lk, level=level, years=year_list, source=source, basis=basis, hs_rev=hs_rev
+            lk,
+            level=level,
+            years=year_list,
+            source=source,
+            basis=basis,
+            hs_rev=hs_rev,
+            order=precedence,
         )
         synthetic = bool(lk.is_synthetic)
         synthetic_banner(lk)
@@ -207,6 +226,7 @@ def products(
     source: SourceOption = None,
     basis: BasisOption = None,
     hs_rev: HsRevOption = None,
+    precedence: PrecedenceOption = None,
     lake: LakeOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -226,6 +246,7 @@ def products(
         source=source,
         basis=basis,
         hs_rev=hs_rev,
+        order=precedence,
     )
     synthetic_banner(lk)
     if as_json:
@@ -284,6 +305,7 @@ def markets(
     source: SourceOption = None,
     basis: BasisOption = None,
     hs_rev: HsRevOption = None,
+    precedence: PrecedenceOption = None,
     lake: LakeOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -292,7 +314,14 @@ def markets(
 
     lk = open_lake(lake)
     ep = export_potential(
-        lk, exporter, year=year, level=level, source=source, basis=basis, hs_rev=hs_rev
+        lk,
+        exporter,
+        year=year,
+        level=level,
+        source=source,
+        basis=basis,
+        hs_rev=hs_rev,
+        order=precedence,
     )
     synthetic_banner(lk)
     if as_json:

@@ -10,6 +10,13 @@ Covariates come from a CEPII GeoDist file (:func:`read_geodist`, joined by
 membership of a trade agreement. GeoDist's names are mapped to the short names the gravity
 literature uses (Yotov et al. 2016): ``dist`` (km), ``cntg`` (contiguity), ``lang`` (common
 official language), ``clny`` (colonial link).
+
+From a lake, flows are read through the trade view (:class:`bilat.tradeview.TradeView`): the
+rows the lake believes, one source per flow and product by the view's precedence (a lake of
+Comtrade declarations only, a BACI lake, or both with national files), at the HS level asked
+built from the finest codes held without counting anything twice. A raw Ibis table (or
+pandas via ``ibis.memtable``) is read as it is: codes of the level asked only, and one
+(source, basis, HS revision) or an error (:func:`one_origin`).
 """
 
 from __future__ import annotations
@@ -23,10 +30,11 @@ import pandas as pd
 
 from bilat.codes.countries import COMTRADE_AREAS
 from bilat.errors import InputError, NotFoundError, ParseError, SchemaError, ValidationError
-from bilat.sources.schema import BASES
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
+
+    from bilat.tradeview import TradeView
 
 __all__ = [
     "DISTANCES",
@@ -34,6 +42,7 @@ __all__ = [
     "PANEL_COLUMNS",
     "Distance",
     "HasFlows",
+    "believed_flows",
     "check_basis",
     "drop_areas",
     "flows_table",
@@ -45,7 +54,9 @@ __all__ = [
     "read_geodist",
     "read_panel",
     "read_table",
+    "reads_a_lake",
     "validate_panel",
+    "view_for",
 ]
 
 #: Columns every panel has.
@@ -298,30 +309,33 @@ def parse_years(text: str | Sequence[int] | None) -> tuple[int, ...] | None:
 
 
 def panel_from_flows(
-    flows: ir.Table | HasFlows,
+    flows: ir.Table | HasFlows | TradeView,
     *,
     level: int = 6,
     years: Sequence[int] | None = None,
     source: str | None = None,
     basis: str | None = None,
     hs_rev: str | None = None,
+    order: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Aggregate product-level flows into a bilateral panel (exporter, importer, year, trade).
 
     Parameters
     ----------
     flows
-        The lake's flows table (Ibis), or a ``Lake``.
+        A ``Lake`` or a :class:`bilat.tradeview.TradeView` (read through the trade view: see
+        :func:`believed_flows`), or a raw flows table (Ibis) read as it is.
     level
-        The product level (2, 4 or 6) to add up. Only codes of that length are summed: codes
-        of different levels overlap and are never added together.
+        The product level (2, 4 or 6). From a lake, codes finer than it are summed up to it
+        and none is counted twice; from a raw table, only codes of that length are summed.
     years
         Years to keep; all by default.
-    source
-        The source to use (``BACI``, ``comtrade`` ...). Required when the flows hold more
-        than one source at this level, since adding two sources double-counts.
-    basis, hs_rev
-        Likewise for the declaration basis and the HS revision (see :func:`one_origin`).
+    source, basis, hs_rev, order
+        From a lake: read only one source (``comtrade``, ``baci``), one source class
+        (``basis``: ``reconciled``, ``national``, ``exporter``, ``importer``) or one HS
+        revision, or change the precedence (``order``, classes best first); asking for one
+        the lake does not hold is an error. From a raw table: restrict to one (source,
+        basis, HS revision), required when it holds several (see :func:`one_origin`).
 
     Domestic flows (exporter == importer) are kept when the data has them; UN Comtrade's
     areas (``W00`` world, ``EUR``, "not elsewhere specified" codes) are left out.
@@ -329,11 +343,17 @@ def panel_from_flows(
     if level not in (2, 4, 6):
         raise InputError(f"level must be 2, 4 or 6, got {level!r}", details={"value": level})
     check_basis(basis)
-    table = flows_table(flows)
-    t = drop_areas(table.filter(table.product.length() == level))
-    if years is not None:
-        t = t.filter(t.year.isin([int(y) for y in years]))
-    t = one_origin(t, source=source, basis=basis, hs_rev=hs_rev)
+    if reads_a_lake(flows):
+        t = believed_flows(
+            flows, level=level, years=years, source=source, basis=basis, hs_rev=hs_rev, order=order
+        )
+        t = drop_areas(t)
+    else:
+        table = flows_table(flows)
+        t = drop_areas(table.filter(table.product.length() == level))
+        if years is not None:
+            t = t.filter(t.year.isin([int(y) for y in years]))
+        t = one_origin(t, source=source, basis=basis, hs_rev=hs_rev)
     agg = t.group_by(["exporter", "importer", "year"]).aggregate(trade=t.value_usd.sum())
     frame: pd.DataFrame = agg.to_pandas()
     if frame.empty:
@@ -344,6 +364,135 @@ def panel_from_flows(
         )
     frame["year"] = frame["year"].astype("int64")
     return frame.sort_values(["year", "exporter", "importer"], ignore_index=True)
+
+
+def reads_a_lake(flows: Any) -> bool:
+    """Whether ``flows`` is a lake (or a trade view) rather than a raw table."""
+    from bilat.tradeview import TradeView
+
+    if isinstance(flows, TradeView):
+        return True
+    return callable(getattr(flows, "declarations", None)) and hasattr(flows, "version")
+
+
+class _Restricted:
+    """A lake read for one source and/or one HS revision only (``--source``, ``--hs-rev``).
+
+    It offers what the trade view reads (``flows``, ``declarations``, ``version``) and
+    forwards everything else to the lake, like :class:`bilat.trade.convert.ConvertedLake`.
+    """
+
+    def __init__(self, lake: Any, *, source: str | None, hs_rev: str | None) -> None:
+        self._lake = lake
+        self._source = source
+        self._hs_rev = hs_rev
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._lake, name)
+
+    @property
+    def version(self) -> str:
+        return f"{self._lake.version}-{self._source}-{self._hs_rev}"
+
+    def _only(self, t: ir.Table) -> ir.Table:
+        if self._source is not None:
+            t = t.filter(t.source.lower() == self._source.lower())
+        if self._hs_rev is not None:
+            t = t.filter(t.hs_rev.upper() == self._hs_rev.upper())
+        return t
+
+    def flows(self) -> ir.Table:
+        return self._only(self._lake.flows())
+
+    def declarations(self) -> ir.Table:
+        return self._only(self._lake.declarations())
+
+
+def _held(lake: Any, column: str) -> list[str]:
+    """The sources (read from the trade view's candidates) or HS revisions (from the
+    manifest) a lake holds, to say what there is when the one asked for is absent."""
+    from bilat.tradeview import TradeView
+
+    if column == "hs_rev":
+        return sorted({str(e.hs_rev) for e in lake.manifest()})
+    c = TradeView(lake).candidates()
+    return sorted(str(v) for v in c.select(c.source).distinct().to_pandas()["source"])
+
+
+def view_for(
+    flows: Any,
+    *,
+    source: str | None = None,
+    basis: str | None = None,
+    hs_rev: str | None = None,
+    order: str | Sequence[str] | None = None,
+) -> TradeView:
+    """The trade view that :func:`believed_flows` reads ``flows`` (a lake or a view) with."""
+    from bilat.tradeview import TradeView
+
+    lake = flows.lake if isinstance(flows, TradeView) else flows
+    asks = (source, basis, hs_rev, order)
+    if isinstance(flows, TradeView) and all(v is None for v in asks):
+        return flows
+    if isinstance(flows, TradeView) and basis is None and order is None:
+        prec = flows.precedence
+        basis, order = (prec.order[0], None) if prec.pinned else (None, prec.order)
+    for column, value in (("source", source), ("hs_rev", hs_rev)):
+        if value is None:
+            continue
+        held = _held(lake, column)
+        if value.lower() not in {h.lower() for h in held}:
+            option = column.replace("_", "-")
+            raise NotFoundError(
+                f"the lake holds no flows with {column} {value!r}; it holds "
+                f"{', '.join(held) or 'nothing'} (choose one with --{option}, or leave "
+                f"--{option} out to read every {column} by source precedence)",
+                details={"value": value, "held": held},
+            )
+    if source is not None or hs_rev is not None:
+        lake = _Restricted(lake, source=source, hs_rev=hs_rev)
+    return TradeView(lake, order=order, basis=basis)
+
+
+def believed_flows(
+    flows: Any,
+    *,
+    level: int,
+    years: Sequence[int] | None = None,
+    source: str | None = None,
+    basis: str | None = None,
+    hs_rev: str | None = None,
+    order: str | Sequence[str] | None = None,
+) -> ir.Table:
+    """The flows a lake believes at HS ``level``: ``year, exporter, importer, product,
+    value_usd, klass, source`` (Ibis, lazy).
+
+    Read through :class:`bilat.tradeview.TradeView`: one source per flow and product by the
+    view's precedence (``order``, or one class pinned with ``basis``), optionally among one
+    ``source`` or ``hs_rev`` only; codes finer than ``level`` are summed up to it, coarser
+    ones left out, none counted twice. ``flows`` is a ``Lake`` or a ``TradeView``.
+
+    Raises ``NotFoundError`` when the lake holds nothing for the years asked, or does not hold
+    the source, class or HS revision asked for.
+    """
+    view = view_for(flows, source=source, basis=basis, hs_rev=hs_rev, order=order)
+    held = view.years()
+    wanted = held if years is None else [int(y) for y in years if int(y) in held]
+    if not wanted:
+        asked = "every year" if years is None else ", ".join(str(y) for y in years)
+        have = f"it holds {held[0]}-{held[-1]}" if held else "it holds none"
+        what = view.precedence.text()
+        if view.precedence.pinned:
+            c = view.candidates()
+            classes = sorted(str(k) for k in c.select(c.klass).distinct().to_pandas()["klass"])
+            have += f"; the source classes it holds are {', '.join(classes) or 'none'}"
+        raise NotFoundError(
+            f"no flows for {asked} in the lake read with {what} ({have}); ingest that year "
+            "first (bilat ingest ...), or choose another year, --basis or --source",
+            details={"years": list(years) if years is not None else None, "held": held},
+        )
+    rows = view.at_level(view.rows(wanted), level, wanted)
+    return rows.select("year", "exporter", "importer", "product", "value_usd", "klass", "source")
 
 
 def flows_table(flows: Any) -> ir.Table:
@@ -368,11 +517,14 @@ def drop_areas(t: ir.Table) -> ir.Table:
 
 
 def check_basis(basis: str | None) -> str | None:
-    """Validate a declaration basis (``reconciled``, ``exporter``, ``importer``) or ``None``."""
-    if basis is not None and basis not in BASES:
+    """Validate a basis (a source class of the trade view: ``reconciled``, ``national``,
+    ``exporter``, ``importer``) or ``None``, before anything is read."""
+    from bilat.tradeview import CLASSES
+
+    if basis is not None and basis not in CLASSES:
         raise InputError(
-            f"basis must be one of {', '.join(BASES)} but got {basis!r}",
-            details={"value": basis, "expected": list(BASES)},
+            f"basis must be one of {', '.join(CLASSES)} but got {basis!r}",
+            details={"value": basis, "expected": list(CLASSES)},
         )
     return basis
 

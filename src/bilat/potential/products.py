@@ -14,8 +14,11 @@ world supply and ``j``'s demand, and points at the products where actual sales f
 The lineage (ITC's Export Potential Indicator, Decreux & Spies 2016) and the limits are in
 ``docs/potential.md``.
 
-Everything up to the final table is one Ibis expression over the flows table, so it runs
-on DuckDB (the default) and on any other Ibis backend. Products with no world exports or no
+From a lake, the flows are the ones the trade view believes at the level asked (one source
+per flow and product, codes summed up to the level without double counting: see
+:func:`bilat.potential.panel.believed_flows`), so a lake of Comtrade declarations only works;
+the world totals are then the world as the lake holds it. Everything up to the final table is
+one Ibis expression over those flows, so it runs on DuckDB (the default) and on any other Ibis backend. Products with no world exports or no
 demand in the market get no potential; nothing is divided by zero. UN Comtrade's areas
 (``W00`` world, ``EUR``, ``_X`` and the other "not elsewhere specified" codes of
 :data:`bilat.codes.countries.COMTRADE_AREAS`) are neither exporters, markets nor part of
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +40,15 @@ from bilat.codes.baskets import load_baskets
 from bilat.codes.countries import to_iso3
 from bilat.codes.hs import describe
 from bilat.errors import InputError, NotFoundError
-from bilat.potential.panel import check_basis, drop_areas, flows_table, one_origin
+from bilat.potential.panel import (
+    believed_flows,
+    check_basis,
+    drop_areas,
+    flows_table,
+    one_origin,
+    reads_a_lake,
+    view_for,
+)
 from bilat.potential.sections import section, section_title
 from bilat.trade._options import check_year
 
@@ -456,12 +467,35 @@ class ExportPotential:
         return chart
 
 
-def _run(flows: Any, q: _Query, origin: Mapping[str, str | None]) -> pd.DataFrame:
-    table = flows_table(flows)
-    scoped = drop_areas(one_origin(table.filter(table.year == q.year), **origin))
+def _require_demand(table: ir.Table, q: _Query) -> None:
+    """``NotFoundError`` when no source the lake holds covers the market's imports: its
+    demand is then unknown, not 0 (a complete source such as BACI lists every import)."""
+    if int(table.filter(table.importer == q.market).count().execute()):
+        return
+    raise NotFoundError(
+        f"no source the lake holds covers the imports of {q.market} in {q.year}, so its "
+        "demand is not known (not 0) and there is no potential to measure; ingest its "
+        "import declarations or a reconciled source (BACI) for that year",
+        details={"market": q.market, "year": q.year},
+    )
+
+
+def _run(flows: Any, q: _Query, origin: Mapping[str, Any]) -> pd.DataFrame:
+    """The potential table of ``q``: from a lake through the trade view, or a raw table."""
+    raw: ir.Table | None = None
+    if reads_a_lake(flows):
+        view = view_for(flows, **origin)
+        table = believed_flows(view, level=q.level, years=[q.year])
+        if q.market is not None and not view.complete_year(q.year):
+            _require_demand(drop_areas(table), q)
+    else:
+        raw = flows_table(flows)
+        raw = raw.filter(raw.year == q.year)
+        table = one_origin(raw, **{k: v for k, v in origin.items() if k != "order"})
+    scoped = drop_areas(table)
     frame: pd.DataFrame = potential_expr(scoped, q).to_pandas()
     if frame.empty:
-        if not int(table.filter(table.year == q.year).count().execute()):
+        if raw is not None and not int(raw.count().execute()):
             raise NotFoundError(
                 f"no flows for {q.year}; ingest that year first (bilat ingest ...)",
                 details={"year": q.year},
@@ -470,7 +504,8 @@ def _run(flows: Any, q: _Query, origin: Mapping[str, str | None]) -> pd.DataFram
         if not int(sold.count().execute()):
             raise NotFoundError(
                 f"{q.exporter} has no exports at level {q.level} in {q.year}; check the "
-                "country code and the level",
+                "country code and the level (a lake of import declarations holds the "
+                "exports of the reporters' partners only)",
                 details={"exporter": q.exporter, "year": q.year, "level": q.level},
             )
     return frame
@@ -488,6 +523,7 @@ def market_potential(
     source: str | None = None,
     basis: str | None = None,
     hs_rev: str | None = None,
+    order: str | Sequence[str] | None = None,
 ) -> ProductPotential:
     """Export potential of ``exporter`` in ``market``, by product.
 
@@ -505,9 +541,12 @@ def market_potential(
         Project market demand ``horizon`` years ahead at an annual rate (one rate, or a
         rate per product code of ``level`` digits; others stay flat). Ease of trade is
         measured on base-year demand.
-    source, basis, hs_rev
-        Which flows to use when the lake holds several (see
-        :func:`bilat.potential.panel.one_origin`).
+    source, basis, hs_rev, order
+        From a lake (or a :class:`bilat.tradeview.TradeView`), flows are the ones the lake
+        believes (source precedence per flow, :func:`bilat.potential.panel.believed_flows`):
+        ``source`` and ``hs_rev`` read one source or revision only, ``basis`` pins one source
+        class, ``order`` changes the precedence. From a raw Ibis table, they choose among
+        several origins (see :func:`bilat.potential.panel.one_origin`).
 
     Examples
     --------
@@ -518,7 +557,7 @@ def market_potential(
         exporter, market, year=year, level=level, demand_growth=demand_growth, horizon=horizon
     )
     check_basis(basis)
-    frame = _run(flows, q, {"source": source, "basis": basis, "hs_rev": hs_rev})
+    frame = _run(flows, q, {"source": source, "basis": basis, "hs_rev": hs_rev, "order": order})
     return ProductPotential._from_table(q, q.market or "", _annotate(frame))
 
 
@@ -533,6 +572,7 @@ def export_potential(
     source: str | None = None,
     basis: str | None = None,
     hs_rev: str | None = None,
+    order: str | Sequence[str] | None = None,
 ) -> ExportPotential:
     """Export potential of ``exporter`` in every market it could sell to.
 
@@ -542,7 +582,7 @@ def export_potential(
         exporter, None, year=year, level=level, demand_growth=demand_growth, horizon=horizon
     )
     check_basis(basis)
-    frame = _run(flows, q, {"source": source, "basis": basis, "hs_rev": hs_rev})
+    frame = _run(flows, q, {"source": source, "basis": basis, "hs_rev": hs_rev, "order": order})
     markets = (
         frame.groupby("market")
         .agg(

@@ -207,7 +207,7 @@ async def upload_source(
 
 @router.get("/years")
 def years(request: Request) -> dict[str, Any]:
-    """Years with flows in the lake."""
+    """Years the lake holds trade for (flows or declarations: read through the trade view)."""
     current_user(request)
     return {"years": app_state(request).trade.years()}
 

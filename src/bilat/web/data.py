@@ -125,8 +125,10 @@ def manifest_rows(lake: Any) -> list[dict[str, Any]]:
 
 
 def lake_years(lake: Any) -> list[int]:
-    """Years with flows in the lake, ascending."""
-    return sorted({y for e in lake.manifest() if e.kind == "flows" for y in e.years})
+    """Years the trade view reads any flow for (flows or declarations), ascending."""
+    from bilat.tradeview import TradeView
+
+    return TradeView(lake).years()
 
 
 class TradeData:
@@ -146,7 +148,7 @@ class TradeData:
         return self.cache.get_or_compute((*key, self.lake.version), locked)
 
     def years(self) -> list[int]:
-        """Years with flows."""
+        """Years the lake holds trade for (flows or declarations), through the trade view."""
         return self._cached(("years",), lambda: lake_years(self.lake))  # type: ignore[no-any-return]
 
     def overview(self, a: str, b: str, year: int) -> dict[str, Any]:
@@ -167,7 +169,7 @@ class TradeData:
     def _overview(self, a: str, b: str, year: int) -> dict[str, Any]:
         dyad = self.lake.dyad(a, b)
         summary = dyad.summary(year)
-        years = [y for y in lake_years(self.lake) if y <= year]
+        years = [y for y in self.years() if y <= year]
         start = max(min(years, default=year), year - 9)
         series = dyad.series(start, year)
         top_x = dyad.products(year, level=4, top=10, flow="export")
@@ -184,6 +186,7 @@ class TradeData:
             "year": year,
             "synthetic": bool(self.lake.is_synthetic),
             "lake_version": self.lake.version,
+            "headline": headline(summary),
             "summary": summary.to_dict(),
             "series": series.to_dict(),
             "top_exports": top_x.to_dict(),
@@ -274,7 +277,7 @@ class TradeData:
         mod = optional_module("bilat.potential.products", "export potential")
 
         def compute() -> dict[str, Any]:
-            pp = mod.market_potential(self.lake.flows(), a, b, year=year, level=level)
+            pp = mod.market_potential(self.lake, a, b, year=year, level=level)
             table = pp.table.head(top)
             rows = [
                 {k: (None if _nan(v) else v) for k, v in r.items()}
@@ -294,6 +297,42 @@ class TradeData:
             }
 
         return self._cached(("potential", a, b, year, level, top), compute)  # type: ignore[no-any-return]
+
+
+def headline(summary: Any) -> list[dict[str, Any]]:
+    """The overview's four headline figures as plain data, each saying what it rests on.
+
+    ``value_usd`` is ``None`` when no source covers the figure (turnover and balance need both
+    directions): ``note`` then says why, and the page shows "not available", never 0.
+    ``coverage`` is the coverage text when a figure is built from part of the products only.
+    """
+    figs = summary.figures
+    both = {"exports": figs["exports"], "imports": figs["imports"]}
+
+    def item(key: str, label: str, value: float | None, growth: float | None) -> dict[str, Any]:
+        used = both if key in ("turnover", "balance") else {key: both[key]}
+        gaps = [(n, f.coverage.reason) for n, f in used.items() if not f.available]
+        note = "; ".join(r if len(used) == 1 else f"{n}: {r}" for n, r in gaps)
+        partial = [f.coverage.text() for f in used.values() if f.available and not f.coverage.full]
+        return {
+            "key": key,
+            "label": label,
+            "value_usd": value,
+            "available": value is not None,
+            "growth_pct": growth,
+            "note": note if value is None else "",
+            "basis": used[key].basis_text() if key in used and value is not None else "",
+            "coverage": "; ".join(dict.fromkeys(partial)),
+            "status": "none" if value is None else ("partial" if partial else "full"),
+        }
+
+    a, b = summary.a, summary.b
+    return [
+        item("turnover", "Turnover", summary.turnover_usd, summary.turnover_growth_pct),
+        item("exports", f"Exports {a}→{b}", summary.exports_usd, summary.exports_growth_pct),
+        item("imports", f"Imports {a}←{b}", summary.imports_usd, summary.imports_growth_pct),
+        item("balance", "Balance", summary.balance_usd, None),
+    ]
 
 
 def _json_bytes(data: Any) -> bytes:
