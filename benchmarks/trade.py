@@ -241,6 +241,12 @@ def compare(root: Path, rev: str, workdir: Path, repeat: int, rounds: int) -> No
         m = med[name]
         print(f"{name:10} {m['cold_s']:8.3f} {m['warm_s']:8.3f} {m['peak_mb']:9.0f}")
     print(f"warm ratio new/old: {med['new']['warm_s'] / med['old']['warm_s']:.2f}")
+    new_answer, old_answer = runs["new"][0]["answer"], runs["old"][0]["answer"]
+    for key in new_answer:
+        same = _agree({key: new_answer[key]}, {key: old_answer.get(key)})
+        print(
+            f"  {key}: {'same' if same else f'new {new_answer[key]} / old {old_answer.get(key)}'}"
+        )
     print(f"cold ratio new/old: {med['new']['cold_s'] / med['old']['cold_s']:.2f}")
 
 

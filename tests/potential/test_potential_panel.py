@@ -69,7 +69,9 @@ def test_panel_from_lake_chooses_a_source_per_flow(three_lake, three_countries_f
         panel_from_flows(three_lake, level=4, basis="importer")
     with pytest.raises(NotFoundError, match="hs_rev 'HS22'; it holds HS17"):
         panel_from_flows(three_lake, level=4, hs_rev="HS22")
-    with pytest.raises(InputError, match="basis must be one of reconciled, national, exporter, importer"):
+    with pytest.raises(
+        InputError, match="basis must be one of reconciled, national, exporter, importer"
+    ):
         panel_from_flows(three_lake, level=4, basis="mirror")
 
 
