@@ -94,8 +94,14 @@ def _level(product: ir.StringValue) -> ir.IntegerValue:
     return ibis.ifelse(product == "TOTAL", 0, product.length()).cast("int32")
 
 
-def candidates(flows: ir.Table, decl: ir.Table) -> ir.Table:
-    """Every stored row as a candidate for its flow (see the module docs)."""
+def candidates(
+    flows: ir.Table, decl: ir.Table, *, kinds: Iterable[str] = ("flows", "declarations")
+) -> ir.Table:
+    """Every stored row as a candidate for its flow (see the module docs).
+
+    ``kinds``: the kinds the lake holds any entry of (an empty kind is not read at all).
+    """
+    held = set(kinds)
     reconciled = flows.basis == "reconciled"
     f = flows.select(
         year=flows.year.cast("int32"),
@@ -127,10 +133,13 @@ def candidates(flows: ir.Table, decl: ir.Table) -> ir.Table:
             complete=ibis.literal(False),
         ).cast(_SCHEMA)
 
-    return f.union(
-        project("X", "reporter", "partner", "exporter"),
-        project("M", "partner", "reporter", "importer"),
-    )
+    parts = [f] if "flows" in held or "declarations" not in held else []
+    if "declarations" in held:
+        parts += [
+            project("X", "reporter", "partner", "exporter"),
+            project("M", "partner", "reporter", "importer"),
+        ]
+    return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
 
 
 @dataclass
@@ -245,7 +254,8 @@ class TradeView:
         except TypeError:
             cached = None
         if cached is None or cached.version != version:
-            cands = candidates(self.lake.flows(), self.lake.declarations())
+            kinds = {str(e.kind) for e in self.lake.manifest()}
+            cands = candidates(self.lake.flows(), self.lake.declarations(), kinds=kinds)
             cached = _build_index(self.lake, cands)
             cached.cands = cands
             with contextlib.suppress(TypeError):
