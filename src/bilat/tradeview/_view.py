@@ -254,7 +254,10 @@ class TradeView:
         except TypeError:
             cached = None
         if cached is None or cached.version != version:
-            kinds = {str(e.kind) for e in self.lake.manifest()}
+            listed = getattr(self.lake, "manifest", None)  # adapters may have none: read both
+            kinds = (
+                {str(e.kind) for e in listed()} if callable(listed) else {"flows", "declarations"}
+            )
             cands = candidates(self.lake.flows(), self.lake.declarations(), kinds=kinds)
             cached = _build_index(self.lake, cands)
             cached.cands = cands
