@@ -87,7 +87,7 @@ def headline(dyad: Dyad, year: int) -> Section:
                 else:
                     cov = "" if f.coverage.full else f"; coverage {f.coverage.text()}"
                     parts.append(f"{f.basis_text()}{cov}")
-            return f"{short} — " + " | ".join(parts)
+            return f"{short} — " + " | ".join(dict.fromkeys(parts))
 
         figures = (
             Figure(f"Turnover {year}", s.turnover_usd, "usd", said(fx, fm)),
