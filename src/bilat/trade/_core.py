@@ -208,6 +208,18 @@ _PRODUCTS_SCHEMA = pa.schema(
 )
 
 
+def _by_year(rows: pd.DataFrame) -> pd.DataFrame:
+    """Value per product (rows) and year (columns), 0 where a product is absent."""
+    return rows.pivot_table(
+        index="product",
+        columns="year",
+        values="value_usd",
+        aggfunc="sum",
+        fill_value=0.0,
+        observed=True,
+    )
+
+
 def _sides(a: Side, b: Side, flow: str) -> tuple[Side, Side]:
     return (a, b) if flow == "export" else (b, a)
 
@@ -232,14 +244,7 @@ def products(
     rows = direction_rows(frame, src, dst, None)
     now = direction_rows(frame, src, dst, year)
     fig = figure(view, frame, src, dst, year, level=level, rows=now)
-    by = rows.pivot_table(
-        index="product",
-        columns="year",
-        values="value_usd",
-        aggfunc="sum",
-        fill_value=0.0,
-        observed=True,
-    )
+    by = _by_year(rows)
     current = by[year] if year in by.columns else pd.Series(dtype="float64")
     before = by[year - 1] if year - 1 in by.columns else None
     current = current[current > 0]
@@ -417,14 +422,7 @@ def events(
     rows = direction_rows(frame, src, dst, None)
     cov = view.coverage(year, src.members, dst.members)
     covered = {y: view.coverage(y, src.members, dst.members).covered for y in years}
-    by = rows.pivot_table(
-        index="product",
-        columns="year",
-        values="value_usd",
-        aggfunc="sum",
-        fill_value=0.0,
-        observed=True,
-    )
+    by = _by_year(rows)
     cols: dict[str, list[Any]] = {name: [] for name in _EVENTS_SCHEMA.names}
     found = []
     for code in by.index:
