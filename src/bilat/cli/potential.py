@@ -211,47 +211,8 @@ def _growth(growth: float | None, horizon: int) -> tuple[float | None, int]:
     return growth, horizon if growth is not None else 0
 
 
-@potential_app.command("products")
-def products(
-    exporter: Annotated[str, typer.Argument(help="Exporting country (ISO3 or name).")],
-    market: Annotated[str, typer.Argument(help="Market (ISO3 or name).")],
-    year: Annotated[int, typer.Option("--year", help="Base year.")],
-    top: Annotated[int, typer.Option("--top", help="How many products to list.")] = 20,
-    level: LevelOption = 6,
-    growth: Annotated[
-        float | None,
-        typer.Option("--growth", help="Project market demand at this annual rate (0.05 = 5%)."),
-    ] = None,
-    horizon: Annotated[int, typer.Option("--horizon", help="Years to project ahead.")] = 0,
-    source: SourceOption = None,
-    basis: BasisOption = None,
-    hs_rev: HsRevOption = None,
-    precedence: PrecedenceOption = None,
-    lake: LakeOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Unrealised export potential of EXPORTER in MARKET, by product, section and basket."""
-    from bilat.potential.products import market_potential
-
-    rate, years_ahead = _growth(growth, horizon)
-    lk = open_lake(lake)
-    pp = market_potential(
-        lk,
-        exporter,
-        market,
-        year=year,
-        level=level,
-        demand_growth=rate,
-        horizon=years_ahead,
-        source=source,
-        basis=basis,
-        hs_rev=hs_rev,
-        order=precedence,
-    )
-    synthetic_banner(lk)
-    if as_json:
-        print_json({**pp.to_dict(top=top), "synthetic": bool(lk.is_synthetic)})
-        return
+def _show_products(pp: Any, top: int) -> None:
+    """The text of ``bilat potential products``: the headline, then products, sections, baskets."""
     ease = "—" if pp.ease is None else f"{pp.ease:.2f}"
     console.print(
         f"{pp.exporter} → {pp.market} {pp.year} (HS{pp.level}): actual {_usd(pp.actual_usd)}, "
@@ -294,6 +255,50 @@ def products(
             ],
             title="Baskets (areas of cooperation)",
         )
+
+
+@potential_app.command("products")
+def products(
+    exporter: Annotated[str, typer.Argument(help="Exporting country (ISO3 or name).")],
+    market: Annotated[str, typer.Argument(help="Market (ISO3 or name).")],
+    year: Annotated[int, typer.Option("--year", help="Base year.")],
+    top: Annotated[int, typer.Option("--top", help="How many products to list.")] = 20,
+    level: LevelOption = 6,
+    growth: Annotated[
+        float | None,
+        typer.Option("--growth", help="Project market demand at this annual rate (0.05 = 5%)."),
+    ] = None,
+    horizon: Annotated[int, typer.Option("--horizon", help="Years to project ahead.")] = 0,
+    source: SourceOption = None,
+    basis: BasisOption = None,
+    hs_rev: HsRevOption = None,
+    precedence: PrecedenceOption = None,
+    lake: LakeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Unrealised export potential of EXPORTER in MARKET, by product, section and basket."""
+    from bilat.potential.products import market_potential
+
+    rate, years_ahead = _growth(growth, horizon)
+    lk = open_lake(lake)
+    pp = market_potential(
+        lk,
+        exporter,
+        market,
+        year=year,
+        level=level,
+        demand_growth=rate,
+        horizon=years_ahead,
+        source=source,
+        basis=basis,
+        hs_rev=hs_rev,
+        order=precedence,
+    )
+    synthetic_banner(lk)
+    if as_json:
+        print_json({**pp.to_dict(top=top), "synthetic": bool(lk.is_synthetic)})
+        return
+    _show_products(pp, top)
 
 
 @potential_app.command("markets")
