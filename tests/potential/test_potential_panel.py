@@ -135,7 +135,7 @@ def test_geodist_errors(tmp_path: Path, world) -> None:
     path.write_text("iso_o,iso_d,contig,comlang_off,colony,dist\nAAA,BBB,0,0,0,10\n")
     with pytest.raises(SchemaError, match="no 'distw' column"):
         join_geodist(world(), read_geodist(path))
-    with pytest.raises(InputError, match="unknown distance"):
+    with pytest.raises(InputError, match="distance must be one of distw, dist, distcap, distwces"):
         join_geodist(world(), read_geodist(path), distance="miles")  # type: ignore[arg-type]
 
 

@@ -76,7 +76,7 @@ def test_bad_input_exit_2(cli, home):
         "trade", "products", "BLR", "KAZ", "--year", "2021", "--level", "3", "--home", str(home)
     )
     assert out.exit_code == 2
-    assert "HS level must be one of 2, 4, 6 but got 3" in out.stderr
+    assert "level must be one of 2, 4, 6, not 3" in out.stderr
     unknown = cli("trade", "summary", "BLR", "ZZZ", "--year", "2021", "--home", str(home), "--json")
     assert unknown.exit_code == 2
     assert json.loads(unknown.stdout)["error"] == "UnknownCodeError"

@@ -154,10 +154,10 @@ def test_group_side_dyad(flows_lake):
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda d: d.products(2021, level=3), "HS level must be one of 2, 4, 6"),
+        (lambda d: d.products(2021, level=3), "level must be one of 2, 4, 6, not 3"),
         (lambda d: d.products(2021, flow="both"), "flow must be one of export, import"),
         (lambda d: d.products(2021, top=0), "top must be a positive integer"),
-        (lambda d: d.series(2022, 2020), "'from' must not come after 'to'"),
+        (lambda d: d.series(2022, 2020), "the years 2022-2020 are an empty range"),
         (lambda d: d.events(2021, min_value_usd=-1), "min_value_usd must be a number >= 0"),
     ],
 )

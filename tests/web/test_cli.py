@@ -39,7 +39,7 @@ def test_unknown_role_is_exit_2_naming_the_roles(cli: Any, monkeypatch: pytest.M
     _stdin(monkeypatch, "whatever-pass\n")
     r = cli("users", "add", "pat", "--role", "boss", "--password-stdin")
     assert r.exit_code == 2
-    assert "unknown role 'boss'; expected one of viewer, editor, admin" in r.stderr
+    assert "role must be one of viewer, editor, admin, not 'boss'" in r.stderr
 
 
 def test_short_password_and_duplicate_name_are_refused(

@@ -12,7 +12,6 @@ back in a stable layout. :func:`progress` sets an item against the trade it was 
 
 from __future__ import annotations
 
-from bilat.agenda._literals import KINDS, STATUSES, ItemKind, Status
 from bilat.agenda.caseio import CaseDoc, ItemDoc, due_end, read_agenda, read_case
 from bilat.agenda.progress import Progress, ProgressPoint, progress
 from bilat.agenda.service import Agenda, case_items
@@ -24,6 +23,7 @@ from bilat.agenda.views import (
     ItemView,
     MeetingView,
 )
+from bilat.options import KINDS, STATUSES, ItemKind, Status
 
 __all__ = [
     "KINDS",

@@ -21,10 +21,10 @@ import yaml
 
 from bilat import _yaml as safe_yaml
 from bilat.agenda import _checks as check
-from bilat.agenda._literals import KINDS, STATUSES
 from bilat.agenda._yaml import Reader, dump
 from bilat.codes.baskets import Basket, load_baskets
 from bilat.errors import BilatError, InputError, NotFoundError, SchemaError, ValidationError
+from bilat.options import KINDS, STATUSES
 
 __all__ = [
     "AGENDA_FILE",

@@ -21,7 +21,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bilat.agenda import _checks as check
 from bilat.agenda import caseio
-from bilat.agenda._literals import CLOSED, validate_kind, validate_status
 from bilat.agenda.db import create_engine, resolve_url, upgrade
 from bilat.agenda.models import Commission, Item, ItemLink, Meeting, StatusChange
 from bilat.agenda.progress import FlowSource, Progress, progress
@@ -35,6 +34,7 @@ from bilat.agenda.views import (
 )
 from bilat.codes.baskets import load_baskets
 from bilat.errors import ConflictError, InputError, NotFoundError, ValidationError
+from bilat.options import CLOSED, ItemKind, Status, choice
 
 __all__ = ["Agenda", "as_date", "case_items"]
 
@@ -265,7 +265,7 @@ class Agenda:
         if overdue_as_of is not None:
             overdue, as_of = True, overdue_as_of
         day = as_date(as_of, field="as-of date") or dt.date.today()
-        wanted_status = validate_status(status) if status else None
+        wanted_status = choice(Status, status, "status") if status else None
         q = _item_query()
         if commission is not None:
             q = q.where(Item.commission_id == commission)
@@ -274,7 +274,7 @@ class Agenda:
         if area is not None:
             q = q.where(Item.area == area)
         if kind is not None:
-            q = q.where(Item.kind == validate_kind(kind))
+            q = q.where(Item.kind == choice(ItemKind, kind, "kind"))
         with self._session() as s:
             views = [_view(r, day) for r in s.scalars(q).all()]
         return [
@@ -340,7 +340,7 @@ class Agenda:
             The ``version`` the caller read. When somebody changed the item since, the update
             is refused with a ``ConflictError`` naming who changed what; nothing is written.
         """
-        new_status = validate_status(status) if status else None
+        new_status = choice(Status, status, "status") if status else None
         day = as_date(date) or dt.date.today()
         if new_status is None and not note:
             raise InputError("nothing to record: give a new status (--status) or a note (--note)")
@@ -428,7 +428,7 @@ class Agenda:
         doc = caseio.ItemDoc(
             id=check.ident(item_id.strip(), field="id"),
             meeting=check.required(meeting, "meeting"),
-            kind=validate_kind(kind),
+            kind=choice(ItemKind, kind, "kind"),
             title=check.required(title, "title"),
             description=check.text(description),
             area=check.text(area),
@@ -443,7 +443,12 @@ class Agenda:
             air_clause=check.optional(air_clause, lambda t: check.air_clause(t, None)),
             history=(),
         )
-        first = (validate_status(status), check.text(note), check.text(source), check.text(author))
+        first = (
+            choice(Status, status, "status"),
+            check.text(note),
+            check.text(source),
+            check.text(author),
+        )
         day = as_date(date)
         with self._sessions.begin() as s:
             row = _new_item_row(s, doc, case_dir, day=day, change=first)

@@ -16,8 +16,8 @@ from bilat.brief.model import Briefing, Section
 from bilat.brief.trade_sections import TRADE_SECTIONS
 from bilat.codes.countries import country_name
 from bilat.errors import BilatError, InputError
+from bilat.options import check_year
 from bilat.trade import Dyad
-from bilat.trade._options import check_year
 
 if TYPE_CHECKING:
     from bilat.lake import Lake

@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 import yaml
 
@@ -22,6 +22,7 @@ from bilat.cases import resolve_case
 from bilat.codes.baskets import load_baskets
 from bilat.codes.countries import to_iso3
 from bilat.errors import BilatError, NotFoundError, SchemaError, ValidationError
+from bilat.options import FLOW_DIRECTIONS, METRICS, OPERATORS, Metric, Operator
 
 __all__ = [
     "CLAIMS_FILE",
@@ -45,20 +46,6 @@ CLAIMS_FILE = "claims.yaml"
 #: The ``schema:`` tag a claims file carries.
 SCHEMA_TAG = "bilat-claims/1"
 
-Metric = Literal[
-    "turnover",
-    "exports",
-    "imports",
-    "growth",
-    "partner_rank",
-    "basket_value",
-    "basket_multiplier",
-    "product_resumed",
-]
-METRICS: tuple[str, ...] = get_args(Metric)
-
-Operator = Literal[">", ">=", "<", "<=", "approximately"]
-OPERATORS: tuple[str, ...] = get_args(Operator)
 
 #: The unit of each metric's measured value.
 UNITS: dict[str, str] = {
@@ -459,8 +446,8 @@ def _year(r: _Reader, keys: tuple[str | int, ...], value: Any) -> int:
 
 
 def _choice(r: _Reader, keys: tuple[str | int, ...], value: Any) -> str:
-    if value not in ("export", "import"):
-        raise r.fail(keys, "unknown direction", value, "export or import")
+    if value not in FLOW_DIRECTIONS:
+        raise r.fail(keys, "unknown direction", value, " or ".join(FLOW_DIRECTIONS))
     return str(value)
 
 

@@ -25,12 +25,13 @@ import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from bilat.errors import EstimationError, InputError, NotFoundError
+from bilat.options import CLUSTERS, SMALL_SAMPLES, Cluster, SmallSample, choice
 from bilat.potential.panel import PANEL_COLUMNS, validate_panel
 
 if TYPE_CHECKING:
@@ -52,13 +53,6 @@ __all__ = [
     "prepare",
 ]
 
-SmallSample = Literal["fixest", "stata"]
-SMALL_SAMPLES: tuple[str, ...] = get_args(SmallSample)
-
-Cluster = Literal["pair", "directed_pair"]
-#: ``pair``: the unordered pair {i, j} (both directions in one cluster, as the book's
-#: ``pair_id``); ``directed_pair``: the ordered pair (i, j).
-CLUSTERS: tuple[str, ...] = get_args(Cluster)
 
 #: The textbook specification: log distance, contiguity, common language, colonial link.
 DEFAULT_TERMS: tuple[str, ...] = ("ln_dist", "cntg", "lang", "clny")
@@ -66,15 +60,6 @@ DEFAULT_TERMS: tuple[str, ...] = ("ln_dist", "cntg", "lang", "clny")
 _TERM = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _FE = ("exp_year", "imp_year")
 _CLUSTER_COL = "cluster_pair"
-
-
-def _choice(value: str, allowed: tuple[str, ...], name: str) -> str:
-    if value not in allowed:
-        raise InputError(
-            f"{name} must be one of {', '.join(allowed)}, got {value!r}",
-            details={"option": name, "value": value, "expected": list(allowed)},
-        )
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +112,8 @@ class GravityConfig:
         return cls(
             terms=terms,
             years=tuple(sorted({int(y) for y in years})) if years is not None else None,
-            cluster=_choice(cluster, CLUSTERS, "cluster"),  # type: ignore[arg-type]
-            small_sample=_choice(small_sample, SMALL_SAMPLES, "small_sample"),  # type: ignore[arg-type]
+            cluster=choice(Cluster, cluster, "cluster"),
+            small_sample=choice(SmallSample, small_sample, "small_sample"),
             domestic=bool(domestic),
         )
 

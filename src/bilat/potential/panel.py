@@ -24,12 +24,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
 from bilat.codes.countries import COMTRADE_AREAS
 from bilat.errors import InputError, NotFoundError, ParseError, SchemaError, ValidationError
+from bilat.options import DISTANCES, Distance, SourceClass, choice
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -61,11 +62,6 @@ __all__ = [
 
 #: Columns every panel has.
 PANEL_COLUMNS: tuple[str, ...] = ("exporter", "importer", "year", "trade")
-
-Distance = Literal["distw", "dist", "distcap", "distwces"]
-#: GeoDist distance measures: population-weighted (``distw``, the default), between main
-#: cities (``dist``), between capitals (``distcap``), CES-weighted (``distwces``).
-DISTANCES: tuple[str, ...] = get_args(Distance)
 
 #: Old codes in CEPII GeoDist (2011) → today's ISO3. ``YUG`` is mapped to Serbia, its main
 #: successor; ``ANT`` (Netherlands Antilles) has no single successor and is left as it is.
@@ -220,11 +216,7 @@ def join_geodist(
     columns of those names already in the panel. Pairs absent from GeoDist get missing
     covariates, and the estimator drops them (it reports how many).
     """
-    if distance not in DISTANCES:
-        raise InputError(
-            f"unknown distance {distance!r}; expected one of {', '.join(DISTANCES)}",
-            details={"value": distance, "expected": list(DISTANCES)},
-        )
+    distance = choice(Distance, distance, "distance")
     if distance not in geodist.columns:
         raise SchemaError(
             f"the GeoDist file has no {distance!r} column",
@@ -519,14 +511,7 @@ def drop_areas(t: ir.Table) -> ir.Table:
 def check_basis(basis: str | None) -> str | None:
     """Validate a basis (a source class of the trade view: ``reconciled``, ``national``,
     ``exporter``, ``importer``) or ``None``, before anything is read."""
-    from bilat.tradeview import CLASSES
-
-    if basis is not None and basis not in CLASSES:
-        raise InputError(
-            f"basis must be one of {', '.join(CLASSES)} but got {basis!r}",
-            details={"value": basis, "expected": list(CLASSES)},
-        )
-    return basis
+    return None if basis is None else str(choice(SourceClass, basis, "basis"))
 
 
 def one_origin(

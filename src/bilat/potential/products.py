@@ -40,6 +40,7 @@ from bilat.codes.baskets import load_baskets
 from bilat.codes.countries import to_iso3
 from bilat.codes.hs import describe
 from bilat.errors import InputError, NotFoundError
+from bilat.options import check_year
 from bilat.potential.panel import (
     believed_flows,
     check_basis,
@@ -50,7 +51,6 @@ from bilat.potential.panel import (
     view_for,
 )
 from bilat.potential.sections import section, section_title
-from bilat.trade._options import check_year
 
 if TYPE_CHECKING:
     import altair as alt

@@ -1,4 +1,4 @@
-"""Trade indicators for a dyad: ``Dyad(lake, "BLR", "KAZ")`` (also ``lake.dyad(...)``).
+"""Trade indicators for a dyad: ``Dyad(lake, "BLR", "KAZ")``.
 
 Core: :meth:`Dyad.summary`, :meth:`Dyad.series`, :meth:`Dyad.products`,
 :meth:`Dyad.baskets`, :meth:`Dyad.events`, :func:`partners`. Structure and relationship:
@@ -9,16 +9,7 @@ same call gives the same numbers on DuckDB and on Spark. Formulas: ``docs/indica
 
 from __future__ import annotations
 
-from bilat.trade._options import (
-    EVENTS,
-    FLOW_DIRECTIONS,
-    LEVELS,
-    EventKind,
-    FlowDirection,
-    Level,
-    check_flow,
-    check_level,
-)
+from bilat.options import EVENTS, FLOW_DIRECTIONS, LEVELS, EventKind, FlowDirection, Level
 from bilat.trade._sides import GROUPS, Side, side
 from bilat.trade.convert import ConvertedLake, converted
 from bilat.trade.dyad import Dyad
@@ -65,8 +56,6 @@ __all__ = [
     "Source",
     "Standing",
     "Summary",
-    "check_flow",
-    "check_level",
     "converted",
     "partners",
     "side",

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from bilat.codes.baskets import Basket, load_baskets
 from bilat.errors import InputError, UnknownCodeError
+from bilat.options import FlowDirection, Level, check_top, check_year, check_years, choice
 from bilat.trade import _core, structure
-from bilat.trade._options import check_flow, check_level, check_top, check_year, check_years
 from bilat.trade._sides import Side, side
 from bilat.trade.results import (
     BasketsResult,
@@ -104,7 +104,12 @@ class Dyad:
         self, year: int, *, level: int = 4, top: int | None = 20, flow: str = "export"
     ) -> ProductsResult:
         """Top products of A's exports to B (``flow="export"``) or imports from B."""
-        y, lvl, n, f = check_year(year), check_level(level), check_top(top), check_flow(flow)
+        y, lvl, n, f = (
+            check_year(year),
+            choice(Level, level, "level"),
+            check_top(top),
+            choice(FlowDirection, flow, "flow"),
+        )
         return _core.products(
             self.lake, self._cat(), self.a, self.b, year=y, level=lvl, top=n, flow=f
         )
@@ -123,8 +128,8 @@ class Dyad:
         ``names`` picks baskets (default: all shipped and user baskets); ``extra`` adds
         basket files (see :func:`bilat.codes.baskets.load_baskets`).
         """
-        first, last = check_year(start, name="from"), check_year(end, name="to")
-        f = check_flow(flow)
+        first, last = check_year(start, name="start"), check_year(end, name="end")
+        f = choice(FlowDirection, flow, "flow")
         items = _pick_baskets(names, extra)
         return _core.baskets(
             self.lake, self._cat(), self.a, self.b, start=first, end=last, flow=f, items=items
@@ -139,7 +144,11 @@ class Dyad:
                 f"min_value_usd must be a number >= 0 but got {min_value_usd!r}",
                 details={"value": str(min_value_usd), "expected": ">= 0"},
             )
-        y, lvl, f = check_year(year), check_level(level), check_flow(flow)
+        y, lvl, f = (
+            check_year(year),
+            choice(Level, level, "level"),
+            choice(FlowDirection, flow, "flow"),
+        )
         return _core.events(
             self.lake,
             self._cat(),
@@ -167,19 +176,23 @@ class Dyad:
 
     def concentration(self, year: int, *, level: int = 6, flow: str = "export") -> Concentration:
         """Product concentration (HHI) and number of products of A's exports to B."""
-        y, lvl, f = check_year(year), check_level(level), check_flow(flow)
+        y, lvl, f = (
+            check_year(year),
+            choice(Level, level, "level"),
+            choice(FlowDirection, flow, "flow"),
+        )
         return structure.concentration(
             self.lake, self._cat(), self.a, self.b, year=y, level=lvl, flow=f
         )
 
     def rca(self, year: int, *, level: int = 6) -> RcaResult:
         """Balassa revealed comparative advantage of A's exports by product."""
-        y, lvl = check_year(year), check_level(level)
+        y, lvl = check_year(year), choice(Level, level, "level")
         return structure.rca(self.lake, self._cat(), self.a, year=y, level=lvl)
 
     def complementarity(self, year: int, *, level: int = 6) -> Complementarity:
         """Trade complementarity index of A's exports with B's imports (0..100)."""
-        y, lvl = check_year(year), check_level(level)
+        y, lvl = check_year(year), choice(Level, level, "level")
         return structure.complementarity(self.lake, self._cat(), self.a, self.b, year=y, level=lvl)
 
     def intensity(self, year: int) -> Intensity:
@@ -190,7 +203,7 @@ class Dyad:
     def mirror(self, start: int, end: int, *, level: int = 0) -> MirrorGap:
         """A's declared exports to B against B's declared imports from A (0 = totals)."""
         first, last = check_years(start, end)
-        lvl = 0 if level == 0 else check_level(level)
+        lvl = 0 if level == 0 else choice(Level, level, "level")
         return structure.mirror_gap(
             self.lake, self.view, self.a, self.b, start=first, end=last, level=lvl
         )

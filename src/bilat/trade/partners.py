@@ -10,9 +10,9 @@ import pyarrow as pa
 from bilat.codes.countries import country_name
 from bilat.codes.hs import normalise
 from bilat.errors import BilatError, InputError
+from bilat.options import FlowDirection, Level, check_top, check_year, choice
 from bilat.trade._common import growth_pct, ratio
 from bilat.trade._figures import frame_provenance, partner_values
-from bilat.trade._options import check_flow, check_level, check_top, check_year
 from bilat.trade._sides import side
 from bilat.trade.results import PartnersResult
 from bilat.tradeview import TradeView, levels_text
@@ -98,14 +98,14 @@ def partners(
     >>> partners(lake, "EU27", flow="import", year=2021, level=4, products="44")  # doctest: +SKIP
     """
     who = side(reporter)
-    direction = check_flow(flow)
+    direction = choice(FlowDirection, flow, "flow")
     y = check_year(year)
     limit = check_top(top)
     within = _within(products)
     if level is None:  # the level of the code asked for (finer codes are summed to it)
-        lvl = 0 if within is None else check_level(min(6, len(within) + len(within) % 2))
+        lvl = 0 if within is None else choice(Level, min(6, len(within) + len(within) % 2), "level")
     else:
-        lvl = check_level(level)
+        lvl = choice(Level, level, "level")
     if within is not None and len(within) > lvl:
         raise InputError(
             f"products {within!r} cannot be read at HS level {lvl}: choose level >= {len(within)}",

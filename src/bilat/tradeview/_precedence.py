@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
 
 from bilat.errors import InputError
+from bilat.options import CLASSES, SourceClass
 
 __all__ = [
     "CLASSES",
@@ -19,11 +19,6 @@ __all__ = [
     "precedence",
 ]
 
-#: Whose numbers a row is. ``reconciled``: a reconciled data set (BACI); ``national``: a
-#: national-statistics file of flows (``bilat ingest csv``); ``exporter``: the exporter's own
-#: declaration to UN Comtrade; ``importer``: the importer's declaration (the mirror).
-SourceClass = Literal["reconciled", "national", "exporter", "importer"]
-CLASSES: tuple[str, ...] = get_args(SourceClass)
 
 #: Reconciled first; then the reporter's own national statistics (the most detailed and most
 #: recent); then the exporter's declaration; the importer's mirror declaration last.

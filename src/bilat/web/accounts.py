@@ -17,7 +17,6 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
-from typing import Literal, get_args
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -26,13 +25,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from bilat.errors import ConflictError, InputError, NotFoundError
+from bilat.options import ROLES, Role, choice
 
 __all__ = ["ROLES", "Accounts", "Role", "User", "has_role", "validate_role"]
 
-#: What a user may do: ``viewer`` reads, ``editor`` also changes the agenda, ``admin`` also
-#: manages users and uploads data to ingest.
-Role = Literal["viewer", "editor", "admin"]
-ROLES: tuple[str, ...] = get_args(Role)
 _RANK = {name: i for i, name in enumerate(ROLES)}
 _NAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
 MIN_PASSWORD = 8
@@ -40,14 +36,8 @@ MIN_PASSWORD = 8
 
 def validate_role(value: str) -> Role:
     """Normalise a role name or raise ``InputError`` listing the roles."""
-    text = str(value).strip().lower()
-    for role in ROLES:
-        if text == role:
-            return role  # type: ignore[return-value]
-    raise InputError(
-        f"unknown role {value!r}; expected one of {', '.join(ROLES)}",
-        details={"value": str(value), "expected": list(ROLES)},
-    )
+    role: Role = choice(Role, value, "role")
+    return role
 
 
 def has_role(role: str, needed: str) -> bool:

@@ -242,11 +242,11 @@ def _products(
     order: str,
     limit: int | None,
 ) -> dict[str, Any]:
-    from bilat.trade._options import check_level
+    from bilat.options import Level, choice
 
     current_user(request)
     a, b = _country(a, "a"), _country(b, "b")
-    level = check_level(level)
+    level = choice(Level, level, "level")
     result: dict[str, Any] = app_state(request).trade.products(
         a,
         b,
@@ -346,11 +346,11 @@ def potential(
     top: Annotated[int, Query(ge=1, le=500)] = 25,
 ) -> dict[str, Any]:
     """Unrealised export potential of A in B: the gap and the top products."""
-    from bilat.trade._options import check_level
+    from bilat.options import Level, choice
 
     current_user(request)
     a, b = _country(a, "a"), _country(b, "b")
-    level = check_level(level)
+    level = choice(Level, level, "level")
     result: dict[str, Any] = app_state(request).trade.potential(
         a, b, year=_year(request, year), level=level, top=top
     )
