@@ -22,7 +22,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from tests.web.conftest import PASSWORD, live_server, login
 
-SHAPE = {"status", "message", "details"}
+SHAPE = {"error", "status", "exit_code", "message", "details"}
 
 
 def _app(demo_lake: Any, accounts: Any, tmp_path: Path, **settings: Any) -> Any:

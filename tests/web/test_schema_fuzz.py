@@ -56,7 +56,7 @@ def test_schema_fuzzing_finds_no_server_errors(fuzz_app: Any) -> None:
             assert response.status_code < 500, (case.method, case.formatted_path, response.text)
             if response.status_code >= 400:
                 body = response.json()
-                assert set(body) == {"status", "message", "details"}
+                assert set(body) == {"error", "status", "exit_code", "message", "details"}
                 assert body["status"] == response.status_code
 
         run()

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.web.conftest import PASSWORD, login
 
-SHAPE = {"status", "message", "details"}
+SHAPE = {"error", "status", "exit_code", "message", "details"}
 
 
 def _is_error(r: Any, status: int) -> dict[str, Any]:

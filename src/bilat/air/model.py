@@ -20,6 +20,7 @@ from bilat import _yaml as safe_yaml
 from bilat.air.airports import airport
 from bilat.air.schema import AGREEMENT_SCHEMA
 from bilat.codes.countries import country
+from bilat.document import to_document
 from bilat.errors import InputError, NotFoundError, SchemaError, ValidationError
 
 __all__ = [
@@ -335,7 +336,7 @@ def _validate_schema(data: Any, node: yaml.Node | None, path: Path) -> None:
     validator = jsonschema.Draft202012Validator(
         AGREEMENT_SCHEMA, format_checker=jsonschema.FormatChecker()
     )
-    errors = sorted(validator.iter_errors(_jsonable(data)), key=lambda e: list(e.absolute_path))
+    errors = sorted(validator.iter_errors(to_document(data)), key=lambda e: list(e.absolute_path))
     if errors:
         err = jsonschema.exceptions.best_match(errors)
         where = list(err.absolute_path)
@@ -346,16 +347,6 @@ def _validate_schema(data: Any, node: yaml.Node | None, path: Path) -> None:
             column="/".join(str(k) for k in where) or "(top level)",
             expected="the bilat-air/1 schema (see docs/air.md)",
         )
-
-
-def _jsonable(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {str(k): _jsonable(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_jsonable(v) for v in data]
-    if isinstance(data, dt.date):
-        return data.isoformat()
-    return data
 
 
 def _line_of(node: yaml.Node | None, keys: Iterable[Any]) -> int | None:

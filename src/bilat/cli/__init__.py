@@ -14,6 +14,7 @@ import typer
 from typer.exceptions import TyperException
 
 from bilat.cli._common import err_console, print_json
+from bilat.document import error_document
 from bilat.errors import BilatError
 
 __all__ = ["app", "main"]
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         if want_json:
-            print_json(exc.to_dict())
+            print_json(error_document(exc))
         err_console.print(f"[bold red]error:[/] {exc.message}", soft_wrap=True)
         return exc.exit_code
     except typer.Exit as exc:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import json
 import math
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,7 +21,6 @@ __all__ = [
     "print_json",
     "print_table",
     "synthetic_banner",
-    "to_jsonable",
 ]
 
 
@@ -39,32 +35,11 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
-def to_jsonable(obj: Any) -> Any:
-    """Plain JSON data from results: dataclasses, dates, paths, numpy and pandas scalars."""
-    if hasattr(obj, "to_dict") and callable(obj.to_dict) and not isinstance(obj, type):
-        return to_jsonable(obj.to_dict())
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, Mapping):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, str | bytes):
-        return obj if isinstance(obj, str) else obj.decode()
-    if isinstance(obj, Iterable):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, dt.datetime | dt.date):
-        return obj.isoformat()
-    if isinstance(obj, Path):
-        return str(obj)
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if hasattr(obj, "item"):  # numpy scalar
-        return to_jsonable(obj.item())
-    return obj
-
-
 def print_json(obj: Any) -> None:
-    """Write ``obj`` as indented JSON to standard output."""
-    sys.stdout.write(json.dumps(to_jsonable(obj), indent=2, ensure_ascii=False) + "\n")
+    """Write ``obj``'s document (:func:`bilat.document.dumps`) to standard output."""
+    from bilat.document import dumps
+
+    sys.stdout.write(dumps(obj) + "\n")
 
 
 def _fmt(value: Any) -> str:

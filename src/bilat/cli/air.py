@@ -123,9 +123,9 @@ def check_cmd(
 
 
 def _plain(obj: Any) -> Any:
-    from bilat.cli._common import to_jsonable
+    from bilat.document import to_document
 
-    return to_jsonable(obj)
+    return to_document(obj)
 
 
 @air_app.command("schedule")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyarrow as pa
 
+from bilat.document import fields_document
 from bilat.tradeview import Coverage, Figure, RankCoverage
 
 if TYPE_CHECKING:
@@ -104,20 +104,6 @@ class Provenance:
         return f"{banner}Basis: {basis}. Level: {self.level}.{converted} Sources: {files}"
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, pa.Table):
-        return [{k: _plain(v) for k, v in row.items()} for row in value.to_pylist()]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 class _Result:
     """Conversions shared by every result (a mixin for frozen dataclasses)."""
 
@@ -125,7 +111,7 @@ class _Result:
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain JSON-ready data (non-finite floats become ``None``)."""
-        out: dict[str, Any] = _plain(self)
+        out: dict[str, Any] = fields_document(self)
         return out
 
     def to_arrow(self) -> pa.Table:

@@ -26,9 +26,9 @@ SSIM_MAX_BYTES = 50 * 1024 * 1024
 
 def plain(obj: Any) -> Any:
     """Plain JSON data from library results (dataclasses, dates, tuples)."""
-    from bilat.cli._common import to_jsonable
+    from bilat.document import to_document
 
-    return to_jsonable(obj)
+    return to_document(obj)
 
 
 # ------------------------------------------------------------------------------ agenda

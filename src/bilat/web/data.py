@@ -10,7 +10,6 @@ wait for it.
 from __future__ import annotations
 
 import importlib
-import json
 import re
 import threading
 from collections import OrderedDict
@@ -336,9 +335,9 @@ def headline(summary: Any) -> list[dict[str, Any]]:
 
 
 def _json_bytes(data: Any) -> bytes:
-    from bilat.cli._common import to_jsonable
+    from bilat.document import dumps
 
-    return json.dumps(to_jsonable(data), ensure_ascii=False, allow_nan=False).encode()
+    return dumps(data, indent=None).encode()
 
 
 def _nan(value: Any) -> bool:

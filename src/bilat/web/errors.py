@@ -1,6 +1,7 @@
 """The one error shape of the web app, and the one handler that applies it.
 
-Every error, from the API or a page, is ``{"status": int, "message": str, "details": {...}}``.
+Every error, from the API or a page, is the document of :func:`bilat.document.error_document`
+(``error``, ``status``, ``exit_code``, ``message``, ``details``), the same one ``--json`` prints.
 The API answers with that JSON; pages render the same three fields as HTML. Library errors
 (:class:`bilat.errors.BilatError`) map to a status by class; the web adds its own few
 (sign-in, permission, throttling, size) as subclasses carrying their status.
@@ -16,14 +17,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bilat.document import error_document, http_status, to_document
 from bilat.errors import (
     BilatError,
-    ConflictError,
-    EstimationError,
-    FetchError,
-    InputError,
-    NotFoundError,
-    ParseError,
 )
 
 __all__ = [
@@ -86,35 +82,13 @@ class UnavailableError(WebError):
 
 
 def status_of(exc: BilatError) -> int:
-    """The HTTP status for a library or web error."""
-    if isinstance(exc, WebError):
-        return exc.status
-    if isinstance(exc, ParseError | EstimationError):
-        return 422
-    if isinstance(exc, InputError):
-        return 400
-    if isinstance(exc, NotFoundError):
-        return 404
-    if isinstance(exc, ConflictError):
-        return 409
-    if isinstance(exc, FetchError):
-        return 502
-    return 500
+    """The HTTP status for a library or web error (:func:`bilat.document.http_status`)."""
+    return http_status(exc)
 
 
 def error_body(status: int, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The one error shape."""
-    return {"status": int(status), "message": str(message), "details": dict(details or {})}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
+    """The one error shape (:func:`bilat.document.error_document`) for an HTTP-layer error."""
+    return error_document(status=status, message=message, details=details)
 
 
 def _validation_details(exc: RequestValidationError) -> dict[str, Any]:
@@ -125,7 +99,7 @@ def _validation_details(exc: RequestValidationError) -> dict[str, Any]:
             {
                 "where": ".".join(loc),
                 "problem": str(err.get("msg", "")),
-                "value": _plain(err.get("input")) if loc and loc[0] != "body" else None,
+                "value": to_document(err.get("input")) if loc and loc[0] != "body" else None,
             }
         )
     return {"errors": problems}
@@ -141,8 +115,8 @@ def _wants_html(request: Request) -> bool:
     return not path.startswith("/api") and not path.startswith("/static")
 
 
-def _respond(request: Request, status: int, message: str, details: dict[str, Any]) -> Response:
-    body = error_body(status, message, _plain(details))
+def _respond(request: Request, body: dict[str, Any]) -> Response:
+    status, details = int(body["status"]), body["details"]
     if _wants_html(request):
         if status == 401 and request.method == "GET":
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
@@ -169,7 +143,7 @@ def _retry_after(response: Response, details: dict[str, Any]) -> None:
 
 def error_response(request: Request, exc: BilatError) -> Response:
     """The error shape for ``exc``, as JSON (API) or a page, for code outside the handlers."""
-    return _respond(request, status_of(exc), exc.message, exc.details)
+    return _respond(request, error_document(exc))
 
 
 def install_handlers(app: Any) -> None:
@@ -177,7 +151,7 @@ def install_handlers(app: Any) -> None:
 
     async def on_bilat(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, BilatError)  # registered for BilatError only
-        return _respond(request, status_of(exc), exc.message, exc.details)
+        return _respond(request, error_document(exc))
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
@@ -186,17 +160,17 @@ def install_handlers(app: Any) -> None:
             message = f"no page or API route at {request.url.path}; see /api/docs"
         elif exc.status_code == 405:
             message = f"method {request.method} is not allowed at {request.url.path}"
-        return _respond(request, exc.status_code, message, {})
+        return _respond(request, error_body(exc.status_code, message))
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         details = _validation_details(exc)
-        return _respond(request, 422, _validation_message(details), details)
+        return _respond(request, error_body(422, _validation_message(details), details))
 
     async def on_other(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         message = "internal error; the server log has the details. Please report it."
-        return _respond(request, 500, message, {"error": type(exc).__name__})
+        return _respond(request, error_body(500, message, {"error": type(exc).__name__}))
 
     app.add_exception_handler(BilatError, on_bilat)
     app.add_exception_handler(StarletteHTTPException, on_http)
