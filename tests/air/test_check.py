@@ -108,9 +108,17 @@ def test_undesignated_carrier_of_a_party(case: tuple[Agreement, ...]) -> None:
     assert seg.grants[0].code == "undesignated-carrier"
 
 
-def test_unknown_carrier_state_is_asked_for(case: tuple[Agreement, ...]) -> None:
-    with pytest.raises(UnknownCodeError, match="carrier-state"):
+def test_unknown_carrier_state_is_asked_for_in_python_terms(
+    case: tuple[Agreement, ...],
+) -> None:
+    with pytest.raises(UnknownCodeError) as info:
         check_flight(case, "ZZ NQZ-MSQ")
+    message = info.value.message
+    assert message == (
+        "Carrier 'ZZ' is designated in none of the 1 agreement, so its state is unknown: "
+        "pass its state's ISO3 code in carrier_states, e.g. carrier_states={'ZZ': 'KAZ'}"
+    )
+    assert "--" not in message
 
 
 def test_historic_code_tse_is_astana(case: tuple[Agreement, ...]) -> None:

@@ -52,21 +52,61 @@ def test_schedule_bad_file_names_line(cli: Any, case_dir: Path, tmp_path: Path) 
 def test_routes_json(cli: Any, case_dir: Path) -> None:
     r = cli("air", "routes", str(case_dir), "--carrier", "KC", "--json")
     assert r.exit_code == 0
-    rows = json.loads(r.stdout)
-    assert {"routing": "NQZ-MSQ", "kind": "trunk"}.items() <= next(
-        x for x in rows if x["routing"] == "NQZ-MSQ"
-    ).items()
+    out = json.loads(r.stdout)
+    assert out["carriers"] == ["KC"]
+    trunk = next(x for x in out["routes"] if x["routing"] == ["NQZ", "MSQ"])
+    assert {"kind": "trunk", "freedoms": [3, 4], "carrier": "KC"}.items() <= trunk.items()
 
 
 def test_routes_unknown_carrier(cli: Any, case_dir: Path) -> None:
     r = cli("air", "routes", str(case_dir), "--carrier", "ZZ")
     assert r.exit_code == 2
+    assert (
+        "no agreement designates carrier 'ZZ'; the designated carriers are B2, DV, KC"
+        in " ".join(r.stderr.split())
+    )
 
 
 def test_agreements_summary(cli: Any, case_dir: Path) -> None:
     r = cli("air", "agreements", str(case_dir), "--json")
     assert r.exit_code == 0
-    assert json.loads(r.stdout)[0]["id"] == "BLR-KAZ"
+    assert json.loads(r.stdout)["agreements"][0]["id"] == "BLR-KAZ"
+
+
+def test_unknown_carrier_state_is_asked_for_with_the_flag(cli: Any, case_dir: Path) -> None:
+    r = cli("air", "check", str(case_dir), "--flight", "ZZ NQZ-MSQ")
+    assert r.exit_code == 2
+    message = " ".join(r.stderr.split())
+    assert (
+        "error: Carrier 'ZZ' is designated in none of the 1 agreement, so its state is "
+        "unknown: pass its state with --carrier-state ZZ=ISO3, e.g. --carrier-state ZZ=KAZ"
+    ) in message
+    assert "carrier_states" not in message and "{" not in message
+
+
+def test_check_json_is_the_flight_check_document(cli: Any, case_dir: Path) -> None:
+    from bilat.air import check_flight, load_agreements
+    from bilat.document import to_document
+
+    r = cli("air", "check", str(case_dir), "--flight", "KC NQZ-MSQ", "--json")
+    assert r.exit_code == 0
+    assert json.loads(r.stdout) == to_document(
+        check_flight(load_agreements(case_dir), "KC NQZ-MSQ")
+    )
+
+
+def test_schedule_json_is_the_one_schedule_document(
+    cli: Any, case_dir: Path, july_ssim: Path
+) -> None:
+    r = cli("air", "schedule", str(case_dir), str(july_ssim), "--carrier-state", "IQ=KAZ", "--json")
+    out = json.loads(r.stdout)
+    assert out["file"] == july_ssim.name and out["compliant"] is False
+    assert out["legs"] == out["record_counts"]["3"] == 11
+    assert {"exceeded": True}.items() <= next(c for c in out["caps"] if c["exceeded"]).items()
+    assert set(out) == {
+        "file", "legs", "record_counts", "carriers", "compliant", "by_carrier", "violations",
+        "caps", "segments", "frequencies", "warnings", "ssim_warnings",
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("command", ["agreements", "check", "schedule", "routes"])

@@ -35,6 +35,14 @@ from bilat.air.model import (
     load_agreement,
     load_agreements,
 )
+from bilat.air.reports import (
+    AgreementsReport,
+    RoutesReport,
+    ScheduleCheck,
+    agreements_report,
+    check_ssim,
+    routes_report,
+)
 from bilat.air.routes import PermittedRoute, permitted_routes, routes_table
 from bilat.air.schedule import (
     CapCheck,
@@ -47,6 +55,7 @@ from bilat.air.ssim import Schedule, read_ssim
 __all__ = [
     "FREEDOMS",
     "Agreement",
+    "AgreementsReport",
     "Airport",
     "CapCheck",
     "Carrier",
@@ -59,12 +68,15 @@ __all__ = [
     "Provenance",
     "Right",
     "RouteSchedule",
+    "RoutesReport",
     "Schedule",
+    "ScheduleCheck",
     "ScheduleReport",
     "SegmentCheck",
     "SegmentKind",
     "Verdict",
     "Violation",
+    "agreements_report",
     "airport",
     "airports_of",
     "carrier_state",
@@ -72,6 +84,7 @@ __all__ = [
     "check_flight",
     "check_itinerary",
     "check_schedule",
+    "check_ssim",
     "classify",
     "great_circle_km",
     "is_airport",
@@ -80,6 +93,7 @@ __all__ = [
     "parse_flight",
     "permitted_routes",
     "read_ssim",
+    "routes_report",
     "routes_table",
 ]
 

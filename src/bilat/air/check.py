@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from bilat.air.airports import airport, great_circle_km
 from bilat.air.freedoms import SegmentKind, classify
 from bilat.air.model import Agreement, PointSet, RouteSchedule
+from bilat.document import fields_document
 from bilat.errors import InputError, UnknownCodeError
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "check_flight",
     "check_itinerary",
     "parse_flight",
+    "unknown_carrier_text",
 ]
 
 #: ``permitted``: every agreement needed grants it; ``refused``: at least one does not;
@@ -136,6 +138,10 @@ class FlightCheck:
         """True when no segment is refused."""
         return all(s.permitted for s in self.segments)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The check as plain data: its fields and ``permitted``."""
+        return {**fields_document(self), "permitted": self.permitted}
+
 
 def parse_flight(text: str) -> tuple[str, tuple[str, ...]]:
     """Parse ``"B2 MSQ-NQZ-ALA"`` (optionally ``"B2 735 MSQ-NQZ"``) → carrier, stations.
@@ -186,10 +192,23 @@ def carrier_state(
         if c is not None:
             return c.state
     raise UnknownCodeError(
-        f"Carrier {carrier!r} is designated in none of the {len(agreements)} agreements, so "
-        "its state is unknown: pass its state (carrier_states={'XX': 'ISO3'} or "
-        "--carrier-state XX=ISO3)",
-        details={"value": carrier, "expected": "a designated carrier"},
+        f"{unknown_carrier_text(carrier, len(agreements))}: pass its state's ISO3 code in "
+        f"carrier_states, e.g. carrier_states={{{carrier!r}: 'KAZ'}}",
+        details={
+            "value": carrier,
+            "expected": "a designated carrier",
+            "argument": "carrier_states",
+            "agreements": len(agreements),
+        },
+    )
+
+
+def unknown_carrier_text(carrier: str, agreements: int) -> str:
+    """Why a carrier's state is unknown, in words (the fronts add how to name it)."""
+    noun = "agreement" if agreements == 1 else "agreements"
+    return (
+        f"Carrier {carrier!r} is designated in none of the {agreements} {noun}, so its state "
+        "is unknown"
     )
 
 

@@ -29,6 +29,7 @@ from bilat.air.airports import airport, is_airport
 from bilat.air.check import FlightCheck, SegmentCheck, carrier_state, check_itinerary
 from bilat.air.model import Agreement, FrequencyCap
 from bilat.air.ssim import Schedule
+from bilat.document import fields_document
 from bilat.errors import UnknownCodeError
 
 __all__ = ["CapCheck", "ScheduleReport", "Violation", "check_schedule"]
@@ -106,6 +107,10 @@ class CapCheck:
     def exceeded(self) -> bool:
         """Whether the week's flights exceed the cap."""
         return self.flights > self.weekly
+
+    def to_dict(self) -> dict[str, object]:
+        """The comparison as plain data: its fields and ``exceeded``."""
+        return {**fields_document(self), "exceeded": self.exceeded}
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bilat.cli._common import JsonOption, console, print_json, print_table
-from bilat.errors import InputError
+from bilat.errors import InputError, UnknownCodeError
+
+if TYPE_CHECKING:
+    from bilat.air import ScheduleCheck
 
 __all__ = ["register"]
 
@@ -33,40 +38,43 @@ def _states(values: list[str] | None) -> dict[str, str]:
     out = {}
     for v in values or []:
         code, _, state = v.partition("=")
-        if not code or len(state) != 3:
+        if not code.strip() or len(state.strip()) != 3:
             raise InputError(
                 f"Cannot read --carrier-state {v!r}: expected XX=ISO3, e.g. IQ=KAZ",
-                details={"value": v, "expected": "XX=ISO3"},
+                details={"option": "--carrier-state", "value": v, "expected": "XX=ISO3"},
             )
         out[code.strip().upper()] = state.strip().upper()
     return out
 
 
+@contextmanager
+def _carrier_state_flag() -> Iterator[None]:
+    """Say how to name an undesignated carrier's state in this front's terms."""
+    from bilat.air.check import unknown_carrier_text
+
+    try:
+        yield
+    except UnknownCodeError as exc:
+        if exc.details.get("argument") != "carrier_states":
+            raise
+        carrier = str(exc.details["value"])
+        raise UnknownCodeError(
+            f"{unknown_carrier_text(carrier, int(exc.details['agreements']))}: pass its state "
+            f"with --carrier-state {carrier}=ISO3, e.g. --carrier-state {carrier}=KAZ",
+            details={**exc.details, "argument": "--carrier-state"},
+        ) from None
+
+
 @air_app.command("agreements")
 def agreements_cmd(folder: AgreementsArg, json: JsonOption = False) -> None:
     """Summarise the rights in every agreement of a folder."""
-    from bilat.air import load_agreements
+    from bilat.air import agreements_report, load_agreements
 
-    summaries = [a.summary() for a in load_agreements(folder)]
+    report = agreements_report(load_agreements(folder))
     if json:
-        print_json(summaries)
+        print_json(report)
         return
-    rows = []
-    for s in summaries:
-        for party, p in s["by_party"].items():
-            for r in p["rights"]:
-                rows.append(
-                    {
-                        "agreement": s["id"],
-                        "carriers of": party,
-                        "carriers": " ".join(p["carriers"]),
-                        "freedoms": ",".join(map(str, r["freedoms"])),
-                        "from": r["from"],
-                        "to": r["to"],
-                        "source": r["source"],
-                    }
-                )
-    print_table(rows, title="Rights granted")
+    print_table(report.rights_rows(), title="Rights granted")
 
 
 @air_app.command("check")
@@ -95,37 +103,32 @@ def check_cmd(
     """Classify each segment of a flight and say which agreement grants it, or why not."""
     from bilat.air import check_flight, load_agreements
 
-    result = check_flight(
-        load_agreements(folder),
-        flight,
-        local_traffic=local_traffic,
-        no_traffic=no_traffic,
-        carrier_states=_states(carrier_state),
-    )
-    if json:
-        print_json({**_plain(result), "permitted": result.permitted})
-    else:
-        rows = [
-            {
-                "segment": f"{s.board}-{s.off}",
-                "via": "-".join(s.via) or "",
-                "freedom": s.freedom,
-                "kind": s.kind,
-                "verdict": s.verdict,
-                "reason": s.reason,
-            }
-            for s in result.segments
-        ]
-        print_table(
-            rows, title=f"{result.carrier} ({result.carrier_state}) {'-'.join(result.stations)}"
+    with _carrier_state_flag():
+        result = check_flight(
+            load_agreements(folder),
+            flight,
+            local_traffic=local_traffic,
+            no_traffic=no_traffic,
+            carrier_states=_states(carrier_state),
         )
-        console.print("permitted" if result.permitted else "refused: at least one segment")
-
-
-def _plain(obj: Any) -> Any:
-    from bilat.document import to_document
-
-    return to_document(obj)
+    if json:
+        print_json(result)
+        return
+    rows = [
+        {
+            "segment": f"{s.board}-{s.off}",
+            "via": "-".join(s.via) or "",
+            "freedom": s.freedom,
+            "kind": s.kind,
+            "verdict": s.verdict,
+            "reason": s.reason,
+        }
+        for s in result.segments
+    ]
+    print_table(
+        rows, title=f"{result.carrier} ({result.carrier_state}) {'-'.join(result.stations)}"
+    )
+    console.print("permitted" if result.permitted else "refused: at least one segment")
 
 
 @air_app.command("schedule")
@@ -139,30 +142,25 @@ def schedule_cmd(
     json: JsonOption = False,
 ) -> None:
     """Check every flight of an SSIM schedule and the weekly frequency caps."""
-    from bilat.air import check_schedule, load_agreements, read_ssim
+    from bilat.air import check_ssim, load_agreements
 
-    schedule = read_ssim(file)
-    report = check_schedule(
-        load_agreements(folder), schedule, carriers=carrier, carrier_states=_states(carrier_state)
-    )
-    if json:
-        print_json(
-            {
-                "file": str(file),
-                "record_counts": schedule.record_counts,
-                "ssim_warnings": list(schedule.warnings),
-                "by_carrier": report.by_carrier(),
-                "segments": report.segments.to_pylist(),
-                "frequencies": report.frequencies.to_pylist(),
-                "caps": [{**_plain(c), "exceeded": c.exceeded} for c in report.caps],
-                "violations": report.violations.to_pylist(),
-                "warnings": list(report.warnings),
-            }
+    with _carrier_state_flag():
+        result = check_ssim(
+            load_agreements(folder),
+            file,
+            carriers=carrier,
+            carrier_states=_states(carrier_state),
         )
+    if json:
+        print_json(result)
         return
-    for w in (*schedule.warnings, *report.warnings):
+    _print_schedule(result)
+
+
+def _print_schedule(result: ScheduleCheck) -> None:
+    for w in (*result.ssim_warnings, *result.warnings):
         console.print(f"[yellow]warning:[/] {w}")
-    seg = report.segments.select(
+    seg = result.segments.select(
         ["carrier", "flight_number", "board", "off", "via", "freedom", "verdict", "reason"]
     ).to_pylist()
     print_table(seg, title=f"Segments ({len(seg)})")
@@ -176,48 +174,36 @@ def schedule_cmd(
             "weekly cap": c.weekly,
             "exceeded": "yes" if c.exceeded else "",
         }
-        for c in report.caps
+        for c in result.caps
     ]
     print_table(caps, title="Weekly frequencies against caps")
-    viol = [
-        {
-            "kind": v.kind,
-            "flight": v.flight,
-            "segment": v.segment,
-            "week": v.week or "",
-            "line": v.line,
-            "detail": v.detail,
-        }
-        for v in report.violation_list()
-    ]
-    print_table(viol, title=f"Violations ({len(viol)})")
+    columns = ["kind", "flight", "segment", "week", "line", "detail"]
+    viol = result.violations.select(columns).to_pylist()
+    print_table(viol, title=f"Violations ({len(viol)})", columns=columns)
 
 
 @air_app.command("routes")
 def routes_cmd(
     folder: AgreementsArg,
-    carrier: Annotated[str, typer.Option("--carrier", help="IATA airline code, e.g. KC.")],
+    carrier: Annotated[
+        str | None,
+        typer.Option("--carrier", help="IATA airline code, e.g. KC (default: every designated)."),
+    ] = None,
     schedule: Annotated[
         Path | None, typer.Option("--schedule", help="SSIM file: mark the routes it flies.")
     ] = None,
     json: JsonOption = False,
 ) -> None:
     """List every city pair and routing the agreements permit a carrier."""
-    from bilat.air import load_agreements, permitted_routes, read_ssim, routes_table
+    from bilat.air import load_agreements, read_ssim, routes_report, routes_table
 
     sched = read_ssim(schedule) if schedule is not None else None
-    routes = permitted_routes(load_agreements(folder), carrier.upper(), schedule=sched)
-    if not routes:
-        raise InputError(
-            f"No agreement in {str(folder)!r} designates carrier {carrier.upper()!r}: check the "
-            "code or the designation section of the agreement files",
-            details={"value": carrier, "expected": "a designated carrier"},
-        )
-    rows = routes_table(routes).to_pylist()
+    report = routes_report(load_agreements(folder), carrier, schedule=sched)
     if json:
-        print_json(rows)
-    else:
-        print_table(rows, title=f"Routes permitted to {carrier.upper()} ({len(rows)})")
+        print_json(report)
+        return
+    rows = routes_table(report.routes).to_pylist()
+    print_table(rows, title=f"Routes permitted to {', '.join(report.carriers)} ({len(rows)})")
 
 
 def register(app: typer.Typer) -> None:

@@ -157,52 +157,31 @@ def add_item(request: Request, body: NewItemBody) -> dict[str, Any]:
 @router.get("/air/agreements")
 def agreements(request: Request) -> dict[str, Any]:
     """The case's air services agreements: rights by party, with sources."""
+    from bilat.air import agreements_report
+
     current_user(request)
-    return {"agreements": [a.summary() for a in app_state(request).agreements()]}
+    result: dict[str, Any] = plain(agreements_report(app_state(request).agreements()))
+    return result
 
 
 @router.get("/air/routes")
 def routes(
-    request: Request, carrier: Annotated[str | None, Query(pattern=r"^[A-Z0-9]{2}$")] = None
+    request: Request, carrier: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{2}$")] = None
 ) -> dict[str, Any]:
     """Routings the agreements permit each designated carrier (or one carrier)."""
-    from bilat.air import permitted_routes
+    from bilat.air import routes_report
 
     current_user(request)
-    ags = app_state(request).agreements()
-    carriers = sorted({c.iata for a in ags for c in a.carriers})
-    if carrier is not None:
-        carriers = [c for c in carriers if c == carrier]
-    rows = [plain(r) for c in carriers for r in permitted_routes(ags, c)]
-    return {"carriers": carriers, "routes": rows}
+    result: dict[str, Any] = plain(routes_report(app_state(request).agreements(), carrier))
+    return result
 
 
 def schedule_report(agreements: Any, data: bytes, name: str) -> dict[str, Any]:
-    """Parse SSIM bytes with the CLI's reader and check them against the agreements."""
-    from bilat.air import check_schedule
-    from bilat.air.ssim import parse_ssim
+    """The SSIM bytes checked against the agreements: the document of ``bilat air schedule``."""
+    from bilat.air import check_ssim
 
-    schedule = parse_ssim(data, path=name)
-    report = check_schedule(agreements, schedule)
-    violations = _rows(report.violations)
-    return {
-        "file": name,
-        "legs": schedule.legs.num_rows,
-        "by_carrier": report.by_carrier(),
-        "violations": violations,
-        "caps_exceeded": [plain(c) for c in report.caps if c.exceeded],
-        "warnings": list(report.warnings) + list(schedule.warnings),
-        "compliant": not violations,
-    }
-
-
-def _rows(table_or_records: Any) -> list[dict[str, Any]]:
-    # bilat.air returns violations as an Arrow table (older versions: a tuple of records)
-    if hasattr(table_or_records, "to_pylist"):
-        rows: list[dict[str, Any]] = plain(table_or_records.to_pylist())
-        return rows
-    records: list[dict[str, Any]] = plain(table_or_records)
-    return records
+    result: dict[str, Any] = plain(check_ssim(agreements, data, name=name))
+    return result
 
 
 @router.post("/air/schedule")

@@ -1,0 +1,227 @@
+"""What the air commands answer: one result each, whose document both fronts print.
+
+``bilat air agreements|routes|schedule ... --json`` and ``GET /api/air/...`` give the
+document (:func:`bilat.document.to_document`) of the same result, built here:
+
+- :func:`agreements_report` — the rights of every agreement of a folder;
+- :func:`routes_report` — the routings the agreements permit one carrier (or every
+  designated carrier);
+- :func:`check_ssim` — an SSIM file checked against the agreements (:class:`ScheduleCheck`).
+
+The flight check (``bilat air check``) is :func:`bilat.air.check_flight`'s
+:class:`~bilat.air.FlightCheck`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from bilat.air.model import Agreement
+from bilat.air.routes import PermittedRoute, permitted_routes
+from bilat.air.schedule import CapCheck, check_schedule
+from bilat.air.ssim import Schedule, parse_ssim, read_ssim
+from bilat.errors import UnknownCodeError
+
+__all__ = [
+    "AgreementsReport",
+    "RoutesReport",
+    "ScheduleCheck",
+    "agreements_report",
+    "check_ssim",
+    "routes_report",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementsReport:
+    """The agreements of a folder, each as its rights summary.
+
+    Attributes
+    ----------
+    agreements
+        One :meth:`bilat.air.Agreement.summary` per agreement (id, title, parties, signed,
+        effective, source, and per party: designation, carriers, route schedule, rights with
+        their freedoms, co-terminal points, caps), in file-name order.
+    """
+
+    agreements: tuple[dict[str, Any], ...]
+
+    def rights_rows(self) -> list[dict[str, str]]:
+        """One row per right granted: agreement, party, carriers, freedoms, sector, source."""
+        rows = []
+        for s in self.agreements:
+            for party, p in s["by_party"].items():
+                for r in p["rights"]:
+                    rows.append(
+                        {
+                            "agreement": s["id"],
+                            "carriers of": party,
+                            "carriers": " ".join(p["carriers"]),
+                            "freedoms": ",".join(map(str, r["freedoms"])),
+                            "from": r["from"],
+                            "to": r["to"],
+                            "source": r["source"],
+                        }
+                    )
+        return rows
+
+
+def agreements_report(agreements: Sequence[Agreement]) -> AgreementsReport:
+    """The rights summary of each agreement (from :func:`bilat.air.load_agreements`)."""
+    return AgreementsReport(tuple(a.summary() for a in agreements))
+
+
+@dataclass(frozen=True, slots=True)
+class RoutesReport:
+    """The routings the agreements permit, by carrier.
+
+    Attributes
+    ----------
+    carriers
+        The carriers listed (IATA codes, sorted).
+    routes
+        Every permitted routing of those carriers (:class:`bilat.air.PermittedRoute`);
+        ``flown`` says whether the schedule given flies it (``None``: no schedule given).
+    """
+
+    carriers: tuple[str, ...]
+    routes: tuple[PermittedRoute, ...]
+
+
+def designated_carriers(agreements: Sequence[Agreement]) -> tuple[str, ...]:
+    """Every carrier some agreement designates (IATA codes, sorted)."""
+    return tuple(sorted({c.iata for a in agreements for c in a.carriers}))
+
+
+def routes_report(
+    agreements: Sequence[Agreement],
+    carrier: str | None = None,
+    *,
+    schedule: Schedule | None = None,
+) -> RoutesReport:
+    """Every routing the agreements permit ``carrier`` (default: every designated carrier).
+
+    Raises
+    ------
+    UnknownCodeError
+        When no agreement designates ``carrier``; the message lists those designated.
+    """
+    known = designated_carriers(agreements)
+    if carrier is None:
+        carriers = known
+    else:
+        code = carrier.strip().upper()
+        if code not in known:
+            raise UnknownCodeError(
+                f"no agreement designates carrier {code!r}; the designated carriers are "
+                f"{', '.join(known) or 'none'} (check the code, or the designation section "
+                "of the agreement files)",
+                details={"value": carrier, "expected": list(known)},
+            )
+        carriers = (code,)
+    routes = tuple(r for c in carriers for r in permitted_routes(agreements, c, schedule=schedule))
+    return RoutesReport(carriers, routes)
+
+
+@dataclass(frozen=True)
+class ScheduleCheck:
+    """An SSIM file checked against the agreements: what ``bilat air schedule`` reports.
+
+    Attributes
+    ----------
+    file
+        The file's name (no folder).
+    legs
+        Flight legs (type 3 records) read, before the carrier filter.
+    record_counts
+        Records of each type (``"0"`` … ``"5"``).
+    carriers
+        The carriers checked (``None``: all).
+    compliant
+        True when no violation was found.
+    by_carrier
+        Per carrier: segments, ``permitted``, ``refused``, ``not-regulated``, violations.
+    violations
+        One row per breach: ``kind``, ``carrier``, ``flight``, ``segment``, ``week`` (caps
+        only), ``detail``, ``line`` (first leg of the flight in the file).
+    caps
+        Every cap compared with every week that has flights (``exceeded`` says whether the
+        week's flights exceed it).
+    segments
+        One row per segment of each flight with its freedom and verdict (see
+        :class:`bilat.air.ScheduleReport`).
+    frequencies
+        Flights per city pair, direction and ISO week.
+    warnings
+        Carriers not checked (state unknown), airports unknown, open periods.
+    ssim_warnings
+        Problems of the file that did not stop reading it (no trailer, a short record).
+    """
+
+    file: str
+    legs: int
+    record_counts: Mapping[str, int]
+    carriers: tuple[str, ...] | None
+    compliant: bool
+    by_carrier: Mapping[str, Mapping[str, int]]
+    violations: pa.Table
+    caps: tuple[CapCheck, ...]
+    segments: pa.Table
+    frequencies: pa.Table
+    warnings: tuple[str, ...]
+    ssim_warnings: tuple[str, ...]
+
+
+def check_ssim(
+    agreements: Sequence[Agreement],
+    file: str | Path | bytes,
+    *,
+    name: str | None = None,
+    carriers: Sequence[str] | None = None,
+    carrier_states: Mapping[str, str] | None = None,
+) -> ScheduleCheck:
+    """Read an SSIM file (a path, or its bytes) and check it against the agreements.
+
+    Parameters
+    ----------
+    agreements
+        From :func:`bilat.air.load_agreements`.
+    file
+        The SSIM Chapter 7 file, or its bytes (an upload).
+    name
+        The file's name in the report and in error messages (default: the path's name).
+    carriers, carrier_states
+        See :func:`bilat.air.check_schedule`.
+
+    Raises
+    ------
+    ParseError
+        When the file breaks the format (the message names the line and field).
+    """
+    if isinstance(file, bytes):
+        label = name or "upload.ssim"
+        schedule = parse_ssim(file, path=label)
+    else:
+        label = name or Path(file).name
+        schedule = read_ssim(file)
+    wanted = tuple(c.strip().upper() for c in carriers) if carriers else None
+    report = check_schedule(agreements, schedule, carriers=wanted, carrier_states=carrier_states)
+    return ScheduleCheck(
+        file=label,
+        legs=schedule.legs.num_rows,
+        record_counts=dict(schedule.record_counts),
+        carriers=wanted,
+        compliant=report.violations.num_rows == 0,
+        by_carrier=report.by_carrier(),
+        violations=report.violations,
+        caps=report.caps,
+        segments=report.segments,
+        frequencies=report.frequencies,
+        warnings=report.warnings,
+        ssim_warnings=schedule.warnings,
+    )
