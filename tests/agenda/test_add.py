@@ -216,7 +216,7 @@ def test_cli_add(cli: Any, db_url: str) -> None:
     assert r.exit_code == 2
     assert "unknown meeting" in r.stderr
     r = cli("agenda", "list", "--as-of", "2023-01-01", "--db", db_url, "--json")
-    assert [x["id"] for x in json.loads(r.stdout)] == ["plant", "sugar", "cabs"]
+    assert [x["id"] for x in json.loads(r.stdout)["items"]] == ["plant", "sugar", "cabs"]
 
 
 def test_founding_case_item_added_and_reimported(agenda: Agenda, tmp_path: Path) -> None:

@@ -93,7 +93,7 @@ def test_update_export_reimport_keeps_history(agenda: Agenda, case_dir: Path) ->
     agenda.export_case(case_dir)
     text = (case_dir / "agenda.yaml").read_text("utf-8")
     assert "first cabs produced" in text
-    with pytest.raises(ConflictError, match="--replace"):
+    with pytest.raises(ConflictError, match=r"import with replace=True to overwrite it"):
         agenda.import_case(case_dir)
     agenda.import_case(case_dir, replace=True)
     item = agenda.item("mtz-tractor-cab-plant", as_of="2023-01-01")

@@ -23,15 +23,23 @@ COMMANDS = ["import", "export", "list", "show", "add", "update", "progress"]
 def test_import_list_show_update_export(cli: Any, db_url: str, tmp_path: Path) -> None:
     r = cli("agenda", "import", CASE, "--db", db_url)
     assert r.exit_code == 0, r.stderr
-    assert "imported commission blr-kaz-igc: 1 meetings, 16 items, 16 status changes" in r.stdout
+    assert "imported commission blr-kaz-igc: 1 meeting, 16 items, 16 status changes" in r.stdout
 
     r = cli("agenda", "import", CASE, "--db", db_url)
     assert r.exit_code == 1
-    assert "already in the agenda database" in r.stderr
+    message = " ".join(r.stderr.split())
+    assert "already in the agenda database" in message
+    assert message.endswith(
+        "export it first to keep updates made since, or import again with --replace to "
+        "overwrite it"
+    )
+    assert "replace=True" not in message
 
     r = cli("agenda", "list", "--overdue", "--as-of", "2022-12-31", "--db", db_url, "--json")
     assert r.exit_code == 0, r.stderr
-    rows = json.loads(r.stdout)
+    listed = json.loads(r.stdout)
+    assert (listed["as_of"], listed["n_items"]) == ("2022-12-31", 1)
+    rows = listed["items"]
     assert [(x["id"], x["overdue"], x["days_overdue"]) for x in rows] == [
         ("sugar-supplies-resume", True, 92)
     ]
@@ -137,7 +145,7 @@ def test_default_database_is_in_bilat_home(cli: Any, monkeypatch: pytest.MonkeyP
     assert r.exit_code == 0, r.stderr
     assert (Path(os.environ["BILAT_HOME"]) / "agenda.db").is_file()
     r = cli("agenda", "list", "--as-of", "2022-12-31", "--json")
-    assert [x["id"] for x in json.loads(r.stdout)] == ["plant", "sugar"]
+    assert [x["id"] for x in json.loads(r.stdout)["items"]] == ["plant", "sugar"]
 
 
 def test_progress_command(cli: Any, tmp_path: Path) -> None:

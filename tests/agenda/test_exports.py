@@ -8,6 +8,7 @@ import bilat.agenda
 def test_all_is_the_public_surface() -> None:
     assert sorted(bilat.agenda.__all__) == sorted(
         [
+            "ITEM_FIELDS",
             "KINDS",
             "STATUSES",
             "Agenda",
@@ -18,8 +19,10 @@ def test_all_is_the_public_surface() -> None:
             "ImportReport",
             "ItemDoc",
             "ItemKind",
+            "ItemList",
             "ItemView",
             "MeetingView",
+            "NewItemFields",
             "Progress",
             "ProgressPoint",
             "Status",

@@ -172,7 +172,7 @@ def test_without_case_sections_say_so(real_lake: Lake) -> None:
     for sid in ("claims", "agenda", "air"):
         s = b.section(sid)
         assert s.status == "no_data"
-        assert s.message == "No case folder was given (--case), so there is nothing to show."
+        assert s.message == "No case folder was given, so there is nothing to show."
     assert validator().is_valid(b.to_dict())
 
 

@@ -157,3 +157,10 @@ def test_form_without_csrf_or_as_viewer_is_refused(editor: TestClient, viewer: T
     r = viewer.post("/agenda/items", data={**data, "csrf_token": _csrf(page.text)})
     assert r.status_code == 403 and "needs the editor role" in r.text
     assert "nope" not in _ids(editor)
+
+
+def test_the_api_body_and_the_form_take_the_library_fields() -> None:
+    from bilat.agenda import ITEM_FIELDS
+    from bilat.web.api_case import NewItemBody
+
+    assert tuple(NewItemBody.model_fields) == ITEM_FIELDS

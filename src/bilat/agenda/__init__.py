@@ -16,16 +16,20 @@ from bilat.agenda.caseio import CaseDoc, ItemDoc, due_end, read_agenda, read_cas
 from bilat.agenda.progress import Progress, ProgressPoint, progress
 from bilat.agenda.service import Agenda, case_items
 from bilat.agenda.views import (
+    ITEM_FIELDS,
     Change,
     CommissionView,
     ExportReport,
     ImportReport,
+    ItemList,
     ItemView,
     MeetingView,
+    NewItemFields,
 )
 from bilat.options import KINDS, STATUSES, ItemKind, Status
 
 __all__ = [
+    "ITEM_FIELDS",
     "KINDS",
     "STATUSES",
     "Agenda",
@@ -36,8 +40,10 @@ __all__ = [
     "ImportReport",
     "ItemDoc",
     "ItemKind",
+    "ItemList",
     "ItemView",
     "MeetingView",
+    "NewItemFields",
     "Progress",
     "ProgressPoint",
     "Status",

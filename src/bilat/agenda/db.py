@@ -102,11 +102,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 connection.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
             command.upgrade(_config(connection), revision)
     except OperationalError as exc:
-        raise BilatError(
+        problem = (
             f"cannot open the agenda database {engine.url.render_as_string()}: "
-            f"{str(exc.orig).strip()}; check the URL (--db or ${ENV_URL}) and that the "
-            "server is running",
-            details={"url": engine.url.render_as_string()},
+            f"{str(exc.orig).strip()}"
+        )
+        raise BilatError(
+            f"{problem}; check the URL (the one given, or ${ENV_URL}) and that the server is "
+            "running",
+            details={"url": engine.url.render_as_string(), "problem": problem, "argument": "url"},
         ) from None
 
 

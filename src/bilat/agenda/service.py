@@ -10,9 +10,10 @@ import dataclasses
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Unpack
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -29,8 +30,10 @@ from bilat.agenda.views import (
     CommissionView,
     ExportReport,
     ImportReport,
+    ItemList,
     ItemView,
     MeetingView,
+    NewItemFields,
 )
 from bilat.codes.baskets import load_baskets
 from bilat.errors import ConflictError, InputError, NotFoundError, ValidationError
@@ -128,11 +131,19 @@ class Agenda:
             old = s.get(Commission, case.commission_id)
             if old is not None and not replace:
                 n = s.scalar(sa.select(sa.func.count()).where(Item.commission_id == old.id))
-                raise ConflictError(
+                problem = (
                     f"commission {old.id!r} is already in the agenda database ({n} items, "
                     f"imported {old.imported_at:%Y-%m-%d %H:%M}); export it first to keep "
-                    "updates made since, or import with --replace to overwrite it",
-                    details={"commission": old.id, "items": n},
+                    "updates made since"
+                )
+                raise ConflictError(
+                    f"{problem}, or import with replace=True to overwrite it",
+                    details={
+                        "commission": old.id,
+                        "items": n,
+                        "problem": problem,
+                        "argument": "replace",
+                    },
                 )
             versions: dict[str, int] = {}
             if old is not None:
@@ -186,10 +197,14 @@ class Agenda:
         ids = [c.id for c in self.commissions()]
         if len(ids) == 1:
             return ids[0]
+        noun = "commission" if len(ids) == 1 else "commissions"
+        problem = (
+            f"{folder} has no case.yaml and the database holds {len(ids)} {noun} "
+            f"({', '.join(ids) or 'none'})"
+        )
         raise InputError(
-            f"{folder} has no case.yaml and the database holds {len(ids)} commissions "
-            f"({', '.join(ids) or 'none'}); name one with --commission",
-            details={"known": ids},
+            f"{problem}; name one with commission=...",
+            details={"known": ids, "problem": problem, "argument": "commission"},
         )
 
     # ---------------------------------------------------------------- reads
@@ -285,6 +300,30 @@ class Agenda:
             and (not overdue or v.overdue)
         ]
 
+    def list_items(
+        self,
+        *,
+        commission: str | None = None,
+        meeting: str | None = None,
+        status: str | None = None,
+        area: str | None = None,
+        kind: str | None = None,
+        as_of: dt.date | str | None = None,
+        overdue: bool = False,
+    ) -> ItemList:
+        """The items that match, as one result with its date and count (see :meth:`items`)."""
+        day = as_date(as_of, field="as-of date") or dt.date.today()
+        found = self.items(
+            commission=commission,
+            meeting=meeting,
+            status=status,
+            area=area,
+            kind=kind,
+            as_of=day,
+            overdue=overdue,
+        )
+        return ItemList(day, len(found), tuple(found))
+
     def item(self, item_id: str, *, as_of: dt.date | str | None = None) -> ItemView:
         """One item with its full history (``NotFoundError`` naming close ids when absent)."""
         day = as_date(as_of, field="as-of date") or dt.date.today()
@@ -301,7 +340,7 @@ class Agenda:
         close = difflib.get_close_matches(item_id, ids, n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         return NotFoundError(
-            f"no agenda item {item_id!r}{hint} List items with `bilat agenda list`.",
+            f"no agenda item {item_id!r}{hint}",
             details={"value": item_id, "closest": close},
         )
 
@@ -343,7 +382,10 @@ class Agenda:
         new_status = choice(Status, status, "status") if status else None
         day = as_date(date) or dt.date.today()
         if new_status is None and not note:
-            raise InputError("nothing to record: give a new status (--status) or a note (--note)")
+            raise InputError(
+                "nothing to record: give a new status or a note",
+                details={"expected": "status or note"},
+            )
         with self._session() as s:
             row = s.scalars(_item_query().where(Item.id == item_id)).one_or_none()
             if row is None:
@@ -364,26 +406,9 @@ class Agenda:
         self,
         item_id: str,
         *,
-        meeting: str,
-        kind: str,
-        title: str,
-        description: str | None = None,
-        area: str | None = None,
-        party: str | None = None,
-        body: str | None = None,
-        due: str | None = None,
-        value: float | str | None = None,
-        currency: str | None = None,
-        count: int | str | None = None,
-        baskets: Iterable[str] = (),
-        hs: Iterable[str] = (),
-        air_clause: str | None = None,
         case_dir: str | Path | None = None,
-        status: str = "agreed",
-        date: dt.date | str | None = None,
-        note: str | None = None,
-        source: str | None = None,
         author: str | None = None,
+        **fields: Unpack[NewItemFields],
     ) -> ItemView:
         """Add a new item to the commission of ``meeting``; return it.
 
@@ -395,28 +420,14 @@ class Agenda:
         ----------
         item_id
             The new item's id: lower-case letters, digits, ``.``, ``_``, ``-``; unused so far.
-        meeting
-            The meeting that agreed it (an id in the database); sets the commission.
-        kind, title, description
-            ``decision``, ``project``, ``contract``, ``proposal`` or ``area_of_interest``;
-            what was promised in a line and at length.
-        area, party, body
-            Area of cooperation (an id of the commission), responsible country (one of the
-            dyad, any spelling ``to_iso3`` knows) and body; ``None`` when not reported.
-        due
-            Due date or period: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, ``YYYY-Qn``, ``YYYY-Hn``.
-        value, currency, count
-            Value (a number ≥ 0, or its text) in ``currency`` (ISO 4217), and number of
-            contracts or units; ``None`` when unknown.
-        baskets, hs
-            Linked basket names (known to :func:`bilat.codes.baskets.load_baskets`) and HS
-            codes (normalised to 2, 4 or 6 digits).
-        air_clause, case_dir
-            Linked air clause ``AGREEMENT#CLAUSE``, checked against ``case_dir/air/*.yaml``
-            (default: the shipped case the commission was imported from).
-        status, date, note, source, author
-            The first status change: status (default ``agreed``), the day (default: the
-            meeting's date), what happened, where it is reported, who records it.
+        case_dir
+            The case folder whose ``air/*.yaml`` checks ``air_clause`` (default: the shipped
+            case the commission was imported from).
+        author
+            Who records the item.
+        **fields
+            The item and its first status change: ``meeting``, ``kind`` and ``title`` are
+            required; see :class:`bilat.agenda.NewItemFields` for every field.
 
         Raises
         ------
@@ -425,31 +436,7 @@ class Agenda:
         ConflictError
             The id is already used (by this or another commission); nothing is written.
         """
-        doc = caseio.ItemDoc(
-            id=check.ident(item_id.strip(), field="id"),
-            meeting=check.required(meeting, "meeting"),
-            kind=choice(ItemKind, kind, "kind"),
-            title=check.required(title, "title"),
-            description=check.text(description),
-            area=check.text(area),
-            party=check.text(party),
-            body=check.text(body),
-            due=check.optional(due, _due),
-            value=check.optional(value, check.amount),
-            currency=check.optional(currency, check.currency),
-            count=check.optional(count, check.count),
-            baskets=check.baskets(check.texts(baskets), load_baskets()),
-            hs=check.hs_codes(check.texts(hs)),
-            air_clause=check.optional(air_clause, lambda t: check.air_clause(t, None)),
-            history=(),
-        )
-        first = (
-            choice(Status, status, "status"),
-            check.text(note),
-            check.text(source),
-            check.text(author),
-        )
-        day = as_date(date)
+        doc, first, day = _checked_new_item(item_id, fields, author)
         with self._sessions.begin() as s:
             row = _new_item_row(s, doc, case_dir, day=day, change=first)
             s.add(row)
@@ -459,6 +446,37 @@ class Agenda:
                 raise _taken(doc.id, None) from None
             day = row.status_date
         return self.item(doc.id, as_of=max(day, dt.date.today()))
+
+
+def _checked_new_item(
+    item_id: str, fields: NewItemFields, author: str | None
+) -> tuple[caseio.ItemDoc, tuple[str, str | None, str | None, str | None], dt.date | None]:
+    """The checks of a new item that need no database: its record, first change and day."""
+    doc = caseio.ItemDoc(
+        id=check.ident(item_id.strip(), field="id"),
+        meeting=check.required(fields.get("meeting"), "meeting"),
+        kind=choice(ItemKind, fields.get("kind"), "kind"),
+        title=check.required(fields.get("title"), "title"),
+        description=check.text(fields.get("description")),
+        area=check.text(fields.get("area")),
+        party=check.text(fields.get("party")),
+        body=check.text(fields.get("body")),
+        due=check.optional(fields.get("due"), _due),
+        value=check.optional(fields.get("value"), check.amount),
+        currency=check.optional(fields.get("currency"), check.currency),
+        count=check.optional(fields.get("count"), check.count),
+        baskets=check.baskets(check.texts(fields.get("baskets") or ()), load_baskets()),
+        hs=check.hs_codes(check.texts(fields.get("hs") or ())),
+        air_clause=check.optional(fields.get("air_clause"), lambda t: check.air_clause(t, None)),
+        history=(),
+    )
+    first = (
+        choice(Status, fields.get("status") or "agreed", "status"),
+        check.text(fields.get("note")),
+        check.text(fields.get("source")),
+        check.text(author),
+    )
+    return doc, first, as_date(fields.get("date"))
 
 
 def case_items(case_dir: str | Path, *, as_of: dt.date | str | None = None) -> list[ItemView]:
@@ -478,8 +496,7 @@ def _due(text: str) -> str:
 def _taken(item_id: str, other: str | None) -> ConflictError:
     by = f" by commission {other!r}" if other else ""
     return ConflictError(
-        f"item id {item_id!r} is already used{by} in this database; choose another id "
-        f"(see `bilat agenda show {item_id}`)",
+        f"item id {item_id!r} is already used{by} in this database; choose another id",
         details={"item": item_id, "commission": other},
     )
 

@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Required, TypedDict
 
-__all__ = ["Change", "CommissionView", "ExportReport", "ImportReport", "ItemView", "MeetingView"]
+__all__ = [
+    "ITEM_FIELDS",
+    "Change",
+    "CommissionView",
+    "ExportReport",
+    "ImportReport",
+    "ItemList",
+    "ItemView",
+    "MeetingView",
+    "NewItemFields",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,3 +155,70 @@ class ExportReport:
     commission: str
     items: int
     paths: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemList:
+    """The items that match a filter, with their status as of a date (``bilat agenda list``).
+
+    Attributes
+    ----------
+    as_of
+        The date the statuses and overdue flags are evaluated at.
+    n_items
+        How many items match.
+    items
+        The items, in case-file order.
+    """
+
+    as_of: dt.date
+    n_items: int
+    items: tuple[ItemView, ...]
+
+
+class NewItemFields(TypedDict, total=False):
+    """The values of a new agenda item and its first status change (``Agenda.add_item``).
+
+    ``meeting``
+        The meeting that agreed it (an id in the database); sets the commission.
+    ``kind``, ``title``, ``description``
+        One of :data:`bilat.options.KINDS`; what was promised, in a line and at length.
+    ``area``, ``party``, ``body``
+        Area of cooperation (an id of the commission), responsible country (one of the dyad,
+        any spelling ``to_iso3`` knows) and body; ``None`` when not reported.
+    ``due``
+        Due date or period: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, ``YYYY-Qn``, ``YYYY-Hn``.
+    ``value``, ``currency``, ``count``
+        Value (a number ≥ 0, or its text) in ``currency`` (ISO 4217), and number of
+        contracts or units; ``None`` when unknown.
+    ``baskets``, ``hs``
+        Linked basket names and HS codes (normalised to 2, 4 or 6 digits).
+    ``air_clause``
+        Linked air clause ``AGREEMENT#CLAUSE``.
+    ``status``, ``date``, ``note``, ``source``
+        The first status change: status (default ``agreed``), the day (default: the
+        meeting's date), what happened, where it is reported.
+    """
+
+    meeting: Required[str]
+    kind: Required[str]
+    title: Required[str]
+    description: str | None
+    area: str | None
+    party: str | None
+    body: str | None
+    due: str | None
+    value: float | str | None
+    currency: str | None
+    count: int | str | None
+    baskets: Iterable[str]
+    hs: Iterable[str]
+    air_clause: str | None
+    status: str
+    date: dt.date | str | None
+    note: str | None
+    source: str | None
+
+
+#: The fields of a new item, in order: its id, then :class:`NewItemFields` (for forms).
+ITEM_FIELDS: tuple[str, ...] = ("id", *NewItemFields.__annotations__)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,7 +73,7 @@ def build_briefing(
     *,
     year: int,
     case: str | Path | None = None,
-    agenda: Any | None = None,
+    agenda: Any | str | None = None,
     as_of: dt.date | str | None = None,
 ) -> Briefing:
     """Build the briefing for the dyad A–B and ``year``.
@@ -88,8 +90,9 @@ def build_briefing(
         A case folder (or a shipped case's name) for the claims, commitments and air
         sections; without it those sections say there is no case.
     agenda
-        An open :class:`bilat.agenda.Agenda` to read commitments from (default: the case's
-        ``agenda.yaml`` read into memory).
+        An open :class:`bilat.agenda.Agenda`, or the URL of an agenda database (opened and
+        closed here), to read commitments from (default: the case's ``agenda.yaml`` read
+        into memory).
     as_of
         The day commitments are evaluated at (default: today).
 
@@ -106,13 +109,8 @@ def build_briefing(
         from bilat.claims import resolve_case
 
         folder = resolve_case(case)
-    sections = (
-        *(make(dyad, year) for make in TRADE_SECTIONS),
-        claims_section(lake, folder),
-        agenda_section(folder, agenda=agenda, as_of=day),
-        air_section(folder, dyad.a.code, dyad.b.code),
-        potential_section(lake, dyad.a.code, dyad.b.code, year),
-    )
+    with _agenda(agenda) as source:
+        sections = _sections(lake, dyad, year, folder, source, day)
     return Briefing(
         a=dyad.a.code,
         b=dyad.b.code,
@@ -126,6 +124,31 @@ def build_briefing(
         case=None if folder is None else str(folder),
         sections=sections,
         manifest=_manifest(lake, sections),
+    )
+
+
+@contextmanager
+def _agenda(agenda: Any | str | None) -> Iterator[Any | None]:
+    """The agenda to read: the one given, or the database at a URL, closed afterwards."""
+    if not isinstance(agenda, str):
+        yield agenda
+        return
+    from bilat.agenda import Agenda
+
+    with Agenda.open(agenda) as opened:
+        yield opened
+
+
+def _sections(
+    lake: Lake, dyad: Dyad, year: int, folder: Path | None, agenda: Any | None, day: dt.date
+) -> tuple[Section, ...]:
+    """Every section, in the briefing's order: trade first, then the case's parts."""
+    return (
+        *(make(dyad, year) for make in TRADE_SECTIONS),
+        claims_section(lake, folder),
+        agenda_section(folder, agenda=agenda, as_of=day),
+        air_section(folder, dyad.a.code, dyad.b.code),
+        potential_section(lake, dyad.a.code, dyad.b.code, year),
     )
 
 

@@ -35,7 +35,7 @@ def _no_case(section_id: str, title: str) -> Section:
         section_id,
         title,
         "no_data",
-        "No case folder was given (--case), so there is nothing to show.",
+        "No case folder was given, so there is nothing to show.",
     )
 
 

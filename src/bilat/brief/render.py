@@ -10,7 +10,8 @@ import functools
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,10 +28,23 @@ _NUMERIC = frozenset({"usd", "pct", "share", "multiplier", "rank", "int", "km"})
 
 @dataclass(frozen=True, slots=True)
 class BriefingFiles:
-    """Where a briefing was written: the HTML and JSON files."""
+    """Where a briefing was written, and what it holds (what ``bilat brief --json`` prints).
+
+    Attributes
+    ----------
+    html, json
+        The HTML page and the JSON file written.
+    synthetic, banner
+        Whether the lake holds synthetic sample data, and the banner the files carry then.
+    sections
+        Each section's id and status (``ok``, ``no_data``, ``unavailable`` ...), in order.
+    """
 
     html: Path
     json: Path
+    synthetic: bool = False
+    banner: str | None = None
+    sections: Mapping[str, str] = field(default_factory=dict)
 
 
 def _templates() -> resources.abc.Traversable:
@@ -103,17 +117,23 @@ def write_briefing(
     folder = Path(out_dir)
     if folder.exists() and not folder.is_dir():
         raise InputError(
-            f"-o {folder} is a file; give a folder for briefing.html and briefing.json",
+            f"{folder} is a file; give a folder for {name}.html and {name}.json",
             details={"value": str(folder)},
         )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(
-            f"cannot create the output folder {folder}: {exc.strerror}; choose another with -o",
+            f"cannot create the output folder {folder}: {exc.strerror}; choose another folder",
             details={"value": str(folder)},
         ) from None
-    files = BriefingFiles(folder / f"{name}.html", folder / f"{name}.json")
+    files = BriefingFiles(
+        folder / f"{name}.html",
+        folder / f"{name}.json",
+        synthetic=briefing.synthetic,
+        banner=briefing.banner,
+        sections={s.id: s.status for s in briefing.sections},
+    )
     _write(files.json, render_json(briefing))
     _write(files.html, render_html(briefing))
     return files

@@ -3,13 +3,15 @@ update, progress). Each command calls one method of :class:`bilat.agenda.Agenda`
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from bilat.agenda import KINDS, STATUSES, Agenda, ItemView
+from bilat.agenda.db import ENV_URL
 from bilat.cli._common import (
     JsonOption,
     LakeOption,
@@ -19,6 +21,7 @@ from bilat.cli._common import (
     print_table,
     synthetic_banner,
 )
+from bilat.errors import BilatError, ValidationError
 
 agenda_app = typer.Typer(
     help="The commission's commitments: what was promised, by whom, by when, and what "
@@ -51,6 +54,31 @@ AsOfOption = Annotated[
 ]
 
 
+#: How this front names what the library asks for by its Python argument name.
+_FLAG_HINTS = {
+    "replace": ", or import again with --replace to overwrite it",
+    "commission": "; name one with --commission",
+    "url": f"; check the URL (--db or ${ENV_URL}) and that the server is running",
+}
+
+
+@contextmanager
+def _agenda(db: str | None) -> Iterator[Agenda]:
+    """The agenda database named by ``--db``; library hints re-worded with this CLI's flags."""
+    try:
+        with Agenda.open(db) as ag:
+            yield ag
+    except BilatError as exc:
+        hint = _FLAG_HINTS.get(str(exc.details.get("argument")))
+        if hint is None or "problem" not in exc.details or type(exc) is ValidationError:
+            raise
+        raise type(exc)(f"{exc.details['problem']}{hint}", details=exc.details) from None
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _short(view: ItemView) -> dict[str, object]:
     return {
         "id": view.id,
@@ -76,15 +104,15 @@ def import_(
     """Import a case folder's case.yaml and agenda.yaml (all or nothing)."""
     from bilat.cases import resolve_case
 
-    with Agenda.open(db) as ag:
+    with _agenda(db) as ag:
         report = ag.import_case(resolve_case(case_dir), replace=replace)
     if json_:
         print_json(report)
         return
     verb = "replaced" if report.replaced else "imported"
     console.print(
-        f"{verb} commission {report.commission}: {report.meetings} meetings, "
-        f"{report.items} items, {report.changes} status changes"
+        f"{verb} commission {report.commission}: {_n(report.meetings, 'meeting')}, "
+        f"{_n(report.items, 'item')}, {_n(report.changes, 'status change')}"
     )
 
 
@@ -98,13 +126,13 @@ def export(
     json_: JsonOption = False,
 ) -> None:
     """Write agenda.yaml (and case.yaml if missing) in a stable order for version control."""
-    with Agenda.open(db) as ag:
+    with _agenda(db) as ag:
         report = ag.export_case(case_dir, commission=commission)
     if json_:
         print_json(report)
         return
     console.print(
-        f"exported {report.items} items of {report.commission} to {', '.join(report.paths)}"
+        f"exported {_n(report.items, 'item')} of {report.commission} to {', '.join(report.paths)}"
     )
 
 
@@ -123,8 +151,8 @@ def list_(
     json_: JsonOption = False,
 ) -> None:
     """List items with their status and overdue flag as of a date."""
-    with Agenda.open(db) as ag:
-        items = ag.items(
+    with _agenda(db) as ag:
+        result = ag.list_items(
             commission=commission,
             meeting=meeting,
             status=status,
@@ -134,14 +162,15 @@ def list_(
             overdue=overdue,
         )
     if json_:
-        print_json(items)
+        print_json(result)
         return
-    day = items[0].as_of if items else (as_of or dt.date.today().isoformat())
-    if not items:
-        console.print(f"no agenda items match, as of {day}")
+    if not result.items:
+        console.print(f"no agenda items match, as of {result.as_of}")
         return
     print_table(
-        [_short(i) for i in items], title=f"Agenda items as of {day}", caption=f"{len(items)} items"
+        [_short(i) for i in result.items],
+        title=f"Agenda items as of {result.as_of}",
+        caption=_n(result.n_items, "item"),
     )
 
 
@@ -150,7 +179,7 @@ def show(
     item_id: ItemId, as_of: AsOfOption = None, db: DbOption = None, json_: JsonOption = False
 ) -> None:
     """Show one item with its full history."""
-    with Agenda.open(db) as ag:
+    with _agenda(db) as ag:
         view = ag.item(item_id, as_of=as_of)
     if json_:
         print_json(view)
@@ -187,67 +216,74 @@ def _print_item(v: ItemView) -> None:
     )
 
 
+def _opt(flag: str, text: str) -> Any:
+    return typer.Option(flag, help=text)
+
+
+# The options of `bilat agenda add`: the item's facts, its links, and its first status.
+NewId = Annotated[str, typer.Argument(help="The new item's id (lower-case, unused so far).")]
+Text = str | None
+Meeting = Annotated[str, _opt("--meeting", "The meeting that agreed it.")]
+Kind = Annotated[str, _opt("--kind", f"One of {', '.join(KINDS)}.")]
+Title = Annotated[str, _opt("--title", "What was promised, in a line.")]
+Description = Annotated[Text, _opt("--description", "What was promised, at length.")]
+Area = Annotated[Text, _opt("--area", "Area id from case.yaml.")]
+Party = Annotated[Text, _opt("--party", "Responsible country (one of the dyad).")]
+Body = Annotated[Text, _opt("--body", "Responsible body.")]
+Due = Annotated[Text, _opt("--due", "Due date or period: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn.")]
+Value = Annotated[Text, _opt("--value", "Value (a number ≥ 0; omit if unknown).")]
+Currency = Annotated[Text, _opt("--currency", "ISO 4217 code of the value (USD).")]
+Count = Annotated[Text, _opt("--count", "Number of contracts or units.")]
+Baskets = Annotated[list[str] | None, _opt("--basket", "Linked basket (repeat for more).")]
+Codes = Annotated[list[str] | None, _opt("--hs", "Linked HS code (repeat for more).")]
+AirClause = Annotated[Text, _opt("--air-clause", "Linked air clause AGREEMENT#CLAUSE.")]
+CaseOpt = Annotated[
+    Path | None,
+    _opt("--case", "Case folder whose air/*.yaml checks --air-clause (default: shipped)."),
+]
+FirstStatus = Annotated[str, _opt("--status", f"First status: {', '.join(STATUSES)}.")]
+FirstDate = Annotated[
+    Text, _opt("--date", "Date of the first status (default: the meeting's date).")
+]
+Note = Annotated[Text, _opt("--note", "What happened.")]
+Source = Annotated[Text, _opt("--source", "Where it is reported.")]
+By = Annotated[Text, _opt("--by", "Who records the item.")]
+
+
 @agenda_app.command("add")
 def add(
-    item_id: Annotated[str, typer.Argument(help="The new item's id (lower-case, unused so far).")],
-    meeting: Annotated[str, typer.Option("--meeting", help="The meeting that agreed it.")],
-    kind: Annotated[str, typer.Option("--kind", help=f"One of {', '.join(KINDS)}.")],
-    title: Annotated[str, typer.Option("--title", help="What was promised, in a line.")],
-    description: Annotated[
-        str | None, typer.Option("--description", help="What was promised, at length.")
-    ] = None,
-    area: Annotated[str | None, typer.Option("--area", help="Area id from case.yaml.")] = None,
-    party: Annotated[
-        str | None, typer.Option("--party", help="Responsible country (one of the dyad).")
-    ] = None,
-    body: Annotated[str | None, typer.Option("--body", help="Responsible body.")] = None,
-    due: Annotated[
-        str | None,
-        typer.Option("--due", help="Due date or period: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn."),
-    ] = None,
-    value: Annotated[
-        str | None, typer.Option("--value", help="Value (a number ≥ 0; omit if unknown).")
-    ] = None,
-    currency: Annotated[
-        str | None, typer.Option("--currency", help="ISO 4217 code of the value (USD).")
-    ] = None,
-    count: Annotated[
-        str | None, typer.Option("--count", help="Number of contracts or units.")
-    ] = None,
-    basket: Annotated[
-        list[str] | None, typer.Option("--basket", help="Linked basket (repeat for more).")
-    ] = None,
-    hs: Annotated[
-        list[str] | None, typer.Option("--hs", help="Linked HS code (repeat for more).")
-    ] = None,
-    air_clause: Annotated[
-        str | None, typer.Option("--air-clause", help="Linked air clause AGREEMENT#CLAUSE.")
-    ] = None,
-    case: Annotated[
-        Path | None,
-        typer.Option(
-            "--case", help="Case folder whose air/*.yaml checks --air-clause (default: shipped)."
-        ),
-    ] = None,
-    status: Annotated[
-        str, typer.Option("--status", help=f"First status: {', '.join(STATUSES)}.")
-    ] = "agreed",
-    date: Annotated[
-        str | None,
-        typer.Option("--date", help="Date of the first status (default: the meeting's date)."),
-    ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="What happened.")] = None,
-    source: Annotated[str | None, typer.Option("--source", help="Where it is reported.")] = None,
-    by: Annotated[str | None, typer.Option("--by", help="Who records the item.")] = None,
+    item_id: NewId,
+    meeting: Meeting,
+    kind: Kind,
+    title: Title,
+    description: Description = None,
+    area: Area = None,
+    party: Party = None,
+    body: Body = None,
+    due: Due = None,
+    value: Value = None,
+    currency: Currency = None,
+    count: Count = None,
+    basket: Baskets = None,
+    hs: Codes = None,
+    air_clause: AirClause = None,
+    case: CaseOpt = None,
+    status: FirstStatus = "agreed",
+    date: FirstDate = None,
+    note: Note = None,
+    source: Source = None,
+    by: By = None,
     db: DbOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Add a new item to the commission of a meeting (checked first; all or nothing)."""
     from bilat.cases import resolve_case
 
-    with Agenda.open(db) as ag:
+    with _agenda(db) as ag:
         view = ag.add_item(
             item_id,
+            case_dir=None if case is None else resolve_case(case),
+            author=by,
             meeting=meeting,
             kind=kind,
             title=title,
@@ -262,12 +298,10 @@ def add(
             baskets=basket or (),
             hs=hs or (),
             air_clause=air_clause,
-            case_dir=None if case is None else resolve_case(case),
             status=status,
             date=date,
             note=note,
             source=source,
-            author=by,
         )
     if json_:
         print_json(view)
@@ -298,7 +332,7 @@ def update(
     json_: JsonOption = False,
 ) -> None:
     """Record a status change or a note on an item (optimistic locking)."""
-    with Agenda.open(db) as ag:
+    with _agenda(db) as ag:
         view = ag.update(
             item_id,
             status=status,
@@ -327,7 +361,7 @@ def progress(
 ) -> None:
     """The trade series linked to an item, for the dyad, around the item's dates."""
     the_lake = open_lake(lake)
-    with Agenda.open(db) as ag:
+    with _agenda(db) as ag:
         result = ag.progress(item_id, the_lake, before=before, after=after)
     synthetic_banner(the_lake)
     if json_:

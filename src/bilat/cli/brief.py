@@ -19,39 +19,44 @@ from bilat.cli._common import (
 __all__ = ["register"]
 
 
+A = Annotated[str, typer.Argument(help="First country (ISO3, e.g. BLR); exports are A→B.")]
+B = Annotated[str, typer.Argument(help="Second country (ISO3, e.g. KAZ).")]
+Year = Annotated[int, typer.Option("--year", help="The trade year of the briefing.")]
+Case = Annotated[
+    str | None,
+    typer.Option(
+        "--case", help="Case folder (claims, agenda, air) or a shipped case's name (blr-kaz-2022)."
+    ),
+]
+Out = Annotated[
+    Path, typer.Option("--out", "-o", help="Folder for briefing.html and briefing.json.")
+]
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Day commitments are evaluated at (YYYY-MM-DD; default today)."),
+]
+AgendaUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--agenda-url",
+        help="Read commitments from this agenda database instead of the case's agenda.yaml.",
+    ),
+]
+Home = Annotated[
+    Path | None,
+    typer.Option("--home", help="bilat home folder (the lake is HOME/lake); default BILAT_HOME."),
+]
+
+
 def brief(
-    a: Annotated[str, typer.Argument(help="First country (ISO3, e.g. BLR); exports are A→B.")],
-    b: Annotated[str, typer.Argument(help="Second country (ISO3, e.g. KAZ).")],
-    year: Annotated[int, typer.Option("--year", help="The trade year of the briefing.")],
-    case: Annotated[
-        str | None,
-        typer.Option(
-            "--case",
-            help="Case folder (claims, agenda, air) or a shipped case's name (blr-kaz-2022).",
-        ),
-    ] = None,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for briefing.html and briefing.json.")
-    ] = Path("out"),
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of", help="Day commitments are evaluated at (YYYY-MM-DD; default today)."
-        ),
-    ] = None,
-    agenda_url: Annotated[
-        str | None,
-        typer.Option(
-            "--agenda-url",
-            help="Read commitments from this agenda database instead of the case's agenda.yaml.",
-        ),
-    ] = None,
-    home: Annotated[
-        Path | None,
-        typer.Option(
-            "--home", help="bilat home folder (the lake is HOME/lake); default BILAT_HOME."
-        ),
-    ] = None,
+    a: A,
+    b: B,
+    year: Year,
+    case: Case = None,
+    out: Out = Path("out"),
+    as_of: AsOf = None,
+    agenda_url: AgendaUrl = None,
+    home: Home = None,
     lake: LakeOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -61,30 +66,12 @@ def brief(
 
     folder = None if case is None else resolve_case(case)  # checked before the lake is opened
     the_lake = open_lake(lake, home=home)
-    agenda = None
-    if agenda_url is not None:
-        from bilat.agenda import Agenda
-
-        agenda = Agenda.open(agenda_url)
-    try:
-        briefing = build_briefing(
-            the_lake, a, b, year=year, case=folder, agenda=agenda, as_of=as_of
-        )
-    finally:
-        if agenda is not None:
-            agenda.close()
+    briefing = build_briefing(
+        the_lake, a, b, year=year, case=folder, agenda=agenda_url, as_of=as_of
+    )
     files = write_briefing(briefing, out)
-    statuses = {s.id: s.status for s in briefing.sections}
     if json:
-        print_json(
-            {
-                "html": str(files.html),
-                "json": str(files.json),
-                "synthetic": briefing.synthetic,
-                "banner": briefing.banner,
-                "sections": statuses,
-            }
-        )
+        print_json(files)
         return
     synthetic_banner(the_lake)
     console.print(f"Briefing written: {files.html}")

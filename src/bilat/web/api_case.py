@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from bilat.options import BriefFormat, Role, Status
 from bilat.web.api import SSIM_TYPES, app_state, save_upload
-from bilat.web.data import optional_module
 from bilat.web.security import check_csrf, current_user, password_slot, require
 
 __all__ = ["router"]
@@ -18,7 +18,6 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api", tags=["api"])
 
 ItemId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,120}$")]
-Status = Literal["proposed", "agreed", "in_progress", "done", "dropped"]
 Ident = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_.:-]{1,120}$")]
 CountryP = Annotated[str, Path(pattern=r"^[A-Za-z]{3}$")]
 SSIM_MAX_BYTES = 50 * 1024 * 1024
@@ -53,8 +52,9 @@ def items(
     """Agenda items with their status as of today, filtered by meeting, status and area."""
     current_user(request)
     ag = app_state(request).agenda()
-    rows = ag.items(meeting=meeting, status=status, area=area, overdue=overdue)
-    return {"n_items": len(rows), "items": plain(rows)}
+    result = ag.list_items(meeting=meeting, status=status, area=area, overdue=overdue)
+    listed: dict[str, Any] = plain(result)
+    return listed
 
 
 @router.get("/agenda/items/{item_id}")
@@ -210,27 +210,13 @@ async def check_ssim(
 # ------------------------------------------------------------------------------ brief
 
 
-def briefing_module() -> Any:
-    """``bilat.brief`` when it offers ``build_briefing``; else ``UnavailableError``."""
-    from bilat.web.errors import UnavailableError
+def render_brief(st: Any, a: str, b: str, year: int, fmt: BriefFormat) -> Any:
+    """The briefing of a dyad and year (HTML text, or its JSON data)."""
+    from bilat.brief import build_briefing, render_html
 
-    brief = optional_module("bilat.brief", "the briefing")
-    if not (hasattr(brief, "build_briefing") and hasattr(brief, "render_html")):
-        raise UnavailableError(
-            "the briefing (bilat.brief) is not available in this installation yet",
-            details={"module": "bilat.brief"},
-        )
-    return brief
-
-
-def render_brief(st: Any, a: str, b: str, year: int, fmt: Literal["html", "json"]) -> Any:
-    """The briefing of a dyad and year through ``bilat.brief`` (HTML text or JSON data)."""
-    brief = briefing_module()
     with st.trade.lock:
-        doc = brief.build_briefing(
-            st.lake, a, b, year=year, case=st.settings.case(), agenda=st.agenda()
-        )
-        return brief.render_html(doc) if fmt == "html" else doc.to_dict()
+        doc = build_briefing(st.lake, a, b, year=year, case=st.settings.case(), agenda=st.agenda())
+        return render_html(doc) if fmt == "html" else doc.to_dict()
 
 
 @router.get("/brief/{a}/{b}/{year}")
@@ -266,7 +252,7 @@ class NewUser(BaseModel):
 
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
     password: str = Field(min_length=8, max_length=1024)
-    role: Literal["viewer", "editor", "admin"] = "viewer"
+    role: Role = "viewer"
 
 
 @router.get("/users")

@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from bilat.agenda import KINDS, STATUSES
+from bilat.agenda import ITEM_FIELDS, KINDS, STATUSES
+from bilat.options import Role, Status
 from bilat.web import api, api_case
 from bilat.web.security import (
     check_csrf,
@@ -229,34 +230,10 @@ def potential_page(
 # ------------------------------------------------------------------------------ agenda
 
 
-#: The text fields of the "Add item" form, in the order of ``Agenda.add_item``.
-ITEM_FIELDS = (
-    "id",
-    "meeting",
-    "kind",
-    "title",
-    "description",
-    "area",
-    "party",
-    "body",
-    "due",
-    "value",
-    "currency",
-    "count",
-    "baskets",
-    "hs",
-    "air_clause",
-    "status",
-    "date",
-    "note",
-    "source",
-)
-
-
 def _agenda_response(
     request: Request,
     meeting: str | None = None,
-    status: api_case.Status | None = None,
+    status: Status | None = None,
     area: str | None = None,
     *,
     form: dict[str, str] | None = None,
@@ -286,7 +263,7 @@ def _agenda_response(
 def agenda_page(
     request: Request,
     meeting: api_case.Ident = None,
-    status: Annotated[api_case.Status | None, Query()] = None,
+    status: Annotated[Status | None, Query()] = None,
     area: api_case.Ident = None,
 ) -> Response:
     """The agenda by meeting, status and area; editors get the "Add item" form."""
@@ -345,7 +322,7 @@ def item_change(
     item_id: api_case.ItemId,
     expected_version: Annotated[int, Form(ge=0)],
     csrf_token: Annotated[str, Form()] = "",
-    status: Annotated[api_case.Status | Literal[""], Form()] = "",
+    status: Annotated[Status | Literal[""], Form()] = "",
     date: Annotated[str, Form(max_length=10, pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = "",
     note: Annotated[str, Form(max_length=4000)] = "",
     source: Annotated[str, Form(max_length=1000)] = "",
@@ -398,13 +375,7 @@ def brief_page(request: Request, year: YearQ = None) -> Response:
     current_user(request)
     st = api.app_state(request)
     a, b = _dyad(request, None, None)
-    from bilat.errors import BilatError
-
-    try:
-        api_case.briefing_module()
-        problem = None
-    except BilatError as exc:
-        problem = exc.message
+    problem = None
     return render(
         request,
         "brief.html",
@@ -521,7 +492,7 @@ def users_add(
     request: Request,
     username: Annotated[str, Form(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")],
     password: Annotated[str, Form(min_length=8, max_length=1024)],
-    role: Annotated[Literal["viewer", "editor", "admin"], Form()] = "viewer",
+    role: Annotated[Role, Form()] = "viewer",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Create an account from the form (admin)."""
