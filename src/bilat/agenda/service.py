@@ -130,21 +130,7 @@ class Agenda:
         with self._sessions.begin() as s:
             old = s.get(Commission, case.commission_id)
             if old is not None and not replace:
-                n = s.scalar(sa.select(sa.func.count()).where(Item.commission_id == old.id))
-                problem = (
-                    f"commission {old.id!r} is already in the agenda database ({n} items, "
-                    f"imported {old.imported_at:%Y-%m-%d %H:%M}); export it first to keep "
-                    "updates made since"
-                )
-                raise ConflictError(
-                    f"{problem}, or import with replace=True to overwrite it",
-                    details={
-                        "commission": old.id,
-                        "items": n,
-                        "problem": problem,
-                        "argument": "replace",
-                    },
-                )
+                raise _imported_already(s, old)
             versions: dict[str, int] = {}
             if old is not None:
                 versions = dict(
@@ -491,6 +477,18 @@ def case_items(case_dir: str | Path, *, as_of: dt.date | str | None = None) -> l
 def _due(text: str) -> str:
     caseio.due_end(text)
     return text
+
+
+def _imported_already(s: Session, old: Commission) -> ConflictError:
+    n = s.scalar(sa.select(sa.func.count()).where(Item.commission_id == old.id))
+    problem = (
+        f"commission {old.id!r} is already in the agenda database ({n} item{'' if n == 1 else 's'}, "
+        f"imported {old.imported_at:%Y-%m-%d %H:%M}); export it first to keep updates made since"
+    )
+    return ConflictError(
+        f"{problem}, or import with replace=True to overwrite it",
+        details={"commission": old.id, "items": n, "problem": problem, "argument": "replace"},
+    )
 
 
 def _taken(item_id: str, other: str | None) -> ConflictError:
