@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from bilat.air.airports import airport, great_circle_km
 from bilat.air.freedoms import SegmentKind, classify
@@ -132,6 +132,9 @@ class FlightCheck:
     carrier_state: str
     stations: tuple[str, ...]
     segments: tuple[SegmentCheck, ...]
+
+    #: The key ``to_dict`` adds to the fields (for the web's generated response model).
+    _document_extra_: ClassVar[dict[str, type]] = {"permitted": bool}
 
     @property
     def permitted(self) -> bool:

@@ -18,7 +18,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -102,6 +102,9 @@ class CapCheck:
     week: str
     flights: int
     weekly: int
+
+    #: The key ``to_dict`` adds to the fields (for the web's generated response model).
+    _document_extra_: ClassVar[dict[str, type]] = {"exceeded": bool}
 
     @property
     def exceeded(self) -> bool:
