@@ -41,6 +41,7 @@ from bilat.air.reports import (
     ScheduleCheck,
     agreements_report,
     check_ssim,
+    parse_carrier_states,
     routes_report,
 )
 from bilat.air.routes import PermittedRoute, permitted_routes, routes_table
@@ -90,6 +91,7 @@ __all__ = [
     "is_airport",
     "load_agreement",
     "load_agreements",
+    "parse_carrier_states",
     "parse_flight",
     "permitted_routes",
     "read_ssim",

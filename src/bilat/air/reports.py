@@ -25,7 +25,7 @@ from bilat.air.model import Agreement
 from bilat.air.routes import PermittedRoute, permitted_routes
 from bilat.air.schedule import CapCheck, check_schedule
 from bilat.air.ssim import Schedule, parse_ssim, read_ssim
-from bilat.errors import UnknownCodeError
+from bilat.errors import InputError, UnknownCodeError
 
 __all__ = [
     "AgreementsReport",
@@ -33,8 +33,26 @@ __all__ = [
     "ScheduleCheck",
     "agreements_report",
     "check_ssim",
+    "parse_carrier_states",
     "routes_report",
 ]
+
+
+def parse_carrier_states(values: Sequence[str] | None) -> dict[str, str]:
+    """``["IQ=KAZ"]`` → ``{"IQ": "KAZ"}``: carriers' states written ``XX=ISO3``.
+
+    For the fronts, which take them as text; Python callers pass ``carrier_states`` as a dict.
+    """
+    out = {}
+    for v in values or ():
+        code, _, state = v.partition("=")
+        if not code.strip() or len(state.strip()) != 3:
+            raise InputError(
+                f"carrier state {v!r} must be written XX=ISO3, e.g. IQ=KAZ",
+                details={"argument": "carrier_states", "value": v, "expected": "XX=ISO3"},
+            )
+        out[code.strip().upper()] = state.strip().upper()
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,16 +35,15 @@ CarrierStateOpt = Annotated[
 
 
 def _states(values: list[str] | None) -> dict[str, str]:
-    out = {}
-    for v in values or []:
-        code, _, state = v.partition("=")
-        if not code.strip() or len(state.strip()) != 3:
-            raise InputError(
-                f"Cannot read --carrier-state {v!r}: expected XX=ISO3, e.g. IQ=KAZ",
-                details={"option": "--carrier-state", "value": v, "expected": "XX=ISO3"},
-            )
-        out[code.strip().upper()] = state.strip().upper()
-    return out
+    from bilat.air.reports import parse_carrier_states
+
+    try:
+        return parse_carrier_states(values)
+    except InputError as exc:
+        raise InputError(
+            f"Cannot read --carrier-state {exc.details['value']!r}: expected XX=ISO3, e.g. IQ=KAZ",
+            details={**exc.details, "option": "--carrier-state"},
+        ) from None
 
 
 @contextmanager
