@@ -5,7 +5,7 @@ import bilat.air
 
 def test_public_surface_is_exactly_what_we_mean() -> None:
     assert set(bilat.air.__all__) == {
-        "FREEDOMS", "Agreement", "AgreementsReport", "RoutesReport", "ScheduleCheck",
+        "FREEDOMS", "Agreement", "AgreementSummary", "AgreementsReport", "RoutesReport", "ScheduleCheck",
         "agreements_report", "check_ssim", "routes_report", "parse_carrier_states", "Airport", "CapCheck", "Carrier", "FlightCheck",
         "FrequencyCap", "Grant", "PermittedRoute", "PointClause", "PointSet", "Provenance",
         "Right", "RouteSchedule", "Schedule", "ScheduleReport", "SegmentCheck", "SegmentKind",

@@ -26,9 +26,10 @@ def test_every_clause_says_where_it_comes_from(case: tuple[Agreement, ...]) -> N
 
 def test_summary_lists_rights_per_party(case: tuple[Agreement, ...]) -> None:
     s = case[0].summary()
-    assert s["by_party"]["KAZ"]["route_schedule"]["destination"] == "every airport of BLR"
-    assert [r["freedoms"] for r in s["by_party"]["BLR"]["rights"]] == [[3, 4], [5]]
-    assert s["by_party"]["BLR"]["co_terminalisation"] == ["every airport of KAZ"]
+    kaz_schedule = s.by_party["KAZ"].route_schedule
+    assert kaz_schedule is not None and kaz_schedule.destination == "every airport of BLR"
+    assert [r.freedoms for r in s.by_party["BLR"].rights] == [(3, 4), (5,)]
+    assert s.by_party["BLR"].co_terminalisation == ("every airport of KAZ",)
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -25,6 +25,7 @@ from bilat.air.check import (
 from bilat.air.freedoms import FREEDOMS, SegmentKind, classify
 from bilat.air.model import (
     Agreement,
+    AgreementSummary,
     Carrier,
     FrequencyCap,
     PointClause,
@@ -56,6 +57,7 @@ from bilat.air.ssim import Schedule, read_ssim
 __all__ = [
     "FREEDOMS",
     "Agreement",
+    "AgreementSummary",
     "AgreementsReport",
     "Airport",
     "CapCheck",

@@ -25,15 +25,20 @@ from bilat.errors import InputError, NotFoundError, SchemaError, ValidationError
 
 __all__ = [
     "Agreement",
+    "AgreementSummary",
     "CapScope",
+    "CapSummary",
     "Carrier",
     "FrequencyCap",
+    "PartySummary",
     "PointClause",
     "PointSet",
     "Provenance",
     "ProvenanceKind",
     "Right",
+    "RightSummary",
     "RouteSchedule",
+    "RouteScheduleSummary",
     "load_agreement",
     "load_agreements",
 ]
@@ -221,57 +226,116 @@ class Agreement:
         """The designated carrier with IATA code ``iata``, or ``None``."""
         return next((c for c in self.carriers if c.iata == iata), None)
 
-    def summary(self) -> dict[str, Any]:
-        """A rights summary as plain data (for the briefing and the web app)."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "title": self.title,
-            "parties": list(self.parties),
-            "signed": self.signed.isoformat() if self.signed else None,
-            "effective": self.effective.isoformat() if self.effective else None,
-            "source": self.provenance.cite(),
-            "by_party": {},
-        }
-        for party in self.parties:
-            rs = self.route_schedules.get(party)
-            out["by_party"][party] = {
-                "designation": self.designation_mode.get(party),
-                "carriers": [c.iata for c in self.carriers if c.state == party],
-                "route_schedule": None
-                if rs is None
-                else {
-                    "home": rs.home.describe(),
-                    "intermediate": rs.intermediate.describe(),
-                    "destination": rs.destination.describe(),
-                    "beyond": rs.beyond.describe(),
-                },
-                "rights": [
-                    {
-                        "id": r.id,
-                        "freedoms": sorted(r.freedoms),
-                        "from": r.origin.describe() if r.origin else "trunk",
-                        "to": r.destination.describe() if r.destination else "trunk",
-                        "source": r.provenance.cite(),
-                    }
-                    for r in self.rights
-                    if r.party == party
-                ],
-                "co_terminalisation": [
-                    c.points.describe() for c in self.co_terminalisation if c.party == party
-                ],
-                "caps": [
-                    {
-                        "id": c.id,
-                        "scope": c.scope,
-                        "city_pair": "-".join(c.city_pair) if c.city_pair else None,
-                        "weekly": c.weekly,
-                        "source": c.provenance.cite(),
-                    }
-                    for c in self.caps
-                    if c.applies_to in ("each", "combined", party)
-                ],
-            }
-        return out
+    def summary(self) -> AgreementSummary:
+        """The rights summary: per party, designation, carriers, route schedule, rights, caps."""
+        return AgreementSummary(
+            id=self.id,
+            title=self.title,
+            parties=self.parties,
+            signed=self.signed,
+            effective=self.effective,
+            source=self.provenance.cite(),
+            by_party={party: self._party_summary(party) for party in self.parties},
+        )
+
+    def _party_summary(self, party: str) -> PartySummary:
+        rs = self.route_schedules.get(party)
+        return PartySummary(
+            designation=self.designation_mode.get(party),
+            carriers=tuple(c.iata for c in self.carriers if c.state == party),
+            route_schedule=None
+            if rs is None
+            else RouteScheduleSummary(
+                rs.home.describe(),
+                rs.intermediate.describe(),
+                rs.destination.describe(),
+                rs.beyond.describe(),
+            ),
+            rights=tuple(
+                RightSummary(
+                    r.id,
+                    tuple(sorted(r.freedoms)),
+                    r.origin.describe() if r.origin else "trunk",
+                    r.destination.describe() if r.destination else "trunk",
+                    r.provenance.cite(),
+                )
+                for r in self.rights
+                if r.party == party
+            ),
+            co_terminalisation=tuple(
+                c.points.describe() for c in self.co_terminalisation if c.party == party
+            ),
+            caps=tuple(
+                CapSummary(
+                    c.id,
+                    c.scope,
+                    "-".join(c.city_pair) if c.city_pair else None,
+                    c.weekly,
+                    c.provenance.cite(),
+                )
+                for c in self.caps
+                if c.applies_to in ("each", "combined", party)
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RightSummary:
+    """A right in words: its id, freedoms, sector (``trunk`` when the treaty names none)."""
+
+    id: str
+    freedoms: tuple[int, ...]
+    origin: str
+    destination: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class CapSummary:
+    """A frequency cap in words: id, scope, city pair (``MSQ-NQZ``), weekly cap, source."""
+
+    id: str
+    scope: str
+    city_pair: str | None
+    weekly: int
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class RouteScheduleSummary:
+    """A route schedule in words: home – intermediate – destination – beyond points."""
+
+    home: str
+    intermediate: str
+    destination: str
+    beyond: str
+
+
+@dataclass(frozen=True, slots=True)
+class PartySummary:
+    """What one party's carriers may do: designation (``single``/``multiple``), carriers
+    (IATA), route schedule, rights, co-terminal points, caps that apply to them."""
+
+    designation: str | None
+    carriers: tuple[str, ...]
+    route_schedule: RouteScheduleSummary | None
+    rights: tuple[RightSummary, ...]
+    co_terminalisation: tuple[str, ...]
+    caps: tuple[CapSummary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementSummary:
+    """An agreement's rights in words, with sources: id, title, parties (ISO3), dates signed
+    and in force, its source, and per party (ISO3) a :class:`PartySummary`."""
+
+    id: str
+    title: str
+    parties: tuple[str, str]
+    signed: dt.date | None
+    effective: dt.date | None
+    source: str
+    by_party: Mapping[str, PartySummary]
 
 
 # --------------------------------------------------------------------------- loading

@@ -17,11 +17,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 
-from bilat.air.model import Agreement
+from bilat.air.model import Agreement, AgreementSummary
 from bilat.air.routes import PermittedRoute, permitted_routes
 from bilat.air.schedule import CapCheck, check_schedule
 from bilat.air.ssim import Schedule, parse_ssim, read_ssim
@@ -67,23 +66,23 @@ class AgreementsReport:
         their freedoms, co-terminal points, caps), in file-name order.
     """
 
-    agreements: tuple[dict[str, Any], ...]
+    agreements: tuple[AgreementSummary, ...]
 
     def rights_rows(self) -> list[dict[str, str]]:
         """One row per right granted: agreement, party, carriers, freedoms, sector, source."""
         rows = []
         for s in self.agreements:
-            for party, p in s["by_party"].items():
-                for r in p["rights"]:
+            for party, p in s.by_party.items():
+                for r in p.rights:
                     rows.append(
                         {
-                            "agreement": s["id"],
+                            "agreement": s.id,
                             "carriers of": party,
-                            "carriers": " ".join(p["carriers"]),
-                            "freedoms": ",".join(map(str, r["freedoms"])),
-                            "from": r["from"],
-                            "to": r["to"],
-                            "source": r["source"],
+                            "carriers": " ".join(p.carriers),
+                            "freedoms": ",".join(map(str, r.freedoms)),
+                            "from": r.origin,
+                            "to": r.destination,
+                            "source": r.source,
                         }
                     )
         return rows

@@ -187,25 +187,23 @@ def agenda_section(case: Path | None, *, agenda: Any | None, as_of: dt.date) -> 
 def _rights_rows(agreement: Any) -> list[dict[str, Any]]:
     rows = []
     summary = agreement.summary()
-    for party, info in summary["by_party"].items():
-        rs = info["route_schedule"]
+    for party, info in summary.by_party.items():
+        rs = info.route_schedule
         schedule = (
-            "—"
-            if rs is None
-            else f"{rs['home']} – {rs['intermediate']} – {rs['destination']} – {rs['beyond']}"
+            "—" if rs is None else f"{rs.home} – {rs.intermediate} – {rs.destination} – {rs.beyond}"
         )
         rights = "; ".join(
-            f"freedoms {','.join(map(str, r['freedoms']))}: {r['from']} → {r['to']} ({r['source']})"
-            for r in info["rights"]
+            f"freedoms {','.join(map(str, r.freedoms))}: {r.origin} → {r.destination} ({r.source})"
+            for r in info.rights
         )
         rows.append(
             {
                 "party": party,
-                "designation": info["designation"] or "—",
-                "carriers": ", ".join(info["carriers"]) or "—",
+                "designation": info.designation or "—",
+                "carriers": ", ".join(info.carriers) or "—",
                 "route_schedule": schedule,
                 "rights": rights or "none recorded",
-                "co_terminal": "; ".join(info["co_terminalisation"]) or "—",
+                "co_terminal": "; ".join(info.co_terminalisation) or "—",
             }
         )
     return rows
