@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
 from bilat.claims.model import Claim, ClaimSet, format_value, load_claims
 from bilat.errors import BilatError, NotFoundError
@@ -60,6 +60,22 @@ class ClaimResult:
     reason: str
     details: Mapping[str, Any] = field(default_factory=dict)
     provenance: Provenance = _NO_PROVENANCE
+
+    #: The document is the claim's own fields beside the verdict's (see :meth:`to_dict`): the
+    #: web's generated response model reads these two to describe it.
+    _document_omit_: ClassVar[tuple[str, ...]] = ("claim", "provenance")
+    _document_extra_: ClassVar[dict[str, Any]] = {
+        "id": str,
+        "statement": str,
+        "said_by": str | None,
+        "said_on": str | None,
+        "source": str | None,
+        "metric": str,
+        "params": dict[str, Any],
+        "assumptions": list[str],
+        "measured_text": str,
+        "provenance": dict[str, Any],
+    }
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""
@@ -114,6 +130,9 @@ class ClaimsReport:
     path: str | None
     results: tuple[ClaimResult, ...]
     synthetic: bool = False
+
+    #: The key :meth:`to_dict` adds (for the web's generated response model).
+    _document_extra_: ClassVar[dict[str, Any]] = {"counts": dict[str, int]}
 
     def counts(self) -> dict[str, int]:
         """Number of claims per verdict."""
