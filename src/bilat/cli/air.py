@@ -96,7 +96,7 @@ def check_cmd(
             "--no-traffic", help="Segment that carries no traffic of its own (repeatable)."
         ),
     ] = None,
-    carrier_state: CarrierStateOpt = None,
+    carrier_states: CarrierStateOpt = None,
     json: JsonOption = False,
 ) -> None:
     """Classify each segment of a flight and say which agreement grants it, or why not."""
@@ -108,7 +108,7 @@ def check_cmd(
             flight,
             local_traffic=local_traffic,
             no_traffic=no_traffic,
-            carrier_states=_states(carrier_state),
+            carrier_states=_states(carrier_states),
         )
     if json:
         print_json(result)
@@ -134,10 +134,10 @@ def check_cmd(
 def schedule_cmd(
     folder: AgreementsArg,
     file: Annotated[Path, typer.Argument(help="IATA SSIM Chapter 7 file.")],
-    carrier: Annotated[
+    carriers: Annotated[
         list[str] | None, typer.Option("--carrier", help="Only this carrier (repeatable).")
     ] = None,
-    carrier_state: CarrierStateOpt = None,
+    carrier_states: CarrierStateOpt = None,
     json: JsonOption = False,
 ) -> None:
     """Check every flight of an SSIM schedule and the weekly frequency caps."""
@@ -147,8 +147,8 @@ def schedule_cmd(
         result = check_ssim(
             load_agreements(folder),
             file,
-            carriers=carrier,
-            carrier_states=_states(carrier_state),
+            carriers=carriers,
+            carrier_states=_states(carrier_states),
         )
     if json:
         print_json(result)
