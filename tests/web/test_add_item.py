@@ -31,7 +31,7 @@ def _meeting(client: TestClient) -> str:
 
 
 def _ids(client: TestClient) -> list[str]:
-    return [i["id"] for i in client.get("/api/agenda/items").json()["items"]]
+    return [i["id"] for i in client.get("/api/agenda/list").json()["items"]]
 
 
 def test_editor_adds_an_item_and_sees_it(editor: TestClient) -> None:
@@ -87,7 +87,10 @@ def test_bad_basket_is_400_in_the_error_shape(editor: TestClient) -> None:
     )
     assert r.status_code == 400, r.text
     body = r.json()
-    assert set(body) == {"error", "status", "exit_code", "message", "details"} and body["status"] == 400
+    assert (
+        set(body) == {"error", "status", "exit_code", "message", "details"}
+        and body["status"] == 400
+    )
     assert "unknown basket" in body["message"]
     assert body["details"]["closest"][0] == "tractor_cabs"
     assert _ids(editor) == before
@@ -95,7 +98,13 @@ def test_bad_basket_is_400_in_the_error_shape(editor: TestClient) -> None:
 
 def test_bad_value_and_unknown_meeting(editor: TestClient) -> None:
     r = editor.post("/api/agenda/items", json={**NEW, "meeting": _meeting(editor), "value": -1})
-    assert r.status_code == 422 and set(r.json()) == {"error", "status", "exit_code", "message", "details"}
+    assert r.status_code == 422 and set(r.json()) == {
+        "error",
+        "status",
+        "exit_code",
+        "message",
+        "details",
+    }
     r = editor.post("/api/agenda/items", json={**NEW, "meeting": "no-such-meeting"})
     assert r.status_code == 400 and "unknown meeting" in r.json()["message"]
     r = editor.post("/api/agenda/items", json={**NEW, "meeting": _meeting(editor), "id": "Bad Id"})
@@ -121,7 +130,7 @@ def test_form_adds_an_item(editor: TestClient) -> None:
     r = editor.post("/agenda/items", data=data, follow_redirects=False)
     assert r.status_code == 303, r.text
     assert r.headers["location"] == "/agenda/form-item"
-    item = editor.get("/api/agenda/items/form-item").json()["item"]
+    item = editor.get("/api/agenda/show", params={"item_id": "form-item"}).json()
     assert (item["baskets"], item["hs"], item["value"], item["status_date"]) == (
         ["tractors", "tractor_cabs"],
         ["8701"],

@@ -18,18 +18,18 @@ def _csrf(page: str) -> str:
 
 
 def test_agenda_items_filter_by_status_and_area(viewer: TestClient) -> None:
-    every = viewer.get("/api/agenda/items").json()["items"]
+    every = viewer.get("/api/agenda/list").json()["items"]
     assert len(every) > 5
     status = every[0]["status"]
-    some = viewer.get("/api/agenda/items", params={"status": status}).json()["items"]
+    some = viewer.get("/api/agenda/list", params={"status": status}).json()["items"]
     assert some and all(i["status"] == status for i in some)
     area = next(i["area"] for i in every if i["area"])
-    by_area = viewer.get("/api/agenda/items", params={"area": area}).json()["items"]
+    by_area = viewer.get("/api/agenda/list", params={"area": area}).json()["items"]
     assert [i["id"] for i in by_area] == [i["id"] for i in every if i["area"] == area]
 
 
 def test_editor_records_a_change_and_stale_version_conflicts(editor: TestClient) -> None:
-    item = editor.get("/api/agenda/items").json()["items"][0]
+    item = editor.get("/api/agenda/list").json()["items"][0]
     url = f"/api/agenda/items/{item['id']}/changes"
     r = editor.post(
         url,
@@ -42,11 +42,17 @@ def test_editor_records_a_change_and_stale_version_conflicts(editor: TestClient)
         after["history"][-1]["author"] == "eddie" and after["history"][-1]["note"] == "site visit"
     )
     stale = editor.post(url, json={"status": "done", "expected_version": item["version"]})
-    assert stale.status_code == 409 and set(stale.json()) == {"error", "status", "exit_code", "message", "details"}
+    assert stale.status_code == 409 and set(stale.json()) == {
+        "error",
+        "status",
+        "exit_code",
+        "message",
+        "details",
+    }
 
 
 def test_bad_status_is_refused(editor: TestClient) -> None:
-    item = editor.get("/api/agenda/items").json()["items"][0]
+    item = editor.get("/api/agenda/list").json()["items"][0]
     r = editor.post(
         f"/api/agenda/items/{item['id']}/changes",
         json={"status": "finished", "expected_version": item["version"]},
@@ -55,13 +61,13 @@ def test_bad_status_is_refused(editor: TestClient) -> None:
 
 
 def test_item_with_linked_trade_shows_the_series(viewer: TestClient) -> None:
-    items = viewer.get("/api/agenda/items").json()["items"]
+    items = viewer.get("/api/agenda/list").json()["items"]
     linked = next(i for i in items if i["baskets"] or i["hs"])
-    body = viewer.get(f"/api/agenda/items/{linked['id']}").json()
-    assert body["item"]["id"] == linked["id"]
-    assert body["progress"] is not None
+    shown = viewer.get("/api/agenda/show", params={"item_id": linked["id"]}).json()
+    assert shown["id"] == linked["id"]
+    prog = viewer.get("/api/agenda/progress", params={"item_id": linked["id"]}).json()
+    assert prog["item"] == linked["id"]
     # the demo lake holds 2019-2021: the other years of the window are gaps, never 0 points
-    prog = body["progress"]
     assert {p["year"] for p in prog["points"]} <= {2019, 2020, 2021}
     gap_years = {g["year"] for g in prog["gaps"]}
     assert gap_years and not gap_years & {2019, 2020, 2021}
@@ -72,7 +78,7 @@ def test_item_with_linked_trade_shows_the_series(viewer: TestClient) -> None:
 
 
 def test_item_form_as_editor_adds_a_status_change(editor: TestClient) -> None:
-    item = editor.get("/api/agenda/items").json()["items"][1]
+    item = editor.get("/api/agenda/list").json()["items"][1]
     page = editor.get(f"/agenda/{item['id']}")
     assert 'id="change-form"' in page.text
     r = editor.post(
@@ -87,12 +93,12 @@ def test_item_form_as_editor_adds_a_status_change(editor: TestClient) -> None:
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
-    history = editor.get(f"/api/agenda/items/{item['id']}").json()["item"]["history"]
+    history = editor.get("/api/agenda/show", params={"item_id": item["id"]}).json()["history"]
     assert history[-1]["status"] == "done" and history[-1]["date"] == "2023-01-15"
 
 
 def test_viewer_sees_no_form_and_is_refused_on_post(viewer: TestClient) -> None:
-    item = viewer.get("/api/agenda/items").json()["items"][0]
+    item = viewer.get("/api/agenda/list").json()["items"][0]
     page = viewer.get(f"/agenda/{item['id']}")
     assert page.status_code == 200 and 'id="change-form"' not in page.text
     r = viewer.post(

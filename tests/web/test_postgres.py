@@ -51,7 +51,7 @@ def test_accounts_and_agenda_share_a_postgresql_database(demo_lake: Any, pg_url:
             token = client.post(
                 "/api/login", json={"username": "pg-editor", "password": PASSWORD}
             ).json()["csrf_token"]
-            item = client.get("/api/agenda/items").json()["items"][0]
+            item = client.get("/api/agenda/list").json()["items"][0]
             r = client.post(
                 f"/api/agenda/items/{item['id']}/changes",
                 json={"status": "in_progress", "expected_version": item["version"]},

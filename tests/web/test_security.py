@@ -27,8 +27,11 @@ def test_every_api_read_needs_sign_in(anon: TestClient) -> None:
     for path in (
         "/api/sources",
         "/api/dyads/BLR/KAZ/overview",
-        "/api/agenda/items",
+        "/api/agenda/list",
+        "/api/agenda/show?item_id=x",
         "/api/air/routes",
+        "/api/air/check?flight=KC+NQZ-MSQ",
+        "/api/claims/check",
         "/api/users",
     ):
         _is_error(anon.get(path), 401)
@@ -62,20 +65,21 @@ def test_session_cookie_is_signed_httponly_samesite(anon: TestClient) -> None:
 
 def test_csrf_missing_is_403_on_api_writes(editor: TestClient) -> None:
     del editor.headers["X-CSRF-Token"]
-    item = editor.get("/api/agenda/items").json()["items"][0]
+    item = editor.get("/api/agenda/list").json()["items"][0]
     r = editor.post(
         f"/api/agenda/items/{item['id']}/changes",
         json={"status": "in_progress", "expected_version": item["version"]},
     )
     _is_error(r, 403)
     assert (
-        editor.get(f"/api/agenda/items/{item['id']}").json()["item"]["version"] == item["version"]
+        editor.get("/api/agenda/show", params={"item_id": item["id"]}).json()["version"]
+        == item["version"]
     )
 
 
 def test_csrf_missing_is_403_on_forms(editor: TestClient) -> None:
     del editor.headers["X-CSRF-Token"]
-    item = editor.get("/api/agenda/items").json()["items"][0]
+    item = editor.get("/api/agenda/list").json()["items"][0]
     r = editor.post(
         f"/agenda/{item['id']}/changes",
         data={"status": "done", "expected_version": item["version"]},
@@ -176,7 +180,7 @@ def test_secret_key_file_is_private(_isolated_home: Path, monkeypatch: pytest.Mo
 def test_error_shape_for_404_405_409(viewer: TestClient) -> None:
     _is_error(viewer.get("/api/nothing-here"), 404)
     _is_error(viewer.delete("/api/sources"), 405)
-    _is_error(viewer.get("/api/agenda/items/no-such-item"), 404)
+    _is_error(viewer.get("/api/agenda/show", params={"item_id": "no-such-item"}), 404)
 
 
 @pytest.mark.parametrize(
@@ -244,7 +248,7 @@ def test_upload_over_the_limit_is_413(demo_lake: Any, accounts: Any, agenda_url:
 
 def test_non_ascii_csrf_token_is_403_not_500(editor: TestClient) -> None:
     # found by schemathesis: hmac.compare_digest refuses non-ASCII str
-    item = editor.get("/api/agenda/items").json()["items"][0]
+    item = editor.get("/api/agenda/list").json()["items"][0]
     r = editor.post(
         f"/agenda/{item['id']}/changes",
         data={"csrf_token": "jeton-é", "expected_version": item["version"], "status": "done"},

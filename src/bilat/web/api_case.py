@@ -9,8 +9,20 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from bilat.options import BriefFormat, Role, Status
+from bilat.agenda import ItemList, ItemView, Progress
+from bilat.air import (
+    AgreementsReport,
+    FlightCheck,
+    RoutesReport,
+    ScheduleCheck,
+    agreements_report,
+    parse_carrier_states,
+    routes_report,
+)
+from bilat.claims import ClaimsReport
+from bilat.options import BriefFormat, ItemKind, Role, Status
 from bilat.web.api import SSIM_TYPES, app_state, save_upload
+from bilat.web.models import document_response, model_for
 from bilat.web.security import check_csrf, current_user, password_slot, require
 
 __all__ = ["router"]
@@ -20,6 +32,13 @@ router = APIRouter(prefix="/api", tags=["api"])
 ItemId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,120}$")]
 Ident = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_.:-]{1,120}$")]
 CountryP = Annotated[str, Path(pattern=r"^[A-Za-z]{3}$")]
+ItemQ = Annotated[str, Query(pattern=r"^[A-Za-z0-9_.:-]{1,120}$", description="The item's id.")]
+Segments = Annotated[
+    list[str] | None, Query(max_length=20, description="Segments such as NQZ-ALA.")
+]
+CarrierStates = Annotated[
+    list[str] | None, Query(max_length=20, description="Carriers' states, XX=ISO3 each.")
+]
 SSIM_MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -41,25 +60,24 @@ def meetings(request: Request) -> dict[str, Any]:
     return {"commissions": plain(ag.commissions()), "meetings": plain(ag.meetings())}
 
 
-@router.get("/agenda/items")
 def items(
     request: Request,
-    meeting: Ident = None,
-    status: Annotated[Status | None, Query()] = None,
-    area: Ident = None,
+    meeting: str | None = None,
+    status: Status | None = None,
+    area: str | None = None,
     overdue: bool = False,
 ) -> dict[str, Any]:
-    """Agenda items with their status as of today, filtered by meeting, status and area."""
+    """The document of the items that match, as of today (for the Commitments page)."""
     current_user(request)
     ag = app_state(request).agenda()
-    result = ag.list_items(meeting=meeting, status=status, area=area, overdue=overdue)
-    listed: dict[str, Any] = plain(result)
+    listed: dict[str, Any] = plain(
+        ag.list_items(meeting=meeting, status=status, area=area, overdue=overdue)
+    )
     return listed
 
 
-@router.get("/agenda/items/{item_id}")
-def item(request: Request, item_id: ItemId) -> dict[str, Any]:
-    """One item with its history and, when it links trade, the linked series."""
+def item(request: Request, item_id: str) -> dict[str, Any]:
+    """One item's document and, when it links trade, its progress (for the item page)."""
     current_user(request)
     st = app_state(request)
     view = st.agenda().item(item_id)
@@ -78,6 +96,61 @@ def item_progress(st: Any, item_id: str, view: Any) -> dict[str, Any] | None:
     except BilatError as exc:
         return {"error": exc.message}
     return result
+
+
+@router.get("/agenda/list", response_model=model_for(ItemList))
+def agenda_list(
+    request: Request,
+    commission: Ident = None,
+    meeting: Ident = None,
+    status: Annotated[Status | None, Query()] = None,
+    area: Ident = None,
+    kind: Annotated[ItemKind | None, Query()] = None,
+    as_of: Annotated[dt.date | None, Query(description="Default: today.")] = None,
+    overdue: bool = False,
+) -> Response:
+    """``bilat agenda list``: items with their status and overdue flag as of a date."""
+    current_user(request)
+    result = (
+        app_state(request)
+        .agenda()
+        .list_items(
+            commission=commission,
+            meeting=meeting,
+            status=status,
+            area=area,
+            kind=kind,
+            as_of=as_of,
+            overdue=overdue,
+        )
+    )
+    return document_response(result)
+
+
+@router.get("/agenda/show", response_model=model_for(ItemView))
+def agenda_show(
+    request: Request,
+    item_id: ItemQ,
+    as_of: Annotated[dt.date | None, Query(description="Default: today.")] = None,
+) -> Response:
+    """``bilat agenda show ITEM``: one item with its full history."""
+    current_user(request)
+    return document_response(app_state(request).agenda().item(item_id, as_of=as_of))
+
+
+@router.get("/agenda/progress", response_model=model_for(Progress))
+def agenda_progress(
+    request: Request,
+    item_id: ItemQ,
+    before: Annotated[int, Query(ge=0, le=50, description="Years before the item's dates.")] = 3,
+    after: Annotated[int, Query(ge=0, le=50, description="Years after the item's dates.")] = 3,
+) -> Response:
+    """``bilat agenda progress ITEM``: the trade linked to an item, around its dates."""
+    current_user(request)
+    st = app_state(request)
+    with st.trade.lock:
+        result = st.agenda().progress(item_id, st.lake, before=before, after=after)
+    return document_response(result)
 
 
 class ChangeBody(BaseModel):
@@ -154,47 +227,73 @@ def add_item(request: Request, body: NewItemBody) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ air
 
 
-@router.get("/air/agreements")
 def agreements(request: Request) -> dict[str, Any]:
-    """The case's air services agreements: rights by party, with sources."""
-    from bilat.air import agreements_report
-
+    """The document of the case's agreements (for the Air services page)."""
     current_user(request)
     result: dict[str, Any] = plain(agreements_report(app_state(request).agreements()))
     return result
 
 
-@router.get("/air/routes")
-def routes(
-    request: Request, carrier: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{2}$")] = None
-) -> dict[str, Any]:
-    """Routings the agreements permit each designated carrier (or one carrier)."""
-    from bilat.air import routes_report
-
+def routes(request: Request, carrier: str | None = None) -> dict[str, Any]:
+    """The document of the routings permitted (for the Air services page)."""
     current_user(request)
     result: dict[str, Any] = plain(routes_report(app_state(request).agreements(), carrier))
     return result
 
 
-def schedule_report(agreements: Any, data: bytes, name: str) -> dict[str, Any]:
-    """The SSIM bytes checked against the agreements: the document of ``bilat air schedule``."""
-    from bilat.air import check_ssim
+@router.get("/air/agreements", response_model=model_for(AgreementsReport))
+def air_agreements(request: Request) -> Response:
+    """``bilat air agreements``: the case's agreements, rights by party, with sources."""
+    current_user(request)
+    return document_response(agreements_report(app_state(request).agreements()))
 
-    result: dict[str, Any] = plain(check_ssim(agreements, data, name=name))
-    return result
 
-
-@router.post("/air/schedule")
-async def check_ssim(
+@router.get("/air/check", response_model=model_for(FlightCheck))
+def air_check(
     request: Request,
-    file: Annotated[UploadFile, File(description="An SSIM Chapter 7 schedule file.")],
-    csrf_token: Annotated[str | None, Form()] = None,
-) -> dict[str, Any]:
-    """Check an uploaded SSIM schedule against the agreements; nothing is stored."""
+    flight: Annotated[str, Query(max_length=200, description='e.g. "B2 MSQ-NQZ-ALA".')],
+    local_traffic: Segments = None,
+    no_traffic: Segments = None,
+    carrier_states: CarrierStates = None,
+) -> Response:
+    """``bilat air check``: each segment of a flight, which agreement grants it, or why not."""
+    from bilat.air import check_flight, parse_carrier_states
+
+    current_user(request)
+    result = check_flight(
+        app_state(request).agreements(),
+        flight,
+        local_traffic=local_traffic,
+        no_traffic=no_traffic,
+        carrier_states=parse_carrier_states(carrier_states),
+    )
+    return document_response(result)
+
+
+@router.get("/air/routes", response_model=model_for(RoutesReport))
+def air_routes(
+    request: Request,
+    carrier: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{2}$")] = None,
+) -> Response:
+    """``bilat air routes``: routings the agreements permit a carrier (default: every one)."""
+    current_user(request)
+    return document_response(routes_report(app_state(request).agreements(), carrier))
+
+
+async def ssim_check(
+    request: Request,
+    file: UploadFile,
+    csrf_token: str | None,
+    carriers: list[str] | None = None,
+    carrier_states: list[str] | None = None,
+) -> ScheduleCheck:
+    """An uploaded SSIM file checked against the case's agreements; nothing is stored."""
     import tempfile
     from pathlib import Path as FsPath
 
     from starlette.concurrency import run_in_threadpool
+
+    from bilat.air import check_ssim as check
 
     current_user(request)
     check_csrf(request, csrf_token)
@@ -203,8 +302,57 @@ async def check_ssim(
         path = await save_upload(file, FsPath(tmp), allowed=SSIM_TYPES, max_bytes=SSIM_MAX_BYTES)
         data = path.read_bytes()
     name = (file.filename or "upload.ssim").replace("/", "_")[-120:]
-    result: dict[str, Any] = await run_in_threadpool(schedule_report, st.agreements(), data, name)
+    states = parse_carrier_states(carrier_states)
+    result: ScheduleCheck = await run_in_threadpool(
+        lambda: check(st.agreements(), data, name=name, carriers=carriers, carrier_states=states)
+    )
     return result
+
+
+async def check_ssim(request: Request, file: UploadFile, csrf_token: str | None) -> Any:
+    """The document of an uploaded schedule's check (for the Air services page)."""
+    return plain(await ssim_check(request, file, csrf_token))
+
+
+@router.post("/air/schedule", response_model=model_for(ScheduleCheck))
+async def air_schedule(
+    request: Request,
+    file: Annotated[UploadFile, File(description="An SSIM Chapter 7 schedule file.")],
+    carriers: Annotated[list[str] | None, Form(description="Only these carriers.")] = None,
+    carrier_states: Annotated[list[str] | None, Form(description="XX=ISO3 each.")] = None,
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> Response:
+    """``bilat air schedule``: an uploaded SSIM schedule checked; nothing is stored."""
+    return document_response(await ssim_check(request, file, csrf_token, carriers, carrier_states))
+
+
+# ------------------------------------------------------------------------------ claims
+
+
+@router.get("/claims/check", response_model=model_for(ClaimsReport))
+def claims_check(
+    request: Request,
+    case: Annotated[
+        str | None,
+        Query(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="A shipped case's name."),
+    ] = None,
+) -> Response:
+    """``bilat claims check CASE``: each claim's verdict (default: the app's case)."""
+    from bilat.claims import check_claims
+
+    current_user(request)
+    st = app_state(request)
+    folder = st.settings.case() if case is None else shipped_case(case)
+    with st.trade.lock:
+        result = check_claims(st.lake, folder)
+    return document_response(result)
+
+
+def shipped_case(name: str) -> Any:
+    """The folder of a case that ships with bilat (a name, never a path the user types)."""
+    from bilat.cases import resolve_case
+
+    return resolve_case(name)
 
 
 # ------------------------------------------------------------------------------ brief
