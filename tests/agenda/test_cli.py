@@ -30,8 +30,7 @@ def test_import_list_show_update_export(cli: Any, db_url: str, tmp_path: Path) -
     message = " ".join(r.stderr.split())
     assert "already in the agenda database" in message
     assert message.endswith(
-        "export it first to keep updates made since, or import again with --replace to "
-        "overwrite it"
+        "export it first to keep updates made since, or import again with --replace to overwrite it"
     )
     assert "replace=True" not in message
 

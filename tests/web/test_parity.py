@@ -24,7 +24,6 @@ from typing import Any
 import click
 import pytest
 import typer.main
-from click.core import ParameterSource
 
 from bilat.cli import app as cli_app
 
@@ -137,7 +136,10 @@ def query_of(command: str, args: list[str]) -> dict[str, Any]:
     ctx = cmd.make_context(command, list(args), resilient_parsing=True)
     out: dict[str, Any] = {}
     for name, value in ctx.params.items():
-        if name in FRONT_ONLY or getattr(ctx.get_parameter_source(name), "name", None) != "COMMANDLINE":
+        if (
+            name in FRONT_ONLY
+            or getattr(ctx.get_parameter_source(name), "name", None) != "COMMANDLINE"
+        ):
             continue
         if isinstance(value, bool):
             value = "true" if value else "false"
@@ -153,8 +155,12 @@ def places(demo_lake: Any, agenda_url: str, app: Any) -> dict[str, str]:
 
     app.state.bilat.agenda()  # the app imports its case into the database the CLI reads
     ssim = Path(__file__).resolve().parents[1] / "fixtures" / "air" / "blr-kaz-2022-07.ssim"
-    return {"lake": str(demo_lake.root), "db": agenda_url, "air": str(case_agreements_dir()),
-            "ssim": str(ssim)}
+    return {
+        "lake": str(demo_lake.root),
+        "db": agenda_url,
+        "air": str(case_agreements_dir()),
+        "ssim": str(ssim),
+    }
 
 
 @pytest.mark.parametrize("command", sorted(CASES))
@@ -178,7 +184,9 @@ def test_cli_json_is_the_api_document(command, cli, viewer, places, app):
 
 def _routes(routes: Any) -> Iterator[Any]:
     for r in routes:
-        inner = getattr(r, "routes", None) or getattr(getattr(r, "original_router", None), "routes", None)
+        inner = getattr(r, "routes", None) or getattr(
+            getattr(r, "original_router", None), "routes", None
+        )
         if inner and not hasattr(r, "endpoint"):
             yield from _routes(inner)
         else:
