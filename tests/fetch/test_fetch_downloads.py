@@ -135,6 +135,32 @@ def test_geodist_download(httpserver: HTTPServer, config: FetchConfig, shared_da
     assert len(httpserver.log) == 1
 
 
+def test_the_stored_zip_reads_as_geodist(
+    httpserver: HTTPServer, config: FetchConfig, shared_data: Path
+) -> None:
+    """CEPII's default download is ``dist_cepii.zip``: stored, found again, and read."""
+    import dataclasses
+    import gzip
+
+    from bilat.sources.fetch.geodist import stored_geodist
+    from bilat.sources.geodist import read_geodist
+
+    cfg = dataclasses.replace(config, geodist_url=httpserver.url_for("/distance/dist_cepii.zip"))
+    with pytest.raises(NotFoundError, match="no GeoDist file in the download cache"):
+        stored_geodist(cfg)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        csv = gzip.decompress((shared_data / "geo" / "dist_cepii.csv.gz").read_bytes())
+        zf.writestr("dist_cepii.csv", csv)
+    httpserver.expect_request("/distance/dist_cepii.zip").respond_with_data(buf.getvalue())
+    got = fetch_geodist(config=cfg)
+    assert got.path == cfg.cache_dir / "geo" / "dist_cepii.zip"
+    assert stored_geodist(cfg) == got.path
+    geo = read_geodist(stored_geodist(cfg)).set_index(["exporter", "importer"])
+    assert round(geo.at[("BLR", "KAZ"), "distw"]) == 3095
+    assert round(geo.at[("BLR", "KAZ"), "distcap"]) == 2945
+
+
 def test_checksum_mismatch(httpserver: HTTPServer, config: FetchConfig) -> None:
     httpserver.expect_request("/geo/dist_cepii.csv.gz").respond_with_data(b"not it")
     with pytest.raises(FetchError, match="checksum mismatch"):

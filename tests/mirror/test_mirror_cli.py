@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from bilat.sources.schema import DECLARATION_SCHEMA
-from bilat.trade.mirror import load_geodist
+from bilat.sources.geodist import read_geodist
 
 pytestmark = pytest.mark.shared
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.shared
 def lake_path(syn: Any, shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from bilat.lake import Lake
 
-    geo = load_geodist(shared_data / "geo" / "dist_cepii.csv.gz")
+    geo = read_geodist(shared_data / "geo" / "dist_cepii.csv.gz")
     decl = syn.make(geo, products=20).declarations
     n = len(decl)
     table = pa.table(

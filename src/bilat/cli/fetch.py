@@ -358,7 +358,7 @@ def mirror_reconcile_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Reconcile every flow both sides declared (BACI method) and show the estimates."""
-    from bilat.trade.mirror import reconcile
+    from bilat.reconcile import reconcile
 
     lk = open_lake(lake)
     wanted = parse_years(years) if years else None
@@ -384,7 +384,7 @@ def mirror_reconcile_cmd(
     out = {
         "flows": rec.flows.num_rows,
         "bases": bases,
-        "margins": rec.margins.__dict__,
+        "margins": rec.margins,
         "identified": rec.identified,
         "reliability": rec.reliability.to_dict("records"),
         "ingested": report,
