@@ -10,8 +10,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from bilat.sources.schema import DECLARATION_SCHEMA
 from bilat.sources.geodist import read_geodist
+from bilat.sources.schema import DECLARATION_SCHEMA
 
 pytestmark = pytest.mark.shared
 

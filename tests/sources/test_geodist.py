@@ -75,7 +75,7 @@ def test_errors_name_the_file_and_the_way_out(tmp_path: Path) -> None:
         read_geodist(tmp_path / "none.csv")
     path = tmp_path / "geo.csv"
     path.write_text("iso_o,iso_d,dist\nAAA,BBB,10\n")
-    with pytest.raises(SchemaError, match="lacks column.*contig") as info:
+    with pytest.raises(SchemaError, match=r"lacks column.*contig") as info:
         read_geodist(path)
     assert info.value.details["path"] == str(path)
     path.write_text("iso_o,iso_d,contig,comlang_off,colony,dist\nAAA,BBB,0,0,x,10\n")
