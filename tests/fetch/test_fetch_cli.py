@@ -49,11 +49,11 @@ def test_fetch_comtrade_command(
     args = ["fetch", "comtrade", "--reporter", "BLR", "--partner", "KAZ", "--years", "2021-2022"]
     res = cli(*args, "--flow", "M", "--level", "2", "--lake", lake)
     assert res.exit_code == 0, res.stderr
-    assert "16 records in 4 file(s); 4 request(s) sent, 0 from the cache" in res.stdout
+    assert "16 records in 4 files; 4 requests sent, 0 from the cache" in res.stdout
     again = cli(*args, "--flow", "M", "--level", "2", "--lake", lake, "--json")
     assert again.exit_code == 0
     out = json.loads(again.stdout)
-    assert (out["fetched"], out["cached"], out["records"]) == (0, 4, 16)
+    assert (out["fetch"]["fetched"], out["fetch"]["cached"], out["fetch"]["records"]) == (0, 4, 16)
     assert {r["status"] for r in out["ingested"]} == {"unchanged"}
 
 
@@ -90,8 +90,8 @@ def test_fetch_comtrade_partial_failure_exits_1(
         str(tmp_path / "lake"),
     )
     assert res.exit_code == 1
-    assert "2 request(s) failed; what arrived was ingested" in res.stderr
-    assert "8 records in 2 file(s)" in res.stdout
+    assert "2 requests failed; what arrived was ingested" in res.stderr
+    assert "8 records in 2 files" in res.stdout
 
 
 @pytest.mark.parametrize("ingest", [True, False], ids=["ingest", "no-ingest"])

@@ -161,11 +161,10 @@ def _read_member(name: str, data: bytes, p: Path) -> pd.DataFrame:
     buf = io.BytesIO(data)
     if low.endswith(_CSV):
         sep = "\t" if ".tsv" in low else ","
-        compression = "gzip" if low.endswith(".gz") else None
         return pd.read_csv(
             buf,
             sep=sep,
-            compression=compression,
+            compression="gzip" if low.endswith(".gz") else None,
             na_values=["."],
             dtype={"iso_o": str, "iso_d": str},
             encoding="utf-8-sig",

@@ -73,8 +73,17 @@ class MirrorReport:
     margins: MarginModel
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    def largest_gaps(self, top: int = 15) -> pd.DataFrame:
+        """The ``top`` rows of :attr:`products` with the largest ``|gap_usd|`` (a one-sided
+        flow counts its reconciled value)."""
+        if top < 1:
+            raise InputError(f"top must be at least 1, got {top}")
+        size = self.products["gap_usd"].abs().fillna(self.products["reconciled_usd"])
+        order = size.sort_values(ascending=False).index
+        return self.products.reindex(order).head(top).reset_index(drop=True)
+
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for ``--json``."""
+        """Plain data (JSON types)."""
         return {
             "a": self.a,
             "b": self.b,
