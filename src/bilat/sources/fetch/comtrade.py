@@ -108,7 +108,7 @@ class ComtradeQuery:
         if rep == par:
             raise InputError(f"reporter and partner are both {rep}; a dyad needs two countries")
         if not years:
-            raise InputError("no years asked for; give --years such as 2017-2023")
+            raise InputError("no years asked for; give at least one year between 1962 and 2100")
         bad_years = [y for y in years if not 1962 <= y <= 2100]
         if bad_years:
             raise InputError(f"years {bad_years} are outside 1962-2100 (UN Comtrade's range)")
