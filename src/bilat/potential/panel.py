@@ -30,7 +30,13 @@ import pandas as pd
 
 from bilat.codes.countries import COMTRADE_AREAS
 from bilat.errors import InputError, NotFoundError, ParseError, SchemaError, ValidationError
-from bilat.sources.geodist import DISTANCES, GEODIST_ALIASES, Distance, read_geodist
+from bilat.sources.geodist import (
+    DISTANCES,
+    GEODIST_ALIASES,
+    Distance,
+    distance_column,
+    read_geodist,
+)
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -181,19 +187,8 @@ def join_geodist(
     columns of those names already in the panel. Pairs absent from GeoDist get missing
     covariates, and the estimator drops them (it reports how many).
     """
-    if distance not in DISTANCES:
-        raise InputError(
-            f"unknown distance {distance!r}; expected one of {', '.join(DISTANCES)}",
-            details={"value": distance, "expected": list(DISTANCES)},
-        )
-    if distance not in geodist.columns:
-        raise SchemaError(
-            f"the GeoDist file has no {distance!r} column",
-            column=distance,
-            expected=", ".join(c for c in DISTANCES if c in geodist.columns),
-        )
-    cov = geodist[["exporter", "importer", "cntg", "lang", "clny", distance]].rename(
-        columns={distance: "dist"}
+    cov = geodist[["exporter", "importer", "cntg", "lang", "clny"]].assign(
+        dist=distance_column(geodist, distance)
     )
     base = panel.drop(columns=[c for c in ("dist", "cntg", "lang", "clny") if c in panel])
     return base.merge(cov, on=["exporter", "importer"], how="left", validate="many_to_one")

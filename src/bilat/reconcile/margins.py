@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bilat.errors import EstimationError, InputError, ParseError
-from bilat.sources.geodist import DISTANCES, Distance, read_geodist
+from bilat.errors import EstimationError, ParseError
+from bilat.sources.geodist import Distance, distance_column, read_geodist
 
 __all__ = ["MarginModel", "apply_margins", "fit_margins", "flat_margins", "with_distances"]
 
@@ -64,22 +64,12 @@ def with_distances(
     GeoDist file; ``distance`` names the measure (``dist``, between the main cities, is the
     BACI choice). Pairs without a positive distance get none (they take the fallback margin).
     """
-    if distance not in DISTANCES:
-        raise InputError(
-            f"unknown distance {distance!r}; expected one of {', '.join(DISTANCES)}",
-            details={"value": distance, "expected": list(DISTANCES)},
-        )
     geo = geodist if isinstance(geodist, pd.DataFrame) else read_geodist(geodist)
-    if distance not in geo.columns:
-        raise InputError(
-            f"the GeoDist table has no {distance!r} column; "
-            f"it has {', '.join(c for c in DISTANCES if c in geo.columns)}"
-        )
     table = pd.DataFrame(
         {
             "exporter": geo["exporter"],
             "importer": geo["importer"],
-            "dist_km": geo[distance],
+            "dist_km": distance_column(geo, distance),
             "contig": geo["cntg"].fillna(0).astype(int),
         }
     )

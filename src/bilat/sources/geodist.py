@@ -31,6 +31,7 @@ __all__ = [
     "GEODIST_ALIASES",
     "GEODIST_COLUMNS",
     "Distance",
+    "distance_column",
     "read_geodist",
 ]
 
@@ -107,6 +108,31 @@ def read_geodist(path: str | Path) -> pd.DataFrame:
     for src, dst in _LINKS:
         out[dst] = _numeric(raw, src, p)
     return out.drop_duplicates(["exporter", "importer"]).reset_index(drop=True)
+
+
+def distance_column(geodist: pd.DataFrame, distance: str) -> pd.Series:
+    """The ``distance`` measure (km) of a table :func:`read_geodist` returned.
+
+    Raises
+    ------
+    InputError
+        ``distance`` is not one of :data:`DISTANCES`.
+    SchemaError
+        The file read had no such column (old GeoDist files lack ``distwces``).
+    """
+    if distance not in DISTANCES:
+        raise InputError(
+            f"unknown distance {distance!r}; expected one of {', '.join(DISTANCES)}",
+            details={"value": distance, "expected": list(DISTANCES)},
+        )
+    if distance not in geodist.columns:
+        raise SchemaError(
+            f"the GeoDist file has no {distance!r} column",
+            column=distance,
+            expected=", ".join(c for c in DISTANCES if c in geodist.columns),
+        )
+    column: pd.Series = geodist[distance]
+    return column
 
 
 def _iso(codes: pd.Series) -> pd.Series:
