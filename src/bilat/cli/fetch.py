@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.filesize import decimal
@@ -29,6 +29,11 @@ from bilat.cli._common import (
     print_json,
 )
 from bilat.errors import FetchError, HostUnreachableError, InputError
+
+if TYPE_CHECKING:
+    from bilat.acquire import ComtradeAcquisition
+    from bilat.lake import IngestReport
+    from bilat.sources.fetch import ComtradeFetch
 
 fetch_app = typer.Typer(
     help="Download official statistics (UN Comtrade, CEPII BACI, CEPII GeoDist), cached and "
@@ -126,7 +131,7 @@ def _byte_bar(label: str) -> Iterator[Callable[[int, int | None], None]]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
-def _print_ingested(reports: tuple[Any, ...]) -> None:
+def _print_ingested(reports: tuple[IngestReport, ...]) -> None:
     for r in reports:
         word = "unchanged" if r.status == "unchanged" else "ingested"
         console.print(f"  {word} {r.path}: {count(r.rows, 'row')} (entry {r.entry_id})")
@@ -172,7 +177,7 @@ def fetch_comtrade_cmd(
     _exit_on_missing(result.fetch, ingested=lk is not None)
 
 
-def _print_comtrade(result: Any) -> None:
+def _print_comtrade(result: ComtradeAcquisition) -> None:
     f = result.fetch
     endpoint = "keyed" if f.keyed else "public preview"
     console.print(
@@ -185,7 +190,7 @@ def _print_comtrade(result: Any) -> None:
         err_console.print(f"[red]failed[/] {failed.key}: {failed.reason}")
 
 
-def _exit_on_missing(fetched: Any, *, ingested: bool) -> None:
+def _exit_on_missing(fetched: ComtradeFetch, *, ingested: bool) -> None:
     """Exit non-zero when requests are missing, saying that the same command gets them."""
     kept = "ingested" if ingested else "kept in the cache"
     if fetched.unreachable:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,6 +19,9 @@ from bilat.cli._common import (
 )
 from bilat.cli.fetch import parse_years
 from bilat.errors import InputError, NotFoundError
+
+if TYPE_CHECKING:
+    from bilat.acquire import LakeReconciliation
 
 mirror_app = typer.Typer(
     help="Exporter's against importer's declarations: CIF/FOB margins, reconciled flows, "
@@ -156,7 +159,7 @@ def mirror_reconcile_cmd(
     _print_reconciliation(result)
 
 
-def _print_reconciliation(result: Any) -> None:
+def _print_reconciliation(result: LakeReconciliation) -> None:
     m = result.margins
     bases = ", ".join(f"{count(n, 'flow')} {basis}" for basis, n in result.bases.items())
     console.print(
