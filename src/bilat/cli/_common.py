@@ -20,6 +20,7 @@ __all__ = [
     "YearOption",
     "YearsOption",
     "console",
+    "count",
     "err_console",
     "open_lake",
     "print_json",
@@ -180,3 +181,8 @@ def synthetic_banner(source: Any) -> None:
         err_console.print(
             "[bold black on yellow] SYNTHETIC SAMPLE DATA — not real trade statistics [/]"
         )
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 request``, ``2 requests``, ``1,200 flows`` (``plural`` for irregular nouns)."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
