@@ -137,20 +137,25 @@ def _ingest(
 ) -> None:
     values = {o.name: _option_value(spec, o, options.get(o.name)) for o in spec.options}
     lk = open_lake(lake, create=True)
+
+    def one(path: Path) -> Callable[[Callable[[int], None]], list[IngestReport]]:
+        def work(progress: Callable[[int], None]) -> list[IngestReport]:
+            reports: list[IngestReport] = lk.ingest(
+                spec.name,
+                path,
+                skip_bad_rows=skip_bad_rows,
+                replace=replace,
+                progress=progress,
+                **values,
+            )
+            return reports
+
+        return work
+
     done: list[IngestReport] = []
     for path in paths:  # one file at a time, so a bad file does not hide those that landed
         try:
-            reports = _with_progress(
-                f"reading {path.name}",
-                lambda p, path=path: lk.ingest(
-                    spec.name,
-                    path,
-                    skip_bad_rows=skip_bad_rows,
-                    replace=replace,
-                    progress=p,
-                    **values,
-                ),
-            )
+            reports = _with_progress(f"reading {path.name}", one(path))
         except BilatError as exc:
             raise _in_cli_terms(exc, done) from exc
         done.extend(reports)

@@ -1,4 +1,4 @@
-"""Trade indicators for a dyad: ``Dyad(lake, "BLR", "KAZ")`` (also ``lake.dyad(...)``).
+"""Trade indicators for a dyad: ``Dyad(lake, "BLR", "KAZ")``.
 
 Core: :meth:`Dyad.summary`, :meth:`Dyad.series`, :meth:`Dyad.products`,
 :meth:`Dyad.baskets`, :meth:`Dyad.events`, :func:`partners`. Structure and relationship:
