@@ -93,43 +93,60 @@ def sweep(root: Path, manifest: Manifest) -> None:
 _DONE = object()
 
 
+class _ParquetSink:
+    """One Parquet file written by a thread of its own, fed batches through a short queue.
+
+    Reading and converting run in the caller's thread while this one compresses and writes
+    (both release the GIL in Arrow's C++ code), so a two-core machine keeps both cores busy.
+    A write error is kept and raised by :meth:`close` in the caller's thread.
+    """
+
+    def __init__(self, target: Path, kind: str) -> None:
+        self.schema = dictionary_schema(stored_schema(kind), kind)
+        self._writer = pq.ParquetWriter(
+            target,
+            self.schema,
+            compression="snappy",
+            use_dictionary=[*DICTIONARY_COLUMNS[kind], "entry_id"],
+            write_statistics=True,
+            store_schema=False,  # plain Parquet strings for every engine, not Arrow dictionaries
+        )
+        self._jobs: queue.Queue[object] = queue.Queue(maxsize=4)
+        self.failure: list[BaseException] = []
+        self._thread = threading.Thread(
+            target=self._write, name="bilat-parquet-writer", daemon=True
+        )
+        self._thread.start()
+
+    def _write(self) -> None:
+        while (item := self._jobs.get()) is not _DONE:
+            if not self.failure:
+                try:
+                    self._writer.write_batch(cast(pa.RecordBatch, item), row_group_size=1 << 20)
+                except BaseException as exc:  # surfaced in the reading thread
+                    self.failure.append(exc)
+
+    def put(self, batch: pa.RecordBatch) -> None:
+        self._jobs.put(batch.cast(self.schema))
+
+    def close(self) -> None:
+        self._jobs.put(_DONE)
+        self._thread.join()
+        self._writer.close()
+
+
 def _stage(
     sf: SourceFile, strict: bool, staging: Path, entry_id: str, progress: ProgressFn | None
 ) -> _Staged:
-    """Read the file and write its batches to one Parquet file in ``staging``.
-
-    Reading and converting run in this thread while a second thread compresses and writes
-    (both release the GIL in Arrow's C++ code), so a two-core machine keeps both cores busy.
-    """
-    schema = dictionary_schema(stored_schema(sf.kind), sf.kind)
+    """Read the file and write its batches, tagged with ``entry_id``, to ``staging``."""
     target = staging / "part-0.parquet"
-    writer = pq.ParquetWriter(
-        target,
-        schema,
-        compression="snappy",
-        use_dictionary=[*DICTIONARY_COLUMNS[sf.kind], "entry_id"],
-        write_statistics=True,
-        store_schema=False,  # plain Parquet strings for every engine, not Arrow dictionaries
-    )
-    jobs: queue.Queue[object] = queue.Queue(maxsize=4)
-    failure: list[BaseException] = []
-
-    def write() -> None:
-        while (item := jobs.get()) is not _DONE:
-            if not failure:
-                try:
-                    writer.write_batch(cast(pa.RecordBatch, item), row_group_size=1 << 20)
-                except BaseException as exc:  # surfaced in the reading thread
-                    failure.append(exc)
-
-    thread = threading.Thread(target=write, name="bilat-parquet-writer", daemon=True)
-    thread.start()
+    sink = _ParquetSink(target, sf.kind)
     rows, years = 0, set()
     entry_dict = pa.array([entry_id], pa.string())
     reading = sf.read(strict=strict)
     result: ReadResult | None = None
     try:
-        while not failure:
+        while not sink.failure:
             try:
                 batch = next(reading)
             except StopIteration as done:
@@ -138,19 +155,16 @@ def _stage(
             ids = pa.DictionaryArray.from_arrays(
                 pa.array(np.zeros(batch.num_rows, dtype=np.int32)), entry_dict
             )
-            batch = batch.append_column("entry_id", ids)
-            jobs.put(batch.cast(schema))
+            sink.put(batch.append_column("entry_id", ids))
             rows += batch.num_rows
             years.update(pc.unique(batch.column("year")).to_pylist())
             if progress is not None:
                 progress(batch.num_rows)
     finally:
         reading.close()
-        jobs.put(_DONE)
-        thread.join()
-        writer.close()
-    if failure:
-        raise failure[0]
+        sink.close()
+    if sink.failure:
+        raise sink.failure[0]
     if result is None:  # the loop ends by StopIteration or by a failure, raised above
         raise RuntimeError(f"the read of {sf.path} ended without its result")
     return _Staged(target, rows, tuple(sorted(int(y) for y in years)), result)
