@@ -178,3 +178,14 @@ def test_library_keywords_become_flags_on_the_command_line(cli, tmp_path: Path) 
     assert "skip_bad_rows=True" not in r.stderr
     r = cli("ingest", "comtrade", str(bad), "--lake", str(tmp_path / "lake"), "--json")
     assert json.loads(r.stdout)["details"]["retry_with"] == {"skip_bad_rows": True}
+
+
+def test_a_bad_option_is_named_by_its_flag(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "n.csv"
+    p.write_text("Y,E,I,P,V\n2021,BLR,KAZ,4401,1\n")
+    base = ("ingest", "csv", str(p), "--map", "year=Y,exporter=E,importer=I,product=P,value=V")
+    r = cli(*base, "--source", "x", "--lake", str(tmp_path / "lake"), "--value-scale", "-1")
+    assert r.exit_code == 2
+    assert "error: --value-scale must be a finite number above 0" in r.stderr
+    r = cli(*base, "--source", "x", "--lake", str(tmp_path / "lake"), "--basis", "both")
+    assert r.exit_code == 2 and "error: --basis must be one of" in r.stderr

@@ -60,6 +60,9 @@ def _plural(n: int, word: str) -> str:
 def _in_cli_terms(exc: BilatError, landed: Sequence[IngestReport] = ()) -> BilatError:
     """The library's error said to a command-line user: its flags, and what landed before."""
     text = exc.message
+    option = exc.details.get("option")
+    if isinstance(option, str) and text.startswith(f"{option} "):
+        text = _flag(option) + text[len(option) :]
     for keyword, value in dict(exc.details.get("retry_with") or {}).items():
         text = text.replace(f"{keyword}={value!r}", _flag(keyword))
     if landed:

@@ -153,11 +153,14 @@ def _layout(
     delimiter: str | None,
 ) -> _Layout:
     if basis not in BASES:
-        raise InputError(f"basis must be one of {', '.join(BASES)}, not {basis!r}")
+        raise InputError(
+            f"basis must be one of {', '.join(BASES)}, not {basis!r}",
+            details={"option": "basis", "value": basis, "expected": list(BASES)},
+        )
     if not (math.isfinite(scale) and scale > 0):
         raise InputError(
             f"value_scale must be a finite number above 0 (1000 for thousands), not {scale!r}",
-            details={"value": scale},
+            details={"option": "value_scale", "value": scale},
         )
     _check_mapping(mapping)
     name = source if source.startswith("csv:") else f"csv:{source}"
