@@ -1,7 +1,8 @@
 """bilat: the evidence behind a bilateral economic relationship, in one place.
 
 >>> from bilat import Lake                                     # doctest: +SKIP
->>> Lake.open().dyad("BLR", "KAZ").summary(2021)               # doctest: +SKIP
+>>> from bilat.trade import Dyad                               # doctest: +SKIP
+>>> Dyad(Lake.open(), "BLR", "KAZ").summary(2021)              # doctest: +SKIP
 """
 
 from __future__ import annotations
