@@ -324,7 +324,7 @@ class SeriesResult(_Result):
         """Exports, imports and turnover by year as lines."""
         from bilat.trade._charts import series_chart
 
-        return series_chart(self)
+        return series_chart(self.to_pandas(), self.title())
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,7 +354,7 @@ class ProductsResult(_Result):
         """Horizontal bars of the products' values."""
         from bilat.trade._charts import products_chart
 
-        return products_chart(self)
+        return products_chart(self.to_pandas(), self.title())
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,7 +381,7 @@ class BasketsResult(_Result):
         """Grouped bars of each basket's value in both years."""
         from bilat.trade._charts import baskets_chart
 
-        return baskets_chart(self)
+        return baskets_chart(self.to_pandas(), self.title(), start=self.start, end=self.end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,7 +452,7 @@ class PartnersResult(_Result):
         """Horizontal bars of the partners' values."""
         from bilat.trade._charts import partners_chart
 
-        return partners_chart(self)
+        return partners_chart(self.to_pandas(), self.title())
 
 
 @dataclass(frozen=True, slots=True)
