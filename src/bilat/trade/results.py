@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyarrow as pa
 
-from bilat.document import fields_document
+from bilat.document import to_document
 from bilat.tradeview import Coverage, Figure, RankCoverage
 
 if TYPE_CHECKING:
     import altair as alt
+    import ibis.expr.types as ir
 
 __all__ = [
     "BasketsResult",
@@ -110,9 +111,10 @@ class _Result:
     provenance: Provenance
 
     def to_dict(self) -> dict[str, Any]:
-        """The result as plain JSON-ready data (non-finite floats become ``None``)."""
-        out: dict[str, Any] = fields_document(self)
-        return out
+        """The result as plain JSON-ready data (non-finite floats become ``None``); an
+        unexecuted Ibis expression (``expr``) is not part of it."""
+        fields = dataclasses.fields(self)  # type: ignore[arg-type]
+        return {f.name: to_document(getattr(self, f.name)) for f in fields if f.name != "expr"}
 
     def to_arrow(self) -> pa.Table:
         """The result's table as Arrow."""
@@ -491,6 +493,11 @@ class RcaResult(_Result):
     ``rows``: ``product``, ``description``, ``exports_usd`` (the country's exports of the
     product), ``share_pct`` (in its total exports), ``world_share_pct`` (the product's share
     in world exports), ``rca`` (the ratio of the two; above 1 = revealed advantage).
+
+    ``expr``: the same rows but ``description`` as an unexecuted Ibis expression over the
+    lake, for composing further before running it (``result.expr.filter(_.rca > 2)
+    .execute()``, or ``.to_pyarrow()``); ``None`` when the result was built by hand. It is
+    not part of ``to_dict()``.
     """
 
     exporter: str
@@ -501,6 +508,7 @@ class RcaResult(_Result):
     n_advantage: int
     rows: pa.Table
     provenance: Provenance
+    expr: ir.Table | None = dataclasses.field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
