@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -150,10 +150,6 @@ class _Result:
 
 def _minus(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None else a - b
-
-
-def _label(side: str, name: str) -> str:
-    return f"{name} ({side})" if name and name != side else side
 
 
 @dataclass(frozen=True, slots=True)
@@ -571,7 +567,3 @@ class MirrorGap(_Result):
     rows: pa.Table
     provenance: Provenance
 
-
-def frame_rows(columns: Mapping[str, Iterable[Any]], schema: pa.Schema) -> pa.Table:
-    """An Arrow table with ``schema`` from column lists (helper for result builders)."""
-    return pa.table({name: list(columns[name]) for name in schema.names}, schema=schema)
