@@ -566,4 +566,3 @@ class MirrorGap(_Result):
     level: int
     rows: pa.Table
     provenance: Provenance
-
