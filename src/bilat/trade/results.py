@@ -559,6 +559,10 @@ class MirrorGap(_Result):
     import declaration), ``difference_usd`` (importer minus exporter), ``ratio``
     (importer / exporter; about 1.05-1.10 when only CIF/FOB valuation differs). Only rows
     where both declarations exist.
+
+    ``expr``: the same rows as an unexecuted Ibis expression over the lake, for composing
+    further before running it; ``None`` when the result was built by hand. It is not part
+    of ``to_dict()``.
     """
 
     exporter: str
@@ -566,3 +570,4 @@ class MirrorGap(_Result):
     level: int
     rows: pa.Table
     provenance: Provenance
+    expr: ir.Table | None = dataclasses.field(default=None, repr=False, compare=False)

@@ -206,7 +206,16 @@ def mirror_gap(
 
     xs = side_of("exporter", "x")  # A's export declarations of A→B
     ms = side_of("importer", "m")  # B's import declarations of the same flows
-    joined = xs.join(ms, ["year", "product"]).order_by(["year", "product"]).execute()
+    both = xs.join(ms, ["year", "product"]).order_by(["year", "product"])
+    joined = both.execute()
+    expr = both.select(
+        year=_.year.cast("int32"),
+        product=_.product,
+        exporter_declared_usd=_.x,
+        importer_declared_usd=_.m,
+        difference_usd=_.m - _.x,
+        ratio=_.m / _.x.nullif(0),
+    )
     cols: dict[str, list[Any]] = {name: [] for name in _MIRROR_SCHEMA.names}
     for r in joined.itertuples(index=False):
         x, m = num(r.x), num(r.m)
@@ -217,4 +226,4 @@ def mirror_gap(
     what = levels_text(held, level) if held else ("TOTAL" if level == 0 else f"HS{level}")
     prov = provenance(lake, ["exporter", "importer"] if len(joined) else [], entries, what)
     table = pa.table(cols, schema=_MIRROR_SCHEMA)
-    return MirrorGap(a.code, b.code, level, table, prov)
+    return MirrorGap(a.code, b.code, level, table, prov, expr=expr)
