@@ -608,4 +608,3 @@ def case_yaml(case: CaseDoc) -> str:
         "Keys are described in docs/agenda.md."
     )
     return dump(data, header=header)
-
