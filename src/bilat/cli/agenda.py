@@ -16,6 +16,7 @@ from bilat.cli._common import (
     JsonOption,
     LakeOption,
     console,
+    count,
     open_lake,
     print_json,
     print_table,
@@ -75,10 +76,6 @@ def _agenda(db: str | None) -> Iterator[Agenda]:
         raise type(exc)(f"{exc.details['problem']}{hint}", details=exc.details) from None
 
 
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def _short(view: ItemView) -> dict[str, object]:
     return {
         "id": view.id,
@@ -111,8 +108,8 @@ def import_(
         return
     verb = "replaced" if report.replaced else "imported"
     console.print(
-        f"{verb} commission {report.commission}: {_n(report.meetings, 'meeting')}, "
-        f"{_n(report.items, 'item')}, {_n(report.changes, 'status change')}"
+        f"{verb} commission {report.commission}: {count(report.meetings, 'meeting')}, "
+        f"{count(report.items, 'item')}, {count(report.changes, 'status change')}"
     )
 
 
@@ -132,7 +129,7 @@ def export(
         print_json(report)
         return
     console.print(
-        f"exported {_n(report.items, 'item')} of {report.commission} to {', '.join(report.paths)}"
+        f"exported {count(report.items, 'item')} of {report.commission} to {', '.join(report.paths)}"
     )
 
 
@@ -170,7 +167,7 @@ def list_(
     print_table(
         [_short(i) for i in result.items],
         title=f"Agenda items as of {result.as_of}",
-        caption=_n(result.n_items, "item"),
+        caption=count(result.n_items, "item"),
     )
 
 

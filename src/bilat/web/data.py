@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from bilat.errors import BilatError, InputError, NotFoundError
+from bilat.trade import Dyad
 from bilat.web.errors import UnavailableError
 
 __all__ = [
@@ -166,7 +167,7 @@ class TradeData:
         return value
 
     def _overview(self, a: str, b: str, year: int) -> dict[str, Any]:
-        dyad = self.lake.dyad(a, b)
+        dyad = Dyad(self.lake, a, b)
         summary = dyad.summary(year)
         years = [y for y in self.years() if y <= year]
         start = max(min(years, default=year), year - 9)
@@ -233,7 +234,9 @@ class TradeData:
         key = ("products", a, b, year, level, flow)
         base: dict[str, Any] = self._cached(
             key,
-            lambda: self.lake.dyad(a, b).products(year, level=level, top=None, flow=flow).to_dict(),
+            lambda: (
+                Dyad(self.lake, a, b).products(year, level=level, top=None, flow=flow).to_dict()
+            ),
         )
         rows = list(base["rows"])
         if basket:
@@ -266,7 +269,7 @@ class TradeData:
 
         def make() -> str:
             ov = self.overview(a, b, year)
-            dyad = self.lake.dyad(a, b)
+            dyad = Dyad(self.lake, a, b)
             return to_svg(dyad.series(ov["series"]["start"], year).chart())
 
         return self._cached(("series-svg", a, b, year), make)  # type: ignore[no-any-return]

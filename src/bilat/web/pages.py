@@ -411,20 +411,24 @@ def brief_view(
 def sources_page(request: Request) -> Response:
     """What is in the lake, with provenance; admins get the upload form."""
     data = api.sources(request)
-    return render(request, "sources.html", title="Sources", src=data, report=None)
+    return render(
+        request, "sources.html", title="Sources", src=data, report=None, kinds=api.UPLOAD_KINDS
+    )
 
 
 @router.post("/sources/upload")
 async def sources_upload(
     request: Request,
     file: Annotated[UploadFile, File()],
-    kind: Annotated[Literal["baci", "comtrade"], Form()],
+    kind: Annotated[api.UploadKind, Form()],
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Ingest an uploaded file (admin) and show the report."""
     report = await api.upload_source(request, file, kind, csrf_token)
     data = api.sources(request)
-    return render(request, "sources.html", title="Sources", src=data, report=report)
+    return render(
+        request, "sources.html", title="Sources", src=data, report=report, kinds=api.UPLOAD_KINDS
+    )
 
 
 # ------------------------------------------------------------------------------ API docs
