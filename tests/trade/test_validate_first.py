@@ -46,11 +46,17 @@ DYAD_BAD: dict[str, tuple[Callable[[Dyad], Any], str]] = {
     "partners-flow": (lambda d: d.partners(2021, flow="x"), "flow must be"),
     "partners-year": (lambda d: d.partners(1800), "year must be"),
     "partners-top": (lambda d: d.partners(2021, top=0), "top must be"),
-    "concentration-level": (lambda d: d.concentration(2021, level=1), "level must be one of 2, 4, 6"),
+    "concentration-level": (
+        lambda d: d.concentration(2021, level=1),
+        "level must be one of 2, 4, 6",
+    ),
     "concentration-flow": (lambda d: d.concentration(2021, flow="x"), "flow must be"),
     "rca-year": (lambda d: d.rca(1800), "year must be"),
     "rca-level": (lambda d: d.rca(2021, level=5), "level must be one of 2, 4, 6"),
-    "complementarity-level": (lambda d: d.complementarity(2021, level=5), "level must be one of 2, 4, 6"),
+    "complementarity-level": (
+        lambda d: d.complementarity(2021, level=5),
+        "level must be one of 2, 4, 6",
+    ),
     "intensity-year": (lambda d: d.intensity(1800), "year must be"),
     "mirror-range": (lambda d: d.mirror(2021, 2019), "empty range"),
     "mirror-level": (lambda d: d.mirror(2019, 2021, level=3), "level must be"),
@@ -153,7 +159,10 @@ def test_entry_point_good_arguments_do_read_the_lake(
     ("args", "message"),
     [
         (["trade", "summary", "BLR", "KAZ", "--year", "1800"], "year must be"),
-        (["trade", "products", "BLR", "KAZ", "--year", "2021", "--level", "5"], "level must be one of 2, 4, 6"),
+        (
+            ["trade", "products", "BLR", "KAZ", "--year", "2021", "--level", "5"],
+            "level must be one of 2, 4, 6",
+        ),
         (["potential", "markets", "BLR", "--year", "2021", "--level", "5"], "level"),
         (["brief", "BLR", "KAZ", "--year", "1800"], "year must be"),
     ],

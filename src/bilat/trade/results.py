@@ -563,6 +563,9 @@ class MirrorGap(_Result):
     rows: pa.Table
     provenance: Provenance
 
+    def title(self) -> str:
+        return f"Mirror gap {self.exporter}→{self.importer}"
+
 
 def frame_rows(columns: Mapping[str, Iterable[Any]], schema: pa.Schema) -> pa.Table:
     """An Arrow table with ``schema`` from column lists (helper for result builders)."""
