@@ -127,6 +127,12 @@ def http_status(exc: BaseException) -> int:
 
 #: The error class named for an HTTP status when no library error was raised.
 _KIND_OF_STATUS = {404: "NotFoundError", 405: "InputError", 409: "ConflictError"}
+_EXIT_OF_KIND = {
+    "NotFoundError": NotFoundError.exit_code,
+    "InputError": InputError.exit_code,
+    "ConflictError": ConflictError.exit_code,
+    "BilatError": BilatError.exit_code,
+}
 
 
 def error_document(
@@ -150,7 +156,7 @@ def error_document(
     else:
         status = 500 if status is None else int(status)
         kind = _KIND_OF_STATUS.get(status, "InputError" if 400 <= status < 500 else "BilatError")
-        code = 2 if 400 <= status < 500 else 1
+        code = _EXIT_OF_KIND.get(kind, 1)
         message = message if message is not None else "internal error"
     return {
         "error": kind,

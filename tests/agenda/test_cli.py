@@ -23,7 +23,7 @@ COMMANDS = ["import", "export", "list", "show", "add", "update", "progress"]
 def test_import_list_show_update_export(cli: Any, db_url: str, tmp_path: Path) -> None:
     r = cli("agenda", "import", CASE, "--db", db_url)
     assert r.exit_code == 0, r.stderr
-    assert "imported commission blr-kaz-igc: 1 meetings, 16 items, 16 status changes" in r.stdout
+    assert "imported commission blr-kaz-igc: 1 meeting, 16 items, 16 status changes" in r.stdout
 
     r = cli("agenda", "import", CASE, "--db", db_url)
     assert r.exit_code == 1

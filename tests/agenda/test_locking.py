@@ -114,7 +114,7 @@ def test_backdated_change_does_not_hide_the_latest(agenda: Agenda) -> None:
 
 def test_update_errors(agenda: Agenda) -> None:
     agenda.import_case(MINI)
-    with pytest.raises(InputError, match="status must be one of .*, not 'finished'"):
+    with pytest.raises(InputError, match=r"status must be one of .*, not 'finished'"):
         agenda.update("plant", status="finished")
     with pytest.raises(InputError, match="YYYY-MM-DD"):
         agenda.update("plant", status="done", date="31/12/2022")

@@ -49,11 +49,11 @@ def test_fetch_comtrade_command(
     args = ["fetch", "comtrade", "--reporter", "BLR", "--partner", "KAZ", "--years", "2021-2022"]
     res = cli(*args, "--flow", "M", "--level", "2", "--lake", lake)
     assert res.exit_code == 0, res.stderr
-    assert "16 records in 4 file(s); 4 request(s) sent, 0 from the cache" in res.stdout
+    assert "16 records in 4 files; 4 requests sent, 0 from the cache" in res.stdout
     again = cli(*args, "--flow", "M", "--level", "2", "--lake", lake, "--json")
     assert again.exit_code == 0
     out = json.loads(again.stdout)
-    assert (out["fetched"], out["cached"], out["records"]) == (0, 4, 16)
+    assert (out["fetch"]["fetched"], out["fetch"]["cached"], out["fetch"]["records"]) == (0, 4, 16)
     assert {r["status"] for r in out["ingested"]} == {"unchanged"}
 
 
@@ -90,8 +90,8 @@ def test_fetch_comtrade_partial_failure_exits_1(
         str(tmp_path / "lake"),
     )
     assert res.exit_code == 1
-    assert "2 request(s) failed; what arrived was ingested" in res.stderr
-    assert "8 records in 2 file(s)" in res.stdout
+    assert "2 requests failed; what arrived was ingested" in res.stderr
+    assert "8 records in 2 files" in res.stdout
 
 
 @pytest.mark.parametrize("ingest", [True, False], ids=["ingest", "no-ingest"])
@@ -152,3 +152,25 @@ def test_help_texts(cli: Any) -> None:
         res = cli("fetch", cmd, "--help")
         assert res.exit_code == 0
         assert "Usage" in res.stdout
+
+
+def test_fetch_baci_command_downloads_then_ingests(
+    cli: Any, env: None, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tests.fetch.test_fetch_downloads import ZIP_PATH, _baci_zip
+
+    monkeypatch.setenv("BILAT_BACI_URL", httpserver.url_for("/baci/BACI_{hs}_{release}.zip"))
+    httpserver.expect_request(ZIP_PATH).respond_with_data(_baci_zip())
+    lake = str(tmp_path / "lake")
+    args = ("fetch", "baci", "--release", "V202401", "--hs", "HS17", "--lake", lake)
+    res = cli(*args, "--years", "2022")
+    assert res.exit_code == 0, res.stderr
+    assert "BACI_HS17_V202401.zip (" in res.stdout and " bytes, downloaded)" in res.stdout
+    assert "  ingested " in res.stdout and "BACI_HS17_Y2022_V202401.csv" in res.stdout
+    again = cli(*args, "--json")
+    out = json.loads(again.stdout)
+    assert out["fetch"]["download"]["attempts"] == 0  # from the cache
+    assert (out["fetch"]["release"], out["fetch"]["hs_rev"]) == ("V202401", "HS17")
+    assert sorted(r["years"][0] for r in out["ingested"]) == [2021, 2022]
+    only = cli(*args, "--no-ingest", "--json")
+    assert json.loads(only.stdout)["ingested"] == []

@@ -10,6 +10,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from bilat.acquire import acquire_comtrade
 from bilat.errors import FetchError, InputError
 from bilat.lake import Lake
 from bilat.sources.fetch import ComtradeQuery, FetchConfig, fetch_comtrade, plan_requests
@@ -45,7 +46,8 @@ def test_fetch_recorded_response_verbatim_and_ingest(
     httpserver.expect_request(PREVIEW).respond_with_json(recorded)
     query = ComtradeQuery.build("CHN", "ARG", [2010], flows=("M",), level=2, mirror=False)
     lake = Lake.open(tmp_path / "lake", create=True)
-    result = fetch_comtrade(query, config=config, lake=lake)
+    got = acquire_comtrade(query, config=config, lake=lake)
+    result = got.fetch
     assert (result.fetched, result.cached, result.records) == (1, 0, 4)
     assert json.loads(result.files[0].read_text()) == recorded
     sent = httpserver.log[0][0].args
@@ -54,7 +56,8 @@ def test_fetch_recorded_response_verbatim_and_ingest(
     rows = lake.declarations().to_pyarrow().to_pylist()
     chn_arg_m = [r for r in rows if (r["reporter"], r["partner"], r["flow"]) == ("CHN", "ARG", "M")]
     assert chn_arg_m[0]["value_usd"] == 6804128143.0
-    assert result.ingested[0].rows == len(rows)
+    assert got.ingested[0].rows == len(rows)
+    assert acquire_comtrade(query, config=config, lake=None).ingested == ()  # download only
 
 
 def test_dyad_and_mirror_in_one_call(
@@ -66,7 +69,7 @@ def test_dyad_and_mirror_in_one_call(
 ) -> None:
     httpserver.expect_request(PREVIEW).respond_with_handler(comtrade_handler(recorded))
     lake = Lake.open(tmp_path / "lake", create=True)
-    result = fetch_comtrade(_query(flows=("X", "M")), config=config, lake=lake)
+    result = acquire_comtrade(_query(flows=("X", "M")), config=config, lake=lake).fetch
     assert result.planned == result.fetched == 8
     reporters = {(r[0].args["reporterCode"], r[0].args["partnerCode"]) for r in httpserver.log}
     assert reporters == {("112", "398"), ("398", "112")}
@@ -95,7 +98,7 @@ def test_rerun_fetches_only_what_is_missing(
 
     httpserver.expect_request(PREVIEW).respond_with_handler(flaky)
     lake = Lake.open(tmp_path / "lake", create=True)
-    first = fetch_comtrade(_query(), config=config, lake=lake)
+    first = acquire_comtrade(_query(), config=config, lake=lake).fetch
     assert first.fetched == 3
     assert len(first.failed) == 1
     assert "HTTP 503" in first.failed[0].reason
@@ -103,7 +106,7 @@ def test_rerun_fetches_only_what_is_missing(
     assert lake.declarations().count().to_pyarrow().as_py() == 3 * 4  # what arrived is in
     httpserver.clear()
     httpserver.expect_request(PREVIEW).respond_with_handler(good)
-    second = fetch_comtrade(_query(), config=config, lake=lake)
+    second = acquire_comtrade(_query(), config=config, lake=lake).fetch
     assert (second.fetched, second.cached, second.failed) == (1, 3, ())
     assert len(httpserver.log) == 1
     assert httpserver.log[0][0].args["reporterCode"] == "398"
@@ -121,7 +124,7 @@ def test_429_honours_retry_after(
     )
     httpserver.expect_ordered_request(PREVIEW).respond_with_json(recorded)
     query = ComtradeQuery.build("CHN", "ARG", [2010], flows=("M",), level=2, mirror=False)
-    result = fetch_comtrade(query, config=config, ingest=False)
+    result = fetch_comtrade(query, config=config)
     assert result.records == 4
     # "0.03" is not delta-seconds: plain backoff (0.01); "7" is capped at max_wait (0.05)
     assert sleeps == [0.01, 0.05]
@@ -133,7 +136,7 @@ def test_500s_back_off_then_give_up(
     httpserver.expect_request(PREVIEW).respond_with_data("boom", status=500)
     query = ComtradeQuery.build("CHN", "ARG", [2010], flows=("M",), level=2, mirror=False)
     with pytest.raises(FetchError, match=r"failed after 3 attempts \(last: HTTP 500\)"):
-        fetch_comtrade(query, config=config, ingest=False)
+        fetch_comtrade(query, config=config)
     assert sleeps == [0.01, 0.02]
     assert len(httpserver.log) == 3
 
@@ -145,7 +148,7 @@ def test_connection_dropped_mid_body_is_retried(
     httpserver.expect_ordered_request(PREVIEW).respond_with_response(dropped(body, 100))
     httpserver.expect_ordered_request(PREVIEW).respond_with_json(recorded)
     query = ComtradeQuery.build("CHN", "ARG", [2010], flows=("M",), level=2, mirror=False)
-    result = fetch_comtrade(query, config=config, ingest=False)
+    result = fetch_comtrade(query, config=config)
     assert json.loads(result.files[0].read_text())["count"] == 4
     assert len(httpserver.log) == 2
 
@@ -157,7 +160,7 @@ def test_unauthorised_is_not_retried(
     httpserver.expect_request(KEYED).respond_with_data("denied", status=401)
     query = ComtradeQuery.build("CHN", "ARG", [2010], flows=("M",), level=2, mirror=False)
     with pytest.raises(FetchError, match="HTTP 401: the API key was refused"):
-        fetch_comtrade(query, config=config, key_env="MY_COMTRADE_KEY", ingest=False)
+        fetch_comtrade(query, config=config, key_env="MY_COMTRADE_KEY")
     assert len(httpserver.log) == 1
     assert httpserver.log[0][0].headers["Ocp-Apim-Subscription-Key"] == "wrong"
 
@@ -170,10 +173,10 @@ def test_keyed_endpoint_and_missing_key(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with pytest.raises(InputError, match="NO_SUCH_KEY is not set"):
-        fetch_comtrade(_query(), config=config, key_env="NO_SUCH_KEY", ingest=False)
+        fetch_comtrade(_query(), config=config, key_env="NO_SUCH_KEY")
     monkeypatch.setenv("MY_COMTRADE_KEY", "secret")
     httpserver.expect_request(KEYED).respond_with_handler(comtrade_handler(recorded))
-    result = fetch_comtrade(_query(), config=config, key_env="MY_COMTRADE_KEY", ingest=False)
+    result = fetch_comtrade(_query(), config=config, key_env="MY_COMTRADE_KEY")
     assert result.keyed
     assert result.fetched == 4
     assert {r[0].args["maxRecords"] for r in httpserver.log} == {"100000"}
@@ -194,7 +197,7 @@ def test_truncated_preview_is_split_under_the_record_limit(
     )
     query = ComtradeQuery.build("BLR", "KAZ", [2021], flows=("X",), level=2, mirror=False)
     lake = Lake.open(tmp_path / "lake", create=True)
-    result = fetch_comtrade(query, config=cfg, lake=lake)
+    result = acquire_comtrade(query, config=cfg, lake=lake).fetch
     assert result.split == 1
     asked = [r[0].args["cmdCode"] for r in httpserver.log]
     assert asked[0] == "AG2"
@@ -204,7 +207,7 @@ def test_truncated_preview_is_split_under_the_record_limit(
     assert len(covered) == len(set(covered)) >= 97  # every HS chapter, each once
     assert result.records == len(covered)
     # rerun, even with another record limit: the split parent and its children are cached
-    again = fetch_comtrade(query, config=replace(cfg, preview_max_records=500), ingest=False)
+    again = fetch_comtrade(query, config=replace(cfg, preview_max_records=500))
     assert again.fetched == 0
     assert again.records == result.records
     assert len(httpserver.log) == len(asked)

@@ -12,6 +12,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from bilat.acquire import acquire_baci
 from bilat.errors import FetchError, InputError, NotFoundError
 from bilat.lake import Lake
 from bilat.sources.fetch import FetchConfig, baci_url, fetch_baci, fetch_geodist
@@ -74,9 +75,11 @@ def test_baci_resumes_after_a_drop_and_ingests(
     httpserver.expect_ordered_request(ZIP_PATH).respond_with_handler(_serve_ranges(data))
     seen: list[tuple[int, int | None]] = []
     lake = Lake.open(tmp_path / "lake", create=True)
-    result = fetch_baci(
+    got = acquire_baci(
         "V202401", "HS17", config=config, lake=lake, progress=lambda d, t: seen.append((d, t))
     )
+    result = got.fetch
+    assert {r.years for r in got.ingested} == {(2021,), (2022,)}
     assert result.download.resumed
     assert httpserver.log[1][0].headers["Range"] == "bytes=5000-"
     assert result.download.sha256 == hashlib.sha256(data).hexdigest()
@@ -87,7 +90,7 @@ def test_baci_resumes_after_a_drop_and_ingests(
     assert row["product"] == "170410"
     assert set(flows["year"]) == {2021, 2022}
     # second run: found in the cache, nothing downloaded
-    again = fetch_baci("V202401", "HS17", config=config, ingest=False)
+    again = fetch_baci("V202401", "HS17", config=config)
     assert again.download.attempts == 0
     assert len(httpserver.log) == 2
 
@@ -97,11 +100,11 @@ def test_baci_years_ingests_only_those(
 ) -> None:
     httpserver.expect_request(ZIP_PATH).respond_with_data(_baci_zip())
     lake = Lake.open(tmp_path / "lake", create=True)
-    result = fetch_baci("V202401", "HS17", years=[2022], config=config, lake=lake)
+    result = acquire_baci("V202401", "HS17", years=[2022], config=config, lake=lake).fetch
     assert [p.name for p in result.members] == ["BACI_HS17_Y2022_V202401.csv"]
     assert set(lake.flows().to_pandas()["year"]) == {2022}
     with pytest.raises(NotFoundError, match="holds no year 2019; its years are 2021-2022"):
-        fetch_baci("V202401", "HS17", years=[2019], config=config, lake=lake)
+        acquire_baci("V202401", "HS17", years=[2019], config=config, lake=lake)
 
 
 def test_truncated_zip_is_refused_and_nothing_is_left(
@@ -110,7 +113,7 @@ def test_truncated_zip_is_refused_and_nothing_is_left(
     data = _baci_zip()
     httpserver.expect_request(ZIP_PATH).respond_with_data(data[: len(data) - 300])
     with pytest.raises(FetchError, match="damaged or truncated"):
-        fetch_baci("V202401", "HS17", config=config, ingest=False)
+        fetch_baci("V202401", "HS17", config=config)
     assert len(httpserver.log) == 3
     assert sleeps == [0.01, 0.02]
     assert list((config.cache_dir / "baci").iterdir()) == []
@@ -120,7 +123,7 @@ def test_truncated_then_good_zip(httpserver: HTTPServer, config: FetchConfig) ->
     data = _baci_zip()
     httpserver.expect_ordered_request(ZIP_PATH).respond_with_data(data[:-300])
     httpserver.expect_ordered_request(ZIP_PATH).respond_with_data(data)
-    result = fetch_baci("V202401", "HS17", config=config, ingest=False)
+    result = fetch_baci("V202401", "HS17", config=config)
     assert result.download.path.read_bytes() == data
     assert not result.download.resumed
 
@@ -133,6 +136,32 @@ def test_geodist_download(httpserver: HTTPServer, config: FetchConfig, shared_da
     assert got.path.read_bytes() == data
     assert fetch_geodist(config=config).attempts == 0
     assert len(httpserver.log) == 1
+
+
+def test_the_stored_zip_reads_as_geodist(
+    httpserver: HTTPServer, config: FetchConfig, shared_data: Path
+) -> None:
+    """CEPII's default download is ``dist_cepii.zip``: stored, found again, and read."""
+    import dataclasses
+    import gzip
+
+    from bilat.sources.fetch.geodist import stored_geodist
+    from bilat.sources.geodist import read_geodist
+
+    cfg = dataclasses.replace(config, geodist_url=httpserver.url_for("/distance/dist_cepii.zip"))
+    with pytest.raises(NotFoundError, match="no GeoDist file in the download cache"):
+        stored_geodist(cfg)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        csv = gzip.decompress((shared_data / "geo" / "dist_cepii.csv.gz").read_bytes())
+        zf.writestr("dist_cepii.csv", csv)
+    httpserver.expect_request("/distance/dist_cepii.zip").respond_with_data(buf.getvalue())
+    got = fetch_geodist(config=cfg)
+    assert got.path == cfg.cache_dir / "geo" / "dist_cepii.zip"
+    assert stored_geodist(cfg) == got.path
+    geo = read_geodist(stored_geodist(cfg)).set_index(["exporter", "importer"])
+    assert round(geo.at[("BLR", "KAZ"), "distw"]) == 3095
+    assert round(geo.at[("BLR", "KAZ"), "distcap"]) == 2945
 
 
 def test_checksum_mismatch(httpserver: HTTPServer, config: FetchConfig) -> None:
@@ -164,7 +193,7 @@ def test_server_ignoring_range_restarts_cleanly(
     data = _baci_zip()
     httpserver.expect_ordered_request(ZIP_PATH).respond_with_response(dropped(data, 7000))
     httpserver.expect_ordered_request(ZIP_PATH).respond_with_data(data)  # 200, whole body
-    result = fetch_baci("V202401", "HS17", config=config, ingest=False)
+    result = fetch_baci("V202401", "HS17", config=config)
     assert httpserver.log[1][0].headers["Range"] == "bytes=7000-"
     assert result.download.path.read_bytes() == data
 
@@ -193,4 +222,4 @@ def test_damaged_state_file_is_a_parse_error(config: FetchConfig) -> None:
     (folder / "state.json").write_text("{not json")
     query = ComtradeQuery.build("BLR", "KAZ", [2021], level=2)
     with pytest.raises(ParseError, match=r"state\.json.*damaged.*delete it"):
-        fetch_comtrade(query, config=config, ingest=False)
+        fetch_comtrade(query, config=config)

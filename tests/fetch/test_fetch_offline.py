@@ -17,6 +17,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from rich.filesize import decimal
 
+from bilat.acquire import acquire_comtrade
 from bilat.errors import HostUnreachableError
 from bilat.lake import Lake
 from bilat.sources.fetch import (
@@ -49,7 +50,7 @@ def test_a_name_that_does_not_resolve_is_not_retried(
     query = ComtradeQuery.build("BLR", "KAZ", range(2017, 2024))
     seen: list[tuple[int, int | None, int]] = []
     with pytest.raises(HostUnreachableError) as err:
-        fetch_comtrade(query, config=offline, ingest=False, progress=lambda *a: seen.append(a))
+        fetch_comtrade(query, config=offline, progress=lambda *a: seen.append(a))
     message = err.value.message
     assert message.startswith("cannot reach bilat-offline.invalid (offline?)")
     assert "does not resolve" in message
@@ -76,7 +77,7 @@ def test_a_refused_connection_is_not_retried(
         config, baci_url=url.replace("geo/dist_cepii.csv.gz", "{hs}_{release}.zip")
     )
     with pytest.raises(HostUnreachableError, match=r"HS17_V202401\.zip"):
-        fetch_baci("V202401", "HS17", config=baci, ingest=False)
+        fetch_baci("V202401", "HS17", config=baci)
     assert sleeps == []
 
 
@@ -91,14 +92,15 @@ def test_cached_responses_are_ingested_when_the_host_is_gone(
 ) -> None:
     httpserver.expect_request(PREVIEW).respond_with_handler(comtrade_handler(recorded))
     one_year = ComtradeQuery.build("BLR", "KAZ", [2021], flows=["M"], level=2)
-    fetch_comtrade(one_year, config=config, ingest=False)
+    fetch_comtrade(one_year, config=config)
     gone = dataclasses.replace(config, comtrade_url=f"http://127.0.0.1:{closed_port}")
     lake = Lake.open(tmp_path / "lake", create=True)
     two_years = ComtradeQuery.build("BLR", "KAZ", [2021, 2022], flows=["M"], level=2)
-    result = fetch_comtrade(two_years, config=gone, lake=lake)
+    got = acquire_comtrade(two_years, config=gone, lake=lake)
+    result = got.fetch
     assert result.unreachable is not None and "cannot reach 127.0.0.1" in result.unreachable
     assert result.cached == 2 and result.fetched == 0 and len(result.failed) == 1
-    assert {r.status for r in result.ingested} == {"ingested"}
+    assert {r.status for r in got.ingested} == {"ingested"}
     assert set(lake.declarations().year.to_pyarrow().to_pylist()) == {2021}
     assert sleeps == []
 

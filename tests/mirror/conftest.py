@@ -1,72 +1,32 @@
-"""Synthetic declarations with known CIF/FOB margins and known reporter noise (fixture ``syn``)."""
+"""Fixtures: the synthetic declarations (``syn``), real GeoDist (``geo``), a noisy world
+(the same as ``tests/reconcile``'s)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
+from tests.reconcile.synthetic import namespace
 
-from bilat.trade.mirror import GeoDist
-
-COUNTRIES = ["DEU", "FRA", "POL", "BLR", "KAZ", "RUS", "CHN", "USA", "BRA", "JPN", "ITA", "ESP"]
-#: ln(1 + margin) = CONST + B_DIST·ln(dist_km) + B_CONTIG·contig
-CONST, B_DIST, B_CONTIG = 0.02, 0.006, -0.015
-#: each country's reporting noise (standard deviation of log errors), both roles
-SIGMA = dict(zip(COUNTRIES, np.linspace(0.03, 0.40, len(COUNTRIES)), strict=True))
-
-
-@dataclass
-class Synthetic:
-    declarations: pd.DataFrame
-    truth: pd.DataFrame  # year, exporter, importer, product, value_usd (true FOB), margin
-
-
-def make(
-    geo: GeoDist,
-    *,
-    products: int = 60,
-    years: tuple[int, ...] = (2020, 2021),
-    noise: float = 1.0,
-    seed: int = 7,
-) -> Synthetic:
-    """Every ordered pair of COUNTRIES declares ``products`` codes each year, both sides.
-
-    ``noise`` scales SIGMA (0.01 gives nearly exact declarations).
-    """
-    rng = np.random.default_rng(seed)
-    dist = geo.table.set_index(["exporter", "importer"])
-    rows, truth = [], []
-    codes = [f"{8400 + i // 10:04d}{i % 10:02d}" for i in range(products)]
-    for year in years:
-        for i in COUNTRIES:
-            for j in COUNTRIES:
-                if i == j:
-                    continue
-                d, contig = dist.loc[(i, j), ["dist_km", "contig"]]
-                margin = np.expm1(CONST + B_DIST * np.log(d) + B_CONTIG * contig)
-                value = rng.lognormal(12, 1.5, products)
-                x = value * np.exp(rng.normal(0, noise * SIGMA[i], products))
-                m = value * (1 + margin) * np.exp(rng.normal(0, noise * SIGMA[j], products))
-                for k, code in enumerate(codes):
-                    rows.append((year, i, j, "X", code, x[k]))
-                    rows.append((year, j, i, "M", code, m[k]))
-                    truth.append((year, i, j, code, value[k], margin))
-    decl = pd.DataFrame(
-        rows, columns=["year", "reporter", "partner", "flow", "product", "value_usd"]
-    )
-    decl["cif_usd"] = np.where(decl["flow"] == "M", decl["value_usd"], np.nan)
-    true = pd.DataFrame(
-        truth, columns=["year", "exporter", "importer", "product", "value_usd", "margin"]
-    )
-    return Synthetic(decl, true)
+from bilat.sources.geodist import read_geodist
 
 
 @pytest.fixture(scope="session")
 def syn() -> SimpleNamespace:
     """The generator and its true parameters: ``syn.make(geo)``, ``syn.B_DIST``, ``syn.SIGMA``."""
-    return SimpleNamespace(
-        make=make, COUNTRIES=COUNTRIES, CONST=CONST, B_DIST=B_DIST, B_CONTIG=B_CONTIG, SIGMA=SIGMA
-    )
+    return namespace()
+
+
+@pytest.fixture(scope="session")
+def geo(shared_data: Path) -> pd.DataFrame:
+    """CEPII GeoDist, the real file."""
+    return read_geodist(shared_data / "geo" / "dist_cepii.csv.gz")
+
+
+@pytest.fixture(scope="session")
+def noisy(syn: Any, geo: pd.DataFrame) -> Any:
+    """Every ordered pair of twelve countries, 60 products, two years, realistic noise."""
+    return syn.make(geo)

@@ -10,8 +10,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+from bilat.sources.geodist import read_geodist
 from bilat.sources.schema import DECLARATION_SCHEMA
-from bilat.trade.mirror import load_geodist
 
 pytestmark = pytest.mark.shared
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.shared
 def lake_path(syn: Any, shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from bilat.lake import Lake
 
-    geo = load_geodist(shared_data / "geo" / "dist_cepii.csv.gz")
+    geo = read_geodist(shared_data / "geo" / "dist_cepii.csv.gz")
     decl = syn.make(geo, products=20).declarations
     n = len(decl)
     table = pa.table(
@@ -93,3 +93,28 @@ def test_mirror_help(cli: Any) -> None:
         res = cli("mirror", cmd, "--help")
         assert res.exit_code == 0
         assert "--geodist" in res.stdout
+
+
+def test_mirror_reconcile_text_speaks_in_words(
+    cli: Any, lake_path: Path, shared_data: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    lake = tmp_path / "lake"
+    shutil.copytree(lake_path, lake)
+    geo = str(shared_data / "geo" / "dist_cepii.csv.gz")
+    res = cli("mirror", "reconcile", "--geodist", geo, "--lake", str(lake), "--years", "2021",
+              "--ingest")  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    assert res.stdout.startswith("2,640 flows (2,640 flows reconciled). ln(1+margin) = ")
+    assert "(fitted on 2,640 flows, R² " in res.stdout
+    assert "ingested 2,640 reconciled flows (entry " in res.stdout
+    assert "(s)" not in res.stdout and "{" not in res.stdout
+
+
+def test_convert_to_without_a_concordance_says_which_option(cli: Any, lake_path: Path) -> None:
+    res = cli("mirror", "reconcile", "--convert-to", "HS17", "--lake", str(lake_path))
+    assert res.exit_code == 2
+    assert "--convert-to HS17 needs the correlation tables that reach it: give --concordance" in (
+        res.stderr
+    )

@@ -87,7 +87,10 @@ def test_bad_basket_is_400_in_the_error_shape(editor: TestClient) -> None:
     )
     assert r.status_code == 400, r.text
     body = r.json()
-    assert set(body) == {"error", "status", "exit_code", "message", "details"} and body["status"] == 400
+    assert (
+        set(body) == {"error", "status", "exit_code", "message", "details"}
+        and body["status"] == 400
+    )
     assert "unknown basket" in body["message"]
     assert body["details"]["closest"][0] == "tractor_cabs"
     assert _ids(editor) == before
@@ -95,7 +98,13 @@ def test_bad_basket_is_400_in_the_error_shape(editor: TestClient) -> None:
 
 def test_bad_value_and_unknown_meeting(editor: TestClient) -> None:
     r = editor.post("/api/agenda/items", json={**NEW, "meeting": _meeting(editor), "value": -1})
-    assert r.status_code == 422 and set(r.json()) == {"error", "status", "exit_code", "message", "details"}
+    assert r.status_code == 422 and set(r.json()) == {
+        "error",
+        "status",
+        "exit_code",
+        "message",
+        "details",
+    }
     r = editor.post("/api/agenda/items", json={**NEW, "meeting": "no-such-meeting"})
     assert r.status_code == 400 and "unknown meeting" in r.json()["message"]
     r = editor.post("/api/agenda/items", json={**NEW, "meeting": _meeting(editor), "id": "Bad Id"})

@@ -120,7 +120,10 @@ def test_bad_query_parameters_are_refused(
     r = viewer.get("/api/dyads/BLR/KAZ/products", params=params)
     assert r.status_code in (400, 422)
     body = r.json()
-    assert set(body) == {"error", "status", "exit_code", "message", "details"} and body["status"] == r.status_code
+    assert (
+        set(body) == {"error", "status", "exit_code", "message", "details"}
+        and body["status"] == r.status_code
+    )
     assert where in r.text
 
 

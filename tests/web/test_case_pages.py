@@ -42,7 +42,13 @@ def test_editor_records_a_change_and_stale_version_conflicts(editor: TestClient)
         after["history"][-1]["author"] == "eddie" and after["history"][-1]["note"] == "site visit"
     )
     stale = editor.post(url, json={"status": "done", "expected_version": item["version"]})
-    assert stale.status_code == 409 and set(stale.json()) == {"error", "status", "exit_code", "message", "details"}
+    assert stale.status_code == 409 and set(stale.json()) == {
+        "error",
+        "status",
+        "exit_code",
+        "message",
+        "details",
+    }
 
 
 def test_bad_status_is_refused(editor: TestClient) -> None:

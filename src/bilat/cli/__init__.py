@@ -48,6 +48,7 @@ _PARTS = (
     "bilat.cli.claims",
     "bilat.cli.brief",
     "bilat.cli.fetch",
+    "bilat.cli.mirror",
     "bilat.cli.web",
     "bilat.cli.demo",
 )

@@ -13,9 +13,14 @@ from rich.console import Console
 from rich.table import Table
 
 __all__ = [
+    "DyadOption",
+    "HomeOption",
     "JsonOption",
     "LakeOption",
+    "YearOption",
+    "YearsOption",
     "console",
+    "count",
     "err_console",
     "open_lake",
     "print_json",
@@ -29,10 +34,71 @@ def _width() -> int | None:
     return None if sys.stdout.isatty() else 200
 
 
+def _flags_take_no_value() -> None:
+    """Show flags (``--json``, ``--help``) without typer's ``<bool>`` value placeholder.
+
+    typer's rich help prints a type column for every option, ``<bool>`` for flags, which reads
+    as if ``--json`` took a value. A flag takes none; its type column stays empty.
+    """
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "_bilat_flags", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    display_type_rich._bilat_flags = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_take_no_value()
+
 console = Console(highlight=False, soft_wrap=True, width=_width())
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+JsonOption = Annotated[
+    bool,
+    typer.Option("--json", help="Print the result as JSON (the document GET /api/... returns)."),
+]
+HomeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--home",
+        help="bilat home folder (the lake is HOME/lake); default $BILAT_HOME.",
+        show_default=False,
+    ),
+]
+
+
+#: ``--years 2017-2023`` (or one year, ``--years 2021``): the one way to type a range of years;
+#: :func:`bilat.options.parse_years` reads it.
+YearsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--years",
+        metavar="FIRST-LAST",
+        help="Years as FIRST-LAST, e.g. 2017-2023 (or one year, 2021).",
+        show_default=False,
+    ),
+]
+#: ``--year 2021``: the one way to type a single year.
+YearOption = Annotated[
+    int | None,
+    typer.Option("--year", metavar="YEAR", help="Year, e.g. 2021 (default: the latest held)."),
+]
+#: ``--dyad DEU,FRA`` (repeatable): the one way to type a pair of countries in an option;
+#: :func:`bilat.options.parse_dyad` reads it.
+DyadOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--dyad",
+        metavar="A,B",
+        help="A pair of countries as A,B, e.g. DEU,FRA (repeatable).",
+        show_default=False,
+    ),
+]
 
 
 def print_json(obj: Any) -> None:
@@ -115,3 +181,8 @@ def synthetic_banner(source: Any) -> None:
         err_console.print(
             "[bold black on yellow] SYNTHETIC SAMPLE DATA — not real trade statistics [/]"
         )
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 request``, ``2 requests``, ``1,200 flows`` (``plural`` for irregular nouns)."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

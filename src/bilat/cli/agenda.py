@@ -14,6 +14,7 @@ from bilat.cli._common import (
     JsonOption,
     LakeOption,
     console,
+    count,
     open_lake,
     print_json,
     print_table,
@@ -83,8 +84,8 @@ def import_(
         return
     verb = "replaced" if report.replaced else "imported"
     console.print(
-        f"{verb} commission {report.commission}: {report.meetings} meetings, "
-        f"{report.items} items, {report.changes} status changes"
+        f"{verb} commission {report.commission}: {count(report.meetings, 'meeting')}, "
+        f"{count(report.items, 'item')}, {count(report.changes, 'status change')}"
     )
 
 
@@ -104,7 +105,8 @@ def export(
         print_json(report)
         return
     console.print(
-        f"exported {report.items} items of {report.commission} to {', '.join(report.paths)}"
+        f"exported {count(report.items, 'item')} of {report.commission} "
+        f"to {', '.join(report.paths)}"
     )
 
 
@@ -141,7 +143,9 @@ def list_(
         console.print(f"no agenda items match, as of {day}")
         return
     print_table(
-        [_short(i) for i in items], title=f"Agenda items as of {day}", caption=f"{len(items)} items"
+        [_short(i) for i in items],
+        title=f"Agenda items as of {day}",
+        caption=count(len(items), "item"),
     )
 
 

@@ -1,12 +1,11 @@
-"""``bilat fetch comtrade|baci|geodist`` and ``bilat mirror report|reconcile``."""
+"""``bilat fetch comtrade|baci|geodist``: download, then ingest (:mod:`bilat.acquire`)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.filesize import decimal
@@ -24,12 +23,17 @@ from bilat.cli._common import (
     JsonOption,
     LakeOption,
     console,
+    count,
     err_console,
     open_lake,
     print_json,
-    print_table,
 )
 from bilat.errors import FetchError, HostUnreachableError, InputError
+
+if TYPE_CHECKING:
+    from bilat.acquire import ComtradeAcquisition
+    from bilat.lake import IngestReport
+    from bilat.sources.fetch import ComtradeFetch
 
 fetch_app = typer.Typer(
     help="Download official statistics (UN Comtrade, CEPII BACI, CEPII GeoDist), cached and "
@@ -127,10 +131,10 @@ def _byte_bar(label: str) -> Iterator[Callable[[int, int | None], None]]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
-def _print_ingested(reports: tuple[Any, ...]) -> None:
+def _print_ingested(reports: tuple[IngestReport, ...]) -> None:
     for r in reports:
         word = "unchanged" if r.status == "unchanged" else "ingested"
-        console.print(f"  {word} {r.path}: {r.rows:,} rows (entry {r.entry_id})")
+        console.print(f"  {word} {r.path}: {count(r.rows, 'row')} (entry {r.entry_id})")
 
 
 @fetch_app.command("comtrade")
@@ -152,7 +156,8 @@ def fetch_comtrade_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Fetch a dyad's declarations (and the mirror ones) from UN Comtrade, then ingest them."""
-    from bilat.sources.fetch import ComtradeQuery, fetch_comtrade
+    from bilat.acquire import acquire_comtrade
+    from bilat.sources.fetch import ComtradeQuery
 
     query = ComtradeQuery.build(
         reporter,
@@ -164,29 +169,38 @@ def fetch_comtrade_cmd(
     )
     lk = None if no_ingest else open_lake(lake, create=True)
     with _request_bar("Comtrade requests") as progress:
-        result = fetch_comtrade(
-            query, key_env=key_env, lake=lk, ingest=not no_ingest, progress=progress
-        )
+        result = acquire_comtrade(query, lake=lk, key_env=key_env, progress=progress)
     if as_json:
         print_json(result)
     else:
-        endpoint = "keyed" if result.keyed else "public preview"
-        console.print(
-            f"UN Comtrade ({endpoint}): {result.records:,} records in {len(result.files)} "
-            f"file(s); {result.fetched} request(s) sent, {result.cached} from the cache, "
-            f"{result.split} split to stay under the record limit"
-        )
-        _print_ingested(result.ingested)
-        for f in result.failed:
-            err_console.print(f"[red]failed[/] {f.key}: {f.reason}")
-    if result.unreachable:
+        _print_comtrade(result)
+    _exit_on_missing(result.fetch, ingested=lk is not None)
+
+
+def _print_comtrade(result: ComtradeAcquisition) -> None:
+    f = result.fetch
+    endpoint = "keyed" if f.keyed else "public preview"
+    console.print(
+        f"UN Comtrade ({endpoint}): {count(f.records, 'record')} in {count(len(f.files), 'file')}; "
+        f"{count(f.fetched, 'request')} sent, {f.cached:,} from the cache, "
+        f"{f.split:,} split to stay under the record limit"
+    )
+    _print_ingested(result.ingested)
+    for failed in f.failed:
+        err_console.print(f"[red]failed[/] {failed.key}: {failed.reason}")
+
+
+def _exit_on_missing(fetched: ComtradeFetch, *, ingested: bool) -> None:
+    """Exit non-zero when requests are missing, saying that the same command gets them."""
+    kept = "ingested" if ingested else "kept in the cache"
+    if fetched.unreachable:
         raise HostUnreachableError(
-            f"{result.unreachable}. The responses already in the cache were ingested; the "
+            f"{fetched.unreachable}. The responses already in the cache were {kept}; the "
             "requests not sent are fetched by the same command once the host can be reached."
         )
-    if result.failed:
+    if fetched.failed:
         raise FetchError(
-            f"{len(result.failed)} request(s) failed; what arrived was ingested. "
+            f"{count(len(fetched.failed), 'request')} failed; what arrived was {kept}. "
             "Run the same command again to fetch only the missing ones."
         )
 
@@ -206,25 +220,18 @@ def fetch_baci_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Download a CEPII BACI release zip (streamed, verified, resumable) and ingest it."""
-    from bilat.sources.fetch import fetch_baci
+    from bilat.acquire import acquire_baci
 
     wanted = parse_years(years) if years else None
     lk = None if no_ingest else open_lake(lake, create=True)
     with _byte_bar(f"BACI {hs} {release}") as progress:
-        result = fetch_baci(
-            release,
-            hs,
-            years=wanted,
-            lake=lk,
-            ingest=not no_ingest,
-            sha256=sha256,
-            progress=progress,
-        )
+        result = acquire_baci(release, hs, lake=lk, years=wanted, sha256=sha256, progress=progress)
     if as_json:
         print_json(result)
         return
-    how = "from the cache" if result.download.attempts == 0 else "downloaded"
-    console.print(f"{result.download.path} ({result.download.bytes:,} bytes, {how})")
+    download = result.fetch.download
+    how = "from the cache" if download.attempts == 0 else "downloaded"
+    console.print(f"{download.path} ({count(download.bytes, 'byte')}, {how})")
     _print_ingested(result.ingested)
 
 
@@ -241,176 +248,9 @@ def fetch_geodist_cmd(
     if as_json:
         print_json(result)
         return
-    console.print(f"{result.path} ({result.bytes:,} bytes)")
-
-
-mirror_app = typer.Typer(
-    help="Exporter's against importer's declarations: CIF/FOB margins, reconciled flows, "
-    "the gaps of a dyad and their suspected causes.",
-    no_args_is_help=True,
-)
-
-GeoOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--geodist",
-        envvar="BILAT_GEODIST_FILE",
-        help="CEPII dist_cepii CSV (default: the one `bilat fetch geodist` stored).",
-        show_default=False,
-    ),
-]
-LevelOption = Annotated[int, typer.Option("--level", help="HS level: 0 (totals), 2, 4 or 6.")]
-ConvertOption = Annotated[
-    str | None,
-    typer.Option("--convert-to", help="Convert declarations to this HS revision first (HS17)."),
-]
-ConcordanceOption = Annotated[
-    list[Path] | None,
-    typer.Option("--concordance", help="UNSD correlation table (xlsx/csv); repeatable."),
-]
-
-
-def _concordances(paths: list[Path] | None) -> list[Any]:
-    from bilat.codes.concordance import load_concordance
-
-    return [load_concordance(p) for p in paths or []]
-
-
-def _geodist(path: Path | None) -> Path:
-    if path is not None:
-        return path
-    from bilat.sources.fetch import FetchConfig
-
-    folder = FetchConfig.from_env().cache_dir / "geo"
-    found = sorted(folder.glob("dist_cepii*")) if folder.is_dir() else []
-    if not found:
-        raise InputError(
-            "no GeoDist file: give --geodist FILE (CEPII dist_cepii as CSV) or run "
-            "`bilat fetch geodist` first"
-        )
-    return found[0]
-
-
-@mirror_app.command("report")
-def mirror_report_cmd(
-    a: Annotated[str, typer.Argument(help="One country of the dyad (ISO3).")],
-    b: Annotated[str, typer.Argument(help="The other country (ISO3).")],
-    years: Annotated[str | None, typer.Option("--years", help="Years: 2017-2023.")] = None,
-    level: LevelOption = 6,
-    geodist: GeoOption = None,
-    top: Annotated[int, typer.Option("--top", help="Products listed (largest gaps).")] = 15,
-    convert_to: ConvertOption = None,
-    concordance: ConcordanceOption = None,
-    lake: LakeOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Declared exports against declared imports of a dyad, gap by product, suspected causes."""
-    from bilat.trade.mirror import mirror_report
-
-    lk = open_lake(lake)
-    wanted = parse_years(years) if years else None
-    rep = mirror_report(
-        lk.declarations(),
-        a,
-        b,
-        _geodist(geodist),
-        level=level,
-        years=wanted,
-        convert_to=convert_to,
-        concordances=_concordances(concordance),
-    )
-    if as_json:
-        print_json(rep)
-        return
-    cols = ["year", "exporter", "importer", "exports_declared_usd", "imports_declared_usd",
-            "imports_fob_usd", "gap_usd", "gap_cif_fob_usd", "gap_other_usd", "reconciled_usd",
-            "products", "both_declared"]  # fmt: skip
-    print_table(_rows(rep.totals, cols), title=f"Mirror: {rep.a} ↔ {rep.b}, HS level {level}")
-    biggest = rep.products.reindex(
-        rep.products["gap_usd"]
-        .abs()
-        .fillna(rep.products["reconciled_usd"])
-        .sort_values(ascending=False)
-        .index
-    ).head(top)
-    pcols = ["year", "exporter", "product", "exports_declared_usd", "imports_declared_usd",
-             "gap_usd", "gap_other_usd", "causes"]  # fmt: skip
-    print_table(_rows(biggest, pcols), title=f"Largest gaps (top {top})")
-    print_table(
-        [{"cause": k, "value_usd": v} for k, v in rep.causes.items()],
-        title="Suspected causes (|gap| flagged)",
-    )
-    for note in rep.notes:
-        console.print(f"note: {note}")
-
-
-@mirror_app.command("reconcile")
-def mirror_reconcile_cmd(
-    years: Annotated[str | None, typer.Option("--years", help="Years: 2017-2023.")] = None,
-    level: LevelOption = 6,
-    geodist: GeoOption = None,
-    ingest: Annotated[
-        bool, typer.Option("--ingest", help="Store the reconciled flows in the lake.")
-    ] = False,
-    convert_to: ConvertOption = None,
-    concordance: ConcordanceOption = None,
-    lake: LakeOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Reconcile every flow both sides declared (BACI method) and show the estimates."""
-    from bilat.trade.mirror import reconcile
-
-    lk = open_lake(lake)
-    wanted = parse_years(years) if years else None
-    rec = reconcile(
-        lk.declarations(),
-        _geodist(geodist),
-        level=level,
-        years=wanted,
-        convert_to=convert_to,
-        concordances=_concordances(concordance),
-    )
-    bases = rec.pairs["basis"].value_counts().to_dict()
-    report = None
-    if ingest:
-        span = f"{min(wanted)}-{max(wanted)}" if wanted else "all"
-        report = lk.ingest_arrow(
-            rec.flows,
-            kind="flows",
-            source="mirror",
-            name=f"mirror-L{level}-{span}",
-            synthetic=lk.is_synthetic,
-        )
-    out = {
-        "flows": rec.flows.num_rows,
-        "bases": bases,
-        "margins": rec.margins.__dict__,
-        "identified": rec.identified,
-        "reliability": rec.reliability.to_dict("records"),
-        "ingested": report,
-    }
-    if as_json:
-        print_json(out)
-        return
-    m = rec.margins
-    console.print(
-        f"{rec.flows.num_rows:,} flows: {bases}. ln(1+margin) = {m.const:.4f} "
-        f"+ {m.b_dist:.5f}·ln(km) + {m.b_contig:.4f}·contig (n={m.nobs:,}, R² {m.r2:.3f})"
-    )
-    print_table(
-        _rows(rec.reliability.sort_values("variance"), list(rec.reliability.columns)),
-        title="Reporter reliability (error variance of log declarations)",
-    )
-    if report is not None:
-        console.print(f"ingested {report.rows:,} reconciled flows (entry {report.entry_id})")
-
-
-def _rows(frame: Any, cols: list[str]) -> list[dict[str, Any]]:
-    rows = frame[cols].to_dict("records")
-    return [{str(k): str(v) if k == "year" else v for k, v in r.items()} for r in rows]
+    console.print(f"{result.path} ({count(result.bytes, 'byte')})")
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``bilat fetch ...`` and ``bilat mirror ...`` to the CLI."""
+    """Add ``bilat fetch ...`` to the CLI."""
     app.add_typer(fetch_app, name="fetch")
-    app.add_typer(mirror_app, name="mirror")

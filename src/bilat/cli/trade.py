@@ -112,7 +112,7 @@ def _show(result: Any, as_json: bool, *, columns: list[str] | None = None) -> No
     synthetic_banner(bool(result.provenance.synthetic))
     rows = result.to_pandas().astype(object).where(lambda f: f.notna(), None)
     if rows.empty:
-        console.print(f"{result.title()}: no rows")
+        console.print(f"{result.title()}: no data for these countries, years and level")
         console.print(result.provenance.text(), soft_wrap=True)
         return
     print_table(

@@ -340,15 +340,12 @@ class Concordance:
 
         Returns the converted table (same type as the input) and a :class:`ConversionReport`.
         """
-        import pandas as pd
-
         target = revision(to)
         if target != self.target_rev:
             raise InputError(
                 f"this concordance converts {self.source_rev} to {self.target_rev}, not to "
                 f"{target}; use chain() or .inverse() to reach {target}"
             )
-        as_arrow = isinstance(data, pa.Table)
         frame = data.to_pandas() if isinstance(data, pa.Table) else data.copy()
         _require_columns(frame.columns, [product_column, value_columns[0]])
         value_columns = [c for c in value_columns if c in frame.columns]
@@ -356,31 +353,38 @@ class Concordance:
         weights = _validate_rule(rule)
         shares = _shares_frame(self, rule, set(todo[product_column].unique()))
         merged = self._apply(todo, shares, product_column, value_columns, revision_column)
-        keys = [c for c in frame.columns if c not in value_columns]
-        out = pd.concat([done, merged], ignore_index=True)
-        out = (
-            out.groupby(keys, dropna=False, sort=True, as_index=False)[list(value_columns)]
-            .sum(min_count=1)
-            .reindex(columns=list(frame.columns))
-        )
+        out = _sum_by_key(frame, [done, merged], value_columns)
+        rule_name = "equal" if weights is None else "weights"
+        report = self._report(frame, out, todo, shares, product_column, value_columns[0], rule_name)
+        if isinstance(data, pa.Table):
+            return pa.Table.from_pandas(out, schema=data.schema, preserve_index=False), report
+        return out, report
+
+    def _report(
+        self,
+        frame: pd.DataFrame,
+        out: pd.DataFrame,
+        todo: pd.DataFrame,
+        shares: pd.DataFrame,
+        product_column: str,
+        value_column: str,
+        rule_name: str,
+    ) -> ConversionReport:
+        """What a conversion did: rows and value in and out, codes split and unmatched."""
         fan = shares.groupby("_source")["_target"].count()
         codes = {str(c) for c in todo[product_column].unique()}
         split = sorted(codes & {str(c) for c in fan[fan > 1].index})
-        report = ConversionReport(
+        return ConversionReport(
             source_rev=self.source_rev,
             target_rev=self.target_rev,
             rows_in=len(frame),
             rows_out=len(out),
-            value_in=float(frame[value_columns[0]].sum()),
-            value_out=float(out[value_columns[0]].sum()),
+            value_in=float(frame[value_column].sum()),
+            value_out=float(out[value_column].sum()),
             split_codes=tuple(split),
             unmatched_codes=tuple(sorted(codes - set(shares["_source"]) - {TOTAL})),
-            rule="equal" if weights is None else "weights",
+            rule=rule_name,
         )
-        if as_arrow:
-            schema = data.schema if isinstance(data, pa.Table) else None
-            return pa.Table.from_pandas(out, schema=schema, preserve_index=False), report
-        return out, report
 
     def _apply(
         self,
@@ -415,6 +419,21 @@ class Concordance:
                 f"{self.source_rev}→{self.target_rev} concordance; filter them or use chain()"
             )
         return frame[revs == self.source_rev], frame[revs == self.target_rev]
+
+
+def _sum_by_key(
+    frame: pd.DataFrame, parts: Sequence[pd.DataFrame], value_columns: Sequence[str]
+) -> pd.DataFrame:
+    """The parts stacked, rows landing on the same key summed, in ``frame``'s columns."""
+    import pandas as pd
+
+    keys = [c for c in frame.columns if c not in value_columns]
+    out = pd.concat(list(parts), ignore_index=True)
+    return (
+        out.groupby(keys, dropna=False, sort=True, as_index=False)[list(value_columns)]
+        .sum(min_count=1)
+        .reindex(columns=list(frame.columns))
+    )
 
 
 def _shares_frame(conc: Concordance, rule: SplitRule | Weights, codes: set[str]) -> pd.DataFrame:
@@ -500,8 +519,6 @@ def convert_flows(
     >>> conc = Concordance.from_unsd_xlsx("unsd-hs2022-hs2017-correlation.xlsx")  # doctest: +SKIP
     >>> convert_flows(lake.flows(), to="HS17", concordances=conc)                  # doctest: +SKIP
     """
-    import ibis
-
     target = revision(to)
     concs = [concordances] if isinstance(concordances, Concordance) else list(concordances)
     _validate_rule(rule)
@@ -509,6 +526,22 @@ def convert_flows(
     _require_columns(table.columns, [product_column, revision_column, *values])
     if unstated not in UNSTATED:
         raise InputError(f"unstated must be one of {', '.join(UNSTATED)}, got {unstated!r}")
+    revs, unknown = _revisions_held(table, revision_column, target, unstated)
+    rows: list[tuple[str, str, str, float]] = []
+    for rev in {revision(r) for r in revs} - {target, "HS"}:
+        for src_code, tgt_code, share in _chain_shares(chain(concs, rev, target), rule):
+            rows.extend((r, src_code, tgt_code, share) for r in revs if revision(r) == rev)
+    if not rows:
+        return _relabelled(table, revision_column, target, unknown)
+    return _apply_shares(
+        table, _shares_table(rows), target, unknown, product_column, revision_column, values
+    )
+
+
+def _revisions_held(
+    table: ir.Table, revision_column: str, target: str, unstated: Unstated
+) -> tuple[list[str], list[str]]:
+    """The revisions in the table, and those of them that are unstated (``HS``)."""
     distinct = table.select(revision_column).distinct().to_pyarrow()
     revs = [str(r) for r in distinct.column(0).to_pylist()]
     unknown = [r for r in revs if revision(r) == "HS"]
@@ -518,16 +551,24 @@ def convert_flows(
             f"converted to {target}; ingest files that state it, filter those rows, or "
             "pass unstated='keep' to leave them as they are"
         )
-    rows: list[tuple[str, str, str, float]] = []
-    for rev in {revision(r) for r in revs} - {target, "HS"}:
-        for src_code, tgt_code, share in _chain_shares(chain(concs, rev, target), rule):
-            rows.extend((r, src_code, tgt_code, share) for r in revs if revision(r) == rev)
-    new_rev = ibis.ifelse(table[revision_column].isin(unknown), table[revision_column], target)
+    return revs, unknown
+
+
+def _relabelled(table: ir.Table, revision_column: str, target: str, unknown: list[str]) -> ir.Table:
+    """Nothing to convert: every stated revision is already ``target``."""
+    import ibis
+
     if not unknown:
-        new_rev = ibis.literal(target)
-    if not rows:
-        return table.mutate(**{revision_column: new_rev})
-    shares = ibis.memtable(
+        return table.mutate(**{revision_column: ibis.literal(target)})
+    keep = table[revision_column].isin(unknown)
+    return table.mutate(**{revision_column: ibis.ifelse(keep, table[revision_column], target)})
+
+
+def _shares_table(rows: Sequence[tuple[str, str, str, float]]) -> ir.Table:
+    """(revision, source code, target code, share) as a small in-memory Ibis table."""
+    import ibis
+
+    return ibis.memtable(
         pa.table(
             {
                 "_rev": pa.array([r[0] for r in rows], pa.string()),
@@ -537,6 +578,20 @@ def convert_flows(
             }
         )
     )
+
+
+def _apply_shares(
+    table: ir.Table,
+    shares: ir.Table,
+    target: str,
+    unknown: list[str],
+    product_column: str,
+    revision_column: str,
+    values: Sequence[str],
+) -> ir.Table:
+    """Rows joined to their shares, values multiplied, rows on one key summed (lazily)."""
+    import ibis
+
     joined = table.left_join(
         shares,
         [table[revision_column] == shares["_rev"], table[product_column] == shares["_src"]],

@@ -5,8 +5,8 @@ A *panel* is a pandas frame with one row per (exporter, importer, year) and the 
 ``exporter``, ``importer`` (str, ISO3), ``year`` (int), ``trade`` (float, US dollars or the
 unit of the user's file, non-negative) and any covariates (float).
 
-Covariates come from a CEPII GeoDist file (:func:`read_geodist`, joined by
-:func:`join_geodist`) and from an optional user file (:func:`join_covariates`), for example
+Covariates come from a CEPII GeoDist file (read by :func:`bilat.sources.geodist.read_geodist`,
+joined by :func:`join_geodist`) and from an optional user file (:func:`join_covariates`), for example
 membership of a trade agreement. GeoDist's names are mapped to the short names the gravity
 literature uses (Yotov et al. 2016): ``dist`` (km), ``cntg`` (contiguity), ``lang`` (common
 official language), ``clny`` (colonial link).
@@ -30,7 +30,14 @@ import pandas as pd
 
 from bilat.codes.countries import COMTRADE_AREAS
 from bilat.errors import InputError, NotFoundError, ParseError, SchemaError, ValidationError
-from bilat.options import DISTANCES, Distance, SourceClass, choice
+from bilat.options import SourceClass, choice
+from bilat.sources.geodist import (
+    DISTANCES,
+    GEODIST_ALIASES,
+    Distance,
+    distance_column,
+    read_geodist,
+)
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -62,18 +69,6 @@ __all__ = [
 
 #: Columns every panel has.
 PANEL_COLUMNS: tuple[str, ...] = ("exporter", "importer", "year", "trade")
-
-#: Old codes in CEPII GeoDist (2011) → today's ISO3. ``YUG`` is mapped to Serbia, its main
-#: successor; ``ANT`` (Netherlands Antilles) has no single successor and is left as it is.
-GEODIST_ALIASES: dict[str, str] = {
-    "ROM": "ROU",
-    "ZAR": "COD",
-    "TMP": "TLS",
-    "PAL": "PSE",
-    "YUG": "SRB",
-}
-
-_GEODIST_NEEDED = ("iso_o", "iso_d", "contig", "comlang_off", "colony", "dist")
 
 
 class HasFlows(Protocol):
@@ -184,29 +179,6 @@ def read_panel(path: str | Path) -> pd.DataFrame:
     return validate_panel(read_table(path, what="panel file"), path=str(path))
 
 
-def read_geodist(path: str | Path) -> pd.DataFrame:
-    """Read a CEPII GeoDist file (``dist_cepii``) into ``exporter, importer, dist, distw,
-    distcap, distwces, cntg, lang, clny`` (distances in km, the rest 0/1).
-
-    Old country codes are mapped to today's (:data:`GEODIST_ALIASES`); Stata's missing
-    value ``.`` reads as missing.
-    """
-    raw = read_table(path, what="GeoDist file", na_values=["."])
-    _require(raw, _GEODIST_NEEDED, path=str(path), expected="CEPII GeoDist columns")
-    out = pd.DataFrame(
-        {
-            "exporter": raw["iso_o"].astype(str).str.upper().replace(GEODIST_ALIASES),
-            "importer": raw["iso_d"].astype(str).str.upper().replace(GEODIST_ALIASES),
-        }
-    )
-    for src, dst in (("contig", "cntg"), ("comlang_off", "lang"), ("colony", "clny")):
-        out[dst] = _numeric(raw, src, path=str(path))
-    for col in DISTANCES:
-        if col in raw.columns:
-            out[col] = _numeric(raw, col, path=str(path))
-    return out.drop_duplicates(["exporter", "importer"])
-
-
 def join_geodist(
     panel: pd.DataFrame, geodist: pd.DataFrame, *, distance: Distance = "distw"
 ) -> pd.DataFrame:
@@ -216,15 +188,8 @@ def join_geodist(
     columns of those names already in the panel. Pairs absent from GeoDist get missing
     covariates, and the estimator drops them (it reports how many).
     """
-    distance = choice(Distance, distance, "distance")
-    if distance not in geodist.columns:
-        raise SchemaError(
-            f"the GeoDist file has no {distance!r} column",
-            column=distance,
-            expected=", ".join(c for c in DISTANCES if c in geodist.columns),
-        )
-    cov = geodist[["exporter", "importer", "cntg", "lang", "clny", distance]].rename(
-        columns={distance: "dist"}
+    cov = geodist[["exporter", "importer", "cntg", "lang", "clny"]].assign(
+        dist=distance_column(geodist, distance)
     )
     base = panel.drop(columns=[c for c in ("dist", "cntg", "lang", "clny") if c in panel])
     return base.merge(cov, on=["exporter", "importer"], how="left", validate="many_to_one")

@@ -483,6 +483,9 @@ class Concentration(_Result):
     provenance: Provenance
     coverage: Coverage | None = None
 
+    def title(self) -> str:
+        return f"Product concentration of {self.exporter}→{self.importer} exports, {self.year}"
+
 
 @dataclass(frozen=True, slots=True)
 class RcaResult(_Result):
@@ -501,6 +504,9 @@ class RcaResult(_Result):
     n_advantage: int
     rows: pa.Table
     provenance: Provenance
+
+    def title(self) -> str:
+        return f"Revealed comparative advantage of {self.exporter}, {self.year}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -522,6 +528,12 @@ class Complementarity(_Result):
     exports_usd: float
     imports_usd: float
     provenance: Provenance
+
+    def title(self) -> str:
+        return (
+            f"Complementarity of {self.exporter}'s exports with {self.importer}'s imports, "
+            f"{self.year}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -545,6 +557,9 @@ class Intensity(_Result):
     world_usd: float
     provenance: Provenance
 
+    def title(self) -> str:
+        return f"Intensity of {self.exporter}'s exports to {self.importer}, {self.year}"
+
 
 @dataclass(frozen=True, slots=True)
 class MirrorGap(_Result):
@@ -564,7 +579,7 @@ class MirrorGap(_Result):
     provenance: Provenance
 
     def title(self) -> str:
-        return f"Mirror gap {self.exporter}→{self.importer}"
+        return f"{self.exporter}→{self.importer} as each side declared it (mirror gap)"
 
 
 def frame_rows(columns: Mapping[str, Iterable[Any]], schema: pa.Schema) -> pa.Table:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from bilat.tradeview._precedence import class_label
 
@@ -39,6 +39,8 @@ class Coverage:
     reason
         Why the coverage is not full, in words (``""`` when it is).
     """
+
+    _document_extra_: ClassVar[dict[str, Any]] = {"text": str}
 
     status: CoverageStatus
     sides: tuple[str, ...] = ()
@@ -81,6 +83,9 @@ NO_COVERAGE = Coverage("none", reason="no source covers this")
 @dataclass(frozen=True, slots=True)
 class Part:
     """One source's share of a figure."""
+
+    _document_omit_: ClassVar[frozenset[str]] = frozenset({"klass"})
+    _document_extra_: ClassVar[dict[str, Any]] = {"class": str, "label": str}
 
     klass: str
     source: str
@@ -143,6 +148,8 @@ class Figure:
         The HS levels it was built from (``"HS2, HS4 and HS6 summed to TOTAL ..."``).
     """
 
+    _document_extra_: ClassVar[dict[str, Any]] = {"available": bool, "basis": str, "text": str}
+
     value_usd: float | None
     coverage: Coverage
     parts: tuple[Part, ...] = ()
@@ -199,6 +206,8 @@ class RankCoverage:
     reason
         Why the rank is thin, in words (``""`` when it is complete).
     """
+
+    _document_extra_: ClassVar[dict[str, Any]] = {"thin": bool, "text": str}
 
     partners_present: int
     complete: bool

@@ -1,9 +1,10 @@
-"""Download a CEPII BACI release zip (streamed, verified, resumable) and ingest it.
+"""Download a CEPII BACI release zip (streamed, verified, resumable; download only).
 
 A release is one zip per HS revision (``BACI_HS17_V202401.zip``, several gigabytes): a CSV
 per year plus the country and product tables. The zip is kept under
 ``BILAT_HOME/cache/baci``; a rerun finds it there and does not download it again. With
-``years``, only those yearly members are extracted next to it and ingested.
+``years``, only those yearly members are extracted next to it. Ingesting them is
+:func:`bilat.acquire.acquire_baci`'s work.
 """
 
 from __future__ import annotations
@@ -12,17 +13,13 @@ import re
 import shutil
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from bilat.codes.hs import revision
 from bilat.errors import InputError, NotFoundError
 from bilat.sources.fetch.config import FetchConfig
 from bilat.sources.fetch.http import Download, HttpClient, Progress
-
-if TYPE_CHECKING:
-    from bilat.lake import Lake
 
 __all__ = ["BaciFetch", "baci_url", "fetch_baci"]
 
@@ -41,16 +38,17 @@ class BaciFetch:
     download
         The verified zip (``attempts == 0`` when it was already in the cache).
     members
-        Yearly CSV files ingested (zip members extracted when ``years`` was given, else the
-        zip itself).
-    ingested
-        The lake's ingest reports (empty when ingest was not asked for).
+        The files to ingest: the yearly CSV files extracted when ``years`` was given, else
+        the zip itself.
+    release, hs_rev
+        The release (``V202401``) and HS revision (``HS17``), normalised.
     """
 
     url: str
     download: Download
     members: tuple[Path, ...]
-    ingested: tuple[Any, ...] = field(default_factory=tuple)
+    release: str
+    hs_rev: str
 
 
 def baci_url(release: str, hs: str, *, config: FetchConfig | None = None) -> str:
@@ -66,19 +64,17 @@ def fetch_baci(
     *,
     years: Sequence[int] | None = None,
     config: FetchConfig | None = None,
-    lake: Lake | None = None,
-    ingest: bool = True,
     sha256: str | None = None,
     progress: Progress | None = None,
 ) -> BaciFetch:
-    """Download (or find in the cache) a BACI release zip, verify it, and ingest it.
+    """Download (or find in the cache) a BACI release zip and verify it.
 
     Parameters
     ----------
     release, hs
         ``V202401`` and ``HS17`` (``HS2017`` and ``H5`` are understood).
     years
-        Ingest only these years' CSV files; all years by default.
+        Extract only these years' CSV files next to the zip; all years (the zip) by default.
     sha256
         Expected checksum of the zip, when the user knows it.
     progress
@@ -103,18 +99,7 @@ def fetch_baci(
         with HttpClient(cfg) as client:
             download = client.download(url, dest, sha256=sha256, progress=progress)
     members = _extract_years(dest, years) if years else (dest,)
-    reports: tuple[Any, ...] = ()
-    if ingest:
-        if lake is None:
-            from bilat.lake import Lake
-
-            lake = Lake.open(create=True)
-        from bilat.sources.baci import read_baci
-
-        # one ingest for all the years asked for: they land together or not at all
-        files = [f for member in members for f in read_baci(member, release=rel, hs_rev=tag)]
-        reports = tuple(lake.ingest(files))
-    return BaciFetch(url, download, members, reports)
+    return BaciFetch(url, download, members, rel, tag)
 
 
 def _validate(release: str, hs: str) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""Fetch a dyad's declarations from the UN Comtrade API, resumably, then ingest them.
+"""Fetch a dyad's declarations from the UN Comtrade API, resumably (download only).
 
 One call covers both directions of the dyad: what the reporter declared about the partner
 and, as *mirror*, what the partner declared about the reporter (Belarus stopped publishing
@@ -10,7 +10,8 @@ of the level (``cmdCode=AG6``). Without a key the public preview endpoint answer
 the request is replaced by requests for explicit lists of codes, each list shorter than the
 limit (with the breakdowns fixed to their totals, one code gives at most one record). Every
 completed request is recorded in the cache's state file, so a rerun asks only for what is
-missing, and what arrived is ingested even when some requests failed.
+missing, and the files that arrived are returned even when some requests failed (ingesting
+them is :func:`bilat.acquire.acquire_comtrade`'s work).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from bilat.codes.countries import country, to_iso3
@@ -31,8 +32,6 @@ from bilat.sources.fetch.state import FetchState
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from bilat.lake import Lake
 
 __all__ = [
     "LEVELS",
@@ -109,7 +108,7 @@ class ComtradeQuery:
         if rep == par:
             raise InputError(f"reporter and partner are both {rep}; a dyad needs two countries")
         if not years:
-            raise InputError("no years asked for; give --years such as 2017-2023")
+            raise InputError("no years asked for; give at least one year between 1962 and 2100")
         bad_years = [y for y in years if not 1962 <= y <= 2100]
         if bad_years:
             raise InputError(f"years {bad_years} are outside 1962-2100 (UN Comtrade's range)")
@@ -219,8 +218,6 @@ class ComtradeFetch:
     unreachable
         Why the run stopped before its end: the API host cannot be reached (offline, or a
         wrong address), so the requests left were not sent. ``None`` when it ran to the end.
-    ingested
-        The lake's ingest reports (empty when ingest was not asked for).
     keyed
         Whether the keyed endpoint was used.
     """
@@ -232,7 +229,6 @@ class ComtradeFetch:
     split: int
     records: int
     failed: tuple[FailedRequest, ...]
-    ingested: tuple[Any, ...] = field(default_factory=tuple)
     keyed: bool = False
     unreachable: str | None = None
 
@@ -255,11 +251,9 @@ def fetch_comtrade(
     *,
     key_env: str | None = None,
     config: FetchConfig | None = None,
-    lake: Lake | None = None,
-    ingest: bool = True,
     progress: RequestProgress | None = None,
 ) -> ComtradeFetch:
-    """Fetch the query's declarations (cached, resumable), then ingest what arrived.
+    """Fetch the query's declarations into the download cache (cached, resumable).
 
     Parameters
     ----------
@@ -270,11 +264,6 @@ def fetch_comtrade(
         and not empty, the keyed endpoint is used; otherwise the public preview endpoint.
     config
         URLs, limits and retry policy; ``FetchConfig.from_env()`` by default.
-    lake
-        Where to ingest; by default ``Lake.open(create=True)`` (``$BILAT_LAKE``, else
-        ``$BILAT_HOME/lake``).
-    ingest
-        Ingest the response files into the lake after fetching.
     progress
         Called with (requests done, requests known so far, bytes received) before the first
         request and after each one.
@@ -283,28 +272,40 @@ def fetch_comtrade(
     ------
     HostUnreachableError
         The API host does not resolve or refuses the connection (not retried), and nothing
-        was in the cache; with cached responses they are ingested and
+        was in the cache; with cached responses they are returned and
         :attr:`ComtradeFetch.unreachable` says why the run stopped.
     FetchError
         When nothing at all could be fetched; partial failures are reported in
-        :attr:`ComtradeFetch.failed` after ingesting what arrived.
+        :attr:`ComtradeFetch.failed` next to the files that arrived.
     """
     cfg = config or FetchConfig.from_env()
-    key = os.environ.get(key_env, "").strip() if key_env else ""
-    keyed = bool(key)
-    if key_env and not keyed:
-        raise InputError(
-            f"environment variable {key_env} is not set or empty; set it to your UN Comtrade "
-            "subscription key, or leave out --key-env to use the public preview endpoint"
-        )
-    headers = {"Ocp-Apim-Subscription-Key": key} if keyed else {}
+    key = _subscription_key(key_env)
+    headers = {"Ocp-Apim-Subscription-Key": key} if key else {}
     state = FetchState(cfg.cache_dir / "comtrade")
     planned = plan_requests(query)
     with HttpClient(cfg, headers=headers) as client:
-        run = _Run(cfg, state, client, keyed, progress)
+        run = _Run(cfg, state, client, bool(key), progress)
         if progress is not None:
             progress(0, len(planned), 0)
         run.execute(planned)
+    return _outcome(run, len(planned))
+
+
+def _subscription_key(key_env: str | None) -> str:
+    """The key held by ``key_env`` ("" for the public preview endpoint)."""
+    if not key_env:
+        return ""
+    key = os.environ.get(key_env, "").strip()
+    if not key:
+        raise InputError(
+            f"environment variable {key_env} is not set or empty; set it to your UN Comtrade "
+            "subscription key, or name no key variable to use the public preview endpoint"
+        )
+    return key
+
+
+def _outcome(run: _Run, planned: int) -> ComtradeFetch:
+    """The run's result, or the error when nothing at all arrived."""
     unreachable = run.unreachable
     files = tuple(dict.fromkeys(run.files))
     if unreachable is not None and not files:
@@ -317,23 +318,15 @@ def fetch_comtrade(
             f"{run.failed[0].reason})",
             details={"failed": [f.key for f in run.failed]},
         )
-    reports: tuple[Any, ...] = ()
-    if ingest and files:
-        if lake is None:
-            from bilat.lake import Lake
-
-            lake = Lake.open(create=True)
-        reports = tuple(lake.ingest_comtrade(list(files)))
     return ComtradeFetch(
         files=files,
-        planned=len(planned),
+        planned=planned,
         fetched=run.fetched,
         cached=run.cached,
         split=run.split,
         records=run.records,
         failed=tuple(run.failed),
-        ingested=reports,
-        keyed=keyed,
+        keyed=run.keyed,
         unreachable=None if unreachable is None else unreachable.message,
     )
 

@@ -261,8 +261,8 @@ def _raise_for_status(url: str, response: httpx.Response) -> None:
     if code >= 500:
         raise _Transient(f"HTTP {code}", wait=_retry_after(response))
     hint = {
-        401: "the API key was refused: check the variable named by --key-env",
-        403: "access denied: a subscription key may be needed (--key-env)",
+        401: "the API key was refused: check the subscription key in its environment variable",
+        403: "access denied: this request may need a UN Comtrade subscription key",
         404: "no such address: check the BILAT_*_URL settings and the release name",
     }.get(code, "the request was refused")
     raise FetchError(

@@ -1,0 +1,186 @@
+"""``bilat mirror report|reconcile``: a dyad's mirror gaps, and reconciliation into the lake."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from bilat.cli._common import (
+    JsonOption,
+    LakeOption,
+    console,
+    count,
+    open_lake,
+    print_json,
+    print_table,
+)
+from bilat.cli.fetch import parse_years
+from bilat.errors import InputError, NotFoundError
+
+if TYPE_CHECKING:
+    from bilat.acquire import LakeReconciliation
+
+mirror_app = typer.Typer(
+    help="Exporter's against importer's declarations: CIF/FOB margins, reconciled flows, "
+    "the gaps of a dyad and their suspected causes.",
+    no_args_is_help=True,
+)
+
+GeoOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--geodist",
+        envvar="BILAT_GEODIST_FILE",
+        help="CEPII dist_cepii file: .csv, .csv.gz, .dta or the .zip CEPII distributes "
+        "(default: the one `bilat fetch geodist` stored).",
+        show_default=False,
+    ),
+]
+YearsOption = Annotated[
+    str | None, typer.Option("--years", help="Years: 2017-2023 or 2017,2019 (default: all).")
+]
+LevelOption = Annotated[int, typer.Option("--level", help="HS level: 0 (totals), 2, 4 or 6.")]
+ConvertOption = Annotated[
+    str | None,
+    typer.Option("--convert-to", help="Convert declarations to this HS revision first (HS17)."),
+]
+ConcordanceOption = Annotated[
+    list[Path] | None,
+    typer.Option("--concordance", help="UNSD correlation table (xlsx/csv); repeatable."),
+]
+
+_TOTALS = ["year", "exporter", "importer", "exports_declared_usd", "imports_declared_usd",
+           "imports_fob_usd", "gap_usd", "gap_cif_fob_usd", "gap_other_usd", "reconciled_usd",
+           "products", "both_declared"]  # fmt: skip
+_GAPS = ["year", "exporter", "product", "exports_declared_usd", "imports_declared_usd",
+         "gap_usd", "gap_other_usd", "causes"]  # fmt: skip
+
+
+def _concordances(paths: list[Path] | None, convert_to: str | None) -> list[Any]:
+    from bilat.codes.concordance import load_concordance
+
+    if convert_to is not None and not paths:
+        raise InputError(
+            f"--convert-to {convert_to} needs the correlation tables that reach it: "
+            "give --concordance FILE (repeatable)"
+        )
+    return [load_concordance(p) for p in paths or []]
+
+
+def _geodist(path: Path | None) -> Path:
+    from bilat.sources.fetch.geodist import stored_geodist
+
+    if path is not None:
+        return path
+    try:
+        return stored_geodist()
+    except NotFoundError as exc:
+        raise InputError(
+            "no GeoDist file: give --geodist FILE (CEPII dist_cepii) or run "
+            "`bilat fetch geodist` first",
+            details=exc.details,
+        ) from None
+
+
+@mirror_app.command("report")
+def mirror_report_cmd(
+    a: Annotated[str, typer.Argument(help="One country of the dyad (ISO3).")],
+    b: Annotated[str, typer.Argument(help="The other country (ISO3).")],
+    years: YearsOption = None,
+    level: LevelOption = 6,
+    geodist: GeoOption = None,
+    top: Annotated[int, typer.Option("--top", help="Products listed (largest gaps).")] = 15,
+    convert_to: ConvertOption = None,
+    concordance: ConcordanceOption = None,
+    lake: LakeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Declared exports against declared imports of a dyad, gap by product, suspected causes."""
+    from bilat.trade.mirror import mirror_report
+
+    concordances = _concordances(concordance, convert_to)
+    geo = _geodist(geodist)
+    rep = mirror_report(
+        open_lake(lake).declarations(),
+        a,
+        b,
+        geo,
+        level=level,
+        years=parse_years(years) if years else None,
+        convert_to=convert_to,
+        concordances=concordances,
+    )
+    if as_json:
+        print_json(rep)
+        return
+    print_table(_rows(rep.totals, _TOTALS), title=f"Mirror: {rep.a} ↔ {rep.b}, HS level {level}")
+    print_table(_rows(rep.largest_gaps(top), _GAPS), title=f"Largest gaps (top {top})")
+    print_table(
+        [{"cause": k, "value_usd": v} for k, v in rep.causes.items()],
+        title="Suspected causes (|gap| flagged)",
+    )
+    for note in rep.notes:
+        console.print(f"note: {note}")
+
+
+@mirror_app.command("reconcile")
+def mirror_reconcile_cmd(
+    years: YearsOption = None,
+    level: LevelOption = 6,
+    geodist: GeoOption = None,
+    ingest: Annotated[
+        bool, typer.Option("--ingest", help="Store the reconciled flows in the lake.")
+    ] = False,
+    convert_to: ConvertOption = None,
+    concordance: ConcordanceOption = None,
+    lake: LakeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Reconcile every flow both sides declared (BACI method) and show the estimates."""
+    from bilat.acquire import reconcile_into_lake
+
+    concordances = _concordances(concordance, convert_to)
+    geo = _geodist(geodist)
+    result = reconcile_into_lake(
+        open_lake(lake),
+        geo,
+        level=level,
+        years=parse_years(years) if years else None,
+        ingest=ingest,
+        convert_to=convert_to,
+        concordances=concordances,
+    )
+    if as_json:
+        print_json(result)
+        return
+    _print_reconciliation(result)
+
+
+def _print_reconciliation(result: LakeReconciliation) -> None:
+    m = result.margins
+    bases = ", ".join(f"{count(n, 'flow')} {basis}" for basis, n in result.bases.items())
+    console.print(
+        f"{count(result.flows, 'flow')} ({bases}). ln(1+margin) = {m.const:.4f} "
+        f"+ {m.b_dist:.5f}·ln(km) + {m.b_contig:.4f}·contig "
+        f"(fitted on {count(m.nobs, 'flow')}, R² {m.r2:.3f})"
+    )
+    print_table(
+        [dataclasses.asdict(r) for r in result.reliability],
+        title="Reporter reliability (error variance of log declarations)",
+    )
+    report = result.ingested
+    if report is not None:
+        console.print(f"ingested {count(report.rows, 'reconciled flow')} (entry {report.entry_id})")
+
+
+def _rows(frame: Any, cols: list[str]) -> list[dict[str, Any]]:
+    rows = frame[cols].to_dict("records")
+    return [{str(k): str(v) if k == "year" else v for k, v in r.items()} for r in rows]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``bilat mirror ...`` to the CLI."""
+    app.add_typer(mirror_app, name="mirror")

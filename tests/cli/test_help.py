@@ -1,0 +1,39 @@
+"""Help a new user can follow: how to type each option, and flags that take no value."""
+
+from __future__ import annotations
+
+import click
+import pytest
+import typer.main
+
+from bilat.cli import app as cli_app
+
+
+def _walk(cmd, path=()):
+    subs = getattr(cmd, "commands", None)
+    if subs:
+        for name, sub in subs.items():
+            yield from _walk(sub, (*path, name))
+    else:
+        yield " ".join(path), cmd
+
+
+COMMANDS = dict(_walk(typer.main.get_command(cli_app)))
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_help_shows_how_to_type_each_option(command, cli):
+    out = cli(*command.split(), "--help")
+    assert out.exit_code == 0, out.stderr
+    assert "<bool>" not in out.stdout  # a flag takes no value
+    for param in COMMANDS[command].params:
+        if isinstance(param, click.Option):
+            assert param.help, f"{command}: {param.opts[0]} has no help"
+            assert param.opts[0] in out.stdout
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_json_is_one_flag_everywhere(command):
+    flags = [p for p in COMMANDS[command].params if "--json" in getattr(p, "opts", ())]
+    for p in flags:
+        assert p.is_flag and p.opts == ["--json"]
