@@ -136,7 +136,10 @@ def test_series_and_mirror_default_to_every_year_held(cli, home):
     assert (data["start"], data["end"]) == (2019, 2021)
     mirror = cli("trade", "mirror", "BLR", "KAZ", "--home", str(home))
     assert mirror.exit_code == 0, mirror.stderr
-    assert "BLR→KAZ as each side declared it (mirror gap): no rows" in mirror.stdout and "MirrorGap" not in mirror.stdout
+    assert (
+        "BLR→KAZ as each side declared it (mirror gap): no rows" in mirror.stdout
+        and "MirrorGap" not in mirror.stdout
+    )
 
 
 def test_baskets_take_one_year_or_a_range(cli, home):

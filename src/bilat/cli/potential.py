@@ -73,7 +73,8 @@ PanelOption = Annotated[
     ),
 ]
 GeoDistOption = Annotated[
-    Path | None, typer.Option("--covariates", help="CEPII GeoDist file (dist_cepii.csv[.gz]).")
+    Path | None,
+    typer.Option("--geodist", "--covariates", help="CEPII GeoDist file (dist_cepii.csv[.gz])."),
 ]
 ExtraOption = Annotated[
     Path | None,
@@ -108,8 +109,8 @@ DyadOption = Annotated[
 @potential_app.command("gravity")
 def gravity(
     panel: PanelOption = None,
-    covariates: GeoDistOption = None,
-    extra: ExtraOption = None,
+    geodist: GeoDistOption = None,
+    extra_covariates: ExtraOption = None,
     years: GravityYears = None,
     terms: TermsOption = "ln_dist,cntg,lang,clny",
     cluster: ClusterOption = "pair",
@@ -133,8 +134,8 @@ def gravity(
     """Estimate structural gravity by PPML (exporter-year, importer-year fixed effects)."""
     options = {
         "panel": panel,
-        "geodist": covariates,
-        "extra_covariates": extra,
+        "geodist": geodist,
+        "extra_covariates": extra_covariates,
         "distance": distance,
         "years": years,
         "terms": terms,

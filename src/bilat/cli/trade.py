@@ -8,8 +8,10 @@ from typing import Annotated, Any
 import typer
 
 from bilat.cli._common import (
+    HomeOption,
     JsonOption,
     LakeOption,
+    YearsOption,
     console,
     err_console,
     open_lake,
@@ -28,20 +30,10 @@ trade_app = typer.Typer(
     no_args_is_help=True,
 )
 
-HomeOption = Annotated[
-    Path | None,
-    typer.Option("--home", help="bilat home folder (the lake is HOME/lake); default BILAT_HOME."),
-]
 A = Annotated[str, typer.Argument(help="First country (ISO3, e.g. BLR) or group (EU27).")]
 B = Annotated[str, typer.Argument(help="Second country (ISO3, e.g. KAZ) or group.")]
 Year = Annotated[int, typer.Option("--year", help="The year, e.g. 2021.")]
-Years = Annotated[
-    str | None,
-    typer.Option(
-        "--years",
-        help="Years: 2021, or a range such as 2017-2023 (default: every year the lake holds).",
-    ),
-]
+Years = YearsOption
 FlowOpt = Annotated[FlowDirection, typer.Option("--flow", help="export (A→B) or import (A←B).")]
 LevelOpt = Annotated[Level, typer.Option("--level", help="HS level: 2, 4 or 6.")]
 BasisOpt = Annotated[

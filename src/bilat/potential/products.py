@@ -32,7 +32,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import ibis
 import pandas as pd
@@ -274,6 +274,16 @@ class ProductPotential:
     shown: int = 20
     synthetic: bool = False
 
+    # What to_dict lists instead of the table (the response model reads these).
+    _document_omit_: ClassVar[tuple[str, ...]] = ("table", "shown")
+    _document_extra_: ClassVar[dict[str, Any]] = {
+        "n_products": int,
+        "top_products": list[dict[str, Any]],
+        "sections": list[dict[str, Any]],
+        "chapters": list[dict[str, Any]],
+        "baskets": list[dict[str, Any]],
+    }
+
     @classmethod
     def _from_table(cls, q: _Query, market: str, table: pd.DataFrame) -> ProductPotential:
         ease = table["ease"].dropna()
@@ -442,6 +452,9 @@ class ExportPotential:
     _query: _Query = field(repr=False, compare=False)
     shown: int = 20
     synthetic: bool = False
+
+    _document_omit_: ClassVar[tuple[str, ...]] = ("products", "_query", "shown")
+    _document_extra_: ClassVar[dict[str, Any]] = {"n_markets": int}
 
     def market(self, market: str) -> ProductPotential:
         """The :class:`ProductPotential` for one market."""

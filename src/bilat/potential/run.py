@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from bilat.errors import InputError
 from bilat.options import Distance, Level, check_year, choice, parse_dyad
@@ -55,6 +55,24 @@ class GravityRun:
     dyads: tuple[DyadGravity, ...]
     synthetic: bool
     unit: str
+
+    # The document flattens the fit (its to_dict) into the run's own keys.
+    _document_omit_: ClassVar[tuple[str, ...]] = ("fit",)
+    _document_extra_: ClassVar[dict[str, Any]] = {
+        "coefficients": list[dict[str, float | str | None]],
+        "terms": list[str],
+        "cluster": str,
+        "small_sample": str,
+        "domestic": bool,
+        "years": list[int],
+        "n_obs": int,
+        "n_dropped": int,
+        "n_clusters": int,
+        "n_exporter_years": int,
+        "n_importer_years": int,
+        "r2": float | None,
+        "pseudo_r2": float | None,
+    }
 
     def to_dict(self) -> dict[str, Any]:
         """The fit's coefficients and statistics, the dyads, ``synthetic`` and ``unit``."""
@@ -128,22 +146,17 @@ def run_gravity(
 
     Parameters
     ----------
-    lake
-        A ``Lake`` (or a trade view) whose believed flows are aggregated into the panel
-        (:func:`~bilat.potential.panel_from_flows`); or ``None`` with ``panel``.
-    panel
-        A panel file (.csv, .csv.gz, .parquet): ``exporter, importer, year, trade`` and
-        covariates (:func:`~bilat.potential.read_panel`).
+    lake, panel
+        A ``Lake`` whose believed flows make the panel (:func:`~bilat.potential.
+        panel_from_flows`), or a panel file (:func:`~bilat.potential.read_panel`).
     geodist, distance
         A CEPII GeoDist file (``dist_cepii.csv[.gz]``) and the distance measure taken
         from it as ``dist``.
     extra_covariates
         A file of the user's covariates (:func:`~bilat.potential.join_covariates`).
-    years
-        Sample years: ``"1986,1990"``, ``"1986-2006"``, ``"1986-2006/4"`` or a sequence.
-    terms, cluster, small_sample, domestic
-        The specification (:func:`~bilat.potential.estimate`); ``terms`` may be a
-        comma-separated text.
+    years, terms, cluster, small_sample, domestic
+        The specification (:func:`~bilat.potential.estimate`); ``years`` may be text
+        (``"1986-2006/4"``), ``terms`` comma-separated text.
     dyad, year
         Two countries (``("BLR", "KAZ")`` or ``"BLR,KAZ"``) to compare fitted with actual
         trade for in both directions, in ``year`` (default: the pair's latest sample year).
@@ -151,40 +164,31 @@ def run_gravity(
         From a lake: the HS level aggregated and which rows are read
         (:func:`~bilat.potential.panel_from_flows`).
 
-    Raises
-    ------
-    InputError
-        A bad option (named), both or neither of ``lake`` and ``panel``.
-    NotFoundError
-        No flows for the years asked, or the dyad not in the estimation sample.
+    Raises ``InputError`` for a bad option (named) or both or neither of ``lake`` and
+    ``panel``; ``NotFoundError`` when no flows are held for the years asked, or the dyad
+    is not in the estimation sample.
     """
-    config = GravityConfig.make(
-        terms=_terms(terms),
-        years=parse_years(years),
-        cluster=cluster,
-        small_sample=small_sample,
-        domestic=domestic,
-    )
+    config = GravityConfig.make(terms=_terms(terms), years=parse_years(years), cluster=cluster,
+                                small_sample=small_sample, domestic=domestic)  # fmt: skip
     measure = choice(Distance, distance, "distance")
     pair, when = _pair(dyad), check_year(year) if year is not None else None
     read = {"level": choice(Level, level, "level"), "source": source, "basis": check_basis(basis)}
     frame, synthetic = _panel(
         lake, panel, years=config.years, read={**read, "hs_rev": hs_rev, "order": order}
     )
-    if geodist is not None:
-        frame = join_geodist(frame, read_geodist(geodist), distance=measure)
-    if extra_covariates is not None:
-        frame = join_covariates(frame, extra_covariates)
-    fit = estimate(
-        frame,
-        terms=config.terms,
-        years=config.years,
-        cluster=config.cluster,
-        small_sample=config.small_sample,
-        domestic=config.domestic,
-    )
+    frame = _covariates(frame, geodist, extra_covariates, distance=measure)
+    fit = estimate(frame, terms=config.terms, years=config.years, cluster=config.cluster,
+                   small_sample=config.small_sample, domestic=config.domestic)  # fmt: skip
     dyads = () if pair is None else _compare(fit, pair, when)
     return GravityRun(fit, dyads, synthetic, "panel units" if panel is not None else "USD")
+
+
+def _covariates(
+    frame: Any, geodist: str | Path | None, extra: str | Path | None, *, distance: Any
+) -> Any:
+    if geodist is not None:
+        frame = join_geodist(frame, read_geodist(geodist), distance=distance)
+    return join_covariates(frame, extra) if extra is not None else frame
 
 
 def _compare(fit: GravityFit, pair: tuple[str, str], year: int | None) -> tuple[DyadGravity, ...]:
