@@ -45,3 +45,29 @@ def test_command_has_help_and_docs(name: str, cmd: object) -> None:
     help_text = (getattr(cmd, "help", None) or "").strip()
     assert help_text, f"`{name}` has no help text"
     assert name in DOCS, f"`{name}` is not mentioned in README.md or docs/*.md"
+
+
+def _sources_table() -> str:
+    from bilat.sources import READERS
+
+    def options(spec: object) -> str:
+        opts = getattr(spec, "options", ())
+        if not opts:
+            return "—"
+        return ", ".join(f"`{o.name}`" + (" (required)" if o.required else "") for o in opts)
+
+    rows = ["| kind | rows | what it is | files | options |", "|---|---|---|---|---|"]
+    rows += [
+        f"| `{s.name}` | {s.kind} | {s.description} | {s.files} | {options(s)} |"
+        for s in READERS.values()
+    ]
+    return "\n".join(rows)
+
+
+def test_the_sources_table_is_the_registry() -> None:
+    """docs/ingest.md lists exactly the registry's source kinds, with their options."""
+    text = (ROOT / "docs" / "ingest.md").read_text(encoding="utf-8")
+    marker = "<!-- sources table: generated from bilat.sources.READERS, checked by tests/test_docs.py -->"
+    assert marker in text
+    after = text.split(marker, 1)[1].strip().split("\n\n", 1)[0]
+    assert after == _sources_table()

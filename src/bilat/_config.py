@@ -12,7 +12,10 @@ from pathlib import Path
 
 import platformdirs
 
-__all__ = ["ENV_HOME", "ENV_LAKE", "home", "lake_path", "resolve_lake"]
+__all__ = ["ENV_HOME", "ENV_LAKE", "__version__", "home", "lake_path", "resolve_lake"]
+
+# The release, as in pyproject.toml; re-exported as ``bilat.__version__``.
+__version__ = "0.1.0.dev0"
 
 #: The bilat home folder (agenda, accounts, caches, and the lake unless ``BILAT_LAKE`` is set).
 ENV_HOME = "BILAT_HOME"

@@ -23,9 +23,10 @@ into the one JSON error shape. Nothing else should escape to a user without ``--
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 __all__ = [
     "BilatError",
@@ -79,6 +80,18 @@ class BilatError(Exception):
         super().__init__(message)
         self.message = message
         self.details: dict[str, Any] = dict(details or {})
+
+    def with_message(self, message: str, **details: Any) -> Self:
+        """A copy of this error saying ``message`` (with ``details`` added); this one is unchanged.
+
+        A caller that knows more (the command line's flags, what landed before) re-raises the
+        copy: ``raise exc.with_message(exc.message + " ...") from exc``.
+        """
+        new = copy.copy(self)
+        new.message = message
+        new.args = (message,)
+        new.details = {**self.details, **details}
+        return new
 
     def to_dict(self) -> dict[str, Any]:
         """The error as plain data: ``{"error": class name, "message": ..., "details": ...}``."""

@@ -54,7 +54,8 @@ def test_csv_map_usage_error(cli, tmp_path: Path) -> None:  # type: ignore[no-un
     p = tmp_path / "x.csv"
     p.write_text("a,b\n1,2\n")
     r = cli("ingest", "csv", str(p), "--map", "year=a", "--source", "x")
-    assert r.exit_code == 2 and "--map must name a column" in r.stderr
+    assert r.exit_code == 2
+    assert "--map: the column map must name a column for exporter, importer" in r.stderr
     r = cli("ingest", "csv", str(p))
     assert r.exit_code == 2
 
@@ -133,3 +134,58 @@ def test_synthetic_lake_is_said_on_every_trade_output(cli, tmp_path: Path) -> No
         assert "SYNTHETIC SAMPLE DATA" in r.stderr
     r = cli("sources", "--lake", str(lake.root))
     assert "synthetic" in r.stdout
+
+
+COMTRADE_HEAD = "refYear,reporterISO,partnerISO,flowCode,cmdCode,primaryValue\n"
+
+
+def test_one_command_per_registered_source_kind() -> None:
+    import typer
+
+    from bilat.cli.ingest import ingest_app
+    from bilat.sources import READERS
+
+    group = typer.main.get_group(ingest_app)
+    assert sorted(group.commands) == sorted(READERS)
+    csv_flags = {p.opts[0] for p in group.commands["csv"].params if p.opts[0].startswith("--")}
+    assert {"--map", "--source", "--basis", "--hs-rev", "--value-scale", "--delimiter"} <= csv_flags
+    baci = {p.opts[0] for p in group.commands["baci"].params}
+    assert {"--release", "--hs-rev", "--replace", "--skip-bad-rows"} <= baci
+
+
+def test_files_report_one_line_each_in_the_users_words(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    one = tmp_path / "one.csv"
+    one.write_text(COMTRADE_HEAD + "2021,AUT,DEU,M,4401,1\n")
+    two = tmp_path / "two.csv"
+    two.write_text(COMTRADE_HEAD + "2020,AUT,DEU,M,4401,1\n2021,AUT,DEU,M,4402,2\n")
+    r = cli("ingest", "comtrade", str(one), str(two), "--lake", str(tmp_path / "lake"))
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert [line.split(" (entry")[0] for line in lines] == [
+        f"ingested {one}: 1 row, year 2021",
+        f"ingested {two}: 2 rows, years 2020, 2021",
+        "2 files read: 2 ingested (3 rows), 0 unchanged",
+    ]
+    assert r.stderr == ""  # no spinner left behind between the files when not on a terminal
+
+
+def test_library_keywords_become_flags_on_the_command_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(COMTRADE_HEAD + "20x1,AUT,DEU,M,4401,1\n2021,AUT,XXX,M,4401,1\n")
+    r = cli("ingest", "comtrade", str(bad), "--lake", str(tmp_path / "lake"))
+    assert r.exit_code == 2
+    assert "ingest again with --skip-bad-rows to load the good rows" in r.stderr
+    assert "skip_bad_rows=True" not in r.stderr
+    r = cli("ingest", "comtrade", str(bad), "--lake", str(tmp_path / "lake"), "--json")
+    assert json.loads(r.stdout)["details"]["retry_with"] == {"skip_bad_rows": True}
+
+
+def test_a_bad_option_is_named_by_its_flag(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "n.csv"
+    p.write_text("Y,E,I,P,V\n2021,BLR,KAZ,4401,1\n")
+    base = ("ingest", "csv", str(p), "--map", "year=Y,exporter=E,importer=I,product=P,value=V")
+    r = cli(*base, "--source", "x", "--lake", str(tmp_path / "lake"), "--value-scale", "-1")
+    assert r.exit_code == 2
+    assert "error: --value-scale must be a finite number above 0" in r.stderr
+    r = cli(*base, "--source", "x", "--lake", str(tmp_path / "lake"), "--basis", "both")
+    assert r.exit_code == 2 and "error: --basis must be one of" in r.stderr

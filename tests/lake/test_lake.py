@@ -142,7 +142,9 @@ def test_overlapping_declarations_are_refused_then_superseded(tmp_path: Path) ->
     with pytest.raises(InputError, match="repeats rows already in the lake") as err:
         lake.ingest_comtrade(revised)
     assert err.value.details["overlaps"] == [{"entry": old.entry_id, "rows": 1}]
-    assert "--replace" in err.value.message
+    assert "ingest it again with replace=True" in err.value.message
+    assert "--replace" not in err.value.message  # the library speaks to Python callers
+    assert err.value.details["retry_with"] == {"replace": True}
     assert lake.declarations().value_usd.sum().execute() == 107.0  # nothing was added
     new = lake.ingest_comtrade(revised, replace=True)[0]
     assert new.replaced == (old.entry_id,)

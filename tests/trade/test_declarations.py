@@ -123,3 +123,23 @@ def test_mirror_totals_from_hs6_only_declarations(tmp_path):
     assert gap["product"].tolist() == ["TOTAL"]
     assert gap.exporter_declared_usd.tolist() == [400.0]
     assert gap.importer_declared_usd.tolist() == [430.0]
+
+
+def test_mirror_gap_hands_back_its_ibis_expression_unexecuted(dyad):
+    """``MirrorGap.expr`` composes like any Ibis table and runs to the rows' numbers."""
+    from ibis import _
+
+    gap = dyad.mirror(2021, 2022, level=4)
+    rows = gap.to_pandas()
+    executed = gap.expr.execute()
+    assert len(rows) > 0
+    assert (
+        executed[["year", "product"]].values.tolist() == rows[["year", "product"]].values.tolist()
+    )
+    for column in ("exporter_declared_usd", "importer_declared_usd", "difference_usd", "ratio"):
+        assert executed[column].tolist() == pytest.approx(rows[column].tolist(), nan_ok=True), (
+            column
+        )
+    later = gap.expr.filter(_.year == 2022)
+    assert later.count().execute() == int((rows.year == 2022).sum())
+    assert "expr" not in gap.to_dict()

@@ -83,3 +83,21 @@ def test_synthetic_banner(tmp_path, lake_builders):
     result = Dyad(lake, "BLR", "KAZ").summary(2021)
     assert result.provenance.synthetic is True
     assert result.provenance.text().startswith("SYNTHETIC DATA")
+
+
+def test_rca_hands_back_its_ibis_expression_unexecuted(results):
+    """``RcaResult.expr`` composes like any Ibis table and runs to the rows' numbers."""
+    from ibis import _
+
+    rca = results["rca"]
+    assert "expr" not in rca.to_dict()
+    executed = rca.expr.execute()
+    rows = rca.to_pandas()
+    assert executed["product"].tolist() == rows["product"].tolist()
+    for column in ("exports_usd", "share_pct", "world_share_pct", "rca"):
+        assert executed[column].tolist() == pytest.approx(rows[column].tolist()), column
+    above = rca.expr.filter(_.rca > 1)
+    assert above.count().execute() == rca.n_advantage
+    assert set(above.to_pyarrow().column("product").to_pylist()) == set(
+        rows.loc[rows.rca > 1, "product"]
+    )

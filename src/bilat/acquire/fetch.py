@@ -101,4 +101,4 @@ def acquire_baci(
         for member in fetched.members
         for f in read_baci(member, release=fetched.release, hs_rev=fetched.hs_rev)
     ]
-    return BaciAcquisition(fetched, tuple(lake.ingest(files)))
+    return BaciAcquisition(fetched, tuple(lake.ingest_files(files)))

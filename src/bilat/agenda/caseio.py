@@ -23,7 +23,7 @@ from bilat import _yaml as safe_yaml
 from bilat.agenda import _checks as check
 from bilat.agenda._yaml import Reader, dump
 from bilat.codes.baskets import Basket, load_baskets
-from bilat.errors import BilatError, InputError, NotFoundError, SchemaError, ValidationError
+from bilat.errors import BilatError, InputError, NotFoundError, SchemaError
 from bilat.options import KINDS, STATUSES
 
 __all__ = [
@@ -608,14 +608,3 @@ def case_yaml(case: CaseDoc) -> str:
         "Keys are described in docs/agenda.md."
     )
     return dump(data, header=header)
-
-
-def check_unique(items: Sequence[ItemDoc], path: str | Path) -> None:
-    """Raise ``ValidationError`` when two items share an id (used for programmatic input)."""
-    seen: set[str] = set()
-    for it in items:
-        if it.id in seen:
-            raise ValidationError(
-                "duplicate item id", path=path, line=it.line or None, column="id", value=it.id
-            )
-        seen.add(it.id)

@@ -64,7 +64,7 @@ def chart_svg(spec: dict[str, Any]) -> str | None:
 
 def render_html(briefing: Briefing) -> str:
     """The briefing as one self-contained HTML page (print-ready)."""
-    from bilat import __version__
+    from bilat._config import __version__
 
     charts = {
         s.id: chart_svg(dict(s.chart)) if s.chart is not None else None for s in briefing.sections

@@ -376,8 +376,8 @@ def _dyad(r: _Reader, path: Path, given: tuple[str, str] | None) -> tuple[str, s
     return a, b
 
 
-def _claim(r: _Reader, i: int, item: Any, dyad: tuple[str, str], baskets: set[str]) -> Claim:
-    at: tuple[str | int, ...] = ("claims", i)
+def _metric(r: _Reader, at: tuple[str | int, ...], item: Any) -> Metric:
+    """The claim's metric, once its keys are known and its required texts present."""
     if not isinstance(item, Mapping):
         raise r.fail(at, "a claim is a mapping", item, "id, statement, metric, params ...")
     unknown = sorted(set(map(str, item)) - _KEYS)
@@ -386,9 +386,14 @@ def _claim(r: _Reader, i: int, item: Any, dyad: tuple[str, str], baskets: set[st
     for key in ("id", "statement", "metric"):
         if not isinstance(item.get(key), str) or not item[key].strip():
             raise r.fail((*at, key), f"'{key}' is required text", item.get(key), "text")
-    metric = item["metric"]
+    metric: Metric = item["metric"]
     if metric not in METRICS:
         raise r.fail((*at, "metric"), "unknown metric", metric, f"one of {', '.join(METRICS)}")
+    return metric
+
+
+def _params(r: _Reader, at: tuple[str | int, ...], item: Any, metric: str) -> Mapping[str, Any]:
+    """The claim's ``params``: known names only, and every one ``metric`` needs."""
     params = item.get("params") or {}
     if not isinstance(params, Mapping):
         raise r.fail((*at, "params"), "'params' is a mapping", params, "year: 2021 ...")
@@ -398,6 +403,13 @@ def _claim(r: _Reader, i: int, item: Any, dyad: tuple[str, str], baskets: set[st
     for need in ("year", *_NEEDS.get(metric, ())):
         if need not in params:
             raise r.fail((*at, "params"), f"metric {metric} needs '{need}'", None, need)
+    return params
+
+
+def _claim(r: _Reader, i: int, item: Any, dyad: tuple[str, str], baskets: set[str]) -> Claim:
+    at: tuple[str | int, ...] = ("claims", i)
+    metric = _metric(r, at, item)
+    params = _params(r, at, item, metric)
     year = _year(r, (*at, "params", "year"), params["year"])
     base = _year(r, (*at, "params", "from"), params["from"]) if "from" in params else None
     if base is not None and base >= year:

@@ -54,15 +54,7 @@ _PARTS = (
 )
 
 for _mod in _PARTS:
-    try:
-        _module = importlib.import_module(_mod)
-    except ModuleNotFoundError as _exc:  # a part not written yet
-        if _exc.name != _mod:
-            raise
-        continue
-    _register = getattr(_module, "register", None)
-    if _register is not None:
-        _register(app)
+    importlib.import_module(_mod).register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,12 @@
-"""``bilat ingest baci|comtrade|csv`` and ``bilat sources``."""
+"""``bilat ingest KIND`` (one command per source kind of the registry) and ``bilat sources``.
+
+The commands are made from :data:`bilat.sources.READERS`: each kind's options become its
+flags (``hs_rev`` is ``--hs-rev``), so a new source needs no code here.
+"""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,6 +23,10 @@ from bilat.cli._common import (
     print_json,
     print_table,
 )
+from bilat.errors import BilatError
+from bilat.lake.report import IngestReport
+from bilat.sources.base import ReaderOption, ReaderSpec
+from bilat.sources.registry import READERS
 
 ingest_app = typer.Typer(help="Add official trade statistics to the lake.", no_args_is_help=True)
 
@@ -36,10 +45,38 @@ SkipOption = Annotated[
     ),
 ]
 
+#: Library keywords whose command-line flag is not ``--`` plus the name with dashes.
+_FLAG_NAMES = {"mapping": "--map"}
+
+
+def _flag(keyword: str) -> str:
+    return _FLAG_NAMES.get(keyword, "--" + keyword.replace("_", "-"))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def _in_cli_terms(exc: BilatError, landed: Sequence[IngestReport] = ()) -> BilatError:
+    """The library's error said to a command-line user: its flags, and what landed before."""
+    text = exc.message
+    option = exc.details.get("option")
+    if isinstance(option, str) and text.startswith(f"{option} "):
+        text = _flag(option) + text[len(option) :]
+    for keyword, value in dict(exc.details.get("retry_with") or {}).items():
+        text = text.replace(f"{keyword}={value!r}", _flag(keyword))
+    if landed:
+        text += f" (already ingested before this file: {', '.join(r.path for r in landed)})"
+    return exc.with_message(text)
+
 
 def _with_progress(
-    label: str, work: Callable[[Callable[[int], None]], Sequence[Any]]
-) -> Sequence[Any]:
+    label: str, work: Callable[[Callable[[int], None]], list[IngestReport]]
+) -> list[IngestReport]:
+    """Run ``work`` under a spinner on a terminal; elsewhere quietly (a spinner that cannot
+    erase itself leaves a blank line between the files' reports)."""
+    if not err_console.is_terminal:
+        return work(lambda n: None)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -52,146 +89,157 @@ def _with_progress(
         return work(lambda n: bar.advance(task, n))
 
 
-def _report(reports: Sequence[Any], as_json: bool) -> None:
-    if as_json:
-        print_json({"reports": [r.to_dict() for r in reports]})
+def _print_report(r: IngestReport) -> None:
+    if r.status == "unchanged":
+        console.print(f"[yellow]unchanged[/] {r.path}: already in the lake ({r.entry_id})")
         return
-    for r in reports:
-        if r.status == "unchanged":
-            console.print(f"[yellow]unchanged[/] {r.path}: already in the lake ({r.entry_id})")
-            continue
-        years = _years(r.years)
-        console.print(
-            f"[green]ingested[/] {r.path}: {r.rows:,} rows, years {years} "
-            f"(entry {r.entry_id}, {r.seconds:.1f} s)"
-        )
-        if r.rejected:
-            console.print(f"  [red]{r.rejected:,} rows rejected[/], listed in {r.rejects_path}")
-        if r.replaced:
-            console.print(f"  replaces (supersedes) entries {', '.join(r.replaced)}")
-        for note in r.notes:
-            console.print(f"  note: {note}")
-
-
-@ingest_app.command("baci")
-def ingest_baci(
-    path: Annotated[Path, typer.Argument(help="BACI release zip or one BACI_HSxx_Yyyyy CSV.")],
-    release: Annotated[str | None, typer.Option(help="Release tag, e.g. V202401.")] = None,
-    hs_rev: Annotated[str | None, typer.Option("--hs-rev", help="HS revision, e.g. HS17.")] = None,
-    skip_bad_rows: SkipOption = False,
-    replace: ReplaceOption = False,
-    lake: LakeOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Ingest a CEPII BACI release (values in thousands of USD are stored in USD)."""
-    lk = open_lake(lake, create=True)
-    reports = _with_progress(
-        f"reading {path.name}",
-        lambda p: lk.ingest_baci(
-            path,
-            release=release,
-            hs_rev=hs_rev,
-            skip_bad_rows=skip_bad_rows,
-            replace=replace,
-            progress=p,
-        ),
+    console.print(
+        f"[green]ingested[/] {r.path}: {_plural(r.rows, 'row')}, {_years(r.years, label=True)} "
+        f"(entry {r.entry_id}, {r.seconds:.1f} s)"
     )
-    _report(reports, as_json)
-
-
-def _comtrade(
-    lk: Any, path: Path, skip_bad_rows: bool, replace: bool
-) -> Callable[[Callable[[int], None]], Sequence[Any]]:
-    def work(progress: Callable[[int], None]) -> Sequence[Any]:
-        reports: Sequence[Any] = lk.ingest_comtrade(
-            [path], skip_bad_rows=skip_bad_rows, replace=replace, progress=progress
+    if r.rejected:
+        console.print(
+            f"  [red]{_plural(r.rejected, 'row')} rejected[/], listed in {r.rejects_path}"
         )
-        return reports
+    if r.replaced:
+        console.print(f"  replaces (supersedes) entries {', '.join(r.replaced)}")
+    for note in r.notes:
+        console.print(f"  note: {note}")
 
-    return work
+
+def _print_total(reports: Sequence[IngestReport]) -> None:
+    if len(reports) < 2:
+        return
+    added = [r for r in reports if r.status == "ingested"]
+    rows = sum(r.rows for r in added)
+    console.print(
+        f"{_plural(len(reports), 'file')} read: {len(added)} ingested "
+        f"({_plural(rows, 'row')}), {len(reports) - len(added)} unchanged"
+    )
 
 
-@ingest_app.command("comtrade")
-def ingest_comtrade(
-    paths: Annotated[list[Path], typer.Argument(help="Comtrade API JSON or CSV/TSV files.")],
-    skip_bad_rows: SkipOption = False,
-    replace: ReplaceOption = False,
-    lake: LakeOption = None,
-    as_json: JsonOption = False,
+def _option_value(spec: ReaderSpec, option: ReaderOption, given: Any) -> Any:
+    """An option as the reader takes it, from its text form; errors name the flag."""
+    if given is None or option.parse is None:
+        return given
+    try:
+        return option.parse(given)
+    except BilatError as exc:
+        raise exc.with_message(f"{_flag(option.name)}: {exc.message}") from exc
+
+
+def _ingest(
+    spec: ReaderSpec,
+    paths: Sequence[Path],
+    options: dict[str, Any],
+    *,
+    skip_bad_rows: bool,
+    replace: bool,
+    lake: Path | None,
+    as_json: bool,
 ) -> None:
-    """Ingest UN Comtrade declarations (API JSON, or CSV/TSV with the API's column names)."""
-    from bilat.errors import BilatError
-
+    values = {o.name: _option_value(spec, o, options.get(o.name)) for o in spec.options}
     lk = open_lake(lake, create=True)
-    done: list[Any] = []
-    for path in paths:  # one file at a time, so a bad file does not hide those that landed
-        try:
-            reports = _with_progress(
-                f"reading {path.name}", _comtrade(lk, path, skip_bad_rows, replace)
-            )
-        except BilatError as exc:
-            if done:
-                _report(done, as_json)
-                landed = ", ".join(r.path for r in done)
-                exc.message += f" (already ingested before this file: {landed})"
-            raise
-        done.extend(reports)
-        if not as_json:
-            _report(reports, as_json)
-    if as_json:
-        _report(done, as_json)
 
-
-@ingest_app.command("csv")
-def ingest_csv(
-    path: Annotated[Path, typer.Argument(help="CSV of bilateral flows.")],
-    mapping: Annotated[
-        str,
-        typer.Option(
-            "--map",
-            help="FIELD=COLUMN pairs: year, exporter, importer, product, value "
-            "[, quantity, quantity_unit].",
-        ),
-    ],
-    source: Annotated[str, typer.Option(help="A short name for the source, e.g. belstat.")],
-    basis: Annotated[
-        str, typer.Option(help="Whose declaration: exporter or importer.")
-    ] = "exporter",
-    hs_rev: Annotated[str, typer.Option("--hs-rev", help="HS revision, e.g. HS17.")] = "HS",
-    value_scale: Annotated[
-        float, typer.Option(help="Multiply values by this (1000 for thousands).")
-    ] = 1.0,
-    delimiter: Annotated[
-        str | None, typer.Option(help="Field separator (default: guessed).")
-    ] = None,
-    skip_bad_rows: SkipOption = False,
-    replace: ReplaceOption = False,
-    lake: LakeOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Ingest a national-statistics CSV of flows through a column map."""
-    from bilat.sources.table import parse_mapping
-
-    fields = parse_mapping(mapping)
-    lk = open_lake(lake, create=True)
-    reports = _with_progress(
-        f"reading {path.name}",
-        lambda p: [
-            lk.ingest_csv(
+    def one(path: Path) -> Callable[[Callable[[int], None]], list[IngestReport]]:
+        def work(progress: Callable[[int], None]) -> list[IngestReport]:
+            reports: list[IngestReport] = lk.ingest(
+                spec.name,
                 path,
-                mapping=fields,
-                source=source,
-                basis=basis,
-                hs_rev=hs_rev,
-                value_scale=value_scale,
-                delimiter=delimiter,
                 skip_bad_rows=skip_bad_rows,
                 replace=replace,
-                progress=p,
+                progress=progress,
+                **values,
             )
-        ],
+            return reports
+
+        return work
+
+    done: list[IngestReport] = []
+    for path in paths:  # one file at a time, so a bad file does not hide those that landed
+        try:
+            reports = _with_progress(f"reading {path.name}", one(path))
+        except BilatError as exc:
+            raise _in_cli_terms(exc, done) from exc
+        done.extend(reports)
+        if not as_json:
+            for r in reports:
+                _print_report(r)
+    if as_json:
+        print_json({"reports": [r.to_dict() for r in done]})
+    else:
+        _print_total(done)
+
+
+def _parameter(option: ReaderOption) -> inspect.Parameter:
+    kind = str if option.parse is not None else option.type
+    default = ... if option.required else option.default
+    annotation: Any = kind if option.required or option.default is not None else kind | None
+    info = typer.Option(_flag(option.name), help=option.help, show_default=default is not None)
+    return inspect.Parameter(
+        option.name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=inspect.Parameter.empty if default is ... else default,
+        annotation=Annotated[annotation, info],
     )
-    _report(reports, as_json)
+
+
+def _command(spec: ReaderSpec) -> Callable[..., None]:
+    """The ``bilat ingest NAME`` command of one source kind, its flags from the kind's options."""
+
+    def command(
+        paths: list[Path],
+        skip_bad_rows: bool = False,
+        replace: bool = False,
+        lake: Path | None = None,
+        as_json: bool = False,
+        **options: Any,
+    ) -> None:
+        _ingest(
+            spec,
+            paths,
+            options,
+            skip_bad_rows=skip_bad_rows,
+            replace=replace,
+            lake=lake,
+            as_json=as_json,
+        )
+
+    fixed = [
+        inspect.Parameter(
+            "paths",
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            annotation=Annotated[
+                list[Path],
+                typer.Argument(
+                    metavar="PATH",
+                    help=f"{spec.files[0].upper()}{spec.files[1:]}; one or more.",
+                ),
+            ],
+        ),
+        *(_parameter(o) for o in spec.options),
+        inspect.Parameter(
+            "skip_bad_rows", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=SkipOption
+        ),
+        inspect.Parameter(
+            "replace", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=ReplaceOption
+        ),
+        inspect.Parameter(
+            "lake", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=LakeOption
+        ),
+        inspect.Parameter(
+            "as_json", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=JsonOption
+        ),
+    ]
+    command.__signature__ = inspect.Signature(fixed)  # type: ignore[attr-defined]
+    command.__annotations__ = {}  # the signature above carries the types
+    command.__doc__ = f"Ingest {spec.description}."
+    command.__name__ = f"ingest_{spec.name}"
+    return command
+
+
+for _spec in READERS.values():
+    ingest_app.command(_spec.name)(_command(_spec))
 
 
 def sources(
@@ -210,7 +258,10 @@ def sources(
         return
     entries = held.entries
     if not entries:
-        console.print(f"The lake at {held.lake} is empty. Add data with `bilat ingest ...`.")
+        kinds = "|".join(READERS)
+        console.print(
+            f"The lake at {held.lake} is empty. Add data with `bilat ingest {kinds} FILE`."
+        )
         return
     rows = [
         {
@@ -230,13 +281,18 @@ def sources(
     print_table(rows, title=f"Lake {held.lake}")
 
 
-def _years(years: Sequence[int]) -> str:
+def _years(years: Sequence[int], *, label: bool = False) -> str:
+    """``2019–2021`` or ``2019, 2021``; with ``label``, ``year 2021`` or ``years 2019–2021``."""
     if not years:
-        return "—"
+        return "no years" if label else "—"
     ys = sorted(years)
     if ys == list(range(ys[0], ys[-1] + 1)) and len(ys) > 2:
-        return f"{ys[0]}–{ys[-1]}"
-    return ", ".join(map(str, ys))
+        text = f"{ys[0]}–{ys[-1]}"
+    else:
+        text = ", ".join(map(str, ys))
+    if not label:
+        return text
+    return f"year {text}" if len(ys) == 1 else f"years {text}"
 
 
 def register(app: typer.Typer) -> None:

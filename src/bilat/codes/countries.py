@@ -25,7 +25,9 @@ __all__ = [
     "country",
     "country_name",
     "is_known",
+    "iso3_codes",
     "iso3_from_numeric",
+    "numeric_codes",
     "to_iso3",
 ]
 
@@ -124,6 +126,20 @@ def _table() -> dict[str, Country]:
 @functools.cache
 def _numeric() -> dict[int, str]:
     return {c.iso_numeric: c.iso3 for c in _table().values() if c.iso_numeric is not None}
+
+
+@functools.cache
+def iso3_codes() -> frozenset[str]:
+    """Every ISO3 code bilat knows: current countries and historic ones (``SUN``, ``YUG`` ...).
+
+    Comtrade's areas (:data:`COMTRADE_AREAS`) are not among them.
+    """
+    return frozenset(_table())
+
+
+def numeric_codes() -> dict[int, str]:
+    """ISO 3166 numeric code → ISO3 (``112`` → ``"BLR"``); BACI's own codes are in :func:`baci_table`."""
+    return dict(_numeric())
 
 
 @functools.cache

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bilat.lake.lake import IngestReport, Lake
+from bilat.lake.lake import Lake
 from bilat.lake.manifest import ManifestEntry
+from bilat.lake.report import IngestReport
 
 __all__ = ["IngestReport", "Lake", "ManifestEntry"]

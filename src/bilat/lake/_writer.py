@@ -1,4 +1,8 @@
-"""The lake's single writer: the lock, the staging area, validation and the swap."""
+"""The lake's single writer: the lock, the staging area, the checks across files, the swap.
+
+The writer knows the lake only by its folder and its :class:`ManifestStore`: what a file holds
+and whether its own rows repeat a key is the reader's to say (:mod:`bilat.sources.base`).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import numpy as np
 import pyarrow as pa
@@ -24,21 +28,15 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bilat.errors import BilatError, InputError, LakeLockedError, ValidationError
-from bilat.lake.manifest import TMP_GLOB, Manifest, ManifestEntry, fsync_path
-from bilat.sources.base import SourceFile
-from bilat.sources.schema import DICTIONARY_COLUMNS, dictionary_schema, stored_schema
-
-if TYPE_CHECKING:
-    from bilat.lake.lake import IngestReport, Lake, ProgressFn
+from bilat.lake.manifest import TMP_GLOB, Manifest, ManifestEntry, ManifestStore, fsync_path
+from bilat.lake.report import IngestReport, ProgressFn
+from bilat.sources.base import ReadResult, SourceFile
+from bilat.sources.problems import first_error, write_rejects
+from bilat.sources.schema import DICTIONARY_COLUMNS, KEYS, dictionary_schema, stored_schema
 
 __all__ = ["WriterLock", "ingest_all", "sweep"]
 
 _HASH_BLOCK = 1 << 22
-
-_KEYS = {
-    "flows": ("year", "exporter", "importer", "product", "hs_rev", "basis"),
-    "declarations": ("year", "reporter", "partner", "flow", "product", "hs_rev"),
-}
 
 
 class WriterLock:
@@ -95,120 +93,101 @@ def sweep(root: Path, manifest: Manifest) -> None:
 _DONE = object()
 
 
-def _stage(
-    sf: SourceFile, staging: Path, entry_id: str, progress: ProgressFn | None
-) -> tuple[Path, int, tuple[int, ...]]:
-    """Write the file's batches to one Parquet file in ``staging``.
+class _ParquetSink:
+    """One Parquet file written by a thread of its own, fed batches through a short queue.
 
-    Reading and converting run in this thread while a second thread compresses and writes
+    Reading and converting run in the caller's thread while this one compresses and writes
     (both release the GIL in Arrow's C++ code), so a two-core machine keeps both cores busy.
+    A write error is kept and raised by :meth:`close` in the caller's thread.
     """
-    schema = dictionary_schema(stored_schema(sf.kind), sf.kind)
-    target = staging / "part-0.parquet"
-    writer = pq.ParquetWriter(
-        target,
-        schema,
-        compression="snappy",
-        use_dictionary=[*DICTIONARY_COLUMNS[sf.kind], "entry_id"],
-        write_statistics=True,
-        store_schema=False,  # plain Parquet strings for every engine, not Arrow dictionaries
-    )
-    jobs: queue.Queue[object] = queue.Queue(maxsize=4)
-    failure: list[BaseException] = []
 
-    def write() -> None:
-        while (item := jobs.get()) is not _DONE:
-            if not failure:
+    def __init__(self, target: Path, kind: str) -> None:
+        self.schema = dictionary_schema(stored_schema(kind), kind)
+        self._writer = pq.ParquetWriter(
+            target,
+            self.schema,
+            compression="snappy",
+            use_dictionary=[*DICTIONARY_COLUMNS[kind], "entry_id"],
+            write_statistics=True,
+            store_schema=False,  # plain Parquet strings for every engine, not Arrow dictionaries
+        )
+        self._jobs: queue.Queue[object] = queue.Queue(maxsize=4)
+        self.failure: list[BaseException] = []
+        self._thread = threading.Thread(
+            target=self._write, name="bilat-parquet-writer", daemon=True
+        )
+        self._thread.start()
+
+    def _write(self) -> None:
+        while (item := self._jobs.get()) is not _DONE:
+            if not self.failure:
                 try:
-                    writer.write_batch(cast(pa.RecordBatch, item), row_group_size=1 << 20)
+                    self._writer.write_batch(cast(pa.RecordBatch, item), row_group_size=1 << 20)
                 except BaseException as exc:  # surfaced in the reading thread
-                    failure.append(exc)
+                    self.failure.append(exc)
 
-    thread = threading.Thread(target=write, name="bilat-parquet-writer", daemon=True)
-    thread.start()
+    def put(self, batch: pa.RecordBatch) -> None:
+        self._jobs.put(batch.cast(self.schema))
+
+    def close(self) -> None:
+        self._jobs.put(_DONE)
+        self._thread.join()
+        self._writer.close()
+
+
+def _stage(
+    sf: SourceFile, strict: bool, staging: Path, entry_id: str, progress: ProgressFn | None
+) -> _Staged:
+    """Read the file and write its batches, tagged with ``entry_id``, to ``staging``."""
+    target = staging / "part-0.parquet"
+    sink = _ParquetSink(target, sf.kind)
     rows, years = 0, set()
     entry_dict = pa.array([entry_id], pa.string())
+    reading = sf.read(strict=strict)
+    result: ReadResult | None = None
     try:
-        for batch in sf.batches():
-            if failure:
+        while not sink.failure:
+            try:
+                batch = next(reading)
+            except StopIteration as done:
+                result = cast(ReadResult, done.value)
                 break
             ids = pa.DictionaryArray.from_arrays(
                 pa.array(np.zeros(batch.num_rows, dtype=np.int32)), entry_dict
             )
-            batch = batch.append_column("entry_id", ids)
-            jobs.put(batch.cast(schema))
+            sink.put(batch.append_column("entry_id", ids))
             rows += batch.num_rows
             years.update(pc.unique(batch.column("year")).to_pylist())
             if progress is not None:
                 progress(batch.num_rows)
     finally:
-        jobs.put(_DONE)
-        thread.join()
-        writer.close()
-    if failure:
-        raise failure[0]
-    return target, rows, tuple(sorted(int(y) for y in years))
+        reading.close()
+        sink.close()
+    if sink.failure:
+        raise sink.failure[0]
+    if result is None:  # the loop ends by StopIteration or by a failure, raised above
+        raise RuntimeError(f"the read of {sf.path} ended without its result")
+    return _Staged(target, rows, tuple(sorted(int(y) for y in years)), result)
 
 
-def _duplicate_from_keys(sf: SourceFile) -> None:
-    keys = np.concatenate(sf.key_chunks)
-    if len(keys) < 2 or bool((keys[1:] > keys[:-1]).all()):
-        return  # BACI files come sorted by (t, i, j, k): strictly increasing keys, no sort needed
-    lines = np.concatenate(sf.line_chunks)
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    same = np.flatnonzero(ordered[1:] == ordered[:-1])
-    if not len(same):
-        return
-    first, second = lines[order[same[0]]], lines[order[same[0] + 1]]
-    packed = int(ordered[same[0]])
-    t, rest = divmod(packed, 10**12)
-    i, rest = divmod(rest, 10**9)
-    j, k = divmod(rest, 10**6)
-    key = dict(zip(sf.key_names, (t, i, j, k), strict=True))
-    raise ValidationError(
-        f"duplicated key {key}: the same flow is on lines {first} and {second}",
-        path=sf.path,
-        line=int(second),
-        expected="one row per " + ", ".join(sf.key_names),
-        hint="Remove the repeated row (or aggregate) and ingest again; nothing was written",
-    )
+@dataclass(frozen=True, slots=True)
+class _Staged:
+    """A file read and written to staging: its Parquet part, rows, years and what was read."""
+
+    part: Path
+    rows: int
+    years: tuple[int, ...]
+    read: ReadResult
 
 
-def _check_duplicates(sf: SourceFile, part: Path) -> None:
-    if sf.key_chunks:
-        _duplicate_from_keys(sf)
-        return
-    import duckdb
-
-    keys = ", ".join(_KEYS[sf.kind])
-    con = duckdb.connect()
-    try:
-        dup = con.execute(
-            f"SELECT {keys}, count(*) AS n FROM read_parquet(?) GROUP BY ALL HAVING n > 1 LIMIT 1",
-            [str(part)],
-        ).fetchone()
-    finally:
-        con.close()
-    if dup is not None:
-        key = dict(zip(_KEYS[sf.kind], dup[:-1], strict=True))
-        raise ValidationError(
-            f"duplicated key: {dup[-1]} rows share {key}",
-            path=sf.path,
-            expected="one row per " + ", ".join(_KEYS[sf.kind]),
-            hint="Remove the repeated rows (or aggregate them) and ingest again; nothing was written",
-        )
-
-
-def _replacements(
-    manifest: Manifest, sf: SourceFile, years: tuple[int, ...]
-) -> list[ManifestEntry]:
+def _replacements(manifest: Manifest, sf: SourceFile, staged: _Staged) -> list[ManifestEntry]:
     """Active entries this file supersedes: same source, kind and revision, a release, shared years."""
     if sf.release is None:
         return []
     out = []
     for e in manifest.active():
-        same = (e.kind, e.source, e.hs_rev) == (sf.kind, sf.source, sf.hs_rev)
+        years = staged.years
+        same = (e.kind, e.source, e.hs_rev) == (sf.kind, sf.source, staged.read.hs_rev)
         if not same or e.release is None or not set(e.years) & set(years):
             continue
         if e.release > sf.release:
@@ -223,11 +202,10 @@ def _replacements(
 
 
 def _overlaps(
-    lake: Lake,
+    root: Path,
     manifest: Manifest,
     sf: SourceFile,
-    part: Path,
-    years: tuple[int, ...],
+    staged: _Staged,
     already: list[ManifestEntry],
 ) -> list[tuple[ManifestEntry, int]]:
     """Active entries of the same kind holding rows with the same key as this file.
@@ -237,19 +215,19 @@ def _overlaps(
     """
     import duckdb
 
-    keys = _KEYS[sf.kind]
+    keys = KEYS[sf.kind]
     gone = {e.entry_id for e in already}
     out = []
     con = duckdb.connect()
     try:
         for e in manifest.active():
-            if e.kind != sf.kind or e.entry_id in gone or not set(e.years) & set(years):
+            if e.kind != sf.kind or e.entry_id in gone or not set(e.years) & set(staged.years):
                 continue
-            files = [str(lake.root / f) for f in e.files]
+            files = [str(root / f) for f in e.files]
             on = " AND ".join(f"a.{k} = b.{k}" for k in keys)
             row = con.execute(
                 f"SELECT count(*) FROM read_parquet(?) a JOIN read_parquet(?) b ON {on}",
-                [str(part), files],
+                [str(staged.part), files],
             ).fetchone()
             shared = int(row[0]) if row else 0
             if shared:
@@ -259,23 +237,50 @@ def _overlaps(
     return out
 
 
+def _superseded(
+    root: Path, manifest: Manifest, sf: SourceFile, staged: _Staged, supersede: bool
+) -> list[ManifestEntry]:
+    """The entries this file replaces: older releases, and with ``supersede`` the overlapping.
+
+    Without ``supersede`` an overlap is refused: adding the file would count rows twice.
+    """
+    replaced = _replacements(manifest, sf, staged)
+    overlapping = _overlaps(root, manifest, sf, staged, replaced)
+    if overlapping and not supersede:
+        listed = "; ".join(f"{n:,} with entry {e.entry_id} ({e.path})" for e, n in overlapping)
+        raise InputError(
+            f"{sf.path} repeats rows already in the lake (same "
+            f"{', '.join(KEYS[sf.kind])}): {listed}. Adding it would count them twice. "
+            "If it is a newer version of that data, ingest it again with replace=True: it "
+            "supersedes the entries it overlaps. Nothing was written.",
+            details={
+                "path": sf.path,
+                "overlaps": [{"entry": e.entry_id, "rows": n} for e, n in overlapping],
+                "retry_with": {"replace": True},
+            },
+        )
+    return replaced + [e for e, _ in overlapping]
+
+
 @dataclass
 class _Batch:
-    """One ``Lake.ingest`` call: entries moved into ``data/`` but not yet in the manifest.
+    """One ingest call: entries moved into ``data/`` but not yet in the manifest.
 
     ``manifest`` is the lake's manifest with those entries added in memory, so the checks of
     a later file in the batch (unchanged, releases, overlaps) see the earlier ones.
     """
 
+    root: Path
     manifest: Manifest
     staged: list[ManifestEntry] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)  # data folders and rejects files
 
 
 def ingest_all(
-    lake: Lake,
+    store: ManifestStore,
     files: Sequence[SourceFile],
     *,
+    strict: bool,
     synthetic: bool,
     progress: ProgressFn | None,
     supersede: bool = False,
@@ -286,48 +291,50 @@ def ingest_all(
     behind. Each file is staged, validated and moved into ``data/`` (synced); the manifest
     is replaced once at the end. On any failure the moved folders are removed again, and
     the manifest was never touched (a kill leaves them unlisted: the next writer sweeps them).
+    The caller holds the :class:`WriterLock`.
     """
-    batch = _Batch(lake._load_fresh())
+    batch = _Batch(store.root, store.load())
     reports: list[IngestReport] = []
     try:
         for sf in files:
-            reports.append(_ingest_one(lake, batch, sf, synthetic, progress, supersede))
+            reports.append(_ingest_one(batch, sf, strict, synthetic, progress, supersede))
         if batch.staged:
-            lake._commit(batch.manifest)
-    except BaseException as exc:
-        if batch.staged and _listed(lake, batch.staged):
-            raise  # the manifest's rename happened (a later sync failed): keep what it lists
-        for path in batch.written:
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
-        if batch.staged and isinstance(exc, BilatError):
-            earlier = ", ".join(e.path for e in batch.staged)
-            exc.message += (
-                f" Nothing else from this ingest was written either (one ingest lands whole "
-                f"or not at all; rolled back: {earlier})."
-            )
-            exc.args = (exc.message,)
+            store.commit(batch.manifest)
+    except BilatError as exc:
+        if not _roll_back(store, batch) or not batch.staged:
+            raise
+        earlier = ", ".join(e.path for e in batch.staged)
+        raise exc.with_message(
+            f"{exc.message} Nothing else from this ingest was written either (one ingest "
+            f"lands whole or not at all; rolled back: {earlier}).",
+            rolled_back=[e.path for e in batch.staged],
+        ) from exc
+    except BaseException:
+        _roll_back(store, batch)
         raise
     staged = {e.entry_id for e in batch.staged}
     for e in batch.manifest.entries:
         if e.replaced_by in staged:
-            shutil.rmtree(lake.root / "data" / e.kind / e.entry_id, ignore_errors=True)
+            shutil.rmtree(store.root / "data" / e.kind / e.entry_id, ignore_errors=True)
     return reports
 
 
-def _listed(lake: Lake, entries: list[ManifestEntry]) -> bool:
-    try:
-        on_disk = {e.entry_id for e in Manifest.load(lake._manifest_path).entries}
-    except BilatError:
+def _roll_back(store: ManifestStore, batch: _Batch) -> bool:
+    """Remove what the batch moved into the lake, unless the manifest already lists it.
+
+    Returns whether it was removed (False: the commit's rename happened, a later sync failed).
+    """
+    if batch.staged and store.lists(batch.staged[-1].entry_id):
         return False
-    return entries[-1].entry_id in on_disk
+    for path in batch.written:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return True
 
 
 def _unchanged(sf: SourceFile, entry: ManifestEntry, start: float, how: str) -> IngestReport:
-    from bilat.lake.lake import IngestReport
-
     return IngestReport(
         path=sf.path,
         status="unchanged",
@@ -371,89 +378,35 @@ def _known_before_writing(manifest: Manifest, sf: SourceFile) -> ManifestEntry |
 
 
 def _ingest_one(
-    lake: Lake,
     batch: _Batch,
     sf: SourceFile,
+    strict: bool,
     synthetic: bool,
     progress: ProgressFn | None,
     supersede: bool,
 ) -> IngestReport:
-    from bilat.lake.lake import IngestReport
-
+    """Stage, check and move one file into ``data/``; add its entry to the batch's manifest."""
     start = time.perf_counter()
-    manifest = batch.manifest
-    known = _known_before_writing(manifest, sf)
+    known = _known_before_writing(batch.manifest, sf)
     if known is not None:
         return _unchanged(sf, known, start, "same SHA-256, checked before reading")
     entry_id = uuid.uuid4().hex[:16]
-    staging = lake.root / "staging" / entry_id
+    staging = batch.root / "staging" / entry_id
     staging.mkdir(parents=True)
     try:
-        part, rows, years = _stage(sf, staging, entry_id, progress)
-        if sf.problems and sf.strict:
-            raise sf.problems.first_error()
-        digest = sf.sha256()
-        held = _holding(manifest, sf.kind, digest)
+        staged = _stage(sf, strict, staging, entry_id, progress)
+        _check_read(sf, staged, strict)
+        held = _holding(batch.manifest, sf.kind, staged.read.sha256)
         if held is not None:
             return _unchanged(sf, held, start, "same SHA-256")
-        if rows == 0 and not sf.problems:
-            raise ValidationError(
-                "the file has no data rows",
-                path=sf.path,
-                hint="Check that it is the file you meant; nothing was written",
-            )
-        if rows:
-            _check_duplicates(sf, part)
-        replaced = _replacements(manifest, sf, years)
-        overlapping = _overlaps(lake, manifest, sf, part, years, replaced)
-        if overlapping and not supersede:
-            listed = "; ".join(f"{n:,} with entry {e.entry_id} ({e.path})" for e, n in overlapping)
-            raise InputError(
-                f"{sf.path} repeats rows already in the lake (same "
-                f"{', '.join(_KEYS[sf.kind])}): {listed}. Adding it would count them twice. "
-                "If it is a newer version of that data, ingest it again with --replace: it "
-                "supersedes the entries it overlaps. Nothing was written.",
-                details={
-                    "path": sf.path,
-                    "overlaps": [{"entry": e.entry_id, "rows": n} for e, n in overlapping],
-                },
-            )
-        replaced += [e for e, _ in overlapping]
-        rejects_path = None
-        if sf.problems:
-            target = lake.root / "rejects" / f"{entry_id}.csv"
-            batch.written.append(target)
-            rejects_path = str(sf.problems.write_rejects(target))
-            fsync_path(target)
-            fsync_path(target.parent)
-        final = lake.root / "data" / sf.kind / entry_id
-        _make_dirs(final.parent, lake.root)
-        fsync_path(part)
-        fsync_path(staging)
-        batch.written.append(final)
-        os.replace(staging, final)
-        fsync_path(final.parent)
-        entry = ManifestEntry(
-            entry_id=entry_id,
-            kind=sf.kind,
-            source=sf.source,
-            release=sf.release,
-            path=sf.path,
-            sha256=digest,
-            rows=rows,
-            years=years,
-            hs_rev=sf.hs_rev,
-            ingested_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
-            synthetic=synthetic or sf.source == "synthetic",
-            rejected=len(sf.problems.bad_lines()),
-            rejects_path=rejects_path,
-            files=(str(Path("data") / sf.kind / entry_id / part.name),),
-            notes=tuple(sf.notes),
-            size=sf.bytes_read or None,
-        )
+        replaced = _superseded(batch.root, batch.manifest, sf, staged, supersede)
+        rejects_path = _write_rejects(batch, sf, staged.read, entry_id)
+        _move_in(batch, staging, sf.kind, entry_id)
+        entry = _entry(sf, staged, entry_id, synthetic=synthetic, rejects_path=rejects_path)
         gone = {e.entry_id for e in replaced}
-        manifest.entries = [
-            replace(e, replaced_by=entry_id) if e.entry_id in gone else e for e in manifest.entries
+        batch.manifest.entries = [
+            replace(e, replaced_by=entry_id) if e.entry_id in gone else e
+            for e in batch.manifest.entries
         ] + [entry]
         batch.staged.append(entry)
         return IngestReport(
@@ -461,17 +414,78 @@ def _ingest_one(
             status="ingested",
             entry_id=entry_id,
             kind=sf.kind,
-            source=sf.source,
-            rows=rows,
+            source=entry.source,
+            rows=staged.rows,
             rejected=entry.rejected,
             rejects_path=rejects_path,
             replaced=tuple(sorted(gone)),
-            years=years,
+            years=staged.years,
             notes=entry.notes,
             seconds=time.perf_counter() - start,
         )
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _check_read(sf: SourceFile, staged: _Staged, strict: bool) -> None:
+    """Refuse a strict read that met a bad value, and a file with no rows at all."""
+    problems = staged.read.problems
+    if problems and strict:
+        raise first_error(sf.path, problems)
+    if staged.rows == 0 and not problems:
+        raise ValidationError(
+            "the file has no data rows",
+            path=sf.path,
+            hint="Check that it is the file you meant; nothing was written",
+        )
+
+
+def _write_rejects(batch: _Batch, sf: SourceFile, read: ReadResult, entry_id: str) -> str | None:
+    """The rejects file of a read under ``skip_bad_rows`` (``None`` when nothing was refused)."""
+    if not read.problems:
+        return None
+    target = batch.root / "rejects" / f"{entry_id}.csv"
+    batch.written.append(target)
+    path = str(write_rejects(sf.path, read.problems, target))
+    fsync_path(target)
+    fsync_path(target.parent)
+    return path
+
+
+def _move_in(batch: _Batch, staging: Path, kind: str, entry_id: str) -> None:
+    """Move the staged folder into ``data/KIND/ENTRY``, synced so it survives a power loss."""
+    final = batch.root / "data" / kind / entry_id
+    _make_dirs(final.parent, batch.root)
+    for part in staging.iterdir():
+        fsync_path(part)
+    fsync_path(staging)
+    batch.written.append(final)
+    os.replace(staging, final)
+    fsync_path(final.parent)
+
+
+def _entry(
+    sf: SourceFile, staged: _Staged, entry_id: str, *, synthetic: bool, rejects_path: str | None
+) -> ManifestEntry:
+    read = staged.read
+    return ManifestEntry(
+        entry_id=entry_id,
+        kind=sf.kind,
+        source=sf.source,
+        release=sf.release,
+        path=sf.path,
+        sha256=read.sha256,
+        rows=staged.rows,
+        years=staged.years,
+        hs_rev=read.hs_rev,
+        ingested_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        synthetic=synthetic or sf.source == "synthetic",
+        rejected=len({p.line for p in read.problems}),
+        rejects_path=rejects_path,
+        files=(str(Path("data") / sf.kind / entry_id / staged.part.name),),
+        notes=read.notes,
+        size=read.size,
+    )
 
 
 def _make_dirs(folder: Path, root: Path) -> None:

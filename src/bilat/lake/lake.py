@@ -6,7 +6,7 @@ Layout::
     ROOT/data/flows/<entry>/part-0.parquet
     ROOT/data/declarations/<entry>/part-0.parquet
     ROOT/staging/                      ingests in progress (never read)
-    ROOT/rejects/<entry>.csv           rows refused under --skip-bad-rows
+    ROOT/rejects/<entry>.csv           rows refused under skip_bad_rows=True
     ROOT/.writer.lock                  one writer at a time
 
 An ingest writes into ``staging/``, validates there, moves the folder into ``data/`` and
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,23 +27,19 @@ import pyarrow as pa
 
 from bilat._config import lake_path
 from bilat.errors import InputError, LakeNotFoundError, NotFoundError
-from bilat.lake.manifest import Manifest, ManifestEntry
-from bilat.sources._convert import Problems
+from bilat.lake._writer import WriterLock, ingest_all, sweep
+from bilat.lake.manifest import MANIFEST, Manifest, ManifestEntry, ManifestStore
+from bilat.lake.report import IngestReport, ProgressFn
+from bilat.sources.arrow import read_arrow
 from bilat.sources.base import SourceFile
-from bilat.sources.schema import KINDS, stored_schema
+from bilat.sources.registry import read
+from bilat.sources.schema import stored_schema
 
 if TYPE_CHECKING:
     import ibis
     import ibis.expr.types as ir
 
-    from bilat.trade import Dyad
-
 __all__ = ["IngestReport", "Lake"]
-
-ProgressFn = Callable[[int], None]
-
-#: The file that makes a folder a lake.
-MANIFEST = "manifest.json"
 #: What a lake folder holds (a first ingest that crashed leaves these without a manifest).
 _LAYOUT = frozenset({MANIFEST, "data", "staging", "rejects", ".writer.lock", ".writer.pid"})
 
@@ -76,62 +72,6 @@ def _create(root: Path) -> None:
         fresh.unlink(missing_ok=True)
 
 
-@dataclass(frozen=True, slots=True)
-class IngestReport:
-    """What one ingest did.
-
-    Attributes
-    ----------
-    path
-        The file (or zip member) read.
-    status
-        ``ingested``; ``unchanged`` when the same file was already in the lake (nothing added).
-    entry_id
-        The manifest entry holding the rows (the existing one when ``unchanged``).
-    rows
-        Rows stored.
-    rejected
-        Rows refused under ``skip_bad_rows``; listed in ``rejects_path``.
-    replaced
-        Entries this ingest replaced (an older release of the same years).
-    years
-        Years in the file.
-    notes
-        What the reader left out on purpose.
-    seconds
-        Wall time of the ingest.
-    """
-
-    path: str
-    status: str
-    entry_id: str
-    kind: str
-    source: str
-    rows: int
-    rejected: int = 0
-    rejects_path: str | None = None
-    replaced: tuple[str, ...] = ()
-    years: tuple[int, ...] = ()
-    notes: tuple[str, ...] = ()
-    seconds: float = 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "status": self.status,
-            "entry_id": self.entry_id,
-            "kind": self.kind,
-            "source": self.source,
-            "rows": self.rows,
-            "rejected": self.rejected,
-            "rejects_path": self.rejects_path,
-            "replaced": list(self.replaced),
-            "years": list(self.years),
-            "notes": list(self.notes),
-            "seconds": round(self.seconds, 3),
-        }
-
-
 @dataclass
 class _Cache:
     generation: int = -1
@@ -144,7 +84,8 @@ class Lake:
     """A trade lake rooted at a folder.
 
     Open it with :meth:`open`; read with :meth:`flows` and :meth:`declarations` (Ibis tables);
-    add data with the ``ingest_*`` methods.
+    add data with :meth:`ingest` (any source kind of :data:`bilat.sources.READERS`).
+    Indicators of a dyad are :class:`bilat.trade.Dyad` (``Dyad(lake, "BLR", "KAZ")``).
 
     >>> lake = Lake.open("/tmp/my-lake")            # doctest: +SKIP
     >>> lake.flows().filter(lambda t: t.year == 2021).value_usd.sum().execute()  # doctest: +SKIP
@@ -154,6 +95,7 @@ class Lake:
         self.root = root
         self._backend = backend
         self._cache = _Cache()
+        self._store = ManifestStore(root)
 
     # ---- opening and reading -------------------------------------------------------------
 
@@ -213,7 +155,7 @@ class Lake:
 
     @property
     def _manifest_path(self) -> Path:
-        return self.root / MANIFEST
+        return self._store.path
 
     def _load(self) -> Manifest:
         try:
@@ -280,13 +222,54 @@ class Lake:
         """Reporters' declarations (``DECLARATION_SCHEMA`` plus ``entry_id``) as an Ibis table."""
         return self._table("declarations")
 
-    def dyad(self, a: str, b: str) -> Dyad:
-        """The relationship between countries ``a`` and ``b``: see :class:`bilat.trade.Dyad`."""
-        from bilat.trade import Dyad
-
-        return Dyad(self, a, b)
-
     # ---- ingest ------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        kind: str,
+        paths: str | Path | Iterable[str | Path] = (),
+        *,
+        skip_bad_rows: bool = False,
+        synthetic: bool = False,
+        replace: bool = False,
+        progress: ProgressFn | None = None,
+        **options: Any,
+    ) -> list[IngestReport]:
+        """Ingest the files at ``paths`` read as source ``kind``, in one atomic step.
+
+        >>> lake.ingest("baci", "BACI_HS17_V202401.zip")                      # doctest: +SKIP
+        >>> lake.ingest("csv", "belstat.csv", mapping={...}, source="belstat")  # doctest: +SKIP
+
+        Parameters
+        ----------
+        kind
+            A source kind of :data:`bilat.sources.READERS` (``baci``, ``comtrade``, ``csv``).
+            Callers that read files themselves give the readers' files to :meth:`ingest_files`.
+        paths
+            One path or several; all land together or none does.
+        skip_bad_rows
+            Load the good rows and write the bad ones, with reasons, to a rejects file.
+        synthetic
+            The files hold generated sample data: outputs built on them say so.
+        replace
+            A file whose rows repeat keys already in the lake supersedes the entries it
+            overlaps (a newer download); without it such a file is refused.
+        progress
+            Called with the number of rows staged, as the ingest goes.
+        options
+            The source kind's own options (``release``, ``mapping`` ...: see its registry entry).
+
+        Returns one :class:`IngestReport` per file read (a release zip holds one per year).
+        A file already in the lake (same SHA-256) is reported ``unchanged``.
+        """
+        files = read(kind, paths, **options)
+        return self.ingest_files(
+            files,
+            skip_bad_rows=skip_bad_rows,
+            synthetic=synthetic,
+            replace=replace,
+            progress=progress,
+        )
 
     def ingest_baci(
         self,
@@ -299,16 +282,16 @@ class Lake:
         replace: bool = False,
         progress: ProgressFn | None = None,
     ) -> list[IngestReport]:
-        """Ingest a CEPII BACI release zip or one BACI CSV; one report per yearly file.
+        """``ingest("baci", path, ...)``: a BACI release zip or one BACI CSV, a report per year.
 
         ``synthetic=True`` marks generated files (``bilat.sample.write_baci_csv``) so every
         output built on them carries the synthetic-data banner.
         """
-        from bilat.sources.baci import read_baci
-
-        files = read_baci(path, release=release, hs_rev=hs_rev)
         return self.ingest(
-            files,
+            "baci",
+            path,
+            release=release,
+            hs_rev=hs_rev,
             skip_bad_rows=skip_bad_rows,
             synthetic=synthetic,
             replace=replace,
@@ -323,12 +306,10 @@ class Lake:
         replace: bool = False,
         progress: ProgressFn | None = None,
     ) -> list[IngestReport]:
-        """Ingest UN Comtrade API JSON responses or CSV/TSV files as declarations."""
-        from bilat.sources.comtrade import read_comtrade
-
-        items = [paths] if isinstance(paths, str | Path) else list(paths)
-        files = [read_comtrade(p) for p in items]
-        return self.ingest(files, skip_bad_rows=skip_bad_rows, replace=replace, progress=progress)
+        """``ingest("comtrade", paths, ...)``: Comtrade API JSON or CSV/TSV as declarations."""
+        return self.ingest(
+            "comtrade", paths, skip_bad_rows=skip_bad_rows, replace=replace, progress=progress
+        )
 
     def ingest_csv(
         self,
@@ -344,10 +325,9 @@ class Lake:
         replace: bool = False,
         progress: ProgressFn | None = None,
     ) -> IngestReport:
-        """Ingest a national-statistics CSV of flows with a column map (see ``read_table``)."""
-        from bilat.sources.table import read_table
-
-        sf = read_table(
+        """``ingest("csv", path, ...)[0]``: a national CSV of flows through a column map."""
+        return self.ingest(
+            "csv",
             path,
             mapping=mapping,
             source=source,
@@ -355,8 +335,10 @@ class Lake:
             hs_rev=hs_rev,
             value_scale=value_scale,
             delimiter=delimiter,
-        )
-        return self.ingest([sf], skip_bad_rows=skip_bad_rows, replace=replace, progress=progress)[0]
+            skip_bad_rows=skip_bad_rows,
+            replace=replace,
+            progress=progress,
+        )[0]
 
     def ingest_arrow(
         self,
@@ -372,39 +354,13 @@ class Lake:
         """Ingest an Arrow table already in the canonical schema of ``kind``.
 
         Used for generated sample data and by other parts that build flows (reconciliation).
-        The content's checksum makes it idempotent like a file.
+        The content's checksum makes it idempotent like a file (see
+        :func:`bilat.sources.read_arrow`).
         """
-        if kind not in KINDS:
-            raise InputError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-        base = stored_schema(kind).remove(stored_schema(kind).get_field_index("entry_id"))
-        try:
-            table = table.select(base.names).cast(base)
-        except (KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            raise InputError(
-                f"table for {name!r} is not in the {kind} schema: {exc}",
-                details={"expected": base.names, "found": table.column_names},
-            ) from None
-        revs = table.column("hs_rev").unique().to_pylist() if table.num_rows else ["HS"]
+        sf = read_arrow(table, kind=kind, source=source, name=name, release=release)
+        return self.ingest_files([sf], synthetic=synthetic, replace=replace)[0]
 
-        def batches(sf: SourceFile) -> Any:
-            sink = pa.BufferOutputStream()
-            with pa.ipc.new_stream(sink, table.schema) as w:
-                w.write_table(table)
-            sf.digest = hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
-            yield from table.to_batches(max_chunksize=1 << 20)
-
-        sf = SourceFile(
-            kind=kind,
-            source=source,
-            path=name,
-            release=release,
-            hs_rev=str(revs[0]),
-            open_batches=batches,
-            problems=Problems(name),
-        )
-        return self.ingest([sf], synthetic=synthetic, replace=replace)[0]
-
-    def ingest(
+    def ingest_files(
         self,
         files: Sequence[SourceFile],
         *,
@@ -424,21 +380,16 @@ class Lake:
         declarations) is refused, since readers would add both; with ``replace=True`` it
         supersedes the entries it overlaps (they stay in the manifest as replaced).
         """
-        from bilat.lake._writer import WriterLock, ingest_all, sweep
-
         with WriterLock(self.root):
-            sweep(self.root, self._load_fresh())
-            for sf in files:
-                sf.strict = not skip_bad_rows
-            return ingest_all(
-                self, files, synthetic=synthetic, progress=progress, supersede=replace
-            )
-
-    def _load_fresh(self) -> Manifest:
-        self._cache = _Cache()
-        return self._load()
-
-    def _commit(self, manifest: Manifest) -> None:
-        manifest.generation += 1
-        manifest.save(self._manifest_path)
-        self._cache = _Cache()
+            sweep(self.root, self._store.load())
+            try:
+                return ingest_all(
+                    self._store,
+                    files,
+                    strict=not skip_bad_rows,
+                    synthetic=synthetic,
+                    progress=progress,
+                    supersede=replace,
+                )
+            finally:
+                self._cache = _Cache()

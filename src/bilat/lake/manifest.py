@@ -16,9 +16,19 @@ from typing import Any
 
 from bilat.errors import BilatError
 
-__all__ = ["TMP_GLOB", "Manifest", "ManifestEntry", "fsync_path", "write_atomic"]
+__all__ = [
+    "MANIFEST",
+    "TMP_GLOB",
+    "Manifest",
+    "ManifestEntry",
+    "ManifestStore",
+    "fsync_path",
+    "write_atomic",
+]
 
 FORMAT = 1
+#: The file that makes a folder a lake.
+MANIFEST = "manifest.json"
 #: Temporary files :func:`write_atomic` leaves when killed mid-write (swept by the next writer).
 TMP_GLOB = ".manifest.json.*.tmp"
 
@@ -45,7 +55,7 @@ class ManifestEntry:
     rows
         Rows stored.
     rejected
-        Rows refused (only with ``--skip-bad-rows``); listed in ``rejects_path``.
+        Rows refused (only with ``skip_bad_rows=True``); listed in ``rejects_path``.
     years
         Years present in the stored rows.
     hs_rev
@@ -153,6 +163,35 @@ class Manifest:
 
     def active(self) -> list[ManifestEntry]:
         return [e for e in self.entries if e.active]
+
+
+class ManifestStore:
+    """The manifest of the lake at ``root``: what the writer loads and commits through.
+
+    The writer holds the lake's lock while it uses the store; readers load the manifest
+    file themselves (through :class:`~bilat.lake.lake.Lake`), and see a commit as soon as
+    its rename is done.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.path = root / MANIFEST
+
+    def load(self) -> Manifest:
+        """The manifest as on disk now."""
+        return Manifest.load(self.path)
+
+    def commit(self, manifest: Manifest) -> None:
+        """Replace the manifest with ``manifest``, one generation later (atomic, synced)."""
+        manifest.generation += 1
+        manifest.save(self.path)
+
+    def lists(self, entry_id: str) -> bool:
+        """True when the manifest on disk lists ``entry_id`` (False when it cannot be read)."""
+        try:
+            return entry_id in {e.entry_id for e in self.load().entries}
+        except BilatError:
+            return False
 
 
 def write_atomic(path: Path, data: bytes) -> None:

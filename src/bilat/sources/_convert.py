@@ -1,21 +1,22 @@
 """Vectorised conversion and validation of string columns, with line-numbered problems.
 
 Readers load text columns as Arrow strings, convert them here in bulk, and get back the
-converted arrays plus a mask of bad rows. Every bad row becomes a :class:`Problem` naming the
-line, column, value and what was expected, so a reader can either raise on the first one or
-send them all to a rejects file (``--skip-bad-rows``).
+converted arrays plus a mask of bad rows. Every bad row becomes a
+:class:`~bilat.sources.problems.Problem` naming the line, column, value and what was expected,
+so the lake can either raise on the first one or send them all to a rejects file
+(``skip_bad_rows=True``).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import gzip
 import hashlib
 import io
 import queue
 import threading
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,16 +24,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bilat.errors import ParseError, ValidationError, shorten
+from bilat.errors import ParseError, ValidationError
+from bilat.sources.problems import to_bool_numpy
 
 __all__ = [
+    "MAX_BYTES",
     "MAX_QUANTITY",
     "MAX_USD",
     "NULLS",
     "YEARS",
     "HashingReader",
-    "Problem",
-    "Problems",
     "as_float",
     "as_int",
     "check_duplicates",
@@ -45,6 +46,7 @@ __all__ = [
     "not_text",
     "number_expected",
     "outside_years",
+    "read_whole",
     "split_header",
 ]
 
@@ -57,96 +59,13 @@ MAX_QUANTITY = 1e15
 YEARS = (1900, dt.date.today().year + 1)
 #: A first line (the header) longer than this is not a header: the file is something else.
 MAX_HEADER = 1 << 16
+#: Readers that read a file whole (JSON must be) refuse one that unpacks to more than this,
+#: rather than let it exhaust memory (a gzip bomb unpacks 1 MB into 1 GB).
+MAX_BYTES = 1 << 31
 
 NULLS = ("", "NA", "N/A", "null", "NULL", "nan", "NaN", "None")
 _NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
 _INTEGER = r"^\s*[+-]?\d+(\.0*)?\s*$"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One bad value: where it is and why it was refused."""
-
-    line: int
-    column: str
-    value: str | None
-    expected: str
-
-
-@dataclass
-class Problems:
-    """Problems found in one file, in line order once :meth:`sorted` is called."""
-
-    path: str
-    items: list[Problem] = field(default_factory=list)
-
-    def add_mask(
-        self,
-        mask: pa.Array | pa.ChunkedArray | np.ndarray[Any, Any],
-        *,
-        lines: np.ndarray[Any, Any],
-        column: str,
-        values: pa.Array | pa.ChunkedArray | None,
-        expected: str,
-    ) -> None:
-        """Record a problem for every row where ``mask`` is true."""
-        m = _to_bool_numpy(mask)
-        if not m.any():
-            return
-        idx = np.flatnonzero(m)
-        vals: list[Any] = (
-            pc.take(values, pa.array(idx)).to_pylist() if values is not None else [None] * len(idx)
-        )
-        for i, v in zip(idx.tolist(), vals, strict=True):
-            self.items.append(
-                Problem(int(lines[i]), column, None if v is None else shorten(v), expected)
-            )
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def sorted(self) -> list[Problem]:
-        return sorted(self.items, key=lambda p: (p.line, p.column))
-
-    def first_error(self, *, total_hint: str = "") -> ValidationError:
-        p = self.sorted()[0]
-        more = len(self.items) - 1
-        hint = "Nothing from this file was written."
-        if more:
-            hint += f" {more} more problem(s) in the file;"
-            hint += " rerun with --skip-bad-rows to load the good rows and list the bad ones"
-        hint += total_hint
-        return ValidationError(
-            "bad value",
-            path=self.path,
-            line=p.line,
-            column=p.column,
-            value=p.value if p.value is not None else "(empty)",
-            expected=p.expected,
-            hint=hint,
-        )
-
-    def write_rejects(self, target: Path) -> Path:
-        """Write every problem as CSV (line, column, value, expected) to ``target``."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(["file", "line", "column", "value", "expected"])
-            for p in self.sorted():
-                w.writerow([self.path, p.line, p.column, p.value, p.expected])
-        return target
-
-    def bad_lines(self) -> set[int]:
-        return {p.line for p in self.items}
-
-
-def _to_bool_numpy(mask: pa.Array | pa.ChunkedArray | np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    if isinstance(mask, np.ndarray):
-        return mask.astype(bool)
-    filled = pc.fill_null(mask, False)
-    if isinstance(filled, pa.ChunkedArray):
-        filled = filled.combine_chunks()
-    return np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _is_null_text(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -189,7 +108,7 @@ def as_float(
         bad = pc.or_(bad, pc.fill_null(pc.less(vals, 0.0), False))
     finite = pc.and_(pc.is_finite(vals), pc.less_equal(pc.abs(vals), limit))
     bad = pc.or_(bad, pc.invert(pc.fill_null(finite, True)))
-    bad_np = _to_bool_numpy(bad)
+    bad_np = to_bool_numpy(bad)
     if isinstance(vals, pa.ChunkedArray):
         vals = vals.combine_chunks()
     return vals, bad_np
@@ -199,7 +118,7 @@ def as_int(arr: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, A
     """Parse integer text (``2021``, ``2021.0``) to int64; nulls are bad."""
     if pa.types.is_integer(arr.type):
         vals = pc.cast(arr, pa.int64())
-        bad = _to_bool_numpy(pc.is_null(vals))
+        bad = to_bool_numpy(pc.is_null(vals))
     else:
         ok = pc.fill_null(pc.match_substring_regex(arr, _INTEGER), False)
         as_f = pc.cast(pc.if_else(ok, pc.utf8_trim_whitespace(arr), None), pa.float64())
@@ -207,7 +126,7 @@ def as_int(arr: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, A
         ok = pc.and_(ok, pc.fill_null(pc.less(pc.abs(as_f), 2.0**62), False))
         bad_arr = pc.invert(ok)
         vals = pc.cast(pc.if_else(bad_arr, pa.scalar(None, pa.float64()), as_f), pa.int64())
-        bad = _to_bool_numpy(bad_arr)
+        bad = to_bool_numpy(bad_arr)
     if isinstance(vals, pa.ChunkedArray):
         vals = vals.combine_chunks()
     return vals, bad
@@ -217,7 +136,7 @@ def outside_years(years: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
     """Rows whose year is outside :data:`YEARS` (1066 is a typo, not a trade year)."""
     first, last = YEARS
     inside = pc.and_(pc.greater_equal(years, first), pc.less_equal(years, last))
-    out: np.ndarray[Any, Any] = ~_to_bool_numpy(inside) & ~_to_bool_numpy(pc.is_null(years))
+    out: np.ndarray[Any, Any] = ~to_bool_numpy(inside) & ~to_bool_numpy(pc.is_null(years))
     return out
 
 
@@ -230,7 +149,7 @@ def lookup(
     text = pc.utf8_trim_whitespace(pc.cast(arr, pa.string()))
     idx = pc.index_in(text, value_set=keys)
     out = pc.take(values, idx)
-    bad = _to_bool_numpy(pc.is_null(out))
+    bad = to_bool_numpy(pc.is_null(out))
     if isinstance(out, pa.ChunkedArray):
         out = out.combine_chunks()
     return out, bad
@@ -260,7 +179,7 @@ def normalise_products(
         bad = pc.or_(bad, unknown)
     if isinstance(out, pa.ChunkedArray):
         out = out.combine_chunks()
-    return out, _to_bool_numpy(bad)
+    return out, to_bool_numpy(bad)
 
 
 class HashingReader(io.RawIOBase):
@@ -412,6 +331,9 @@ def check_duplicates(
     """Refuse rows that repeat a key, naming the key and the lines (or records) holding it."""
     if table.num_rows < 2:
         return
+    counts = table.select(list(keys)).group_by(list(keys)).aggregate([([], "count_all")])
+    if counts.num_rows == table.num_rows:
+        return  # every key once: the common case costs one hash aggregation, no lists
     t = table.select(list(keys)).append_column("_line", pa.array(lines, pa.int64()))
     groups = t.group_by(list(keys), use_threads=False).aggregate([("_line", "list")])
     sizes = pc.list_value_length(groups.column("_line_list"))
@@ -454,3 +376,23 @@ def check_header(
             expected=", ".join(required),
             hint=hint,
         )
+
+
+def read_whole(p: Path, *, limit: int = MAX_BYTES) -> bytes:
+    """The file's bytes (unpacked when ``.gz``), refusing damage and more than ``limit`` bytes."""
+    try:
+        with gzip.open(p, "rb") if p.suffix == ".gz" else p.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
+        raise ParseError(
+            f"the file ends early or is damaged ({exc})",
+            path=p,
+            hint="Download it again; nothing was written",
+        ) from None
+    if len(data) > limit:
+        raise ParseError(
+            f"the file holds more than {limit >> 20:,} MiB (unpacked), more than bilat reads whole",
+            path=p,
+            hint="Split it into smaller files (by year or reporter); nothing was written",
+        )
+    return data

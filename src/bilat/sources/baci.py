@@ -15,10 +15,10 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, NoReturn, cast
 
 import numpy as np
 import pyarrow as pa
@@ -27,13 +27,12 @@ import pyarrow.csv as pacsv
 
 from bilat.codes.countries import baci_table
 from bilat.codes.hs import CHAPTERS, revision
-from bilat.errors import ParseError, SchemaError
+from bilat.errors import ParseError, SchemaError, ValidationError
 from bilat.sources._convert import (
     MAX_HEADER,
     MAX_QUANTITY,
     MAX_USD,
     HashingReader,
-    Problems,
     as_float,
     as_int,
     check_file,
@@ -42,10 +41,11 @@ from bilat.sources._convert import (
     number_expected,
     outside_years,
 )
-from bilat.sources.base import SourceFile
+from bilat.sources.base import ReaderOption, ReaderSpec, Reading, ReadLog, SourceFile
+from bilat.sources.problems import Problems
 from bilat.sources.schema import DICT_FLOW_SCHEMA
 
-__all__ = ["read_baci"]
+__all__ = ["SPEC", "read_baci"]
 
 _NAME = re.compile(r"BACI_(HS\d\d)_Y(\d{4})_(V\d{6}[a-z]?)", re.IGNORECASE)
 COLUMNS = ("t", "i", "j", "k", "v", "q")
@@ -184,21 +184,25 @@ def _source(
     year: int | None,
     notes: list[str] | None = None,
 ) -> SourceFile:
-    lut = _lut(table)
+    lut = _lut(table, display)
     known_arr = pa.array(sorted(known), pa.string()) if known else _CHAPTERS
 
-    def batches(sf: SourceFile) -> Iterator[pa.RecordBatch]:
-        sf.notes.extend(notes or ())
-        state = _Pass(year=year, known=known_arr, chapters_only=known is None)
+    def reader(strict: bool) -> Reading:
+        log = ReadLog(display, strict)
+        log.notes.extend(notes or ())
+        state = _Pass(log=log, year=year, hs_rev=hs_rev, known=known_arr, chapters_only=not known)
         try:
-            yield from _stream(sf, opener, typed=True, lut=lut, state=state)
+            digest = yield from _stream(opener, typed=True, lut=lut, state=state)
         except _Retry:
-            yield from _stream(sf, opener, typed=False, lut=lut, state=state)
+            digest = yield from _stream(opener, typed=False, lut=lut, state=state)
         if state.self_flows:
-            sf.notes.append(
+            log.notes.append(
                 f"{state.self_flows:,} rows with the exporter equal to the importer left out "
                 "(not bilateral trade)"
             )
+        if not log.stop:  # a bad value is reported first
+            state.keys.check(display)
+        return log.result(digest, size=state.bytes_read or None, hs_rev=hs_rev)
 
     return SourceFile(
         kind="flows",
@@ -206,8 +210,7 @@ def _source(
         path=display,
         release=release,
         hs_rev=hs_rev,
-        open_batches=batches,
-        problems=Problems(display),
+        reader=reader,
         open_raw=opener,
         raw_size=size,
     )
@@ -217,22 +220,101 @@ class _Retry(Exception):
     """The typed fast path met a value it cannot take; re-read as text to show it as written."""
 
 
+class _Keys:
+    """The keys of one file's good rows, packed into integers: BACI's one duplicate check.
+
+    A BACI key (year ``t``, exporter ``i``, importer ``j``, product ``k``) packs into one
+    int64, ``t * 10**12 + i * 10**9 + j * 10**6 + k``, which holds every key BACI can have:
+    ``t < 10**4``; ``i, j < 10**3`` (:func:`_lut` refuses a country table with larger codes);
+    ``0 < k < 10**6`` (other products are bad values, never packed). Packing and unpacking
+    live here only. The packed keys and their lines are kept while streaming (16 bytes a
+    row), so duplicates are found without a second pass over the data, and with no sort at
+    all when the file is sorted by (t, i, j, k), as BACI's files are.
+    """
+
+    NAMES = ("t", "i", "j", "k")
+
+    def __init__(self) -> None:
+        self.keys: list[np.ndarray[Any, Any]] = []
+        self.lines: list[np.ndarray[Any, Any]] = []
+
+    def add(
+        self, columns: _KeyColumns, lines: np.ndarray[Any, Any], good: np.ndarray[Any, Any]
+    ) -> None:
+        year, i_np, j_np, k_int = columns
+        t = np.asarray(pc.fill_null(year, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+        k = np.asarray(pc.fill_null(k_int, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+        packed = t * 10**12 + i_np.astype(np.int64) * 10**9 + j_np.astype(np.int64) * 10**6 + k
+        self.keys.append(packed[good])
+        self.lines.append(lines[good])
+
+    def mark(self) -> int:
+        return len(self.keys)
+
+    def undo(self, mark: int) -> None:
+        del self.keys[mark:], self.lines[mark:]
+
+    @staticmethod
+    def unpack(packed: int) -> dict[str, int]:
+        t, rest = divmod(packed, 10**12)
+        i, rest = divmod(rest, 10**9)
+        j, k = divmod(rest, 10**6)
+        return dict(zip(_Keys.NAMES, (t, i, j, k), strict=True))
+
+    def check(self, path: str) -> None:
+        """Refuse the file when two good rows share a key, naming the key and both lines."""
+        if not self.keys:
+            return
+        keys = np.concatenate(self.keys)
+        if len(keys) < 2 or bool((keys[1:] > keys[:-1]).all()):
+            return  # sorted by (t, i, j, k): strictly increasing keys, no sort needed
+        lines = np.concatenate(self.lines)
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        same = np.flatnonzero(ordered[1:] == ordered[:-1])
+        if not len(same):
+            return
+        first, second = lines[order[same[0]]], lines[order[same[0] + 1]]
+        key = self.unpack(int(ordered[same[0]]))
+        raise ValidationError(
+            f"duplicated key {key}: the same flow is on lines {first} and {second}",
+            path=path,
+            line=int(second),
+            expected="one row per " + ", ".join(self.NAMES),
+            hint="Remove the repeated row (or aggregate) and ingest again; nothing was written",
+        )
+
+
+_KeyColumns = tuple[pa.Array, np.ndarray[Any, Any], np.ndarray[Any, Any], pa.Array]
+
+
 @dataclass
 class _Pass:
-    """What one file's reading knows across the typed pass and the text pass that may follow.
+    """What one read of a file knows across the typed pass and the text pass that may follow.
 
     ``done`` is the first line not yet handed to the lake: the text pass skips the lines
     the typed pass already yielded, so no row is read twice.
     """
 
+    log: ReadLog
     year: int | None
+    hs_rev: str
     known: pa.Array
     chapters_only: bool
     done: int = 2
     self_flows: int = 0
+    bytes_read: int = 0
+    keys: _Keys = field(default_factory=_Keys)
 
 
-def _lut(table: dict[int, str]) -> pa.Array:
+def _lut(table: dict[int, str], path: str) -> pa.Array:
+    if max(table) >= 1000:
+        raise SchemaError(
+            "the release's country table has a code above 999, more than BACI's three digits",
+            path=path,
+            value=max(table),
+            expected="country codes from 0 to 999",
+        )
     size = max(table) + 2
     values: list[str | None] = [None] * size
     for num, iso3 in table.items():
@@ -241,15 +323,11 @@ def _lut(table: dict[int, str]) -> pa.Array:
 
 
 def _stream(
-    sf: SourceFile,
-    opener: Callable[[], IO[bytes]],
-    *,
-    typed: bool,
-    lut: pa.Array,
-    state: _Pass,
-) -> Iterator[pa.RecordBatch]:
-    probs = sf.problems
-    probs.items[:] = [p for p in probs.items if p.line < state.done]
+    opener: Callable[[], IO[bytes]], *, typed: bool, lut: pa.Array, state: _Pass
+) -> Generator[pa.RecordBatch, None, str]:
+    """One pass over the file's bytes; returns their SHA-256."""
+    log = state.log
+    log.problems.items[:] = [p for p in log.problems.items if p.line < state.done]
     line = 2
     raw: IO[bytes] | None = None
     hashing: HashingReader | None = None
@@ -257,10 +335,9 @@ def _stream(
         raw = opener()
         hashing = HashingReader(raw)
         stream = cast(IO[bytes], io.BufferedReader(hashing, buffer_size=_BLOCK))
-        reader = _open(stream, sf, typed)
+        reader = _open(stream, log.path, typed)
         if reader is None:  # a header and no rows
-            sf.digest = hashing.hexdigest()
-            return
+            return hashing.hexdigest()
         for batch in reader:
             n = batch.num_rows
             if line + n <= state.done:  # yielded by the typed pass
@@ -268,25 +345,26 @@ def _stream(
                 continue
             if line < state.done:
                 batch, line = batch.slice(state.done - line), state.done
-            marks = (len(probs.items), len(sf.key_chunks))
-            out, self_flows = _convert(batch, sf, line, lut=lut, state=state)
-            if typed and len(probs.items) > marks[0]:
-                del probs.items[marks[0] :], sf.key_chunks[marks[1] :], sf.line_chunks[marks[1] :]
+            marks = (len(log.problems.items), state.keys.mark())
+            out, self_flows = _convert(batch, line, lut=lut, state=state)
+            if typed and len(log.problems.items) > marks[0]:
+                del log.problems.items[marks[0] :]
+                state.keys.undo(marks[1])
                 raise _Retry()
             line += batch.num_rows
             state.done, state.self_flows = line, state.self_flows + self_flows
             if out.num_rows:
                 yield out
-            if probs and sf.strict:
+            if log.stop:
                 break
-        sf.digest = hashing.hexdigest()
-        sf.bytes_read = hashing.bytes_read
+        state.bytes_read = hashing.bytes_read
+        return hashing.hexdigest()
     except pa.ArrowInvalid as exc:
-        _raise_arrow(exc, sf, typed)
+        _raise_arrow(exc, log.path, typed)
     except (EOFError, zipfile.BadZipFile, gzip.BadGzipFile, zlib.error, OSError) as exc:
         raise ParseError(
             f"the file ends early or is damaged ({exc})",
-            path=sf.path,
+            path=log.path,
             line=line,
             hint="Download it again; nothing was written",
         ) from None
@@ -297,8 +375,8 @@ def _stream(
             raw.close()
 
 
-def _open(stream: IO[bytes], sf: SourceFile, typed: bool) -> pacsv.CSVStreamingReader | None:
-    header = _header(stream, sf.path)
+def _open(stream: IO[bytes], path: str, typed: bool) -> pacsv.CSVStreamingReader | None:
+    header = _header(stream, path)
     types = _TYPED if typed else dict.fromkeys(header, pa.string())
     try:
         return pacsv.open_csv(
@@ -332,12 +410,12 @@ def _header(stream: IO[bytes], path: str) -> list[str]:
             line=1,
             value=",".join(names)[:200],
             expected="t,i,j,k,v,q",
-            hint="Use `bilat ingest csv --map ...` for other layouts",
+            hint="Read other layouts as a national CSV with a column map (source kind 'csv')",
         )
     return names
 
 
-def _raise_arrow(exc: pa.ArrowInvalid, sf: SourceFile, typed: bool) -> None:
+def _raise_arrow(exc: pa.ArrowInvalid, path: str, typed: bool) -> NoReturn:
     if typed:
         raise _Retry() from None
     msg = str(exc)
@@ -346,7 +424,7 @@ def _raise_arrow(exc: pa.ArrowInvalid, sf: SourceFile, typed: bool) -> None:
         msg = f"a line longer than {_BLOCK >> 20} MiB"
     raise ParseError(
         f"malformed CSV: {msg.splitlines()[0]}",
-        path=sf.path,
+        path=path,
         line=int(m.group(1)) if m else None,
         expected="6 comma-separated fields t,i,j,k,v,q per line",
         hint="Fix or remove the line; nothing was written",
@@ -380,68 +458,84 @@ def _products(k_int: pa.Array) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(pc.cast(encoded.indices, pa.int32()), codes)
 
 
-def _keys(
-    sf: SourceFile,
-    columns: tuple[pa.Array, np.ndarray[Any, Any], np.ndarray[Any, Any], pa.Array],
-    lines: np.ndarray[Any, Any],
-    good: np.ndarray[Any, Any],
-) -> None:
-    """Pack (t, i, j, k) of the good rows into one int64 each: t < 10^4, i, j < 10^3, k < 10^6."""
-    year, i_np, j_np, k_int = columns
-    t = np.asarray(pc.fill_null(year, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
-    k = np.asarray(pc.fill_null(k_int, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
-    packed = ((t * 1000 + i_np) * 1000 + j_np) * 1_000_000 + k
-    sf.key_chunks.append(packed[good])
-    sf.line_chunks.append(lines[good])
-    sf.key_names = ("t", "i", "j", "k")
-
-
 def _np(mask: pa.Array) -> np.ndarray[Any, Any]:
     return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _convert(
-    batch: pa.RecordBatch, sf: SourceFile, line: int, *, lut: pa.Array, state: _Pass
+    batch: pa.RecordBatch, line: int, *, lut: pa.Array, state: _Pass
 ) -> tuple[pa.RecordBatch, int]:
     """The batch in the flow schema (good rows only) and how many self-flows were left out."""
-    n = batch.num_rows
-    lines = line_numbers(line, n)
-    probs = sf.problems
+    lines = line_numbers(line, batch.num_rows)
+    probs = state.log.problems
+    year, bad_t = _years(batch, lines, state)
+    exporter, bad_i, i_np = _country_column(batch, "i", lines, lut, probs)
+    importer, bad_j, j_np = _country_column(batch, "j", lines, lut, probs)
+    k_int, product, bad_k = _product_column(batch, lines, state)
+    value, qty, bad_vq = _amounts(batch, lines, probs)
+    good = ~(bad_t | bad_i | bad_j | bad_k | bad_vq)
+    self_flow = good & (i_np == j_np)
+    good &= ~self_flow
+    state.keys.add((year, i_np, j_np, k_int), lines, good)
+    out = _flow_batch(year, exporter, importer, product, value, qty, hs_rev=state.hs_rev)
+    if good.all():
+        return out, 0
+    return out.filter(pa.array(good)), int(self_flow.sum())
+
+
+def _years(
+    batch: pa.RecordBatch, lines: np.ndarray[Any, Any], state: _Pass
+) -> tuple[pa.Array, np.ndarray[Any, Any]]:
     year, bad_t = as_int(batch.column("t"))
     if state.year is None:
         bad_t = bad_t | outside_years(year)
-        expected_year = "a year"
+        expected = "a year"
     else:  # BACI_HS17_Y2019_... holds 2019 only
         bad_t = bad_t | ~_np(pc.equal(year, state.year))
-        expected_year = f"{state.year}, the year in the file name"
-    probs.add_mask(bad_t, lines=lines, column="t", values=batch.column("t"), expected=expected_year)
-    exporter, bad_i, i_np = _countries(batch.column("i"), lut)
-    probs.add_mask(
-        bad_i, lines=lines, column="i", values=batch.column("i"), expected="a BACI country code"
+        expected = f"{state.year}, the year in the file name"
+    state.log.problems.add_mask(
+        bad_t, lines=lines, column="t", values=batch.column("t"), expected=expected
     )
-    importer, bad_j, j_np = _countries(batch.column("j"), lut)
+    return year, bad_t
+
+
+def _country_column(
+    batch: pa.RecordBatch, name: str, lines: np.ndarray[Any, Any], lut: pa.Array, probs: Problems
+) -> tuple[pa.Array, np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    iso, bad, codes = _countries(batch.column(name), lut)
     probs.add_mask(
-        bad_j, lines=lines, column="j", values=batch.column("j"), expected="a BACI country code"
+        bad, lines=lines, column=name, values=batch.column(name), expected="a BACI country code"
     )
+    return iso, bad, codes
+
+
+def _product_column(
+    batch: pa.RecordBatch, lines: np.ndarray[Any, Any], state: _Pass
+) -> tuple[pa.Array, pa.DictionaryArray, np.ndarray[Any, Any]]:
+    """BACI's integer products as HS6 codes, checked against the release's list (or chapters)."""
     k_int, bad_k = as_int(batch.column("k"))
     bad_k = bad_k | ~_np(pc.and_(pc.greater(k_int, 0), pc.less(k_int, 1_000_000)))
     product = _products(k_int)
-    listed = state.known if not state.chapters_only else None
-    in_list = pc.is_in(
-        product.dictionary
-        if listed is not None
-        else pc.utf8_slice_codeunits(product.dictionary, 0, 2),
-        value_set=state.known,
-    )
+    listed = product.dictionary
+    if state.chapters_only:
+        listed = pc.utf8_slice_codeunits(listed, 0, 2)
+    in_list = pc.is_in(listed, value_set=state.known)
     bad_k = bad_k | ~_np(in_list)[np.asarray(product.indices.to_numpy(zero_copy_only=False))]
-    probs.add_mask(
+    state.log.problems.add_mask(
         bad_k,
         lines=lines,
         column="k",
         values=batch.column("k"),
         expected="an HS6 product code"
-        + (" of the release's product table" if listed is not None else " (chapters 01-97)"),
+        + (" (chapters 01-97)" if state.chapters_only else " of the release's product table"),
     )
+    return k_int, product, bad_k
+
+
+def _amounts(
+    batch: pa.RecordBatch, lines: np.ndarray[Any, Any], probs: Problems
+) -> tuple[pa.Array, pa.Array, np.ndarray[Any, Any]]:
+    """Value (thousands of USD) and quantity (tons), and the rows where either is bad."""
     value, bad_v = as_float(batch.column("v"), nullable=False, limit=MAX_USD / 1000)
     probs.add_mask(
         bad_v,
@@ -458,10 +552,21 @@ def _convert(
         values=batch.column("q"),
         expected=number_expected(MAX_QUANTITY, "tons", nullable=True),
     )
-    good = ~(bad_t | bad_i | bad_j | bad_k | bad_v | bad_q)
-    self_flow = good & (i_np == j_np)
-    good &= ~self_flow
-    _keys(sf, (year, i_np, j_np, k_int), lines, good)
+    return value, qty, bad_v | bad_q
+
+
+def _flow_batch(
+    year: pa.Array,
+    exporter: pa.Array,
+    importer: pa.Array,
+    product: pa.Array,
+    value: pa.Array,
+    qty: pa.Array,
+    *,
+    hs_rev: str,
+) -> pa.RecordBatch:
+    """Every row of the batch in the flow schema (the caller keeps the good ones)."""
+    n = len(year)
     unit = pa.DictionaryArray.from_arrays(
         pa.array(
             np.zeros(n, dtype=np.int32),
@@ -469,13 +574,13 @@ def _convert(
         ),
         pa.array(["t"], pa.string()),
     )
-    out = pa.RecordBatch.from_arrays(
+    return pa.RecordBatch.from_arrays(
         [
             pc.cast(year, pa.int16(), safe=False),
             exporter,
             importer,
             product,
-            _constant(sf.hs_rev, n),
+            _constant(hs_rev, n),
             pc.multiply(value, 1000.0),
             qty,
             unit,
@@ -484,6 +589,16 @@ def _convert(
         ],
         schema=DICT_FLOW_SCHEMA,
     )
-    if good.all():
-        return out, 0
-    return out.filter(pa.array(good)), int(self_flow.sum())
+
+
+SPEC = ReaderSpec(
+    name="baci",
+    kind="flows",
+    description="CEPII BACI, reconciled bilateral flows (thousands of USD stored in USD)",
+    files="a BACI release zip or one BACI_HSxx_Yyyyy CSV (.csv.gz too)",
+    read=read_baci,
+    options=(
+        ReaderOption("release", "Release tag, e.g. V202401 (default: from the file name)."),
+        ReaderOption("hs_rev", "HS revision, e.g. HS17 (default: from the file name)."),
+    ),
+)

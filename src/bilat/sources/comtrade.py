@@ -9,11 +9,9 @@ import, re-export and re-import (``DX``, ``FM`` ...) are left out the same way.
 from __future__ import annotations
 
 import csv
-import gzip
+import hashlib
 import io
 import json
-import zlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +20,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from bilat.codes.countries import COMTRADE_AREAS, _numeric, _table
+from bilat.codes.countries import COMTRADE_AREAS, iso3_codes, numeric_codes
 from bilat.codes.hs import COMTRADE_CLASSIFICATIONS
 from bilat.errors import ParseError, SchemaError, ValidationError
 from bilat.sources._convert import (
     MAX_QUANTITY,
     MAX_USD,
     YEARS,
-    Problems,
     as_float,
     as_int,
     check_duplicates,
@@ -38,19 +35,18 @@ from bilat.sources._convert import (
     normalise_products,
     number_expected,
     outside_years,
+    read_whole,
     split_header,
 )
-from bilat.sources.base import SourceFile
-from bilat.sources.schema import DECLARATION_SCHEMA
+from bilat.sources.base import ReaderSpec, Reading, ReadLog, SourceFile
+from bilat.sources.problems import Problems
+from bilat.sources.schema import DECLARATION_SCHEMA, KEYS
 
-__all__ = ["read_comtrade"]
+__all__ = ["SPEC", "read_comtrade"]
 
 _FLOW_DESC = {"export": "X", "import": "M", "re-export": "RX", "re-import": "RM"}
 _FLOWS = ("X", "M", "RX", "RM")
-_KEYS = ("year", "reporter", "partner", "flow", "product", "hs_rev")
-#: Files are read whole (JSON must be); a file that unpacks to more than this is refused
-#: rather than allowed to exhaust memory (a gzip bomb unpacks 1 MB into 1 GB).
-MAX_BYTES = 1 << 31
+_KEYS = KEYS["declarations"]
 YEAR_TEXT = f"from {YEARS[0]} to {YEARS[1]}"
 _HINT = (
     "Comtrade files need the API's column names: refYear, reporterISO (or reporterCode), "
@@ -69,15 +65,17 @@ def read_comtrade(path: str | Path) -> SourceFile:
     check_file(p)
     display = str(p)
 
-    def batches(sf: SourceFile) -> Iterator[pa.RecordBatch]:
-        raw = _read_bytes(p)
-        import hashlib
-
-        sf.digest = hashlib.sha256(raw).hexdigest()
+    def reader(strict: bool) -> Reading:
+        log = ReadLog(display, strict)
+        raw = read_whole(p)
         table, first_line = _load(raw, p)
-        out = _convert(table, sf, first_line, numbering="lines" if first_line == 2 else "records")
+        numbering = "lines" if first_line == 2 else "records"
+        out = _convert(table, log, first_line, numbering=numbering)
         if out.num_rows:
             yield from out.to_batches(max_chunksize=1 << 20)
+        revs = set(out.column("hs_rev").to_pylist()) if out.num_rows else set()
+        rev = str(revs.pop()) if len(revs) == 1 else "HS"
+        return log.result(hashlib.sha256(raw).hexdigest(), size=len(raw), hs_rev=rev)
 
     return SourceFile(
         kind="declarations",
@@ -85,29 +83,8 @@ def read_comtrade(path: str | Path) -> SourceFile:
         path=display,
         release=None,
         hs_rev="HS",
-        open_batches=batches,
-        problems=Problems(display),
+        reader=reader,
     )
-
-
-def _read_bytes(p: Path, *, limit: int = MAX_BYTES) -> bytes:
-    """The file's bytes (unpacked when ``.gz``), refusing damage and more than ``limit`` bytes."""
-    try:
-        with gzip.open(p, "rb") if p.suffix == ".gz" else p.open("rb") as fh:
-            data = fh.read(limit + 1)
-    except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
-        raise ParseError(
-            f"the file ends early or is damaged ({exc})",
-            path=p,
-            hint="Download it again; nothing was written",
-        ) from None
-    if len(data) > limit:
-        raise ParseError(
-            f"the file holds more than {limit >> 20:,} MiB (unpacked), more than bilat reads whole",
-            path=p,
-            hint="Split it into smaller files (by year or reporter); nothing was written",
-        )
-    return data
 
 
 def _load(raw: bytes, p: Path) -> tuple[pa.Table, int]:
@@ -193,14 +170,14 @@ def _countries(
 ) -> tuple[pa.Array, np.ndarray[Any, Any], pa.ChunkedArray]:
     iso = _col(t, iso_name)
     if iso is not None:
-        table = {c: c for c in _table()} | {c: c for c in COMTRADE_AREAS}
+        table = {c: c for c in iso3_codes()} | {c: c for c in COMTRADE_AREAS}
         return (*lookup(iso, table), iso)
     code = _col(t, code_name)
     if code is None:
         raise SchemaError(
             f"missing column {iso_name} (or {code_name})", path=path, line=1, hint=_HINT
         )
-    table = {str(k): v for k, v in _numeric().items()} | {"0": "W00"}
+    table = {str(k): v for k, v in numeric_codes().items()} | {"0": "W00"}
     return (*lookup(code, table), code)
 
 
@@ -215,7 +192,7 @@ def _flows(t: pa.Table, path: str) -> tuple[pa.Array, pa.ChunkedArray]:
     return pc.fill_null(mapped, "?"), desc
 
 
-def _keep_totals(t: pa.Table, sf: SourceFile) -> np.ndarray[Any, Any]:
+def _keep_totals(t: pa.Table, log: ReadLog) -> np.ndarray[Any, Any]:
     keep = np.ones(t.num_rows, dtype=bool)
     for name, total, what in (
         ("partner2ISO", "W00", "second partner"),
@@ -230,30 +207,30 @@ def _keep_totals(t: pa.Table, sf: SourceFile) -> np.ndarray[Any, Any]:
         mask = np.asarray(pc.fill_null(is_total, True).to_numpy(zero_copy_only=False), dtype=bool)
         dropped = int((~mask & keep).sum())
         if dropped:
-            sf.notes.append(f"{dropped} rows broken down by {what} left out (totals kept)")
+            log.notes.append(f"{dropped} rows broken down by {what} left out (totals kept)")
         keep &= mask
     return keep
 
 
-def _convert(t: pa.Table, sf: SourceFile, first_line: int, *, numbering: str) -> pa.Table:
+def _convert(t: pa.Table, log: ReadLog, first_line: int, *, numbering: str) -> pa.Table:
     freq = _col(t, "freqCode")
     if freq is not None and "M" in set(pc.unique(freq).to_pylist()):
         raise SchemaError(
             "monthly data (freqCode M) is not supported; fetch annual data (freqCode A)",
-            path=sf.path,
+            path=log.path,
         )
     lines = np.arange(first_line, first_line + t.num_rows, dtype=np.int64)
-    keep = _keep_totals(t, sf)
-    flow, _ = _flows(t, sf.path)
+    keep = _keep_totals(t, log)
+    flow, _ = _flows(t, log.path)
     flow_np = np.asarray(pc.is_in(flow, value_set=pa.array(_FLOWS)).to_numpy(zero_copy_only=False))
     other = ~flow_np & keep
     if other.any():
         kinds = sorted(str(k) for k in set(pc.filter(flow, pa.array(other)).to_pylist()))
-        sf.notes.append(f"{int(other.sum())} rows of flows {', '.join(kinds)} left out")
+        log.notes.append(f"{int(other.sum())} rows of flows {', '.join(kinds)} left out")
         if not (keep & flow_np).any():
             raise ValidationError(
                 f"no row has a flow bilat reads: the flow codes found are {', '.join(kinds)}",
-                path=sf.path,
+                path=log.path,
                 line=int(lines[np.flatnonzero(other)[0]]),
                 column="flowCode",
                 expected="X, M, RX or RM (export, import, re-export, re-import)",
@@ -262,35 +239,57 @@ def _convert(t: pa.Table, sf: SourceFile, first_line: int, *, numbering: str) ->
     keep &= flow_np
     t = t.filter(pa.array(keep))
     lines, flow = lines[keep], pc.filter(flow, pa.array(keep))
-    return _declarations(t, sf, lines, flow, numbering=numbering)
+    return _declarations(t, log, lines, flow, numbering=numbering)
 
 
 def _declarations(
-    t: pa.Table, sf: SourceFile, lines: np.ndarray[Any, Any], flow: pa.Array, *, numbering: str
+    t: pa.Table, log: ReadLog, lines: np.ndarray[Any, Any], flow: pa.Array, *, numbering: str
 ) -> pa.Table:
-    probs = sf.problems
-    year_col = _col(t, "refYear", "period")
-    if year_col is None:
-        raise SchemaError("missing column refYear", path=sf.path, line=1, hint=_HINT)
+    """The declarations of the kept rows: good rows only, no key twice."""
+    columns, bad = _required(t, log, lines)
+    amounts, bad_o = _optional_amounts(t, log.problems, lines)
+    rev, bad_c = _revisions(t, log.problems, lines)
+    bad |= bad_o | bad_c
+    _note_own_goods(columns["reporter"], columns["partner"], bad, log)
+    n = t.num_rows
+    out = pa.table(
+        {
+            **columns,
+            "flow": flow,
+            "hs_rev": rev,
+            **amounts,
+            "qty_unit": _units(t),
+            "source": pa.repeat(pa.scalar("comtrade"), n),
+        }
+    ).select(DECLARATION_SCHEMA.names)
+    keep = ~bad
+    out = out.cast(DECLARATION_SCHEMA) if keep.all() else out.filter(pa.array(keep))
+    if not log.stop:  # a bad value is reported first
+        check_duplicates(out, _KEYS, lines[keep], path=log.path, what="declaration", unit=numbering)
+    return out.cast(DECLARATION_SCHEMA)
+
+
+def _required(
+    t: pa.Table, log: ReadLog, lines: np.ndarray[Any, Any]
+) -> tuple[dict[str, pa.Array], np.ndarray[Any, Any]]:
+    """Year, reporter, partner, product and value of every row, and the rows where one is bad."""
+    probs = log.problems
+    year_col = _needed(t, "refYear", "period", path=log.path)
     year, bad_y = as_int(year_col)
     bad_y |= outside_years(year)
     probs.add_mask(
         bad_y, lines=lines, column="refYear", values=year_col, expected=f"a year {YEAR_TEXT}"
     )
-    reporter, bad_r, raw_r = _countries(t, "reporterISO", "reporterCode", sf.path)
+    reporter, bad_r, raw_r = _countries(t, "reporterISO", "reporterCode", log.path)
     probs.add_mask(
         bad_r, lines=lines, column="reporterISO", values=raw_r, expected="a country code"
     )
-    partner, bad_p, raw_p = _countries(t, "partnerISO", "partnerCode", sf.path)
+    partner, bad_p, raw_p = _countries(t, "partnerISO", "partnerCode", log.path)
     probs.add_mask(bad_p, lines=lines, column="partnerISO", values=raw_p, expected="a country code")
-    cmd = _col(t, "cmdCode")
-    if cmd is None:
-        raise SchemaError("missing column cmdCode", path=sf.path, line=1, hint=_HINT)
+    cmd = _needed(t, "cmdCode", path=log.path)
     product, bad_k = normalise_products(cmd)
     probs.add_mask(bad_k, lines=lines, column="cmdCode", values=cmd, expected="an HS code or TOTAL")
-    value_col = _col(t, "primaryValue")
-    if value_col is None:
-        raise SchemaError("missing column primaryValue", path=sf.path, line=1, hint=_HINT)
+    value_col = _needed(t, "primaryValue", path=log.path)
     value, bad_v = as_float(value_col, nullable=False)
     probs.add_mask(
         bad_v,
@@ -299,8 +298,29 @@ def _declarations(
         values=value_col,
         expected=number_expected(MAX_USD, "USD"),
     )
-    bad = bad_y | bad_r | bad_p | bad_k | bad_v
-    optional: dict[str, pa.Array] = {}
+    columns = {
+        "year": pc.cast(pc.fill_null(year, 0), pa.int16(), safe=False),
+        "reporter": reporter,
+        "partner": partner,
+        "product": product,
+        "value_usd": value,
+    }
+    return columns, bad_y | bad_r | bad_p | bad_k | bad_v
+
+
+def _needed(t: pa.Table, *names: str, path: str) -> pa.ChunkedArray:
+    col = _col(t, *names)
+    if col is None:
+        raise SchemaError(f"missing column {names[0]}", path=path, line=1, hint=_HINT)
+    return col
+
+
+def _optional_amounts(
+    t: pa.Table, probs: Problems, lines: np.ndarray[Any, Any]
+) -> tuple[dict[str, pa.Array], np.ndarray[Any, Any]]:
+    """CIF, FOB, quantity and net weight (null where the file has no such column)."""
+    bad = np.zeros(t.num_rows, dtype=bool)
+    out: dict[str, pa.Array] = {}
     for src, dst, limit, what in (
         ("cifvalue", "cif_usd", MAX_USD, "USD"),
         ("fobvalue", "fob_usd", MAX_USD, "USD"),
@@ -309,7 +329,7 @@ def _declarations(
     ):
         col = _col(t, src)
         if col is None:
-            optional[dst] = pa.nulls(t.num_rows, pa.float64())
+            out[dst] = pa.nulls(t.num_rows, pa.float64())
             continue
         vals, bad_o = as_float(col, nullable=True, limit=limit)
         probs.add_mask(
@@ -319,50 +339,48 @@ def _declarations(
             values=col,
             expected=number_expected(limit, what, nullable=True),
         )
-        optional[dst] = vals
+        out[dst] = vals
         bad |= bad_o
+    return out, bad
+
+
+def _units(t: pa.Table) -> pa.Array:
     unit = _col(t, "qtyUnitAbbr")
-    unit_arr = (
-        pc.if_else(pc.equal(pc.fill_null(unit, "N/A"), "N/A"), pa.scalar(None, pa.string()), unit)
-        if unit is not None
-        else pa.nulls(t.num_rows, pa.string())
+    if unit is None:
+        return pa.nulls(t.num_rows, pa.string())
+    return pc.if_else(
+        pc.equal(pc.fill_null(unit, "N/A"), "N/A"), pa.scalar(None, pa.string()), unit
     )
+
+
+def _revisions(
+    t: pa.Table, probs: Problems, lines: np.ndarray[Any, Any]
+) -> tuple[pa.Array, np.ndarray[Any, Any]]:
     cls = _col(t, "classificationCode")
-    if cls is not None:
-        rev, bad_c = lookup(cls, COMTRADE_CLASSIFICATIONS)
-        probs.add_mask(
-            bad_c, lines=lines, column="classificationCode", values=cls, expected="H0..H6"
-        )
-        bad |= bad_c
-    else:
-        rev = pa.repeat(pa.scalar("HS"), t.num_rows)
+    if cls is None:
+        return pa.repeat(pa.scalar("HS"), t.num_rows), np.zeros(t.num_rows, dtype=bool)
+    rev, bad = lookup(cls, COMTRADE_CLASSIFICATIONS)
+    probs.add_mask(bad, lines=lines, column="classificationCode", values=cls, expected="H0..H6")
+    return rev, bad
+
+
+def _note_own_goods(
+    reporter: pa.Array, partner: pa.Array, bad: np.ndarray[Any, Any], log: ReadLog
+) -> None:
     same = ~bad & np.asarray(
         pc.fill_null(pc.equal(reporter, partner), False).to_numpy(zero_copy_only=False), bool
     )
     if same.any():  # Comtrade publishes them: goods of the reporter's own origin re-imported
-        sf.notes.append(
+        log.notes.append(
             f"{int(same.sum()):,} rows with the partner equal to the reporter kept (the "
             "reporter's own goods coming back); they are not trade with another country"
         )
-    n = t.num_rows
-    out = pa.table(
-        {
-            "year": pc.cast(pc.fill_null(year, 0), pa.int16(), safe=False),
-            "reporter": reporter,
-            "partner": partner,
-            "flow": flow,
-            "product": product,
-            "hs_rev": rev,
-            "value_usd": value,
-            **optional,
-            "qty_unit": unit_arr,
-            "source": pa.repeat(pa.scalar("comtrade"), n),
-        }
-    ).select(DECLARATION_SCHEMA.names)
-    keep = ~bad
-    out = out.cast(DECLARATION_SCHEMA) if keep.all() else out.filter(pa.array(keep))
-    if not (probs and sf.strict):  # a bad value is reported first
-        check_duplicates(out, _KEYS, lines[keep], path=sf.path, what="declaration", unit=numbering)
-    if out.num_rows and len(set(out.column("hs_rev").to_pylist())) == 1:
-        sf.hs_rev = str(out.column("hs_rev")[0])
-    return out.cast(DECLARATION_SCHEMA)
+
+
+SPEC = ReaderSpec(
+    name="comtrade",
+    kind="declarations",
+    description="UN Comtrade, what each reporter declared (totals over the breakdowns)",
+    files="Comtrade API JSON, or CSV/TSV with the API's column names (.gz too)",
+    read=read_comtrade,
+)

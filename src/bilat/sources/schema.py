@@ -23,6 +23,7 @@ __all__ = [
     "DICT_FLOW_SCHEMA",
     "FLOWS",
     "FLOW_SCHEMA",
+    "KEYS",
     "KINDS",
     "Basis",
     "FlowCode",
@@ -76,6 +77,13 @@ DECLARATION_SCHEMA = pa.schema(
 
 #: Columns with few distinct values; readers may hand them over dictionary-encoded
 #: (``dictionary<int32, string>``), and the lake writes them as Parquet dictionaries.
+#: The key of each kind: no two rows of one file share it, and two files that share one
+#: would be added together by every reader (so the lake refuses, or replaces, such a file).
+KEYS: dict[str, tuple[str, ...]] = {
+    "flows": ("year", "exporter", "importer", "product", "hs_rev", "basis"),
+    "declarations": ("year", "reporter", "partner", "flow", "product", "hs_rev"),
+}
+
 DICTIONARY_COLUMNS = {
     "flows": ("exporter", "importer", "product", "hs_rev", "quantity_unit", "source", "basis"),
     "declarations": ("reporter", "partner", "flow", "product", "hs_rev", "qty_unit", "source"),

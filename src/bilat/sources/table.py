@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,6 @@ from bilat.sources._convert import (
     MAX_QUANTITY,
     MAX_USD,
     YEARS,
-    Problems,
     as_float,
     as_int,
     check_duplicates,
@@ -37,42 +37,59 @@ from bilat.sources._convert import (
     normalise_products,
     number_expected,
     outside_years,
+    read_whole,
     split_header,
 )
-from bilat.sources.base import SourceFile
-from bilat.sources.comtrade import _read_bytes
-from bilat.sources.schema import BASES, FLOW_SCHEMA
+from bilat.sources.base import ReaderOption, ReaderSpec, Reading, ReadLog, SourceFile
+from bilat.sources.problems import Problems
+from bilat.sources.schema import BASES, FLOW_SCHEMA, KEYS
 
-__all__ = ["REQUIRED", "parse_mapping", "read_table"]
+__all__ = ["REQUIRED", "SPEC", "parse_mapping", "read_table"]
 
 REQUIRED = ("year", "exporter", "importer", "product", "value")
 OPTIONAL = ("quantity", "quantity_unit")
-_KEYS = ("year", "exporter", "importer", "product", "hs_rev", "basis")
+_KEYS = KEYS["flows"]
 
 
 def parse_mapping(text: str) -> dict[str, str]:
-    """Parse ``"exporter=From,importer=To,..."`` into a dict, validating the field names."""
+    """Parse ``"exporter=From,importer=To,..."`` into a column map, validating the field names."""
     out: dict[str, str] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         if "=" not in part:
             raise InputError(
-                f"--map entry {part!r} must be FIELD=COLUMN, e.g. exporter=Reporter",
+                f"column map entry {part!r} must be FIELD=COLUMN, e.g. exporter=Reporter",
                 details={"value": part},
             )
         key, col = (s.strip() for s in part.split("=", 1))
         if key not in REQUIRED + OPTIONAL:
             raise InputError(
-                f"--map field {key!r} is not one of {', '.join(REQUIRED + OPTIONAL)}",
+                f"column map field {key!r} is not one of {', '.join(REQUIRED + OPTIONAL)}",
                 details={"value": key, "expected": list(REQUIRED + OPTIONAL)},
             )
         out[key] = col
-    missing = [k for k in REQUIRED if k not in out]
+    _check_mapping(out)
+    return out
+
+
+def _check_mapping(mapping: Mapping[str, str]) -> None:
+    missing = [k for k in REQUIRED if k not in mapping]
     if missing:
         raise InputError(
-            f"--map must name a column for {', '.join(missing)}",
+            f"the column map must name a column for {', '.join(missing)}",
             details={"missing": missing},
         )
-    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """How to read one mapped CSV: validated once, before any byte is read."""
+
+    fields: dict[str, str]
+    source: str
+    basis: str
+    hs_rev: str
+    scale: float
+    delimiter: str | None
 
 
 def read_table(
@@ -85,68 +102,101 @@ def read_table(
     value_scale: float = 1.0,
     delimiter: str | None = None,
 ) -> SourceFile:
-    """A mapped CSV of flows as a :class:`SourceFile` (source ``csv:<source>``)."""
+    """A mapped CSV of flows as a :class:`SourceFile` (source ``csv:<source>``).
+
+    Parameters
+    ----------
+    mapping
+        Canonical field → the file's column: ``year``, ``exporter``, ``importer``,
+        ``product``, ``value``; optionally ``quantity`` and ``quantity_unit``
+        (:func:`parse_mapping` reads the text form ``year=Year,exporter=From,...``).
+    source
+        A short name for the source (``belstat``); stored as ``csv:belstat``.
+    basis
+        Whose declaration the file holds: ``exporter`` or ``importer``.
+    hs_rev
+        HS revision of the products (``HS17``); ``HS`` when unknown.
+    value_scale
+        Multiply values by this to get US dollars (1000 for thousands).
+    delimiter
+        Field separator; guessed from the header (comma, tab, semicolon) when not given.
+    """
     p = Path(path)
     check_file(p)
-    if basis not in BASES:
-        raise InputError(f"basis must be one of {', '.join(BASES)}, not {basis!r}")
-    rev = revision(hs_rev)
-    if not (math.isfinite(value_scale) and value_scale > 0):
-        raise InputError(
-            f"value_scale must be a finite number above 0 (1000 for thousands), not {value_scale!r}",
-            details={"value": value_scale},
-        )
-    fields = dict(mapping)
-    for k in REQUIRED:
-        if k not in fields:
-            raise InputError(f"the column map needs {k!r}", details={"missing": k})
+    layout = _layout(mapping, source, basis, hs_rev, value_scale, delimiter)
     display = str(p)
-    name = source if source.startswith("csv:") else f"csv:{source}"
 
-    def batches(sf: SourceFile) -> Iterator[pa.RecordBatch]:
-        raw = _read_bytes(p)
-        sf.digest = hashlib.sha256(raw).hexdigest()
-        if not raw.strip():
-            raise ParseError("the file is empty", path=p, line=1)
-        first, body = split_header(raw, p, expected="a CSV header naming the --map columns")
-        delim = delimiter or ("\t" if first.count("\t") > first.count(",") else ",")
-        if delim == "," and first.count(";") > first.count(","):
-            delim = ";"
-        names = [n.strip() for n in next(csv.reader([first], delimiter=delim))]
-        absent = [f"{k}={c}" for k, c in fields.items() if c not in names]
-        if absent:
-            raise SchemaError(
-                f"the column map names columns the file does not have: {', '.join(absent)}",
-                path=p,
-                line=1,
-                value=",".join(names)[:200],
-                expected="columns named in --map",
-            )
-        try:
-            table = pacsv.read_csv(
-                pa.BufferReader(body),
-                read_options=pacsv.ReadOptions(column_names=names),
-                parse_options=pacsv.ParseOptions(delimiter=delim),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=dict.fromkeys(names, pa.string()),
-                    include_columns=list(dict.fromkeys(fields.values())),
-                ),
-            )
-        except pa.ArrowInvalid as exc:
-            raise ParseError(f"malformed CSV: {str(exc).splitlines()[0]}", path=p) from None
-        out = _convert(table, sf, fields, name, basis, rev, value_scale)
+    def reader(strict: bool) -> Reading:
+        log = ReadLog(display, strict)
+        raw = read_whole(p)
+        out = _convert(_parse(raw, p, layout), log, layout)
         if out.num_rows:
             yield from out.to_batches(max_chunksize=1 << 20)
+        return log.result(hashlib.sha256(raw).hexdigest(), size=len(raw), hs_rev=layout.hs_rev)
 
     return SourceFile(
         kind="flows",
-        source=name,
+        source=layout.source,
         path=display,
         release=None,
-        hs_rev=rev,
-        open_batches=batches,
-        problems=Problems(display),
+        hs_rev=layout.hs_rev,
+        reader=reader,
     )
+
+
+def _layout(
+    mapping: Mapping[str, str],
+    source: str,
+    basis: str,
+    hs_rev: str,
+    scale: float,
+    delimiter: str | None,
+) -> _Layout:
+    if basis not in BASES:
+        raise InputError(
+            f"basis must be one of {', '.join(BASES)}, not {basis!r}",
+            details={"option": "basis", "value": basis, "expected": list(BASES)},
+        )
+    if not (math.isfinite(scale) and scale > 0):
+        raise InputError(
+            f"value_scale must be a finite number above 0 (1000 for thousands), not {scale!r}",
+            details={"option": "value_scale", "value": scale},
+        )
+    _check_mapping(mapping)
+    name = source if source.startswith("csv:") else f"csv:{source}"
+    return _Layout(dict(mapping), name, basis, revision(hs_rev), scale, delimiter)
+
+
+def _parse(raw: bytes, p: Path, layout: _Layout) -> pa.Table:
+    """The mapped columns of the file as strings, after checking the header names them."""
+    if not raw.strip():
+        raise ParseError("the file is empty", path=p, line=1)
+    first, body = split_header(raw, p, expected="a CSV header naming the mapped columns")
+    delim = layout.delimiter or ("\t" if first.count("\t") > first.count(",") else ",")
+    if delim == "," and first.count(";") > first.count(","):
+        delim = ";"
+    names = [n.strip() for n in next(csv.reader([first], delimiter=delim))]
+    absent = [f"{k}={c}" for k, c in layout.fields.items() if c not in names]
+    if absent:
+        raise SchemaError(
+            f"the column map names columns the file does not have: {', '.join(absent)}",
+            path=p,
+            line=1,
+            value=",".join(names)[:200],
+            expected="the columns named in the column map",
+        )
+    try:
+        return pacsv.read_csv(
+            pa.BufferReader(body),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delim),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                include_columns=list(dict.fromkeys(layout.fields.values())),
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise ParseError(f"malformed CSV: {str(exc).splitlines()[0]}", path=p) from None
 
 
 def _countries(col: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, Any]]:
@@ -161,103 +211,140 @@ def _countries(col: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, Any]]:
     return lookup(col, table)
 
 
-def _convert(
-    t: pa.Table,
-    sf: SourceFile,
-    fields: Mapping[str, str],
-    source: str,
-    basis: str,
-    rev: str,
-    scale: float,
-) -> pa.Table:
+_COUNTRY = "a country (ISO3, ISO numeric or name)"
+
+
+def _convert(t: pa.Table, log: ReadLog, layout: _Layout) -> pa.Table:
+    """The file's good rows in the flow schema; no key twice, no exporter equal to importer."""
     n = t.num_rows
     lines = np.arange(2, 2 + n, dtype=np.int64)
-    probs = sf.problems
-    col = {k: t.column(c) for k, c in fields.items()}
-    year, bad = as_int(col["year"])
-    bad |= outside_years(year)
-    probs.add_mask(
-        bad,
-        lines=lines,
-        column=fields["year"],
-        values=col["year"],
-        expected=f"a year from {YEARS[0]} to {YEARS[1]}",
+    check = _Checker(t, layout.fields, lines, log.problems)
+    year, bad = check(
+        "year", as_int, extra=outside_years, expected=f"a year from {YEARS[0]} to {YEARS[1]}"
     )
-    exporter, b = _countries(col["exporter"])
-    probs.add_mask(
-        b,
-        lines=lines,
-        column=fields["exporter"],
-        values=col["exporter"],
-        expected="a country (ISO3, ISO numeric or name)",
-    )
+    exporter, b = check("exporter", _countries, expected=_COUNTRY)
     bad |= b
-    importer, b = _countries(col["importer"])
-    probs.add_mask(
-        b,
-        lines=lines,
-        column=fields["importer"],
-        values=col["importer"],
-        expected="a country (ISO3, ISO numeric or name)",
-    )
+    importer, b = check("importer", _countries, expected=_COUNTRY)
     bad |= b
-    product, b = normalise_products(col["product"])
-    probs.add_mask(
-        b,
-        lines=lines,
-        column=fields["product"],
-        values=col["product"],
-        expected="an HS code of 2, 4 or 6 digits",
-    )
+    product, b = check("product", normalise_products, expected="an HS code of 2, 4 or 6 digits")
     bad |= b
-    limit = MAX_USD / scale
-    value, b = as_float(col["value"], nullable=False, limit=limit)
-    probs.add_mask(
-        b,
-        lines=lines,
-        column=fields["value"],
-        values=col["value"],
-        expected=number_expected(limit, "USD" if scale == 1 else f"units of {scale:g} USD"),
-    )
+    value, qty, b = _amounts(check, layout.scale)
     bad |= b
-    if "quantity" in col:
-        qty, b = as_float(col["quantity"], nullable=True, limit=MAX_QUANTITY)
-        probs.add_mask(
-            b,
-            lines=lines,
-            column=fields["quantity"],
-            values=col["quantity"],
-            expected=number_expected(MAX_QUANTITY, "the quantity unit", nullable=True),
-        )
-        bad |= b
-    else:
-        qty = pa.nulls(n, pa.float64())
-    unit = col["quantity_unit"] if "quantity_unit" in col else pa.nulls(n, pa.string())
     out = pa.table(
         {
             "year": pc.cast(pc.fill_null(year, 0), pa.int16(), safe=False),
             "exporter": exporter,
             "importer": importer,
             "product": product,
-            "hs_rev": pa.repeat(pa.scalar(rev), n),
-            "value_usd": pc.multiply(value, float(scale)),
+            "hs_rev": pa.repeat(pa.scalar(layout.hs_rev), n),
+            "value_usd": pc.multiply(value, float(layout.scale)),
             "quantity": qty,
-            "quantity_unit": unit,
-            "source": pa.repeat(pa.scalar(source), n),
-            "basis": pa.repeat(pa.scalar(basis), n),
+            "quantity_unit": check.column("quantity_unit", pa.string()),
+            "source": pa.repeat(pa.scalar(layout.source), n),
+            "basis": pa.repeat(pa.scalar(layout.basis), n),
         }
     )
-    same = ~bad & np.asarray(
+    keep = ~(bad | _self_flows(exporter, importer, bad, log))
+    if not keep.all():
+        out = out.filter(pa.array(keep))
+    if not log.stop:  # a bad value is reported first
+        check_duplicates(out, _KEYS, lines[keep], path=log.path, what="flow")
+    return out.cast(FLOW_SCHEMA)
+
+
+class _Checker:
+    """Converts one mapped column and records its bad values under the file's column name."""
+
+    def __init__(
+        self,
+        t: pa.Table,
+        fields: Mapping[str, str],
+        lines: np.ndarray[Any, Any],
+        probs: Problems,
+    ) -> None:
+        self.fields, self.lines, self.probs = fields, lines, probs
+        self.columns = {k: t.column(c) for k, c in fields.items()}
+        self.rows = t.num_rows
+
+    def __call__(
+        self,
+        field: str,
+        convert: Callable[[pa.ChunkedArray], tuple[pa.Array, np.ndarray[Any, Any]]],
+        *,
+        expected: str,
+        extra: Callable[[pa.Array], np.ndarray[Any, Any]] | None = None,
+    ) -> tuple[pa.Array, np.ndarray[Any, Any]]:
+        values, bad = convert(self.columns[field])
+        if extra is not None:
+            bad = bad | extra(values)
+        self.probs.add_mask(
+            bad,
+            lines=self.lines,
+            column=self.fields[field],
+            values=self.columns[field],
+            expected=expected,
+        )
+        return values, bad
+
+    def column(self, field: str, kind: pa.DataType) -> pa.Array | pa.ChunkedArray:
+        """The raw column, or nulls when the map does not name it."""
+        return self.columns[field] if field in self.columns else pa.nulls(self.rows, kind)
+
+
+def _amounts(check: _Checker, scale: float) -> tuple[pa.Array, pa.Array, np.ndarray[Any, Any]]:
+    """Value (in units of ``scale`` USD) and the optional quantity, and their bad rows."""
+    limit = MAX_USD / scale
+    value, bad = check(
+        "value",
+        lambda c: as_float(c, nullable=False, limit=limit),
+        expected=number_expected(limit, "USD" if scale == 1 else f"units of {scale:g} USD"),
+    )
+    if "quantity" not in check.columns:
+        return value, pa.nulls(check.rows, pa.float64()), bad
+    qty, b = check(
+        "quantity",
+        lambda c: as_float(c, nullable=True, limit=MAX_QUANTITY),
+        expected=number_expected(MAX_QUANTITY, "the quantity unit", nullable=True),
+    )
+    return value, qty, bad | b
+
+
+def _self_flows(
+    exporter: pa.Array, importer: pa.Array, bad: np.ndarray[Any, Any], log: ReadLog
+) -> np.ndarray[Any, Any]:
+    """Good rows whose exporter is the importer: left out, and counted in the notes."""
+    same: np.ndarray[Any, Any] = ~bad & np.asarray(
         pc.fill_null(pc.equal(exporter, importer), False).to_numpy(zero_copy_only=False), bool
     )
     if same.any():
-        sf.notes.append(
+        log.notes.append(
             f"{int(same.sum()):,} rows with the exporter equal to the importer left out "
             "(not bilateral trade)"
         )
-    keep = ~(bad | same)
-    if not keep.all():
-        out = out.filter(pa.array(keep))
-    if not (probs and sf.strict):  # a bad value is reported first
-        check_duplicates(out, _KEYS, lines[keep], path=sf.path, what="flow")
-    return out.cast(FLOW_SCHEMA)
+    return same
+
+
+SPEC = ReaderSpec(
+    name="csv",
+    kind="flows",
+    description="national statistics: any CSV of bilateral flows, read through a column map",
+    files="a CSV (or TSV, or ;-separated) file of bilateral flows",
+    read=read_table,
+    options=(
+        ReaderOption(
+            "mapping",
+            "FIELD=COLUMN pairs: year, exporter, importer, product, value "
+            "[, quantity, quantity_unit].",
+            type=dict,
+            required=True,
+            parse=parse_mapping,
+        ),
+        ReaderOption("source", "A short name for the source, e.g. belstat.", required=True),
+        ReaderOption("basis", "Whose declaration: exporter or importer.", default="exporter"),
+        ReaderOption("hs_rev", "HS revision, e.g. HS17.", default="HS"),
+        ReaderOption(
+            "value_scale", "Multiply values by this (1000 for thousands).", type=float, default=1.0
+        ),
+        ReaderOption("delimiter", "Field separator (default: guessed)."),
+    ),
+)

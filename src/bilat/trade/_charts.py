@@ -1,4 +1,8 @@
-"""Altair charts for the results where a picture says more than a table."""
+"""Altair charts for the results where a picture says more than a table.
+
+Each chart takes a result's table (``result.to_pandas()``) and its title, so this module
+does not import the results it draws.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,12 @@ import altair as alt
 if TYPE_CHECKING:
     import pandas as pd
 
-    from bilat.trade.results import BasketsResult, PartnersResult, ProductsResult, SeriesResult
-
 __all__ = ["baskets_chart", "partners_chart", "products_chart", "series_chart"]
 
 
-def series_chart(result: SeriesResult) -> alt.Chart:
+def series_chart(rows: pd.DataFrame, title: str) -> alt.Chart:
     """Lines of exports, imports and turnover by year."""
-    frame = result.to_pandas().melt(
+    frame = rows.melt(
         id_vars="year",
         value_vars=["exports_usd", "imports_usd", "turnover_usd"],
         var_name="measure",
@@ -24,7 +26,7 @@ def series_chart(result: SeriesResult) -> alt.Chart:
     )
     frame["measure"] = frame["measure"].str.removesuffix("_usd")
     chart: alt.Chart = (
-        alt.Chart(frame, title=result.title())
+        alt.Chart(frame, title=title)
         .mark_line(point=True)
         .encode(
             x=alt.X("year:O", title="Year"),
@@ -58,31 +60,29 @@ def _bars(frame: pd.DataFrame, title: str, label: str) -> alt.Chart:
     return chart
 
 
-def products_chart(result: ProductsResult) -> alt.Chart:
+def products_chart(rows: pd.DataFrame, title: str) -> alt.Chart:
     """Horizontal bars of the top products."""
-    frame = result.to_pandas()
+    frame = rows.copy()
     frame["label"] = frame["product"] + " " + frame["description"].fillna("").str.slice(0, 40)
-    return _bars(frame, result.title(), "label")
+    return _bars(frame, title, "label")
 
 
-def partners_chart(result: PartnersResult) -> alt.Chart:
+def partners_chart(rows: pd.DataFrame, title: str) -> alt.Chart:
     """Horizontal bars of the top partners."""
-    return _bars(result.to_pandas(), result.title(), "name")
+    return _bars(rows, title, "name")
 
 
-def baskets_chart(result: BasketsResult) -> alt.Chart:
-    """Each basket's value in both years, side by side."""
-    frame = result.to_pandas().melt(
+def baskets_chart(rows: pd.DataFrame, title: str, *, start: int, end: int) -> alt.Chart:
+    """Each basket's value in both years (``start`` and ``end``), side by side."""
+    frame = rows.melt(
         id_vars=["title"],
         value_vars=["value_from_usd", "value_to_usd"],
         var_name="year",
         value_name="value_usd",
     )
-    frame["year"] = frame["year"].map(
-        {"value_from_usd": str(result.start), "value_to_usd": str(result.end)}
-    )
+    frame["year"] = frame["year"].map({"value_from_usd": str(start), "value_to_usd": str(end)})
     chart: alt.Chart = (
-        alt.Chart(frame, title=result.title(), padding=_PADDING)
+        alt.Chart(frame, title=title, padding=_PADDING)
         .mark_bar()
         .encode(
             y=alt.Y("title:N", title=None, axis=alt.Axis(labelLimit=170)),

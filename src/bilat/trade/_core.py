@@ -325,6 +325,22 @@ def _basket_value(
     return total, "" if cov.full else cov.reason
 
 
+def _basket_text(
+    title: str, before: tuple[int, float | None, str], after: tuple[int, float | None, str]
+) -> str:
+    """``"Confectionery x2.0"``, or why there is no multiplier; each side is (year, value,
+    why the value is missing)."""
+    (start, was, why_before), (end, now, why_after) = before, after
+    mult = ratio(now, was)
+    if mult is not None:
+        return f"{title} x{mult:.1f}"
+    if was is None:
+        return f"{title}: not available for {start} ({why_before})"
+    if now is None:
+        return f"{title}: not available for {end} ({why_after})"
+    return f"{title}: not traded in {start}"
+
+
 def baskets(
     lake: Lake,
     view: TradeView,
@@ -354,14 +370,7 @@ def baskets(
         before, why_before = _basket_value(view, frames, item, src, dst, start)
         after, why_after = _basket_value(view, frames, item, src, dst, end)
         mult = ratio(after, before)
-        if mult is not None:
-            text = f"{item.title} x{mult:.1f}"
-        elif before is None:
-            text = f"{item.title}: not available for {start} ({why_before})"
-        elif after is None:
-            text = f"{item.title}: not available for {end} ({why_after})"
-        else:
-            text = f"{item.title}: not traded in {start}"
+        text = _basket_text(item.title, (start, before, why_before), (end, after, why_after))
         cov_before = view.coverage(
             start, src.members, dst.members, chapters=[c[:2] for c in item.codes]
         )

@@ -54,11 +54,6 @@ class Side:
     name: str
     members: tuple[str, ...]
 
-    @property
-    def is_group(self) -> bool:
-        """Whether this side is a group of countries."""
-        return self.code in GROUPS or len(self.members) > 1
-
 
 def side(value: str | Sequence[str], *, label: str | None = None) -> Side:
     """A :class:`Side` from a country (any form ``to_iso3`` reads), a group name, or members.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -13,11 +14,13 @@ from bilat.errors import BilatError, InputError
 from bilat.options import FlowDirection, Level, check_top, check_year, choice
 from bilat.trade._common import growth_pct, ratio
 from bilat.trade._figures import frame_provenance, partner_values
-from bilat.trade._sides import side
-from bilat.trade.results import PartnersResult
+from bilat.trade._sides import Side, side
+from bilat.trade.results import PartnersResult, Provenance
 from bilat.tradeview import TradeView, levels_text
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from bilat.lake import Lake
 
 __all__ = ["partners"]
@@ -49,6 +52,98 @@ def _within(products: str | None) -> str | None:
     if code == "TOTAL":
         return None
     return code
+
+
+def _level(within: str | None, level: int | None) -> int:
+    """The HS level read: ``level``, or by default the level of the code asked for (finer
+    codes are summed to it); a code finer than the level is refused."""
+    if level is None:
+        lvl = 0 if within is None else choice(Level, min(6, len(within) + len(within) % 2), "level")
+    else:
+        lvl = choice(Level, level, "level")
+    if within is not None and len(within) > lvl:
+        raise InputError(
+            f"products {within!r} cannot be read at HS level {lvl}: choose level >= {len(within)}",
+            details={"value": within, "expected": f"level >= {len(within)}"},
+        )
+    return lvl
+
+
+@dataclass(frozen=True, slots=True)
+class _Ask:
+    """A ranking asked for, checked: the reporter, direction, year, rows shown, the HS code
+    ranked within (``None``: totals) and the level read."""
+
+    who: Side
+    direction: FlowDirection
+    year: int
+    limit: int | None
+    within: str | None
+    level: int
+
+    @classmethod
+    def make(
+        cls,
+        reporter: str | Sequence[str],
+        *,
+        flow: str,
+        year: int,
+        top: int | None,
+        level: int | None,
+        products: str | None,
+    ) -> _Ask:
+        within = _within(products)
+        return cls(
+            side(reporter),
+            choice(FlowDirection, flow, "flow"),
+            check_year(year),
+            check_top(top),
+            within,
+            _level(within, level),
+        )
+
+
+def _frame(tv: TradeView, q: _Ask) -> pd.DataFrame:
+    """The reporter's flows in the year and the year before, under ``q.within`` if given."""
+    tv.require(q.year)
+    years = [q.year - 1, q.year]
+    by_product = q.within is not None
+    frame = tv.frame(years, members=q.who.members, level=q.level, by_product=by_product)
+    if q.within is not None:
+        frame = frame[frame["product"].str.startswith(q.within)]
+    return frame
+
+
+def _provenance(
+    lake: Lake, frame: pd.DataFrame, members: Sequence[str], direction: str, lvl: int
+) -> Provenance:
+    """The entries and levels behind the reporter's own side of ``frame``."""
+    own = "exporter" if direction == "export" else "importer"
+    used = frame[frame[own].isin(members)]
+    words = levels_text(used.src_lvl, lvl) if len(used) else "no data"
+    return frame_provenance(lake, used, words)
+
+
+def _ranked(now: pd.Series, before: pd.Series, total: float, limit: int | None) -> pa.Table:
+    """The rows shown: each partner's rank, value, share of ``total`` and growth, the first
+    ``limit`` of them (ranks and shares are over all partners)."""
+    cols: dict[str, list[Any]] = {name: [] for name in _SCHEMA.names}
+    ranked = list(now.items())
+    shown = ranked if limit is None else ranked[:limit]
+    for code, value in shown:
+        prev = float(before.get(code, 0.0))
+        values = (
+            int((now > value).sum()) + 1,
+            str(code),
+            _name(str(code)),
+            float(value),
+            ratio(float(value) * 100, total),
+            prev,
+            growth_pct(float(value), prev),
+        )
+        for name, v in zip(cols, values, strict=True):
+            cols[name].append(v)
+    return pa.table(cols, schema=_SCHEMA)
 
 
 def partners(
@@ -97,52 +192,17 @@ def partners(
     --------
     >>> partners(lake, "EU27", flow="import", year=2021, level=4, products="44")  # doctest: +SKIP
     """
-    who = side(reporter)
-    direction = choice(FlowDirection, flow, "flow")
-    y = check_year(year)
-    limit = check_top(top)
-    within = _within(products)
-    if level is None:  # the level of the code asked for (finer codes are summed to it)
-        lvl = 0 if within is None else choice(Level, min(6, len(within) + len(within) % 2), "level")
-    else:
-        lvl = choice(Level, level, "level")
-    if within is not None and len(within) > lvl:
-        raise InputError(
-            f"products {within!r} cannot be read at HS level {lvl}: choose level >= {len(within)}",
-            details={"value": within, "expected": f"level >= {len(within)}"},
-        )
+    q = _Ask.make(reporter, flow=flow, year=year, top=top, level=level, products=products)
     tv = view if view is not None else TradeView(lake)
-    tv.require(y)
-    frame = tv.frame([y - 1, y], members=who.members, level=lvl, by_product=within is not None)
-    if within is not None:
-        frame = frame[frame["product"].str.startswith(within)]
-    now = partner_values(frame, who, None, direction, y, intra=intra)
-    before = partner_values(frame, who, None, direction, y - 1, intra=intra)
+    frame = _frame(tv, q)
+    now = partner_values(frame, q.who, None, q.direction, q.year, intra=intra)
+    before = partner_values(frame, q.who, None, q.direction, q.year - 1, intra=intra)
     total = float(now.sum())
+    chapters = None if q.within is None else [q.within]
     coverage = tv.rank_coverage(
-        y, who.members, direction, len(now), total, chapters=None if within is None else [within]
+        q.year, q.who.members, q.direction, len(now), total, chapters=chapters
     )
-    own = "exporter" if direction == "export" else "importer"
-    used = frame[frame[own].isin(who.members)]
-    words = levels_text(used.src_lvl, lvl) if len(used) else "no data"
-    prov = frame_provenance(lake, used, words)
-    cols: dict[str, list[Any]] = {name: [] for name in _SCHEMA.names}
-    ranked = list(now.items())
-    shown = ranked if limit is None else ranked[:limit]
-    for code, value in shown:
-        prev = float(before.get(code, 0.0))
-        values = (
-            int((now > value).sum()) + 1,
-            str(code),
-            _name(str(code)),
-            float(value),
-            ratio(float(value) * 100, total),
-            prev,
-            growth_pct(float(value), prev),
-        )
-        for name, v in zip(cols, values, strict=True):
-            cols[name].append(v)
-    table = pa.table(cols, schema=_SCHEMA)
-    return PartnersResult(
-        who.code, direction, y, lvl, within, total, len(now), table, prov, coverage, intra
-    )
+    prov = _provenance(lake, frame, q.who.members, q.direction, q.level)
+    table = _ranked(now, before, total, q.limit)
+    fields = (q.who.code, q.direction, q.year, q.level, q.within, total, len(now), table)
+    return PartnersResult(*fields, prov, coverage, intra)

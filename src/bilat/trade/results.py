@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 import pyarrow as pa
 
-from bilat.document import fields_document
+from bilat.document import to_document
 from bilat.tradeview import Coverage, Figure, RankCoverage
 
 if TYPE_CHECKING:
     import altair as alt
+    import ibis.expr.types as ir
 
 __all__ = [
     "BasketsResult",
@@ -108,11 +109,15 @@ class _Result:
     """Conversions shared by every result (a mixin for frozen dataclasses)."""
 
     provenance: Provenance
+    #: Fields that are not part of the document: an unexecuted Ibis expression.
+    _document_omit_: ClassVar[frozenset[str]] = frozenset({"expr"})
 
     def to_dict(self) -> dict[str, Any]:
-        """The result as plain JSON-ready data (non-finite floats become ``None``)."""
-        out: dict[str, Any] = fields_document(self)
-        return out
+        """The result as plain JSON-ready data (non-finite floats become ``None``); an
+        unexecuted Ibis expression (``expr``) is not part of it."""
+        fields = dataclasses.fields(self)  # type: ignore[arg-type]
+        omit = self._document_omit_
+        return {f.name: to_document(getattr(self, f.name)) for f in fields if f.name not in omit}
 
     def to_arrow(self) -> pa.Table:
         """The result's table as Arrow."""
@@ -148,10 +153,6 @@ class _Result:
 
 def _minus(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None else a - b
-
-
-def _label(side: str, name: str) -> str:
-    return f"{name} ({side})" if name and name != side else side
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,7 +325,7 @@ class SeriesResult(_Result):
         """Exports, imports and turnover by year as lines."""
         from bilat.trade._charts import series_chart
 
-        return series_chart(self)
+        return series_chart(self.to_pandas(), self.title())
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,7 +355,7 @@ class ProductsResult(_Result):
         """Horizontal bars of the products' values."""
         from bilat.trade._charts import products_chart
 
-        return products_chart(self)
+        return products_chart(self.to_pandas(), self.title())
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,7 +382,7 @@ class BasketsResult(_Result):
         """Grouped bars of each basket's value in both years."""
         from bilat.trade._charts import baskets_chart
 
-        return baskets_chart(self)
+        return baskets_chart(self.to_pandas(), self.title(), start=self.start, end=self.end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,7 +453,7 @@ class PartnersResult(_Result):
         """Horizontal bars of the partners' values."""
         from bilat.trade._charts import partners_chart
 
-        return partners_chart(self)
+        return partners_chart(self.to_pandas(), self.title())
 
 
 @dataclass(frozen=True, slots=True)
@@ -494,6 +495,11 @@ class RcaResult(_Result):
     ``rows``: ``product``, ``description``, ``exports_usd`` (the country's exports of the
     product), ``share_pct`` (in its total exports), ``world_share_pct`` (the product's share
     in world exports), ``rca`` (the ratio of the two; above 1 = revealed advantage).
+
+    ``expr``: the same rows but ``description`` as an unexecuted Ibis expression over the
+    lake, for composing further before running it (``result.expr.filter(_.rca > 2)
+    .execute()``, or ``.to_pyarrow()``); ``None`` when the result was built by hand. It is
+    not part of ``to_dict()``.
     """
 
     exporter: str
@@ -504,6 +510,7 @@ class RcaResult(_Result):
     n_advantage: int
     rows: pa.Table
     provenance: Provenance
+    expr: ir.Table | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def title(self) -> str:
         return f"Revealed comparative advantage of {self.exporter}, {self.year}"
@@ -570,6 +577,10 @@ class MirrorGap(_Result):
     import declaration), ``difference_usd`` (importer minus exporter), ``ratio``
     (importer / exporter; about 1.05-1.10 when only CIF/FOB valuation differs). Only rows
     where both declarations exist.
+
+    ``expr``: the same rows as an unexecuted Ibis expression over the lake, for composing
+    further before running it; ``None`` when the result was built by hand. It is not part
+    of ``to_dict()``.
     """
 
     exporter: str
@@ -577,11 +588,7 @@ class MirrorGap(_Result):
     level: int
     rows: pa.Table
     provenance: Provenance
+    expr: ir.Table | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def title(self) -> str:
         return f"{self.exporter}→{self.importer} as each side declared it (mirror gap)"
-
-
-def frame_rows(columns: Mapping[str, Iterable[Any]], schema: pa.Schema) -> pa.Table:
-    """An Arrow table with ``schema`` from column lists (helper for result builders)."""
-    return pa.table({name: list(columns[name]) for name in schema.names}, schema=schema)

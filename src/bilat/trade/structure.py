@@ -97,6 +97,17 @@ def rca(lake: Lake, view: TradeView, a: Side, *, year: int, level: int) -> RcaRe
     )
     g = g.mutate(rca=(g.own / g.own_total) / (g.world / g.world_total))
     frame = g.filter(_.own > 0).order_by([ibis.desc("rca"), "product"]).execute()
+    expr = (
+        g.filter(_.own > 0)
+        .select(
+            "product",
+            exports_usd=_.own,
+            share_pct=_.own / _.own_total * 100,
+            world_share_pct=_.world / _.world_total * 100,
+            rca=_.rca,
+        )
+        .order_by([ibis.desc("rca"), "product"])
+    )
     tags = _tags(rows.filter(rows.exporter.isin(a.members))).execute().iloc[0]
     prov = provenance(lake, merge([tags.bases]), merge([tags.entries]), _level_words(tags, level))
     cols: dict[str, list[Any]] = {name: [] for name in _RCA_SCHEMA.names}
@@ -115,7 +126,7 @@ def rca(lake: Lake, view: TradeView, a: Side, *, year: int, level: int) -> RcaRe
     world = num(frame.world_total.iloc[0]) if len(frame) else 0.0
     n_adv = int((frame.rca > 1).sum())
     table = pa.table(cols, schema=_RCA_SCHEMA)
-    return RcaResult(a.code, year, level, exports, world, n_adv, table, prov)
+    return RcaResult(a.code, year, level, exports, world, n_adv, table, prov, expr=expr)
 
 
 def complementarity(
@@ -195,7 +206,16 @@ def mirror_gap(
 
     xs = side_of("exporter", "x")  # A's export declarations of A→B
     ms = side_of("importer", "m")  # B's import declarations of the same flows
-    joined = xs.join(ms, ["year", "product"]).order_by(["year", "product"]).execute()
+    both = xs.join(ms, ["year", "product"]).order_by(["year", "product"])
+    joined = both.execute()
+    expr = both.select(
+        year=_.year.cast("int32"),
+        product=_.product,
+        exporter_declared_usd=_.x,
+        importer_declared_usd=_.m,
+        difference_usd=_.m - _.x,
+        ratio=_.m / _.x.nullif(0),
+    )
     cols: dict[str, list[Any]] = {name: [] for name in _MIRROR_SCHEMA.names}
     for r in joined.itertuples(index=False):
         x, m = num(r.x), num(r.m)
@@ -206,4 +226,4 @@ def mirror_gap(
     what = levels_text(held, level) if held else ("TOTAL" if level == 0 else f"HS{level}")
     prov = provenance(lake, ["exporter", "importer"] if len(joined) else [], entries, what)
     table = pa.table(cols, schema=_MIRROR_SCHEMA)
-    return MirrorGap(a.code, b.code, level, table, prov)
+    return MirrorGap(a.code, b.code, level, table, prov, expr=expr)

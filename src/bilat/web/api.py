@@ -11,13 +11,14 @@ import hashlib
 import io
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from bilat.options import FlowDirection, ProductSort, SortOrder
+from bilat.sources.registry import READERS, upload_kinds
 from bilat.tradeview import LakeContents
 from bilat.web.errors import PayloadTooLargeError
 from bilat.web.models import document_response, model_for
@@ -28,6 +29,12 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api", tags=["api"])
 
 UPLOAD_TYPES = (".csv", ".zip", ".json", ".tsv", ".txt")
+#: Source kinds an upload may be ingested as: the registry's kinds that need no option.
+UPLOAD_KINDS: dict[str, str] = {k: f"{READERS[k].files}" for k in upload_kinds()}
+if TYPE_CHECKING:
+    UploadKind = str
+else:
+    UploadKind = Literal[tuple(UPLOAD_KINDS)]
 SSIM_TYPES = (".ssim", ".txt", ".dat")
 
 
@@ -138,7 +145,7 @@ async def save_upload(
 def ingest_file(lake: Any, path: Path, kind: str) -> list[dict[str, Any]]:
     """Ingest an uploaded file with the same readers as ``bilat ingest``; nothing on error."""
     try:
-        reports = lake.ingest_baci(path) if kind == "baci" else lake.ingest_comtrade(path)
+        reports = lake.ingest(kind, path)
     except Exception:
         path.unlink(missing_ok=True)
         raise
@@ -155,7 +162,7 @@ def locked_ingest(st: Any, path: Path, kind: str) -> list[dict[str, Any]]:
 async def upload_source(
     request: Request,
     file: Annotated[UploadFile, File(description="A BACI CSV/zip or a Comtrade JSON/CSV.")],
-    kind: Annotated[Literal["baci", "comtrade"], Form()],
+    kind: Annotated[UploadKind, Form()],
     csrf_token: Annotated[str | None, Form()] = None,
 ) -> dict[str, Any]:
     """Upload a data file and ingest it (admin). A bad file is refused, nothing ingested."""

@@ -138,6 +138,20 @@ def create_app(
         openapi_url=None,
     )
     app.secure_cookies = settings.secure_cookies
+    _open_state(app, settings, lake=lake, agenda=agenda, accounts=accounts)
+    _install_templates(app)
+    _install_middleware(app, settings)
+    install_handlers(app)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(api.router)
+    app.include_router(api_case.router)
+    app.include_router(api_trade.router)
+    app.include_router(pages.router)
+    return app
+
+
+def _open_state(app: FastAPI, settings: Settings, *, lake: Any, agenda: Any, accounts: Any) -> None:
+    """What every request reads from ``app.state``: the opened objects and login limits."""
     app.state.settings = settings
     app.state.bilat = AppState(settings, lake=lake, agenda=agenda, accounts=accounts)
     app.state.accounts = app.state.bilat.accounts
@@ -148,9 +162,21 @@ def create_app(
     app.state.password_checks = PasswordChecks(
         settings.login_concurrency, wait_s=settings.login_wait_s
     )
+
+
+def _install_templates(app: FastAPI) -> None:
+    """The page templates, their filters, and the page context the error handler renders
+    error pages with (handed over here so ``web.errors`` does not import ``web.pages``)."""
+    from bilat.web import pages
+
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.filters["money"] = pages.money
     app.state.templates.env.filters["pct"] = pages.pct
+    app.state.page_context = pages.page_context
+
+
+def _install_middleware(app: FastAPI, settings: Settings) -> None:
+    """The upload size guard and the signed session cookie."""
     app.add_middleware(BodyGuard, max_upload_bytes=settings.max_upload_bytes)
     app.add_middleware(
         SessionMiddleware,
@@ -160,10 +186,3 @@ def create_app(
         same_site="lax",
         https_only=settings.secure_cookies is True,
     )
-    install_handlers(app)
-    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    app.include_router(api.router)
-    app.include_router(api_case.router)
-    app.include_router(api_trade.router)
-    app.include_router(pages.router)
-    return app

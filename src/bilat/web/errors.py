@@ -121,9 +121,8 @@ def _respond(request: Request, body: dict[str, Any]) -> Response:
         if status == 401 and request.method == "GET":
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         templates = getattr(request.app.state, "templates", None)
-        if templates is not None:
-            from bilat.web.pages import page_context
-
+        page_context = getattr(request.app.state, "page_context", None)
+        if templates is not None and page_context is not None:
             ctx = page_context(request, title=f"Error {status}", error=body)
             page: Response = templates.TemplateResponse(
                 request, "error.html", ctx, status_code=status

@@ -461,14 +461,16 @@ def sources_page(request: Request) -> Response:
 
     current_user(request)
     data = to_document(api.contents_of(request))
-    return render(request, "sources.html", title="Sources", src=data, report=None)
+    return render(
+        request, "sources.html", title="Sources", src=data, report=None, kinds=api.UPLOAD_KINDS
+    )
 
 
 @router.post("/sources/upload")
 async def sources_upload(
     request: Request,
     file: Annotated[UploadFile, File()],
-    kind: Annotated[Literal["baci", "comtrade"], Form()],
+    kind: Annotated[api.UploadKind, Form()],
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Ingest an uploaded file (admin) and show the report."""
@@ -476,7 +478,9 @@ async def sources_upload(
 
     report = await api.upload_source(request, file, kind, csrf_token)
     data = to_document(api.contents_of(request))
-    return render(request, "sources.html", title="Sources", src=data, report=report)
+    return render(
+        request, "sources.html", title="Sources", src=data, report=report, kinds=api.UPLOAD_KINDS
+    )
 
 
 # ------------------------------------------------------------------------------ API docs
