@@ -10,7 +10,6 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from bilat.web.api import SSIM_TYPES, app_state, save_upload
-from bilat.web.data import optional_module
 from bilat.web.security import check_csrf, current_user, password_slot, require
 
 __all__ = ["router"]
@@ -233,9 +232,9 @@ async def check_ssim(
 
 def briefing_module() -> Any:
     """``bilat.brief`` when it offers ``build_briefing``; else ``UnavailableError``."""
+    import bilat.brief as brief
     from bilat.web.errors import UnavailableError
 
-    brief = optional_module("bilat.brief", "the briefing")
     if not (hasattr(brief, "build_briefing") and hasattr(brief, "render_html")):
         raise UnavailableError(
             "the briefing (bilat.brief) is not available in this installation yet",
