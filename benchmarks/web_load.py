@@ -2,7 +2,7 @@
 
 The server (``bilat.web`` under uvicorn) runs in a child process on 127.0.0.1; this process
 is the client (asyncio keep-alive connections, a bounded number of requests). It reports throughput and
-p50/p95/p99 latency of ``GET /api/dyads/A/B/overview?year=Y`` with results cached per
+p50/p95/p99 latency of ``GET /api/trade/overview?a=A&b=B&year=Y`` with results cached per
 (dyad, year, lake version), against the named baseline **uncached overview**: the same
 overview computed by the library on every request (``TradeData`` with a fresh cache),
 timed in this process. Target: p95 under 200 ms on a BACI-sized year (~11 million rows).
@@ -192,7 +192,7 @@ def main() -> None:
                 f"{base}/api/login", json={"username": "bench", "password": PASSWORD}
             )
             cookie = login.cookies["bilat_session"]
-            path = f"/api/dyads/{args.a}/{args.b}/overview?year={year}"
+            path = f"/api/trade/overview?a={args.a}&b={args.b}&year={year}"
             t0 = time.perf_counter()
             first = httpx.get(base + path, cookies={"bilat_session": cookie}, timeout=600)
             cold_ms = (time.perf_counter() - t0) * 1000

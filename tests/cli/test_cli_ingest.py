@@ -128,7 +128,7 @@ def test_synthetic_lake_is_said_on_every_trade_output(cli, tmp_path: Path) -> No
     lake = Lake.open(tmp_path / "lake", create=True)
     lake.ingest_arrow(table, kind="flows", source="synthetic", name="tiny", synthetic=True)
     for args in (("summary", "BLR", "KAZ", "--year", "2021"), ("series", "BLR", "KAZ",
-                 "--from", "2020", "--to", "2021")):  # fmt: skip
+                 "--years", "2020-2021")):  # fmt: skip
         r = cli("trade", *args, "--lake", str(lake.root))
         assert r.exit_code == 0, r.stderr
         assert "SYNTHETIC SAMPLE DATA" in r.stderr

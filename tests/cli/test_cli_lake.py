@@ -46,9 +46,9 @@ def agenda_db(cli: Any, tmp_path: Path) -> str:
 #: Commands that read the lake: arguments (``{out}``, ``{db}``, ``{geo}`` filled per test).
 READS: dict[str, list[str]] = {
     "trade summary": ["trade", "summary", "BLR", "KAZ", "--year", "2021"],
-    "trade series": ["trade", "series", "BLR", "KAZ", "--from", "2020", "--to", "2021"],
+    "trade series": ["trade", "series", "BLR", "KAZ", "--years", "2020-2021"],
     "trade partners": ["trade", "partners", "BLR", "--year", "2021"],
-    "trade mirror": ["trade", "mirror", "BLR", "KAZ", "--from", "2020", "--to", "2021"],
+    "trade mirror": ["trade", "mirror", "BLR", "KAZ", "--years", "2020-2021"],
     "potential markets": ["potential", "markets", "BLR", "--year", "2021", "--top", "2"],
     "potential products": ["potential", "products", "BLR", "KAZ", "--year", "2021"],
     "claims check": ["claims", "check", "blr-kaz-2022"],

@@ -201,9 +201,9 @@ def test_public_surface() -> None:
     import bilat.potential as p
 
     assert set(p.__all__) == {
-        "Coefficient", "DyadGravity", "ExportPotential", "GravityConfig", "GravityFit",
+        "Coefficient", "DyadGravity", "ExportPotential", "GravityConfig", "GravityFit", "GravityRun",
         "PotentialSection", "ProductPotential", "estimate", "export_potential",
         "join_covariates", "join_geodist", "market_potential", "panel_from_flows",
-        "potential_section", "read_geodist", "read_panel",
+        "potential_section", "read_geodist", "read_panel", "run_gravity",
     }  # fmt: skip
     assert all(hasattr(p, name) for name in p.__all__)

@@ -78,7 +78,7 @@ def test_series_converted_conserves_value_and_says_so(
 @pytest.mark.shared
 def test_cli_series_convert_to(cli, crossing_lake: Lake, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
     table = shared_data / "hs" / "unsd-hs2022-hs2017-correlation.xlsx"
-    args = ["trade", "series", "BLR", "KAZ", "--from", "2021", "--to", "2022", "--convert-to",
+    args = ["trade", "series", "BLR", "KAZ", "--years", "2021-2022", "--convert-to",
             "HS17", "--concordance", str(table), "--lake", str(crossing_lake.root)]  # fmt: skip
     r = cli(*args, "--json")
     assert r.exit_code == 0, r.stderr

@@ -161,7 +161,7 @@ def test_entry_point_good_arguments_do_read_the_lake(
         (["trade", "summary", "BLR", "KAZ", "--year", "1800"], "year must be"),
         (
             ["trade", "products", "BLR", "KAZ", "--year", "2021", "--level", "5"],
-            "level must be one of 2, 4, 6",
+            "'5' is not one of '2', '4', '6'",
         ),
         (["potential", "markets", "BLR", "--year", "2021", "--level", "5"], "level"),
         (["brief", "BLR", "KAZ", "--year", "1800"], "year must be"),

@@ -46,7 +46,7 @@ def test_years_come_from_the_declarations(client: TestClient, raw: pd.DataFrame)
 
 
 def test_overview_json_covered_and_uncovered(client: TestClient, raw: pd.DataFrame) -> None:
-    r = client.get("/api/dyads/BLR/DEU/overview", params={"year": 2021})
+    r = client.get("/api/trade/overview", params={"a": "BLR", "b": "DEU", "year": 2021})
     assert r.status_code == 200, r.text
     s = r.json()["summary"]
     rows = raw[(raw.refYear == 2021) & (raw.reporterISO == "DEU") & (raw.partnerISO == "BLR")]
@@ -89,20 +89,26 @@ def test_overview_page_says_not_available_never_zero(client: TestClient) -> None
 def test_products_and_potential_of_an_uncovered_direction(
     client: TestClient, raw: pd.DataFrame
 ) -> None:
-    r = client.get("/api/dyads/DEU/BLR/products", params={"year": 2021, "level": 4})
+    r = client.get("/api/trade/products", params={"a": "DEU", "b": "BLR", "year": 2021, "level": 4})
     assert r.status_code == 200
     assert r.json()["total_usd"] is None and r.json()["coverage"]["status"] == "none"
     page = client.get("/dyad/DEU/BLR/products", params={"year": 2021, "level": 4})
     assert "No data: DEU→BLR, 2021: not available" in page.text
     # potential of Belarus in Germany: from Germany's declaration (the lake's own world)
-    r = client.get("/api/dyads/BLR/DEU/potential", params={"year": 2021, "level": 4})
+    r = client.get(
+        "/api/potential/products",
+        params={"exporter": "BLR", "market": "DEU", "year": 2021, "level": 4},
+    )
     assert r.status_code == 200, r.text
     rows = raw[(raw.refYear == 2021) & (raw.reporterISO == "DEU") & (raw.partnerISO == "BLR")]
     assert r.json()["actual_usd"] == pytest.approx(
         rows[rows.cmdCode.str.len() >= 4].primaryValue.sum(), rel=1e-9
     )
     # ... and of Germany in Belarus: Belarus's imports are not in the lake, so no potential
-    r = client.get("/api/dyads/DEU/BLR/potential", params={"year": 2021, "level": 4})
+    r = client.get(
+        "/api/potential/products",
+        params={"exporter": "DEU", "market": "BLR", "year": 2021, "level": 4},
+    )
     assert r.status_code == 404
     assert "covers the imports of BLR" in r.json()["message"]
     page = client.get("/dyad/DEU/BLR/potential", params={"year": 2021, "level": 4})

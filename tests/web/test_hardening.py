@@ -391,14 +391,14 @@ def test_security_headers_on_pages_api_static_and_errors(
             client.get("/agenda", follow_redirects=False),  # 303
             client.get("/no/such/page"),  # 404 page
             client.get("/api/no-such-route"),  # 404 JSON
-            client.get("/api/dyads/BLR/KAZ/products?sort=nope"),  # 422 (checked before sign-in)
+            client.get("/api/trade/products?a=BLR&b=KAZ&year=2021&sort=nope"),  # 422 before sign-in
             client.get("/api/boom-for-test"),  # 500
         ]
         login(client, "vera")
         responses += [
             client.get("/dyad/BLR/KAZ"),
-            client.get("/api/dyads/BLR/KAZ/overview"),
-            client.get("/api/dyads/BLR/KAZ/products?sort=nope"),  # 422
+            client.get("/api/trade/overview?a=BLR&b=KAZ"),
+            client.get("/api/trade/products?a=BLR&b=KAZ&year=2021&sort=nope"),  # 422
         ]
     statuses = [r.status_code for r in responses]
     assert statuses == [200, 200, 200, 401, 303, 404, 404, 422, 500, 200, 200, 422]
@@ -466,7 +466,7 @@ def test_schema_and_api_docs_need_sign_in(anon: TestClient) -> None:
 
 def test_signed_in_users_get_the_schema_and_a_docs_page_without_cdn(viewer: TestClient) -> None:
     schema = viewer.get("/api/openapi.json").json()
-    assert "/api/dyads/{a}/{b}/overview" in schema["paths"]
+    assert "/api/trade/overview" in schema["paths"]
     assert "/api/openapi.json" not in schema["paths"]
     page = viewer.get("/api/docs")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]

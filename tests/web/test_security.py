@@ -26,7 +26,7 @@ def _is_error(r: Any, status: int) -> dict[str, Any]:
 def test_every_api_read_needs_sign_in(anon: TestClient) -> None:
     for path in (
         "/api/sources",
-        "/api/dyads/BLR/KAZ/overview",
+        "/api/trade/overview?a=BLR&b=KAZ",
         "/api/agenda/list",
         "/api/agenda/show?item_id=x",
         "/api/air/routes",
@@ -191,7 +191,7 @@ def test_error_shape_for_404_405_409(viewer: TestClient) -> None:
         "/static/..%2f..%2f..%2fetc%2fpasswd",
         "/api/brief/..%2f..%2fetc/KAZ/2021/download",
         "/api/brief/BLR/..%2F/2021/download",
-        "/api/dyads/..%2F..%2Fetc/KAZ/products.csv",
+        "/api/trade/products.csv?a=..%2F..%2Fetc&b=KAZ&year=2021",
     ],
 )
 def test_path_traversal_in_downloads_is_refused(viewer: TestClient, path: str) -> None:

@@ -250,16 +250,18 @@ def sources(
     as_json: JsonOption = False,
 ) -> None:
     """List what is in the lake: each file with checksum, rows, source, release, years."""
-    lk = open_lake(lake)
-    entries = lk.manifest(include_replaced=include_replaced)
+    from bilat.tradeview import contents
+
+    held = contents(open_lake(lake), include_replaced=include_replaced)
     if as_json:
-        print_json(
-            {"lake": str(lk.root), "version": lk.version, "entries": [e.to_dict() for e in entries]}
-        )
+        print_json(held)
         return
+    entries = held.entries
     if not entries:
         kinds = "|".join(READERS)
-        console.print(f"The lake at {lk.root} is empty. Add data with `bilat ingest {kinds} FILE`.")
+        console.print(
+            f"The lake at {held.lake} is empty. Add data with `bilat ingest {kinds} FILE`."
+        )
         return
     rows = [
         {
@@ -276,7 +278,7 @@ def sources(
         }
         for e in entries
     ]
-    print_table(rows, title=f"Lake {lk.root}")
+    print_table(rows, title=f"Lake {held.lake}")
 
 
 def _years(years: Sequence[int], *, label: bool = False) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +18,7 @@ from bilat.cli._common import (
     synthetic_banner,
 )
 from bilat.errors import InputError
+from bilat.options import Cluster, Distance, Level, SmallSample
 
 potential_app = typer.Typer(
     help="How much more trade is possible: structural gravity and product-level potential.",
@@ -45,7 +47,7 @@ PrecedenceOption = Annotated[
 HsRevOption = Annotated[
     str | None, typer.Option("--hs-rev", help="Read flows of this HS revision only (e.g. HS17).")
 ]
-LevelOption = Annotated[int, typer.Option("--level", help="HS level of the products: 2, 4 or 6.")]
+LevelOption = Annotated[Level, typer.Option("--level", help="HS level of the products.")]
 
 
 def _usd(value: float | None) -> str:
@@ -62,54 +64,62 @@ def _short(text: object, width: int = 48) -> str:
     return s if len(s) <= width else s[: width - 1] + "…"
 
 
+PanelOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--panel",
+        help="Panel file (.csv, .csv.gz, .parquet): exporter, importer, year, trade "
+        "[+ covariates]. Default: aggregate the lake's flows.",
+    ),
+]
+GeoDistOption = Annotated[
+    Path | None,
+    typer.Option("--geodist", "--covariates", help="CEPII GeoDist file (dist_cepii.csv[.gz])."),
+]
+ExtraOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--extra-covariates",
+        help="User covariates: exporter, importer[, year] and numeric columns (e.g. eaeu).",
+    ),
+]
+GravityYears = Annotated[
+    str | None,
+    typer.Option("--years", help="Years: 2021, 2017-2023, 1986,1990 or 1986-2006/4 (every 4th)."),
+]
+TermsOption = Annotated[
+    str, typer.Option("--terms", help="Regressors, comma-separated; ln_X is the log of column X.")
+]
+ClusterOption = Annotated[
+    Cluster, typer.Option("--cluster", help="Cluster by country pair (unordered) or directed pair.")
+]
+SmallSampleOption = Annotated[
+    SmallSample,
+    typer.Option("--small-sample", help="fixest (pyfixest default) or stata (G/(G-1), as ppml)."),
+]
+DistanceOption = Annotated[
+    Distance, typer.Option("--distance", help="GeoDist distance measure to use as dist.")
+]
+DyadOption = Annotated[
+    str | None,
+    typer.Option("--dyad", help="Two countries, e.g. BLR,KAZ: fitted vs actual both ways."),
+]
+
+
 @potential_app.command("gravity")
 def gravity(
-    panel: Annotated[
-        Path | None,
-        typer.Option(
-            "--panel",
-            help="Panel file (.csv, .csv.gz, .parquet): exporter, importer, year, trade "
-            "[+ covariates]. Default: aggregate the lake's flows.",
-        ),
-    ] = None,
-    covariates: Annotated[
-        Path | None,
-        typer.Option("--covariates", help="CEPII GeoDist file (dist_cepii.csv[.gz])."),
-    ] = None,
-    extra: Annotated[
-        Path | None,
-        typer.Option(
-            "--extra-covariates",
-            help="User covariates: exporter, importer[, year] and numeric columns (e.g. eaeu).",
-        ),
-    ] = None,
-    years: Annotated[
-        str | None,
-        typer.Option("--years", help="Years: 1986,1990 or 1986-2006 or 1986-2006/4."),
-    ] = None,
-    terms: Annotated[
-        str,
-        typer.Option("--terms", help="Regressors, comma-separated; ln_X is the log of column X."),
-    ] = "ln_dist,cntg,lang,clny",
-    cluster: Annotated[
-        str, typer.Option("--cluster", help="Cluster by pair (unordered) or directed_pair.")
-    ] = "pair",
-    small_sample: Annotated[
-        str,
-        typer.Option(
-            "--small-sample", help="fixest (pyfixest default) or stata (G/(G-1) only, as ppml)."
-        ),
-    ] = "fixest",
-    distance: Annotated[
-        str, typer.Option("--distance", help="GeoDist distance: distw, dist, distcap, distwces.")
-    ] = "distw",
+    panel: PanelOption = None,
+    geodist: GeoDistOption = None,
+    extra_covariates: ExtraOption = None,
+    years: GravityYears = None,
+    terms: TermsOption = "ln_dist,cntg,lang,clny",
+    cluster: ClusterOption = "pair",
+    small_sample: SmallSampleOption = "fixest",
+    distance: DistanceOption = "distw",
     domestic: Annotated[
         bool, typer.Option("--domestic", help="Keep domestic flows (exporter == importer).")
     ] = False,
-    dyad: Annotated[
-        tuple[str, str] | None,
-        typer.Option("--dyad", help="Two countries: fitted vs actual trade in both directions."),
-    ] = None,
+    dyad: DyadOption = None,
     year: Annotated[
         int | None, typer.Option("--year", help="Year of the dyad comparison (default: last).")
     ] = None,
@@ -122,59 +132,53 @@ def gravity(
     as_json: JsonOption = False,
 ) -> None:
     """Estimate structural gravity by PPML (exporter-year, importer-year fixed effects)."""
-    from bilat.potential import gravity as g
-    from bilat.potential import panel as p
-
-    year_list = p.parse_years(years)
-    synthetic = False
-    if panel is not None:
-        frame = p.read_panel(panel)
-    else:
-        lk = open_lake(lake)
-        frame = p.panel_from_flows(
-            lk,
-            level=level,
-            years=year_list,
-            source=source,
-            basis=basis,
-            hs_rev=hs_rev,
-            order=precedence,
-        )
-        synthetic = bool(lk.is_synthetic)
-        synthetic_banner(lk)
-    if covariates is not None:
-        frame = p.join_geodist(frame, p.read_geodist(covariates), distance=distance)  # type: ignore[arg-type]
-    if extra is not None:
-        frame = p.join_covariates(frame, extra)
-    fit = g.estimate(
-        frame,
-        terms=[t.strip() for t in terms.split(",") if t.strip()],
-        years=year_list,
-        cluster=cluster,
-        small_sample=small_sample,
-        domestic=domestic,
-    )
-    pairs = _dyads(fit, dyad, year)
+    options = {
+        "panel": panel,
+        "geodist": geodist,
+        "extra_covariates": extra_covariates,
+        "distance": distance,
+        "years": years,
+        "terms": terms,
+        "cluster": cluster,
+        "small_sample": small_sample,
+        "domestic": domestic,
+        "dyad": dyad,
+        "year": year,
+        "level": level,
+        "source": source,
+        "basis": basis,
+        "hs_rev": hs_rev,
+        "order": precedence,
+    }
+    run = _gravity(open_lake(lake) if panel is None else None, options)
+    synthetic_banner(run.synthetic)
     if as_json:
-        print_json({**fit.to_dict(), "dyads": [d.to_dict() for d in pairs], "synthetic": synthetic})
+        print_json(run)
         return
-    _print_gravity(fit, pairs, money=_usd if panel is None else _plain)
+    _print_gravity(run.fit, run.dyads, money=_usd if run.unit == "USD" else _plain)
+
+
+def _gravity(lk: Any, options: dict[str, Any]) -> Any:
+    """:func:`bilat.potential.run_gravity`, its missing-covariate message in CLI flags."""
+    from bilat.potential import run_gravity
+
+    try:
+        return run_gravity(lk, **options)
+    except InputError as exc:
+        if "columns" not in exc.details:
+            raise
+        raise InputError(
+            f"{exc.message} (on the command line: --covariates GEODIST_FILE or "
+            "--extra-covariates FILE)",
+            details=exc.details,
+        ) from None
 
 
 def _plain(value: float | None) -> str:
     return "—" if value is None else f"{value:,.1f} (panel units)"
 
 
-def _dyads(fit: Any, dyad: tuple[str, str] | None, year: int | None) -> list[Any]:
-    if dyad is None:
-        return []
-    from bilat.potential.products import country_code
-
-    a, b = (country_code(c) for c in dyad)
-    return [fit.dyad(a, b, year=year), fit.dyad(b, a, year=year)]
-
-
-def _print_gravity(fit: Any, pairs: list[Any], *, money: Any) -> None:
+def _print_gravity(fit: Any, pairs: Sequence[Any], *, money: Any) -> None:
     rows = [
         {
             "term": c.term,
@@ -189,8 +193,8 @@ def _print_gravity(fit: Any, pairs: list[Any], *, money: Any) -> None:
         rows,
         title="PPML gravity, exporter-year and importer-year fixed effects",
         caption=(
-            f"N = {fit.n_obs:,} ({fit.n_dropped:,} dropped), years "
-            f"{', '.join(map(str, fit.years))}; clustered by {cfg.cluster} "
+            f"N = {fit.n_obs:,} ({fit.n_dropped:,} dropped), {_years(fit.years)}; "
+            f"clustered by {cfg.cluster} "
             f"({fit.n_clusters:,}), small-sample {cfg.small_sample}; R² {fit.r2:.3f}"
         ),
     )
@@ -203,6 +207,10 @@ def _print_gravity(fit: Any, pairs: list[Any], *, money: Any) -> None:
         console.print("Caveats:")
         for c in pairs[0].caveats:
             console.print(f"  - {c}")
+
+
+def _years(years: Sequence[int]) -> str:
+    return ("year " if len(years) == 1 else "years ") + ", ".join(map(str, years))
 
 
 def _growth(growth: float | None, horizon: int) -> tuple[float | None, int]:
@@ -280,9 +288,8 @@ def products(
     from bilat.potential.products import market_potential
 
     rate, years_ahead = _growth(growth, horizon)
-    lk = open_lake(lake)
     pp = market_potential(
-        lk,
+        open_lake(lake),
         exporter,
         market,
         year=year,
@@ -293,10 +300,11 @@ def products(
         basis=basis,
         hs_rev=hs_rev,
         order=precedence,
+        top=top,
     )
-    synthetic_banner(lk)
+    synthetic_banner(pp.synthetic)
     if as_json:
-        print_json({**pp.to_dict(top=top), "synthetic": bool(lk.is_synthetic)})
+        print_json(pp)
         return
     _show_products(pp, top)
 
@@ -317,9 +325,8 @@ def markets(
     """Unrealised export potential of EXPORTER in every market, largest first."""
     from bilat.potential.products import export_potential
 
-    lk = open_lake(lake)
     ep = export_potential(
-        lk,
+        open_lake(lake),
         exporter,
         year=year,
         level=level,
@@ -327,10 +334,11 @@ def markets(
         basis=basis,
         hs_rev=hs_rev,
         order=precedence,
+        top=top,
     )
-    synthetic_banner(lk)
+    synthetic_banner(ep.synthetic)
     if as_json:
-        print_json({**ep.to_dict(top=top), "synthetic": bool(lk.is_synthetic)})
+        print_json(ep)
         return
     print_table(
         [{str(k): v for k, v in r.items()} for r in ep.markets.head(top).to_dict(orient="records")],

@@ -8,8 +8,10 @@ from typing import Annotated, Any
 import typer
 
 from bilat.cli._common import (
+    HomeOption,
     JsonOption,
     LakeOption,
+    YearsOption,
     console,
     err_console,
     open_lake,
@@ -17,6 +19,8 @@ from bilat.cli._common import (
     print_table,
     synthetic_banner,
 )
+from bilat.errors import InputError
+from bilat.options import FlowDirection, Level, ProductSort, SortOrder, parse_years
 
 __all__ = ["register"]
 
@@ -26,15 +30,12 @@ trade_app = typer.Typer(
     no_args_is_help=True,
 )
 
-HomeOption = Annotated[
-    Path | None,
-    typer.Option("--home", help="bilat home folder (the lake is HOME/lake); default BILAT_HOME."),
-]
 A = Annotated[str, typer.Argument(help="First country (ISO3, e.g. BLR) or group (EU27).")]
 B = Annotated[str, typer.Argument(help="Second country (ISO3, e.g. KAZ) or group.")]
-Year = Annotated[int, typer.Option("--year", help="The year.")]
-FlowOpt = Annotated[str, typer.Option("--flow", help="export (A→B) or import (A←B).")]
-LevelOpt = Annotated[int, typer.Option("--level", help="HS level: 2, 4 or 6.")]
+Year = Annotated[int, typer.Option("--year", help="The year, e.g. 2021.")]
+Years = YearsOption
+FlowOpt = Annotated[FlowDirection, typer.Option("--flow", help="export (A→B) or import (A←B).")]
+LevelOpt = Annotated[Level, typer.Option("--level", help="HS level: 2, 4 or 6.")]
 BasisOpt = Annotated[
     str | None,
     typer.Option(
@@ -65,15 +66,40 @@ def _dyad(
     precedence: str | None = None,
 ) -> Any:
     from bilat.trade import Dyad
+
+    _check(precedence, basis)
+    return Dyad(_lake(home, lake), a, b, order=precedence, basis=basis)
+
+
+def _check(precedence: str | None, basis: str | None) -> None:
     from bilat.tradeview import precedence as check_precedence
 
     check_precedence(precedence, basis=basis)  # bad options fail before the lake is opened
-    return Dyad(_lake(home, lake), a, b, order=precedence, basis=basis)
+
+
+def _span(years: str | None, year: int | None = None) -> tuple[int | None, int | None]:
+    """``--years FIRST-LAST`` (or ``--year Y``) as (start, end); ``None``: the years held."""
+    if years is not None and year is not None:
+        raise InputError(
+            "give --years or --year, not both",
+            details={"option": "--years", "value": years, "expected": "one of them"},
+        )
+    if year is not None:
+        return year, year
+    return parse_years(years, name="--years") if years is not None else (None, None)
+
+
+def _compared(years: str | None, year: int | None) -> tuple[int | None, int | None]:
+    """The two years a basket comparison reads: one year Y is Y-1 against Y."""
+    start, end = _span(years, year)
+    if start is not None and start == end:
+        return start - 1, end
+    return start, end
 
 
 def _show(result: Any, as_json: bool, *, columns: list[str] | None = None) -> None:
     if as_json:
-        print_json(result.to_dict())
+        print_json(result)
         return
     synthetic_banner(bool(result.provenance.synthetic))
     rows = result.to_pandas().astype(object).where(lambda f: f.notna(), None)
@@ -123,12 +149,49 @@ def summary(
             console.print(line, soft_wrap=True)
 
 
+@trade_app.command("overview")
+def overview(
+    a: A,
+    b: B,
+    year: Annotated[
+        int | None, typer.Option("--year", help="The year (default: the last the lake holds).")
+    ] = None,
+    json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+    basis: BasisOpt = None,
+    precedence: PrecedenceOpt = None,
+) -> None:
+    """The first look at a dyad: headline figures, series, top products, baskets, events."""
+    from bilat.trade import overview as dyad_overview
+
+    _check(precedence, basis)
+    result = dyad_overview(_lake(home, lake), a, b, year=year, order=precedence, basis=basis)
+    if json:
+        print_json(result)
+        return
+    synthetic_banner(result.synthetic)
+    _print_overview(result)
+
+
+def _print_overview(ov: Any) -> None:
+    console.print(ov.title(), style="bold")
+    for h in ov.headline:
+        value = f"{h.value_usd:,.0f} USD" if h.available else f"not available ({h.note})"
+        growth = f", {h.growth_pct:+.1f}% on {ov.year - 1}" if h.growth_pct is not None else ""
+        console.print(f"{h.label}: {value}{growth}", soft_wrap=True)
+    for line in ov.summary.lines():
+        console.print(line, soft_wrap=True)
+    for part in (ov.top_exports, ov.top_imports, ov.baskets, ov.events):
+        if part is not None:
+            _show(part, False)
+
+
 @trade_app.command("series")
 def series(
     a: A,
     b: B,
-    start: Annotated[int, typer.Option("--from", help="First year.")],
-    end: Annotated[int, typer.Option("--to", help="Last year.")],
+    years: Years = None,
     convert_to: Annotated[
         str | None,
         typer.Option(
@@ -151,6 +214,7 @@ def series(
     from bilat.trade import Dyad
     from bilat.trade.convert import converted
 
+    start, end = _span(years)
     source = _lake(home, lake)
     if convert_to is not None:
         source = converted(source, to=convert_to, concordances=list(concordance or []))
@@ -167,20 +231,42 @@ def products(
     level: LevelOpt = 4,
     top: Annotated[int, typer.Option("--top", help="Number of products.")] = 20,
     flow: FlowOpt = "export",
+    basket: Annotated[
+        str | None, typer.Option("--basket", help="Only the products of this basket.")
+    ] = None,
+    sort: Annotated[ProductSort, typer.Option("--sort", help="Column to sort by.")] = "rank",
+    order: Annotated[SortOrder, typer.Option("--order", help="Sort order.")] = "asc",
     json: JsonOption = False,
     home: HomeOption = None,
     lake: LakeOption = None,
+    basis: BasisOpt = None,
+    precedence: PrecedenceOpt = None,
 ) -> None:
-    """Top products with value, share, growth and HS description."""
-    _show(_dyad(home, lake, a, b).products(year, level=level, top=top, flow=flow), json)
+    """Products with value, share, growth and HS description (largest first by default)."""
+    from bilat.trade import list_products
+
+    _check(precedence, basis)
+    result = list_products(_lake(home, lake), a, b, year=year, level=level, flow=flow,
+                           basket=basket, sort=sort, order=order, top=top,
+                           precedence=precedence, basis=basis)  # fmt: skip
+    _show(result, json)
 
 
 @trade_app.command("baskets")
 def baskets(
     a: A,
     b: B,
-    start: Annotated[int, typer.Option("--from", help="Base year.")],
-    end: Annotated[int, typer.Option("--to", help="Year compared.")],
+    years: Annotated[
+        str | None,
+        typer.Option(
+            "--years",
+            help="Base year and year compared, e.g. 2017-2021; one year Y compares Y-1 with Y "
+            "(default: the last year the lake holds).",
+        ),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Compare this year with the one before.")
+    ] = None,
     flow: FlowOpt = "export",
     basket: Annotated[
         list[str] | None, typer.Option("--basket", help="Basket name (repeatable).")
@@ -190,7 +276,9 @@ def baskets(
     lake: LakeOption = None,
 ) -> None:
     """Each basket's value in both years and the multiplier ("confectionery x2.0")."""
-    _show(_dyad(home, lake, a, b).baskets(start, end, flow=flow, names=basket or None), json)
+    start, end = _compared(years, year)
+    result = _dyad(home, lake, a, b).baskets(start, end, flow=flow, names=basket or None)
+    _show(result, json)
 
 
 @trade_app.command("events")
@@ -237,9 +325,8 @@ def partners(
     """
     from bilat.trade import partners as rank_partners
     from bilat.tradeview import TradeView
-    from bilat.tradeview import precedence as check_precedence
 
-    check_precedence(precedence, basis=basis)  # bad options fail before the lake is opened
+    _check(precedence, basis)
     source = _lake(home, lake)
     result = rank_partners(
         source,
@@ -286,7 +373,7 @@ def rca(
     """Revealed comparative advantage (Balassa) of A's exports, by product."""
     result = _dyad(home, lake, a, b).rca(year, level=level)
     if json:
-        print_json(result.to_dict())
+        print_json(result)
         return
     rows = result.to_pandas().head(top).to_dict("records")
     print_table(rows, title=f"RCA of {result.exporter}, {year}", caption=result.provenance.text())
@@ -323,14 +410,15 @@ def intensity(
 def mirror(
     a: A,
     b: B,
-    start: Annotated[int, typer.Option("--from", help="First year.")],
-    end: Annotated[int, typer.Option("--to", help="Last year.")],
+    years: Years = None,
+    year: Annotated[int | None, typer.Option("--year", help="One year only.")] = None,
     level: Annotated[int, typer.Option("--level", help="0 for totals, or 2, 4, 6.")] = 0,
     json: JsonOption = False,
     home: HomeOption = None,
     lake: LakeOption = None,
 ) -> None:
     """Mirror gap: A's declared exports to B against B's declared imports from A."""
+    start, end = _span(years, year)
     _show(_dyad(home, lake, a, b).mirror(start, end, level=level), json)
 
 

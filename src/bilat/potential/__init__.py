@@ -28,6 +28,7 @@ from bilat.potential.products import (
     export_potential,
     market_potential,
 )
+from bilat.potential.run import GravityRun, run_gravity
 from bilat.potential.section import PotentialSection, potential_section
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "ExportPotential",
     "GravityConfig",
     "GravityFit",
+    "GravityRun",
     "PotentialSection",
     "ProductPotential",
     "estimate",
@@ -47,4 +49,5 @@ __all__ = [
     "potential_section",
     "read_geodist",
     "read_panel",
+    "run_gravity",
 ]

@@ -435,8 +435,8 @@ def _term_values(frame: pd.DataFrame, term: str) -> np.ndarray[Any, Any]:
             return np.where(values > 0, np.log(values), np.nan)
     raise InputError(
         f"term {term!r} is not a panel column (nor ln_ of one); panel columns: "
-        f"{', '.join(map(str, frame.columns))}. Join covariates (--covariates GeoDist file) "
-        "or choose terms that exist",
+        f"{', '.join(map(str, frame.columns))}. Join covariates (a CEPII GeoDist "
+        "file, or a file of your own) or choose terms that exist",
         details={"value": term, "columns": [str(c) for c in frame.columns]},
     )
 

@@ -315,8 +315,8 @@ def panel_from_flows(
     frame: pd.DataFrame = agg.to_pandas()
     if frame.empty:
         raise NotFoundError(
-            f"no flows at level {level} for the years asked; ingest data first "
-            "(bilat ingest ...) or pass --panel FILE",
+            f"no flows at level {level} for the years asked; ingest flows into the lake "
+            "first, or estimate on a panel file",
             details={"level": level, "years": list(years) if years else None},
         )
     frame["year"] = frame["year"].astype("int64")
@@ -445,7 +445,7 @@ def believed_flows(
             have += f"; the source classes it holds are {', '.join(classes) or 'none'}"
         raise NotFoundError(
             f"no flows for {asked} in the lake read with {what} ({have}); ingest that year "
-            "first (bilat ingest ...), or choose another year, --basis or --source",
+            "first, or choose another year, basis or source",
             details={"years": list(years) if years is not None else None, "held": held},
         )
     rows = view.at_level(view.rows(wanted), level, wanted)

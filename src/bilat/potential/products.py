@@ -27,11 +27,12 @@ world totals: ``W00`` and ``EUR`` would double-count.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import ibis
 import pandas as pd
@@ -40,7 +41,7 @@ from bilat.codes.baskets import load_baskets
 from bilat.codes.countries import to_iso3
 from bilat.codes.hs import describe
 from bilat.errors import InputError, NotFoundError
-from bilat.options import check_year
+from bilat.options import check_top, check_year
 from bilat.potential.panel import (
     believed_flows,
     check_basis,
@@ -77,6 +78,8 @@ class _Query:
     level: int
     growth: float | Mapping[str, float] | None
     horizon: int
+    shown: int = 20
+    synthetic: bool = False
 
 
 def country_code(value: str) -> str:
@@ -247,6 +250,10 @@ class ProductPotential:
         Sums over products, US dollars.
     demand_growth, horizon
         The demand projection used (annual rate, or rates by product; years ahead).
+    shown
+        How many products (and chapters) the document lists (``to_dict``).
+    synthetic
+        True when the flows come from a lake of generated sample data.
     table
         One row per product the exporter sells anywhere and the market imports, sorted by
         unrealised potential: ``product, description, chapter, section, supply_share,
@@ -264,6 +271,18 @@ class ProductPotential:
     demand_growth: float | dict[str, float] | None
     horizon: int
     table: pd.DataFrame = field(repr=False, compare=False)
+    shown: int = 20
+    synthetic: bool = False
+
+    # What to_dict lists instead of the table (the response model reads these).
+    _document_omit_: ClassVar[tuple[str, ...]] = ("table", "shown")
+    _document_extra_: ClassVar[dict[str, Any]] = {
+        "n_products": int,
+        "top_products": list[dict[str, Any]],
+        "sections": list[dict[str, Any]],
+        "chapters": list[dict[str, Any]],
+        "baskets": list[dict[str, Any]],
+    }
 
     @classmethod
     def _from_table(cls, q: _Query, market: str, table: pd.DataFrame) -> ProductPotential:
@@ -281,6 +300,8 @@ class ProductPotential:
             demand_growth=growth,
             horizon=q.horizon,
             table=table.drop(columns=["market", "ease"]).reset_index(drop=True),
+            shown=q.shown,
+            synthetic=q.synthetic,
         )
 
     def top(self, n: int = 20) -> pd.DataFrame:
@@ -323,8 +344,10 @@ class ProductPotential:
         """The product table (see ``table``)."""
         return self.table.copy()
 
-    def to_dict(self, *, top: int = 20) -> dict[str, Any]:
-        """Plain data: totals, the top products, sections, chapters and baskets."""
+    def to_dict(self, *, top: int | None = None) -> dict[str, Any]:
+        """Plain data: totals, the ``top`` products (default ``shown``), sections, chapters
+        and baskets."""
+        top = self.shown if top is None else top
         return {
             "exporter": self.exporter,
             "market": self.market,
@@ -336,6 +359,7 @@ class ProductPotential:
             "unrealised_usd": self.unrealised_usd,
             "demand_growth": self.demand_growth,
             "horizon": self.horizon,
+            "synthetic": self.synthetic,
             "n_products": len(self.table),
             "top_products": _records(self.top(top)),
             "sections": _records(self.by_section()),
@@ -414,6 +438,10 @@ class ExportPotential:
     products
         One row per market and product, columns as :attr:`ProductPotential.table` plus
         ``market`` and ``ease`` (pandas).
+    shown
+        How many markets the document lists (``to_dict``).
+    synthetic
+        True when the flows come from a lake of generated sample data.
     """
 
     exporter: str
@@ -422,6 +450,11 @@ class ExportPotential:
     markets: pd.DataFrame = field(repr=False, compare=False)
     products: pd.DataFrame = field(repr=False, compare=False)
     _query: _Query = field(repr=False, compare=False)
+    shown: int = 20
+    synthetic: bool = False
+
+    _document_omit_: ClassVar[tuple[str, ...]] = ("products", "_query", "shown")
+    _document_extra_: ClassVar[dict[str, Any]] = {"n_markets": int}
 
     def market(self, market: str) -> ProductPotential:
         """The :class:`ProductPotential` for one market."""
@@ -439,12 +472,14 @@ class ExportPotential:
         """The market table (see ``markets``)."""
         return self.markets.copy()
 
-    def to_dict(self, *, top: int = 20) -> dict[str, Any]:
-        """Plain data: the ``top`` markets by unrealised potential."""
+    def to_dict(self, *, top: int | None = None) -> dict[str, Any]:
+        """Plain data: the ``top`` markets (default ``shown``) by unrealised potential."""
+        top = self.shown if top is None else top
         return {
             "exporter": self.exporter,
             "year": self.year,
             "level": self.level,
+            "synthetic": self.synthetic,
             "n_markets": len(self.markets),
             "markets": _records(self.markets.head(top)),
         }
@@ -497,7 +532,7 @@ def _run(flows: Any, q: _Query, origin: Mapping[str, Any]) -> pd.DataFrame:
     if frame.empty:
         if raw is not None and not int(raw.count().execute()):
             raise NotFoundError(
-                f"no flows for {q.year}; ingest that year first (bilat ingest ...)",
+                f"no flows for {q.year}; ingest that year into the lake first",
                 details={"year": q.year},
             )
         sold = scoped.filter((scoped.exporter == q.exporter) & (scoped.product.length() == q.level))
@@ -524,6 +559,7 @@ def market_potential(
     basis: str | None = None,
     hs_rev: str | None = None,
     order: str | Sequence[str] | None = None,
+    top: int = 20,
 ) -> ProductPotential:
     """Export potential of ``exporter`` in ``market``, by product.
 
@@ -547,6 +583,8 @@ def market_potential(
         ``source`` and ``hs_rev`` read one source or revision only, ``basis`` pins one source
         class, ``order`` changes the precedence. From a raw Ibis table, they choose among
         several origins (see :func:`bilat.potential.panel.one_origin`).
+    top
+        How many products (and chapters) the result's document lists.
 
     Examples
     --------
@@ -557,6 +595,7 @@ def market_potential(
         exporter, market, year=year, level=level, demand_growth=demand_growth, horizon=horizon
     )
     check_basis(basis)
+    q = dataclasses.replace(q, shown=check_top(top) or 20, synthetic=_synthetic(flows))
     frame = _run(flows, q, {"source": source, "basis": basis, "hs_rev": hs_rev, "order": order})
     return ProductPotential._from_table(q, q.market or "", _annotate(frame))
 
@@ -573,15 +612,18 @@ def export_potential(
     basis: str | None = None,
     hs_rev: str | None = None,
     order: str | Sequence[str] | None = None,
+    top: int = 20,
 ) -> ExportPotential:
     """Export potential of ``exporter`` in every market it could sell to.
 
-    Same parameters as :func:`market_potential`, without ``market``.
+    Same parameters as :func:`market_potential`, without ``market``; ``top`` is how many
+    markets the result's document lists.
     """
     q = _validate(
         exporter, None, year=year, level=level, demand_growth=demand_growth, horizon=horizon
     )
     check_basis(basis)
+    q = dataclasses.replace(q, shown=check_top(top) or 20, synthetic=_synthetic(flows))
     frame = _run(flows, q, {"source": source, "basis": basis, "hs_rev": hs_rev, "order": order})
     markets = (
         frame.groupby("market")
@@ -598,4 +640,11 @@ def export_potential(
     products = frame.sort_values(
         ["market", "unrealised_usd"], ascending=[True, False], ignore_index=True
     )
-    return ExportPotential(q.exporter, q.year, q.level, markets, products, q)
+    return ExportPotential(
+        q.exporter, q.year, q.level, markets, products, q, shown=q.shown, synthetic=q.synthetic
+    )
+
+
+def _synthetic(flows: Any) -> bool:
+    lake = getattr(flows, "lake", flows)  # a trade view reads a lake
+    return bool(getattr(lake, "is_synthetic", False))

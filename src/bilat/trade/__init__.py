@@ -13,6 +13,8 @@ from bilat.options import EVENTS, FLOW_DIRECTIONS, LEVELS, EventKind, FlowDirect
 from bilat.trade._sides import GROUPS, Side, side
 from bilat.trade.convert import ConvertedLake, converted
 from bilat.trade.dyad import Dyad
+from bilat.trade.listing import ProductListing, list_products, listing_of
+from bilat.trade.overview import HeadlineFigure, Overview, headline, held_year, overview
 from bilat.trade.partners import partners
 from bilat.trade.results import (
     BasketsResult,
@@ -44,10 +46,13 @@ __all__ = [
     "EventKind",
     "EventsResult",
     "FlowDirection",
+    "HeadlineFigure",
     "Intensity",
     "Level",
     "MirrorGap",
+    "Overview",
     "PartnersResult",
+    "ProductListing",
     "ProductsResult",
     "Provenance",
     "RcaResult",
@@ -57,6 +62,11 @@ __all__ = [
     "Standing",
     "Summary",
     "converted",
+    "headline",
+    "held_year",
+    "list_products",
+    "listing_of",
+    "overview",
     "partners",
     "side",
 ]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bilat.codes.baskets import Basket, load_baskets
-from bilat.errors import InputError, UnknownCodeError
+from bilat.errors import InputError, NotFoundError, UnknownCodeError
 from bilat.options import FlowDirection, Level, check_top, check_year, check_years, choice
 from bilat.trade import _core, structure
 from bilat.trade._sides import Side, side
@@ -95,9 +95,28 @@ class Dyad:
         y = check_year(year)  # arguments are checked before the lake is read
         return _core.summary(self.lake, self._cat(), self.a, self.b, y)
 
-    def series(self, start: int, end: int) -> SeriesResult:
-        """Yearly exports, imports, turnover and balance from ``start`` to ``end``."""
-        first, last = check_years(start, end)
+    def held_span(self, start: int | None = None, end: int | None = None) -> tuple[int, int]:
+        """``(start, end)`` checked, each ``None`` replaced by the first or last year held.
+
+        Raises ``NotFoundError`` when a year is left to fill and the lake holds no trade.
+        """
+        if start is None or end is None:
+            held = self.view.years()
+            if not held:
+                raise NotFoundError(
+                    "the lake holds no trade yet; ingest a file of flows or declarations first",
+                    details={"years": []},
+                )
+            start = held[0] if start is None else start
+            end = held[-1] if end is None else end
+        return check_years(start, end)
+
+    def series(self, start: int | None = None, end: int | None = None) -> SeriesResult:
+        """Yearly exports, imports, turnover and balance from ``start`` to ``end``.
+
+        ``start`` and ``end`` default to the first and the last year the lake holds.
+        """
+        first, last = self.held_span(start, end)
         return _core.series(self.lake, self._cat(), self.a, self.b, first, last)
 
     def products(
@@ -116,8 +135,8 @@ class Dyad:
 
     def baskets(
         self,
-        start: int,
-        end: int,
+        start: int | None = None,
+        end: int | None = None,
         *,
         flow: str = "export",
         names: Iterable[str] | None = None,
@@ -126,9 +145,13 @@ class Dyad:
         """Each basket's value in ``start`` and ``end`` and the multiplier ("x2.0").
 
         ``names`` picks baskets (default: all shipped and user baskets); ``extra`` adds
-        basket files (see :func:`bilat.codes.baskets.load_baskets`).
+        basket files (see :func:`bilat.codes.baskets.load_baskets`). ``end`` defaults to
+        the last year the lake holds, ``start`` to the year before ``end``.
         """
-        first, last = check_year(start, name="start"), check_year(end, name="end")
+        if end is None:
+            end = self.held_span(start)[1]
+        first = check_year(end, name="end") - 1 if start is None else start
+        first, last = check_year(first, name="start"), check_year(end, name="end")
         f = choice(FlowDirection, flow, "flow")
         items = _pick_baskets(names, extra)
         return _core.baskets(
@@ -200,12 +223,17 @@ class Dyad:
         y = check_year(year)
         return structure.intensity(self.lake, self._cat(), self.a, self.b, year=y)
 
-    def mirror(self, start: int, end: int, *, level: int = 0) -> MirrorGap:
-        """A's declared exports to B against B's declared imports from A (0 = totals)."""
-        first, last = check_years(start, end)
-        lvl = 0 if level == 0 else choice(Level, level, "level")
+    def mirror(
+        self, start: int | None = None, end: int | None = None, *, level: int = 0
+    ) -> MirrorGap:
+        """A's declared exports to B against B's declared imports from A (0 = totals).
+
+        ``start`` and ``end`` default to the first and the last year the lake holds.
+        """
+        lvl0 = 0 if level == 0 else choice(Level, level, "level")
+        first, last = self.held_span(start, end)
         return structure.mirror_gap(
-            self.lake, self.view, self.a, self.b, start=first, end=last, level=lvl
+            self.lake, self.view, self.a, self.b, start=first, end=last, level=lvl0
         )
 
 

@@ -29,6 +29,7 @@ from bilat.tradeview._precedence import (
     precedence,
 )
 from bilat.tradeview._view import ALL_PRODUCTS_CHAPTERS, AREAS, TradeView, flow_class, trade_view
+from bilat.tradeview.contents import LakeContents, contents
 
 __all__ = [
     "ALL_PRODUCTS_CHAPTERS",
@@ -39,12 +40,14 @@ __all__ = [
     "Coverage",
     "CoverageStatus",
     "Figure",
+    "LakeContents",
     "Part",
     "Precedence",
     "RankCoverage",
     "SourceClass",
     "TradeView",
     "class_label",
+    "contents",
     "flow_class",
     "levels_text",
     "parts_of",

@@ -17,26 +17,17 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from bilat.options import FlowDirection, ProductSort, SortOrder
 from bilat.sources.registry import READERS, upload_kinds
+from bilat.tradeview import LakeContents
 from bilat.web.errors import PayloadTooLargeError
+from bilat.web.models import document_response, model_for
 from bilat.web.security import check_csrf, csrf_token, current_user, require, sign_in, sign_out
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-_COUNTRY = r"^[A-Za-z0-9_]{2,16}$"
-_ITEM = r"^[A-Za-z0-9_.:-]{1,120}$"
-Year = Annotated[int | None, Query(ge=1950, le=2100, description="Year (default: latest).")]
-LevelQ = Annotated[int, Query(ge=2, le=6, description="HS level: 2, 4 or 6.")]
-FlowQ = Annotated[Literal["export", "import"], Query(description="export A→B or import A←B.")]
-SortQ = Annotated[
-    Literal["rank", "product", "value_usd", "share_pct", "growth_pct"], Query(description="Sort.")
-]
-OrderQ = Annotated[Literal["asc", "desc"], Query(description="Sort order.")]
-BasketQ = Annotated[
-    str | None, Query(pattern=r"^[a-z0-9_]{0,64}$", description="Basket name (empty: all).")
-]
 UPLOAD_TYPES = (".csv", ".zip", ".json", ".tsv", ".txt")
 #: Source kinds an upload may be ingested as: the registry's kinds that need no option.
 UPLOAD_KINDS: dict[str, str] = {k: f"{READERS[k].files}" for k in upload_kinds()}
@@ -52,32 +43,9 @@ def app_state(request: Request) -> Any:
     return request.app.state.bilat
 
 
-def _country(value: str, name: str) -> str:
-    import re
-
-    from bilat.errors import InputError
-
-    if not re.match(_COUNTRY, value):
-        raise InputError(
-            f"{name} must be a country code such as BLR (2-16 letters or digits), not {value!r}",
-            details={"value": value, "expected": "a code such as BLR"},
-        )
-    return value.upper()
-
-
 def year_or_latest(request: Request, year: int | None) -> int:
-    """``year`` when the lake has flows for it (else 404), or the latest year."""
-    return _year(request, year)
-
-
-def _year(request: Request, year: int | None) -> int:
-    from bilat.web.data import require_year
-
-    st = app_state(request)
-    if year is None:
-        return int(st.latest_year())
-    require_year(st.trade.years(), year)
-    return year
+    """``year`` when the lake has trade for it (else 404), or the latest year."""
+    return int(app_state(request).trade.held_year(year))
 
 
 # ------------------------------------------------------------------------------ session
@@ -129,19 +97,22 @@ def openapi_schema(request: Request) -> Response:
 # ------------------------------------------------------------------------------ sources
 
 
-@router.get("/sources")
-def sources(request: Request) -> dict[str, Any]:
-    """What is in the lake, with provenance (manifest entries)."""
-    from bilat.web.data import manifest_rows
-
+@router.get("/sources", response_model=model_for(LakeContents))
+def sources(request: Request, include_replaced: bool = False) -> Response:
+    """What is in the lake, with provenance: ``bilat sources`` (``--all``: include_replaced)."""
     current_user(request)
-    st = app_state(request)
-    return {
-        "lake_version": st.lake.version,
-        "synthetic": st.lake.is_synthetic,
-        "years": st.trade.years(),
-        "entries": manifest_rows(st.lake),
-    }
+    return document_response(contents_of(request, include_replaced=include_replaced))
+
+
+def contents_of(request: Request, *, include_replaced: bool = False) -> LakeContents:
+    """:func:`bilat.tradeview.contents` of the served lake (cached per lake version)."""
+    from bilat.tradeview import contents
+
+    trade = app_state(request).trade
+    return trade.cached(  # type: ignore[no-any-return]
+        ("contents", include_replaced),
+        lambda: contents(trade.lake, include_replaced=include_replaced),
+    )
 
 
 async def save_upload(
@@ -219,72 +190,6 @@ def years(request: Request) -> dict[str, Any]:
     return {"years": app_state(request).trade.years()}
 
 
-@router.get("/dyads/{a}/{b}/overview", response_model=dict[str, Any])
-async def overview(request: Request, a: str, b: str, year: Year = None) -> Response:
-    """Headline figures, series, top products, baskets and events of a dyad in a year.
-
-    Cached answers are sent from the event loop without touching a thread or the lake.
-    """
-    from starlette.concurrency import run_in_threadpool
-
-    current_user(request)
-    a, b = _country(a, "a"), _country(b, "b")
-    trade = app_state(request).trade
-    y = _year(request, year)
-    body = trade.cached_overview_json(a, b, y)
-    if body is None:
-        body = await run_in_threadpool(trade.overview_json, a, b, y)
-    return Response(body, media_type="application/json")
-
-
-def _products(
-    request: Request,
-    a: str,
-    b: str,
-    year: int | None,
-    level: int,
-    flow: str,
-    basket: str | None,
-    sort: str,
-    order: str,
-    limit: int | None,
-) -> dict[str, Any]:
-    from bilat.options import Level, choice
-
-    current_user(request)
-    a, b = _country(a, "a"), _country(b, "b")
-    level = choice(Level, level, "level")
-    result: dict[str, Any] = app_state(request).trade.products(
-        a,
-        b,
-        year=_year(request, year),
-        level=level,
-        flow=flow,
-        basket=basket or None,
-        sort=sort,
-        descending=order == "desc",
-        limit=limit,
-    )
-    return result
-
-
-@router.get("/dyads/{a}/{b}/products")
-def products(
-    request: Request,
-    a: str,
-    b: str,
-    year: Year = None,
-    level: LevelQ = 4,
-    flow: FlowQ = "export",
-    basket: BasketQ = None,
-    sort: SortQ = "rank",
-    order: OrderQ = "asc",
-    limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
-) -> dict[str, Any]:
-    """Products of one direction, filtered by year, level, flow and basket, sorted."""
-    return _products(request, a, b, year, level, flow, basket, sort, order, limit)
-
-
 PRODUCT_COLUMNS = (
     "rank",
     "product",
@@ -296,12 +201,12 @@ PRODUCT_COLUMNS = (
 )
 
 
-def products_csv_text(result: dict[str, Any]) -> str:
-    """The products table as CSV text (cells starting with = + - @ are quoted as text)."""
+def products_csv_text(rows: list[dict[str, Any]]) -> str:
+    """Product rows as CSV text (cells starting with = + - @ are quoted as text)."""
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(PRODUCT_COLUMNS)
-    for r in result["rows"]:
+    for r in rows:
         cells = []
         for c in PRODUCT_COLUMNS:
             v = r.get(c)
@@ -321,44 +226,27 @@ def _is_number(text: str) -> bool:
     return True
 
 
-@router.get("/dyads/{a}/{b}/products.csv", response_class=Response)
+@router.get("/trade/products.csv", response_class=Response)
 def products_csv(
     request: Request,
-    a: str,
-    b: str,
-    year: Year = None,
-    level: LevelQ = 4,
-    flow: FlowQ = "export",
-    basket: BasketQ = None,
-    sort: SortQ = "rank",
-    order: OrderQ = "asc",
+    a: Annotated[str, Query(pattern=r"^[A-Za-z0-9_]{2,16}$")],
+    b: Annotated[str, Query(pattern=r"^[A-Za-z0-9_]{2,16}$")],
+    year: Annotated[int, Query(ge=1950, le=2100)],
+    level: int = 4,
+    flow: Annotated[FlowDirection, Query()] = "export",
+    basket: Annotated[str | None, Query(pattern=r"^[a-z0-9_]{0,64}$")] = None,
+    sort: Annotated[ProductSort, Query()] = "rank",
+    order: Annotated[SortOrder, Query()] = "asc",
 ) -> Response:
-    """The products table as a CSV download (every row)."""
-    result = _products(request, a, b, year, level, flow, basket, sort, order, None)
-    name = f"{a.upper()}-{b.upper()}-{result['year']}-hs{level}-{flow}.csv"
+    """``GET /api/trade/products`` as a CSV download (every row)."""
+    current_user(request)
+    result = app_state(request).trade.products(
+        a.upper(), b.upper(), year=year, level=level, flow=flow, basket=basket or None,
+        sort=sort, order=order, top=None,
+    )  # fmt: skip
+    name = f"{a.upper()}-{b.upper()}-{result.year}-hs{result.level}-{flow}.csv"
     return Response(
-        products_csv_text(result),
+        products_csv_text(result.rows.to_pylist()),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
-@router.get("/dyads/{a}/{b}/potential")
-def potential(
-    request: Request,
-    a: str,
-    b: str,
-    year: Year = None,
-    level: LevelQ = 6,
-    top: Annotated[int, Query(ge=1, le=500)] = 25,
-) -> dict[str, Any]:
-    """Unrealised export potential of A in B: the gap and the top products."""
-    from bilat.options import Level, choice
-
-    current_user(request)
-    a, b = _country(a, "a"), _country(b, "b")
-    level = choice(Level, level, "level")
-    result: dict[str, Any] = app_state(request).trade.potential(
-        a, b, year=_year(request, year), level=level, top=top
-    )
-    return result

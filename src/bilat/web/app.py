@@ -123,7 +123,7 @@ def create_app(
     >>> client.get("/api/health").json()["status"]         # doctest: +SKIP
     'ok'
     """
-    from bilat.web import api, api_case, pages
+    from bilat.web import api, api_case, api_trade, pages
 
     settings = settings or Settings()
     # The schema and its browsable page are routes of their own, behind sign-in
@@ -145,6 +145,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(api_case.router)
+    app.include_router(api_trade.router)
     app.include_router(pages.router)
     return app
 

@@ -1,52 +1,26 @@
-"""What the pages and the API show, read from the other parts and cached.
+"""The library's results for the pages and the API, cached per lake version.
 
-The web app has no logic of its own: each function here calls one library API and turns
-its result into plain data. Trade results are cached per (dyad, year, options, lake
-version), so a new ingest invalidates them without any bookkeeping. The lake's DuckDB
-connection is shared, so queries run one at a time under a lock; cached answers do not
-wait for it.
+Nothing here decides what a figure is: each method makes one library call
+(:func:`bilat.trade.overview`, :func:`bilat.trade.listing_of`, ...) and keeps its result
+(and, for the overview, its JSON bytes) per (arguments, lake version), so a new ingest
+invalidates them without any bookkeeping. The lake's DuckDB connection is shared, so
+queries run one at a time under a lock; cached answers do not wait for it.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
-from bilat.errors import BilatError, InputError, NotFoundError
-from bilat.trade import Dyad
-from bilat.web.errors import UnavailableError
+from bilat.errors import BilatError, InputError
 
-__all__ = [
-    "SORT_KEYS",
-    "ResultCache",
-    "TradeData",
-    "manifest_rows",
-    "optional_module",
-    "safe_filename",
-]
+__all__ = ["ResultCache", "TradeData", "safe_filename"]
 
-#: Columns the products explorer sorts by.
-SortKey = Literal["rank", "product", "value_usd", "share_pct", "growth_pct"]
-SORT_KEYS: tuple[str, ...] = get_args(SortKey)
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def optional_module(name: str, what: str) -> Any:
-    """Import a part of bilat that may not be built yet; ``UnavailableError`` when absent."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and name.startswith(exc.name):
-            raise UnavailableError(
-                f"{what} is not available in this installation yet ({name} is missing)",
-                details={"module": name},
-            ) from None
-        raise
 
 
 def safe_filename(name: str, *, allowed: tuple[str, ...]) -> str:
@@ -102,37 +76,8 @@ class ResultCache:
             self._data.clear()
 
 
-def manifest_rows(lake: Any) -> list[dict[str, Any]]:
-    """The lake's manifest as plain rows (what is in the lake, with provenance)."""
-    rows = []
-    for e in lake.manifest():
-        rows.append(
-            {
-                "entry_id": e.entry_id,
-                "kind": e.kind,
-                "source": e.source,
-                "release": e.release,
-                "path": e.path,
-                "sha256": e.sha256,
-                "rows": e.rows,
-                "years": list(e.years),
-                "hs_rev": e.hs_rev,
-                "ingested_at": e.ingested_at.isoformat(),
-                "synthetic": e.synthetic,
-            }
-        )
-    return rows
-
-
-def lake_years(lake: Any) -> list[int]:
-    """Years the trade view reads any flow for (flows or declarations), ascending."""
-    from bilat.tradeview import TradeView
-
-    return TradeView(lake).years()
-
-
 class TradeData:
-    """Cached trade views of one lake for the pages and the API."""
+    """The library's trade results over one lake, cached for the pages and the API."""
 
     def __init__(self, lake: Any, *, case_dir: Path | None = None, cache_size: int = 256) -> None:
         self.lake = lake
@@ -140,7 +85,9 @@ class TradeData:
         self.cache = ResultCache(cache_size)
         self.lock = threading.RLock()
 
-    def _cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    def cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """``compute()`` (run under the lake's lock) cached per ``key`` and lake version."""
+
         def locked() -> Any:
             with self.lock:
                 return compute()
@@ -149,66 +96,79 @@ class TradeData:
 
     def years(self) -> list[int]:
         """Years the lake holds trade for (flows or declarations), through the trade view."""
-        return self._cached(("years",), lambda: lake_years(self.lake))  # type: ignore[no-any-return]
+        from bilat.tradeview import TradeView
 
-    def overview(self, a: str, b: str, year: int) -> dict[str, Any]:
-        """Headline figures, series, top products, baskets, events and claims of a dyad."""
-        return self._cached(("overview", a, b, year), lambda: self._overview(a, b, year))  # type: ignore[no-any-return]
+        return self.cached(("years",), lambda: TradeView(self.lake).years())  # type: ignore[no-any-return]
+
+    def held_year(self, year: int | None) -> int:
+        """:func:`bilat.trade.held_year`: ``year`` if held (else 404), or the latest."""
+        from bilat.trade import held_year
+        from bilat.tradeview import TradeView
+
+        return self.cached(("held", year), lambda: held_year(TradeView(self.lake), year))  # type: ignore[no-any-return]
+
+    def overview(self, a: str, b: str, year: int) -> Any:
+        """:func:`bilat.trade.overview` of the dyad in ``year``."""
+        from bilat.trade import overview
+
+        return self.cached(("overview", a, b, year), lambda: overview(self.lake, a, b, year=year))
 
     def overview_json(self, a: str, b: str, year: int) -> bytes:
-        """:meth:`overview` as JSON bytes, encoded once per (dyad, year, lake version)."""
-        return self._cached(  # type: ignore[no-any-return]
-            ("overview-json", a, b, year), lambda: _json_bytes(self.overview(a, b, year))
-        )
+        """:meth:`overview`'s document as JSON bytes, encoded once per lake version."""
+        from bilat.document import dumps
+
+        def encode() -> bytes:
+            return dumps(self.overview(a, b, year), indent=None).encode()
+
+        return self.cached(("overview-json", a, b, year), encode)  # type: ignore[no-any-return]
 
     def cached_overview_json(self, a: str, b: str, year: int) -> bytes | None:
         """The encoded overview when it is in the cache (no query, no waiting), else ``None``."""
         value: bytes | None = self.cache.peek(("overview-json", a, b, year, self.lake.version))
         return value
 
-    def _overview(self, a: str, b: str, year: int) -> dict[str, Any]:
-        dyad = Dyad(self.lake, a, b)
-        summary = dyad.summary(year)
-        years = [y for y in self.years() if y <= year]
-        start = max(min(years, default=year), year - 9)
-        series = dyad.series(start, year)
-        top_x = dyad.products(year, level=4, top=10, flow="export")
-        top_m = dyad.products(year, level=4, top=10, flow="import")
-        baskets = dyad.baskets(year - 1, year) if year - 1 in years else None
-        events = dyad.events(year, level=6) if year - 1 in years else None
-        ev = events.to_dict() if events is not None else None
-        if ev is not None:
-            ev["counts"] = events.counts() if events is not None else {}
-            ev["rows"] = ev["rows"][:20]
-        return {
-            "a": summary.a,
-            "b": summary.b,
-            "year": year,
-            "synthetic": bool(self.lake.is_synthetic),
-            "lake_version": self.lake.version,
-            "headline": headline(summary),
-            "summary": summary.to_dict(),
-            "series": series.to_dict(),
-            "top_exports": top_x.to_dict(),
-            "top_imports": top_m.to_dict(),
-            "baskets": baskets.to_dict() if baskets is not None else None,
-            "events": ev,
-            "claims": self._claims(summary.a, summary.b),
-        }
+    def products(self, a: str, b: str, *, year: int, level: int, flow: str, **listing: Any) -> Any:
+        """:func:`bilat.trade.listing_of` (``basket``, ``sort``, ``order``, ``top``) over every
+        product of the direction, which is read from the lake once per lake version."""
+        from bilat.trade import Dyad, listing_of
 
-    def _claims(self, a: str, b: str) -> dict[str, Any] | None:
+        every = self.cached(
+            ("products", a, b, year, level, flow),
+            lambda: Dyad(self.lake, a, b).products(year, level=level, top=None, flow=flow),
+        )
+        return listing_of(every, **listing)
+
+    def series_chart(self, a: str, b: str, year: int) -> str:
+        """The overview's series as inline SVG (cached)."""
+        from bilat.web.charts import to_svg
+
+        return self.cached(  # type: ignore[no-any-return]
+            ("series-svg", a, b, year), lambda: to_svg(self.overview(a, b, year).series.chart())
+        )
+
+    def potential(self, a: str, b: str, *, year: int, level: int, top: int) -> Any:
+        """:func:`bilat.potential.market_potential` of ``a`` in ``b``."""
+        from bilat.potential import market_potential
+
+        return self.cached(
+            ("potential", a, b, year, level, top),
+            lambda: market_potential(self.lake, a, b, year=year, level=level, top=top),
+        )
+
+    def claims(self, a: str, b: str) -> dict[str, Any] | None:
         """Verdicts on the case's claims when the dyad is the case's (``None`` otherwise)."""
-        if self.case_dir is None:
+        case_dir = self.case_dir
+        if case_dir is None:
             return None
-        try:
-            claims = importlib.import_module("bilat.claims")
-            from bilat.agenda import read_case
+        from bilat.agenda import read_case
+        from bilat.claims.check import safe_check
 
-            if tuple(read_case(self.case_dir).dyad) != (a, b):
+        try:
+            if tuple(read_case(case_dir).dyad) != (a, b):
                 return None
-        except (ModuleNotFoundError, BilatError):
+        except BilatError:
             return None
-        outcome = claims.check.safe_check(self.lake, self.case_dir)
+        outcome = self.cached(("claims", a, b), lambda: safe_check(self.lake, case_dir))
         if isinstance(outcome, BilatError):
             return {"error": outcome.message, "results": [], "counts": {}}
         return {
@@ -216,142 +176,3 @@ class TradeData:
             "results": [r.to_dict() for r in outcome.results],
             "counts": outcome.counts(),
         }
-
-    def products(
-        self,
-        a: str,
-        b: str,
-        *,
-        year: int,
-        level: int,
-        flow: str,
-        basket: str | None,
-        sort: str,
-        descending: bool,
-        limit: int | None,
-    ) -> dict[str, Any]:
-        """Every product of one direction, filtered by basket, sorted, optionally cut."""
-        key = ("products", a, b, year, level, flow)
-        base: dict[str, Any] = self._cached(
-            key,
-            lambda: (
-                Dyad(self.lake, a, b).products(year, level=level, top=None, flow=flow).to_dict()
-            ),
-        )
-        rows = list(base["rows"])
-        if basket:
-            from bilat.codes.baskets import basket as find_basket
-
-            chosen = find_basket(basket)
-            rows = [r for r in rows if chosen.matches(r["product"])]
-        if sort not in SORT_KEYS:
-            raise InputError(
-                f"sort must be one of {', '.join(SORT_KEYS)} but got {sort!r}",
-                details={"value": sort, "expected": list(SORT_KEYS)},
-            )
-        present = [r for r in rows if r.get(sort) is not None]
-        missing = [r for r in rows if r.get(sort) is None]
-        present.sort(key=lambda r: r[sort], reverse=descending)
-        rows = present + missing
-        out = {k: v for k, v in base.items() if k != "rows"}
-        out.update(
-            basket=basket,
-            sort=sort,
-            order="desc" if descending else "asc",
-            n_rows=len(rows),
-            rows=rows[:limit] if limit is not None else rows,
-        )
-        return out
-
-    def series_chart(self, a: str, b: str, year: int) -> str:
-        """The overview's series as inline SVG (cached)."""
-        from bilat.web.charts import to_svg
-
-        def make() -> str:
-            ov = self.overview(a, b, year)
-            dyad = Dyad(self.lake, a, b)
-            return to_svg(dyad.series(ov["series"]["start"], year).chart())
-
-        return self._cached(("series-svg", a, b, year), make)  # type: ignore[no-any-return]
-
-    def potential(self, a: str, b: str, *, year: int, level: int, top: int) -> dict[str, Any]:
-        """Unrealised export potential of ``a`` in ``b``: the gap and the top products."""
-        mod = optional_module("bilat.potential.products", "export potential")
-
-        def compute() -> dict[str, Any]:
-            pp = mod.market_potential(self.lake, a, b, year=year, level=level)
-            table = pp.table.head(top)
-            rows = [
-                {k: (None if _nan(v) else v) for k, v in r.items()}
-                for r in table.to_dict(orient="records")
-            ]
-            return {
-                "exporter": pp.exporter,
-                "market": pp.market,
-                "year": pp.year,
-                "level": pp.level,
-                "ease": pp.ease,
-                "actual_usd": pp.actual_usd,
-                "potential_usd": pp.potential_usd,
-                "unrealised_usd": pp.unrealised_usd,
-                "synthetic": bool(self.lake.is_synthetic),
-                "rows": rows,
-            }
-
-        return self._cached(("potential", a, b, year, level, top), compute)  # type: ignore[no-any-return]
-
-
-def headline(summary: Any) -> list[dict[str, Any]]:
-    """The overview's four headline figures as plain data, each saying what it rests on.
-
-    ``value_usd`` is ``None`` when no source covers the figure (turnover and balance need both
-    directions): ``note`` then says why, and the page shows "not available", never 0.
-    ``coverage`` is the coverage text when a figure is built from part of the products only.
-    """
-    figs = summary.figures
-    both = {"exports": figs["exports"], "imports": figs["imports"]}
-
-    def item(key: str, label: str, value: float | None, growth: float | None) -> dict[str, Any]:
-        used = both if key in ("turnover", "balance") else {key: both[key]}
-        gaps = [(n, f.coverage.reason) for n, f in used.items() if not f.available]
-        note = "; ".join(r if len(used) == 1 else f"{n}: {r}" for n, r in gaps)
-        partial = [f.coverage.text() for f in used.values() if f.available and not f.coverage.full]
-        return {
-            "key": key,
-            "label": label,
-            "value_usd": value,
-            "available": value is not None,
-            "growth_pct": growth,
-            "note": note if value is None else "",
-            "basis": used[key].basis_text() if key in used and value is not None else "",
-            "coverage": "; ".join(dict.fromkeys(partial)),
-            "status": "none" if value is None else ("partial" if partial else "full"),
-        }
-
-    a, b = summary.a, summary.b
-    return [
-        item("turnover", "Turnover", summary.turnover_usd, summary.turnover_growth_pct),
-        item("exports", f"Exports {a}→{b}", summary.exports_usd, summary.exports_growth_pct),
-        item("imports", f"Imports {a}←{b}", summary.imports_usd, summary.imports_growth_pct),
-        item("balance", "Balance", summary.balance_usd, None),
-    ]
-
-
-def _json_bytes(data: Any) -> bytes:
-    from bilat.document import dumps
-
-    return dumps(data, indent=None).encode()
-
-
-def _nan(value: Any) -> bool:
-    return isinstance(value, float) and value != value
-
-
-def require_year(years: list[int], year: int) -> None:
-    """``NotFoundError`` naming the years there are when ``year`` has no flows."""
-    if year not in years:
-        have = f"{years[0]}-{years[-1]}" if years else "none (ingest data first)"
-        raise NotFoundError(
-            f"no flows for {year} in the lake; years present: {have}",
-            details={"value": year, "years": years},
-        )

@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bilat.agenda import ITEM_FIELDS, KINDS, STATUSES
-from bilat.options import Role, Status
+from bilat.options import FlowDirection, ProductSort, Role, SortOrder, Status
 from bilat.web import api, api_case
 from bilat.web.security import (
     check_csrf,
@@ -142,17 +142,21 @@ def home(request: Request) -> Response:
 
 @router.get("/dyad/{a}/{b}")
 def overview_page(request: Request, a: Country, b: Country, year: YearQ = None) -> Response:
-    """Headline figures, series chart, top products, baskets, events."""
+    """Headline figures, series chart, top products, baskets, events, the case's claims."""
+    from bilat.document import to_document
+
     current_user(request)
     st = api.app_state(request)
-    data = st.trade.overview(a.upper(), b.upper(), api.year_or_latest(request, year))
-    chart = st.trade.series_chart(data["a"], data["b"], data["year"])
+    a, b = a.upper(), b.upper()
+    y = api.year_or_latest(request, year)
+    data = to_document(st.trade.overview(a, b, y))
     return render(
         request,
         "overview.html",
         title=f"{data['a']}–{data['b']} {data['year']}",
         ov=data,
-        chart=chart,
+        chart=st.trade.series_chart(a, b, y),
+        claims=st.trade.claims(data["a"], data["b"]),
         years=st.trade.years(),
     )
 
@@ -171,35 +175,41 @@ def products_page(
     a: Country,
     b: Country,
     year: YearQ = None,
-    level: api.LevelQ = 4,
-    flow: api.FlowQ = "export",
-    basket: api.BasketQ = None,
-    sort: api.SortQ = "rank",
-    order: api.OrderQ = "asc",
+    level: Annotated[int, Query(ge=2, le=6)] = 4,
+    flow: Annotated[FlowDirection, Query()] = "export",
+    basket: Annotated[str | None, Query(pattern=r"^[a-z0-9_]{0,64}$")] = None,
+    sort: Annotated[ProductSort, Query()] = "rank",
+    order: Annotated[SortOrder, Query()] = "asc",
 ) -> Response:
     """Products filtered by year, level, flow and basket; sortable; CSV download."""
     from bilat.codes.baskets import load_baskets
+    from bilat.document import to_document
 
-    basket = basket or None
-    result = api.products(request, a, b, year, level, flow, basket, sort, order, 500)
-    params = {"year": result["year"], "level": level, "flow": flow}
+    current_user(request)
+    st = api.app_state(request)
+    a, b, basket = a.upper(), b.upper(), basket or None
+    y = api.year_or_latest(request, year)
+    listing = st.trade.products(
+        a, b, year=y, level=level, flow=flow, basket=basket, sort=sort, order=order, top=500
+    )
+    params: dict[str, Any] = {"year": y, "level": level, "flow": flow}
     if basket:
         params["basket"] = basket
-    csv_url = f"/api/dyads/{a.upper()}/{b.upper()}/products.csv?" + urlencode(
-        {**params, "sort": sort, "order": order}
+    csv_url = "/api/trade/products.csv?" + urlencode(
+        {"a": a, "b": b, **params, "sort": sort, "order": order}
     )
     return render(
         request,
         "products.html",
         title="Products",
-        res=result,
-        a=a.upper(),
-        b=b.upper(),
+        res=to_document(listing),
+        a=a,
+        b=b,
         params=params,
         query=urlencode(params),
         csv_url=csv_url,
         baskets=sorted(load_baskets().items()),
-        years=api.app_state(request).trade.years(),
+        years=st.trade.years(),
     )
 
 
@@ -213,14 +223,21 @@ def potential_default(request: Request) -> Response:
 
 @router.get("/dyad/{a}/{b}/potential")
 def potential_page(
-    request: Request, a: Country, b: Country, year: YearQ = None, level: api.LevelQ = 6
+    request: Request,
+    a: Country,
+    b: Country,
+    year: YearQ = None,
+    level: Annotated[int, Query(ge=2, le=6)] = 6,
 ) -> Response:
-    """The gap and the top unrealised products (when the potential part is installed)."""
+    """The gap and the top unrealised products."""
+    from bilat.document import to_document
     from bilat.errors import BilatError
 
     current_user(request)
+    st = api.app_state(request)
     try:
-        data: dict[str, Any] | None = api.potential(request, a, b, year, level, 25)
+        y = api.year_or_latest(request, year)
+        data = to_document(st.trade.potential(a.upper(), b.upper(), year=y, level=level, top=25))
         problem = None
     except BilatError as exc:
         data, problem = None, exc.message
@@ -410,7 +427,10 @@ def brief_view(
 @router.get("/sources")
 def sources_page(request: Request) -> Response:
     """What is in the lake, with provenance; admins get the upload form."""
-    data = api.sources(request)
+    from bilat.document import to_document
+
+    current_user(request)
+    data = to_document(api.contents_of(request))
     return render(
         request, "sources.html", title="Sources", src=data, report=None, kinds=api.UPLOAD_KINDS
     )
@@ -424,8 +444,10 @@ async def sources_upload(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Ingest an uploaded file (admin) and show the report."""
+    from bilat.document import to_document
+
     report = await api.upload_source(request, file, kind, csrf_token)
-    data = api.sources(request)
+    data = to_document(api.contents_of(request))
     return render(
         request, "sources.html", title="Sources", src=data, report=report, kinds=api.UPLOAD_KINDS
     )

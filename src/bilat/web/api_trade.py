@@ -1,0 +1,436 @@
+"""The trade and potential routes: each is its command, ``bilat trade X`` → ``/api/trade/X``.
+
+A route takes its command's arguments and options as query parameters of the same names
+(``bilat trade summary BLR KAZ --year 2021`` is ``GET /api/trade/summary?a=BLR&b=KAZ&year=
+2021``), makes the command's one library call (cached per lake version), and answers with
+the result's document, which is what the command prints with ``--json``. Each declares the
+response model generated from its result dataclass (:func:`bilat.web.models.model_for`).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path as FsPath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+
+from bilat.options import FlowDirection, ProductSort, SortOrder
+from bilat.potential import ExportPotential, GravityRun, ProductPotential
+from bilat.trade import (
+    BasketsResult,
+    Complementarity,
+    Concentration,
+    EventsResult,
+    Intensity,
+    MirrorGap,
+    Overview,
+    PartnersResult,
+    ProductListing,
+    RcaResult,
+    SeriesResult,
+    Summary,
+)
+from bilat.web.api import app_state, save_upload
+from bilat.web.models import document_response, model_for
+from bilat.web.security import check_csrf, current_user
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", tags=["trade"])
+
+Country = Annotated[
+    str,
+    Query(
+        pattern=r"^[A-Za-z0-9_]{2,16}$", description="A country (ISO3, e.g. BLR) or group (EU27)."
+    ),
+]
+YearQ = Annotated[int, Query(ge=1950, le=2100, description="The year, e.g. 2021.")]
+MaybeYear = Annotated[int | None, Query(ge=1950, le=2100, description="One year only.")]
+YearsQ = Annotated[
+    str | None,
+    Query(
+        pattern=r"^\d{4}(\s*-\s*\d{4})?$",
+        description="Years as FIRST-LAST, e.g. 2017-2023 (default: every year held).",
+    ),
+]
+LevelQ = Annotated[int, Query(description="HS level: 2, 4 or 6.")]
+FlowQ = Annotated[FlowDirection, Query(description="export (A→B) or import (A←B).")]
+BasisQ = Annotated[
+    str | None,
+    Query(pattern=r"^[a-z]{1,16}$", description="One source class only, e.g. importer."),
+]
+PrecedenceQ = Annotated[
+    str | None,
+    Query(pattern=r"^[a-z, ]{1,64}$", description="Source classes best first, comma-separated."),
+]
+TopQ = Annotated[int, Query(ge=1, le=10_000, description="Number of rows.")]
+
+
+def _answer(request: Request, key: tuple[Any, ...], compute: Callable[[], Any]) -> Response:
+    current_user(request)
+    return document_response(app_state(request).trade.cached(key, compute))
+
+
+def _dyad(request: Request, a: str, b: str, basis: str | None, precedence: str | None) -> Any:
+    from bilat.trade import Dyad
+    from bilat.tradeview import precedence as check_precedence
+
+    check_precedence(precedence, basis=basis)
+    return Dyad(app_state(request).lake, a, b, order=precedence, basis=basis)
+
+
+def _span(years: str | None, year: int | None) -> tuple[int | None, int | None]:
+    from bilat.errors import InputError
+    from bilat.options import parse_years
+
+    if years is not None and year is not None:
+        raise InputError("give years or year, not both", details={"option": "years"})
+    if year is not None:
+        return year, year
+    return parse_years(years) if years is not None else (None, None)
+
+
+# ------------------------------------------------------------------------------ trade
+
+
+@router.get("/trade/overview", response_model=model_for(Overview))
+async def trade_overview(
+    request: Request,
+    a: Country,
+    b: Country,
+    year: Annotated[int | None, Query(ge=1950, le=2100, description="Default: latest.")] = None,
+    basis: BasisQ = None,
+    precedence: PrecedenceQ = None,
+) -> Response:
+    """Headline figures, series, top products, baskets and events of a dyad in a year.
+
+    Cached answers are sent from the event loop without touching a thread or the lake.
+    """
+    from starlette.concurrency import run_in_threadpool
+
+    current_user(request)
+    trade = app_state(request).trade
+    if basis is not None or precedence is not None:
+        return await run_in_threadpool(_overview_with, request, a, b, year, basis, precedence)
+    y = await run_in_threadpool(trade.held_year, year)
+    body = trade.cached_overview_json(a.upper(), b.upper(), y)
+    if body is None:
+        body = await run_in_threadpool(trade.overview_json, a.upper(), b.upper(), y)
+    return Response(body, media_type="application/json")
+
+
+def _overview_with(
+    request: Request, a: str, b: str, year: int | None, basis: str | None, precedence: str | None
+) -> Response:
+    from bilat.trade import overview
+
+    lake = app_state(request).lake
+    key = ("overview-by", a, b, year, basis, precedence)
+    return _answer(
+        request, key, lambda: overview(lake, a, b, year=year, order=precedence, basis=basis)
+    )
+
+
+@router.get("/trade/summary", response_model=model_for(Summary))
+def trade_summary(
+    request: Request,
+    a: Country,
+    b: Country,
+    year: YearQ,
+    basis: BasisQ = None,
+    precedence: PrecedenceQ = None,
+) -> Response:
+    """Exports, imports, turnover, balance, growth and where each side ranks."""
+    key = ("summary", a, b, year, basis, precedence)
+    return _answer(request, key, lambda: _dyad(request, a, b, basis, precedence).summary(year))
+
+
+@router.get("/trade/series", response_model=model_for(SeriesResult))
+def trade_series(request: Request, a: Country, b: Country, years: YearsQ = None) -> Response:
+    """Yearly exports, imports and turnover (default: every year the lake holds)."""
+    start, end = _span(years, None)
+    key = ("series", a, b, start, end)
+    return _answer(request, key, lambda: _dyad(request, a, b, None, None).series(start, end))
+
+
+@router.get("/trade/products", response_model=model_for(ProductListing))
+def trade_products(
+    request: Request,
+    a: Country,
+    b: Country,
+    year: YearQ,
+    level: LevelQ = 4,
+    top: TopQ = 20,
+    flow: FlowQ = "export",
+    basket: Annotated[
+        str | None, Query(pattern=r"^[a-z0-9_]{0,64}$", description="Basket name (empty: all).")
+    ] = None,
+    sort: Annotated[ProductSort, Query(description="Column to sort by.")] = "rank",
+    order: Annotated[SortOrder, Query(description="Sort order.")] = "asc",
+    basis: BasisQ = None,
+    precedence: PrecedenceQ = None,
+) -> Response:
+    """Products with value, share, growth and HS description, by basket, sorted."""
+    current_user(request)
+    trade = app_state(request).trade
+    if basis is not None or precedence is not None:
+        from bilat.trade import list_products
+
+        key = ("listing", a, b, year, level, flow, basket, sort, order, top, basis, precedence)
+        return _answer(request, key, lambda: list_products(
+            trade.lake, a, b, year=year, level=level, flow=flow, basket=basket, sort=sort,
+            order=order, top=top, precedence=precedence, basis=basis,
+        ))  # fmt: skip
+    listing = trade.products(
+        a, b, year=year, level=level, flow=flow, basket=basket, sort=sort, order=order, top=top
+    )
+    return document_response(listing)
+
+
+@router.get("/trade/baskets", response_model=model_for(BasketsResult))
+def trade_baskets(
+    request: Request,
+    a: Country,
+    b: Country,
+    years: YearsQ = None,
+    year: MaybeYear = None,
+    flow: FlowQ = "export",
+    basket: Annotated[list[str] | None, Query(description="Basket names (repeat).")] = None,
+) -> Response:
+    """Each basket's value in two years and the multiplier (one year Y: Y-1 against Y)."""
+    start, end = _span(years, year)
+    if start is not None and start == end:
+        start = start - 1
+    names = tuple(basket) if basket else None
+    key = ("baskets", a, b, start, end, flow, names)
+    return _answer(
+        request,
+        key,
+        lambda: _dyad(request, a, b, None, None).baskets(start, end, flow=flow, names=names),
+    )
+
+
+@router.get("/trade/events", response_model=model_for(EventsResult))
+def trade_events(
+    request: Request,
+    a: Country,
+    b: Country,
+    year: YearQ,
+    level: LevelQ = 6,
+    flow: FlowQ = "export",
+    min_value: Annotated[float, Query(ge=0, description="Minimum value (USD).")] = 0.0,
+) -> Response:
+    """Products that appeared, ceased or resumed."""
+    key = ("events", a, b, year, level, flow, min_value)
+    return _answer(request, key, lambda: _dyad(request, a, b, None, None).events(
+        year, level=level, flow=flow, min_value_usd=min_value
+    ))  # fmt: skip
+
+
+@router.get("/trade/partners", response_model=model_for(PartnersResult))
+def trade_partners(
+    request: Request,
+    country: Country,
+    year: YearQ,
+    flow: FlowQ = "export",
+    top: TopQ = 10,
+    level: Annotated[int | None, Query(description="HS level with products.")] = None,
+    products: Annotated[
+        str | None, Query(pattern=r"^\d{2,6}$", description="Only products under this HS code.")
+    ] = None,
+    intra: Annotated[bool, Query(description="For a group: count trade among members.")] = False,
+    basis: BasisQ = None,
+    precedence: PrecedenceQ = None,
+) -> Response:
+    """A country's partners ranked by value, with shares and growth."""
+    from bilat.trade import partners
+    from bilat.tradeview import TradeView
+    from bilat.tradeview import precedence as check_precedence
+
+    check_precedence(precedence, basis=basis)
+    lake = app_state(request).lake
+    key = ("partners", country, year, flow, top, level, products, intra, basis, precedence)
+    return _answer(request, key, lambda: partners(
+        lake, country, flow=flow, year=year, top=top, level=level, products=products,
+        intra=intra, view=TradeView(lake, order=precedence, basis=basis),
+    ))  # fmt: skip
+
+
+@router.get("/trade/concentration", response_model=model_for(Concentration))
+def trade_concentration(
+    request: Request, a: Country, b: Country, year: YearQ, level: LevelQ = 6, flow: FlowQ = "export"
+) -> Response:
+    """Product concentration (HHI) and number of products."""
+    key = ("concentration", a, b, year, level, flow)
+    return _answer(request, key, lambda: _dyad(request, a, b, None, None).concentration(
+        year, level=level, flow=flow
+    ))  # fmt: skip
+
+
+@router.get("/trade/rca", response_model=model_for(RcaResult))
+def trade_rca(
+    request: Request, a: Country, b: Country, year: YearQ, level: LevelQ = 6, top: TopQ = 20
+) -> Response:
+    """Revealed comparative advantage (Balassa) of A's exports, by product.
+
+    ``top`` only cuts the command's table; the document lists every product, as ``--json``.
+    """
+    key = ("rca", a, b, year, level)
+    return _answer(request, key, lambda: _dyad(request, a, b, None, None).rca(year, level=level))
+
+
+@router.get("/trade/complementarity", response_model=model_for(Complementarity))
+def trade_complementarity(
+    request: Request, a: Country, b: Country, year: YearQ, level: LevelQ = 6
+) -> Response:
+    """Trade complementarity index between A's exports and B's imports (0-100)."""
+    key = ("complementarity", a, b, year, level)
+    return _answer(
+        request, key, lambda: _dyad(request, a, b, None, None).complementarity(year, level=level)
+    )
+
+
+@router.get("/trade/intensity", response_model=model_for(Intensity))
+def trade_intensity(request: Request, a: Country, b: Country, year: YearQ) -> Response:
+    """Trade intensity index of A's exports to B."""
+    key = ("intensity", a, b, year)
+    return _answer(request, key, lambda: _dyad(request, a, b, None, None).intensity(year))
+
+
+@router.get("/trade/mirror", response_model=model_for(MirrorGap))
+def trade_mirror(
+    request: Request,
+    a: Country,
+    b: Country,
+    years: YearsQ = None,
+    year: MaybeYear = None,
+    level: Annotated[int, Query(description="0 for totals, or 2, 4, 6.")] = 0,
+) -> Response:
+    """Mirror gap: A's declared exports to B against B's declared imports from A."""
+    start, end = _span(years, year)
+    key = ("mirror", a, b, start, end, level)
+    return _answer(
+        request, key, lambda: _dyad(request, a, b, None, None).mirror(start, end, level=level)
+    )
+
+
+# ------------------------------------------------------------------------------ potential
+
+SourceQ = Annotated[
+    str | None, Query(pattern=r"^[A-Za-z0-9_:.-]{1,64}$", description="One source only.")
+]
+HsRevQ = Annotated[
+    str | None, Query(pattern=r"^HS\d{2}$", description="One HS revision only (e.g. HS17).")
+]
+
+
+@router.get("/potential/products", response_model=model_for(ProductPotential))
+def potential_products(
+    request: Request,
+    exporter: Country,
+    market: Country,
+    year: YearQ,
+    top: TopQ = 20,
+    level: LevelQ = 6,
+    growth: Annotated[float | None, Query(description="Annual demand growth (0.05).")] = None,
+    horizon: Annotated[int, Query(ge=0, le=50, description="Years to project ahead.")] = 0,
+    source: SourceQ = None,
+    basis: BasisQ = None,
+    hs_rev: HsRevQ = None,
+    precedence: PrecedenceQ = None,
+) -> Response:
+    """Unrealised export potential of EXPORTER in MARKET, by product, section and basket."""
+    from bilat.errors import InputError
+    from bilat.potential import market_potential
+
+    if growth is None and horizon:
+        raise InputError("horizon needs growth (an annual rate such as 0.05)")
+    lake = app_state(request).lake
+    key = ("potential", exporter, market, year, top, level, growth, horizon, source, basis,
+           hs_rev, precedence)  # fmt: skip
+    return _answer(request, key, lambda: market_potential(
+        lake, exporter, market, year=year, level=level, demand_growth=growth,
+        horizon=horizon, source=source, basis=basis,
+        hs_rev=hs_rev, order=precedence, top=top,
+    ))  # fmt: skip
+
+
+@router.get("/potential/markets", response_model=model_for(ExportPotential))
+def potential_markets(
+    request: Request,
+    exporter: Country,
+    year: YearQ,
+    top: TopQ = 20,
+    level: LevelQ = 6,
+    source: SourceQ = None,
+    basis: BasisQ = None,
+    hs_rev: HsRevQ = None,
+    precedence: PrecedenceQ = None,
+) -> Response:
+    """Unrealised export potential of EXPORTER in every market, largest first."""
+    from bilat.potential import export_potential
+
+    lake = app_state(request).lake
+    key = ("markets", exporter, year, top, level, source, basis, hs_rev, precedence)
+    return _answer(request, key, lambda: export_potential(
+        lake, exporter, year=year, level=level, source=source, basis=basis, hs_rev=hs_rev,
+        order=precedence, top=top,
+    ))  # fmt: skip
+
+
+GRAVITY_TYPES = (".csv", ".gz", ".parquet", ".zip")
+
+
+@router.post("/potential/gravity", response_model=model_for(GravityRun))
+async def potential_gravity(
+    request: Request,
+    panel: Annotated[UploadFile | None, File(description="Panel file (else: the lake).")] = None,
+    geodist: Annotated[UploadFile | None, File(description="CEPII GeoDist file.")] = None,
+    extra_covariates: Annotated[UploadFile | None, File(description="User covariates.")] = None,
+    years: Annotated[str | None, Form(max_length=200)] = None,
+    terms: Annotated[str, Form(max_length=400)] = "ln_dist,cntg,lang,clny",
+    cluster: Annotated[str, Form(max_length=20)] = "pair",
+    small_sample: Annotated[str, Form(max_length=20)] = "fixest",
+    distance: Annotated[str, Form(max_length=20)] = "distw",
+    domestic: Annotated[bool, Form()] = False,
+    dyad: Annotated[str | None, Form(max_length=40)] = None,
+    year: Annotated[int | None, Form(ge=1950, le=2100)] = None,
+    level: Annotated[int, Form()] = 6,
+    source: Annotated[str | None, Form(max_length=64)] = None,
+    basis: Annotated[str | None, Form(max_length=16)] = None,
+    hs_rev: Annotated[str | None, Form(max_length=8)] = None,
+    precedence: Annotated[str | None, Form(max_length=64)] = None,
+) -> JSONResponse:
+    """Estimate structural gravity by PPML on the lake or on an uploaded panel (a POST: it
+    receives files; it writes nothing)."""
+    from starlette.concurrency import run_in_threadpool
+
+    from bilat.potential import run_gravity
+
+    current_user(request)
+    check_csrf(request)
+    st = app_state(request)
+    options: dict[str, Any] = {"years": years, "terms": terms, "cluster": cluster, "small_sample": small_sample,
+               "distance": distance, "domestic": domestic, "dyad": dyad, "year": year,
+               "level": level, "source": source, "basis": basis, "hs_rev": hs_rev,
+               "order": precedence}  # fmt: skip
+    limit = st.settings.max_upload_bytes
+    with tempfile.TemporaryDirectory(prefix="bilat-gravity-") as tmp:
+        files: dict[str, Any] = {}
+        for name, upload in (("panel", panel), ("geodist", geodist), ("extra_covariates",
+                             extra_covariates)):  # fmt: skip
+            if upload is not None:
+                files[name] = await save_upload(
+                    upload, FsPath(tmp), allowed=GRAVITY_TYPES, max_bytes=limit
+                )
+        lake = None if "panel" in files else st.lake
+
+        def run() -> Any:
+            with st.trade.lock:
+                return run_gravity(lake, **files, **options)
+
+        result = await run_in_threadpool(run)
+    return document_response(result)
