@@ -25,6 +25,7 @@ from typing import Any
 import click
 import pytest
 import typer.main
+from click.core import ParameterSource
 
 from bilat.cli import app as cli_app
 
