@@ -55,6 +55,7 @@ __all__ = [
     "check_years",
     "choice",
     "parse_dyad",
+    "parse_year_list",
     "parse_years",
 ]
 
@@ -224,6 +225,22 @@ def parse_years(text: str, *, name: str = "years") -> tuple[int, int]:
             details={"option": name, "value": raw, "expected": "YEAR or FIRST-LAST"},
         )
     return check_years(*parts)
+
+
+def parse_year_list(text: str, *, name: str = "years") -> tuple[int, ...]:
+    """``"2017-2023"`` → 2017 … 2023; ``"2017,2019"`` → (2017, 2019); ranges and years mixed."""
+    years: set[int] = set()
+    for part in str(text).replace(" ", "").split(","):
+        if not part:
+            continue
+        first, last = parse_years(part, name=name)
+        years.update(range(first, last + 1))
+    if not years:
+        raise InputError(
+            f"{name} must be years such as 2017-2023 or 2017,2019, not {text!r}",
+            details={"option": name, "value": str(text), "expected": "FIRST-LAST or Y1,Y2"},
+        )
+    return tuple(sorted(years))
 
 
 def parse_dyad(text: str, *, name: str = "dyad") -> tuple[str, str]:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from bilat.document import to_document
 from bilat.errors import InputError, NotFoundError
 from bilat.reconcile import reconcile
 from bilat.trade.mirror import mirror_report
@@ -91,7 +92,7 @@ def test_report_identities_on_synthetic(geo: pd.DataFrame, noisy: Any) -> None:
     rep = mirror_report(noisy.declarations, "BLR", "KAZ", geo, level=6)
     assert set(rep.products["exporter"]) == {"BLR", "KAZ"}
     _check_identities(rep.products, rep.totals)
-    assert rep.to_dict()["totals"][0]["products"] == 60
+    assert to_document(rep)["totals"][0]["products"] == 60
 
 
 def test_bad_arguments(geo: pd.DataFrame, noisy: Any) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -68,4 +69,32 @@ def namespace() -> SimpleNamespace:
     """The generator and its true parameters: ``syn.make(geo)``, ``syn.B_DIST``, ``syn.SIGMA``."""
     return SimpleNamespace(
         make=make, COUNTRIES=COUNTRIES, CONST=CONST, B_DIST=B_DIST, B_CONTIG=B_CONTIG, SIGMA=SIGMA
+    )
+
+
+def declarations_table(decl: Any) -> Any:
+    """The generated declarations (a pandas frame) as the lake's declarations schema."""
+    import numpy as np
+    import pyarrow as pa
+
+    from bilat.sources.schema import DECLARATION_SCHEMA
+
+    n = len(decl)
+    return pa.table(
+        {
+            "year": pa.array(decl["year"], pa.int16()),
+            "reporter": decl["reporter"],
+            "partner": decl["partner"],
+            "flow": decl["flow"],
+            "product": decl["product"],
+            "hs_rev": ["HS17"] * n,
+            "value_usd": decl["value_usd"],
+            "cif_usd": pa.array(decl["cif_usd"].replace({np.nan: None}), pa.float64()),
+            "fob_usd": pa.nulls(n, pa.float64()),
+            "qty": pa.nulls(n, pa.float64()),
+            "qty_unit": pa.nulls(n, pa.string()),
+            "net_kg": pa.nulls(n, pa.float64()),
+            "source": ["synthetic"] * n,
+        },
+        schema=DECLARATION_SCHEMA,
     )

@@ -31,7 +31,7 @@ from bilat.cli import app as cli_app
 
 #: Parameters that say where a front finds its data; the web app has them from its settings.
 FRONT_ONLY = frozenset(
-    {"lake", "home", "json", "as_json", "json_", "db", "agenda_url", "folder", "debug"}
+    {"lake", "home", "json", "as_json", "json_", "db", "agenda_url", "folder", "geodist", "debug"}
 )
 
 #: Commands without a read route, and why.
@@ -64,6 +64,7 @@ class Case:
     args: tuple[str, ...]
     method: str = "get"
     files: tuple[str, ...] = ()  # parameters whose value is a file the web route receives
+    fronts: str = "demo_fronts"  # the fixture giving the client, the app and the places
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -139,6 +140,10 @@ CASES.update(
             ("BLR", "KAZ", "--year", "2021", "--level", "4", "--lake", "{lake}")
         ),
         "trade intensity": Case(("BLR", "KAZ", "--year", "2021", "--lake", "{lake}")),
+        "mirror report": Case(
+            ("BLR", "KAZ", "--years", "2020-2021", "--level", "6", "--lake", "{lake}"),
+            fronts="mirror_fronts",
+        ),
         "trade mirror": Case(("BLR", "KAZ", "--years", "2020-2021", "--lake", "{lake}")),
         "potential products": Case(
             ("BLR", "KAZ", "--year", "2021", "--level", "4", "--top", "5", "--lake", "{lake}")
@@ -162,11 +167,7 @@ CASES.update(
 )
 
 #: Read commands whose route is still being built (issue 14); emptied before it is resolved.
-PENDING: frozenset[str] = frozenset(
-    {
-        "mirror report",
-    }
-)
+PENDING: frozenset[str] = frozenset()
 
 
 def _walk(cmd: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, click.Command]]:
@@ -209,23 +210,63 @@ def query_of(command: str, args: list[str]) -> dict[str, Any]:
     return out
 
 
+@dataclass(frozen=True)
+class Fronts:
+    """A signed-in web client of ``app``, and where the CLI finds the same data."""
+
+    viewer: Any
+    app: Any
+    places: dict[str, str]
+
+
 @pytest.fixture
-def places(demo_lake: Any, agenda_url: str, app: Any) -> dict[str, str]:
+def demo_fronts(demo_lake: Any, agenda_url: str, viewer: Any, app: Any) -> Fronts:
     from bilat.air import case_agreements_dir
 
     app.state.bilat.agenda()  # the app imports its case into the database the CLI reads
     ssim = Path(__file__).resolve().parents[1] / "fixtures" / "air" / "blr-kaz-2022-07.ssim"
-    return {
+    places = {
         "lake": str(demo_lake.root),
         "db": agenda_url,
         "air": str(case_agreements_dir()),
         "ssim": str(ssim),
     }
+    return Fronts(viewer, app, places)
+
+
+@pytest.fixture
+def mirror_fronts(
+    shared_data: Any, tmp_path: Any, accounts: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Fronts]:
+    """A lake of synthetic declarations (labelled) and the real GeoDist, for the mirror."""
+    from fastapi.testclient import TestClient
+    from tests.reconcile.synthetic import declarations_table, namespace
+    from tests.web.conftest import login
+
+    from bilat.lake import Lake
+    from bilat.sources.geodist import read_geodist
+    from bilat.web import Settings, create_app
+
+    geo_path = shared_data / "geo" / "dist_cepii.csv.gz"
+    decl = namespace().make(read_geodist(geo_path), products=20).declarations
+    lake = Lake.open(tmp_path / "lake", create=True)
+    lake.ingest_arrow(
+        declarations_table(decl), kind="declarations", source="synthetic", name="mirror",
+        synthetic=True,
+    )  # fmt: skip
+    monkeypatch.setenv("BILAT_GEODIST_FILE", str(geo_path))
+    settings = Settings(agenda_url=f"sqlite:///{tmp_path / 'a.db'}", secret_key="k" * 32)
+    app = create_app(settings, lake=lake, accounts=accounts)
+    with TestClient(app) as client:
+        login(client, "vera")
+        yield Fronts(client, app, {"lake": str(lake.root), "geodist": str(geo_path)})
 
 
 @pytest.mark.parametrize("command", sorted(CASES))
-def test_cli_json_is_the_api_document(command, cli, viewer, places, app):
+def test_cli_json_is_the_api_document(command, cli, request):
     case = CASES[command]
+    fronts: Fronts = request.getfixturevalue(case.fronts)
+    viewer, app, places = fronts.viewer, fronts.app, fronts.places
     args = [a.format(**places) for a in case.args]
     out = cli(*command.split(), *args, "--json")
     assert out.exit_code == 0, out.stderr

@@ -28,7 +28,7 @@ from bilat.cli._common import (
     open_lake,
     print_json,
 )
-from bilat.errors import FetchError, HostUnreachableError, InputError
+from bilat.errors import FetchError, HostUnreachableError
 
 if TYPE_CHECKING:
     from bilat.acquire import ComtradeAcquisition
@@ -45,19 +45,11 @@ YearsOption = Annotated[str, typer.Option("--years", help="Years: 2017-2023 or 2
 
 
 def parse_years(text: str) -> list[int]:
-    """``2017-2023`` → [2017, ..., 2023]; ``2017,2019`` → [2017, 2019]."""
-    years: list[int] = []
-    for part in text.replace(" ", "").split(","):
-        lo, sep, hi = part.partition("-")
-        if not lo.isdigit() or (sep and not hi.isdigit()):
-            raise InputError(
-                f"--years {text!r} is not a year list; expected 2017-2023 or 2017,2019"
-            )
-        a, b = int(lo), int(hi) if sep else int(lo)
-        if b < a:
-            raise InputError(f"--years {text!r}: the range {a}-{b} runs backwards")
-        years.extend(range(a, b + 1))
-    return sorted(set(years))
+    """``2017-2023`` → [2017, ..., 2023]; ``2017,2019`` → [2017, 2019]
+    (:func:`bilat.options.parse_year_list`)."""
+    from bilat.options import parse_year_list
+
+    return list(parse_year_list(text))
 
 
 class _Lines:

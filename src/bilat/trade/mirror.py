@@ -10,8 +10,6 @@ causes. The CIF/FOB margins and the reconciled values come from :mod:`bilat.reco
 
 from __future__ import annotations
 
-import dataclasses
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,27 +79,6 @@ class MirrorReport:
         size = self.products["gap_usd"].abs().fillna(self.products["reconciled_usd"])
         order = size.sort_values(ascending=False).index
         return self.products.reindex(order).head(top).reset_index(drop=True)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data (JSON types)."""
-        return {
-            "a": self.a,
-            "b": self.b,
-            "level": self.level,
-            "totals": _records(self.totals),
-            "products": _records(self.products),
-            "causes": self.causes,
-            "margins": dataclasses.asdict(self.margins),
-            "notes": list(self.notes),
-        }
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    rows = frame.to_dict("records")
-    return [
-        {str(k): (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
-        for r in rows
-    ]
 
 
 # ---------------------------------------------------------------------- report

@@ -33,6 +33,7 @@ from bilat.trade import (
     SeriesResult,
     Summary,
 )
+from bilat.trade.mirror import MirrorReport
 from bilat.web.api import app_state, save_upload
 from bilat.web.models import document_response, model_for
 from bilat.web.security import check_csrf, current_user
@@ -434,3 +435,50 @@ async def potential_gravity(
 
         result = await run_in_threadpool(run)
     return document_response(result)
+
+
+# ------------------------------------------------------------------------------ mirror
+
+
+@router.get("/mirror/report", response_model=model_for(MirrorReport))
+def mirror_report_route(
+    request: Request,
+    a: Country,
+    b: Country,
+    years: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[\d,\s-]{4,200}$",
+            description="Years as FIRST-LAST or Y1,Y2 (default: every year held).",
+        ),
+    ] = None,
+    level: Annotated[int, Query(description="HS level: 0 (totals), 2, 4 or 6.")] = 6,
+    top: Annotated[int, Query(ge=1, le=10_000, description="Largest gaps listed.")] = 15,
+) -> Response:
+    """Declared exports against declared imports of a dyad, gap by product, suspected causes.
+
+    GeoDist is the server's: ``$BILAT_GEODIST_FILE``, else the file ``bilat fetch geodist``
+    stored. ``top`` shortens the CLI's table only; the document lists every product.
+    """
+    from bilat.options import parse_year_list
+    from bilat.trade.mirror import mirror_report
+
+    st = app_state(request)
+    span = None if years is None else list(parse_year_list(years))
+
+    def compute() -> Any:
+        return mirror_report(
+            st.lake.declarations(), a, b, server_geodist(), level=level, years=span
+        )
+
+    return _answer(request, ("mirror-report", a.upper(), b.upper(), years, level), compute)
+
+
+def server_geodist() -> FsPath:
+    """The GeoDist file of this server: ``$BILAT_GEODIST_FILE``, else the stored download."""
+    import os
+
+    from bilat.sources.fetch.geodist import stored_geodist
+
+    named = os.environ.get("BILAT_GEODIST_FILE")
+    return FsPath(named) if named else stored_geodist()
