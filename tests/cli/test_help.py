@@ -36,4 +36,17 @@ def test_help_shows_how_to_type_each_option(command, cli):
 def test_json_is_one_flag_everywhere(command):
     flags = [p for p in COMMANDS[command].params if "--json" in getattr(p, "opts", ())]
     for p in flags:
-        assert p.is_flag and p.opts == ["--json"]
+        assert p.is_flag and p.opts == ["--json"] and p.name == "as_json"
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_lake_is_named_one_way(command):
+    opts = {o for p in COMMANDS[command].params for o in getattr(p, "opts", ())}
+    if "--lake" in opts:  # --lake DIR (or $BILAT_LAKE), or the lake of --home DIR
+        assert "--home" in opts
+
+
+def test_choices_are_listed(cli):
+    out = cli("trade", "products", "--help")
+    assert "<export|import>" in out.stdout
+    assert "<2|4|6>" in out.stdout

@@ -13,6 +13,7 @@ import typer
 from bilat.agenda import KINDS, STATUSES, Agenda, ItemView
 from bilat.agenda.db import ENV_URL
 from bilat.cli._common import (
+    HomeOption,
     JsonOption,
     LakeOption,
     console,
@@ -96,14 +97,14 @@ def import_(
         bool, typer.Option("--replace", help="Replace the commission if already imported.")
     ] = False,
     db: DbOption = None,
-    json_: JsonOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Import a case folder's case.yaml and agenda.yaml (all or nothing)."""
     from bilat.cases import resolve_case
 
     with _agenda(db) as ag:
         report = ag.import_case(resolve_case(case_dir), replace=replace)
-    if json_:
+    if as_json:
         print_json(report)
         return
     verb = "replaced" if report.replaced else "imported"
@@ -120,12 +121,12 @@ def export(
         str | None, typer.Option("--commission", help="Commission id (default: from case.yaml).")
     ] = None,
     db: DbOption = None,
-    json_: JsonOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Write agenda.yaml (and case.yaml if missing) in a stable order for version control."""
     with _agenda(db) as ag:
         report = ag.export_case(case_dir, commission=commission)
-    if json_:
+    if as_json:
         print_json(report)
         return
     console.print(
@@ -145,7 +146,7 @@ def list_(
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue items.")] = False,
     as_of: AsOfOption = None,
     db: DbOption = None,
-    json_: JsonOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """List items with their status and overdue flag as of a date."""
     with _agenda(db) as ag:
@@ -158,7 +159,7 @@ def list_(
             as_of=as_of,
             overdue=overdue,
         )
-    if json_:
+    if as_json:
         print_json(result)
         return
     if not result.items:
@@ -173,12 +174,12 @@ def list_(
 
 @agenda_app.command("show")
 def show(
-    item_id: ItemId, as_of: AsOfOption = None, db: DbOption = None, json_: JsonOption = False
+    item_id: ItemId, as_of: AsOfOption = None, db: DbOption = None, as_json: JsonOption = False
 ) -> None:
     """Show one item with its full history."""
     with _agenda(db) as ag:
         view = ag.item(item_id, as_of=as_of)
-    if json_:
+    if as_json:
         print_json(view)
         return
     _print_item(view)
@@ -271,7 +272,7 @@ def add(
     source: Source = None,
     by: By = None,
     db: DbOption = None,
-    json_: JsonOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Add a new item to the commission of a meeting (checked first; all or nothing)."""
     from bilat.cases import resolve_case
@@ -300,7 +301,7 @@ def add(
             note=note,
             source=source,
         )
-    if json_:
+    if as_json:
         print_json(view)
         return
     console.print(
@@ -326,7 +327,7 @@ def update(
         typer.Option("--expected-version", help="The version you read; refused if it changed."),
     ] = None,
     db: DbOption = None,
-    json_: JsonOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Record a status change or a note on an item (optimistic locking)."""
     with _agenda(db) as ag:
@@ -339,7 +340,7 @@ def update(
             author=by,
             expected_version=expected_version,
         )
-    if json_:
+    if as_json:
         print_json(view)
         return
     console.print(
@@ -353,15 +354,16 @@ def progress(
     before: Annotated[int, typer.Option("--before", help="Years before the item's dates.")] = 3,
     after: Annotated[int, typer.Option("--after", help="Years after the item's dates.")] = 3,
     lake: LakeOption = None,
+    home: HomeOption = None,
     db: DbOption = None,
-    json_: JsonOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """The trade series linked to an item, for the dyad, around the item's dates."""
-    the_lake = open_lake(lake)
+    the_lake = open_lake(lake, home=home)
     with _agenda(db) as ag:
         result = ag.progress(item_id, the_lake, before=before, after=after)
     synthetic_banner(the_lake)
-    if json_:
+    if as_json:
         print_json(result)
         return
     anchors = "; ".join(f"{label}" for _, label in result.anchors)

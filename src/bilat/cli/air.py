@@ -65,12 +65,12 @@ def _carrier_state_flag() -> Iterator[None]:
 
 
 @air_app.command("agreements")
-def agreements_cmd(folder: AgreementsArg, json: JsonOption = False) -> None:
+def agreements_cmd(folder: AgreementsArg, as_json: JsonOption = False) -> None:
     """Summarise the rights in every agreement of a folder."""
     from bilat.air import agreements_report, load_agreements
 
     report = agreements_report(load_agreements(folder))
-    if json:
+    if as_json:
         print_json(report)
         return
     print_table(report.rights_rows(), title="Rights granted")
@@ -97,7 +97,7 @@ def check_cmd(
         ),
     ] = None,
     carrier_states: CarrierStateOpt = None,
-    json: JsonOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Classify each segment of a flight and say which agreement grants it, or why not."""
     from bilat.air import check_flight, load_agreements
@@ -110,7 +110,7 @@ def check_cmd(
             no_traffic=no_traffic,
             carrier_states=_states(carrier_states),
         )
-    if json:
+    if as_json:
         print_json(result)
         return
     rows = [
@@ -138,7 +138,7 @@ def schedule_cmd(
         list[str] | None, typer.Option("--carrier", help="Only this carrier (repeatable).")
     ] = None,
     carrier_states: CarrierStateOpt = None,
-    json: JsonOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Check every flight of an SSIM schedule and the weekly frequency caps."""
     from bilat.air import check_ssim, load_agreements
@@ -150,7 +150,7 @@ def schedule_cmd(
             carriers=carriers,
             carrier_states=_states(carrier_states),
         )
-    if json:
+    if as_json:
         print_json(result)
         return
     _print_schedule(result)
@@ -191,14 +191,14 @@ def routes_cmd(
     schedule: Annotated[
         Path | None, typer.Option("--schedule", help="SSIM file: mark the routes it flies.")
     ] = None,
-    json: JsonOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """List every city pair and routing the agreements permit a carrier."""
     from bilat.air import load_agreements, read_ssim, routes_report, routes_table
 
     sched = read_ssim(schedule) if schedule is not None else None
     report = routes_report(load_agreements(folder), carrier, schedule=sched)
-    if json:
+    if as_json:
         print_json(report)
         return
     rows = routes_table(report.routes).to_pylist()

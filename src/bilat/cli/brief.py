@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from bilat.cli._common import (
+    HomeOption,
     JsonOption,
     LakeOption,
     console,
@@ -42,10 +43,6 @@ AgendaUrl = Annotated[
         help="Read commitments from this agenda database instead of the case's agenda.yaml.",
     ),
 ]
-Home = Annotated[
-    Path | None,
-    typer.Option("--home", help="bilat home folder (the lake is HOME/lake); default BILAT_HOME."),
-]
 
 
 def brief(
@@ -56,9 +53,9 @@ def brief(
     out: Out = Path("out"),
     as_of: AsOf = None,
     agenda_url: AgendaUrl = None,
-    home: Home = None,
+    home: HomeOption = None,
     lake: LakeOption = None,
-    json: JsonOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Write the briefing: one self-contained HTML page (print-ready) and the same as JSON."""
     from bilat.brief import build_briefing, write_briefing
@@ -70,7 +67,7 @@ def brief(
         the_lake, a, b, year=year, case=folder, agenda=agenda_url, as_of=as_of
     )
     files = write_briefing(briefing, out)
-    if json:
+    if as_json:
         print_json(files)
         return
     synthetic_banner(the_lake)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from bilat.cli._common import (
+    HomeOption,
     JsonOption,
     LakeOption,
     console,
@@ -31,17 +31,13 @@ CaseArg = Annotated[
         help="Case folder holding claims.yaml (or a claims file, or a shipped case's name)."
     ),
 ]
-HomeOption = Annotated[
-    Path | None,
-    typer.Option("--home", help="bilat home folder (the lake is HOME/lake); default BILAT_HOME."),
-]
 
 _STYLE = {"supported": "green", "contradicted": "red", "undetermined": "yellow"}
 
 
 @claims_app.command("check")
 def check(
-    case: CaseArg, json: JsonOption = False, home: HomeOption = None, lake: LakeOption = None
+    case: CaseArg, as_json: JsonOption = False, home: HomeOption = None, lake: LakeOption = None
 ) -> None:
     """Give each claim a verdict: supported, contradicted, or undetermined with the reason."""
     from bilat.claims import check_claims, load_claims
@@ -49,7 +45,7 @@ def check(
     claims = load_claims(case)  # a bad case is reported before the lake is looked for
     the_lake = open_lake(lake, home=home)
     report = check_claims(the_lake, claims)
-    if json:
+    if as_json:
         print_json(report.to_dict())
         return
     synthetic_banner(the_lake)

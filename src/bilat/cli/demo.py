@@ -17,7 +17,7 @@ def demo(
         Path,
         typer.Option("--out", help="The demo folder (its own BILAT_HOME; created fresh)."),
     ] = Path("bilat-demo"),
-    json: JsonOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Build the synthetic sample world, import the founding case, write its briefing."""
     from bilat.brief import run_demo
@@ -27,7 +27,7 @@ def demo(
 
     report = run_demo(out, on_step=step)
     s = report.summary()
-    if json:
+    if as_json:
         print_json(s)
         return
     if s["banner"]:

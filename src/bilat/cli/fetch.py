@@ -20,6 +20,7 @@ from rich.progress import (
 )
 
 from bilat.cli._common import (
+    HomeOption,
     JsonOption,
     LakeOption,
     console,
@@ -145,6 +146,7 @@ def fetch_comtrade_cmd(
     ] = False,
     no_ingest: Annotated[bool, typer.Option("--no-ingest", help="Only download.")] = False,
     lake: LakeOption = None,
+    home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Fetch a dyad's declarations (and the mirror ones) from UN Comtrade, then ingest them."""
@@ -159,7 +161,7 @@ def fetch_comtrade_cmd(
         level=level,
         mirror=not no_mirror,
     )
-    lk = None if no_ingest else open_lake(lake, create=True)
+    lk = None if no_ingest else open_lake(lake, create=True, home=home)
     with _request_bar("Comtrade requests") as progress:
         result = acquire_comtrade(query, lake=lk, key_env=key_env, progress=progress)
     if as_json:
@@ -209,13 +211,14 @@ def fetch_baci_cmd(
     ] = None,
     no_ingest: Annotated[bool, typer.Option("--no-ingest", help="Only download.")] = False,
     lake: LakeOption = None,
+    home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Download a CEPII BACI release zip (streamed, verified, resumable) and ingest it."""
     from bilat.acquire import acquire_baci
 
     wanted = parse_years(years) if years else None
-    lk = None if no_ingest else open_lake(lake, create=True)
+    lk = None if no_ingest else open_lake(lake, create=True, home=home)
     with _byte_bar(f"BACI {hs} {release}") as progress:
         result = acquire_baci(release, hs, lake=lk, years=wanted, sha256=sha256, progress=progress)
     if as_json:

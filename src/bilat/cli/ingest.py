@@ -15,6 +15,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from bilat.cli._common import (
+    HomeOption,
     JsonOption,
     LakeOption,
     console,
@@ -136,10 +137,11 @@ def _ingest(
     skip_bad_rows: bool,
     replace: bool,
     lake: Path | None,
+    home: Path | None,
     as_json: bool,
 ) -> None:
     values = {o.name: _option_value(spec, o, options.get(o.name)) for o in spec.options}
-    lk = open_lake(lake, create=True)
+    lk = open_lake(lake, create=True, home=home)
 
     def one(path: Path) -> Callable[[Callable[[int], None]], list[IngestReport]]:
         def work(progress: Callable[[int], None]) -> list[IngestReport]:
@@ -192,6 +194,7 @@ def _command(spec: ReaderSpec) -> Callable[..., None]:
         skip_bad_rows: bool = False,
         replace: bool = False,
         lake: Path | None = None,
+        home: Path | None = None,
         as_json: bool = False,
         **options: Any,
     ) -> None:
@@ -202,6 +205,7 @@ def _command(spec: ReaderSpec) -> Callable[..., None]:
             skip_bad_rows=skip_bad_rows,
             replace=replace,
             lake=lake,
+            home=home,
             as_json=as_json,
         )
 
@@ -228,6 +232,9 @@ def _command(spec: ReaderSpec) -> Callable[..., None]:
             "lake", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=LakeOption
         ),
         inspect.Parameter(
+            "home", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=HomeOption
+        ),
+        inspect.Parameter(
             "as_json", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=JsonOption
         ),
     ]
@@ -244,6 +251,7 @@ for _spec in READERS.values():
 
 def sources(
     lake: LakeOption = None,
+    home: HomeOption = None,
     include_replaced: Annotated[
         bool, typer.Option("--all", help="Include entries replaced by newer releases.")
     ] = False,
@@ -252,7 +260,7 @@ def sources(
     """List what is in the lake: each file with checksum, rows, source, release, years."""
     from bilat.tradeview import contents
 
-    held = contents(open_lake(lake), include_replaced=include_replaced)
+    held = contents(open_lake(lake, home=home), include_replaced=include_replaced)
     if as_json:
         print_json(held)
         return

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from bilat.cli._common import (
+    HomeOption,
     JsonOption,
     LakeOption,
     console,
@@ -96,6 +97,7 @@ def mirror_report_cmd(
     convert_to: ConvertOption = None,
     concordance: ConcordanceOption = None,
     lake: LakeOption = None,
+    home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Declared exports against declared imports of a dyad, gap by product, suspected causes."""
@@ -104,7 +106,7 @@ def mirror_report_cmd(
     concordances = _concordances(concordance, convert_to)
     geo = _geodist(geodist)
     rep = mirror_report(
-        open_lake(lake).declarations(),
+        open_lake(lake, home=home).declarations(),
         a,
         b,
         geo,
@@ -137,6 +139,7 @@ def mirror_reconcile_cmd(
     convert_to: ConvertOption = None,
     concordance: ConcordanceOption = None,
     lake: LakeOption = None,
+    home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Reconcile every flow both sides declared (BACI method) and show the estimates."""
@@ -145,7 +148,7 @@ def mirror_reconcile_cmd(
     concordances = _concordances(concordance, convert_to)
     geo = _geodist(geodist)
     result = reconcile_into_lake(
-        open_lake(lake),
+        open_lake(lake, home=home),
         geo,
         level=level,
         years=parse_years(years) if years else None,

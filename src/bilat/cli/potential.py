@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from bilat.cli._common import (
+    HomeOption,
     JsonOption,
     LakeOption,
     console,
@@ -129,6 +130,7 @@ def gravity(
     hs_rev: HsRevOption = None,
     precedence: PrecedenceOption = None,
     lake: LakeOption = None,
+    home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Estimate structural gravity by PPML (exporter-year, importer-year fixed effects)."""
@@ -150,7 +152,7 @@ def gravity(
         "hs_rev": hs_rev,
         "order": precedence,
     }
-    run = _gravity(open_lake(lake) if panel is None else None, options)
+    run = _gravity(open_lake(lake, home=home) if panel is None else None, options)
     synthetic_banner(run.synthetic)
     if as_json:
         print_json(run)
@@ -282,6 +284,7 @@ def products(
     hs_rev: HsRevOption = None,
     precedence: PrecedenceOption = None,
     lake: LakeOption = None,
+    home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Unrealised export potential of EXPORTER in MARKET, by product, section and basket."""
@@ -289,7 +292,7 @@ def products(
 
     rate, years_ahead = _growth(growth, horizon)
     pp = market_potential(
-        open_lake(lake),
+        open_lake(lake, home=home),
         exporter,
         market,
         year=year,
@@ -320,13 +323,14 @@ def markets(
     hs_rev: HsRevOption = None,
     precedence: PrecedenceOption = None,
     lake: LakeOption = None,
+    home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Unrealised export potential of EXPORTER in every market, largest first."""
     from bilat.potential.products import export_potential
 
     ep = export_potential(
-        open_lake(lake),
+        open_lake(lake, home=home),
         exporter,
         year=year,
         level=level,

@@ -123,7 +123,7 @@ def summary(
     a: A,
     b: B,
     year: Year,
-    json: JsonOption = False,
+    as_json: JsonOption = False,
     home: HomeOption = None,
     lake: LakeOption = None,
     basis: BasisOpt = None,
@@ -135,8 +135,8 @@ def summary(
     a flow no source covers is "not available", never 0.
     """
     result = _dyad(home, lake, a, b, basis, precedence).summary(year)
-    _show(result, json)
-    if not json:
+    _show(result, as_json)
+    if not as_json:
         names = {
             "exports": f"Exports {result.a}→{result.b} {result.year}",
             "imports": f"Imports {result.a}←{result.b} {result.year}",
@@ -156,7 +156,7 @@ def overview(
     year: Annotated[
         int | None, typer.Option("--year", help="The year (default: the last the lake holds).")
     ] = None,
-    json: JsonOption = False,
+    as_json: JsonOption = False,
     home: HomeOption = None,
     lake: LakeOption = None,
     basis: BasisOpt = None,
@@ -167,7 +167,7 @@ def overview(
 
     _check(precedence, basis)
     result = dyad_overview(_lake(home, lake), a, b, year=year, order=precedence, basis=basis)
-    if json:
+    if as_json:
         print_json(result)
         return
     synthetic_banner(result.synthetic)
@@ -206,7 +206,7 @@ def series(
             help="UNSD correlation table (xlsx or csv) for --convert-to; repeat to chain.",
         ),
     ] = None,
-    json: JsonOption = False,
+    as_json: JsonOption = False,
     home: HomeOption = None,
     lake: LakeOption = None,
 ) -> None:
@@ -218,9 +218,9 @@ def series(
     source = _lake(home, lake)
     if convert_to is not None:
         source = converted(source, to=convert_to, concordances=list(concordance or []))
-        if not json:
+        if not as_json:
             err_console.print(f"values {source.conversion}")
-    _show(Dyad(source, a, b).series(start, end), json)
+    _show(Dyad(source, a, b).series(start, end), as_json)
 
 
 @trade_app.command("products")
@@ -236,7 +236,7 @@ def products(
     ] = None,
     sort: Annotated[ProductSort, typer.Option("--sort", help="Column to sort by.")] = "rank",
     order: Annotated[SortOrder, typer.Option("--order", help="Sort order.")] = "asc",
-    json: JsonOption = False,
+    as_json: JsonOption = False,
     home: HomeOption = None,
     lake: LakeOption = None,
     basis: BasisOpt = None,
@@ -249,7 +249,7 @@ def products(
     result = list_products(_lake(home, lake), a, b, year=year, level=level, flow=flow,
                            basket=basket, sort=sort, order=order, top=top,
                            precedence=precedence, basis=basis)  # fmt: skip
-    _show(result, json)
+    _show(result, as_json)
 
 
 @trade_app.command("baskets")
@@ -271,14 +271,14 @@ def baskets(
     basket: Annotated[
         list[str] | None, typer.Option("--basket", help="Basket name (repeatable).")
     ] = None,
-    json: JsonOption = False,
+    as_json: JsonOption = False,
     home: HomeOption = None,
     lake: LakeOption = None,
 ) -> None:
     """Each basket's value in both years and the multiplier ("confectionery x2.0")."""
     start, end = _compared(years, year)
     result = _dyad(home, lake, a, b).baskets(start, end, flow=flow, names=basket or None)
-    _show(result, json)
+    _show(result, as_json)
 
 
 @trade_app.command("events")
@@ -291,13 +291,13 @@ def events(
     min_value: Annotated[
         float, typer.Option("--min-value", help="Keep events worth at least this (USD).")
     ] = 0.0,
-    json: JsonOption = False,
+    as_json: JsonOption = False,
     home: HomeOption = None,
     lake: LakeOption = None,
 ) -> None:
     """Products that appeared, ceased or resumed."""
     result = _dyad(home, lake, a, b).events(year, level=level, flow=flow, min_value_usd=min_value)
-    _show(result, json)
+    _show(result, as_json)
 
 
 @trade_app.command("partners")
@@ -313,7 +313,7 @@ def partners(
     intra: Annotated[
         bool, typer.Option("--intra", help="For a group: count trade among its members too.")
     ] = False,
-    json: JsonOption = False,
+    as_json: JsonOption = False,
     home: HomeOption = None,
     lake: LakeOption = None,
     basis: BasisOpt = None,
@@ -339,8 +339,8 @@ def partners(
         intra=intra,
         view=TradeView(source, order=precedence, basis=basis),
     )
-    _show(result, json)
-    if not json and result.coverage is not None:
+    _show(result, as_json)
+    if not as_json and result.coverage is not None:
         console.print(result.coverage.text(), soft_wrap=True)
 
 
@@ -351,12 +351,12 @@ def concentration(
     year: Year,
     level: LevelOpt = 6,
     flow: FlowOpt = "export",
-    json: JsonOption = False,
+    as_json: JsonOption = False,
     home: HomeOption = None,
     lake: LakeOption = None,
 ) -> None:
     """Product concentration (HHI) and number of products."""
-    _show(_dyad(home, lake, a, b).concentration(year, level=level, flow=flow), json)
+    _show(_dyad(home, lake, a, b).concentration(year, level=level, flow=flow), as_json)
 
 
 @trade_app.command("rca")
@@ -366,13 +366,13 @@ def rca(
     year: Year,
     level: LevelOpt = 6,
     top: Annotated[int, typer.Option("--top", help="Number of products.")] = 20,
-    json: JsonOption = False,
+    as_json: JsonOption = False,
     home: HomeOption = None,
     lake: LakeOption = None,
 ) -> None:
     """Revealed comparative advantage (Balassa) of A's exports, by product."""
     result = _dyad(home, lake, a, b).rca(year, level=level)
-    if json:
+    if as_json:
         print_json(result)
         return
     rows = result.to_pandas().head(top).to_dict("records")
@@ -385,12 +385,12 @@ def complementarity(
     b: B,
     year: Year,
     level: LevelOpt = 6,
-    json: JsonOption = False,
+    as_json: JsonOption = False,
     home: HomeOption = None,
     lake: LakeOption = None,
 ) -> None:
     """Trade complementarity index between A's exports and B's imports (0-100)."""
-    _show(_dyad(home, lake, a, b).complementarity(year, level=level), json)
+    _show(_dyad(home, lake, a, b).complementarity(year, level=level), as_json)
 
 
 @trade_app.command("intensity")
@@ -398,12 +398,12 @@ def intensity(
     a: A,
     b: B,
     year: Year,
-    json: JsonOption = False,
+    as_json: JsonOption = False,
     home: HomeOption = None,
     lake: LakeOption = None,
 ) -> None:
     """Trade intensity index of A's exports to B."""
-    _show(_dyad(home, lake, a, b).intensity(year), json)
+    _show(_dyad(home, lake, a, b).intensity(year), as_json)
 
 
 @trade_app.command("mirror")
@@ -413,13 +413,13 @@ def mirror(
     years: Years = None,
     year: Annotated[int | None, typer.Option("--year", help="One year only.")] = None,
     level: Annotated[int, typer.Option("--level", help="0 for totals, or 2, 4, 6.")] = 0,
-    json: JsonOption = False,
+    as_json: JsonOption = False,
     home: HomeOption = None,
     lake: LakeOption = None,
 ) -> None:
     """Mirror gap: A's declared exports to B against B's declared imports from A."""
     start, end = _span(years, year)
-    _show(_dyad(home, lake, a, b).mirror(start, end, level=level), json)
+    _show(_dyad(home, lake, a, b).mirror(start, end, level=level), as_json)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bilat.cli._common import (
+    HomeOption,
     JsonOption,
     LakeOption,
     console,
@@ -116,6 +117,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     lake: LakeOption = None,
+    home: HomeOption = None,
     case: Annotated[
         Path | None,
         typer.Option(
@@ -140,7 +142,7 @@ def serve(
 
     if case is not None and not (case / "case.yaml").is_file():
         raise InputError(f"{case} is not a case folder: case.yaml is missing")
-    the_lake = open_lake(lake, create=create)
+    the_lake = open_lake(lake, create=create, home=home)
     settings = Settings(lake_path=the_lake.root, case_dir=case, agenda_url=agenda_db)
     app = create_app(settings, lake=the_lake)
     console.print(f"bilat web app on http://{host}:{port}/ (API docs at /api/docs)")
