@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 
 from bilat.brief.model import Briefing, fmt
+from bilat.document import dumps
 from bilat.errors import InputError
 
 __all__ = ["BriefingFiles", "render_html", "render_json", "schema", "write_briefing"]
@@ -95,7 +96,7 @@ def render_html(briefing: Briefing) -> str:
 
 def render_json(briefing: Briefing) -> str:
     """The briefing as indented JSON (following :func:`schema`)."""
-    return json.dumps(briefing.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return dumps(briefing) + "\n"
 
 
 def _write(path: Path, text: str) -> None:

@@ -40,6 +40,7 @@ import pandas as pd
 from bilat.codes.baskets import load_baskets
 from bilat.codes.countries import to_iso3
 from bilat.codes.hs import describe
+from bilat.document import to_document
 from bilat.errors import InputError, NotFoundError
 from bilat.options import check_top, check_year
 from bilat.potential.panel import (
@@ -414,14 +415,8 @@ class ProductPotential:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [
-        {str(k): (None if _missing(v) else v) for k, v in row.items()}
-        for row in frame.to_dict(orient="records")
-    ]
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    rows: list[dict[str, Any]] = to_document(frame)
+    return rows
 
 
 @dataclass(frozen=True)
