@@ -114,3 +114,15 @@ def test_every_command_has_help_and_a_docs_section(cli: Any, command: str) -> No
     r = cli("air", command, "--help")
     assert r.exit_code == 0 and len(r.stdout) > 100
     assert re.search(rf"^##+ .*`bilat air {command}", DOCS.read_text(), re.MULTILINE)
+
+
+def test_schedule_with_nothing_checked_is_not_compliant_nor_in_breach(
+    cli: Any, case_dir: Path, shared_data: Path
+) -> None:
+    # the real GNA sample: carrier XX is designated in no agreement, so no flight is checked
+    ssim = shared_data / "air" / "gna-sample.ssim"
+    out = json.loads(cli("air", "schedule", str(case_dir), str(ssim), "--json").stdout)
+    assert out["segments"] == [] and out["compliant"] is None
+    assert "compliance is not determined" in out["warnings"][-1]
+    text = cli("air", "schedule", str(case_dir), str(ssim)).stdout
+    assert "not determined" in text and "--carrier-state XX=ISO3" in text

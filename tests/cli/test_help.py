@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 import pytest
 import typer.main
@@ -50,3 +52,12 @@ def test_choices_are_listed(cli):
     out = cli("trade", "products", "--help")
     assert "<export|import>" in out.stdout
     assert "<2|4|6>" in out.stdout
+
+
+def test_a_usage_error_with_json_prints_the_error_document(cli):
+    out = cli("trade", "products", "DEU", "BLR", "--year", "2021", "--level", "5", "--json")
+    assert out.exit_code == 2
+    doc = json.loads(out.stdout)
+    assert set(doc) == {"error", "status", "exit_code", "message", "details"}
+    assert doc["error"] == "InputError" and doc["exit_code"] == 2 and doc["status"] == 400
+    assert doc["details"]["option"] == "--level" and "'5'" in doc["message"]

@@ -72,6 +72,10 @@ def _check_identities(rep_products: pd.DataFrame, totals: pd.DataFrame) -> None:
         p["gap_usd"], p["imports_declared_usd"] - p["exports_declared_usd"], equal_nan=True
     )
     assert np.allclose(p["gap_usd"][both], (p["gap_cif_fob_usd"] + p["gap_other_usd"])[both])
+    # one side only: no gap, so no part of one (a total's parts add up to its gap)
+    assert p.loc[~both, ["gap_usd", "gap_cif_fob_usd", "gap_other_usd"]].isna().all().all()
+    t = totals.dropna(subset=["gap_usd"])
+    assert np.allclose(t["gap_usd"], t["gap_cif_fob_usd"] + t["gap_other_usd"])
     lo = np.minimum(p["exports_declared_usd"], p["imports_fob_usd"])[both]
     hi = np.maximum(p["exports_declared_usd"], p["imports_fob_usd"])[both]
     assert (

@@ -160,7 +160,9 @@ class ScheduleCheck:
     carriers
         The carriers checked (``None``: all).
     compliant
-        True when no violation was found.
+        True when no violation was found among the segments checked; ``None`` when no
+        segment was checked at all (every carrier skipped: see ``warnings``), since a file
+        nothing was checked in is neither compliant nor in breach.
     by_carrier
         Per carrier: segments, ``permitted``, ``refused``, ``not-regulated``, violations.
     violations
@@ -184,7 +186,7 @@ class ScheduleCheck:
     legs: int
     record_counts: Mapping[str, int]
     carriers: tuple[str, ...] | None
-    compliant: bool
+    compliant: bool | None
     by_carrier: Mapping[str, Mapping[str, int]]
     violations: pa.Table
     caps: tuple[CapCheck, ...]
@@ -228,17 +230,21 @@ def check_ssim(
         schedule = read_ssim(file)
     wanted = tuple(c.strip().upper() for c in carriers) if carriers else None
     report = check_schedule(agreements, schedule, carriers=wanted, carrier_states=carrier_states)
+    checked = report.segments.num_rows > 0
+    warnings = report.warnings
+    if not checked:
+        warnings = (*warnings, "no flight was checked, so compliance is not determined")
     return ScheduleCheck(
         file=label,
         legs=schedule.legs.num_rows,
         record_counts=dict(schedule.record_counts),
         carriers=wanted,
-        compliant=report.violations.num_rows == 0,
+        compliant=(report.violations.num_rows == 0) if checked else None,
         by_carrier=report.by_carrier(),
         violations=report.violations,
         caps=report.caps,
         segments=report.segments,
         frequencies=report.frequencies,
-        warnings=report.warnings,
+        warnings=warnings,
         ssim_warnings=schedule.warnings,
     )

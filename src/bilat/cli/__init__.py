@@ -15,7 +15,7 @@ from typer.exceptions import TyperException
 
 from bilat.cli._common import err_console, print_json
 from bilat.document import error_document
-from bilat.errors import BilatError
+from bilat.errors import BilatError, InputError
 
 __all__ = ["app", "main"]
 
@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         err_console.print("aborted")
         return 1
     except TyperException as exc:  # usage errors: bad option, missing argument
+        if want_json:
+            print_json(error_document(_usage_error(exc)))
         show = getattr(exc, "show", None)
         if callable(show):
             show()
@@ -87,6 +89,17 @@ def main(argv: list[str] | None = None) -> int:
         err_console.print("interrupted")
         return 130
     return 0
+
+
+def _usage_error(exc: Exception) -> InputError:
+    """A usage error (bad option value, missing argument) as the one error shape's error."""
+    fmt = getattr(exc, "format_message", None)
+    message = str(fmt() if callable(fmt) else exc)
+    param = getattr(exc, "param", None)
+    details: dict[str, object] = {}
+    if param is not None and getattr(param, "opts", None):
+        details["option"] = param.opts[0]
+    return InputError(message, details=details)
 
 
 def _entry() -> None:  # pragma: no cover - console script shim

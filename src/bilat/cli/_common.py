@@ -108,7 +108,16 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(dumps(obj) + "\n")
 
 
-def _fmt(value: Any) -> str:
+def _is_year(column: str) -> bool:
+    # years and weeks are labels, not quantities: 2021, never "2,021"
+    return column in {"year", "week", "from", "to", "base", "start", "end"} or column.endswith(
+        ("_year", " year")
+    )
+
+
+def _fmt(value: Any, *, plain: bool = False) -> str:
+    if plain and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     if value is None:
         return "—"
     if isinstance(value, float):
@@ -134,7 +143,7 @@ def print_table(
         numeric = bool(rows) and isinstance(rows[0].get(c), int | float)
         table.add_column(c, justify="right" if numeric else "left")
     for r in rows:
-        table.add_row(*[_fmt(r.get(c)) for c in cols])
+        table.add_row(*[_fmt(r.get(c), plain=_is_year(c)) for c in cols])
     console.print(table)
 
 

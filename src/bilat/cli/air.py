@@ -159,6 +159,11 @@ def schedule_cmd(
 def _print_schedule(result: ScheduleCheck) -> None:
     for w in (*result.ssim_warnings, *result.warnings):
         console.print(f"[yellow]warning:[/] {w}")
+    if result.compliant is None:
+        console.print(
+            "[yellow]not determined:[/] no flight was checked; name each carrier's state "
+            "with --carrier-state XX=ISO3 (repeatable)"
+        )
     seg = result.segments.select(
         ["carrier", "flight_number", "board", "off", "via", "freedom", "verdict", "reason"]
     ).to_pylist()

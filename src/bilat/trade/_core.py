@@ -60,7 +60,7 @@ def _standing(
         article = "a" if flow == "export" else "an"
         text = (
             f"{partner.name} ({partner.code}) is not {article} {role} of {reporter.name} in "
-            f"{year} among the {len(pool)} partners present{thin}"
+            f"{year} among the {_partners(len(pool))} present{thin}"
         )
         return Standing(
             reporter.code, partner.code, flow, None, len(pool), 0.0, total, None, text, coverage
@@ -70,7 +70,7 @@ def _standing(
     share = ratio(value * 100.0, total)
     text = (
         f"{partner.name} ({partner.code}) is the {ordinal(rank)} {role} of {reporter.name} "
-        f"in {year} (share {share:.1f}%, {rank} of {len(pool)} partners present{thin})"
+        f"in {year} (share {share:.1f}%, {rank} of {_partners(len(pool))} present{thin})"
     )
     return Standing(
         reporter.code, partner.code, flow, rank, len(pool), value, total, share, text, coverage
@@ -459,3 +459,7 @@ def events(
     prov = frame_provenance(lake, rows, level_words)
     table = pa.table(cols, schema=_EVENTS_SCHEMA)
     return EventsResult(src.code, dst.code, year, level, flow, min_value_usd, table, prov, cov)
+
+
+def _partners(n: int) -> str:
+    return f"{n} partner" if n == 1 else f"{n} partners"

@@ -49,7 +49,8 @@ class MirrorReport:
         (exporter, FOB), ``imports_declared_usd`` (importer, CIF), ``margin``,
         ``imports_fob_usd``, ``gap_usd = imports_declared − exports_declared``,
         ``gap_cif_fob_usd = imports_declared − imports_fob`` (the transport margin),
-        ``gap_other_usd = imports_fob − exports_declared`` (the rest), ``reconciled_usd``,
+        ``gap_other_usd = imports_fob − exports_declared`` (the rest; the three gaps only
+        where both sides declared, so a total's parts add up to its gap), ``reconciled_usd``,
         ``basis``, ``w_exporter`` and ``causes`` (suspected causes, comma separated).
     totals
         pandas frame by (year, exporter, importer): the sums of the same columns.
@@ -157,7 +158,9 @@ def _gaps(frame: pd.DataFrame, tol: float, level: int) -> pd.DataFrame:
         }
     ).reset_index(drop=True)
     out["gap_usd"] = out["imports_declared_usd"] - out["exports_declared_usd"]
-    out["gap_cif_fob_usd"] = out["imports_declared_usd"] - out["imports_fob_usd"]
+    # the parts of a gap exist only where there is a gap: both sides declared
+    both = out["exports_declared_usd"].notna() & out["imports_declared_usd"].notna()
+    out["gap_cif_fob_usd"] = (out["imports_declared_usd"] - out["imports_fob_usd"]).where(both)
     out["gap_other_usd"] = out["imports_fob_usd"] - out["exports_declared_usd"]
     out["causes"] = _causes(out, tol, level)
     return out.sort_values(["exporter", "year", "product"]).reset_index(drop=True)

@@ -224,7 +224,8 @@ class RankCoverage:
             if self.world_share_pct is not None
             else ""
         )
-        base = f"{self.partners_present} partners present{share}"
+        noun = "partner" if self.partners_present == 1 else "partners"
+        base = f"{self.partners_present} {noun} present{share}"
         return base if self.complete else f"{base}; thin coverage: {self.reason}"
 
     def to_dict(self) -> dict[str, Any]:
