@@ -42,7 +42,9 @@ fetch_app = typer.Typer(
     no_args_is_help=True,
 )
 
-YearsOption = Annotated[str, typer.Option("--years", help="Years: 2017-2023 or 2017,2019.")]
+YearsOption = Annotated[
+    str, typer.Option("--years", metavar="YEARS", help="Years: 2017-2023 or 2017,2019.")
+]
 
 
 def parse_years(text: str) -> list[int]:
@@ -204,7 +206,8 @@ def fetch_baci_cmd(
     release: Annotated[str, typer.Option("--release", help="BACI release, e.g. V202401.")],
     hs: Annotated[str, typer.Option("--hs", help="HS revision of the release, e.g. HS17.")],
     years: Annotated[
-        str | None, typer.Option("--years", help="Ingest only these years: 2017-2022.")
+        str | None,
+        typer.Option("--years", metavar="YEARS", help="Ingest only these years: 2017-2022."),
     ] = None,
     sha256: Annotated[
         str | None, typer.Option("--sha256", help="Expected SHA-256 of the zip.")

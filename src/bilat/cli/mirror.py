@@ -41,7 +41,8 @@ GeoOption = Annotated[
     ),
 ]
 YearsOption = Annotated[
-    str | None, typer.Option("--years", help="Years: 2017-2023 or 2017,2019 (default: all).")
+    str | None,
+    typer.Option("--years", metavar="YEARS", help="Years: 2017-2023 or 2017,2019 (default: all)."),
 ]
 LevelOption = Annotated[int, typer.Option("--level", help="HS level: 0 (totals), 2, 4 or 6.")]
 ConvertOption = Annotated[

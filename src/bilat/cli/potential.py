@@ -86,7 +86,11 @@ ExtraOption = Annotated[
 ]
 GravityYears = Annotated[
     str | None,
-    typer.Option("--years", help="Years: 2021, 2017-2023, 1986,1990 or 1986-2006/4 (every 4th)."),
+    typer.Option(
+        "--years",
+        metavar="YEARS",
+        help="Years: 2021, 2017-2023, 1986,1990 or 1986-2006/4 (every 4th).",
+    ),
 ]
 TermsOption = Annotated[
     str, typer.Option("--terms", help="Regressors, comma-separated; ln_X is the log of column X.")

@@ -260,6 +260,7 @@ def baskets(
         str | None,
         typer.Option(
             "--years",
+            metavar="FIRST-LAST",
             help="Base year and year compared, e.g. 2017-2021; one year Y compares Y-1 with Y "
             "(default: the last year the lake holds).",
         ),
