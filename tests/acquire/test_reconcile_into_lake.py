@@ -6,10 +6,8 @@ import gzip
 import zipfile
 from pathlib import Path
 
-import numpy as np
-import pyarrow as pa
 import pytest
-from tests.reconcile.synthetic import B_DIST, make
+from tests.reconcile.synthetic import B_DIST, declarations_table, make
 
 from bilat.acquire import LakeReconciliation, reconcile_into_lake
 from bilat.errors import NotFoundError
@@ -17,7 +15,6 @@ from bilat.lake import Lake
 from bilat.reconcile import reconcile
 from bilat.sources.fetch import FetchConfig
 from bilat.sources.geodist import read_geodist
-from bilat.sources.schema import DECLARATION_SCHEMA
 
 pytestmark = pytest.mark.shared
 
@@ -27,25 +24,7 @@ def world(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     """A lake of synthetic declarations (12 countries, 20 products, 2 years) and GeoDist."""
     geo_path = shared_data / "geo" / "dist_cepii.csv.gz"
     decl = make(read_geodist(geo_path), products=20).declarations
-    n = len(decl)
-    table = pa.table(
-        {
-            "year": pa.array(decl["year"], pa.int16()),
-            "reporter": decl["reporter"],
-            "partner": decl["partner"],
-            "flow": decl["flow"],
-            "product": decl["product"],
-            "hs_rev": ["HS17"] * n,
-            "value_usd": decl["value_usd"],
-            "cif_usd": pa.array(decl["cif_usd"].replace({np.nan: None}), pa.float64()),
-            "fob_usd": pa.nulls(n, pa.float64()),
-            "qty": pa.nulls(n, pa.float64()),
-            "qty_unit": pa.nulls(n, pa.string()),
-            "net_kg": pa.nulls(n, pa.float64()),
-            "source": ["synthetic"] * n,
-        },
-        schema=DECLARATION_SCHEMA,
-    )
+    table = declarations_table(decl)
     lake = Lake.open(tmp_path_factory.mktemp("acquire") / "lake", create=True)
     lake.ingest_arrow(
         table, kind="declarations", source="synthetic", name="mirror-test", synthetic=True

@@ -6,12 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pyarrow as pa
 import pytest
+from tests.reconcile.synthetic import declarations_table
 
 from bilat.sources.geodist import read_geodist
-from bilat.sources.schema import DECLARATION_SCHEMA
 
 pytestmark = pytest.mark.shared
 
@@ -22,25 +20,7 @@ def lake_path(syn: Any, shared_data: Path, tmp_path_factory: pytest.TempPathFact
 
     geo = read_geodist(shared_data / "geo" / "dist_cepii.csv.gz")
     decl = syn.make(geo, products=20).declarations
-    n = len(decl)
-    table = pa.table(
-        {
-            "year": pa.array(decl["year"], pa.int16()),
-            "reporter": decl["reporter"],
-            "partner": decl["partner"],
-            "flow": decl["flow"],
-            "product": decl["product"],
-            "hs_rev": ["HS17"] * n,
-            "value_usd": decl["value_usd"],
-            "cif_usd": pa.array(decl["cif_usd"].replace({np.nan: None}), pa.float64()),
-            "fob_usd": pa.nulls(n, pa.float64()),
-            "qty": pa.nulls(n, pa.float64()),
-            "qty_unit": pa.nulls(n, pa.string()),
-            "net_kg": pa.nulls(n, pa.float64()),
-            "source": ["synthetic"] * n,
-        },
-        schema=DECLARATION_SCHEMA,
-    )
+    table = declarations_table(decl)
     path = tmp_path_factory.mktemp("mirror-cli") / "lake"
     Lake.open(path, create=True).ingest_arrow(
         table, kind="declarations", source="synthetic", name="mirror-test", synthetic=True

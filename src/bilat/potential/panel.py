@@ -38,6 +38,7 @@ from bilat.sources.geodist import (
     distance_column,
     read_geodist,
 )
+from bilat.sources.problems import numeric_column
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -118,22 +119,6 @@ def _require(frame: pd.DataFrame, columns: Iterable[str], *, path: str, expected
         )
 
 
-def _numeric(frame: pd.DataFrame, column: str, *, path: str) -> pd.Series:
-    values = pd.to_numeric(frame[column], errors="coerce")
-    bad = values.isna() & frame[column].notna()
-    if bad.any():
-        row = int(bad.to_numpy().nonzero()[0][0])
-        raise ValidationError(
-            "not a number",
-            path=path,
-            line=row + 2,
-            column=column,
-            value=frame[column].iloc[row],
-            expected="a number",
-        )
-    return values.astype("float64")
-
-
 def validate_panel(frame: pd.DataFrame, *, path: str = "<panel>") -> pd.DataFrame:
     """Check and normalise a panel: required columns, types, non-negative finite trade.
 
@@ -145,7 +130,7 @@ def validate_panel(frame: pd.DataFrame, *, path: str = "<panel>") -> pd.DataFram
     out = frame.copy()
     for col in ("exporter", "importer"):
         out[col] = out[col].astype(str).str.strip().str.upper()
-    years = _numeric(out, "year", path=path)
+    years = numeric_column(out, "year", path=path)
     if years.isna().any() or (years % 1 != 0).any():
         row = int((years.isna() | (years % 1 != 0)).to_numpy().nonzero()[0][0])
         raise ValidationError(
@@ -157,7 +142,7 @@ def validate_panel(frame: pd.DataFrame, *, path: str = "<panel>") -> pd.DataFram
             expected="a year such as 2021",
         )
     out["year"] = years.astype("int64")
-    trade = _numeric(out, "trade", path=path)
+    trade = numeric_column(out, "trade", path=path)
     bad = trade.isna() | (trade < 0) | ~trade.map(math.isfinite)
     if bad.any():
         row = int(bad.to_numpy().nonzero()[0][0])
@@ -218,9 +203,9 @@ def join_covariates(panel: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     for col in ("exporter", "importer"):
         extra[col] = extra[col].astype(str).str.strip().str.upper()
     if "year" in keys:
-        extra["year"] = _numeric(extra, "year", path=where).astype("int64")
+        extra["year"] = numeric_column(extra, "year", path=where).astype("int64")
     for col in values:
-        extra[col] = _numeric(extra, col, path=where)
+        extra[col] = numeric_column(extra, col, path=where)
     dup = extra.duplicated(keys)
     if dup.any():
         row = int(dup.to_numpy().nonzero()[0][0])

@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from bilat.errors import InputError, ParseError, SchemaError, ValidationError
+from bilat.errors import InputError, ParseError, SchemaError
 from bilat.options import DISTANCES, Distance, choice
+from bilat.sources.problems import numeric_column
 
 __all__ = [
     "DISTANCES",
@@ -52,6 +53,7 @@ GEODIST_COLUMNS: tuple[str, ...] = ("exporter", "importer", *DISTANCES, "cntg", 
 
 _NEEDED = ("iso_o", "iso_d", "contig", "comlang_off", "colony", "dist")
 _LINKS = (("contig", "cntg"), ("comlang_off", "lang"), ("colony", "clny"))
+_NUMBER = "a number (or . for missing)"
 _FORMATS = ".csv, .csv.gz, .dta, .parquet, or a .zip holding one of them"
 _CSV = (".csv", ".csv.gz", ".tsv", ".tsv.gz")
 
@@ -100,9 +102,9 @@ def read_geodist(path: str | Path) -> pd.DataFrame:
     )
     for col in DISTANCES:
         if col in raw.columns:
-            out[col] = _numeric(raw, col, p)
+            out[col] = numeric_column(raw, col, path=p, expected=_NUMBER)
     for src, dst in _LINKS:
-        out[dst] = _numeric(raw, src, p)
+        out[dst] = numeric_column(raw, src, path=p, expected=_NUMBER)
     return out.drop_duplicates(["exporter", "importer"]).reset_index(drop=True)
 
 
@@ -129,22 +131,6 @@ def distance_column(geodist: pd.DataFrame, distance: str) -> pd.Series:
 
 def _iso(codes: pd.Series) -> pd.Series:
     return codes.astype(str).str.strip().str.upper().replace(GEODIST_ALIASES)
-
-
-def _numeric(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:
-    values = pd.to_numeric(frame[column], errors="coerce")
-    bad = values.isna() & frame[column].notna()
-    if bad.any():
-        row = int(bad.to_numpy().nonzero()[0][0])
-        raise ValidationError(
-            "not a number",
-            path=path,
-            line=row + 2,
-            column=column,
-            value=frame[column].iloc[row],
-            expected="a number (or . for missing)",
-        )
-    return values.astype("float64")
 
 
 def _read_raw(p: Path) -> pd.DataFrame:

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from bilat.errors import ValidationError, shorten
 
-__all__ = ["Problem", "Problems", "first_error", "write_rejects"]
+__all__ = ["Problem", "Problems", "first_error", "numeric_column", "write_rejects"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,3 +130,23 @@ def to_bool_numpy(mask: pa.Array | pa.ChunkedArray | np.ndarray[Any, Any]) -> np
     if isinstance(filled, pa.ChunkedArray):
         filled = filled.combine_chunks()
     return np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def numeric_column(frame: Any, column: str, *, path: str | Path, expected: str = "a number") -> Any:
+    """``frame[column]`` (pandas) as float64; the first value that is not a number is a
+    :class:`ValidationError` naming the file, its line (the header is line 1) and the value."""
+    import pandas as pd
+
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad = values.isna() & frame[column].notna()
+    if bad.any():
+        row = int(bad.to_numpy().nonzero()[0][0])
+        raise ValidationError(
+            "not a number",
+            path=path,
+            line=row + 2,
+            column=column,
+            value=frame[column].iloc[row],
+            expected=expected,
+        )
+    return values.astype("float64")
