@@ -230,7 +230,7 @@ def parse_years(text: str, *, name: str = "years") -> tuple[int, int]:
 def parse_year_list(text: str, *, name: str = "years") -> tuple[int, ...]:
     """``"2017-2023"`` → 2017 … 2023; ``"2017,2019"`` → (2017, 2019); ranges and years mixed."""
     years: set[int] = set()
-    for part in str(text).replace(" ", "").split(","):
+    for part in (p.strip() for p in str(text).split(",")):
         if not part:
             continue
         first, last = parse_years(part, name=name)
