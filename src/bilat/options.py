@@ -24,6 +24,7 @@ __all__ = [
     "DISTANCES",
     "EVENTS",
     "FLOW_DIRECTIONS",
+    "GE_MODELS",
     "KINDS",
     "LEVELS",
     "METRICS",
@@ -38,6 +39,7 @@ __all__ = [
     "Distance",
     "EventKind",
     "FlowDirection",
+    "GeModel",
     "ItemKind",
     "Level",
     "Metric",
@@ -101,6 +103,10 @@ SMALL_SAMPLES: tuple[str, ...] = get_args(SmallSample)
 #: Clusters of the standard errors: the unordered country pair, or the ordered pair (i, j).
 Cluster = Literal["pair", "directed_pair"]
 CLUSTERS: tuple[str, ...] = get_args(Cluster)
+
+#: General-equilibrium model of a scenario: full endowment (the textbook's) or gegravity's.
+GeModel = Literal["full", "gegravity"]
+GE_MODELS: tuple[str, ...] = get_args(GeModel)
 
 # ------------------------------------------------------------------------------ agenda
 

@@ -90,6 +90,10 @@ CASES: dict[str, Case] = {
 GRAVITY_PANEL = str(
     Path(__file__).resolve().parents[1] / "fixtures" / "potential" / "gravity-panel.csv"
 )
+GE_WORLD = str(Path(__file__).resolve().parents[1] / "fixtures" / "potential" / "ge-world.csv")
+GE_COEFS = str(
+    Path(__file__).resolve().parents[1] / "fixtures" / "potential" / "ge-coefficients.csv"
+)
 
 # trade, potential, sources (issue 14, fronts1)
 CASES.update(
@@ -162,6 +166,27 @@ CASES.update(
             ),
             method="post",
             files=("panel",),
+        ),
+        "potential scenario": Case(
+            (
+                GE_WORLD,
+                "--coefficients",
+                GE_COEFS,
+                "--change",
+                "fta=1@C00~C03",
+                "--change",
+                "border*=0.9@C02-*",
+                "--sigma",
+                "5",
+                "--reference-importer",
+                "C01",
+                "--draws",
+                "4",
+                "--seed",
+                "3",
+            ),
+            method="post",
+            files=("data", "coefficients"),
         ),
     }
 )

@@ -13,13 +13,14 @@ from bilat.cli._common import (
     JsonOption,
     LakeOption,
     console,
+    count,
     open_lake,
     print_json,
     print_table,
     synthetic_banner,
 )
 from bilat.errors import InputError
-from bilat.options import Cluster, Distance, Level, SmallSample
+from bilat.options import Cluster, Distance, GeModel, Level, SmallSample
 
 potential_app = typer.Typer(
     help="How much more trade is possible: structural gravity and product-level potential.",
@@ -352,6 +353,172 @@ def markets(
         [{str(k): v for k, v in r.items()} for r in ep.markets.head(top).to_dict(orient="records")],
         title=f"{ep.exporter} {ep.year}: unrealised potential by market (USD)",
     )
+
+
+YearOptionGE = Annotated[
+    int | None,
+    typer.Option("--year", metavar="YEAR", help="Year of the data, when it holds several."),
+]
+
+
+ScenarioData = Annotated[
+    Path,
+    typer.Argument(
+        help="Baseline table (CSV, TSV, .dlm, gzip, Parquet, .dta): every exporter-importer "
+        "pair of one year, domestic flows included: exporter, importer, trade, the cost "
+        "variables [, year, output (Y), expenditure (E)].",
+        show_default=False,
+    ),
+]
+
+
+@potential_app.command("scenario")
+def scenario(
+    data: ScenarioData,
+    coefficients: Annotated[
+        Path,
+        typer.Option(
+            "--coefficients",
+            help="Cost coefficients: a table var,beta[,stderr] or the JSON of bilat potential "
+            "gravity --json.",
+            show_default=False,
+        ),
+    ],
+    change: Annotated[
+        list[str],
+        typer.Option(
+            "--change",
+            metavar="VAR=VALUE@PAIRS",
+            help="A change, e.g. pta=1@CAN-JPN,JPN-CAN (A~B both ways, * any country, += "
+            "adds, ad_valorem=0.1@A-B a 10 % cost equivalent); repeatable.",
+            show_default=False,
+        ),
+    ],
+    sigma: Annotated[
+        float,
+        typer.Option("--sigma", help="Elasticity of substitution (> 1).", show_default=False),
+    ],
+    reference_importer: Annotated[
+        str | None,
+        typer.Option(
+            "--reference-importer",
+            help="Country whose inward resistance is the numeraire (default: largest expenditure).",
+        ),
+    ] = None,
+    year: YearOptionGE = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            metavar="ROLE=COLUMN,...",
+            help="Columns for roles exporter, importer, year, trade, output, expenditure.",
+        ),
+    ] = None,
+    model: Annotated[
+        GeModel,
+        typer.Option("--model", help="full (full endowment) or gegravity's formulation."),
+    ] = "full",
+    draws: Annotated[
+        int, typer.Option("--draws", help="Monte Carlo draws of the coefficients (0: none).")
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo draws.")] = 0,
+    covariance: Annotated[
+        Path | None,
+        typer.Option("--covariance", help="Covariance matrix of the coefficients (var, ...)."),
+    ] = None,
+    dyad: Annotated[
+        str | None,
+        typer.Option("--dyad", metavar="A,B", help="A pair to report first, e.g. BLR,KAZ."),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Countries and pairs to list.")] = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """General-equilibrium effects of a change in trade costs (conditional and full)."""
+    from bilat.options import check_top, parse_dyad
+    from bilat.potential.scenario import run_scenario
+
+    pair = parse_dyad(dyad) if dyad else None
+    check_top(top)
+    result = run_scenario(
+        data, coefficients=coefficients, changes=change, sigma=sigma,
+        reference_importer=reference_importer, year=year, columns=columns, model=model,
+        draws=draws, seed=seed, covariance=covariance,
+    )  # fmt: skip
+    if as_json:
+        print_json(result)
+        return
+    _print_scenario(result, pair, top)
+
+
+def _pc(value: float | None, digits: int = 3) -> str:
+    if value is None or value != value:
+        return "—"
+    return f"{value:+.{digits}f} %"
+
+
+def _print_scenario(r: Any, pair: tuple[str, str] | None, top: int) -> None:
+    console.print(
+        f"GE scenario, {r.model} model, σ = {r.sigma:g}, reference importer "
+        f"{r.reference_importer}" + (f", {r.year}" if r.year is not None else "")
+    )
+    for ch in r.changes:
+        console.print(f"  change {ch.text}: {count(ch.pairs_changed, 'pair')} changed")
+    if pair is not None:
+        a, b = pair
+        for x, y in ((a, b), (b, a)):
+            p = r.pair(x, y)
+            console.print(
+                f"{x} → {y}: trade {_pc(p.change_pct)} (conditional {_pc(p.conditional_change_pct)})"
+            )
+        for c in (a, b):
+            e = r.country(c)
+            console.print(
+                f"{c}: real GDP {_pc(e.gdp_change_pct)}, welfare {_pc(e.welfare_change_pct)}"
+            )
+    ranked = sorted(r.countries, key=lambda c: -abs(c.gdp_change_pct))[:top]
+    print_table(
+        [
+            {
+                "country": c.country,
+                "real GDP": _pc(c.gdp_change_pct),
+                "factory-gate price": _pc(c.factory_gate_price_change_pct),
+                "foreign exports": _pc(c.foreign_exports_change_pct),
+                "foreign imports": _pc(c.foreign_imports_change_pct),
+                "domestic trade": _pc(c.intranational_trade_change_pct),
+            }
+            for c in ranked
+        ],
+        title=f"Countries most affected (of {len(r.countries)})",
+        caption="Changes from the model's baseline to the counterfactual, in percent.",
+    )
+    moved = sorted(r.pairs, key=lambda p: -abs(p.change_pct))[:top]
+    print_table(
+        [
+            {
+                "pair": f"{p.exporter} → {p.importer}",
+                "baseline (model)": f"{p.trade_baseline:,.1f}",
+                "counterfactual": f"{p.trade_counterfactual:,.1f}",
+                "change": _pc(p.change_pct),
+                "conditional": _pc(p.conditional_change_pct),
+            }
+            for p in moved
+        ],
+        title="Trade flows that change most (data units)",
+    )
+    for iv in r.intervals:
+        if pair is not None and iv.subject in pair and iv.measure == "gdp_change_pct":
+            console.print(
+                f"{iv.subject} real GDP, 95 % of {r.draws - r.draws_failed} draws: "
+                f"{_pc(iv.low)} to {_pc(iv.high)}"
+            )
+    console.print(f"Output and expenditure: {r.output_source}.")
+    for s in r.solver:
+        console.print(
+            f"Solver, {s.system}: {count(s.iterations, 'iteration')}, residual {s.residual:.1e}"
+        )
+    console.print("Caveats:")
+    for c in r.caveats:
+        console.print(f"  - {c}")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,5 @@
-"""Potential: structural gravity (PPML) and product-level export potential.
+"""Potential: structural gravity (PPML), general-equilibrium scenarios and product-level
+export potential.
 
 >>> from bilat.potential import estimate, read_panel, market_potential   # doctest: +SKIP
 >>> fit = estimate(read_panel("panel.csv"), small_sample="stata")       # doctest: +SKIP
@@ -29,6 +30,7 @@ from bilat.potential.products import (
     market_potential,
 )
 from bilat.potential.run import GravityRun, run_gravity
+from bilat.potential.scenario import ScenarioResult, run_scenario
 from bilat.potential.section import PotentialSection, potential_section
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "GravityRun",
     "PotentialSection",
     "ProductPotential",
+    "ScenarioResult",
     "estimate",
     "export_potential",
     "join_covariates",
@@ -50,4 +53,5 @@ __all__ = [
     "read_geodist",
     "read_panel",
     "run_gravity",
+    "run_scenario",
 ]

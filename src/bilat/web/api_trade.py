@@ -18,7 +18,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from bilat.options import FlowDirection, ProductSort, SortOrder
-from bilat.potential import ExportPotential, GravityRun, ProductPotential
+from bilat.potential import ExportPotential, GravityRun, ProductPotential, ScenarioResult
 from bilat.trade import (
     BasketsResult,
     Complementarity,
@@ -434,6 +434,49 @@ async def potential_gravity(
                 return run_gravity(lake, **files, **options)
 
         result = await run_in_threadpool(run)
+    return document_response(result)
+
+
+#: What a scenario route receives: tables (and the coefficients' JSON).
+SCENARIO_TYPES = (".csv", ".tsv", ".txt", ".dlm", ".gz", ".parquet", ".dta", ".json")
+
+
+@router.post("/potential/scenario", response_model=model_for(ScenarioResult))
+async def potential_scenario(
+    request: Request,
+    data: Annotated[UploadFile, File(description="Baseline table: every pair, one year.")],
+    coefficients: Annotated[UploadFile, File(description="Cost coefficients var,beta,stderr.")],
+    change: Annotated[list[str], Form(description="Changes, e.g. pta=1@CAN-JPN,JPN-CAN.")],
+    sigma: Annotated[float, Form(gt=1)],
+    covariance: Annotated[UploadFile | None, File(description="Covariance matrix.")] = None,
+    reference_importer: Annotated[str | None, Form(max_length=8)] = None,
+    year: Annotated[int | None, Form(ge=1900, le=2100)] = None,
+    columns: Annotated[str | None, Form(max_length=400)] = None,
+    model: Annotated[str, Form(max_length=20)] = "full",
+    draws: Annotated[int, Form(ge=0, le=10_000)] = 0,
+    seed: Annotated[int, Form()] = 0,
+) -> JSONResponse:
+    """General-equilibrium effects of a change in trade costs (a POST: it receives files; it
+    writes nothing)."""
+    from starlette.concurrency import run_in_threadpool
+
+    from bilat.potential import run_scenario
+
+    current_user(request)
+    check_csrf(request)
+    limit = app_state(request).settings.max_upload_bytes
+    options: dict[str, Any] = {"changes": change, "sigma": sigma, "year": year,
+               "reference_importer": reference_importer, "columns": columns, "model": model,
+               "draws": draws, "seed": seed}  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="bilat-scenario-") as tmp:
+        files: dict[str, Any] = {}
+        for name, upload in (("data", data), ("coefficients", coefficients),
+                             ("covariance", covariance)):  # fmt: skip
+            if upload is not None:
+                files[name] = await save_upload(
+                    upload, FsPath(tmp), allowed=SCENARIO_TYPES, max_bytes=limit
+                )
+        result = await run_in_threadpool(lambda: run_scenario(**files, **options))
     return document_response(result)
 
 
