@@ -349,7 +349,7 @@ def test_parse_change_forms() -> None:
     for bad in (
         "pta@CAN-JPN",
         "pta=x@CAN-JPN",
-        "pta=1@CANADA-JPN",
+        "pta=1@CAN/JPN",
         "pta=1",
         "ad_valorem=-2@A1A-B1B",
     ):

@@ -15,6 +15,9 @@ from bilat.brief.case_sections import (
     potential_section,
 )
 from bilat.brief.model import Briefing, Section
+from bilat.brief.scenario_section import (
+    scenario_section,
+)
 from bilat.brief.trade_sections import TRADE_SECTIONS
 from bilat.codes.countries import country_name
 from bilat.errors import BilatError, InputError
@@ -75,6 +78,7 @@ def build_briefing(
     case: str | Path | None = None,
     agenda: Any | str | None = None,
     as_of: dt.date | str | None = None,
+    ge_baseline: str | Path | None = None,
 ) -> Briefing:
     """Build the briefing for the dyad A–B and ``year``.
 
@@ -95,6 +99,10 @@ def build_briefing(
         into memory).
     as_of
         The day commitments are evaluated at (default: today).
+    ge_baseline
+        The baseline table of the case's GE scenarios (every pair of one year, domestic
+        flows included); default ``BILAT_GE_BASELINE``, then the file the case names (see
+        :mod:`bilat.brief.scenario_section`).
 
     Examples
     --------
@@ -110,7 +118,7 @@ def build_briefing(
 
         folder = resolve_case(case)
     with _agenda(agenda) as source:
-        sections = _sections(lake, dyad, year, folder, source, day)
+        sections = _sections(lake, dyad, year, folder, source, day, ge_baseline)
     return Briefing(
         a=dyad.a.code,
         b=dyad.b.code,
@@ -140,7 +148,13 @@ def _agenda(agenda: Any | str | None) -> Iterator[Any | None]:
 
 
 def _sections(
-    lake: Lake, dyad: Dyad, year: int, folder: Path | None, agenda: Any | None, day: dt.date
+    lake: Lake,
+    dyad: Dyad,
+    year: int,
+    folder: Path | None,
+    agenda: Any | None,
+    day: dt.date,
+    ge_baseline: str | Path | None = None,
 ) -> tuple[Section, ...]:
     """Every section, in the briefing's order: trade first, then the case's parts."""
     return (
@@ -149,6 +163,7 @@ def _sections(
         agenda_section(folder, agenda=agenda, as_of=day),
         air_section(folder, dyad.a.code, dyad.b.code),
         potential_section(lake, dyad.a.code, dyad.b.code, year),
+        scenario_section(lake, folder, dyad.a.code, dyad.b.code, year, baseline=ge_baseline),
     )
 
 

@@ -43,6 +43,14 @@ AgendaUrl = Annotated[
         help="Read commitments from this agenda database instead of the case's agenda.yaml.",
     ),
 ]
+GeBaseline = Annotated[
+    Path | None,
+    typer.Option(
+        "--ge-baseline",
+        help="Baseline of the case's GE scenarios: every pair of one year with domestic flows "
+        "(default $BILAT_GE_BASELINE, then the file the case names).",
+    ),
+]
 
 
 def brief(
@@ -53,6 +61,7 @@ def brief(
     out: Out = Path("out"),
     as_of: AsOf = None,
     agenda_url: AgendaUrl = None,
+    ge_baseline: GeBaseline = None,
     home: HomeOption = None,
     lake: LakeOption = None,
     as_json: JsonOption = False,
@@ -63,9 +72,8 @@ def brief(
 
     folder = None if case is None else resolve_case(case)  # checked before the lake is opened
     the_lake = open_lake(lake, home=home)
-    briefing = build_briefing(
-        the_lake, a, b, year=year, case=folder, agenda=agenda_url, as_of=as_of
-    )
+    briefing = build_briefing(the_lake, a, b, year=year, case=folder, agenda=agenda_url,
+                              as_of=as_of, ge_baseline=ge_baseline)  # fmt: skip
     files = write_briefing(briefing, out)
     if as_json:
         print_json(files)

@@ -188,6 +188,10 @@ class CostChange:
         pairs only: a wildcard never changes a domestic flow).
     text
         The change as written.
+    share
+        For ``ad_valorem`` only: the share of each pair's trade the cost applies to (a
+        product-level cost in a one-sector model: ``t^(1-σ)`` times
+        ``(1 - share) + share · (1+τ)^(1-σ)``); 1 is the whole flow.
     """
 
     var: str
@@ -195,13 +199,14 @@ class CostChange:
     value: float
     pairs: tuple[tuple[str, str], ...]
     text: str
+    share: float = 1.0
 
 
 _CHANGE = re.compile(
     r"^\s*(?P<var>[A-Za-z_][A-Za-z0-9_.]*)\s*(?P<op>\+=|\*=|=)\s*(?P<value>[^@\s]+)\s*"
     r"@\s*(?P<pairs>.+?)\s*$"
 )
-_PAIR = re.compile(r"^(?P<a>[A-Za-z0-9]{3}|\*)\s*(?P<sep>-|~)\s*(?P<b>[A-Za-z0-9]{3}|\*)$")
+_PAIR = re.compile(r"^(?P<a>[A-Za-z0-9_.]+|\*)\s*(?P<sep>-|~)\s*(?P<b>[A-Za-z0-9_.]+|\*)$")
 
 
 def parse_change(text: str) -> CostChange:

@@ -441,7 +441,8 @@ def _ad_valorem(
     shift = np.zeros((n, n))
     for ch in changes:
         if ch.var == AD_VALOREM:
-            shift[_mask(world, ch)] += (1.0 - sigma) * math.log1p(ch.value)
+            factor = (1.0 - ch.share) + ch.share * (1.0 + ch.value) ** (1.0 - sigma)
+            shift[_mask(world, ch)] += math.log(factor)
     return shift
 
 

@@ -1,0 +1,195 @@
+"""The briefing's scenario section: what a case's GE scenarios do to the dyad.
+
+For each scenario the case names (``scenarios.yaml``, :mod:`bilat.potential.ge_case`), the
+section solves the general-equilibrium model (:func:`bilat.potential.run_scenario`) and
+shows the change in A→B and B→A trade and in each side's real GDP and welfare, with the
+method, σ and the caveats in plain words. The baseline data (every pair of one year,
+domestic flows included) is, in order: the one given to :func:`scenario_section`, the file
+named by ``BILAT_GE_BASELINE``, the file the case names; for a lake of generated sample data
+with none of these, a SYNTHETIC baseline completed from the lake's flows
+(:func:`bilat.sample.ge.synthetic_ge_baseline`). A real lake without a baseline gets no
+number: the section says what to supply.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from bilat.brief.model import Column, Figure, Section, Table
+from bilat.errors import BilatError
+
+__all__ = ["BASELINE_ENV", "scenario_section"]
+
+#: The environment variable naming a GE baseline file (the web app's, or a shell's default).
+BASELINE_ENV = "BILAT_GE_BASELINE"
+
+_SAY = {
+    "full": "full-endowment general equilibrium (prices, incomes and trade all adjust)",
+    "gegravity": "general equilibrium in gegravity's formulation",
+}
+
+
+def scenario_section(
+    lake: Any, case: Path | None, a: str, b: str, year: int, *, baseline: str | Path | None = None
+) -> Section:
+    """The scenario section for dyad ``a``–``b`` (see the module docstring)."""
+    title = f"What if: general-equilibrium scenarios for {a} and {b}"
+    if case is None:
+        return Section(
+            "scenario", title, "no_data", "No case folder was given, so there is nothing to show."
+        )
+    from bilat.potential.ge_case import SCENARIOS_FILE, load_scenarios
+
+    if not (case / SCENARIOS_FILE).is_file():
+        return Section(
+            "scenario", title, "no_data", f"The case names no GE scenario ({SCENARIOS_FILE})."
+        )
+    try:
+        spec = load_scenarios(case)
+        data, where, synthetic = _baseline(lake, spec, year, baseline)
+    except BilatError as exc:
+        return Section(
+            "scenario", title, "unavailable", f"The scenarios could not be read: {exc.message}"
+        )
+    if data is None:
+        return Section("scenario", title, "no_data", where)
+    try:
+        results = [_run(lake, spec, s, data, a, b, year) for s in spec.scenarios]
+    except BilatError as exc:
+        return Section("scenario", title, "no_data" if _absent(exc, a, b) else "unavailable",
+                       f"Not computed: {exc.message}")  # fmt: skip
+    return _section(title, spec, results, a, b, where, synthetic)
+
+
+def _absent(exc: BilatError, a: str, b: str) -> bool:
+    return "not in the baseline" in exc.message and (a in exc.message or b in exc.message)
+
+
+def _baseline(lake: Any, spec: Any, year: int, given: str | Path | None) -> tuple[Any, str, bool]:
+    """The baseline table, where it comes from, and whether it is synthetic."""
+    for path in (given, os.environ.get(BASELINE_ENV) or None, spec.baseline):
+        if path is not None and Path(path).is_file():
+            return Path(path), str(path), False
+    if getattr(lake, "is_synthetic", False):
+        from bilat.potential import panel_from_flows
+        from bilat.sample.ge import synthetic_ge_baseline
+
+        flows = panel_from_flows(lake, years=[year], level=2)
+        frame = synthetic_ge_baseline(flows, year=year)
+        return (
+            frame,
+            (
+                f"the sample lake's {year} flows completed with generated domestic "
+                "flows, centroid distances and EAEU/EU membership (bilat.sample.ge)"
+            ),
+            True,
+        )
+    named = f" (the case names {spec.baseline}, which is not there)" if spec.baseline else ""
+    return (
+        None,
+        (
+            f"No GE baseline{named}: a scenario needs every pair of one year with domestic flows and "
+            "the cost variables (e.g. from USITC's ITPD-E); give one with --ge-baseline FILE or "
+            f"{BASELINE_ENV}. No number is shown that the data cannot support."
+        ),
+        False,
+    )
+
+
+def _share(lake: Any, a: str, b: str, year: int, products: tuple[str, ...]) -> float | None:
+    """The share of ``products`` (HS codes of one level) in A's exports to B, or ``None``
+    when the lake does not cover that flow."""
+    from bilat.trade import Dyad
+
+    level = max(len(p) for p in products)
+    got = Dyad(lake, a, b).products(year, level=level, top=None, flow="export")
+    if not got.total_usd:
+        return None
+    rows = got.to_pandas()
+    part = float(rows[rows["product"].astype(str).str.startswith(products)]["value_usd"].sum())
+    return part / float(got.total_usd)
+
+
+def _run(lake: Any, spec: Any, s: Any, data: Any, a: str, b: str, year: int) -> dict[str, Any]:
+    from bilat.potential import run_scenario
+    from bilat.potential.ge_inputs import parse_change
+
+    sigma = s.sigma or spec.sigma
+    changes = [parse_change(c) for c in s.changes]
+    note = s.note
+    if s.products:
+        share = _share(lake, a, b, year, s.products)
+        if share is None:
+            return {"spec": s, "result": None, "sigma": sigma,
+                    "note": f"Undetermined: no {a}→{b} exports of {year} to weigh HS "
+                            f"{', '.join(s.products)} by."}  # fmt: skip
+        changes = [replace(c, share=share) if c.var == "ad_valorem" else c for c in changes]
+        note = (note + " " if note else "") + (
+            f"The cost applies to HS {', '.join(s.products)}: {100 * share:.1f} % of {a}→{b} "
+            f"exports in {year} (one-sector model: the flow's cost rises by that share)."
+        )
+    result = run_scenario(data, coefficients=spec.coefficients, changes=changes, sigma=sigma,
+                          reference_importer=spec.reference_importer, year=spec.year or year,
+                          model=spec.model)  # fmt: skip
+    return {"spec": s, "result": result, "sigma": sigma, "note": note}
+
+
+def _section(title: str, spec: Any, results: list[dict[str, Any]], a: str, b: str, where: str,
+             synthetic: bool) -> Section:  # fmt: skip
+    src = ("SYNTHETIC DATA, not real figures. " if synthetic else "") + (
+        f"GE baseline: {where}; coefficients: {spec.coefficients_source}; "
+        f"bilat.potential.run_scenario ({spec.path.name}, docs/potential.md)"
+    )
+    rows: list[dict[str, Any]] = []
+    figures: list[Figure] = []
+    notes: list[str] = []
+    for r in results:
+        s, res = r["spec"], r["result"]
+        if res is None:
+            rows.append({"scenario": s.title, **dict.fromkeys(("ab", "ba", "gdp_a", "gdp_b",
+                                                                  "welfare_a", "welfare_b"))})  # fmt: skip
+            notes.append(f"{s.title}: {r['note']}")
+            continue
+        ab, ba, ca, cb = res.pair(a, b), res.pair(b, a), res.country(a), res.country(b)
+        rows.append({"scenario": s.title, "ab": ab.change_pct, "ba": ba.change_pct,
+                     "gdp_a": ca.gdp_change_pct, "gdp_b": cb.gdp_change_pct,
+                     "welfare_a": ca.welfare_change_pct, "welfare_b": cb.welfare_change_pct})  # fmt: skip
+        if not figures:
+            figures = [
+                Figure(f"{s.title}: {a}→{b} trade", ab.change_pct, "pct", src),
+                Figure(f"{s.title}: {b}→{a} trade", ba.change_pct, "pct", src),
+                Figure(f"{s.title}: {a} welfare", ca.welfare_change_pct, "pct", src),
+                Figure(f"{s.title}: {b} welfare", cb.welfare_change_pct, "pct", src),
+            ]
+        if r["note"]:
+            notes.append(f"{s.title}: {r['note']}")
+    first = next((r for r in results if r["result"] is not None), None)
+    if first is not None:
+        res = first["result"]
+        notes.insert(0, (
+            f"Method: {_SAY[res.model]}, one sector, σ = {first['sigma']:g} (the elasticity of "
+            f"substitution; every effect grows with it), {len(res.countries)} countries, "
+            f"prices measured against {res.reference_importer}'s. Changes are from the model's "
+            "baseline to the scenario, not a forecast of observed trade."
+        ))  # fmt: skip
+        notes.extend(
+            [
+                "Welfare is real expenditure; real GDP is output over the consumer price index.",
+                "What the model leaves out: tariff revenue, intermediate inputs, investment and "
+                "time; output quantities are fixed. Read the size as an order of magnitude.",
+            ]
+        )
+    columns = (
+        Column("scenario", "Scenario", "text"),
+        Column("ab", f"{a}→{b} trade", "pct"),
+        Column("ba", f"{b}→{a} trade", "pct"),
+        Column("gdp_a", f"{a} real GDP", "pct"),
+        Column("gdp_b", f"{b} real GDP", "pct"),
+        Column("welfare_a", f"{a} welfare", "pct"),
+        Column("welfare_b", f"{b} welfare", "pct"),
+    )
+    table = Table(f"Scenarios for {a} and {b}: changes in percent", columns, tuple(rows), src)
+    return Section("scenario", title, "ok", None, tuple(figures), (table,), tuple(notes), (src,))
