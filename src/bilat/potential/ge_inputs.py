@@ -327,13 +327,15 @@ def ge_world(
     variables: Sequence[str],
     year: int | None = None,
     columns: Mapping[str, str] | None = None,
+    where: str | None = None,
 ) -> GeWorld:
-    """Build the square baseline from a table (see :func:`run_scenario` for the columns).
+    """Build the square baseline from a table (see :func:`run_scenario` for the columns);
+    ``where`` names a frame's file in messages.
 
     Raises ``SchemaError`` for a missing column, ``ValidationError`` for a bad value (with
     its line), ``InputError`` when pairs are missing or repeated, or the year is ambiguous.
     """
-    where = str(data) if isinstance(data, str | Path) else "<data>"
+    where = str(data) if isinstance(data, str | Path) else (where or "<data>")
     raw = read_table(data, what="baseline data") if isinstance(data, str | Path) else data
     frame = _mapped(raw, columns, where)
     need = ["exporter", "importer", "trade", *(_column(frame, v) for v in variables)]

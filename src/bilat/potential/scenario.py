@@ -344,7 +344,8 @@ def run_scenario(
                 + (f" (or {AD_VALOREM} for an ad valorem cost equivalent)"),
                 details={"option": "changes", "value": ch.var},
             )
-    world = ge_world(_named(raw, data), variables=variables, year=year, columns=mapping)
+    where = str(data) if isinstance(data, str | Path) else None
+    world = ge_world(raw, variables=variables, year=year, columns=mapping, where=where)
     ref = _reference(world, reference_importer)
     beta = np.array([c.beta for c in coefs if c.var not in constants])
     const = sum(c.beta for c in coefs if c.var in constants)
@@ -371,11 +372,6 @@ def run_scenario(
         return _monte_carlo(result, coefs, constants, variables, stack, new_stack, shift,
                             world, ref, draws, seed, covariance)  # fmt: skip
     return result
-
-
-def _named(raw: pd.DataFrame, data: Any) -> Any:
-    # ge_world reads a path itself (to name it in errors); hand it the frame with the path.
-    return data if isinstance(data, str | Path) else raw
 
 
 def _changes(changes: str | Sequence[str | CostChange]) -> tuple[CostChange, ...]:
@@ -483,54 +479,59 @@ def _pct(new: np.ndarray[Any, Any], old: np.ndarray[Any, Any]) -> np.ndarray[Any
     return out
 
 
-def _effects(
-    world: GeWorld, s: Solution
-) -> tuple[tuple[CountryEffect, ...], tuple[PairEffect, ...]]:
+def _country_columns(s: Solution) -> dict[str, np.ndarray[Any, Any]]:
+    """Every :class:`CountryEffect` figure as an array over the countries."""
     k = 1.0 / (s.sigma - 1.0)
     b, c, f = s.baseline, s.conditional, s.counterfactual
     imr = [st.inward**k for st in (b, c, f)]  # P = (1/P^(1-σ))^(1/(σ-1))
     omr = [st.outward**k for st in (b, c, f)]
-    off = ~np.eye(len(world.countries), dtype=bool)
+    off = ~np.eye(len(b.price), dtype=bool)
     fx = [(st.trade * off).sum(axis=1) for st in (b, c, f)]
     fm = [(st.trade * off).sum(axis=0) for st in (b, c, f)]
     intra = [np.diag(st.trade) for st in (b, c, f)]
     real = f.price * imr[0] / imr[2]  # real output: (Y'/P') / (Y/P)
     spend = f.expenditure / b.expenditure
     real_spend = spend * imr[0] / imr[2]  # real expenditure: (E'/P') / (E/P)
-    welfare_stat = 1.0 / real_spend  # gegravity's (E/P) / (E'/P')
     price_pct = 100.0 * (f.price - 1.0)
+    return {
+        "output_baseline": b.output,
+        "expenditure_baseline": b.expenditure,
+        "factory_gate_price_change_pct": price_pct,
+        "output_change_pct": price_pct,
+        "expenditure_change_pct": 100.0 * (spend - 1.0),
+        "gdp_change_pct": 100.0 * (real - 1.0),
+        "welfare_statistic": 1.0 / real_spend,  # gegravity's (E/P) / (E'/P')
+        "welfare_change_pct": 100.0 * (real_spend - 1.0),
+        "terms_of_trade_change_pct": 100.0 * (real - 1.0),
+        "imr_baseline": imr[0],
+        "imr_conditional": imr[1],
+        "imr_counterfactual": imr[2],
+        "imr_change_pct": 100.0 * (imr[2] / imr[0] - 1.0),
+        "omr_baseline": omr[0],
+        "omr_conditional": omr[1],
+        "omr_counterfactual": omr[2],
+        "omr_change_pct": 100.0 * (omr[2] / omr[0] - 1.0),
+        "foreign_exports_baseline": fx[0],
+        "foreign_exports_counterfactual": fx[2],
+        "foreign_exports_change_pct": _pct(fx[2], fx[0]),
+        "foreign_exports_conditional_change_pct": _pct(fx[1], fx[0]),
+        "foreign_imports_baseline": fm[0],
+        "foreign_imports_counterfactual": fm[2],
+        "foreign_imports_change_pct": _pct(fm[2], fm[0]),
+        "foreign_imports_conditional_change_pct": _pct(fm[1], fm[0]),
+        "intranational_trade_baseline": intra[0],
+        "intranational_trade_counterfactual": intra[2],
+        "intranational_trade_change_pct": _pct(intra[2], intra[0]),
+    }
+
+
+def _effects(
+    world: GeWorld, s: Solution
+) -> tuple[tuple[CountryEffect, ...], tuple[PairEffect, ...]]:
+    b, c, f = s.baseline, s.conditional, s.counterfactual
+    cols = _country_columns(s)
     countries = tuple(
-        CountryEffect(
-            country=code,
-            output_baseline=float(b.output[i]),
-            expenditure_baseline=float(b.expenditure[i]),
-            factory_gate_price_change_pct=float(price_pct[i]),
-            output_change_pct=float(price_pct[i]),
-            expenditure_change_pct=float(100.0 * (spend[i] - 1.0)),
-            gdp_change_pct=float(100.0 * (real[i] - 1.0)),
-            welfare_statistic=float(welfare_stat[i]),
-            welfare_change_pct=float(100.0 * (real_spend[i] - 1.0)),
-            terms_of_trade_change_pct=float(100.0 * (real[i] - 1.0)),
-            imr_baseline=float(imr[0][i]),
-            imr_conditional=float(imr[1][i]),
-            imr_counterfactual=float(imr[2][i]),
-            imr_change_pct=float(100.0 * (imr[2][i] / imr[0][i] - 1.0)),
-            omr_baseline=float(omr[0][i]),
-            omr_conditional=float(omr[1][i]),
-            omr_counterfactual=float(omr[2][i]),
-            omr_change_pct=float(100.0 * (omr[2][i] / omr[0][i] - 1.0)),
-            foreign_exports_baseline=float(fx[0][i]),
-            foreign_exports_counterfactual=float(fx[2][i]),
-            foreign_exports_change_pct=float(_pct(fx[2], fx[0])[i]),
-            foreign_exports_conditional_change_pct=float(_pct(fx[1], fx[0])[i]),
-            foreign_imports_baseline=float(fm[0][i]),
-            foreign_imports_counterfactual=float(fm[2][i]),
-            foreign_imports_change_pct=float(_pct(fm[2], fm[0])[i]),
-            foreign_imports_conditional_change_pct=float(_pct(fm[1], fm[0])[i]),
-            intranational_trade_baseline=float(intra[0][i]),
-            intranational_trade_counterfactual=float(intra[2][i]),
-            intranational_trade_change_pct=float(_pct(intra[2], intra[0])[i]),
-        )
+        CountryEffect(country=code, **{name: float(v[i]) for name, v in cols.items()})
         for i, code in enumerate(world.countries)
     )
     n = len(world.countries)
@@ -639,8 +640,8 @@ def _monte_carlo(
         except EstimationError:
             failed += 1
             continue
-        cs, _ = _effects(world, sol)
-        country_rows.append(np.array([[getattr(c, m) for m in INTERVAL_MEASURES] for c in cs]))
+        cols = _country_columns(sol)
+        country_rows.append(np.stack([cols[m] for m in INTERVAL_MEASURES], axis=1))
         pair_rows.append(np.array([_pct(sol.counterfactual.trade, sol.baseline.trade)[i, j]
                                    for i, j in shocked_idx]))  # fmt: skip
     if not country_rows:
