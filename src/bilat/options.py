@@ -26,13 +26,16 @@ __all__ = [
     "FLOW_DIRECTIONS",
     "KINDS",
     "LEVELS",
+    "METHODS",
     "METRICS",
     "OPERATORS",
     "ORDERS",
     "PRODUCT_SORTS",
     "ROLES",
+    "SEPARATIONS",
     "SMALL_SAMPLES",
     "STATUSES",
+    "VCOVS",
     "BriefFormat",
     "Cluster",
     "Distance",
@@ -40,15 +43,18 @@ __all__ = [
     "FlowDirection",
     "ItemKind",
     "Level",
+    "Method",
     "Metric",
     "Operator",
     "Preset",
     "ProductSort",
     "Role",
+    "Separation",
     "SmallSample",
     "SortOrder",
     "SourceClass",
     "Status",
+    "VcovKind",
     "allowed",
     "check_top",
     "check_year",
@@ -101,6 +107,22 @@ SMALL_SAMPLES: tuple[str, ...] = get_args(SmallSample)
 #: Clusters of the standard errors: the unordered country pair, or the ordered pair (i, j).
 Cluster = Literal["pair", "directed_pair"]
 CLUSTERS: tuple[str, ...] = get_args(Cluster)
+
+#: Estimator of a gravity equation: Poisson pseudo-maximum likelihood on trade in levels
+#: (``pyfixest.fepois``), or least squares on log trade (``pyfixest.feols``).
+Method = Literal["ppml", "ols"]
+METHODS: tuple[str, ...] = get_args(Method)
+
+#: Kinds of variance of the estimates (written ``hetero``, ``iid``, ``cluster:COL``,
+#: ``twoway:COL1+COL2``, ``pair``, ``directed_pair``; see ``bilat.potential.spec``).
+VcovKind = Literal["hetero", "iid", "cluster", "twoway", "pair", "directed_pair"]
+VCOVS: tuple[str, ...] = get_args(VcovKind)
+
+#: Separation checks before PPML: rows in fixed effects whose flows are all zero (``fe``),
+#: the iterative rectifier of Correia, Guimarães & Zylkin (2021) for regressors (``ir``),
+#: both (the default), or none.
+Separation = Literal["both", "fe", "ir", "none"]
+SEPARATIONS: tuple[str, ...] = get_args(Separation)
 
 # ------------------------------------------------------------------------------ agenda
 

@@ -1,7 +1,10 @@
-"""Potential: structural gravity (PPML) and product-level export potential.
+"""Potential: gravity (the textbook PPML, or any specification) and product-level export
+potential.
 
 >>> from bilat.potential import estimate, read_panel, market_potential   # doctest: +SKIP
 >>> fit = estimate(read_panel("panel.csv"), small_sample="stata")       # doctest: +SKIP
+>>> estimate(read_table("trade.dta"), formula="trade ~ log(dist) | exporter^year + importer^year",
+...          vcov="cluster:pair_id")                                     # doctest: +SKIP
 >>> fit.dyad("BLR", "KAZ").gap_usd                                       # doctest: +SKIP
 >>> market_potential(lake, "BLR", "KAZ", year=2021).top(20)             # doctest: +SKIP
 """
@@ -21,6 +24,7 @@ from bilat.potential.panel import (
     panel_from_flows,
     read_geodist,
     read_panel,
+    read_table,
 )
 from bilat.potential.products import (
     ExportPotential,
@@ -49,5 +53,6 @@ __all__ = [
     "potential_section",
     "read_geodist",
     "read_panel",
+    "read_table",
     "run_gravity",
 ]
