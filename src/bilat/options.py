@@ -27,13 +27,16 @@ __all__ = [
     "GE_MODELS",
     "KINDS",
     "LEVELS",
+    "METHODS",
     "METRICS",
     "OPERATORS",
     "ORDERS",
     "PRODUCT_SORTS",
     "ROLES",
+    "SEPARATIONS",
     "SMALL_SAMPLES",
     "STATUSES",
+    "VCOVS",
     "BriefFormat",
     "Cluster",
     "Distance",
@@ -42,15 +45,18 @@ __all__ = [
     "GeModel",
     "ItemKind",
     "Level",
+    "Method",
     "Metric",
     "Operator",
     "Preset",
     "ProductSort",
     "Role",
+    "Separation",
     "SmallSample",
     "SortOrder",
     "SourceClass",
     "Status",
+    "VcovKind",
     "allowed",
     "check_top",
     "check_year",
@@ -107,6 +113,22 @@ CLUSTERS: tuple[str, ...] = get_args(Cluster)
 #: General-equilibrium model of a scenario: full endowment (the textbook's) or gegravity's.
 GeModel = Literal["full", "gegravity"]
 GE_MODELS: tuple[str, ...] = get_args(GeModel)
+
+#: Estimator of a gravity equation: Poisson pseudo-maximum likelihood on trade in levels
+#: (``pyfixest.fepois``), or least squares on log trade (``pyfixest.feols``).
+Method = Literal["ppml", "ols"]
+METHODS: tuple[str, ...] = get_args(Method)
+
+#: Kinds of variance of the estimates (written ``hetero``, ``iid``, ``cluster:COL``,
+#: ``twoway:COL1+COL2``, ``pair``, ``directed_pair``; see ``bilat.potential.spec``).
+VcovKind = Literal["hetero", "iid", "cluster", "twoway", "pair", "directed_pair"]
+VCOVS: tuple[str, ...] = get_args(VcovKind)
+
+#: Separation checks before PPML: rows in fixed effects whose flows are all zero (``fe``),
+#: the iterative rectifier of Correia, Guimarães & Zylkin (2021) for regressors (``ir``),
+#: both (the default), or none.
+Separation = Literal["both", "fe", "ir", "none"]
+SEPARATIONS: tuple[str, ...] = get_args(Separation)
 
 # ------------------------------------------------------------------------------ agenda
 

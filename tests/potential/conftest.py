@@ -14,6 +14,8 @@ from bilat.sources.schema import FLOW_SCHEMA
 
 AGTPA = "gravity/agtpa-applications-1986-2006.csv.gz"
 THREE = Path(__file__).resolve().parents[1] / "fixtures" / "potential" / "three-countries.csv"
+#: fixest's ``trade`` data (EU15 imports by product 2007-2016; see the fixtures README).
+FIXEST_TRADE = THREE.with_name("fixest-trade.csv.gz")
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +30,12 @@ def textbook_fit(agtpa_path: Path):  # type: ignore[no-untyped-def]
 
     panel = read_panel(agtpa_path)
     return estimate(panel, years=range(1986, 2007, 4), small_sample="stata")
+
+
+@pytest.fixture(scope="session")
+def fixest_trade() -> pd.DataFrame:
+    """fixest's ``trade`` data as read from the fixture (do not modify: copy first)."""
+    return pd.read_csv(FIXEST_TRADE)
 
 
 @pytest.fixture

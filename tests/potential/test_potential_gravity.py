@@ -154,10 +154,12 @@ def test_too_little_data(world) -> None:
 
 def test_formula_and_prepared_frame(world) -> None:
     cfg = GravityConfig.make(terms=["ln_dist", "cntg"])
-    assert formula(cfg) == "trade ~ ln_dist + cntg | exp_year + imp_year"
+    assert formula(cfg) == "trade ~ ln_dist + cntg | exporter^year + importer^year"
+    ols = GravityConfig.make(terms=["ln_dist"], method="ols")
+    assert formula(ols) == "log(trade) ~ ln_dist | exporter^year + importer^year"
     frame = prepare(world(), cfg)
     assert frame["ln_dist"].to_numpy() == pytest.approx(np.log(world()["dist"].to_numpy()))
-    assert frame["exp_year"].nunique() == 14 * 3
+    assert frame["cluster_pair"].nunique() == 14 * 13 // 2
 
 
 def test_results_as_data_and_chart(world) -> None:
@@ -204,6 +206,6 @@ def test_public_surface() -> None:
         "Coefficient", "DyadGravity", "ExportPotential", "GravityConfig", "GravityFit", "GravityRun",
         "PotentialSection", "ProductPotential", "estimate", "export_potential",
         "join_covariates", "join_geodist", "market_potential", "panel_from_flows",
-        "potential_section", "read_geodist", "read_panel", "run_gravity",
+        "potential_section", "read_geodist", "read_panel", "read_table", "run_gravity",
     }  # fmt: skip
     assert all(hasattr(p, name) for name in p.__all__)

@@ -191,6 +191,58 @@ CASES.update(
     }
 )
 
+#: The gravity panel with the file's own column names, tab-separated (same rows).
+GRAVITY_MAPPED = GRAVITY_PANEL.replace("gravity-panel.csv", "gravity-panel-mapped.tsv")
+GRAVITY_ROLES = "exporter=Origin,importer=Destination,year=Year,trade=Value"
+
+#: More cases of commands with many options (issue 15: any gravity specification).
+VARIANTS: dict[str, tuple[str, Case]] = {
+    "gravity formula": (
+        "potential gravity",
+        Case(
+            (
+                "--panel",
+                GRAVITY_MAPPED,
+                "--map",
+                GRAVITY_ROLES,
+                "--formula",
+                "Value ~ log(dist) + cntg + eaeu | Origin^Year + Destination^Year",
+                "--vcov",
+                "cluster:Origin",
+                "--separation",
+                "fe",
+                "--maxiter",
+                "50",
+                "--dyad",
+                "C00,C01",
+            ),
+            method="post",
+            files=("panel",),
+        ),
+    ),
+    "gravity ols": (
+        "potential gravity",
+        Case(
+            (
+                "--panel",
+                GRAVITY_MAPPED,
+                "--map",
+                GRAVITY_ROLES,
+                "--method",
+                "ols",
+                "--terms",
+                "ln_dist,cntg",
+                "--vcov",
+                "twoway:Origin+Destination",
+                "--years",
+                "2021",
+            ),
+            method="post",
+            files=("panel",),
+        ),
+    ),
+}
+
 #: Read commands whose route is still being built (issue 14); emptied before it is resolved.
 PENDING: frozenset[str] = frozenset()
 
@@ -289,7 +341,16 @@ def mirror_fronts(
 
 @pytest.mark.parametrize("command", sorted(CASES))
 def test_cli_json_is_the_api_document(command, cli, request):
-    case = CASES[command]
+    _check(command, CASES[command], cli, request)
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_more_options_give_one_document(variant, cli, request):
+    command, case = VARIANTS[variant]
+    _check(command, case, cli, request)
+
+
+def _check(command: str, case: Case, cli: Any, request: Any) -> None:
     fronts: Fronts = request.getfixturevalue(case.fronts)
     viewer, app, places = fronts.viewer, fronts.app, fronts.places
     args = [a.format(**places) for a in case.args]

@@ -19,8 +19,8 @@ from bilat.cli._common import (
     print_table,
     synthetic_banner,
 )
-from bilat.errors import InputError
-from bilat.options import Cluster, Distance, GeModel, Level, SmallSample
+from bilat.errors import EstimationError, InputError
+from bilat.options import Cluster, Distance, GeModel, Level, Method, Separation, SmallSample
 
 potential_app = typer.Typer(
     help="How much more trade is possible: structural gravity and product-level potential.",
@@ -70,8 +70,9 @@ PanelOption = Annotated[
     Path | None,
     typer.Option(
         "--panel",
-        help="Panel file (.csv, .csv.gz, .parquet): exporter, importer, year, trade "
-        "[+ covariates]. Default: aggregate the lake's flows.",
+        help="Panel file (.csv, .tsv, .dlm, .txt, gzipped or not; .parquet; Stata .dta): "
+        "exporter, importer, year, trade [+ covariates], or columns named by --map. "
+        "Default: aggregate the lake's flows.",
     ),
 ]
 GeoDistOption = Annotated[
@@ -94,10 +95,62 @@ GravityYears = Annotated[
     ),
 ]
 TermsOption = Annotated[
-    str, typer.Option("--terms", help="Regressors, comma-separated; ln_X is the log of column X.")
+    str | None,
+    typer.Option(
+        "--terms",
+        help="Regressors of the default specification, comma-separated; ln_X is the log of "
+        "column X (default ln_dist,cntg,lang,clny).",
+    ),
 ]
 ClusterOption = Annotated[
-    Cluster, typer.Option("--cluster", help="Cluster by country pair (unordered) or directed pair.")
+    Cluster | None,
+    typer.Option("--cluster", help="Older name of --vcov pair or --vcov directed_pair."),
+]
+FormulaOption = Annotated[
+    str | None,
+    typer.Option(
+        "--formula",
+        metavar="FORMULA",
+        help="Any specification in pyfixest's syntax: 'DEPVAR ~ TERMS | FE1 + FE2', e.g. "
+        "'Euros ~ log(dist_km) | Origin + Destination + Product + Year' (exporter^year "
+        "interacts). Default: trade ~ --terms | exporter^year + importer^year.",
+    ),
+]
+MethodOption = Annotated[
+    Method,
+    typer.Option("--method", help="ppml (Poisson, levels) or ols (least squares on logs)."),
+]
+VcovOption = Annotated[
+    str | None,
+    typer.Option(
+        "--vcov",
+        metavar="VCOV",
+        help="Standard errors: pair (default), directed_pair, hetero, iid, cluster:COL or "
+        "twoway:COL1+COL2.",
+    ),
+]
+MapOption = Annotated[
+    str | None,
+    typer.Option(
+        "--map",
+        metavar="ROLE=COL,...",
+        help="The panel's column for each role: exporter=Origin,importer=Destination,"
+        "year=Year,trade=Euros,product=Product. A formula may use either name.",
+    ),
+]
+MaxiterOption = Annotated[
+    int,
+    typer.Option(
+        "--maxiter", min=1, metavar="N", help="Most PPML iterations (pyfixest's default 25)."
+    ),
+]
+SeparationOption = Annotated[
+    Separation,
+    typer.Option(
+        "--separation",
+        help="Separation checks before PPML: both (default), fe (all-zero fixed effects), "
+        "ir (iterative rectifier, for regressors) or none.",
+    ),
 ]
 SmallSampleOption = Annotated[
     SmallSample,
@@ -118,9 +171,15 @@ def gravity(
     geodist: GeoDistOption = None,
     extra_covariates: ExtraOption = None,
     years: GravityYears = None,
-    terms: TermsOption = "ln_dist,cntg,lang,clny",
-    cluster: ClusterOption = "pair",
+    formula: FormulaOption = None,
+    method: MethodOption = "ppml",
+    vcov: VcovOption = None,
+    columns: MapOption = None,
+    terms: TermsOption = None,
+    cluster: ClusterOption = None,
     small_sample: SmallSampleOption = "fixest",
+    maxiter: MaxiterOption = 25,
+    separation: SeparationOption = "both",
     distance: DistanceOption = "distw",
     domestic: Annotated[
         bool, typer.Option("--domestic", help="Keep domestic flows (exporter == importer).")
@@ -138,16 +197,23 @@ def gravity(
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Estimate structural gravity by PPML (exporter-year, importer-year fixed effects)."""
+    """Estimate a gravity equation: by default PPML with exporter-year and importer-year
+    fixed effects, clustered by pair; any other specification with --formula."""
     options = {
         "panel": panel,
         "geodist": geodist,
         "extra_covariates": extra_covariates,
         "distance": distance,
         "years": years,
+        "formula": formula,
+        "method": method,
+        "vcov": vcov,
+        "columns": columns,
         "terms": terms,
         "cluster": cluster,
         "small_sample": small_sample,
+        "maxiter": maxiter,
+        "separation": separation,
         "domestic": domestic,
         "dyad": dyad,
         "year": year,
@@ -166,18 +232,24 @@ def gravity(
 
 
 def _gravity(lk: Any, options: dict[str, Any]) -> Any:
-    """:func:`bilat.potential.run_gravity`, its missing-covariate message in CLI flags."""
+    """:func:`bilat.potential.run_gravity`, its messages about options in CLI flags."""
     from bilat.potential import run_gravity
 
     try:
         return run_gravity(lk, **options)
     except InputError as exc:
-        if "columns" not in exc.details:
+        if "columns" in exc.details:
+            flags = "--map ROLE=COL, --covariates GEODIST_FILE or --extra-covariates FILE"
+        elif exc.details.get("option") == "columns":
+            flags = "--map ROLE=COL,... for columns="
+        else:
             raise
-        raise InputError(
-            f"{exc.message} (on the command line: --covariates GEODIST_FILE or "
-            "--extra-covariates FILE)",
-            details=exc.details,
+        raise exc.with_message(f"{exc.message} (on the command line: {flags})") from None
+    except EstimationError as exc:
+        if exc.details.get("option") != "maxiter":
+            raise
+        raise exc.with_message(
+            f"{exc.message} (on the command line: --maxiter N, --separation both)"
         ) from None
 
 
@@ -185,29 +257,46 @@ def _plain(value: float | None) -> str:
     return "—" if value is None else f"{value:,.1f} (panel units)"
 
 
+def _num(value: float | None, spec: str) -> str:
+    return "—" if value is None or value != value else format(value, spec)
+
+
 def _print_gravity(fit: Any, pairs: Sequence[Any], *, money: Any) -> None:
     rows = [
         {
             "term": c.term,
-            "estimate": f"{c.estimate:.3f}",
-            "std. error": f"({c.std_error:.3f})",
-            "p-value": f"{c.p_value:.4f}",
+            "estimate": _num(c.estimate, ".3f"),
+            "std. error": f"({_num(c.std_error, '.3f')})",
+            "p-value": _num(c.p_value, ".4f"),
         }
         for c in fit.coefficients
     ]
     cfg = fit.config
+    fe = ", ".join(f"{f.name} ({f.count:,})" for f in fit.fixed_effects) or "none"
+    clusters = ", ".join(f"{c.count:,} {c.name}" for c in fit.clusters)
+    vcov = cfg.vcov.text + (f" ({clusters} clusters)" if clusters else "")
+    fit_stat = f"R² {_num(fit.r2, '.3f')}"
+    if fit.pseudo_r2 is not None:
+        fit_stat += f", pseudo R² {_num(fit.pseudo_r2, '.3f')}"
     print_table(
         rows,
-        title="PPML gravity, exporter-year and importer-year fixed effects",
+        title=f"{cfg.method.upper()} gravity: {fit.formula}",
         caption=(
-            f"N = {fit.n_obs:,} ({fit.n_dropped:,} dropped), {_years(fit.years)}; "
-            f"clustered by {cfg.cluster} "
-            f"({fit.n_clusters:,}), small-sample {cfg.small_sample}; R² {fit.r2:.3f}"
+            f"N = {fit.n_obs:,} ({fit.n_dropped:,} dropped)"
+            + (f", {_years(fit.years)}" if fit.years else "")
+            + f"; fixed effects {fe}; vcov {vcov}, small-sample {cfg.small_sample}; {fit_stat}"
         ),
     )
+    if fit.dropped:
+        console.print("Rows dropped: " + "; ".join(f"{d.reason} {d.rows:,}" for d in fit.dropped))
+    for w in fit.warnings:
+        console.print(f"Warning: {w}")
+    if any("columns=" in w for w in fit.warnings):
+        console.print("  (on the command line, columns= is --map ROLE=COL,...)")
     for d in pairs:
+        when = "" if d.year is None else f" {d.year}"
         console.print(
-            f"{d.exporter} → {d.importer} {d.year}: actual {money(d.actual_usd)}, gravity "
+            f"{d.exporter} → {d.importer}{when}: actual {money(d.actual_usd)}, gravity "
             f"{money(d.fitted_usd)}, gap {money(d.gap_usd)} (actual/fitted {d.ratio:.2f})"
         )
     if pairs:

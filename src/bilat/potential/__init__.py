@@ -1,8 +1,10 @@
-"""Potential: structural gravity (PPML), general-equilibrium scenarios and product-level
-export potential.
+"""Potential: gravity (the textbook PPML, or any specification), general-equilibrium
+scenarios and product-level export potential.
 
 >>> from bilat.potential import estimate, read_panel, market_potential   # doctest: +SKIP
 >>> fit = estimate(read_panel("panel.csv"), small_sample="stata")       # doctest: +SKIP
+>>> estimate(read_table("trade.dta"), formula="trade ~ log(dist) | exporter^year + importer^year",
+...          vcov="cluster:pair_id")                                     # doctest: +SKIP
 >>> fit.dyad("BLR", "KAZ").gap_usd                                       # doctest: +SKIP
 >>> market_potential(lake, "BLR", "KAZ", year=2021).top(20)             # doctest: +SKIP
 """
@@ -22,6 +24,7 @@ from bilat.potential.panel import (
     panel_from_flows,
     read_geodist,
     read_panel,
+    read_table,
 )
 from bilat.potential.products import (
     ExportPotential,
@@ -52,6 +55,7 @@ __all__ = [
     "potential_section",
     "read_geodist",
     "read_panel",
+    "read_table",
     "run_gravity",
     "run_scenario",
 ]

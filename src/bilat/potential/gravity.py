@@ -1,13 +1,17 @@
-"""Structural gravity: PPML with exporter-year and importer-year fixed effects.
+"""Gravity estimation: any specification pyfixest can fit, the textbook one by default.
 
-The model (Yotov, Piermartini, Monteiro & Larch 2016, eq. 1-28)::
+The default model (Yotov, Piermartini, Monteiro & Larch 2016, eq. 1-28)::
 
     X_ij,t = exp(π_i,t + χ_j,t + β·z_ij,t) · ε_ij,t
 
 is estimated by Poisson pseudo-maximum likelihood through ``pyfixest.fepois``, with the
-fixed effects absorbed and standard errors clustered by country pair. :func:`estimate`
-validates, freezes a :class:`GravityConfig`, prepares the frame (:func:`prepare`) and
-delegates (:func:`fit_prepared`).
+exporter-year and importer-year fixed effects absorbed and standard errors clustered by
+country pair. A ``formula`` in pyfixest's syntax (``Euros ~ log(dist_km) | Origin +
+Destination + Product + Year``) states any other specification, ``method="ols"`` fits
+log trade by least squares (``pyfixest.feols``) and ``vcov`` chooses the variance
+(:mod:`bilat.potential.spec`). :func:`estimate` validates, freezes a
+:class:`GravityConfig`, prepares the frame (:func:`prepare`: column roles, repeated keys,
+sample selection, every drop counted) and delegates (:func:`fit_prepared`).
 
 Small-sample conventions (``small_sample``):
 
@@ -15,37 +19,38 @@ Small-sample conventions (``small_sample``):
     pyfixest's (and R fixest's) default: ``(N-1)/(N-K) · G/(G-1)`` on the clustered
     covariance, where K counts the slopes and the fixed effects not nested in the clusters.
 ``"stata"``
-    Stata ``ppml``/``poisson, cluster()``: ``G/(G-1)`` only. Reproduces the book's tables.
+    Stata's: for PPML (``ppml``/``poisson, cluster()``) ``G/(G-1)`` only; for OLS
+    (``regress, cluster()``) ``(N-1)/(N-K) · G/(G-1)`` with every fixed effect counted in
+    K. Reproduces the book's tables.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from bilat.errors import EstimationError, InputError, NotFoundError
-from bilat.options import CLUSTERS, SMALL_SAMPLES, Cluster, SmallSample, choice
-from bilat.potential.panel import PANEL_COLUMNS, validate_panel
-
-if TYPE_CHECKING:
-    import altair as alt
+from bilat.errors import EstimationError, InputError, NotFoundError, shorten
+from bilat.options import CLUSTERS, METHODS, SMALL_SAMPLES, Cluster, Method, SmallSample
+from bilat.potential.panel import PANEL_COLUMNS, check_keys, with_roles
+from bilat.potential.results import Coefficient, Count, Dropped, DyadGravity, GravityFit
+from bilat.potential.spec import DEFAULT_TERMS, ROLES, GravityConfig, Vcov
 
 __all__ = [
     "CLUSTERS",
     "DEFAULT_TERMS",
+    "METHODS",
     "SMALL_SAMPLES",
     "Cluster",
     "Coefficient",
     "DyadGravity",
     "GravityConfig",
     "GravityFit",
+    "Method",
     "SmallSample",
     "estimate",
     "fit_prepared",
@@ -54,375 +59,189 @@ __all__ = [
 ]
 
 
-#: The textbook specification: log distance, contiguity, common language, colonial link.
-DEFAULT_TERMS: tuple[str, ...] = ("ln_dist", "cntg", "lang", "clny")
-
-_TERM = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_FE = ("exp_year", "imp_year")
+_FE = ("exporter^year", "importer^year")
 _CLUSTER_COL = "cluster_pair"
 
-
-@dataclass(frozen=True, slots=True)
-class GravityConfig:
-    """A validated gravity specification.
-
-    Attributes
-    ----------
-    terms
-        Regressors: panel columns, or ``ln_<column>`` for the natural log of a column.
-    years
-        Years in the estimation sample (``None``: every year of the panel).
-    cluster
-        Clustering of standard errors (see :data:`CLUSTERS`).
-    small_sample
-        Small-sample convention (see module docstring).
-    domestic
-        Keep domestic flows (exporter == importer); the textbook Application 1 drops them.
-    """
-
-    terms: tuple[str, ...] = DEFAULT_TERMS
-    years: tuple[int, ...] | None = None
-    cluster: Cluster = "pair"
-    small_sample: SmallSample = "fixest"
-    domestic: bool = False
-
-    @classmethod
-    def make(
-        cls,
-        *,
-        terms: Sequence[str] = DEFAULT_TERMS,
-        years: Sequence[int] | None = None,
-        cluster: str = "pair",
-        small_sample: str = "fixest",
-        domestic: bool = False,
-    ) -> GravityConfig:
-        """Validate options and build the config; raises ``InputError`` naming the option."""
-        terms = tuple(terms)
-        if not terms:
-            raise InputError("give at least one regressor (term)", details={"option": "terms"})
-        for t in terms:
-            if not _TERM.match(t):
-                raise InputError(
-                    f"term {t!r} is not a column name; expected letters, digits and _ "
-                    "(ln_<column> for a log)",
-                    details={"option": "terms", "value": t},
-                )
-        if len(set(terms)) != len(terms):
-            raise InputError(f"terms repeat: {', '.join(terms)}", details={"option": "terms"})
-        return cls(
-            terms=terms,
-            years=tuple(sorted({int(y) for y in years})) if years is not None else None,
-            cluster=choice(Cluster, cluster, "cluster"),
-            small_sample=choice(SmallSample, small_sample, "small_sample"),
-            domestic=bool(domestic),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Coefficient:
-    """One estimated coefficient.
-
-    Attributes
-    ----------
-    term
-        Regressor name. For ``ln_`` terms the coefficient is an elasticity; for a 0/1 dummy,
-        ``exp(estimate) - 1`` is the proportional effect on trade.
-    estimate, std_error
-        Point estimate and clustered standard error.
-    statistic, p_value
-        t statistic and its two-sided p-value (t distribution with G-1 degrees of freedom).
-    ci_low, ci_high
-        95% confidence interval.
-    """
-
-    term: str
-    estimate: float
-    std_error: float
-    statistic: float
-    p_value: float
-    ci_low: float
-    ci_high: float
-
-
-@dataclass(frozen=True)
-class DyadGravity:
-    """Fitted against actual trade for one direction of one pair.
-
-    Attributes
-    ----------
-    exporter, importer
-        ISO3 codes.
-    year
-        The year compared.
-    actual_usd
-        Observed trade (unit of the panel; US dollars from the lake).
-    fitted_usd
-        The model's prediction for the pair and year.
-    gap_usd
-        ``fitted_usd - actual_usd``: positive when trade is below what gravity predicts.
-    ratio
-        ``actual_usd / fitted_usd`` (1 = on the model; 0.5 = half of it).
-    caveats
-        What a trade economist would say before anyone quotes the gap.
-    series
-        Every sample year: ``year, actual_usd, fitted_usd`` (pandas).
-    """
-
-    exporter: str
-    importer: str
-    year: int
-    actual_usd: float
-    fitted_usd: float
-    gap_usd: float
-    ratio: float
-    caveats: tuple[str, ...]
-    series: pd.DataFrame = field(repr=False, compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data, series included as a list of records."""
-        return {
-            "exporter": self.exporter,
-            "importer": self.importer,
-            "year": self.year,
-            "actual_usd": self.actual_usd,
-            "fitted_usd": self.fitted_usd,
-            "gap_usd": self.gap_usd,
-            "ratio": self.ratio,
-            "caveats": list(self.caveats),
-            "series": self.series.to_dict(orient="records"),
-        }
-
-    def to_pandas(self) -> pd.DataFrame:
-        """The series: ``year, actual_usd, fitted_usd, gap_usd``."""
-        out = self.series.copy()
-        out["gap_usd"] = out["fitted_usd"] - out["actual_usd"]
-        return out
-
-    def chart(self) -> alt.Chart:
-        """Actual and fitted trade over the sample years (Altair line chart)."""
-        import altair as alt
-
-        long = self.series.melt("year", var_name="measure", value_name="usd")
-        long["measure"] = long["measure"].map({"actual_usd": "actual", "fitted_usd": "gravity"})
-        chart: alt.Chart = (
-            alt.Chart(long, title=f"{self.exporter} → {self.importer}: actual vs gravity")
-            .mark_line(point=True)
-            .encode(
-                x=alt.X("year:O", title="year"),
-                y=alt.Y("usd:Q", title="trade (USD)"),
-                color=alt.Color("measure:N", title=None),
-            )
-        )
-        return chart
-
-
-@dataclass(frozen=True)
-class GravityFit:
-    """A fitted gravity model.
-
-    Attributes
-    ----------
-    coefficients
-        One :class:`Coefficient` per term, in the order of ``config.terms``.
-    config
-        The specification estimated.
-    n_obs
-        Observations used.
-    n_dropped
-        Rows of the panel left out: missing or non-positive covariates (for ``ln_`` terms),
-        plus rows pyfixest drops (singleton fixed effects, separation).
-    n_clusters
-        Number of clusters (pairs).
-    n_exporter_years, n_importer_years
-        Number of fixed effects of each kind.
-    r2
-        Squared correlation of fitted and actual trade (the R² the book reports for PPML).
-    pseudo_r2
-        McFadden pseudo R² from pyfixest.
-    years
-        Years in the estimation sample.
-    fitted
-        Estimation sample: ``exporter, importer, year, trade, fitted`` (pandas).
-    """
-
-    coefficients: tuple[Coefficient, ...]
-    config: GravityConfig
-    n_obs: int
-    n_dropped: int
-    n_clusters: int
-    n_exporter_years: int
-    n_importer_years: int
-    r2: float
-    pseudo_r2: float
-    years: tuple[int, ...]
-    fitted: pd.DataFrame = field(repr=False, compare=False)
-
-    def coefficient(self, term: str) -> Coefficient:
-        """The coefficient of ``term``; ``NotFoundError`` when it is not in the model."""
-        for c in self.coefficients:
-            if c.term == term:
-                return c
-        raise NotFoundError(
-            f"no term {term!r} in the model; terms are {', '.join(self.config.terms)}",
-            details={"value": term},
-        )
-
-    def to_pandas(self) -> pd.DataFrame:
-        """Coefficient table: one row per term."""
-        return pd.DataFrame([_asdict(c) for c in self.coefficients])
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data (coefficients and fit statistics, not the fitted sample)."""
-        return {
-            "coefficients": [_asdict(c) for c in self.coefficients],
-            "terms": list(self.config.terms),
-            "cluster": self.config.cluster,
-            "small_sample": self.config.small_sample,
-            "domestic": self.config.domestic,
-            "years": list(self.years),
-            "n_obs": self.n_obs,
-            "n_dropped": self.n_dropped,
-            "n_clusters": self.n_clusters,
-            "n_exporter_years": self.n_exporter_years,
-            "n_importer_years": self.n_importer_years,
-            "r2": self.r2,
-            "pseudo_r2": self.pseudo_r2,
-        }
-
-    def dyad(self, exporter: str, importer: str, *, year: int | None = None) -> DyadGravity:
-        """Fitted against actual trade from ``exporter`` to ``importer``.
-
-        ``year`` defaults to the latest sample year in which the pair is observed. Raises
-        ``NotFoundError`` when the pair is not in the estimation sample.
-        """
-        exp, imp = exporter.strip().upper(), importer.strip().upper()
-        rows = self.fitted[(self.fitted["exporter"] == exp) & (self.fitted["importer"] == imp)]
-        if rows.empty:
-            raise NotFoundError(
-                f"{exp} → {imp} is not in the estimation sample (no row in the panel, or "
-                "dropped for missing covariates); check the codes and the covariates file",
-                details={"exporter": exp, "importer": imp},
-            )
-        series = (
-            rows[["year", "trade", "fitted"]]
-            .rename(columns={"trade": "actual_usd", "fitted": "fitted_usd"})
-            .sort_values("year", ignore_index=True)
-        )
-        yr = int(series["year"].max()) if year is None else int(year)
-        row = series[series["year"] == yr]
-        if row.empty:
-            raise NotFoundError(
-                f"{exp} → {imp} has no observation in {yr}; sample years for the pair: "
-                f"{', '.join(map(str, series['year']))}",
-                details={"exporter": exp, "importer": imp, "year": yr},
-            )
-        actual, fitted = float(row["actual_usd"].iloc[0]), float(row["fitted_usd"].iloc[0])
-        return DyadGravity(
-            exporter=exp,
-            importer=imp,
-            year=yr,
-            actual_usd=actual,
-            fitted_usd=fitted,
-            gap_usd=fitted - actual,
-            ratio=actual / fitted if fitted > 0 else math.nan,
-            caveats=_caveats(self.config),
-            series=series,
-        )
-
-    def chart(self) -> alt.LayerChart:
-        """Coefficients with 95% intervals (Altair)."""
-        import altair as alt
-
-        data = pd.DataFrame([_asdict(c) for c in self.coefficients])
-        base = alt.Chart(data, title="Gravity coefficients (95% CI)").encode(
-            y=alt.Y("term:N", sort=list(self.config.terms), title=None)
-        )
-        rules = base.mark_rule().encode(x=alt.X("ci_low:Q", title="estimate"), x2="ci_high:Q")
-        layered: alt.LayerChart = rules + base.mark_point(filled=True).encode(x="estimate:Q")
-        return layered
-
-
-def _asdict(c: Coefficient) -> dict[str, Any]:
-    return {
-        "term": c.term,
-        "estimate": c.estimate,
-        "std_error": c.std_error,
-        "statistic": c.statistic,
-        "p_value": c.p_value,
-        "ci_low": c.ci_low,
-        "ci_high": c.ci_high,
-    }
-
-
-def _caveats(config: GravityConfig) -> tuple[str, ...]:
-    out = [
-        "The fitted value is what a country pair with these covariates would trade given both "
-        "countries' total sales and purchases that year; the gap is the pair's residual, "
-        "not a target.",
-        "The residual holds everything the covariates leave out: trade agreements and "
-        "sanctions not modelled, transit and re-exports, misreporting and valuation "
-        "(CIF/FOB) differences.",
-        "With exporter-year and importer-year fixed effects, PPML reproduces each country's "
-        "total exports and imports exactly: a shortfall with one partner is matched by "
-        "excess trade with others.",
-        "This is partial equilibrium: closing a gap would change prices and multilateral "
-        "resistance everywhere, which the fitted value ignores.",
-        "Fitted values depend on the sample of countries and years and on the distance "
-        "measure; compare gaps within one model, not across models.",
-    ]
-    if not config.domestic:
-        out.append(
-            "Estimated on international flows only: effects of borders and globalisation "
-            "are not identified."
-        )
-    return tuple(out)
+#: Why rows leave the sample, as :attr:`GravityFit.dropped` names them.
+YEARS_OUT = "years outside the sample"
+DOMESTIC = "domestic flows (exporter = importer)"
+NOT_LOGGED = "zero or negative trade (no log under OLS)"
+MISSING = "missing or non-finite values"
+SINGLETONS = "singleton fixed effects"
+SEPARATED = "separation"
 
 
 def formula(config: GravityConfig) -> str:
-    """The pyfixest formula for a config: ``trade ~ terms | exp_year + imp_year``."""
-    return f"trade ~ {' + '.join(config.terms)} | {' + '.join(_FE)}"
+    """The formula fitted for a config: the user's, or the default specification's
+    ``trade ~ terms | exporter^year + importer^year`` (``log(trade)`` under OLS)."""
+    if config.formula is not None:
+        return config.formula.text
+    lhs = "log(trade)" if config.method == "ols" else "trade"
+    return f"{lhs} ~ {' + '.join(config.terms or ())} | {' + '.join(_FE)}"
+
+
+def _fe_terms(config: GravityConfig) -> tuple[str, ...]:
+    return config.formula.fixed_effects if config.formula is not None else _FE
+
+
+def _outcome(config: GravityConfig) -> tuple[str | None, bool]:
+    """The dependent column and whether it is logged."""
+    if config.formula is None:
+        return "trade", config.method == "ols"
+    return config.formula.outcome, config.formula.logged
+
+
+def _role_of(config: GravityConfig, column: str) -> str | None:
+    roles = config.roles
+    for role in ROLES:
+        if column == role or roles.get(role) == column:
+            return role
+    return None
+
+
+# ------------------------------------------------------------------------------ prepare
 
 
 def prepare(panel: pd.DataFrame, config: GravityConfig) -> pd.DataFrame:
-    """The estimation frame: sample years, domestic flows dropped (unless asked), ``ln_``
-    terms computed, rows with missing or non-finite terms removed, integer fixed-effect and
-    cluster codes added (``exp_year``, ``imp_year``, ``cluster_pair``)."""
-    frame = panel if _is_valid_panel(panel) else validate_panel(panel)
+    """The estimation frame of a config.
+
+    Column roles applied (:func:`~bilat.potential.panel.with_roles`), repeated observation
+    keys refused (:func:`~bilat.potential.panel.check_keys`), the columns the specification
+    names checked, sample years kept, domestic flows dropped (unless asked), ``ln_`` terms
+    computed and rows without them removed (default specification), zero or negative trade
+    removed (OLS), the pair cluster code added (``cluster_pair``). ``attrs`` holds
+    ``dropped`` (reason → rows), ``warnings`` and ``n_input`` (rows after the selections).
+    """
+    path = str(panel.attrs.get("path", "<panel>"))
+    required = PANEL_COLUMNS if config.formula is None else ()
+    frame = with_roles(
+        panel, config.roles, path=path, require=required, negative_trade=config.method == "ols"
+    )
+    _check_columns(frame, config)
+    check_keys(frame, path=path)
+    notes = _warnings(frame, config)
+    dropped: dict[str, int] = {}
     if config.years is not None:
-        frame = frame[frame["year"].isin(config.years)]
-        if frame.empty:
+        keep = frame["year"].isin(config.years)
+        if not keep.any():
             raise NotFoundError(
                 f"no panel rows in the years {', '.join(map(str, config.years))}",
                 details={"years": list(config.years)},
             )
-    if not config.domestic:
-        frame = frame[frame["exporter"] != frame["importer"]]
-    cols: dict[str, Any] = {c: frame[c].to_numpy() for c in PANEL_COLUMNS}
-    for term in config.terms:
-        cols[term] = _term_values(frame, term)
-    out: pd.DataFrame = pd.DataFrame(cols)
-    keep = np.isfinite(out[list(config.terms)].to_numpy(dtype="float64")).all(axis=1)
-    out = out[keep].reset_index(drop=True)
-    exp_codes = pd.factorize(out["exporter"])[0]
-    imp_codes = pd.factorize(out["importer"])[0]
-    year = out["year"].to_numpy(dtype="int64")
-    out["exp_year"] = pd.factorize(exp_codes.astype("int64") * 10_000 + year)[0]
-    out["imp_year"] = pd.factorize(imp_codes.astype("int64") * 10_000 + year)[0]
-    out[_CLUSTER_COL] = _pair_codes(out["exporter"], out["importer"], config.cluster)
-    out.attrs["n_input"] = len(frame)
+        dropped[YEARS_OUT] = int((~keep).sum())
+        frame = frame[keep]
+    if not config.domestic and {"exporter", "importer"} <= set(frame.columns):
+        foreign = frame["exporter"] != frame["importer"]
+        dropped[DOMESTIC] = int((~foreign).sum())
+        frame = frame[foreign]
+    n_input = len(frame)
+    out = _model_frame(frame, config)
+    if config.formula is None:
+        terms = list(config.terms or ())
+        finite = np.isfinite(out[terms].to_numpy(dtype="float64")).all(axis=1)
+        dropped[MISSING] = int((~finite).sum())
+        out = out[finite]
+    outcome, logged = _outcome(config)
+    if config.method == "ols" and logged and outcome is not None:
+        values = pd.to_numeric(out[outcome], errors="coerce")
+        dropped[NOT_LOGGED] = int((values <= 0).sum())
+        out = out[~(values <= 0)]
+    out = out.reset_index(drop=True)
+    if config.vcov.kind in ("pair", "directed_pair"):
+        out[_CLUSTER_COL] = _pair_codes(out["exporter"], out["importer"], config.vcov.kind)
+    out.attrs.update(dropped=dropped, warnings=notes, n_input=n_input, path=path)
     return out
 
 
-def _is_valid_panel(panel: pd.DataFrame) -> bool:
-    """Whether a frame is already a clean panel (then it is used without a copy)."""
-    if not all(c in panel.columns for c in PANEL_COLUMNS):
-        return False
-    if not (
-        pd.api.types.is_integer_dtype(panel["year"]) and pd.api.types.is_float_dtype(panel["trade"])
-    ):
-        return False
-    trade = panel["trade"].to_numpy()
-    return bool(np.isfinite(trade).all() and (trade >= 0).all())
+def _warnings(frame: pd.DataFrame, config: GravityConfig) -> list[str]:
+    notes = []
+    if not {"exporter", "importer"} <= set(frame.columns):
+        notes.append(
+            "the panel has no exporter and importer columns: rows were not checked for "
+            "repeated (exporter, importer, year) keys or for domestic flows, and no dyad can "
+            "be compared; name them with columns={'exporter': COLUMN, 'importer': COLUMN}"
+        )
+    if "product" in frame.columns:
+        names = {"product", config.roles.get("product", "product")}
+        fe = config.formula.fe_columns if config.formula is not None else _split_fe
+        if not any(names & set(fe(t)) for t in _fe_terms(config)):
+            notes.append(
+                f"the panel is by product ({config.roles.get('product', 'product')}) but no "
+                "fixed effect absorbs the product: all products share one set of effects; "
+                "add a product fixed effect (e.g. exporter^year^product, or + product)"
+            )
+    return notes
+
+
+def _split_fe(term: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in term.split("^"))
+
+
+def _check_columns(frame: pd.DataFrame, config: GravityConfig) -> None:
+    """Every column the formula, the vcov and the years name is in the panel."""
+    cols = set(map(str, frame.columns))
+    found = ", ".join(map(str, frame.columns))
+    if config.formula is not None:
+        text = config.formula.text
+        calls = [v for v in config.formula.variables if v not in cols and _called(v, text)]
+        if calls:
+            raise InputError(
+                f"formula calls {', '.join(f'{c}()' for c in calls)}, which is neither a "
+                "column nor a function pyfixest knows (log, exp, C, i, np.* ...)",
+                details={"option": "formula", "value": calls[0]},
+            )
+        missing = [v for v in config.formula.variables if v not in cols]
+        if missing:
+            raise InputError(
+                f"formula names column(s) {', '.join(missing)} that the panel does not have; "
+                f"panel columns: {found}. Check the spelling (names are case-sensitive), "
+                "name a role's column with columns= (the roles exporter, importer, year, "
+                "trade, product are added under their own names), or join covariates",
+                details={"option": "formula", "value": missing[0], "columns": sorted(cols)},
+            )
+        outcome = config.formula.outcome
+        if outcome is not None and not pd.api.types.is_numeric_dtype(frame[outcome]):
+            raise InputError(
+                f"the dependent variable {outcome!r} of formula {text!r} is not numeric "
+                f"(found {shorten(frame[outcome].iloc[0])!r}); put the trade values on the "
+                "left of ~",
+                details={"option": "formula", "value": outcome},
+            )
+    absent = [c for c in config.vcov.columns if c not in cols]
+    if config.vcov.kind in ("pair", "directed_pair"):
+        absent = [r for r in ("exporter", "importer") if r not in cols]
+    if absent:
+        built = config.vcov.kind in ("pair", "directed_pair")
+        raise InputError(
+            f"vcov {config.vcov.text!r} clusters by "
+            + ("country pair, built from the exporter and importer columns, " if built else "")
+            + f"column(s) {', '.join(absent)} that the panel does not have; panel columns: "
+            f"{found}. Name them with columns= or choose another vcov (hetero, cluster:COL)",
+            details={"option": "vcov", "value": absent[0]},
+        )
+    if config.years is not None and "year" not in cols:
+        raise InputError(
+            f"years needs a year column; the panel has {found}. Name it with columns= "
+            "(e.g. {'year': 'Year'}) or leave years out",
+            details={"option": "years"},
+        )
+
+
+def _called(name: str, text: str) -> bool:
+    return re.search(rf"(?<![\w.]){re.escape(name)}\s*\(", text) is not None
+
+
+def _model_frame(frame: pd.DataFrame, config: GravityConfig) -> pd.DataFrame:
+    """The columns the estimation reads: roles, the formula's variables (or the computed
+    default terms), the cluster columns."""
+    keep = [r for r in ROLES if r in frame.columns]
+    if config.formula is not None:
+        keep += [v for v in config.formula.variables if v not in keep]
+    keep += [c for c in config.vcov.columns if c not in keep]
+    cols: dict[str, Any] = {c: frame[c].to_numpy() for c in keep}
+    for term in config.terms or ():
+        cols[term] = _term_values(frame, term)
+    return pd.DataFrame(cols)
 
 
 def _term_values(frame: pd.DataFrame, term: str) -> np.ndarray[Any, Any]:
@@ -452,42 +271,116 @@ def _pair_codes(exporter: pd.Series, importer: pd.Series, cluster: str) -> np.nd
     return codes
 
 
-def fit_prepared(frame: pd.DataFrame, config: GravityConfig) -> GravityFit:
-    """Run PPML on a frame from :func:`prepare` and collect the results."""
-    import pyfixest as pf
+# ------------------------------------------------------------------------------ fit
 
-    if len(frame) <= len(config.terms) or frame["trade"].sum() <= 0:
+
+def fit_prepared(frame: pd.DataFrame, config: GravityConfig) -> GravityFit:
+    """Fit a frame from :func:`prepare` with pyfixest and collect the results."""
+    outcome, _ = _outcome(config)
+    n_terms = len(config.terms or ())
+    total = (
+        pd.to_numeric(frame[outcome], errors="coerce").abs().sum()
+        if outcome in frame.columns
+        else 1.0
+    )
+    if len(frame) <= n_terms or not total > 0:
         raise EstimationError(
             f"too little data to estimate: {len(frame)} usable rows with positive total trade "
             "needed; widen the years or check the covariates join",
             details={"rows": len(frame)},
         )
-    ssc = pf.ssc(k_adj=config.small_sample == "fixest", G_adj=True)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fit = pf.fepois(
-                formula(config), data=frame, vcov={"CRV1": _CLUSTER_COL}, ssc=ssc, copy_data=False
-            )
-    except (ValueError, RuntimeError, np.linalg.LinAlgError) as exc:
-        raise EstimationError(f"PPML failed: {exc}", details={"formula": formula(config)}) from None
-    if not fit._convergence:
-        raise EstimationError("PPML did not converge; check for regressors without variation")
+    fit = _pyfixest(frame, config)
+    if config.method == "ppml" and not getattr(fit, "convergence", False):
+        raise EstimationError(
+            f"PPML did not converge in {config.maxiter} iterations. Try more iterations "
+            f"(maxiter={4 * config.maxiter}), fewer or coarser fixed effects, or a separation "
+            f"check (separation='both'; now {config.separation!r}, "
+            f"{int(getattr(fit, 'n_separation_na', 0))} rows dropped for separation): a "
+            "regressor that predicts zero trade perfectly sends its estimate to infinity",
+            details={"option": "maxiter", "maxiter": config.maxiter, "formula": formula(config)},
+        )
+    collinear = [str(v) for v in getattr(fit, "_collin_vars", None) or []]
+    separated = int(getattr(fit, "n_separation_na", 0))
+    if collinear and not separated:
+        raise EstimationError(
+            f"term(s) {', '.join(collinear)} dropped: no variation left once the fixed "
+            "effects are absorbed (collinear); remove them from the specification",
+            details={"terms": collinear},
+        )
+    if collinear:
+        frame.attrs["warnings"] = [
+            *frame.attrs.get("warnings", ()),
+            f"{', '.join(collinear)} omitted: no variation is left once the {separated:,} "
+            "rows separated from the rest are dropped (trade is zero wherever they set "
+            "those rows apart, so the effect is not identified; ppmlhdfe omits it too)",
+        ]
     return _collect(fit, frame, config)
 
 
-def _collect(fit: Any, frame: pd.DataFrame, config: GravityConfig) -> GravityFit:
-    tidy = fit.tidy()
-    missing = [t for t in config.terms if t not in tidy.index]
-    if missing:
+def _pyfixest(frame: pd.DataFrame, config: GravityConfig) -> Any:
+    import formulaic
+    import pyfixest as pf
+
+    fml = formula(config)
+    ssc = _ssc(config)
+    vcov = config.vcov.pyfixest(_CLUSTER_COL)
+    checks = {"both": ["fe", "ir"], "fe": ["fe"], "ir": ["ir"], "none": []}[config.separation]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if config.method == "ols":
+                return pf.feols(fml, data=frame, vcov=vcov, ssc=ssc)
+            return pf.fepois(
+                fml, data=frame, vcov=vcov, ssc=ssc, iwls_maxiter=config.maxiter,
+                separation_check=checks,
+            )  # fmt: skip
+    except formulaic.errors.FormulaicError as exc:
+        raise _formula_error(fml, exc) from None
+    except Exception as exc:
+        if isinstance(exc, TypeError) and "numeric" in str(exc):
+            raise _formula_error(fml, exc) from None
+        if not isinstance(exc, _FAILURES) and not type(exc).__module__.startswith("pyfixest"):
+            raise
+        text = " ".join(str(exc).split()) or type(exc).__name__
         raise EstimationError(
-            f"term(s) {', '.join(missing)} dropped: no variation left once the fixed effects "
-            "are absorbed (collinear); remove them from the specification",
-            details={"terms": missing},
-        )
+            f"{config.method.upper()} failed: {text}", details={"formula": fml}
+        ) from None
+
+
+#: What pyfixest raises when a model cannot be fitted on the data (besides its own errors).
+_FAILURES = (TypeError, ValueError, RuntimeError, np.linalg.LinAlgError)
+
+
+def _ssc(config: GravityConfig) -> dict[str, Any]:
+    """pyfixest's small-sample setting for a convention: fixest's default, or Stata's
+    (``ppml``/``poisson, cluster()``: G/(G-1) only; ``regress, cluster()``: (N-1)/(N-K)
+    with every fixed effect in K, and G/(G-1))."""
+    import pyfixest as pf
+
+    if config.small_sample == "fixest":
+        return dict(pf.ssc())
+    if config.method == "ols":
+        return dict(pf.ssc(k_adj=True, k_fixef="full", G_adj=True))
+    return dict(pf.ssc(k_adj=False, G_adj=True))
+
+
+def _formula_error(fml: str, exc: BaseException) -> InputError:
+    text = re.sub(r"\x1b\[[0-9;]*m|[⧛⧚]", "", str(exc)).strip().splitlines()
+    return InputError(
+        f"formula {fml!r} cannot be evaluated on the panel: {text[0] if text else exc}. "
+        "Terms are columns or functions pyfixest knows (log, C, i, np.*); the dependent "
+        "variable must be numeric",
+        details={"option": "formula", "value": fml},
+    )
+
+
+def _collect(fit: Any, frame: pd.DataFrame, config: GravityConfig) -> GravityFit:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tidy = fit.tidy()
     coefs = tuple(
         Coefficient(
-            term=t,
+            term=str(t),
             estimate=float(tidy.at[t, "Estimate"]),
             std_error=float(tidy.at[t, "Std. Error"]),
             statistic=float(tidy.at[t, "t value"]),
@@ -495,54 +388,168 @@ def _collect(fit: Any, frame: pd.DataFrame, config: GravityConfig) -> GravityFit
             ci_low=float(tidy.at[t, "2.5%"]),
             ci_high=float(tidy.at[t, "97.5%"]),
         )
-        for t in config.terms
+        for t in tidy.index
     )
-    dropped = np.zeros(len(frame), dtype=bool)
-    dropped[list(fit._na_index)] = True
-    sample = frame.loc[~dropped, ["exporter", "importer", "year", "trade"]].reset_index(drop=True)
-    sample["fitted"] = np.asarray(fit._Y_hat_response, dtype="float64").ravel()
-    r = float(np.corrcoef(sample["trade"], sample["fitted"])[0, 1])
+    kept = np.asarray(fit._data.index, dtype="int64")
+    sample = frame.iloc[kept].reset_index(drop=True)
+    fixed = tuple(Count(t, _levels(sample, _split_fe(t))) for t in _fe_terms(config))
+    clusters = tuple(
+        Count(name, int(sample[col].nunique()))
+        for name, col in zip(
+            config.vcov.columns or (config.vcov.kind,),
+            config.vcov.cluster_columns(_CLUSTER_COL),
+            strict=False,
+        )
+    )
+    dropped, separated = _dropped(fit, frame, config)
+    fitted, why, r2 = _fitted(fit, sample, config)
+    by_role = {frozenset(_role_of(config, c) for c in _split_fe(f.name)): f.count for f in fixed}
+    years = tuple(sorted(int(y) for y in sample["year"].unique())) if "year" in sample else None
     return GravityFit(
         coefficients=coefs,
         config=config,
+        formula=formula(config),
         n_obs=int(fit._N),
         n_dropped=int(frame.attrs.get("n_input", len(frame)) - fit._N),
-        n_clusters=int(np.atleast_1d(fit._G)[0]),
-        n_exporter_years=int(frame.loc[~dropped, "exp_year"].nunique()),
-        n_importer_years=int(frame.loc[~dropped, "imp_year"].nunique()),
-        r2=r * r,
-        pseudo_r2=float(fit._pseudo_r2),
-        years=tuple(sorted(int(y) for y in sample["year"].unique())),
-        fitted=sample,
+        dropped=dropped,
+        separation_rows=separated,
+        fixed_effects=fixed,
+        clusters=clusters if config.vcov.clustered else (),
+        n_clusters=clusters[0].count if config.vcov.clustered and len(clusters) == 1 else None,
+        n_exporter_years=by_role.get(frozenset({"exporter", "year"})),
+        n_importer_years=by_role.get(frozenset({"importer", "year"})),
+        converged=bool(fit.convergence) if config.method == "ppml" else None,
+        iterations=None,
+        r2=r2,
+        pseudo_r2=float(fit._pseudo_r2) if config.method == "ppml" else None,
+        years=years,
+        warnings=tuple(frame.attrs.get("warnings", ())),
+        fitted=fitted,
+        no_dyad=why,
+        adds_up=config.method == "ppml" and set(by_role) >= _EXP_IMP_YEAR,
     )
+
+
+_EXP_IMP_YEAR = {frozenset({"exporter", "year"}), frozenset({"importer", "year"})}
+
+
+def _levels(sample: pd.DataFrame, columns: tuple[str, ...]) -> int:
+    return int(sample.groupby(list(columns), sort=False, dropna=True).ngroups)
+
+
+def _dropped(
+    fit: Any, frame: pd.DataFrame, config: GravityConfig
+) -> tuple[tuple[Dropped, ...], int | None]:
+    """Every reason rows left: the selections and computations of :func:`prepare`, then
+    pyfixest's drops split into missing or non-finite values, singletons and separation."""
+    counts: dict[str, int] = dict(frame.attrs.get("dropped", {}))
+    na = len(fit._na_index)
+    missing = _missing_rows(fit, frame) if na else 0
+    counts[MISSING] = counts.get(MISSING, 0) + missing
+    counts[SINGLETONS] = na - missing
+    separated = int(getattr(fit, "n_separation_na", 0)) if config.method == "ppml" else None
+    if separated is not None:
+        counts[SEPARATED] = separated
+    order = (YEARS_OUT, DOMESTIC, NOT_LOGGED, MISSING, SINGLETONS, SEPARATED)
+    return tuple(Dropped(r, counts[r]) for r in order if r in counts), separated
+
+
+def _missing_rows(fit: Any, frame: pd.DataFrame) -> int:
+    """Rows pyfixest drops for missing or non-finite values: its model matrix built again
+    without the singleton rule (pyfixest reports the two together)."""
+    from pyfixest.estimation.formula.model_matrix import create_model_matrix
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mm = create_model_matrix(fit.FixestFormula, frame.copy(), drop_singletons=False)
+    return len(mm.na_index)
+
+
+def _fitted(
+    fit: Any, sample: pd.DataFrame, config: GravityConfig
+) -> tuple[pd.DataFrame | None, str, float | None]:
+    """The sample with actual and fitted flows (for dyads), why there is none, and R²."""
+    outcome, logged = _outcome(config)
+    ols = config.method == "ols"
+    link = np.asarray(fit._Y_hat_link if ols else fit._Y_hat_response, dtype="float64").ravel()
+    r2 = float(fit._r2) if ols else None
+    if outcome is None or (logged and not ols):
+        depvar = config.formula.depvar if config.formula is not None else outcome
+        why = (
+            f"the dependent variable {depvar} is not a column of trade: fitted and actual "
+            "flows are compared for a column or, under OLS, log(column)"
+        )
+        return None, why, r2
+    actual = pd.to_numeric(sample[outcome], errors="coerce").to_numpy(dtype="float64")
+    fitted = np.exp(link) if logged else link
+    if not ols:
+        r = np.corrcoef(actual, fitted)[0, 1] if len(actual) > 1 else np.nan
+        r2 = float(r * r) if np.isfinite(r) else None
+    if not {"exporter", "importer"} <= set(sample.columns):
+        return None, "the panel has no exporter and importer columns to compare a dyad", r2
+    keys = [c for c in ("exporter", "importer", "year", "product") if c in sample.columns]
+    out = sample[keys].copy()
+    out["trade"], out["fitted"] = actual, fitted
+    return out, "", r2
 
 
 def estimate(
     panel: pd.DataFrame,
     *,
-    terms: Sequence[str] = DEFAULT_TERMS,
+    formula: str | None = None,
+    method: str = "ppml",
+    vcov: str | Vcov | None = None,
+    columns: str | Mapping[str, str] | None = None,
+    terms: Sequence[str] | None = None,
     years: Sequence[int] | None = None,
-    cluster: str = "pair",
+    cluster: str | None = None,
     small_sample: str = "fixest",
     domestic: bool = False,
+    maxiter: int = 25,
+    separation: str = "both",
 ) -> GravityFit:
-    """Estimate structural gravity by PPML with exporter-year and importer-year fixed effects.
+    """Estimate a gravity equation; by default the textbook's structural gravity by PPML
+    with exporter-year and importer-year fixed effects, clustered by pair.
 
     Parameters
     ----------
     panel
-        Columns ``exporter, importer, year, trade`` and the covariates (see
-        :mod:`bilat.potential.panel`).
+        A frame with the columns the specification names; the default specification needs
+        ``exporter, importer, year, trade`` and its terms (see :mod:`bilat.potential.panel`).
+    formula
+        pyfixest's syntax, ``DEPVAR ~ TERMS | FE1 + FE2``: interacted fixed effects
+        (``exporter^year``), functions of columns (``log(dist_km)``). Names may be the
+        file's columns or the role names (``columns``). Default: the textbook specification
+        (:func:`formula` of the config), with ``terms``.
+    method
+        ``"ppml"`` (``pyfixest.fepois``, default) or ``"ols"`` (``pyfixest.feols``; the
+        default specification regresses ``log(trade)``, dropping and counting zero flows).
+    vcov
+        ``"pair"`` (default), ``"directed_pair"``, ``"hetero"``, ``"iid"``,
+        ``"cluster:COL"`` or ``"twoway:COL1+COL2"``.
+    columns
+        The file's column for each role: ``{"exporter": "Origin", "importer":
+        "Destination", "year": "Year", "trade": "Euros", "product": "Product"}`` or the
+        text ``exporter=Origin,...``.
     terms
-        Regressors; ``ln_<col>`` takes the log of column ``col``.
+        Regressors of the default specification; ``ln_<col>`` takes the log of ``col``.
     years
         Sample years (default: all).
     cluster
-        ``"pair"`` (unordered, default) or ``"directed_pair"``.
+        The older name of ``vcov`` for ``"pair"`` and ``"directed_pair"``.
     small_sample
         ``"fixest"`` (default) or ``"stata"`` (G/(G-1) only).
     domestic
         Keep exporter == importer rows.
+    maxiter
+        Most PPML iterations (default 25, as pyfixest).
+    separation
+        Separation checks before PPML: ``"both"`` (default: fixed effects with only zero
+        flows, and the iterative rectifier for regressors), ``"fe"``, ``"ir"``, ``"none"``.
+
+    Raises ``InputError`` for a bad option or a formula naming absent columns,
+    ``ValidationError`` for a panel repeating its observation key, ``EstimationError``
+    when the model cannot be fitted (no convergence, collinear terms).
 
     Examples
     --------
@@ -551,8 +558,16 @@ def estimate(
         panel = read_panel("agtpa-applications-1986-2006.csv.gz")
         fit = estimate(panel, years=range(1986, 2007, 4), small_sample="stata")
         fit.coefficient("ln_dist").estimate   # -0.841
+
+    The fixest walkthrough (Bergé), on fixest's ``trade`` data::
+
+        fit = estimate(read_table("fixest-trade.csv.gz"), vcov="cluster:Origin",
+                       formula="Euros ~ log(dist_km) | Origin + Destination + Product + Year")
+        fit.coefficient("log(dist_km)").estimate   # -1.528
     """
     config = GravityConfig.make(
-        terms=terms, years=years, cluster=cluster, small_sample=small_sample, domestic=domestic
-    )
+        terms=terms, formula=formula, method=method, vcov=vcov, columns=columns, years=years,
+        cluster=cluster, small_sample=small_sample, domestic=domestic, maxiter=maxiter,
+        separation=separation,
+    )  # fmt: skip
     return fit_prepared(prepare(panel, config), config)

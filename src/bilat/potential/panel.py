@@ -1,9 +1,16 @@
 """The bilateral panel for gravity: from a user's file or from the lake, plus covariates.
 
-A *panel* is a pandas frame with one row per (exporter, importer, year) and the columns
+A *panel* is a pandas frame with one row per (exporter, importer, year[, product]) and the
+columns
 
 ``exporter``, ``importer`` (str, ISO3), ``year`` (int), ``trade`` (float, US dollars or the
 unit of the user's file, non-negative) and any covariates (float).
+
+A user's file may name these *roles* otherwise (``Origin``, ``Euros``): :func:`with_roles`
+adds each role under its own name from the column ``columns`` names for it, keeping the
+file's columns. Files are read by :func:`read_table` (CSV, TSV, ``.dlm``, ``.txt``, any of
+them gzipped, Parquet, Stata ``.dta``); :func:`check_keys` refuses rows that repeat an
+observation key.
 
 Covariates come from a CEPII GeoDist file (read by :func:`bilat.sources.geodist.read_geodist`,
 joined by :func:`join_geodist`) and from an optional user file (:func:`join_covariates`), for example
@@ -21,16 +28,21 @@ pandas via ``ibis.memtable``) is read as it is: codes of the level asked only, a
 
 from __future__ import annotations
 
+import gzip
 import math
-from collections.abc import Iterable, Sequence
+import re
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+import numpy as np
 import pandas as pd
 
 from bilat.codes.countries import COMTRADE_AREAS
 from bilat.errors import InputError, NotFoundError, ParseError, SchemaError, ValidationError
 from bilat.options import SourceClass, choice
+from bilat.potential.spec import ROLES, parse_columns
 from bilat.sources.geodist import (
     DISTANCES,
     GEODIST_ALIASES,
@@ -49,10 +61,12 @@ __all__ = [
     "DISTANCES",
     "GEODIST_ALIASES",
     "PANEL_COLUMNS",
+    "TABLE_FORMATS",
     "Distance",
     "HasFlows",
     "believed_flows",
     "check_basis",
+    "check_keys",
     "drop_areas",
     "flows_table",
     "join_covariates",
@@ -66,6 +80,7 @@ __all__ = [
     "reads_a_lake",
     "validate_panel",
     "view_for",
+    "with_roles",
 ]
 
 #: Columns every panel has.
@@ -78,37 +93,87 @@ class HasFlows(Protocol):
     def flows(self) -> ir.Table: ...
 
 
+#: The file formats :func:`read_table` reads, as a message lists them.
+TABLE_FORMATS = (
+    ".csv, .tsv, .dlm or .txt (comma, tab, semicolon or pipe separated, optionally .gz), "
+    ".parquet or Stata .dta"
+)
+_TEXT = (".csv", ".tsv", ".dlm", ".txt")
+_DELIMITERS = (",", "\t", ";", "|")
+
+
 def read_table(
     path: str | Path, *, what: str = "file", na_values: Sequence[str] = ()
 ) -> pd.DataFrame:
-    """Read a CSV (optionally gzipped) or Parquet file into pandas, with errors that name it.
+    """Read a table into pandas, with errors that name the file (and the line, where known).
 
-    ``na_values`` are extra CSV markers of a missing value (GeoDist writes Stata's ``.``).
+    Text files (``.csv``, ``.tsv``, ``.dlm``, ``.txt``, each optionally gzipped) have their
+    delimiter guessed from the header line: comma, tab, semicolon or pipe, whichever occurs
+    most (a ``.tsv`` is tab-separated). ``.parquet``/``.pq`` and Stata ``.dta`` (optionally
+    gzipped) are read by pandas. ``na_values`` are extra markers of a missing value in text
+    (GeoDist writes Stata's ``.``). The frame's ``attrs["path"]`` names the file.
     """
     p = Path(path)
     if not p.is_file():
         raise InputError(
-            f"{what} {str(p)!r} does not exist; give the path of a .csv, .csv.gz or .parquet file",
+            f"{what} {str(p)!r} does not exist; give the path of a {TABLE_FORMATS} file",
             details={"path": str(p)},
         )
     name = p.name.lower()
+    base = name[:-3] if name.endswith(".gz") else name
     try:
-        if name.endswith((".parquet", ".pq")):
-            return pd.read_parquet(p)
-        if name.endswith((".csv", ".csv.gz", ".txt", ".tsv", ".tsv.gz")):
-            sep = "\t" if ".tsv" in name else ","
-            return pd.read_csv(p, sep=sep, low_memory=False, na_values=list(na_values) or None)
-    except (ValueError, OSError, pd.errors.ParserError) as exc:
-        raise ParseError(f"cannot read {what}: {exc}", path=p) from None
-    raise ParseError(
-        f"unknown {what} format",
-        path=p,
-        value=p.suffix,
-        expected=".csv, .csv.gz, .tsv or .parquet",
-    )
+        if base.endswith((".parquet", ".pq")):
+            frame = pd.read_parquet(p)
+        elif base.endswith(".dta"):
+            frame = pd.read_stata(p)
+        elif base.endswith(_TEXT):
+            sep = "\t" if base.endswith(".tsv") else _delimiter(p)
+            frame = pd.read_csv(p, sep=sep, low_memory=False, na_values=list(na_values) or None)
+        else:
+            raise ParseError(
+                f"unknown {what} format", path=p, value=p.suffix, expected=TABLE_FORMATS
+            )
+    except pd.errors.EmptyDataError:
+        raise ParseError(f"the {what} is empty", path=p, line=1) from None
+    except UnicodeDecodeError as exc:
+        raise ParseError(
+            f"cannot read {what}: not UTF-8 text ({exc.reason} at byte {exc.start:,})",
+            path=p,
+            hint="save the file as UTF-8",
+        ) from None
+    except (ValueError, OSError, EOFError, zlib.error, pd.errors.ParserError) as exc:
+        raise _unreadable(exc, p, what) from None
+    frame.attrs["path"] = str(p)
+    return frame
 
 
-def _require(frame: pd.DataFrame, columns: Iterable[str], *, path: str, expected: str) -> None:
+def _delimiter(p: Path) -> str:
+    """The delimiter of a text table: the candidate most frequent in its first line."""
+    opener: Any = gzip.open if p.name.lower().endswith(".gz") else open
+    with opener(p, "rt", encoding="utf-8", errors="replace", newline="") as handle:
+        first = next((line for line in handle if line.strip()), "")
+    counts = [first.count(d) for d in _DELIMITERS]
+    return _DELIMITERS[counts.index(max(counts))] if max(counts) else ","
+
+
+def _unreadable(exc: BaseException, p: Path, what: str) -> ParseError:
+    text = str(exc).strip().splitlines()
+    message = text[-1] if text else type(exc).__name__
+    found = re.search(r"\bline (\d+)", str(exc))
+    line = int(found.group(1)) if found else None
+    if found:
+        message = re.sub(r"^Error tokenizing data\. C error: ", "", message)
+    return ParseError(f"cannot read {what}: {message}", path=p, line=line)
+
+
+def _require(
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    *,
+    path: str,
+    expected: str,
+    hint: str | None = None,
+) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise SchemaError(
@@ -116,52 +181,169 @@ def _require(frame: pd.DataFrame, columns: Iterable[str], *, path: str, expected
             path=path,
             column=missing[0],
             expected=expected,
+            hint=hint,
         )
+
+
+_ROLE_HINT = (
+    "Name the file's columns for the roles with columns=, e.g. {'exporter': 'Origin', "
+    "'importer': 'Destination', 'year': 'Year', 'trade': 'Value'}"
+)
+
+
+def with_roles(
+    frame: pd.DataFrame,
+    columns: str | Mapping[str, str] | None = None,
+    *,
+    path: str | None = None,
+    require: Sequence[str] = (),
+    negative_trade: bool = False,
+) -> pd.DataFrame:
+    """The panel with each role (``exporter``, ``importer``, ``year``, ``trade``,
+    ``product``) as a checked column of its own name, the file's columns kept.
+
+    ``columns`` names the file's column for a role (``{"exporter": "Origin"}``, or the text
+    ``exporter=Origin,...``); a column already named after a role plays it. Role columns are
+    checked and normalised: ``exporter``/``importer`` upper-case text, ``year`` whole
+    numbers (int), ``trade`` finite and non-negative (negative allowed with
+    ``negative_trade``, for OLS, which drops what it cannot log), ``product`` text; none
+    may be missing. ``require`` lists the roles the caller needs (``SchemaError`` when
+    absent). Applying the same roles twice gives the same frame.
+    """
+    where = path or str(frame.attrs.get("path", "<panel>"))
+    mapping = parse_columns(columns)
+    found = ", ".join(map(str, frame.columns))
+    for role, col in mapping.items():
+        if col not in frame.columns:
+            error = SchemaError(
+                f"columns maps {role} to {col!r}, which the panel does not have; found {found}",
+                path=where,
+                column=col,
+                expected="a column of the panel (names are case-sensitive)",
+            )
+            error.details["option"] = "columns"
+            raise error
+    out = frame.copy()
+    for role in ROLES:
+        source = mapping.get(role, role)
+        if source not in out.columns:
+            continue
+        values = _role_values(role, out[source], where, source, negative_trade)
+        if source != role and role in frame.columns:
+            mine = _role_values(role, out[role], where, role, negative_trade)
+            if not mine.equals(values):
+                raise InputError(
+                    f"the panel has a column {role!r} and columns maps {role} to {source!r}, "
+                    "and the two differ; rename one of them or leave the role out of columns",
+                    details={"option": "columns", "value": f"{role}={source}"},
+                )
+        out[role] = values
+    try:
+        _require(out, require, path=where, expected=", ".join(require), hint=_ROLE_HINT)
+    except SchemaError as exc:
+        exc.details["option"] = "columns"
+        raise
+    out.attrs["path"] = where
+    return out
+
+
+def _role_values(
+    role: str, values: pd.Series, path: str, column: str, negative_trade: bool
+) -> pd.Series:
+    missing = values.isna()
+    if role in ("exporter", "importer", "product") and missing.any():
+        row = int(missing.to_numpy().nonzero()[0][0])
+        raise ValidationError(
+            f"{role} is missing", path=path, line=row + 2, column=column,
+            expected="a code on every row",
+        )  # fmt: skip
+    if role in ("exporter", "importer"):
+        return values.astype(str).str.strip().str.upper()
+    if role == "product":
+        return values.astype(str).str.strip()
+    numbers = numeric_column(values.to_frame(column), column, path=path)
+    if role == "year":
+        bad = numbers.isna() | (numbers % 1 != 0)
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            raise ValidationError(
+                "year must be a whole number", path=path, line=row + 2, column=column,
+                value=values.iloc[row], expected="a year such as 2021",
+            )  # fmt: skip
+        years: pd.Series = numbers.astype("int64")
+        return years
+    bad = numbers.isna() | ~numbers.map(math.isfinite) | ((numbers < 0) & (not negative_trade))
+    if bad.any():
+        row = int(bad.to_numpy().nonzero()[0][0])
+        sign = "a finite number" if negative_trade else "a finite, non-negative number"
+        raise ValidationError(
+            f"trade must be {sign}", path=path, line=row + 2, column=column,
+            value=values.iloc[row], expected="a finite number" if negative_trade else "a value >= 0",
+        )  # fmt: skip
+    trade: pd.Series = numbers
+    return trade
+
+
+def check_keys(frame: pd.DataFrame, *, path: str | None = None) -> None:
+    """Refuse a panel whose rows repeat an observation key: (exporter, importer[, year]
+    [, product]) of the roles it has. Rows that repeat a key are products or another
+    dimension of one flow, which an estimation would take for separate observations."""
+    if not {"exporter", "importer"} <= set(frame.columns):
+        return
+    key = [c for c in ("exporter", "importer", "year", "product") if c in frame.columns]
+    repeated = frame.duplicated(key, keep=False)
+    if not repeated.any():
+        return
+    rows = frame.loc[repeated, key]
+    n_keys = len(rows.drop_duplicates())
+    first = rows.iloc[0]
+    lines = (np.flatnonzero((frame[key] == first).all(axis=1).to_numpy()) + 2)[:2]
+    shown = " ".join(str(first[c]) for c in key)
+    absent = [r for r in ("year", "product") if r not in key]
+    if absent:
+        what = " or ".join(f"the {r}s" for r in absent) + " of one flow"
+        maps = ", ".join(f"'{r}': COLUMN" for r in absent)
+        todo = (
+            f"map the {' and '.join(absent)} column (columns={{{maps}}}) to estimate on "
+            "them, or add the rows up to one per key"
+        )
+    else:
+        what, todo = (
+            "another dimension of one flow",
+            "add the rows up to one per key, or drop the repeats",
+        )
+    error = ValidationError(
+        f"{n_keys:,} observation key(s) ({', '.join(key)}) appear on more than one row, e.g. "
+        f"{shown} on lines {' and '.join(map(str, lines))}; the rows look like {what}, "
+        f"which an estimation would count as separate observations. {todo[0].upper()}{todo[1:]}",
+        path=path or str(frame.attrs.get("path", "<panel>")),
+        line=int(lines[0]),
+        column=",".join(key),
+        value=shown,
+        expected="one row per key",
+    )
+    error.details.update(option="columns", repeated_keys=n_keys)
+    raise error
 
 
 def validate_panel(frame: pd.DataFrame, *, path: str = "<panel>") -> pd.DataFrame:
     """Check and normalise a panel: required columns, types, non-negative finite trade.
 
     Returns a copy with ``exporter``/``importer`` as upper-case strings, ``year`` as int and
-    every other numeric column as float64. Raises ``SchemaError`` or ``ValidationError``
-    naming the file, line and column of the first bad value.
+    ``trade`` as float64 (:func:`with_roles` with the four roles required). Raises
+    ``SchemaError`` or ``ValidationError`` naming the file, line and column of the first
+    bad value.
     """
-    _require(frame, PANEL_COLUMNS, path=path, expected=", ".join(PANEL_COLUMNS))
-    out = frame.copy()
-    for col in ("exporter", "importer"):
-        out[col] = out[col].astype(str).str.strip().str.upper()
-    years = numeric_column(out, "year", path=path)
-    if years.isna().any() or (years % 1 != 0).any():
-        row = int((years.isna() | (years % 1 != 0)).to_numpy().nonzero()[0][0])
-        raise ValidationError(
-            "year must be a whole number",
-            path=path,
-            line=row + 2,
-            column="year",
-            value=frame["year"].iloc[row],
-            expected="a year such as 2021",
-        )
-    out["year"] = years.astype("int64")
-    trade = numeric_column(out, "trade", path=path)
-    bad = trade.isna() | (trade < 0) | ~trade.map(math.isfinite)
-    if bad.any():
-        row = int(bad.to_numpy().nonzero()[0][0])
-        raise ValidationError(
-            "trade must be a finite, non-negative number",
-            path=path,
-            line=row + 2,
-            column="trade",
-            value=frame["trade"].iloc[row],
-            expected="a value >= 0",
-        )
-    out["trade"] = trade
-    return out
+    return with_roles(frame, None, path=path, require=PANEL_COLUMNS)
 
 
-def read_panel(path: str | Path) -> pd.DataFrame:
-    """Read a user's panel file (.csv, .csv.gz, .parquet) with ``exporter, importer, year,
-    trade`` and optional covariate columns, and validate it (see :func:`validate_panel`)."""
-    return validate_panel(read_table(path, what="panel file"), path=str(path))
+def read_panel(path: str | Path, *, columns: str | Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Read a user's panel file (any format of :func:`read_table`) with ``exporter,
+    importer, year, trade`` (or the file's columns for them, named by ``columns``) and
+    optional covariate columns, and validate it (see :func:`with_roles`)."""
+    where = str(path)
+    frame = read_table(path, what="panel file")
+    return with_roles(frame, columns, path=where, require=PANEL_COLUMNS)
 
 
 def join_geodist(

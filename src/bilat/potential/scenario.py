@@ -185,7 +185,7 @@ class ScenarioResult:
         """Plain data: every field, plus ``method`` (the model in words)."""
         from bilat.document import fields_document
 
-        return {**fields_document(self), "method": METHODS[self.model]}
+        return {**fields_document(self), "method": MODEL_TEXT[self.model]}
 
     def country(self, code: str) -> CountryEffect:
         """The effects on one country; ``NotFoundError`` when it is not in the baseline."""
@@ -218,7 +218,7 @@ def _row(obj: Any) -> dict[str, Any]:
 
 
 #: The models in words (the ``method`` of a result).
-METHODS: dict[str, str] = {
+MODEL_TEXT: dict[str, str] = {
     "full": "full endowment general equilibrium (Yotov, Piermartini, Monteiro & Larch 2016, "
     "ch. 2): factory-gate prices, output and expenditure adjust, and the multilateral "
     "resistances are solved with the new output and expenditure shares",

@@ -382,7 +382,7 @@ def potential_markets(
     ))  # fmt: skip
 
 
-GRAVITY_TYPES = (".csv", ".gz", ".parquet", ".zip")
+GRAVITY_TYPES = (".csv", ".tsv", ".dlm", ".txt", ".gz", ".parquet", ".pq", ".dta", ".zip")
 
 
 @router.post("/potential/gravity", response_model=model_for(GravityRun))
@@ -392,9 +392,17 @@ async def potential_gravity(
     geodist: Annotated[UploadFile | None, File(description="CEPII GeoDist file.")] = None,
     extra_covariates: Annotated[UploadFile | None, File(description="User covariates.")] = None,
     years: Annotated[str | None, Form(max_length=200)] = None,
-    terms: Annotated[str, Form(max_length=400)] = "ln_dist,cntg,lang,clny",
-    cluster: Annotated[str, Form(max_length=20)] = "pair",
+    formula: Annotated[str | None, Form(max_length=2000, description="pyfixest formula.")] = None,
+    method: Annotated[str, Form(max_length=8, description="ppml or ols.")] = "ppml",
+    vcov: Annotated[str | None, Form(max_length=400, description="e.g. cluster:COL.")] = None,
+    columns: Annotated[
+        str | None, Form(max_length=400, description="Column roles: exporter=COL,...")
+    ] = None,
+    terms: Annotated[str | None, Form(max_length=400)] = None,
+    cluster: Annotated[str | None, Form(max_length=20)] = None,
     small_sample: Annotated[str, Form(max_length=20)] = "fixest",
+    maxiter: Annotated[int, Form(ge=1, le=10_000)] = 25,
+    separation: Annotated[str, Form(max_length=8)] = "both",
     distance: Annotated[str, Form(max_length=20)] = "distw",
     domestic: Annotated[bool, Form()] = False,
     dyad: Annotated[str | None, Form(max_length=40)] = None,
@@ -405,8 +413,8 @@ async def potential_gravity(
     hs_rev: Annotated[str | None, Form(max_length=8)] = None,
     precedence: Annotated[str | None, Form(max_length=64)] = None,
 ) -> JSONResponse:
-    """Estimate structural gravity by PPML on the lake or on an uploaded panel (a POST: it
-    receives files; it writes nothing)."""
+    """Estimate a gravity equation (the textbook PPML, or any formula) on the lake or on an
+    uploaded panel (a POST: it receives files; it writes nothing)."""
     from starlette.concurrency import run_in_threadpool
 
     from bilat.potential import run_gravity
@@ -414,7 +422,9 @@ async def potential_gravity(
     current_user(request)
     check_csrf(request)
     st = app_state(request)
-    options: dict[str, Any] = {"years": years, "terms": terms, "cluster": cluster, "small_sample": small_sample,
+    options: dict[str, Any] = {"years": years, "formula": formula, "method": method,
+               "vcov": vcov, "columns": columns, "terms": terms, "cluster": cluster,
+               "small_sample": small_sample, "maxiter": maxiter, "separation": separation,
                "distance": distance, "domestic": domestic, "dyad": dyad, "year": year,
                "level": level, "source": source, "basis": basis, "hs_rev": hs_rev,
                "order": precedence}  # fmt: skip
