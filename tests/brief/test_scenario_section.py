@@ -76,6 +76,20 @@ def test_no_baseline_on_a_real_lake_says_what_to_supply(
     assert none.status == "no_data"
 
 
+def test_a_baseline_path_that_does_not_exist_is_an_error(synthetic_lake, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from bilat.errors import InputError
+
+    with pytest.raises(InputError, match="does not exist"):
+        scenario_section(synthetic_lake, CASE, "BLR", "KAZ", 2021, baseline=tmp_path / "nope.csv")
+
+
+def test_small_changes_keep_two_significant_digits() -> None:
+    from bilat.brief.model import fmt
+
+    assert [fmt(v, "pct") for v in (31.23, -0.0536, -0.012, 0.0)] == [
+        "+31.2 %", "-0.054 %", "-0.012 %", "+0.0 %"]  # fmt: skip
+
+
 def test_a_baseline_without_the_dyad_is_no_data(tmp_path: Path) -> None:
     class RealLake:
         is_synthetic = False
@@ -87,7 +101,8 @@ def test_a_baseline_without_the_dyad_is_no_data(tmp_path: Path) -> None:
     path = tmp_path / "b.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
     s = scenario_section(RealLake(), CASE, "BLR", "KAZ", 2021, baseline=path)
-    assert s.status == "no_data" and "BLR" in (s.message or "")
+    assert s.status == "no_data"
+    assert "holds no BLR and no KAZ" in (s.message or "") and str(path) in (s.message or "")
 
 
 def test_scenarios_file_errors_name_the_line(tmp_path: Path) -> None:

@@ -263,6 +263,26 @@ def test_baseline_reproduces_observed_totals_and_no_change_changes_nothing() -> 
     assert all(abs(c.gdp_change_pct) < 1e-8 for c in r.countries)
 
 
+def test_caveats_say_what_holds_in_each_model() -> None:
+    world = _world()
+    world["E"] = world.groupby("importer")["trade"].transform("sum") * 0.99
+    world["Y"] = world.groupby("exporter")["trade"].transform("sum")
+    full = run_scenario(world, coefficients=COEFS, changes="fta=1@C00~C03", sigma=5)
+    geg = run_scenario(world, coefficients=COEFS, changes="fta=1@C00~C03", sigma=5,
+                       model="gegravity")  # fmt: skip
+    assert any("1.0 % below its world output" in c for c in full.caveats)
+    assert not any("world output" in c and "below" in c for c in geg.caveats)
+    assert any("adds up exactly to neither" in c for c in geg.caveats)
+    assert all(any("nominal" in c for c in r.caveats) for r in (full, geg))
+    c = full.country("C00")
+    assert c.imr_conditional_change_pct == pytest.approx(
+        100 * (c.imr_conditional / c.imr_baseline - 1)
+    )
+    assert c.omr_conditional_change_pct == pytest.approx(
+        100 * (c.omr_conditional / c.omr_baseline - 1)
+    )
+
+
 def test_gegravity_prices_are_the_inverse_outward_change() -> None:
     r = run_scenario(_world(), coefficients=COEFS, changes="border*=0.5@C02-*", sigma=6,
                      model="gegravity")  # fmt: skip
@@ -331,6 +351,13 @@ def test_covariance_draws(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="not symmetric"):
         run_scenario(_world(), coefficients=COEFS, changes="fta=1@C00-C01", sigma=5,
                      draws=3, covariance=bad)  # fmt: skip
+    bad.iloc[1, 0] = 0.5  # symmetric now, but no distribution has it
+    with pytest.raises(ValidationError, match="not positive semi-definite"):
+        run_scenario(_world(), coefficients=COEFS, changes="fta=1@C00-C01", sigma=5,
+                     draws=3, covariance=bad)  # fmt: skip
+    with pytest.raises(InputError, match="only by Monte Carlo draws"):
+        run_scenario(_world(), coefficients=COEFS, changes="fta=1@C00-C01", sigma=5,
+                     covariance=path)  # fmt: skip
 
 
 # --------------------------------------------------------------------------- inputs
@@ -404,7 +431,7 @@ def test_bad_options_name_what_to_do(tmp_path: Path) -> None:
         run_scenario(world, coefficients=COEFS, changes="fta=1@C00-XXX", sigma=5)
     with pytest.raises(InputError, match="not in the baseline"):
         run_scenario(world, sigma=5, reference_importer="DEU", **kw)  # type: ignore[arg-type]
-    with pytest.raises(SchemaError, match="missing column"):
+    with pytest.raises(InputError, match="the coefficients name 'gdp', which is not a column"):
         run_scenario(world, coefficients={"gdp": 1.0}, changes="gdp=1@C00-C01", sigma=5)
     two = pd.concat([world.assign(year=2005), world.assign(year=2006)])
     with pytest.raises(InputError, match="several years"):

@@ -207,5 +207,6 @@ def test_public_surface() -> None:
         "PotentialSection", "ProductPotential", "estimate", "export_potential",
         "join_covariates", "join_geodist", "market_potential", "panel_from_flows",
         "potential_section", "read_geodist", "read_panel", "read_table", "run_gravity",
+        "ScenarioResult", "run_scenario",
     }  # fmt: skip
     assert all(hasattr(p, name) for name in p.__all__)

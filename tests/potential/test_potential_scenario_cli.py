@@ -65,9 +65,17 @@ def test_text_report_names_model_dyad_solver_and_caveats(cli) -> None:  # type: 
         (("--change", "fta=1@C00-C03", "--sigma", "0.5"), "sigma must be a number above 1"),
         (
             ("--change", "fta=1@C00-C03", "--sigma", "5", "--reference-importer", "DEU"),
-            "DEU is not in the baseline data",
+            "--reference-importer names DEU, which is not in the baseline",
         ),
         (("--change", "fta=1@C00-C03", "--sigma", "5", "--map", "exporter"), "ROLE=COLUMN"),
+        (
+            ("--change", "fta=1@C00-C03", "--sigma", "5", "--covariance", str(COEFS)),
+            "give --draws too",
+        ),
+        (
+            ("--change", "fta=1@C00-C03", "--sigma", "5", "--map", "trade=value"),
+            "no column 'value' for trade",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_the_reason(cli, args: tuple[str, ...], message: str) -> None:  # type: ignore[no-untyped-def]

@@ -50,7 +50,8 @@ UNITS: tuple[str, ...] = get_args(Unit)
 
 
 def fmt(value: Any, unit: str) -> str:
-    """A value as a reader sees it: ``1.23 bn USD``, ``+31.2 %`` (growth), ``4.1 %`` (share),
+    """A value as a reader sees it: ``1.23 bn USD``, ``+31.2 %`` (growth; ``-0.054 %`` below
+    0.1), ``4.1 %`` (share),
     ``x2.50``, ``—`` for none."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
@@ -61,7 +62,7 @@ def fmt(value: Any, unit: str) -> str:
                 return f"{v / size:,.2f} {word} USD"
         return f"{v:,.0f} USD"
     if unit == "pct":
-        return f"{float(value):+.1f} %"
+        return _pct(float(value))
     if unit == "share":
         return f"{float(value):.1f} %"
     if unit == "multiplier":
@@ -71,6 +72,15 @@ def fmt(value: Any, unit: str) -> str:
     if unit in ("rank", "int") and isinstance(value, int | float):
         return f"{int(value):,}"
     return str(value)
+
+
+def _pct(v: float) -> str:
+    """A change in percent: one decimal, or two significant digits below 0.1 (a -0.054 %
+    welfare effect is neither "-0.1 %" nor "-0.0 %")."""
+    if v == 0 or abs(v) >= 0.1:
+        return f"{v:+.1f} %"
+    digits = 1 - math.floor(math.log10(abs(v)))
+    return f"{v:+.{digits}f} %"
 
 
 def _clean(value: Any) -> Any:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bilat.brief.model import Column, Figure, Section, Table
-from bilat.errors import BilatError
+from bilat.errors import BilatError, InputError
 
 __all__ = ["BASELINE_ENV", "scenario_section"]
 
@@ -47,6 +47,7 @@ def scenario_section(
         return Section(
             "scenario", title, "no_data", f"The case names no GE scenario ({SCENARIOS_FILE})."
         )
+    _given(baseline)  # a path typed by the user that is not there is their error, not "no data"
     try:
         spec = load_scenarios(case)
         data, where, synthetic = _baseline(lake, spec, year, baseline)
@@ -56,6 +57,12 @@ def scenario_section(
         )
     if data is None:
         return Section("scenario", title, "no_data", where)
+    lacking = _missing(data, a, b)
+    if lacking:
+        return Section("scenario", title, "no_data", (
+            f"Undetermined: the GE baseline ({where}) holds no {' and no '.join(lacking)}; a "
+            "scenario for the dyad needs both in it, with every partner and domestic flows."
+        ))  # fmt: skip
     try:
         results = [_run(lake, spec, s, data, a, b, year) for s in spec.scenarios]
     except BilatError as exc:
@@ -68,11 +75,40 @@ def _absent(exc: BilatError, a: str, b: str) -> bool:
     return "not in the baseline" in exc.message and (a in exc.message or b in exc.message)
 
 
+def _missing(data: Any, a: str, b: str) -> list[str]:
+    """Which of the dyad's countries the baseline lacks."""
+    import pandas as pd
+
+    from bilat.potential import read_table
+
+    frame = data if isinstance(data, pd.DataFrame) else read_table(data, what="GE baseline")
+    held = set(frame.get("exporter", pd.Series(dtype=str)).astype(str).str.upper())
+    return [c for c in (a, b) if c not in held]
+
+
+def _given(given: str | Path | None) -> Path | None:
+    """The baseline named by the caller or ``BILAT_GE_BASELINE``; ``InputError`` when the
+    file it names is not there."""
+    env = os.environ.get(BASELINE_ENV) or None
+    for path, named in ((given, "ge_baseline"), (env, BASELINE_ENV)):
+        if path is not None:
+            if not Path(path).is_file():
+                raise InputError(
+                    f"the GE baseline {str(path)!r} ({named}) does not exist; give the path of "
+                    "a table of every pair of one year with domestic flows",
+                    details={"option": named, "value": str(path)},
+                )
+            return Path(path)
+    return None
+
+
 def _baseline(lake: Any, spec: Any, year: int, given: str | Path | None) -> tuple[Any, str, bool]:
     """The baseline table, where it comes from, and whether it is synthetic."""
-    for path in (given, os.environ.get(BASELINE_ENV) or None, spec.baseline):
-        if path is not None and Path(path).is_file():
-            return Path(path), str(path), False
+    path = _given(given)
+    if path is not None:
+        return path, str(path), False
+    if spec.baseline is not None and spec.baseline.is_file():
+        return spec.baseline, str(spec.baseline), False
     if getattr(lake, "is_synthetic", False):
         from bilat.potential import panel_from_flows
         from bilat.sample.ge import synthetic_ge_baseline
@@ -113,6 +149,20 @@ def _share(lake: Any, a: str, b: str, year: int, products: tuple[str, ...]) -> f
     return part / float(got.total_usd)
 
 
+def _year(data: Any, year: int) -> int | None:
+    """The baseline's year: its only one when it holds one (a GE baseline may lag the
+    briefing's year), else the briefing's."""
+    import pandas as pd
+
+    from bilat.potential import read_table
+
+    frame = data if isinstance(data, pd.DataFrame) else read_table(data, what="GE baseline")
+    if "year" not in frame.columns:
+        return None
+    held = frame["year"].dropna().unique()
+    return int(held[0]) if len(held) == 1 else year
+
+
 def _run(lake: Any, spec: Any, s: Any, data: Any, a: str, b: str, year: int) -> dict[str, Any]:
     from bilat.potential import run_scenario
     from bilat.potential.ge_inputs import parse_change
@@ -132,8 +182,8 @@ def _run(lake: Any, spec: Any, s: Any, data: Any, a: str, b: str, year: int) -> 
             f"exports in {year} (one-sector model: the flow's cost rises by that share)."
         )
     result = run_scenario(data, coefficients=spec.coefficients, changes=changes, sigma=sigma,
-                          reference_importer=spec.reference_importer, year=spec.year or year,
-                          model=spec.model)  # fmt: skip
+                          reference_importer=spec.reference_importer,
+                          year=spec.year or _year(data, year), model=spec.model)  # fmt: skip
     return {"spec": s, "result": result, "sigma": sigma, "note": note}
 
 
@@ -172,8 +222,9 @@ def _section(title: str, spec: Any, results: list[dict[str, Any]], a: str, b: st
         notes.insert(0, (
             f"Method: {_SAY[res.model]}, one sector, σ = {first['sigma']:g} (the elasticity of "
             f"substitution; every effect grows with it), {len(res.countries)} countries, "
-            f"prices measured against {res.reference_importer}'s. Changes are from the model's "
-            "baseline to the scenario, not a forecast of observed trade."
+            f"trade and prices in terms of {res.reference_importer}'s consumer prices (the "
+            "yardstick; real GDP and welfare do not depend on it). Changes are from the "
+            "model's baseline to the scenario, not a forecast of observed trade."
         ))  # fmt: skip
         notes.extend(
             [

@@ -528,15 +528,37 @@ def scenario(
 
     pair = parse_dyad(dyad) if dyad else None
     check_top(top)
-    result = run_scenario(
-        data, coefficients=coefficients, changes=change, sigma=sigma,
-        reference_importer=reference_importer, year=year, columns=columns, model=model,
-        draws=draws, seed=seed, covariance=covariance,
-    )  # fmt: skip
+    try:
+        result = run_scenario(
+            data, coefficients=coefficients, changes=change, sigma=sigma,
+            reference_importer=reference_importer, year=year, columns=columns, model=model,
+            draws=draws, seed=seed, covariance=covariance,
+        )  # fmt: skip
+    except InputError as exc:  # the library's keywords, in this command's flags
+        if type(exc) is not InputError:
+            raise
+        raise InputError(_flags(exc.message), details=exc.details) from None
     if as_json:
         print_json(result)
         return
     _print_scenario(result, pair, top)
+
+
+_SCENARIO_FLAGS = {
+    "columns=": "--map",
+    "year=": "--year",
+    "draws=": "--draws",
+    "covariance=": "--covariance",
+    "reference_importer names": "--reference-importer names",
+    "changes names": "--change names",
+    "a stderr column in coefficients": "a stderr column in --coefficients",
+}
+
+
+def _flags(message: str) -> str:
+    for word, flag in _SCENARIO_FLAGS.items():
+        message = message.replace(word, flag)
+    return message
 
 
 def _pc(value: float | None, digits: int = 3) -> str:
@@ -549,6 +571,13 @@ def _print_scenario(r: Any, pair: tuple[str, str] | None, top: int) -> None:
     console.print(
         f"GE scenario, {r.model} model, σ = {r.sigma:g}, reference importer "
         f"{r.reference_importer}" + (f", {r.year}" if r.year is not None else "")
+    )
+    console.print(
+        "  full endowment: prices, incomes and the resistances adjust; --model gegravity "
+        "gives gegravity's formulation (shares held in the resistances)"
+        if r.model == "full"
+        else "  gegravity's formulation; the default full-endowment model lets the output "
+        "and expenditure shares move too"
     )
     for ch in r.changes:
         console.print(f"  change {ch.text}: {count(ch.pairs_changed, 'pair')} changed")
@@ -570,6 +599,7 @@ def _print_scenario(r: Any, pair: tuple[str, str] | None, top: int) -> None:
             {
                 "country": c.country,
                 "real GDP": _pc(c.gdp_change_pct),
+                "welfare": _pc(c.welfare_change_pct),
                 "factory-gate price": _pc(c.factory_gate_price_change_pct),
                 "foreign exports": _pc(c.foreign_exports_change_pct),
                 "foreign imports": _pc(c.foreign_imports_change_pct),
@@ -603,7 +633,12 @@ def _print_scenario(r: Any, pair: tuple[str, str] | None, top: int) -> None:
     console.print(f"Output and expenditure: {r.output_source}.")
     for s in r.solver:
         console.print(
-            f"Solver, {s.system}: {count(s.iterations, 'iteration')}, residual {s.residual:.1e}"
+            f"Solver, {s.system}: "
+            + (
+                f"{count(s.iterations, 'iteration')}, residual {s.residual:.1e}"
+                if s.iterations
+                else s.method
+            )
         )
     console.print("Caveats:")
     for c in r.caveats:

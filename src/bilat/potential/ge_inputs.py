@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bilat.errors import InputError, NotFoundError, SchemaError, ValidationError
+from bilat.errors import InputError, SchemaError, ValidationError
 from bilat.potential.panel import read_table
 from bilat.sources.problems import numeric_column
 
@@ -34,6 +34,7 @@ __all__ = [
     "parse_change",
     "parse_columns",
     "read_coefficients",
+    "variable_column",
 ]
 
 #: Coefficient names read as the regression constant (a column of ones) when the data has
@@ -96,15 +97,19 @@ def _maybe(value: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def _checked(items: Iterable[CostCoefficient]) -> tuple[CostCoefficient, ...]:
+def _checked(
+    items: Iterable[CostCoefficient], where: str | None = None
+) -> tuple[CostCoefficient, ...]:
     out = tuple(items)
+    at = f" in {where}" if where else ""
     if not out:
-        raise InputError("no cost coefficients given", details={"option": "coefficients"})
+        raise InputError(f"no cost coefficients given{at}", details={"option": "coefficients"})
     names = [c.var for c in out]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise InputError(
-            f"coefficient(s) {', '.join(dup)} given twice", details={"option": "coefficients"}
+            f"coefficient(s) {', '.join(dup)} given twice{at}; give each variable once",
+            details={"option": "coefficients"},
         )
     for c in out:
         if not math.isfinite(c.beta):
@@ -122,12 +127,15 @@ def _coefficients_file(path: Path) -> tuple[CostCoefficient, ...]:
             doc = json.loads(path.read_text(encoding="utf-8"))
             rows = doc["coefficients"] if isinstance(doc, dict) else doc
             return _checked(
-                CostCoefficient(
-                    str(r.get("term", r.get("var"))),
-                    float(r.get("estimate", r.get("beta"))),
-                    _maybe(r.get("std_error", r.get("stderr"))),
-                )
-                for r in rows
+                (
+                    CostCoefficient(
+                        str(r.get("term", r.get("var"))),
+                        float(r.get("estimate", r.get("beta"))),
+                        _maybe(r.get("std_error", r.get("stderr"))),
+                    )
+                    for r in rows
+                ),
+                where,
             )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise SchemaError(
@@ -161,12 +169,15 @@ def _coefficients_file(path: Path) -> tuple[CostCoefficient, ...]:
                 expected="a number such as -0.39",
             )
     return _checked(
-        CostCoefficient(
-            str(frame[var].iloc[i]).strip(),
-            float(betas.iloc[i]),
-            None if ses is None else _maybe(ses.iloc[i]),
-        )
-        for i in range(len(frame))
+        (
+            CostCoefficient(
+                str(frame[var].iloc[i]).strip(),
+                float(betas.iloc[i]),
+                None if ses is None else _maybe(ses.iloc[i]),
+            )
+            for i in range(len(frame))
+        ),
+        where,
     )
 
 
@@ -282,6 +293,7 @@ class GeWorld:
     expenditure: np.ndarray[Any, Any] = field(repr=False)
     output_source: str
     variables: dict[str, np.ndarray[Any, Any]] = field(repr=False)
+    where: str = "<data>"
 
     def index(self, code: str, *, option: str = "country") -> int:
         """Position of a country; ``InputError`` (naming ``option``) listing the countries
@@ -290,8 +302,8 @@ class GeWorld:
             return self.countries.index(code.strip().upper())
         except ValueError:
             raise InputError(
-                f"{code.strip().upper()} is not in the baseline data; countries: "
-                f"{', '.join(self.countries)}",
+                f"{option} names {code.strip().upper()}, which is not in the baseline data "
+                f"({self.where}); countries: {', '.join(self.countries)}",
                 details={"option": option, "value": code, "countries": list(self.countries)},
             ) from None
 
@@ -384,7 +396,7 @@ def ge_world(
             f"output and expenditure must be positive; not so for {', '.join(bad[:5])}",
             details={"countries": bad},
         )
-    return GeWorld(countries, chosen, trade, output, expenditure, source, mats)
+    return GeWorld(countries, chosen, trade, output, expenditure, source, mats, where)
 
 
 def _one_year(frame: pd.DataFrame, year: int | None, where: str) -> tuple[pd.DataFrame, int | None]:
@@ -395,14 +407,14 @@ def _one_year(frame: pd.DataFrame, year: int | None, where: str) -> tuple[pd.Dat
     if year is None:
         if len(held) != 1:
             raise InputError(
-                f"the data holds several years ({', '.join(map(str, held))}); choose one "
-                "with year=",
+                f"{where} holds several years ({', '.join(map(str, held))}); choose one with year=",
                 details={"option": "year", "years": held},
             )
         year = held[0]
     if int(year) not in held:
-        raise NotFoundError(
-            f"no rows in {year}; the data holds {', '.join(map(str, held))}",
+        raise InputError(
+            f"no rows of {year} in {where}; it holds {', '.join(map(str, held))}: choose one "
+            "of those with year=",
             details={"year": year, "years": held},
         )
     return frame[(years == int(year)).to_numpy()].reset_index(drop=True), int(year)
@@ -428,7 +440,8 @@ def _square(
         k = int(absent[0])
         raise InputError(
             f"{absent.size:,} of the {n * n:,} exporter–importer pairs of {n} countries are "
-            f"missing (first: {countries[k // n]} → {countries[k % n]}); a GE baseline needs "
+            f"missing in {where} (first: {countries[k // n]} → {countries[k % n]}); a GE "
+            "baseline needs "
             "every pair, domestic flows (exporter == importer) included, with its cost "
             "variables (trade may be 0)",
             details={"missing": int(absent.size), "pairs": n * n},
@@ -438,14 +451,20 @@ def _square(
 _LOG = re.compile(r"^(?:ln_(?P<a>.+)|log\((?P<b>[^()]+)\))$")
 
 
-def _column(frame: pd.DataFrame, var: str) -> str:
+def variable_column(columns: Iterable[str], var: str) -> str | None:
     """The data column behind a cost variable: itself, or ``X`` for ``ln_X`` / ``log(X)``
-    when the data has ``X`` but no column of the variable's own name."""
-    if var in frame.columns:
+    when the data has ``X`` but no column of the variable's own name; ``None`` when the
+    data has neither."""
+    names = set(map(str, columns))
+    if var in names:
         return var
     m = _LOG.match(var)
     base = (m["a"] or m["b"]).strip() if m else None
-    return base if base and base in frame.columns else var
+    return base if base and base in names else None
+
+
+def _column(frame: pd.DataFrame, var: str) -> str:
+    return variable_column(frame.columns, var) or var
 
 
 def _matrix(

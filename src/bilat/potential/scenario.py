@@ -39,6 +39,7 @@ from bilat.potential.ge_inputs import (
     parse_change,
     parse_columns,
     read_coefficients,
+    variable_column,
 )
 from bilat.potential.panel import read_table
 
@@ -60,8 +61,11 @@ class CountryEffect:
 
     ``*_baseline`` levels are the model's (fitted) values in the data's unit; resistances
     are the levels ``P`` (inward) and ``Π`` (outward), with the reference importer's ``P``
-    1 in every state. ``welfare_statistic`` is gegravity's ``(E/P) / (E'/P')`` (below 1 is
-    a gain); ``welfare_change_pct`` says the same as a change in real expenditure.
+    1 in every state (``imr_*``, ``omr_*``: inward and outward multilateral resistance).
+    ``gdp_change_pct`` is the change in *real* GDP, output over the consumer price index
+    (``Y/P``, gegravity's "GDP change"); ``terms_of_trade_change_pct`` (``p/P``) equals it
+    in this model. ``welfare_statistic`` is gegravity's ``(E/P) / (E'/P')`` (below 1 is a
+    gain); ``welfare_change_pct`` says the same as a change in real expenditure.
     """
 
     country: str
@@ -78,10 +82,12 @@ class CountryEffect:
     imr_conditional: float
     imr_counterfactual: float
     imr_change_pct: float
+    imr_conditional_change_pct: float
     omr_baseline: float
     omr_conditional: float
     omr_counterfactual: float
     omr_change_pct: float
+    omr_conditional_change_pct: float
     foreign_exports_baseline: float
     foreign_exports_counterfactual: float
     foreign_exports_change_pct: float
@@ -227,33 +233,45 @@ MODEL_TEXT: dict[str, str] = {
 }
 
 
-def _caveats(model: str, world: GeWorld) -> tuple[str, ...]:
+def _caveats(model: str, world: GeWorld, covariance: bool) -> tuple[str, ...]:
     out = [
         "One sector, endowment economy: output quantities are fixed; only prices, incomes "
         "and trade move. No tariff revenue, no intermediate inputs, no dynamics.",
         "The size of every effect scales with σ and with the cost coefficients; the "
-        "intervals (when drawn) reflect the coefficients' standard errors only, not σ.",
+        "intervals (when drawn) reflect the coefficients' standard errors only, not σ"
+        + (
+            "."
+            if covariance
+            else ", and draw each coefficient independently: estimates of one regression "
+            "are correlated, so give their covariance matrix for intervals that respect it."
+        ),
+        "Trade values, prices and resistances are nominal, measured against the reference "
+        "importer's consumer prices (its P is 1): their changes depend on that choice. Real "
+        "GDP and welfare do not.",
         "Each country's expenditure keeps its baseline ratio to its output (φ = E/Y)"
         + (
             ", scaled by one common factor so that world expenditure keeps its ratio to "
             "world output and trade adds up; imbalances are held in proportion, not in value."
             if model == "full"
-            else " exactly, as in gegravity; world expenditure and output may drift apart."
+            else " exactly, as in gegravity; modelled trade then adds up exactly to neither "
+            "output nor expenditure."
         ),
         "Percent changes are between the model's baseline and counterfactual, not between "
         "observed trade and a forecast.",
     ]
-    gap = world.expenditure.sum() / world.output.sum() - 1.0
-    if abs(gap) > 1e-3:
+    ratio = world.expenditure.sum() / world.output.sum()
+    if abs(ratio - 1.0) > 1e-3 and model == "full":
+        side = "below" if ratio < 1 else "above"
         out.append(
-            f"The data's world expenditure is {100 * gap:+.1f} % of its world output; "
-            "modelled trade adds up to each country's expenditure, and to its output times "
-            "that ratio."
+            f"The data's world expenditure is {100 * abs(ratio - 1):.1f} % {side} its world "
+            "output; modelled trade adds up to each country's expenditure, and to its output "
+            f"times {ratio:.4f}."
         )
     if model == "gegravity":
         out.append(
             "gegravity's formulation holds the output and expenditure shares at the "
-            "baseline inside the resistance equations; the full-endowment model does not."
+            "baseline inside the resistance equations; the full-endowment model (the "
+            "default) does not, and its trade adds up."
         )
     return tuple(out)
 
@@ -319,6 +337,11 @@ def run_scenario(
         )
     if draws < 0:
         raise InputError(f"draws must be >= 0, not {draws}", details={"option": "draws"})
+    if covariance is not None and not draws:
+        raise InputError(
+            "a covariance matrix is used only by Monte Carlo draws; give draws= too (200 is common)",
+            details={"option": "covariance"},
+        )
     parsed = _changes(changes)
     coefs = read_coefficients(coefficients)
     if cost_variables is not None:
@@ -336,6 +359,15 @@ def run_scenario(
     names = set(map(str, raw.columns)) | set((mapping or {}).keys())
     constants = {c.var for c in coefs if c.var.lower() in CONSTANT_NAMES and c.var not in names}
     variables = [c.var for c in coefs if c.var not in constants]
+    named = f" in {coefficients}" if isinstance(coefficients, str | Path) else ""
+    for v in variables:
+        if variable_column(names, v) is None:
+            raise InputError(
+                f"the coefficients{named} name {v!r}, which is not a column of the baseline "
+                f"data (nor the log of one: ln_X or log(X) of a column X); columns: "
+                f"{', '.join(map(str, raw.columns))}",
+                details={"option": "coefficients", "value": v},
+            )
     for ch in parsed:
         if ch.var != AD_VALOREM and ch.var not in variables:
             raise InputError(
@@ -366,7 +398,7 @@ def run_scenario(
         coefficients=coefs,
         output_source=world.output_source,
         solver=solution.reports,
-        caveats=_caveats(chosen, world),
+        caveats=_caveats(chosen, world, covariance is not None),
     )
     if draws:
         return _monte_carlo(result, coefs, constants, variables, stack, new_stack, shift,
@@ -507,10 +539,12 @@ def _country_columns(s: Solution) -> dict[str, np.ndarray[Any, Any]]:
         "imr_conditional": imr[1],
         "imr_counterfactual": imr[2],
         "imr_change_pct": 100.0 * (imr[2] / imr[0] - 1.0),
+        "imr_conditional_change_pct": 100.0 * (imr[1] / imr[0] - 1.0),
         "omr_baseline": omr[0],
         "omr_conditional": omr[1],
         "omr_counterfactual": omr[2],
         "omr_change_pct": 100.0 * (omr[2] / omr[0] - 1.0),
+        "omr_conditional_change_pct": 100.0 * (omr[1] / omr[0] - 1.0),
         "foreign_exports_baseline": fx[0],
         "foreign_exports_counterfactual": fx[2],
         "foreign_exports_change_pct": _pct(fx[2], fx[0]),
@@ -584,7 +618,8 @@ def _draws(
     sd = np.array([c.stderr if c.stderr is not None else 0.0 for c in coefs])
     if not (sd > 0).any():
         raise InputError(
-            "Monte Carlo draws need standard errors (a stderr column) or a covariance matrix",
+            "Monte Carlo draws need the coefficients' standard errors (a stderr column in "
+            "coefficients) or a covariance matrix (covariance=)",
             details={"option": "draws"},
         )
     drawn: np.ndarray[Any, Any] = mean + rng.standard_normal((draws, len(coefs))) * sd
@@ -608,6 +643,15 @@ def _covariance(source: pd.DataFrame | str | Path, names: Sequence[str]) -> np.n
     if not np.allclose(cov, cov.T, rtol=1e-8, atol=1e-12):
         raise ValidationError("the covariance matrix is not symmetric", path=where,
                               expected="a symmetric matrix")  # fmt: skip
+    lowest = float(np.linalg.eigvalsh(cov).min())
+    if lowest < -1e-10 * max(float(np.abs(cov).max()), 1e-300):
+        raise ValidationError(
+            f"the covariance matrix is not positive semi-definite (smallest eigenvalue "
+            f"{lowest:.3g}): no distribution has it, so no draw can be made from it",
+            path=where,
+            expected="a covariance matrix as the estimation printed it (e.g. pyfixest's "
+            "fit._vcov, Stata's e(V))",
+        )
     out: np.ndarray[Any, Any] = cov
     return out
 
