@@ -261,13 +261,15 @@ def _term_values(frame: pd.DataFrame, term: str) -> np.ndarray[Any, Any]:
 
 
 def _pair_codes(exporter: pd.Series, importer: pd.Series, cluster: str) -> np.ndarray[Any, Any]:
-    if cluster == "directed_pair":
-        key = exporter + "|" + importer
-    else:
-        lo = np.minimum(exporter.to_numpy(dtype=object), importer.to_numpy(dtype=object))
-        hi = np.maximum(exporter.to_numpy(dtype=object), importer.to_numpy(dtype=object))
-        key = pd.Series(lo, dtype=object) + "|" + pd.Series(hi, dtype=object)
-    codes: np.ndarray[Any, Any] = pd.factorize(key)[0]
+    """One integer per (unordered, or directed) country pair, numbered in order of first
+    appearance."""
+    both = pd.concat([exporter, importer], ignore_index=True)
+    ids, uniques = pd.factorize(both)
+    n, k = len(exporter), max(len(uniques), 1)
+    a, b = ids[:n].astype("int64"), ids[n:].astype("int64")
+    if cluster != "directed_pair":
+        a, b = np.minimum(a, b), np.maximum(a, b)
+    codes: np.ndarray[Any, Any] = pd.factorize(a * k + b)[0]
     return codes
 
 
@@ -444,7 +446,9 @@ def _dropped(
     pyfixest's drops split into missing or non-finite values, singletons and separation."""
     counts: dict[str, int] = dict(frame.attrs.get("dropped", {}))
     na = len(fit._na_index)
-    missing = _missing_rows(fit, frame) if na else 0
+    # The default specification's terms are checked by prepare (no missing value reaches
+    # pyfixest), so its drops are singletons; a formula's functions may make new ones.
+    missing = _missing_rows(fit, frame) if na and config.formula is not None else 0
     counts[MISSING] = counts.get(MISSING, 0) + missing
     counts[SINGLETONS] = na - missing
     separated = int(getattr(fit, "n_separation_na", 0)) if config.method == "ppml" else None

@@ -29,7 +29,6 @@ pandas via ``ibis.memtable``) is read as it is: codes of the level asked only, a
 from __future__ import annotations
 
 import gzip
-import math
 import re
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -250,17 +249,22 @@ def with_roles(
 def _role_values(
     role: str, values: pd.Series, path: str, column: str, negative_trade: bool
 ) -> pd.Series:
-    missing = values.isna()
-    if role in ("exporter", "importer", "product") and missing.any():
-        row = int(missing.to_numpy().nonzero()[0][0])
-        raise ValidationError(
-            f"{role} is missing", path=path, line=row + 2, column=column,
-            expected="a code on every row",
-        )  # fmt: skip
-    if role in ("exporter", "importer"):
-        return values.astype(str).str.strip().str.upper()
-    if role == "product":
-        return values.astype(str).str.strip()
+    if role in ("exporter", "importer", "product"):
+        # clean each distinct code once (a panel repeats a few hundred codes on every row);
+        # factorize marks a missing value with -1
+        codes, uniques = pd.factorize(values)
+        if (codes < 0).any():
+            row = int(np.flatnonzero(codes < 0)[0])
+            raise ValidationError(
+                f"{role} is missing", path=path, line=row + 2, column=column,
+                expected="a code on every row",
+            )  # fmt: skip
+        clean = pd.Index(uniques).astype(str).str.strip()
+        if role != "product":
+            clean = clean.str.upper()
+        return pd.Series(
+            np.asarray(clean, dtype=object)[codes], index=values.index, name=values.name
+        )
     numbers = numeric_column(values.to_frame(column), column, path=path)
     if role == "year":
         bad = numbers.isna() | (numbers % 1 != 0)
@@ -272,7 +276,7 @@ def _role_values(
             )  # fmt: skip
         years: pd.Series = numbers.astype("int64")
         return years
-    bad = numbers.isna() | ~numbers.map(math.isfinite) | ((numbers < 0) & (not negative_trade))
+    bad = ~np.isfinite(numbers.to_numpy(dtype="float64")) | ((numbers < 0) & (not negative_trade))
     if bad.any():
         row = int(bad.to_numpy().nonzero()[0][0])
         sign = "a finite number" if negative_trade else "a finite, non-negative number"
