@@ -567,7 +567,8 @@ def _pc(value: float | None, digits: int = 3) -> str:
     return f"{value:+.{digits}f} %"
 
 
-def _print_scenario(r: Any, pair: tuple[str, str] | None, top: int) -> None:
+def _print_scenario_head(r: Any, pair: tuple[str, str] | None) -> None:
+    """The model, the changes and, for a dyad, its trade and welfare changes."""
     console.print(
         f"GE scenario, {r.model} model, σ = {r.sigma:g}, reference importer "
         f"{r.reference_importer}" + (f", {r.year}" if r.year is not None else "")
@@ -593,6 +594,11 @@ def _print_scenario(r: Any, pair: tuple[str, str] | None, top: int) -> None:
             console.print(
                 f"{c}: real GDP {_pc(e.gdp_change_pct)}, welfare {_pc(e.welfare_change_pct)}"
             )
+
+
+def _print_scenario(r: Any, pair: tuple[str, str] | None, top: int) -> None:
+    """The text of ``bilat potential scenario``: the head, the tables, the solver, the caveats."""
+    _print_scenario_head(r, pair)
     ranked = sorted(r.countries, key=lambda c: -abs(c.gdp_change_pct))[:top]
     print_table(
         [

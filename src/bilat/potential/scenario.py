@@ -329,53 +329,11 @@ def run_scenario(
     ``SchemaError``/``ValidationError`` (a bad file, with its line), ``NotFoundError`` (a
     country or year not in the data) and ``EstimationError`` when the model does not solve.
     """
-    chosen = choice(GeModel, model, "model")
-    if not (isinstance(sigma, int | float) and math.isfinite(sigma) and sigma > 1):
-        raise InputError(
-            f"sigma must be a number above 1 (5 is common), not {sigma!r}",
-            details={"option": "sigma", "value": str(sigma)},
-        )
-    if draws < 0:
-        raise InputError(f"draws must be >= 0, not {draws}", details={"option": "draws"})
-    if covariance is not None and not draws:
-        raise InputError(
-            "a covariance matrix is used only by Monte Carlo draws; give draws= too (200 is common)",
-            details={"option": "covariance"},
-        )
+    chosen = _check_options(model, sigma, draws, covariance)
     parsed = _changes(changes)
-    coefs = read_coefficients(coefficients)
-    if cost_variables is not None:
-        wanted = list(cost_variables)
-        unknown = [v for v in wanted if v not in {c.var for c in coefs}]
-        if unknown:
-            raise InputError(
-                f"cost variable(s) {', '.join(unknown)} have no coefficient; coefficients: "
-                f"{', '.join(c.var for c in coefs)}",
-                details={"option": "cost_variables", "value": unknown},
-            )
-        coefs = tuple(c for c in coefs if c.var in wanted)
     mapping = parse_columns(columns) if isinstance(columns, str) else columns
     raw = read_table(data, what="baseline data") if isinstance(data, str | Path) else data
-    names = set(map(str, raw.columns)) | set((mapping or {}).keys())
-    constants = {c.var for c in coefs if c.var.lower() in CONSTANT_NAMES and c.var not in names}
-    variables = [c.var for c in coefs if c.var not in constants]
-    named = f" in {coefficients}" if isinstance(coefficients, str | Path) else ""
-    for v in variables:
-        if variable_column(names, v) is None:
-            raise InputError(
-                f"the coefficients{named} name {v!r}, which is not a column of the baseline "
-                f"data (nor the log of one: ln_X or log(X) of a column X); columns: "
-                f"{', '.join(map(str, raw.columns))}",
-                details={"option": "coefficients", "value": v},
-            )
-    for ch in parsed:
-        if ch.var != AD_VALOREM and ch.var not in variables:
-            raise InputError(
-                f"the change {ch.text!r} names {ch.var!r}, which is not a cost variable; "
-                f"cost variables: {', '.join(variables) or 'none'}"
-                + (f" (or {AD_VALOREM} for an ad valorem cost equivalent)"),
-                details={"option": "changes", "value": ch.var},
-            )
+    coefs, constants, variables = _resolve(coefficients, cost_variables, raw, mapping, parsed)
     where = str(data) if isinstance(data, str | Path) else None
     world = ge_world(raw, variables=variables, year=year, columns=mapping, where=where)
     ref = _reference(world, reference_importer)
@@ -404,6 +362,67 @@ def run_scenario(
         return _monte_carlo(result, coefs, constants, variables, stack, new_stack, shift,
                             world, ref, draws, seed, covariance)  # fmt: skip
     return result
+
+
+def _check_options(model: str, sigma: float, draws: int, covariance: Any) -> str:
+    """The model checked, and σ, the draws and the covariance (each named in its error)."""
+    chosen: str = choice(GeModel, model, "model")
+    if not (isinstance(sigma, int | float) and math.isfinite(sigma) and sigma > 1):
+        raise InputError(
+            f"sigma must be a number above 1 (5 is common), not {sigma!r}",
+            details={"option": "sigma", "value": str(sigma)},
+        )
+    if draws < 0:
+        raise InputError(f"draws must be >= 0, not {draws}", details={"option": "draws"})
+    if covariance is not None and not draws:
+        raise InputError(
+            "a covariance matrix is used only by Monte Carlo draws; give draws= too (200 is common)",
+            details={"option": "covariance"},
+        )
+    return chosen
+
+
+def _resolve(
+    coefficients: Any,
+    cost_variables: Sequence[str] | None,
+    raw: pd.DataFrame,
+    mapping: Mapping[str, str] | None,
+    parsed: Sequence[CostChange],
+) -> tuple[tuple[CostCoefficient, ...], set[str], list[str]]:
+    """The coefficients used, which of them are constants, and the data's cost variables;
+    a coefficient or a change naming no column of the data is an ``InputError``."""
+    coefs = read_coefficients(coefficients)
+    if cost_variables is not None:
+        wanted = list(cost_variables)
+        unknown = [v for v in wanted if v not in {c.var for c in coefs}]
+        if unknown:
+            raise InputError(
+                f"cost variable(s) {', '.join(unknown)} have no coefficient; coefficients: "
+                f"{', '.join(c.var for c in coefs)}",
+                details={"option": "cost_variables", "value": unknown},
+            )
+        coefs = tuple(c for c in coefs if c.var in wanted)
+    names = set(map(str, raw.columns)) | set((mapping or {}).keys())
+    constants = {c.var for c in coefs if c.var.lower() in CONSTANT_NAMES and c.var not in names}
+    variables = [c.var for c in coefs if c.var not in constants]
+    named = f" in {coefficients}" if isinstance(coefficients, str | Path) else ""
+    for v in variables:
+        if variable_column(names, v) is None:
+            raise InputError(
+                f"the coefficients{named} name {v!r}, which is not a column of the baseline "
+                f"data (nor the log of one: ln_X or log(X) of a column X); columns: "
+                f"{', '.join(map(str, raw.columns))}",
+                details={"option": "coefficients", "value": v},
+            )
+    for ch in parsed:
+        if ch.var != AD_VALOREM and ch.var not in variables:
+            raise InputError(
+                f"the change {ch.text!r} names {ch.var!r}, which is not a cost variable; "
+                f"cost variables: {', '.join(variables) or 'none'} (or {AD_VALOREM} for an "
+                "ad valorem cost equivalent)",
+                details={"option": "changes", "value": ch.var},
+            )
+    return coefs, constants, variables
 
 
 def _changes(changes: str | Sequence[str | CostChange]) -> tuple[CostChange, ...]:
