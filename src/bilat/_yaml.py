@@ -17,6 +17,7 @@ It sits at the bottom of the package (next to ``errors``) so that ``air``, ``age
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ import yaml
 
 from bilat.errors import ParseError
 
-__all__ = ["MAX_BYTES", "MAX_NODES", "compose", "load", "read"]
+__all__ = ["MAX_BYTES", "MAX_NODES", "compose", "line_of", "load", "read"]
 
 #: The largest YAML document read: the founding case's largest file is under 40 KB.
 MAX_BYTES = 4 << 20
@@ -157,3 +158,24 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return [n for pair in node.value for n in pair]
     return []
+
+
+def line_of(node: yaml.Node | None, keys: Iterable[Any]) -> int | None:
+    """1-based line of the node reached from ``node`` by ``keys`` (the deepest one found).
+
+    ``keys`` are mapping keys (compared as text) and sequence indexes; a key that is not
+    there stops the walk at its parent, so a message still names the nearest line.
+    """
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for key in keys:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == str(key)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+            child = node.value[key] if key < len(node.value) else None
+        if child is None:
+            break
+        node, line = child, child.start_mark.line + 1
+    return line

@@ -9,7 +9,7 @@ scope needs. Errors name the file, the line and the key.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -407,27 +407,10 @@ def _validate_schema(data: Any, node: yaml.Node | None, path: Path) -> None:
         raise SchemaError(
             err.message,
             path=path,
-            line=_line_of(node, where),
+            line=safe_yaml.line_of(node, where),
             column="/".join(str(k) for k in where) or "(top level)",
             expected="the bilat-air/1 schema (see docs/air.md)",
         )
-
-
-def _line_of(node: yaml.Node | None, keys: Iterable[Any]) -> int | None:
-    """1-based line of the YAML node reached by ``keys`` (the deepest one found)."""
-    if node is None:
-        return None
-    line = node.start_mark.line + 1
-    for key in keys:
-        child: yaml.Node | None = None
-        if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == str(key)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
-            child = node.value[key] if key < len(node.value) else None
-        if child is None:
-            break
-        node, line = child, child.start_mark.line + 1
-    return line
 
 
 class _Ctx:
@@ -440,7 +423,7 @@ class _Ctx:
         return ValidationError(
             message,
             path=self.path,
-            line=_line_of(self.node, keys),
+            line=safe_yaml.line_of(self.node, keys),
             column="/".join(str(k) for k in keys),
             value=value,
             expected=expected,

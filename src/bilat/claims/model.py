@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bilat import _yaml as safe_yaml
 from bilat.cases import resolve_case
 from bilat.codes.baskets import load_baskets
@@ -266,20 +264,7 @@ class _Reader:
         )
 
     def line(self, *keys: str | int) -> int | None:
-        node = self.root
-        for key in keys:
-            if isinstance(node, yaml.MappingNode):
-                found = [v for k, v in node.value if k.value == key]
-                if not found:
-                    break
-                node = found[0]
-            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
-                if key >= len(node.value):
-                    break
-                node = node.value[key]
-            else:
-                break
-        return None if node is None else node.start_mark.line + 1
+        return safe_yaml.line_of(self.root, keys)
 
     def fail(
         self, keys: tuple[str | int, ...], message: str, value: object, expected: str

@@ -30,8 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bilat import _yaml as safe_yaml
 from bilat.errors import BilatError, ValidationError
 from bilat.options import GeModel, choice
@@ -79,21 +77,6 @@ class ScenarioSet:
     scenarios: tuple[ScenarioSpec, ...]
 
 
-def _line(root: yaml.Node | None, *keys: str | int) -> int | None:
-    node = root
-    for key in keys:
-        if isinstance(node, yaml.MappingNode):
-            found = [v for k, v in node.value if k.value == key]
-            if not found:
-                break
-            node = found[0]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-        else:
-            break
-    return None if node is None else node.start_mark.line + 1
-
-
 def load_scenarios(path: str | Path) -> ScenarioSet:
     """Read a ``scenarios.yaml`` (or the one in a case folder)."""
     p = Path(path)
@@ -104,7 +87,7 @@ def load_scenarios(path: str | Path) -> ScenarioSet:
     def fail(
         keys: tuple[str | int, ...], message: str, value: object, want: str
     ) -> ValidationError:
-        return ValidationError(message, path=p, line=_line(root, *keys),
+        return ValidationError(message, path=p, line=safe_yaml.line_of(root, keys),
                                column=next((str(k) for k in reversed(keys) if isinstance(k, str)), None),
                                value=value, expected=want,
                                hint="Fix the scenarios file (layout in docs/potential.md)")  # fmt: skip
