@@ -63,27 +63,60 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def export_matrix(
-    frame: pd.DataFrame, *, country: str = "country", product: str = "product", value: str = "value"
+    frame: pd.DataFrame,
+    *,
+    country: str = "country",
+    product: str = "product",
+    value: str = "value",
+    year: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
-    """Countries, products (sorted) and the summed values as a sparse matrix (rows repeat
-    freely: they are added up)."""
+    """Countries, products (sorted) and the summed values as a sparse matrix.
+
+    Rows repeat freely (they are added up). With ``year``, only rows of that year (when the
+    frame has a ``year`` column); rows whose country or ``importer`` is a Comtrade area,
+    and domestic rows (``importer`` equal to the country), are left out. The filters work
+    on the distinct codes, and the sum is one ``bincount``: a frame of millions of rows
+    repeats a few hundred countries and a few thousand products.
+    """
     ci, cats_c = _codes(frame[country])
     pi, cats_p = _codes(frame[product])
     vals = pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=np.float64)
+    keep = _rows_kept(frame, ci, cats_c, year)
+    if keep is not None:
+        ci, pi, vals = ci[keep], pi[keep], vals[keep]
     if (ci < 0).any() or (pi < 0).any():
         raise InputError(f"{country} and {product} must be given on every row")
     bad = ~np.isfinite(vals) | (vals < 0)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{value} must be a finite, non-negative number; row {row + 1} has "
-            f"{frame[value].iloc[row]!r}",
-            details={"value": str(frame[value].iloc[row]), "row": row + 1},
+            f"{value} must be a finite, non-negative number; found {vals[row]!r}",
+            details={"value": str(vals[row])},
         )
-    x = sp.coo_matrix((vals, (ci, pi)), shape=(len(cats_c), len(cats_p))).tocsr()
-    x.sum_duplicates()
-    oc, op = np.argsort(cats_c), np.argsort(cats_p)
-    return cats_c[oc], cats_p[op], x[oc][:, op].tocsr()
+    n_c, n_p = len(cats_c), len(cats_p)
+    flat = np.bincount(ci * n_p + pi, weights=vals, minlength=n_c * n_p).reshape(n_c, n_p)
+    seen = np.asarray(np.bincount(ci * n_p + pi, minlength=n_c * n_p).reshape(n_c, n_p) > 0)
+    oc = np.argsort(cats_c)
+    oc = oc[np.asarray(seen.any(axis=1))[oc]]
+    op = np.argsort(cats_p)
+    op = op[np.asarray(seen.any(axis=0))[op]]
+    return cats_c[oc], cats_p[op], sp.csr_matrix(flat[np.ix_(oc, op)])
+
+
+def _rows_kept(
+    frame: pd.DataFrame, ci: np.ndarray, cats_c: np.ndarray, year: int | None
+) -> np.ndarray | None:
+    areas = list(COMTRADE_AREAS)
+    keep = ~np.isin(cats_c, areas)[ci] if np.isin(cats_c, areas).any() else None
+    if year is not None and "year" in frame.columns:
+        same_year = frame["year"].to_numpy() == year
+        keep = same_year if keep is None else keep & same_year
+    if "importer" in frame.columns:
+        ii, cats_i = _codes(frame["importer"])
+        other = pd.Index(cats_c).get_indexer(pd.Index(cats_i))  # -1: never a country of the rows
+        ok = (other[ii] != ci) & ~np.isin(cats_i, areas)[ii]
+        keep = ok if keep is None else keep & ok
+    return keep
 
 
 def _column(frame: pd.DataFrame, *names: str) -> str:
@@ -110,17 +143,11 @@ def _from_frame(data: Any, year: int, level: int) -> Matrix:
     c = _column(frame, "country", "exporter")
     p = _column(frame, "product")
     v = _column(frame, "value", "value_usd")
-    keep = pd.Series(True, index=frame.index)
-    if "year" in frame.columns:
-        keep &= frame["year"].astype("int64") == year
-    if "importer" in frame.columns:
-        keep &= frame["importer"].astype(str) != frame[c].astype(str)
-        keep &= ~frame["importer"].astype(str).isin(list(COMTRADE_AREAS))
-    keep &= ~frame[c].astype(str).isin(list(COMTRADE_AREAS))
-    sub = frame if keep.all() else frame[keep]
-    if sub.empty:
+    if "year" in frame.columns and not (frame["year"] == year).any():
         raise NotFoundError(f"the table has no rows for {year}", details={"year": year})
-    countries, products, x = export_matrix(sub, country=c, product=p, value=v)
+    countries, products, x = export_matrix(frame, country=c, product=p, value=v, year=year)
+    if x.shape[0] == 0:
+        raise NotFoundError(f"the table has no exports for {year}", details={"year": year})
     return Matrix(countries, products, x, basis=f"the table given ({c} × {p})")
 
 

@@ -206,17 +206,20 @@ def _finish(
     notes: tuple[str, ...],
 ) -> Measures:
     """Density, COI, COG and the standardisation of ``ecomplexity``."""
-    rowsum = np.nansum(phi, axis=1)
-    weight = sp.csr_matrix(ratio) if continuous else m
-    with np.errstate(divide="ignore", invalid="ignore"):
-        density = np.asarray(weight @ phi) / rowsum[None, :]
-    absent = 1.0 - m.toarray()
+    rowsum = np.nansum(phi, axis=1) if continuous else phi.sum(axis=1)
+    present = m.toarray()
+    weight = ratio if continuous else present
     pci0 = np.nan_to_num(kp)
-    coi = (density * absent * pci0[None, :]).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        b = phi * (pci0 / rowsum)[:, None]
-    b = np.nan_to_num(b)
-    cog = absent * (b.sum(axis=0)[None, :] - np.asarray(m @ b))
+        w = np.nan_to_num(pci0 / rowsum)
+    # one BLAS product for both: M φ (density) and M diag(w) φ (COG: Σ_p' M_cp' φ_p'p w_p')
+    both = np.vstack([weight, present * w[None, :]]) @ phi
+    n = present.shape[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        density = both[:n] / rowsum[None, :]
+    absent = 1.0 - present
+    coi = (density * absent * pci0[None, :]).sum(axis=1)
+    cog = absent * ((w @ phi)[None, :] - both[n:])
     valid = ~np.isnan(kc)
     if valid.any():
         mean, std = kc[valid].mean(), kc[valid].std()
