@@ -223,3 +223,29 @@ def demo_lake_2021(tmp_path_factory):
     lake = Lake.open(tmp_path_factory.mktemp("cx") / "lake", create=True)
     build_sample_lake(lake, preset("demo").with_(years=(2019, 2020, 2021)))
     return lake
+
+
+def test_cli_text_and_flags(cli, demo_lake_2021):
+    lake = str(demo_lake_2021.root)
+    out = cli(
+        "potential",
+        "complexity",
+        "--year",
+        "2021",
+        "--country",
+        "BLR",
+        "--top",
+        "3",
+        "--lake",
+        lake,
+    )
+    assert out.exit_code == 0, out.stderr
+    cx = complexity(demo_lake_2021, year=2021, country="BLR")
+    rank = int(cx.countries.index[cx.countries["country"] == "BLR"][0]) + 1
+    assert f"rank {rank} of {cx.n_countries}" in out.stdout and "SYNTHETIC" in out.stderr
+    out = cli(
+        "potential", "promising", "BLR", "KAZ", "--year", "2021", "--top", "3", "--lake", lake
+    )
+    assert out.exit_code == 0 and "Promising products, by imports" in out.stdout
+    bad = cli("potential", "complexity", "--year", "2021", "--presence", "rpop", "--lake", lake)
+    assert bad.exit_code == 2 and "population" in bad.stderr

@@ -27,7 +27,7 @@ from bilat.cli.potential import (
 )
 from bilat.options import Level, Presence, PromisingSort
 
-__all__ = ["complexity_command", "promising_command"]
+__all__ = ["complexity_command", "promising_command", "register"]
 
 YearOption = Annotated[int, typer.Option("--year", help="The year.")]
 ComplexityLevel = Annotated[Level, typer.Option("--level", help="HS level of the products.")]
@@ -188,3 +188,8 @@ def promising_command(
          for r in pp.to_dict(top=top)["products"]],
         title=f"Promising products, by {pp.sort}",
     )  # fmt: skip
+
+
+def register(app: typer.Typer) -> None:
+    """Nothing to add to the main app: the commands are ``bilat potential``'s (added to
+    :data:`bilat.cli.potential.potential_app` when this module is imported)."""

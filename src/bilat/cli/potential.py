@@ -653,6 +653,4 @@ def _print_scenario(r: Any, pair: tuple[str, str] | None, top: int) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add ``bilat potential ...`` to the main app."""
-    import bilat.cli.complexity  # noqa: F401  (adds complexity and promising)
-
     app.add_typer(potential_app, name="potential")
