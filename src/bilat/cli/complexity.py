@@ -171,6 +171,10 @@ def promising_command(
     if as_json:
         print_json(pp)
         return
+    _show_promising(pp, top)
+
+
+def _show_promising(pp: Any, top: int) -> None:
     console.print(
         f"{pp.exporter} → {pp.market} {pp.year} (HS{pp.level}): {pp.n_candidates} products "
         f"with {pp.exporter}'s RCA < {pp.max_rca:g} and density >= {pp.density_floor:.3f} "

@@ -454,6 +454,39 @@ def _options(
     return _Options(check_year(year), level, float(rca_threshold), how, bool(continuous), *floors)
 
 
+def _result(
+    o: _Options, mx: Matrix, m: Measures, notes: list[str], shown: int,
+    country: str | None, synthetic: bool,
+) -> Complexity:  # fmt: skip
+    countries, products = _tables(mx, m)
+    result = Complexity(
+        o.year, o.level, o.rca_threshold, o.presence, o.continuous, o.min_exports,
+        o.min_population, o.min_product_exports, len(mx.countries), len(mx.products),
+        int(m.mcp.nnz), mx.basis, mx.sources, tuple(notes) + m.notes, countries, products,
+        m, mx, shown=shown, focus=None, synthetic=synthetic,
+    )  # fmt: skip
+    if country is not None:
+        code = country.strip().upper()
+        result.index_of(code)
+        object.__setattr__(result, "focus", code)
+    return result
+
+
+def _read(
+    data: Any, o: _Options, origin: dict[str, Any], population: Any
+) -> tuple[Matrix, np.ndarray | None, list[str]]:
+    """The export matrix of ``data`` after the floors, the population of its rows, notes."""
+    if reads_a_lake(data):
+        mx = _from_lake(data, o.year, o.level, origin)
+    else:
+        mx = _from_frame(data, o.year, o.level)
+    pops = read_population(population, year=o.year) if population is not None else None
+    mx, pop, notes = _floors(mx, o, pops)
+    if mx.values.shape[0] == 0 or mx.values.shape[1] == 0:
+        raise NotFoundError("no country and product is left to measure after the floors")
+    return mx, pop, notes
+
+
 def complexity(
     data: Any,
     *,
@@ -505,27 +538,10 @@ def complexity(
                  (min_exports, min_population, min_product_exports), population)  # fmt: skip
     check_basis(basis)
     shown = check_top(top) or 20
-    if reads_a_lake(data):
-        origin = {"source": source, "basis": basis, "hs_rev": hs_rev, "order": order}
-        mx = _from_lake(data, o.year, o.level, origin)
-    else:
-        mx = _from_frame(data, o.year, o.level)
-    pops = read_population(population, year=o.year) if population is not None else None
-    mx, pop, notes = _floors(mx, o, pops)
-    if mx.values.shape[0] == 0 or mx.values.shape[1] == 0:
-        raise NotFoundError("no country and product is left to measure after the floors")
+    origin = {"source": source, "basis": basis, "hs_rev": hs_rev, "order": order}
+    mx, pop, notes = _read(data, o, origin, population)
     m = measures(mx.values, rca_threshold=o.rca_threshold, population=pop, presence=o.presence,
                  continuous=o.continuous)  # fmt: skip
-    countries, products = _tables(mx, m)
     lake = getattr(data, "lake", data)
-    result = Complexity(
-        o.year, o.level, o.rca_threshold, o.presence, o.continuous, o.min_exports,
-        o.min_population, o.min_product_exports, len(mx.countries), len(mx.products),
-        int(m.mcp.nnz), mx.basis, mx.sources, tuple(notes) + m.notes, countries, products,
-        m, mx, shown=shown, focus=None, synthetic=bool(getattr(lake, "is_synthetic", False)),
-    )  # fmt: skip
-    if country is not None:
-        code = country.strip().upper()
-        result.index_of(code)
-        object.__setattr__(result, "focus", code)
-    return result
+    synthetic = bool(getattr(lake, "is_synthetic", False))
+    return _result(o, mx, m, notes, shown, country, synthetic)

@@ -130,6 +130,33 @@ def _candidates(
     return keep, floor
 
 
+def _table(cand: pd.DataFrame, demand: pd.DataFrame, col: str) -> pd.DataFrame:
+    """The candidates B imports, sorted by ``col`` (largest first), with their reasons."""
+    table = cand.merge(demand, on="product", how="inner")
+    table = table[table["b_imports_usd"] > 0]
+    table = table.sort_values(
+        [col, "product"], ascending=[False, True], na_position="last", ignore_index=True
+    )
+    cols = ["product", "description", "density", "distance", "pci", "cog", "a_rca",
+            "a_world_exports_usd", "a_exports_to_b_usd", "b_imports_usd",
+            "b_imports_base_usd", "b_import_growth"]  # fmt: skip
+    return table[cols]
+
+
+def _base_year(flows: pd.DataFrame, market: str, window: list[int]) -> tuple[int | None, list[str]]:
+    """The earliest year of ``window`` (before its last) with imports held, and a note."""
+    year = window[-1]
+    earlier = sorted(int(y) for y in flows["year"].unique() if int(y) < year)
+    if not earlier:
+        span = f"{window[0]}-{year - 1}"
+        return None, [f"no imports of {market} held for {span}: growth is not available"]
+    if earlier[0] != window[0]:
+        return earlier[0], [
+            f"growth from {earlier[0]}, the earliest year held of {window[0]}-{year - 1}"
+        ]
+    return earlier[0], []
+
+
 def _check(max_rca: float, q: float, growth_years: int) -> None:
     if not np.isfinite(max_rca) or max_rca <= 0:
         raise InputError(f"max_rca must be a positive number, got {max_rca!r}",
@@ -188,24 +215,12 @@ def promising_products(
             "not known (not 0); ingest its import declarations or a reconciled source (BACI)",
             details={"market": b, "year": year},
         )
-    notes = list(cx.notes)
-    earlier = sorted(int(y) for y in flows["year"].unique() if int(y) < year)
-    base = earlier[0] if earlier else None
-    if base is None:
-        notes.append(f"no imports of {b} held for {window[0]}-{year - 1}: growth is not available")
-    elif base != window[0]:
-        notes.append(f"growth from {base}, the earliest year held of {window[0]}-{year - 1}")
-    table = cand.merge(_demand(flows, year, base), on="product", how="inner")
-    table = table[table["b_imports_usd"] > 0]
-    col = _SORT_COLUMN[how]
-    table = table.sort_values([col, "product"], ascending=[False, True], na_position="last",
-                              ignore_index=True)  # fmt: skip
-    cols = ["product", "description", "density", "distance", "pci", "cog", "a_rca",
-            "a_world_exports_usd", "a_exports_to_b_usd", "b_imports_usd",
-            "b_imports_base_usd", "b_import_growth"]  # fmt: skip
+    base, said = _base_year(flows, b, window)
+    notes = [*cx.notes, *said]
+    table = _table(cand, _demand(flows, year, base), _SORT_COLUMN[how])
     eci = cx.countries.loc[cx.countries["country"] == a, "eci"].iloc[0]
     return PromisingProducts(
         a, b, cx.year, cx.level, base, how, cap, density_quantile, floor, len(table),
-        None if np.isnan(eci) else float(eci), cx.basis, tuple(notes), table[cols],
+        None if np.isnan(eci) else float(eci), cx.basis, tuple(notes), table,
         shown=shown, synthetic=cx.synthetic,
     )  # fmt: skip
