@@ -249,3 +249,35 @@ def test_cli_text_and_flags(cli, demo_lake_2021):
     assert out.exit_code == 0 and "Promising products, by imports" in out.stdout
     bad = cli("potential", "complexity", "--year", "2021", "--presence", "rpop", "--lake", lake)
     assert bad.exit_code == 2 and "population" in bad.stderr
+
+
+def test_population_file(tmp_path):
+    frame = synthetic_world(12, 30, seed=8, fill=0.7)
+    codes = sorted(frame["country"].unique())
+    pops = {c: 1e6 * (k + 1) for k, c in enumerate(codes)}
+    path = tmp_path / "pop.csv"
+    pd.DataFrame({"iso3": codes, "population": list(pops.values())}).to_csv(path, index=False)
+    from_file = complexity(frame, year=2020, presence="rpop", population=path)
+    from_map = complexity(frame, year=2020, presence="rpop", population=pops)
+    pd.testing.assert_frame_equal(from_file.countries, from_map.countries)
+    path.write_text("iso3,population\nC000,-5\n")
+    with pytest.raises(InputError, match="positive"):
+        complexity(frame, year=2020, presence="rpop", population=path)
+
+
+def test_flows_frame_leaves_out_areas_domestic_rows_and_other_years():
+    base = synthetic_world(10, 20, seed=12, fill=0.8)
+    rng = np.random.default_rng(0)
+    partners = np.array(["C000", "C001", "W00", "C005"])
+    flows = base.rename(columns={"country": "exporter", "value": "value_usd"}).assign(
+        importer=rng.choice(partners, len(base))
+    )
+    extra = flows.head(30).assign(year=2019)
+    world = flows.head(5).assign(exporter="W00")
+    full = pd.concat([flows, extra, world], ignore_index=True)
+    kept = flows[(flows["importer"] != "W00") & (flows["importer"] != flows["exporter"])]
+    expected = kept.rename(columns={"exporter": "country", "value_usd": "value"})
+    expected = expected.groupby(["year", "country", "product"], as_index=False)["value"].sum()
+    cx = complexity(full, year=2020)
+    assert "W00" not in set(cx.countries["country"])
+    assert_same(cx, reference(expected))
