@@ -168,18 +168,23 @@ def test_floors_leave_countries_and_products_out():
     assert set(small.countries["country"]) == {c for c in totals.index if c >= "C010"}
 
 
-def test_lake_reads_the_believed_flows(demo_lake_2021):
+@pytest.mark.parametrize("which", ["demo_lake_2021", "comtrade_eu_lake"])
+def test_lake_reads_the_believed_flows(which, request):
     from bilat.potential.panel import believed_flows, drop_areas
 
-    t = drop_areas(believed_flows(demo_lake_2021, level=4, years=[2021]))
+    lake = request.getfixturevalue(which)
+    t = drop_areas(believed_flows(lake, level=4, years=[2021]))
     flows = t.to_pandas()
     flows = flows[flows["exporter"] != flows["importer"]]
     frame = (
         flows.groupby(["year", "exporter", "product"], as_index=False)["value_usd"].sum()
         .rename(columns={"exporter": "country", "value_usd": "value"})
     )  # fmt: skip
-    cx = complexity(demo_lake_2021, year=2021, level=4)
-    assert cx.synthetic and "reconciled" in cx.sources
+    cx = complexity(lake, year=2021, level=4)
+    if which == "demo_lake_2021":
+        assert cx.synthetic and "reconciled" in cx.sources
+    else:  # the partners of EU27 importers, as the importers declare them
+        assert not cx.synthetic and set(cx.sources) == {"importer"}
     assert_same(cx, reference(frame))
 
 
