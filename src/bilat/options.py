@@ -31,7 +31,9 @@ __all__ = [
     "METRICS",
     "OPERATORS",
     "ORDERS",
+    "PRESENCES",
     "PRODUCT_SORTS",
+    "PROMISING_SORTS",
     "ROLES",
     "SEPARATIONS",
     "SMALL_SAMPLES",
@@ -48,8 +50,10 @@ __all__ = [
     "Method",
     "Metric",
     "Operator",
+    "Presence",
     "Preset",
     "ProductSort",
+    "PromisingSort",
     "Role",
     "Separation",
     "SmallSample",
@@ -161,6 +165,16 @@ METRICS: tuple[str, ...] = get_args(Metric)
 #: How a claim compares its measured value with the stated one.
 Operator = Literal[">", ">=", "<", "<=", "approximately"]
 OPERATORS: tuple[str, ...] = get_args(Operator)
+
+#: How economic complexity tells that a country exports a product (``M = 1``): Balassa's
+#: RCA, or RPOP (exports per head relative to the world's), at or above the threshold.
+Presence = Literal["rca", "rpop"]
+PRESENCES: tuple[str, ...] = get_args(Presence)
+
+#: How promising products are ranked: the market's imports, their growth, the exporter's
+#: density, the complexity outlook gain, or the product's complexity.
+PromisingSort = Literal["imports", "growth", "density", "cog", "pci"]
+PROMISING_SORTS: tuple[str, ...] = get_args(PromisingSort)
 
 # ------------------------------------------------------------------------------ fronts
 

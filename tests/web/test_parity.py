@@ -153,6 +153,12 @@ CASES.update(
             ("BLR", "KAZ", "--year", "2021", "--level", "4", "--top", "5", "--lake", "{lake}")
         ),
         "potential markets": Case(("BLR", "--year", "2021", "--level", "4", "--lake", "{lake}")),
+        "potential complexity": Case(
+            ("--year", "2021", "--level", "4", "--country", "BLR", "--top", "5", "--lake", "{lake}")
+        ),
+        "potential promising": Case(
+            ("BLR", "KAZ", "--year", "2021", "--top", "5", "--sort", "cog", "--lake", "{lake}")
+        ),
         "potential gravity": Case(
             (
                 "--panel",

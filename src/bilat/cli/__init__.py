@@ -43,6 +43,7 @@ _PARTS = (
     "bilat.cli.ingest",
     "bilat.cli.trade",
     "bilat.cli.potential",
+    "bilat.cli.complexity",
     "bilat.cli.air",
     "bilat.cli.agenda",
     "bilat.cli.claims",

@@ -17,8 +17,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from bilat.options import FlowDirection, ProductSort, SortOrder
+from bilat.options import FlowDirection, Presence, ProductSort, PromisingSort, SortOrder
 from bilat.potential import ExportPotential, GravityRun, ProductPotential, ScenarioResult
+from bilat.potential.complexity import Complexity
+from bilat.potential.promising import PromisingProducts
 from bilat.trade import (
     BasketsResult,
     Complementarity,
@@ -379,6 +381,72 @@ def potential_markets(
     return _answer(request, key, lambda: export_potential(
         lake, exporter, year=year, level=level, source=source, basis=basis, hs_rev=hs_rev,
         order=precedence, top=top,
+    ))  # fmt: skip
+
+
+@router.get("/potential/complexity", response_model=model_for(Complexity))
+def potential_complexity(
+    request: Request,
+    year: YearQ,
+    level: LevelQ = 4,
+    country: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_]{2,16}$")] = None,
+    top: TopQ = 20,
+    rca_threshold: Annotated[float, Query(gt=0, description="M = 1 where RCA >= this.")] = 1.0,
+    presence: Annotated[Presence, Query(description="rca (rpop needs a population file).")] = "rca",
+    continuous: bool = False,
+    min_exports: Annotated[float | None, Query(ge=0)] = None,
+    min_product_exports: Annotated[float | None, Query(ge=0)] = None,
+    source: SourceQ = None,
+    basis: BasisQ = None,
+    hs_rev: HsRevQ = None,
+    precedence: PrecedenceQ = None,
+) -> Response:
+    """Economic complexity of one year: ECI and COI by country, PCI by product (the Atlas)."""
+    from bilat.potential.complexity import complexity
+
+    lake = app_state(request).lake
+    key = ("complexity", year, level, country, top, rca_threshold, presence, continuous,
+           min_exports, min_product_exports, source, basis, hs_rev, precedence)  # fmt: skip
+    return _answer(request, key, lambda: complexity(
+        lake, year=year, level=level, country=country, top=top, rca_threshold=rca_threshold,
+        presence=presence, continuous=continuous, min_exports=min_exports,
+        min_product_exports=min_product_exports, source=source, basis=basis, hs_rev=hs_rev,
+        order=precedence,
+    ))  # fmt: skip
+
+
+@router.get("/potential/promising", response_model=model_for(PromisingProducts))
+def potential_promising(
+    request: Request,
+    exporter: Country,
+    market: Country,
+    year: YearQ,
+    level: LevelQ = 4,
+    top: TopQ = 20,
+    sort: Annotated[
+        PromisingSort, Query(description="imports, growth, density, cog, pci.")
+    ] = "imports",
+    max_rca: Annotated[float | None, Query(gt=0)] = None,
+    density_quantile: Annotated[float, Query(ge=0, lt=1)] = 0.75,
+    growth_years: Annotated[int, Query(ge=1, le=20)] = 5,
+    rca_threshold: Annotated[float, Query(gt=0)] = 1.0,
+    min_exports: Annotated[float | None, Query(ge=0)] = None,
+    source: SourceQ = None,
+    basis: BasisQ = None,
+    hs_rev: HsRevQ = None,
+    precedence: PrecedenceQ = None,
+) -> Response:
+    """Products EXPORTER is close to exporting (high density, little export) and MARKET buys."""
+    from bilat.potential.promising import promising_products
+
+    lake = app_state(request).lake
+    key = ("promising", exporter, market, year, level, top, sort, max_rca, density_quantile,
+           growth_years, rca_threshold, min_exports, source, basis, hs_rev, precedence)  # fmt: skip
+    return _answer(request, key, lambda: promising_products(
+        lake, exporter, market, year=year, level=level, top=top, sort=sort, max_rca=max_rca,
+        density_quantile=density_quantile, growth_years=growth_years,
+        rca_threshold=rca_threshold, min_exports=min_exports, source=source, basis=basis,
+        hs_rev=hs_rev, order=precedence,
     ))  # fmt: skip
 
 
