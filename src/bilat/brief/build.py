@@ -15,6 +15,7 @@ from bilat.brief.case_sections import (
     potential_section,
 )
 from bilat.brief.model import Briefing, Section
+from bilat.brief.promising_section import promising_section
 from bilat.brief.scenario_section import (
     scenario_section,
 )
@@ -163,6 +164,7 @@ def _sections(
         agenda_section(folder, agenda=agenda, as_of=day),
         air_section(folder, dyad.a.code, dyad.b.code),
         potential_section(lake, dyad.a.code, dyad.b.code, year),
+        promising_section(dyad, year),
         scenario_section(lake, folder, dyad.a.code, dyad.b.code, year, baseline=ge_baseline),
     )
 

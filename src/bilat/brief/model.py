@@ -39,6 +39,7 @@ SECTION_IDS: tuple[str, ...] = (
     "agenda",
     "air",
     "potential",
+    "promising",
     "scenario",
 )
 
