@@ -228,7 +228,7 @@ def _design(
 ) -> tuple[list[str], np.ndarray[Any, Any], tuple[str, ...]]:
     """Constant, then each regressor that is known often enough, varies and adds rank."""
     if specification == "baci":
-        years = sorted({int(v) for v in frame["year"]})
+        years = [int(v) for v in np.unique(frame["year"].to_numpy())]
         for year in years[1:]:
             cols[f"year_{year}"] = (frame["year"].to_numpy() == year).astype(float)
     keep = [
