@@ -27,6 +27,7 @@ __all__ = [
     "GE_MODELS",
     "KINDS",
     "LEVELS",
+    "MARGIN_SPECS",
     "METHODS",
     "METRICS",
     "OPERATORS",
@@ -47,6 +48,7 @@ __all__ = [
     "GeModel",
     "ItemKind",
     "Level",
+    "MarginSpec",
     "Method",
     "Metric",
     "Operator",
@@ -105,6 +107,12 @@ ORDERS: tuple[str, ...] = get_args(SortOrder)
 #: population-weighted with a CES aggregation (theta = -1).
 Distance = Literal["distw", "dist", "distcap", "distwces"]
 DISTANCES: tuple[str, ...] = get_args(Distance)
+
+#: CIF/FOB margin regressors (mirror reconciliation): BACI's (log distance and its square,
+#: contiguity, landlocked exporter and importer, the product's world median unit value, year
+#: effects; those the data allow), or the distance model (log distance and contiguity).
+MarginSpec = Literal["baci", "distance"]
+MARGIN_SPECS: tuple[str, ...] = get_args(MarginSpec)
 
 #: Small-sample correction of clustered standard errors: fixest's default, or Stata's.
 SmallSample = Literal["fixest", "stata"]

@@ -40,7 +40,9 @@ def test_reconciled_flows_become_one_entry(world: tuple[Lake, Path]) -> None:
     assert result.bases == {"reconciled": 12 * 11 * 20}
     assert result.years == (2021,)
     assert result.identified
-    assert result.margins.b_dist == pytest.approx(B_DIST, abs=0.003)
+    assert result.margins.specification == "baci"
+    simple = reconcile_into_lake(lake, geo, years=[2021], ingest=False, specification="distance")
+    assert simple.margins.b_dist == pytest.approx(B_DIST, abs=0.003)
     assert [r.variance for r in result.reliability] == sorted(
         r.variance for r in result.reliability
     )

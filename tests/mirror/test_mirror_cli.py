@@ -59,6 +59,16 @@ def test_mirror_reconcile_command(syn: Any, cli: Any, lake_path: Path, shared_da
     data = json.loads(res.stdout)
     assert data["flows"] == 12 * 11 * 20 * 2
     assert data["identified"] is True
+    assert data["margins"]["specification"] == "baci"
+    assert {"const", "ln_dist", "ln_dist2", "contig"} <= set(data["margins"]["coefficients"])
+    # no country file: the landlocked regressors are left out, and the result says so
+    assert {"landlocked_exporter", "landlocked_importer"} <= set(data["margins"]["omitted"])
+    res = cli(
+        "mirror", "reconcile", "--geodist", geo, "--lake", str(lake_path), "--json",
+        "--margin-model", "distance",
+    )  # fmt: skip
+    data = json.loads(res.stdout)
+    assert list(data["margins"]["coefficients"]) == ["const", "ln_dist", "contig"]
     assert data["margins"]["b_dist"] == pytest.approx(syn.B_DIST, abs=0.003)
 
 
@@ -87,7 +97,8 @@ def test_mirror_reconcile_text_speaks_in_words(
               "--ingest")  # fmt: skip
     assert res.exit_code == 0, res.stderr
     assert res.stdout.startswith("2,640 flows (2,640 flows reconciled). ln(1+margin) = ")
-    assert "(fitted on 2,640 flows, R² " in res.stdout
+    assert "(baci model, fitted on 2,640 flows, R² " in res.stdout
+    assert "·ln_dist2 " in res.stdout
     assert "ingested 2,640 reconciled flows (entry " in res.stdout
     assert "(s)" not in res.stdout and "{" not in res.stdout
 

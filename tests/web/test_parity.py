@@ -144,6 +144,9 @@ CASES.update(
             ("BLR", "KAZ", "--year", "2021", "--level", "4", "--lake", "{lake}")
         ),
         "trade intensity": Case(("BLR", "KAZ", "--year", "2021", "--lake", "{lake}")),
+        "trade iit": Case(
+            ("BLR", "KAZ", "--year", "2020", "--end", "2021", "--level", "4", "--lake", "{lake}")
+        ),
         "mirror report": Case(
             ("BLR", "KAZ", "--years", "2020-2021", "--level", "6", "--lake", "{lake}"),
             fronts="mirror_fronts",

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from bilat.codes.concordance import Concordance
+from bilat.options import MarginSpec
 from bilat.reconcile import MarginModel, Reconciliation, reconcile
 from bilat.sources.fetch.config import FetchConfig
 from bilat.sources.fetch.geodist import stored_geodist
@@ -91,6 +92,8 @@ def reconcile_into_lake(
     convert_to: str | None = None,
     concordances: Sequence[Concordance] = (),
     config: FetchConfig | None = None,
+    countries: pd.DataFrame | str | Path | None = None,
+    specification: MarginSpec = "baci",
 ) -> LakeReconciliation:
     """Reconcile every flow of ``lake.declarations()`` (:func:`bilat.reconcile.reconcile`)
     and store the reconciled flows as a new entry (source ``mirror``, named by level and
@@ -99,7 +102,8 @@ def reconcile_into_lake(
     ``geodist`` is a GeoDist table or file; by default the one
     :func:`~bilat.sources.fetch.fetch_geodist` stored in the download cache of ``config``
     (:func:`~bilat.sources.fetch.geodist.stored_geodist`, which raises
-    :class:`~bilat.errors.NotFoundError` when there is none).
+    :class:`~bilat.errors.NotFoundError` when there is none). ``countries`` and
+    ``specification``: the margin regressors, as in :func:`bilat.reconcile.reconcile`.
     """
     source = stored_geodist(config) if geodist is None else geodist
     rec = reconcile(
@@ -110,6 +114,8 @@ def reconcile_into_lake(
         distance=distance,
         convert_to=convert_to,
         concordances=concordances,
+        countries=countries,
+        specification=specification,
     )
     wanted = tuple(sorted({int(y) for y in years})) if years else ()
     report = _store(lake, rec, wanted) if ingest else None

@@ -20,6 +20,7 @@ from bilat.cli._common import (
 )
 from bilat.cli.fetch import parse_years
 from bilat.errors import InputError, NotFoundError
+from bilat.options import MarginSpec
 
 if TYPE_CHECKING:
     from bilat.acquire import LakeReconciliation
@@ -38,6 +39,24 @@ GeoOption = Annotated[
         help="CEPII dist_cepii file: .csv, .csv.gz, .dta or the .zip CEPII distributes "
         "(default: the one `bilat fetch geodist` stored).",
         show_default=False,
+    ),
+]
+CountriesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--countries",
+        envvar="BILAT_GEO_COUNTRIES_FILE",
+        help="CEPII geo_cepii file (country table, for the landlocked regressors; "
+        "without it they are left out).",
+        show_default=False,
+    ),
+]
+MarginModelOption = Annotated[
+    MarginSpec,
+    typer.Option(
+        "--margin-model",
+        help="CIF/FOB margin regressors: baci (distance, distance², contiguity, landlocked, "
+        "the product's median unit value, year effects) or distance (distance, contiguity).",
     ),
 ]
 YearsOption = Annotated[
@@ -97,6 +116,8 @@ def mirror_report_cmd(
     top: Annotated[int, typer.Option("--top", help="Products listed (largest gaps).")] = 15,
     convert_to: ConvertOption = None,
     concordance: ConcordanceOption = None,
+    countries: CountriesOption = None,
+    margin_model: MarginModelOption = "baci",
     lake: LakeOption = None,
     home: HomeOption = None,
     as_json: JsonOption = False,
@@ -115,6 +136,8 @@ def mirror_report_cmd(
         years=parse_years(years) if years else None,
         convert_to=convert_to,
         concordances=concordances,
+        countries=countries,
+        specification=margin_model,
     )
     if as_json:
         print_json(rep)
@@ -139,6 +162,8 @@ def mirror_reconcile_cmd(
     ] = False,
     convert_to: ConvertOption = None,
     concordance: ConcordanceOption = None,
+    countries: CountriesOption = None,
+    margin_model: MarginModelOption = "baci",
     lake: LakeOption = None,
     home: HomeOption = None,
     as_json: JsonOption = False,
@@ -156,6 +181,8 @@ def mirror_reconcile_cmd(
         ingest=ingest,
         convert_to=convert_to,
         concordances=concordances,
+        countries=countries,
+        specification=margin_model,
     )
     if as_json:
         print_json(result)
@@ -166,11 +193,15 @@ def mirror_reconcile_cmd(
 def _print_reconciliation(result: LakeReconciliation) -> None:
     m = result.margins
     bases = ", ".join(f"{count(n, 'flow')} {basis}" for basis, n in result.bases.items())
-    console.print(
-        f"{count(result.flows, 'flow')} ({bases}). ln(1+margin) = {m.const:.4f} "
-        f"+ {m.b_dist:.5f}·ln(km) + {m.b_contig:.4f}·contig "
-        f"(fitted on {count(m.nobs, 'flow')}, R² {m.r2:.3f})"
+    terms = " ".join(
+        f"{b:+.5f}" if name == "const" else f"{b:+.5f}·{name}" for name, b in m.coefficients.items()
     )
+    console.print(
+        f"{count(result.flows, 'flow')} ({bases}). ln(1+margin) = {terms or m.const} "
+        f"({m.specification} model, fitted on {count(m.nobs, 'flow')}, R² {m.r2:.3f})"
+    )
+    if m.omitted:
+        console.print(f"left out (not in the data or not varying): {', '.join(m.omitted)}")
     print_table(
         [dataclasses.asdict(r) for r in result.reliability],
         title="Reporter reliability (error variance of log declarations)",

@@ -426,3 +426,28 @@ def mirror(
 def register(app: typer.Typer) -> None:
     """Add the ``trade`` commands to the ``bilat`` app."""
     app.add_typer(trade_app, name="trade")
+
+
+@trade_app.command("iit")
+def iit(
+    a: A,
+    b: B,
+    year: Year,
+    end: Annotated[
+        int | None, typer.Option("--end", help="Last year of a series (default: --year only).")
+    ] = None,
+    level: Annotated[Level, typer.Option("--level", help="HS level of the groups: 2, 4 or 6.")] = 4,
+    basket: Annotated[
+        str | None, typer.Option("--basket", help="Only the groups of this basket.")
+    ] = None,
+    as_json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+) -> None:
+    """Intra-industry trade (Grubel–Lloyd) of A and B by product group, for a year or a series."""
+    years = range(year, (end if end is not None else year) + 1)
+    result = _dyad(home, lake, a, b).iit(years, level=level, basket=basket)
+    _show(result, as_json)
+    if not as_json:
+        for y, gl in result.gl.items():
+            console.print(f"{y}: aggregate GL {'not available' if gl is None else f'{gl:.3f}'}")

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from bilat.reconcile.margins import MarginModel, fit_margins, with_distances
 from bilat.reconcile.method import Reconciliation, reconcile
-from bilat.reconcile.pairs import mirror_pairs
+from bilat.reconcile.pairs import mirror_pairs, unit_values
 from bilat.reconcile.weights import fit_reliability
 
 __all__ = [
@@ -40,5 +40,6 @@ __all__ = [
     "fit_reliability",
     "mirror_pairs",
     "reconcile",
+    "unit_values",
     "with_distances",
 ]

@@ -13,14 +13,16 @@ import pyarrow as pa
 from bilat.codes.concordance import Concordance, convert_flows
 from bilat.codes.hs import revision
 from bilat.errors import EstimationError, InputError
+from bilat.options import MarginSpec, choice
 from bilat.reconcile.margins import (
+    REGRESSOR_COLUMNS,
     MarginModel,
     apply_margins,
     fit_margins,
     flat_margins,
     with_distances,
 )
-from bilat.reconcile.pairs import as_ibis, mirror_pairs
+from bilat.reconcile.pairs import as_ibis, mirror_pairs, unit_values
 from bilat.reconcile.weights import reliability, weigh
 from bilat.sources.geodist import Distance
 from bilat.sources.schema import FLOW_SCHEMA
@@ -46,7 +48,8 @@ class Reconciliation:
         ``m_fob_usd``, ``w_exporter`` (weight of the exporter's value), ``value_usd``,
         ``basis``.
     margins
-        The fitted :class:`~bilat.reconcile.MarginModel`.
+        The fitted :class:`~bilat.reconcile.MarginModel`: its ``specification``, the
+        ``coefficients`` of the regressors it used and those it ``omitted``.
     reliability
         pandas frame ``country, variance, reliability, nobs``: the error variance ``s`` of
         a country's declarations (log points squared) and ``1/s``.
@@ -77,6 +80,8 @@ def reconcile(
     distance: Distance = "dist",
     convert_to: str | None = None,
     concordances: Sequence[Concordance] = (),
+    countries: pd.DataFrame | str | Path | None = None,
+    specification: MarginSpec = "baci",
 ) -> Reconciliation:
     """Reconcile exporter and importer declarations into one FOB value per flow.
 
@@ -86,28 +91,26 @@ def reconcile(
         ``lake.declarations()`` (Ibis), or the same columns as Arrow or pandas.
     geodist
         CEPII GeoDist as read by :func:`bilat.sources.geodist.read_geodist`, or its path.
-    level
-        HS level to reconcile: 0 (``TOTAL``), 2, 4 or 6.
-    years
-        Restrict to these years.
-    max_margin
-        Upper bound of fitted CIF/FOB margins (fraction of FOB value).
-    trim
-        Flows whose ``M/X`` ratio exceeds ``trim`` (or falls below ``1/trim``) are left out
-        of both estimations (they are still reconciled).
+    level, years
+        HS level to reconcile: 0 (``TOTAL``), 2, 4 or 6; restrict to these years.
+    max_margin, trim
+        Upper bound of fitted CIF/FOB margins (fraction of FOB value; the lower is 0);
+        flows whose ``M/X`` ratio exceeds ``trim`` (or is below ``1/trim``) are left out of
+        both estimations (they are still reconciled).
     default_margin
-        Margin used for every flow when too few flows were declared by both sides to fit
-        the model (the IMF Direction of Trade Statistics convention is 10%); ``None`` raises
-        instead. The result's ``margins.nobs`` is then 0.
+        Margin of every flow when too few were declared by both sides to fit the model
+        (the IMF DOTS convention is 10%; ``margins.nobs`` is then 0); ``None`` raises.
     distance
-        GeoDist's distance measure: ``dist`` (between the main cities, the BACI choice),
-        ``distw``, ``distcap`` or ``distwces``.
+        GeoDist's measure: ``dist`` (main cities, BACI's), ``distw``, ``distcap``, ``distwces``.
     convert_to, concordances
         With ``convert_to`` (``"HS17"``) and the ``concordances`` that reach it,
-        declarations are first converted to one HS revision
-        (:func:`bilat.codes.concordance.convert_flows`), so that two reporters using
-        different revisions are compared code for code; rows of unstated revision are kept
-        as they are.
+        declarations are first converted to one HS revision (rows of unstated revision
+        kept), so that two reporters are compared code for code.
+    countries, specification
+        The margin regressors (:mod:`bilat.reconcile.margins`): ``baci`` (log distance and
+        its square, contiguity, landlocked exporter and importer from ``countries``, CEPII's
+        ``geo_cepii``, the product's world median unit value, year effects, where the data
+        give them) or ``distance`` (log distance and contiguity).
 
     Raises
     ------
@@ -116,13 +119,31 @@ def reconcile(
     """
     if max_margin < 0 or trim <= 1:
         raise InputError(f"max_margin must be ≥ 0 and trim > 1, got {max_margin} and {trim}")
-    declarations = _in_revision(declarations, convert_to, concordances)
-    pairs = mirror_pairs(declarations, level=level, years=years)
-    pairs = with_distances(pairs, geodist, distance=distance)
-    pairs, margins, table, identified = _estimate(pairs, max_margin, trim, default_margin)
-    pairs = weigh(pairs, table, identified).drop(columns=["dist_km", "contig"])
+    specification = choice(MarginSpec, specification, "specification")
+    decl = as_ibis(_in_revision(declarations, convert_to, concordances))
+    pairs = _with_regressors(decl, geodist, level, years, distance, countries, specification)
+    pairs, margins, table, identified = _estimate(
+        pairs, max_margin, trim, default_margin, specification
+    )
+    pairs = weigh(pairs, table, identified).drop(columns=list(REGRESSOR_COLUMNS), errors="ignore")
     rev = revision(convert_to) if convert_to is not None else "HS"
     return Reconciliation(_as_flows(pairs, rev), pairs, margins, table, identified, level)
+
+
+def _with_regressors(
+    decl: ir.Table,
+    geodist: pd.DataFrame | str | Path,
+    level: int,
+    years: Sequence[int] | None,
+    distance: Distance,
+    countries: pd.DataFrame | str | Path | None,
+    specification: MarginSpec,
+) -> pd.DataFrame:
+    """The mirror pairs with distances, contiguity, landlocked and the unit values."""
+    pairs = mirror_pairs(decl, level=level, years=years)
+    pairs = with_distances(pairs, geodist, distance=distance, countries=countries)
+    uv = unit_values(decl, level=level, years=years) if specification == "baci" else None
+    return pairs if uv is None else pairs.merge(uv, on="product", how="left")
 
 
 def _in_revision(
@@ -143,11 +164,15 @@ def _in_revision(
 
 
 def _estimate(
-    pairs: pd.DataFrame, max_margin: float, trim: float, default_margin: float | None
+    pairs: pd.DataFrame,
+    max_margin: float,
+    trim: float,
+    default_margin: float | None,
+    spec: MarginSpec,
 ) -> tuple[pd.DataFrame, MarginModel, pd.DataFrame, bool]:
     """Margins, then reliabilities, then one feasible-GLS round of both when identified."""
     try:
-        margins = fit_margins(pairs, max_margin=max_margin, trim=trim)
+        margins = fit_margins(pairs, max_margin=max_margin, trim=trim, specification=spec)
     except EstimationError:
         if default_margin is None:
             raise
@@ -156,7 +181,9 @@ def _estimate(
     table, identified = reliability(pairs, trim)
     if identified and margins.nobs:
         variance = dict(zip(table["country"], table["variance"], strict=True))
-        margins = fit_margins(pairs, max_margin=max_margin, trim=trim, variance=variance)
+        margins = fit_margins(
+            pairs, max_margin=max_margin, trim=trim, variance=variance, specification=spec
+        )
         pairs = apply_margins(pairs, margins)
         table, identified = reliability(pairs, trim)
     return pairs, margins, table, identified

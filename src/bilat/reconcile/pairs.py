@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -14,7 +15,7 @@ from bilat.errors import InputError, NotFoundError
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-__all__ = ["KEYS", "LEVELS", "as_ibis", "check_level", "mirror_pairs"]
+__all__ = ["KEYS", "LEVELS", "as_ibis", "check_level", "mirror_pairs", "unit_values"]
 
 #: The key of a flow.
 KEYS = ["year", "exporter", "importer", "product"]
@@ -55,6 +56,37 @@ def mirror_pairs(
     return out
 
 
+def unit_values(
+    declarations: ir.Table | pa.Table | pd.DataFrame,
+    *,
+    level: int = 6,
+    years: Sequence[int] | None = None,
+) -> pd.DataFrame | None:
+    """Each product's world median unit value: ``product, ln_unit_value`` (log USD per kg).
+
+    The median, over every export and import declaration at ``level`` (all reporters, all
+    ``years``) with a positive value and a positive net weight (``net_kg``), of
+    ``value_usd / net_kg``; ``None`` when the declarations carry no net weights.
+    """
+    from ibis import _
+
+    t = as_ibis(declarations)
+    if "net_kg" not in t.columns:
+        return None
+    t = _at_level(t.filter(_.flow.isin(["X", "M"])), level, years)
+    t = t.filter((_.net_kg > 0) & (_.value_usd > 0))
+    uv = (
+        t.group_by("product")
+        .aggregate(unit_value=(_.value_usd.cast("float64") / _.net_kg.cast("float64")).median())
+        .to_pandas()
+    )
+    if uv.empty:
+        return None
+    return pd.DataFrame(
+        {"product": uv["product"], "ln_unit_value": np.log(uv["unit_value"].astype(float))}
+    )
+
+
 def as_ibis(declarations: ir.Table | pa.Table | pd.DataFrame) -> ir.Table:
     """An Ibis table of the declarations (Arrow and pandas as in-memory tables)."""
     import ibis
@@ -70,18 +102,24 @@ def check_level(level: int) -> None:
         raise InputError(f"level must be 0 (totals), 2, 4 or 6; got {level}")
 
 
-def _pairs_expr(t: ir.Table, level: int, years: Sequence[int] | None) -> ir.Table:
-    """The aggregation runs on the table's backend; only the pairs come back."""
-    import ibis
+def _at_level(t: ir.Table, level: int, years: Sequence[int] | None) -> ir.Table:
     from ibis import _
 
-    t = t.filter(_.flow.isin(["X", "M"]))
     if level == 0:
         t = t.filter(_["product"] == "TOTAL")
     else:
         t = t.filter((_["product"] != "TOTAL") & (_["product"].length() == level))
     if years:
         t = t.filter(_.year.isin([int(y) for y in years]))
+    return t
+
+
+def _pairs_expr(t: ir.Table, level: int, years: Sequence[int] | None) -> ir.Table:
+    """The aggregation runs on the table's backend; only the pairs come back."""
+    import ibis
+    from ibis import _
+
+    t = _at_level(t.filter(_.flow.isin(["X", "M"])), level, years)
     m_value = _.cif_usd.fill_null(_.value_usd) if "cif_usd" in t.columns else _.value_usd
     t = t.mutate(year=_.year.cast("int32"), m_value=m_value.cast("float64"))
     xs = (

@@ -33,6 +33,7 @@ __all__ = [
     "GEODIST_COLUMNS",
     "Distance",
     "distance_column",
+    "read_geo_countries",
     "read_geodist",
 ]
 
@@ -129,6 +130,50 @@ def distance_column(geodist: pd.DataFrame, distance: str) -> pd.Series:
     return column
 
 
+def read_geo_countries(path: str | Path) -> pd.DataFrame:
+    """Read CEPII's country file (``geo_cepii``) into ``country, landlocked`` (0/1).
+
+    The companion of ``dist_cepii``: one row per country (``iso3``), with ``landlocked``
+    among its columns; old codes are mapped as in :func:`read_geodist`; a country listed
+    twice (CEPII lists a country once per main city) keeps its first row.
+
+    Raises
+    ------
+    InputError
+        The file does not exist.
+    ParseError
+        The file does not read.
+    SchemaError
+        No ``iso3`` or ``landlocked`` column.
+    ValidationError
+        A ``landlocked`` value that is not a number (file, line, column and value named).
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(
+            f"GeoDist country file {str(p)!r} does not exist; give the path of CEPII's "
+            "geo_cepii (.csv, .csv.gz, .dta or .parquet)",
+            details={"path": str(p)},
+        )
+    raw = _read_raw(p)
+    missing = [c for c in ("iso3", "landlocked") if c not in raw.columns]
+    if missing:
+        raise SchemaError(
+            f"GeoDist country file lacks column(s) {', '.join(missing)}",
+            path=p,
+            line=1,
+            column=missing[0],
+            expected="iso3, landlocked",
+        )
+    out = pd.DataFrame(
+        {
+            "country": _iso(raw["iso3"]),
+            "landlocked": numeric_column(raw, "landlocked", path=p, expected=_NUMBER),
+        }
+    )
+    return out.drop_duplicates("country").reset_index(drop=True)
+
+
 def _iso(codes: pd.Series) -> pd.Series:
     return codes.astype(str).str.strip().str.upper().replace(GEODIST_ALIASES)
 
@@ -170,7 +215,7 @@ def _read_member(name: str, data: bytes, p: Path) -> pd.DataFrame:
             sep=sep,
             compression="gzip" if low.endswith(".gz") else None,
             na_values=["."],
-            dtype={"iso_o": str, "iso_d": str},
+            dtype={"iso_o": str, "iso_d": str, "iso3": str},
             encoding="utf-8-sig",
             low_memory=False,
         )

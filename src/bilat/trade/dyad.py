@@ -32,6 +32,7 @@ from bilat.tradeview import TradeView
 
 if TYPE_CHECKING:
     from bilat.lake import Lake
+    from bilat.trade.iit import IntraIndustry
 
 __all__ = ["Dyad"]
 
@@ -206,6 +207,27 @@ class Dyad:
         )
         return structure.concentration(
             self.lake, self._cat(), self.a, self.b, year=y, level=lvl, flow=f
+        )
+
+    def iit(
+        self,
+        years: int | Iterable[int],
+        *,
+        level: int = 4,
+        basket: str | None = None,
+        extra: Iterable[str | Path] = (),
+    ) -> IntraIndustry:
+        """Grubel–Lloyd intra-industry trade of A↔B by group at ``level`` (or within a
+        basket), for a year or a series (:mod:`bilat.trade.iit`)."""
+        from bilat.codes.baskets import basket as find_basket
+        from bilat.trade.iit import intra_industry
+
+        wanted = [years] if isinstance(years, int) else list(years)
+        ys = [check_year(y) for y in wanted]
+        lvl = choice(Level, level, "level")
+        chosen = find_basket(basket, extra=extra) if basket is not None else None
+        return intra_industry(
+            self.lake, self._cat(), self.a, self.b, years=ys, level=lvl, basket=chosen
         )
 
     def rca(self, year: int, *, level: int = 6) -> RcaResult:

@@ -22,6 +22,7 @@ import pyarrow as pa
 from bilat.codes.concordance import Concordance
 from bilat.codes.countries import to_iso3
 from bilat.errors import InputError, NotFoundError
+from bilat.options import MarginSpec
 from bilat.reconcile import MarginModel, Reconciliation, reconcile
 
 if TYPE_CHECKING:
@@ -96,6 +97,8 @@ def mirror_report(
     default_margin: float | None = 0.10,
     convert_to: str | None = None,
     concordances: Sequence[Concordance] = (),
+    countries: pd.DataFrame | str | Path | None = None,
+    specification: MarginSpec = "baci",
 ) -> MirrorReport:
     """Explain a dyad's mirror gaps, both directions, product by product.
 
@@ -107,7 +110,8 @@ def mirror_report(
     (gaps of opposite sign within one heading that offset), ``re-exports`` (the importer
     declares more than the exporter: goods of the exporter's origin that reached the
     importer through a third country), ``one-sided`` (only one side declared), ``other``.
-    ``convert_to`` and ``concordances``: as in :func:`bilat.reconcile.reconcile`.
+    ``convert_to``, ``concordances``, ``countries`` and ``specification`` (the margin
+    regressors): as in :func:`bilat.reconcile.reconcile`.
     """
     ca, cb = to_iso3(a), to_iso3(b)
     if ca == cb:
@@ -123,6 +127,8 @@ def mirror_report(
         default_margin=default_margin,
         convert_to=convert_to,
         concordances=concordances,
+        countries=countries,
+        specification=specification,
     )
     p = rec.pairs
     dyad = p[

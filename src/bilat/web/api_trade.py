@@ -35,6 +35,7 @@ from bilat.trade import (
     SeriesResult,
     Summary,
 )
+from bilat.trade.iit import IntraIndustry
 from bilat.trade.mirror import MirrorReport
 from bilat.web.api import app_state, save_upload
 from bilat.web.models import document_response, model_for
@@ -603,3 +604,21 @@ def server_geodist() -> FsPath:
 
     named = os.environ.get("BILAT_GEODIST_FILE")
     return FsPath(named) if named else stored_geodist()
+
+
+@router.get("/trade/iit", response_model=model_for(IntraIndustry))
+def trade_iit(
+    request: Request,
+    a: Country,
+    b: Country,
+    year: YearQ,
+    end: Annotated[int | None, Query(description="Last year of a series.")] = None,
+    level: LevelQ = 4,
+    basket: Annotated[str | None, Query(description="Only this basket's groups.")] = None,
+) -> Response:
+    """Intra-industry trade (Grubel–Lloyd) of A and B by product group."""
+    key = ("iit", a, b, year, end, level, basket)
+    years = range(year, (end if end is not None else year) + 1)
+    return _answer(request, key, lambda: _dyad(request, a, b, None, None).iit(
+        years, level=level, basket=basket
+    ))  # fmt: skip
