@@ -273,14 +273,28 @@ def trade_concentration(
 
 @router.get("/trade/rca", response_model=model_for(RcaResult))
 def trade_rca(
-    request: Request, a: Country, b: Country, year: YearQ, level: LevelQ = 6, top: TopQ = 20
+    request: Request,
+    a: Country,
+    b: Country,
+    year: YearQ,
+    level: LevelQ = 6,
+    top: TopQ = 20,
+    min_exports: Annotated[
+        float, Query(ge=0, description="List products A exports at least this much of (USD).")
+    ] = 100_000.0,
 ) -> Response:
-    """Revealed comparative advantage (Balassa) of A's exports, by product.
+    """Revealed comparative advantage (Balassa) of A's exports, by product, and to B.
 
     ``top`` only cuts the command's table; the document lists every product, as ``--json``.
     """
-    key = ("rca", a, b, year, level)
-    return _answer(request, key, lambda: _dyad(request, a, b, None, None).rca(year, level=level))
+    key = ("rca", a, b, year, level, min_exports)
+    return _answer(
+        request,
+        key,
+        lambda: _dyad(request, a, b, None, None).rca(
+            year, level=level, min_exports_usd=min_exports
+        ),
+    )
 
 
 @router.get("/trade/complementarity", response_model=model_for(Complementarity))
