@@ -530,6 +530,11 @@ def markets(
     if as_json:
         print_json(ep)
         return
+    _show_markets(ep, top)
+
+
+def _show_markets(ep: Any, top: int) -> None:
+    """The text of ``bilat potential markets``: one row per market, then the identity."""
     print_table(
         [
             {

@@ -860,13 +860,29 @@ def market_potential(
     >>> pp = market_potential(lake, "BLR", "KAZ", year=2021)      # doctest: +SKIP
     >>> pp.top(20)                                                # doctest: +SKIP
     """
+    q = _query(flows, exporter, market, year, level, demand_growth, horizon, basis, top, epi)
+    frame, q = _run(flows, q, {"source": source, "basis": basis, "hs_rev": hs_rev, "order": order})
+    return ProductPotential._from_table(q, q.market or "", _annotate(frame))
+
+
+def _query(
+    flows: Any,
+    exporter: str,
+    market: str | None,
+    year: int,
+    level: int,
+    demand_growth: float | Mapping[str, float] | None,
+    horizon: int,
+    basis: str | None,
+    top: int,
+    epi: Mapping[str, Any],
+) -> _Query:
+    """Every option checked (and the user's files read) before anything is computed."""
     q = _validate(
         exporter, market, year=year, level=level, demand_growth=demand_growth, horizon=horizon
     )
     check_basis(basis)
-    q = _epi_query(dataclasses.replace(q, shown=check_top(top) or 20), flows, _epi(epi))
-    frame, q = _run(flows, q, {"source": source, "basis": basis, "hs_rev": hs_rev, "order": order})
-    return ProductPotential._from_table(q, q.market or "", _annotate(frame))
+    return _epi_query(dataclasses.replace(q, shown=check_top(top) or 20), flows, _epi(epi))
 
 
 def _epi(given: Mapping[str, Any]) -> dict[str, Any]:
@@ -896,11 +912,7 @@ def export_potential(
     Same parameters as :func:`market_potential`, without ``market``; ``top`` is how many
     markets the result's document lists.
     """
-    q = _validate(
-        exporter, None, year=year, level=level, demand_growth=demand_growth, horizon=horizon
-    )
-    check_basis(basis)
-    q = _epi_query(dataclasses.replace(q, shown=check_top(top) or 20), flows, _epi(epi))
+    q = _query(flows, exporter, None, year, level, demand_growth, horizon, basis, top, epi)
     frame, q = _run(flows, q, {"source": source, "basis": basis, "hs_rev": hs_rev, "order": order})
     markets = (
         frame.groupby("market")
