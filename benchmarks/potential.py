@@ -12,9 +12,16 @@
    overhead under 10 % (issue 15), against the same call with bilat's options (both
    separation checks) and, for reference, pyfixest's defaults.
 
+3. **EPI with 5-year actuals** (issue 16): the same exporter in every market, HS6, on a
+   generated SYNTHETIC world of five BACI-sized years (``--only epi``; ~55 million flows),
+   actual sales averaged over 2017-2021 (``actual_years=5``). Baseline: the same formulas in
+   pandas. The two run interleaved (ours, pandas, ours, pandas) in fresh processes.
+   Target: under 10 s.
+
 Each measurement runs in its own process, so the peak memory printed is its own.
 
-    .venv/bin/python benchmarks/potential.py [--workdir DIR] [--repeat 3] [--only products|gravity]
+    .venv/bin/python benchmarks/potential.py [--workdir DIR] [--repeat 3]
+        [--only products|gravity|epi]
 """
 
 from __future__ import annotations
@@ -37,16 +44,19 @@ EXPORTER, YEAR = "BLR", 2021
 # ---- data -----------------------------------------------------------------------------------
 
 
-def build_lake(workdir: Path) -> Path:
-    """The generated benchmark year, built once under ``workdir`` and reused."""
+EPI_YEARS = (2017, 2018, 2019, 2020, 2021)
+
+
+def build_lake(workdir: Path, years: tuple[int, ...] = (YEAR,)) -> Path:
+    """The generated benchmark years (SYNTHETIC), built once under ``workdir`` and reused."""
     from bilat.lake import Lake
     from bilat.sample import build_sample_lake, preset
 
-    root = workdir / "potential-lake"
+    root = workdir / ("potential-lake" if years == (YEAR,) else f"potential-lake-{len(years)}y")
     lake = Lake.open(root, create=True)
     if not lake.manifest():
         t = time.perf_counter()
-        made = build_sample_lake(lake, preset("benchmark").with_(years=(YEAR,)))
+        made = build_sample_lake(lake, preset("benchmark").with_(years=years))
         print(f"built {made.rows:,} flows in {time.perf_counter() - t:.0f}s", file=sys.stderr)
     return root
 
@@ -151,6 +161,88 @@ def products_pandas(root: Path, repeat: int) -> dict[str, Any]:
     }
 
 
+def epi_ours(root: Path) -> dict[str, Any]:
+    from bilat.lake import Lake
+    from bilat.potential.products import export_potential
+
+    t = time.perf_counter()
+    lake = Lake.open(root)
+    load = time.perf_counter() - t
+    t = time.perf_counter()
+    ep = export_potential(lake, EXPORTER, year=YEAR, level=6, actual_years=5)
+    return {
+        "engine": "bilat (Ibis/DuckDB)",
+        "load_s": load,
+        "run_s": time.perf_counter() - t,
+        "cells": len(ep.products),
+        "actual_usd": float(ep.markets["actual_usd"].sum()),
+        "unrealised_usd": float(ep.markets["unrealised_usd"].sum()),
+        "load": os.getloadavg()[0],
+    }
+
+
+def _pandas_epi(flows: Any) -> Any:
+    """The EPI formulas of ``docs/potential.md`` (5-year actual, no projection) in pandas."""
+    f = flows[(flows.exporter != flows.importer) & (flows["product"].str.len() == 6)]
+    held = sorted(set(f["year"]))
+    cells = _pandas_potential(f[f["year"] == YEAR]).drop(columns=["x", "b", "v", "u"])
+    own = f[(f.exporter == EXPORTER) & (f.importer != EXPORTER)]
+    avg = own.groupby(["importer", "product"], observed=True).value_usd.sum() / len(held)
+    cells = cells.merge(avg.rename("x").reset_index(), on=["importer", "product"], how="left")
+    cells["x"] = cells["x"].fillna(0.0)
+    tot = cells.groupby("importer")[["x", "sm"]].sum()
+    cells["b"] = cells["importer"].map(tot["x"] / tot["sm"])
+    cells["v"] = cells["sm"] * cells["b"].fillna(0.0)
+    cells["u"] = (cells["v"] - cells["x"]).clip(lower=0)
+    return cells
+
+
+def epi_pandas(root: Path) -> dict[str, Any]:
+    import pandas as pd
+
+    from bilat.lake import Lake
+
+    lake = Lake.open(root)
+    files = [str(lake.root / f) for e in lake.manifest() if e.kind == "flows" for f in e.files]
+    cols = ["year", "exporter", "importer", "product", "value_usd"]
+    t = time.perf_counter()
+    flows = pd.concat(
+        [pd.read_parquet(p, columns=cols, filters=[("year", ">=", EPI_YEARS[0])]) for p in files]
+    )
+    load = time.perf_counter() - t
+    t = time.perf_counter()
+    cells = _pandas_epi(flows)
+    return {
+        "engine": "pandas (baseline)",
+        "load_s": load,
+        "run_s": time.perf_counter() - t,
+        "cells": len(cells),
+        "actual_usd": float(cells["x"].sum()),
+        "unrealised_usd": float(cells["u"].sum()),
+        "load": os.getloadavg()[0],
+    }
+
+
+def epi(script: Path, workdir: Path, repeat: int) -> None:
+    run_child(script, "build-epi", "0", str(workdir))
+    root = workdir / f"potential-lake-{len(EPI_YEARS)}y"
+    runs: list[dict[str, Any]] = []
+    for _ in range(max(repeat, 2)):  # A B A B, fresh processes
+        runs.append(run_child(script, "epi-ours", "0", str(root)))
+        runs.append(run_child(script, "epi-pandas", "0", str(root)))
+    print(f"EPI, {EXPORTER} in every market, HS6, actuals {EPI_YEARS[0]}-{YEAR}, SYNTHETIC "
+          "5-year BACI-sized world (target < 10 s)")  # fmt: skip
+    for r in runs:
+        print(
+            f"  {r['engine']:<22} load {r['load_s']:6.2f} s   run {r['run_s']:6.2f} s   "
+            f"peak {r['peak_mb']:,.0f} MB   cells {r['cells']:,}   actual ${r['actual_usd']:,.0f}"
+            f"   untapped ${r['unrealised_usd']:,.0f}   load avg {r['load']:.2f}"
+        )
+    ours = statistics.median(r["load_s"] + r["run_s"] for r in runs[0::2])
+    base = statistics.median(r["load_s"] + r["run_s"] for r in runs[1::2])
+    print(f"  median total: bilat {ours:.2f} s, pandas {base:.2f} s, ratio {ours / base:.2f}")
+
+
 # ---- gravity ------------------------------------------------------------------------------
 
 
@@ -206,6 +298,13 @@ def _child(args: list[str]) -> None:
     if task == "build":
         build_lake(Path(args[2]))
         emit({"built": True})
+    elif task == "build-epi":
+        build_lake(Path(args[2]), EPI_YEARS)
+        emit({"built": True})
+    elif task == "epi-ours":
+        emit(epi_ours(Path(args[2])))
+    elif task == "epi-pandas":
+        emit(epi_pandas(Path(args[2])))
     elif task == "gravity":
         emit(gravity(repeat))
     else:
@@ -220,7 +319,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workdir", type=Path, default=WORK)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--only", choices=["products", "gravity"])
+    ap.add_argument("--only", choices=["products", "gravity", "epi"])
     args = ap.parse_args()
     script = Path(__file__).resolve()
     if args.only in (None, "products"):
@@ -241,6 +340,8 @@ def main() -> None:
             f"warm {ours['warm_s'] / base['warm_s']:.2f}; markets {ours['markets']}, "
             f"cells {ours['cells']:,} (pandas {base['cells']:,})"
         )
+    if args.only in (None, "epi"):
+        epi(script, args.workdir, args.repeat)
     if args.only in (None, "gravity"):
         g = run_child(script, "gravity", str(args.repeat))
         overhead = g["ours_s"] / g["direct_pyfixest_s"] - 1

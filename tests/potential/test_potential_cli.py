@@ -79,7 +79,7 @@ def test_gravity_bad_option_and_missing_file(cli, tmp_path: Path, world) -> None
 
 
 def test_products_command(cli, three_lake) -> None:  # type: ignore[no-untyped-def]
-    r = cli("potential", "products", "AAA", "BBB", "--year", "2021", "--level", "4",
+    r = cli("potential", "products", "AAA", "BBB", "--year", "2021", "--actual-years", "1", "--level", "4",
             "--lake", three_lake.root, "--json")  # fmt: skip
     assert r.exit_code == 0, r.stderr
     out = json.loads(r.stdout)
@@ -87,7 +87,7 @@ def test_products_command(cli, three_lake) -> None:  # type: ignore[no-untyped-d
     assert out["top_products"][0]["product"] == "1701"
     assert out["top_products"][0]["unrealised_usd"] == pytest.approx(50 / 11)
     assert out["synthetic"] is False
-    text = cli("potential", "products", "AAA", "BBB", "--year", "2021", "--level", "4",
+    text = cli("potential", "products", "AAA", "BBB", "--year", "2021", "--actual-years", "1", "--level", "4",
                "--lake", three_lake.root)  # fmt: skip
     assert text.exit_code == 0
     assert "1701" in text.stdout and "ease of trade 0.68" in text.stdout
@@ -97,7 +97,7 @@ def test_products_growth_needs_a_rate(cli, three_lake) -> None:  # type: ignore[
     r = cli("potential", "products", "AAA", "BBB", "--year", "2021", "--horizon", "3",
             "--lake", three_lake.root)  # fmt: skip
     assert r.exit_code == 2 and "--horizon needs --growth" in r.stderr
-    r = cli("potential", "products", "AAA", "BBB", "--year", "2021", "--level", "4",
+    r = cli("potential", "products", "AAA", "BBB", "--year", "2021", "--actual-years", "1", "--level", "4",
             "--growth", "0.1", "--horizon", "2", "--lake", three_lake.root, "--json")  # fmt: skip
     assert json.loads(r.stdout)["potential_usd"] == pytest.approx(12.1)
 
@@ -108,12 +108,12 @@ def test_products_unknown_year_exit_1(cli, three_lake) -> None:  # type: ignore[
 
 
 def test_markets_command(cli, three_lake) -> None:  # type: ignore[no-untyped-def]
-    r = cli("potential", "markets", "AAA", "--year", "2021", "--level", "4",
+    r = cli("potential", "markets", "AAA", "--year", "2021", "--actual-years", "1", "--level", "4",
             "--lake", three_lake.root, "--json")  # fmt: skip
     assert r.exit_code == 0, r.stderr
     out = json.loads(r.stdout)
     assert [m["market"] for m in out["markets"]] == ["CCC", "BBB"]
-    text = cli("potential", "markets", "AAA", "--year", "2021", "--level", "4",
+    text = cli("potential", "markets", "AAA", "--year", "2021", "--actual-years", "1", "--level", "4",
                "--lake", three_lake.root)  # fmt: skip
     assert "CCC" in text.stdout
 

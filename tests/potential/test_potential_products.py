@@ -27,7 +27,7 @@ def test_hand_computed_three_country_example(flows: ibis.Table) -> None:
     # AAA's supply shares: 1701 20/90 = 2/9, 1704 40/50 = 4/5, 0401 5/5 = 1, 0901 0.
     # BBB's imports: 1701 30, 1704 10, 8701 40 (AAA does not export 8701), 0901 0.
     # b = 10 / (2/9·30 + 4/5·10) = 10 / (44/3) = 15/22.
-    pp = market_potential(flows, "AAA", "BBB", year=2021, level=4)
+    pp = market_potential(flows, "AAA", "BBB", year=2021, actual_years=1, level=4)
     b = Fraction(15, 22)
     assert pp.ease == pytest.approx(float(b))
     t = pp.table.set_index("product")
@@ -44,7 +44,7 @@ def test_hand_computed_three_country_example(flows: ibis.Table) -> None:
 
 def test_missing_products_give_zero_not_division_by_zero(flows: ibis.Table) -> None:
     # 0901 was traded at value 0 only: world exports 0, supply share 0, demand 0.
-    pp = market_potential(flows, "AAA", "BBB", year=2021, level=4)
+    pp = market_potential(flows, "AAA", "BBB", year=2021, actual_years=1, level=4)
     row = pp.table.set_index("product").loc["0901"]
     assert (row["supply_share"], row["potential_usd"], row["unrealised_usd"]) == (0, 0, 0)
     assert not pp.table[["potential_usd", "unrealised_usd"]].isna().any().any()
@@ -54,17 +54,22 @@ def test_market_without_demand_for_the_exporters_products(flows: ibis.Table) -> 
     # Without 1701, BBB still sells 8701, which AAA imports, but not to AAA: ease 0, so
     # the method sees no potential (it scales what the pair already trades).
     no_sugar = flows.filter(flows.product != "1701")
-    zero = market_potential(no_sugar, "BBB", "AAA", year=2021, level=4)
+    zero = market_potential(no_sugar, "BBB", "AAA", year=2021, actual_years=1, level=4)
     assert zero.ease == 0.0 and zero.potential_usd == 0.0
     # Without 8701 either, AAA imports nothing BBB sells: no rows, ease undefined.
     empty = market_potential(
-        no_sugar.filter(no_sugar.product != "8701"), "BBB", "AAA", year=2021, level=4
+        no_sugar.filter(no_sugar.product != "8701"),
+        "BBB",
+        "AAA",
+        year=2021,
+        actual_years=1,
+        level=4,
     )
     assert empty.ease is None and empty.table.empty and empty.unrealised_usd == 0.0
 
 
 def test_identity_sum_of_potential_equals_actual_in_every_market(flows: ibis.Table) -> None:
-    ep = export_potential(flows, "AAA", year=2021, level=4)
+    ep = export_potential(flows, "AAA", year=2021, actual_years=1, level=4)
     m = ep.markets.set_index("market")
     assert set(m.index) == {"BBB", "CCC"}
     np.testing.assert_allclose(m["potential_usd"], m["actual_usd"])
@@ -78,18 +83,27 @@ def test_identity_sum_of_potential_equals_actual_in_every_market(flows: ibis.Tab
 
 
 def test_levels_are_never_mixed(flows: ibis.Table) -> None:
-    pp2 = market_potential(flows, "AAA", "BBB", year=2021, level=2)
+    pp2 = market_potential(flows, "AAA", "BBB", year=2021, actual_years=1, level=2)
     assert list(pp2.table["product"]) == ["17"]
     assert pp2.actual_usd == 1000.0
 
 
 def test_uniform_growth_scales_potential_not_ease(flows: ibis.Table) -> None:
-    base = market_potential(flows, "AAA", "BBB", year=2021, level=4)
-    grown = market_potential(flows, "AAA", "BBB", year=2021, level=4, demand_growth=0.1, horizon=2)
+    base = market_potential(flows, "AAA", "BBB", year=2021, actual_years=1, level=4)
+    grown = market_potential(
+        flows, "AAA", "BBB", year=2021, actual_years=1, level=4, demand_growth=0.1, horizon=2
+    )
     assert grown.ease == pytest.approx(base.ease)
     assert grown.potential_usd == pytest.approx(base.potential_usd * 1.21)
     by = market_potential(
-        flows, "AAA", "BBB", year=2021, level=4, demand_growth={"1701": 0.1}, horizon=2
+        flows,
+        "AAA",
+        "BBB",
+        year=2021,
+        actual_years=1,
+        level=4,
+        demand_growth={"1701": 0.1},
+        horizon=2,
     )
     t, b = by.table.set_index("product"), base.table.set_index("product")
     assert t.at["1701", "potential_usd"] == pytest.approx(b.at["1701", "potential_usd"] * 1.21)
@@ -98,7 +112,7 @@ def test_uniform_growth_scales_potential_not_ease(flows: ibis.Table) -> None:
 
 
 def test_aggregates_sections_chapters_baskets(flows: ibis.Table) -> None:
-    pp = market_potential(flows, "AAA", "BBB", year=2021, level=4)
+    pp = market_potential(flows, "AAA", "BBB", year=2021, actual_years=1, level=4)
     sec = pp.by_section().set_index("section")
     assert sec.at["IV", "unrealised_usd"] == pytest.approx(50 / 11)
     assert sec.at["IV", "title"].startswith("Prepared foodstuffs")
@@ -110,40 +124,44 @@ def test_aggregates_sections_chapters_baskets(flows: ibis.Table) -> None:
 
 
 def test_plain_data_and_charts(flows: ibis.Table) -> None:
-    pp = market_potential(flows, "AAA", "BBB", year=2021, level=4)
+    pp = market_potential(flows, "AAA", "BBB", year=2021, actual_years=1, level=4)
     d = pp.to_dict(top=5)
     json.dumps(d)
     assert d["top_products"][0]["product"] == "1701"
     assert d["baskets"][0]["basket"] == "sugar"
     assert pp.chart().to_dict()["mark"]["type"] == "bar"
     assert pp.areas_chart().to_dict()["mark"]["type"] == "bar"
-    ep = export_potential(flows, "AAA", year=2021, level=4)
+    ep = export_potential(flows, "AAA", year=2021, actual_years=1, level=4)
     json.dumps(ep.to_dict())
     assert ep.chart().to_dict()["mark"]["type"] == "bar"
 
 
 def test_errors_name_what_is_wrong(flows: ibis.Table) -> None:
     with pytest.raises(InputError, match="level must be 2, 4 or 6"):
-        market_potential(flows, "AAA", "BBB", year=2021, level=5)
+        market_potential(flows, "AAA", "BBB", year=2021, actual_years=1, level=5)
     with pytest.raises(InputError, match="above -1"):
         market_potential(flows, "AAA", "BBB", year=2021, demand_growth=-1.5, horizon=1)
     with pytest.raises(InputError, match="4-digit products"):
-        market_potential(flows, "AAA", "BBB", year=2021, level=4, demand_growth={"17": 0.1})
+        market_potential(
+            flows, "AAA", "BBB", year=2021, actual_years=1, level=4, demand_growth={"17": 0.1}
+        )
     with pytest.raises(InputError, match="both AAA"):
         market_potential(flows, "AAA", "aaa", year=2021)
     with pytest.raises(NotFoundError, match="no flows for 2019"):
         market_potential(flows, "AAA", "BBB", year=2019, level=4)
     with pytest.raises(NotFoundError, match="DDD has no exports"):
-        market_potential(flows, "DDD", "BBB", year=2021, level=4)
+        market_potential(flows, "DDD", "BBB", year=2021, actual_years=1, level=4)
 
 
 def test_comtrade_areas_are_not_markets_nor_world(three_countries_frame) -> None:  # type: ignore[no-untyped-def]
     frame = three_countries_frame()
     world_rows = frame[frame.year == 2021].assign(importer="W00")
     t = ibis.memtable(pd.concat([frame, world_rows]))
-    pp = market_potential(t, "AAA", "BBB", year=2021, level=4)
+    pp = market_potential(t, "AAA", "BBB", year=2021, actual_years=1, level=4)
     assert pp.ease == pytest.approx(15 / 22)
-    assert "W00" not in set(export_potential(t, "AAA", year=2021, level=4).markets["market"])
+    assert "W00" not in set(
+        export_potential(t, "AAA", year=2021, actual_years=1, level=4).markets["market"]
+    )
 
 
 def test_two_sources_must_be_chosen_between(three_countries_frame) -> None:
@@ -151,8 +169,8 @@ def test_two_sources_must_be_chosen_between(three_countries_frame) -> None:
     both = pd.concat([frame, frame.assign(source="OTHER")])
     t = ibis.memtable(both)
     with pytest.raises(InputError, match="double-count"):
-        market_potential(t, "AAA", "BBB", year=2021, level=4)
-    pp = market_potential(t, "AAA", "BBB", year=2021, level=4, source="OTHER")
+        market_potential(t, "AAA", "BBB", year=2021, actual_years=1, level=4)
+    pp = market_potential(t, "AAA", "BBB", year=2021, actual_years=1, level=4, source="OTHER")
     assert pp.ease == pytest.approx(15 / 22)
 
 
@@ -192,7 +210,7 @@ def test_property_matches_reference_and_identity_holds(
     frame = frame.assign(year=2021, source="T", basis="reconciled", hs_rev="HS17")
     if not ((frame.exporter == "AAA") & (frame.importer != "AAA")).any():
         return
-    ep = export_potential(ibis.memtable(frame), "AAA", year=2021, level=4)
+    ep = export_potential(ibis.memtable(frame), "AAA", year=2021, actual_years=1, level=4)
     ref = _reference(frame, "AAA").set_index(["importer", "product"])["v"]
     got = ep.products.set_index(["market", "product"])["potential_usd"]
     pd.testing.assert_series_equal(

@@ -35,7 +35,7 @@ def eu_lake(comtrade_eu_lake: Lake) -> Lake:
 
 
 def test_products_potential_from_declarations_only(eu_lake: Lake, raw: pd.DataFrame) -> None:
-    pp = market_potential(eu_lake, "BLR", "DEU", year=2021, level=4)
+    pp = market_potential(eu_lake, "BLR", "DEU", year=2021, actual_years=1, level=4)
     y = raw[(raw.refYear == 2021) & (raw.level >= 4)].assign(hs4=lambda d: d.cmdCode.str[:4])
     sold = y[(y.partnerISO == "BLR") & (y.reporterISO == "DEU")]
     assert pp.actual_usd == pytest.approx(sold.primaryValue.sum(), rel=1e-9)
@@ -49,7 +49,7 @@ def test_products_potential_from_declarations_only(eu_lake: Lake, raw: pd.DataFr
 
 
 def test_markets_and_panel_from_declarations_only(eu_lake: Lake, raw: pd.DataFrame) -> None:
-    ep = export_potential(eu_lake, "BLR", year=2021, level=4)
+    ep = export_potential(eu_lake, "BLR", year=2021, actual_years=1, level=4)
     y = raw[(raw.refYear == 2021) & (raw.level >= 4) & (raw.partnerISO == "BLR")]
     markets = y.groupby("reporterISO").primaryValue.sum()
     got = ep.markets.set_index("market")["actual_usd"]
@@ -68,14 +68,16 @@ def test_markets_and_panel_from_declarations_only(eu_lake: Lake, raw: pd.DataFra
 
 def test_asking_for_what_the_lake_does_not_hold_is_an_error(eu_lake: Lake) -> None:
     with pytest.raises(NotFoundError, match="source classes it holds are importer"):
-        market_potential(eu_lake, "BLR", "DEU", year=2021, level=4, basis="exporter")
+        market_potential(
+            eu_lake, "BLR", "DEU", year=2021, actual_years=1, level=4, basis="exporter"
+        )
     with pytest.raises(NotFoundError, match="it holds comtrade"):
-        market_potential(eu_lake, "BLR", "DEU", year=2021, level=4, source="baci")
+        market_potential(eu_lake, "BLR", "DEU", year=2021, actual_years=1, level=4, source="baci")
     # Belarus's imports are not in a file of EU import declarations: demand unknown, not 0
     with pytest.raises(NotFoundError, match="no source the lake holds covers the imports of BLR"):
-        market_potential(eu_lake, "DEU", "BLR", year=2021, level=4)
+        market_potential(eu_lake, "DEU", "BLR", year=2021, actual_years=1, level=4)
     with pytest.raises(NotFoundError, match="covers the imports of KAZ in 2021"):
-        market_potential(eu_lake, "BLR", "KAZ", year=2021, level=4)
+        market_potential(eu_lake, "BLR", "KAZ", year=2021, actual_years=1, level=4)
 
 
 def test_cli_on_a_comtrade_only_lake(cli, eu_lake: Lake) -> None:  # type: ignore[no-untyped-def]

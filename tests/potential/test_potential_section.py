@@ -39,7 +39,9 @@ def test_section_without_covariates_says_why(three_lake: Lake) -> None:
     sec = potential_section(three_lake, "AAA", "CCC", year=2021, level=4)
     assert sec.gravity_ab is None and sec.gravity is None
     assert sec.notes == ("gravity gap not computed: no GeoDist covariates file given",)
-    assert sec.products_ab.ease == pytest.approx(55 / (20 * 2 / 9 + 0.8 * 40 + 5))
+    # the 5-year actual: the lake holds 2020 and 2021, AAA sold CCC nothing in 2020: 55 / 2
+    assert sec.products_ab.ease == pytest.approx((55 / 2) / (20 * 2 / 9 + 0.8 * 40 + 5))
+    assert sec.products_ab.actual_years == [2020, 2021]
     assert "gravity_ab" not in sec.charts()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from bilat.errors import InputError
 from bilat.trade import Dyad
 
 
@@ -29,7 +30,7 @@ def test_concentration(dyad):
 
 
 def test_rca(dyad):
-    r = dyad.rca(2021, level=4)
+    r = dyad.rca(2021, level=4, min_exports_usd=0)
     got = dict(zip(r.to_pandas()["product"], r.to_pandas().rca, strict=True))
     assert got["1704"] == pytest.approx((1400 / 2970) / (1400 / 11500))  # 3.872
     assert got["8701"] == pytest.approx((1160 / 2970) / (2060 / 11500))  # 2.180
@@ -55,3 +56,29 @@ def test_intensity(dyad):
 
 def test_mirror_needs_declarations(dyad):
     assert dyad.mirror(2019, 2021).to_pandas().empty
+
+
+def test_rca_honours_the_partner_and_the_floor(dyad):
+    # An independent pandas computation over the rows the trade view believes.
+    import pandas as pd
+
+    view = dyad._cat()
+    rows = view.at_level(view.rows([2021]), 4, [2021]).to_pandas()
+    rows = rows[(rows.exporter != rows.importer)]
+    a, b = dyad.a.members, dyad.b.members
+    from_a = rows[rows.exporter.isin(a) & ~rows.importer.isin(a)]
+    to_b = from_a[from_a.importer.isin(b)].groupby("product").value_usd.sum()
+    b_imp = rows[rows.importer.isin(b) & ~rows.exporter.isin(b)].groupby("product").value_usd.sum()
+    expected = (to_b / to_b.sum()) / (b_imp / b_imp.sum())
+    r = dyad.rca(2021, level=4, min_exports_usd=0).to_pandas().set_index("product")
+    for code, value in expected.dropna().items():
+        assert r.at[code, "partner_rca"] == pytest.approx(value)
+        assert r.at[code, "exports_to_partner_usd"] == pytest.approx(to_b[code])
+    assert not pd.Series(r["partner_rca"]).equals(pd.Series(r["rca"]))  # not the global RCA
+    own = from_a.groupby("product").value_usd.sum()
+    floor = float(own.sort_values().iloc[1])  # keeps all but the smallest
+    kept = dyad.rca(2021, level=4, min_exports_usd=floor)
+    assert set(kept.to_pandas()["product"]) == set(own[own >= floor].index)
+    assert kept.exports_usd == pytest.approx(own.sum())  # totals count every product
+    with pytest.raises(InputError):
+        dyad.rca(2021, level=4, min_exports_usd=-1)

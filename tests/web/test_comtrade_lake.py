@@ -97,7 +97,7 @@ def test_products_and_potential_of_an_uncovered_direction(
     # potential of Belarus in Germany: from Germany's declaration (the lake's own world)
     r = client.get(
         "/api/potential/products",
-        params={"exporter": "BLR", "market": "DEU", "year": 2021, "level": 4},
+        params={"exporter": "BLR", "market": "DEU", "year": 2021, "level": 4, "actual_years": 1},
     )
     assert r.status_code == 200, r.text
     rows = raw[(raw.refYear == 2021) & (raw.reporterISO == "DEU") & (raw.partnerISO == "BLR")]

@@ -153,7 +153,8 @@ CASES.update(
         ),
         "trade mirror": Case(("BLR", "KAZ", "--years", "2020-2021", "--lake", "{lake}")),
         "potential products": Case(
-            ("BLR", "KAZ", "--year", "2021", "--level", "4", "--top", "5", "--lake", "{lake}")
+            ("BLR", "KAZ", "--year", "2021", "--level", "4", "--top", "5", "--actual-years", "3",
+             "--lake", "{lake}")
         ),
         "potential markets": Case(("BLR", "--year", "2021", "--level", "4", "--lake", "{lake}")),
         "potential complexity": Case(

@@ -309,34 +309,95 @@ def _years(years: Sequence[int]) -> str:
     return ("year " if len(years) == 1 else "years ") + ", ".join(map(str, years))
 
 
-def _growth(growth: float | None, horizon: int) -> tuple[float | None, int]:
-    if growth is None and horizon:
-        raise InputError("--horizon needs --growth (an annual rate such as 0.05)")
-    return growth, horizon if growth is not None else 0
+def _growth(
+    growth: float | None, horizon: int, market_growth: Path | None = None
+) -> tuple[float | None, int]:
+    if growth is None and market_growth is None and horizon:
+        raise InputError(
+            "--horizon needs --growth (an annual rate such as 0.05) or --market-growth (a file)"
+        )
+    return growth, horizon if growth is not None or market_growth is not None else 0
+
+
+ActualYearsOption = Annotated[
+    int,
+    typer.Option(
+        "--actual-years",
+        help="Actual sales: the average over this many years ending at --year (ITC: 5).",
+    ),
+]
+MarketGrowthOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--market-growth",
+        help="CSV market,gdp_growth,population_growth (annual rates): project each market's "
+        "demand --horizon years with the elasticities.",
+    ),
+]
+IncomeElasticityOption = Annotated[
+    float, typer.Option("--income-elasticity", help="Of import demand to income per head.")
+]
+PopulationElasticityOption = Annotated[
+    float, typer.Option("--population-elasticity", help="Of import demand to population.")
+]
+TariffsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--tariffs",
+        help="CSV market,product,partner,tariff (applied, percent): the exporter's tariff "
+        "advantage over competitors enters ease of trade.",
+    ),
+]
+TariffElasticityOption = Annotated[
+    float, typer.Option("--tariff-elasticity", help="Exponent of the tariff factor.")
+]
+
+
+def _epi_flags(
+    actual_years: int,
+    market_growth: Path | None,
+    income_elasticity: float,
+    population_elasticity: float,
+    tariffs: Path | None,
+    tariff_elasticity: float,
+) -> dict[str, Any]:
+    return {
+        "actual_years": actual_years,
+        "market_growth": market_growth,
+        "income_elasticity": income_elasticity,
+        "population_elasticity": population_elasticity,
+        "tariffs": tariffs,
+        "tariff_elasticity": tariff_elasticity,
+    }
 
 
 def _show_products(pp: Any, top: int) -> None:
     """The text of ``bilat potential products``: the headline, then products, sections, baskets."""
     ease = "—" if pp.ease is None else f"{pp.ease:.2f}"
+    console.print(f"{pp.exporter} → {pp.market} {pp.year} (HS{pp.level}): {pp.summary()}.")
     console.print(
-        f"{pp.exporter} → {pp.market} {pp.year} (HS{pp.level}): actual {_usd(pp.actual_usd)}, "
-        f"potential {_usd(pp.potential_usd)}, unrealised {_usd(pp.unrealised_usd)}; "
-        f"ease of trade {ease}"
+        f"Per product: potential = supply (the exporter's share of world exports) × demand "
+        f"(the market's imports{', projected' if pp.demand_projection != 'none' else ''}) × "
+        f"ease (the pair's ease of trade {ease}"
+        f"{' × the tariff factor' if pp.tariffs else ''}); untapped = potential − actual "
+        "where positive."
     )
     print_table(
         [
             {
                 "product": r["product"],
-                "description": _short(r["description"]),
-                "supply share %": round(100 * r["supply_share"], 2),
-                "market demand": r["market_demand_usd"],
-                "actual": r["actual_usd"],
+                "description": _short(r["description"], 36),
+                "supply %": round(100 * r["supply_share"], 2),
+                "demand": r["market_demand_usd"],
+                "ease": None if r["ease"] is None else round(r["ease"], 3),
                 "potential": r["potential_usd"],
-                "unrealised": r["unrealised_usd"],
+                "actual": r["actual_usd"],
+                "untapped": r["unrealised_usd"],
+                "actual rests on": f"{r['actual_basis']}, {r['actual_years_traded']} y",
             }
             for r in pp.top(top).to_dict(orient="records")
         ],
-        title=f"Top {top} products by unrealised potential (USD)",
+        title=f"Top {top} products by untapped potential (USD)",
     )
     sections = pp.by_section()
     print_table(
@@ -344,7 +405,7 @@ def _show_products(pp: Any, top: int) -> None:
             {
                 "section": r["section"] or "?",
                 "title": _short(r["title"], 40),
-                "unrealised": r["unrealised_usd"],
+                "untapped": r["unrealised_usd"],
             }
             for r in sections[sections["unrealised_usd"] > 0].to_dict(orient="records")
         ],
@@ -354,7 +415,7 @@ def _show_products(pp: Any, top: int) -> None:
     if not baskets.empty:
         print_table(
             [
-                {"basket": r["title"], "actual": r["actual_usd"], "unrealised": r["unrealised_usd"]}
+                {"basket": r["title"], "actual": r["actual_usd"], "untapped": r["unrealised_usd"]}
                 for r in baskets.to_dict(orient="records")
             ],
             title="Baskets (areas of cooperation)",
@@ -380,11 +441,17 @@ def products(
     lake: LakeOption = None,
     home: HomeOption = None,
     as_json: JsonOption = False,
+    actual_years: ActualYearsOption = 5,
+    market_growth: MarketGrowthOption = None,
+    income_elasticity: IncomeElasticityOption = 1.0,
+    population_elasticity: PopulationElasticityOption = 1.0,
+    tariffs: TariffsOption = None,
+    tariff_elasticity: TariffElasticityOption = 5.0,
 ) -> None:
-    """Unrealised export potential of EXPORTER in MARKET, by product, section and basket."""
+    """Export potential of EXPORTER in MARKET by product: potential, actual, untapped."""
     from bilat.potential.products import market_potential
 
-    rate, years_ahead = _growth(growth, horizon)
+    rate, years_ahead = _growth(growth, horizon, market_growth)
     pp = market_potential(
         open_lake(lake, home=home),
         exporter,
@@ -398,6 +465,14 @@ def products(
         hs_rev=hs_rev,
         order=precedence,
         top=top,
+        **_epi_flags(
+            actual_years,
+            market_growth,
+            income_elasticity,
+            population_elasticity,
+            tariffs,
+            tariff_elasticity,
+        ),
     )
     synthetic_banner(pp.synthetic)
     if as_json:
@@ -419,28 +494,66 @@ def markets(
     lake: LakeOption = None,
     home: HomeOption = None,
     as_json: JsonOption = False,
+    actual_years: ActualYearsOption = 5,
+    horizon: Annotated[int, typer.Option("--horizon", help="Years to project ahead.")] = 0,
+    market_growth: MarketGrowthOption = None,
+    income_elasticity: IncomeElasticityOption = 1.0,
+    population_elasticity: PopulationElasticityOption = 1.0,
+    tariffs: TariffsOption = None,
+    tariff_elasticity: TariffElasticityOption = 5.0,
 ) -> None:
-    """Unrealised export potential of EXPORTER in every market, largest first."""
+    """Export potential of EXPORTER in every market, largest untapped first."""
     from bilat.potential.products import export_potential
 
+    _, years_ahead = _growth(None, horizon, market_growth)
     ep = export_potential(
         open_lake(lake, home=home),
         exporter,
         year=year,
         level=level,
+        horizon=years_ahead,
         source=source,
         basis=basis,
         hs_rev=hs_rev,
         order=precedence,
         top=top,
+        **_epi_flags(
+            actual_years,
+            market_growth,
+            income_elasticity,
+            population_elasticity,
+            tariffs,
+            tariff_elasticity,
+        ),
     )
     synthetic_banner(ep.synthetic)
     if as_json:
         print_json(ep)
         return
+    _show_markets(ep, top)
+
+
+def _show_markets(ep: Any, top: int) -> None:
+    """The text of ``bilat potential markets``: one row per market, then the identity."""
     print_table(
-        [{str(k): v for k, v in r.items()} for r in ep.markets.head(top).to_dict(orient="records")],
-        title=f"{ep.exporter} {ep.year}: unrealised potential by market (USD)",
+        [
+            {
+                "market": r["market"],
+                "ease": r["ease"],
+                "potential": r["potential_usd"],
+                "actual": r["actual_usd"],
+                "untapped": r["unrealised_usd"],
+                "above potential": r["above_potential_usd"],
+                "products": r["n_products"],
+            }
+            for r in ep.markets.head(top).to_dict(orient="records")
+        ],
+        title=f"{ep.exporter} {ep.year}: untapped potential by market (USD; actual = average "
+        f"of {', '.join(map(str, ep._query.held))})",
+    )
+    console.print(
+        "Untapped = Σ (potential − actual) over products that fall short; above potential = "
+        "Σ (actual − potential) over the others; untapped − above = potential − actual."
     )
 
 

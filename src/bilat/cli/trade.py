@@ -370,9 +370,14 @@ def rca(
     as_json: JsonOption = False,
     home: HomeOption = None,
     lake: LakeOption = None,
+    min_exports: Annotated[
+        float,
+        typer.Option("--min-exports", help="List products A exports at least this much of (USD)."),
+    ] = 100_000.0,
 ) -> None:
-    """Revealed comparative advantage (Balassa) of A's exports, by product."""
-    result = _dyad(home, lake, a, b).rca(year, level=level)
+    """Revealed comparative advantage (Balassa) of A's exports by product, and of A's exports
+    to B against the world's exports to B (partner_rca)."""
+    result = _dyad(home, lake, a, b).rca(year, level=level, min_exports_usd=min_exports)
     if as_json:
         print_json(result)
         return

@@ -230,10 +230,15 @@ class Dyad:
             self.lake, self._cat(), self.a, self.b, years=ys, level=lvl, basket=chosen
         )
 
-    def rca(self, year: int, *, level: int = 6) -> RcaResult:
-        """Balassa revealed comparative advantage of A's exports by product."""
+    def rca(self, year: int, *, level: int = 6, min_exports_usd: float = 100_000.0) -> RcaResult:
+        """Balassa revealed comparative advantage of A's exports by product, with the RCA
+        of A's exports to B against the world's exports to B (``partner_rca``); products A
+        exports less than ``min_exports_usd`` of are not listed."""
         y, lvl = check_year(year), choice(Level, level, "level")
-        return structure.rca(self.lake, self._cat(), self.a, year=y, level=lvl)
+        floor = _floor(min_exports_usd)
+        return structure.rca(
+            self.lake, self._cat(), self.a, self.b, year=y, level=lvl, min_exports_usd=floor
+        )
 
     def complementarity(self, year: int, *, level: int = 6) -> Complementarity:
         """Trade complementarity index of A's exports with B's imports (0..100)."""
@@ -272,3 +277,12 @@ def _pick_baskets(names: Iterable[str] | None, extra: Iterable[str | Path]) -> l
             )
         picked.append(known[name])
     return picked
+
+
+def _floor(value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        raise InputError(
+            f"min_exports_usd must be a number of US dollars >= 0, got {value!r}",
+            details={"value": value},
+        )
+    return float(value)

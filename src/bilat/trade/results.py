@@ -494,7 +494,11 @@ class RcaResult(_Result):
 
     ``rows``: ``product``, ``description``, ``exports_usd`` (the country's exports of the
     product), ``share_pct`` (in its total exports), ``world_share_pct`` (the product's share
-    in world exports), ``rca`` (the ratio of the two; above 1 = revealed advantage).
+    in world exports), ``rca`` (the ratio of the two; above 1 = revealed advantage),
+    ``exports_to_partner_usd`` and ``partner_rca`` (with a ``partner`` B: the product's
+    share in A's exports to B over its share in B's imports from everyone; null without).
+    Products A exports less than ``min_exports_usd`` of are not listed; ``exports_usd`` and
+    ``world_usd`` (totals) still count them.
 
     ``expr``: the same rows but ``description`` as an unexecuted Ibis expression over the
     lake, for composing further before running it (``result.expr.filter(_.rca > 2)
@@ -511,9 +515,12 @@ class RcaResult(_Result):
     rows: pa.Table
     provenance: Provenance
     expr: ir.Table | None = dataclasses.field(default=None, repr=False, compare=False)
+    partner: str | None = None
+    min_exports_usd: float = 0.0
 
     def title(self) -> str:
-        return f"Revealed comparative advantage of {self.exporter}, {self.year}"
+        to = f" (and to {self.partner})" if self.partner else ""
+        return f"Revealed comparative advantage of {self.exporter}{to}, {self.year}"
 
 
 @dataclass(frozen=True, slots=True)

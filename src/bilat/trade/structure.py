@@ -81,52 +81,73 @@ _RCA_SCHEMA = pa.schema(
         ("share_pct", pa.float64()),
         ("world_share_pct", pa.float64()),
         ("rca", pa.float64()),
+        ("exports_to_partner_usd", pa.float64()),
+        ("partner_rca", pa.float64()),
     ]
 )
 
 
-def rca(lake: Lake, view: TradeView, a: Side, *, year: int, level: int) -> RcaResult:
-    """Balassa's revealed comparative advantage of ``a``'s exports, by product."""
-    rows = _world(view, year, level)
-    g = rows.group_by("product").aggregate(
-        world=_.value_usd.sum(),
-        own=_.value_usd.sum(where=_.exporter.isin(a.members) & ~_.importer.isin(a.members)),
-    )
+def _rca_groups(rows: ir.Table, a: Side, b: Side | None) -> ir.Table:
+    """By product: world exports, A's exports, and with a partner B, A's exports to B and
+    B's imports from everyone (``to_b``, ``b_imp``), each with its total over products."""
+    from_a = rows.exporter.isin(a.members) & ~rows.importer.isin(a.members)
+    sums: dict[str, Any] = {"world": rows.value_usd.sum(), "own": rows.value_usd.sum(where=from_a)}
+    if b is not None:
+        into_b = rows.importer.isin(b.members) & ~rows.exporter.isin(b.members)
+        sums["to_b"] = rows.value_usd.sum(where=from_a & rows.importer.isin(b.members))
+        sums["b_imp"] = rows.value_usd.sum(where=into_b)
+    g = rows.group_by("product").aggregate(**sums)
     g = g.mutate(
         own=g.own.coalesce(0.0), own_total=g.own.sum().over(), world_total=g.world.sum().over()
     )
     g = g.mutate(rca=(g.own / g.own_total) / (g.world / g.world_total))
-    frame = g.filter(_.own > 0).order_by([ibis.desc("rca"), "product"]).execute()
-    expr = (
-        g.filter(_.own > 0)
-        .select(
-            "product",
-            exports_usd=_.own,
-            share_pct=_.own / _.own_total * 100,
-            world_share_pct=_.world / _.world_total * 100,
-            rca=_.rca,
-        )
-        .order_by([ibis.desc("rca"), "product"])
-    )
+    if b is None:
+        none = ibis.null("float64")
+        return g.mutate(to_b=none, partner_rca=none)
+    g = g.mutate(to_b=g.to_b.coalesce(0.0), to_b_total=g.to_b.sum().over(),
+                 b_imp_total=g.b_imp.sum().over())  # fmt: skip
+    share_b = g.to_b / g.to_b_total.nullif(0)
+    return g.mutate(partner_rca=share_b / (g.b_imp / g.b_imp_total.nullif(0)).nullif(0))
+
+
+def rca(
+    lake: Lake,
+    view: TradeView,
+    a: Side,
+    b: Side | None = None,
+    *,
+    year: int,
+    level: int,
+    min_exports_usd: float = 0.0,
+) -> RcaResult:
+    """Balassa's revealed comparative advantage of ``a``'s exports, by product; with a
+    partner ``b``, also the RCA of A's exports to B against the world's exports to B
+    (``partner_rca``). Products whose exports by A are below ``min_exports_usd`` are not
+    listed (the totals still count them)."""
+    rows = _world(view, year, level)
+    g = _rca_groups(rows, a, b)
+    listed = g.filter((_.own > 0) & (_.own >= float(min_exports_usd)))
+    expr = listed.select(
+        "product",
+        exports_usd=_.own,
+        share_pct=_.own / _.own_total * 100,
+        world_share_pct=_.world / _.world_total * 100,
+        rca=_.rca,
+        exports_to_partner_usd=_.to_b,
+        partner_rca=_.partner_rca,
+    ).order_by([ibis.desc("rca"), "product"])
+    frame = expr.execute()
+    totals = g.aggregate(own=g.own_total.max(), world=g.world_total.max()).execute().iloc[0]
     tags = _tags(rows.filter(rows.exporter.isin(a.members))).execute().iloc[0]
     prov = provenance(lake, merge([tags.bases]), merge([tags.entries]), _level_words(tags, level))
-    cols: dict[str, list[Any]] = {name: [] for name in _RCA_SCHEMA.names}
-    for r in frame.itertuples(index=False):
-        values = (
-            r.product,
-            describe(r.product),
-            num(r.own),
-            num(r.own) / num(r.own_total) * 100,
-            num(r.world) / num(r.world_total) * 100,
-            num(r.rca),
-        )
-        for name, v in zip(cols, values, strict=True):
-            cols[name].append(v)
-    exports = num(frame.own_total.iloc[0]) if len(frame) else 0.0
-    world = num(frame.world_total.iloc[0]) if len(frame) else 0.0
+    frame.insert(1, "description", frame["product"].map(describe))
+    table = pa.Table.from_pandas(frame[_RCA_SCHEMA.names], schema=_RCA_SCHEMA, preserve_index=False)
     n_adv = int((frame.rca > 1).sum())
-    table = pa.table(cols, schema=_RCA_SCHEMA)
-    return RcaResult(a.code, year, level, exports, world, n_adv, table, prov, expr=expr)
+    return RcaResult(
+        a.code, year, level, num(totals.own),
+        num(totals.world), n_adv, table, prov, expr=expr,
+        partner=b.code if b is not None else None, min_exports_usd=float(min_exports_usd),
+    )  # fmt: skip
 
 
 def complementarity(

@@ -276,14 +276,28 @@ def trade_concentration(
 
 @router.get("/trade/rca", response_model=model_for(RcaResult))
 def trade_rca(
-    request: Request, a: Country, b: Country, year: YearQ, level: LevelQ = 6, top: TopQ = 20
+    request: Request,
+    a: Country,
+    b: Country,
+    year: YearQ,
+    level: LevelQ = 6,
+    top: TopQ = 20,
+    min_exports: Annotated[
+        float, Query(ge=0, description="List products A exports at least this much of (USD).")
+    ] = 100_000.0,
 ) -> Response:
-    """Revealed comparative advantage (Balassa) of A's exports, by product.
+    """Revealed comparative advantage (Balassa) of A's exports, by product, and to B.
 
     ``top`` only cuts the command's table; the document lists every product, as ``--json``.
     """
-    key = ("rca", a, b, year, level)
-    return _answer(request, key, lambda: _dyad(request, a, b, None, None).rca(year, level=level))
+    key = ("rca", a, b, year, level, min_exports)
+    return _answer(
+        request,
+        key,
+        lambda: _dyad(request, a, b, None, None).rca(
+            year, level=level, min_exports_usd=min_exports
+        ),
+    )
 
 
 @router.get("/trade/complementarity", response_model=model_for(Complementarity))
@@ -330,6 +344,10 @@ HsRevQ = Annotated[
     str | None, Query(pattern=r"^HS\d{2}$", description="One HS revision only (e.g. HS17).")
 ]
 
+ActualYearsQ = Annotated[
+    int, Query(ge=1, le=20, description="Actual sales: average over this many years (ITC: 5).")
+]
+
 
 @router.get("/potential/products", response_model=model_for(ProductPotential))
 def potential_products(
@@ -345,8 +363,9 @@ def potential_products(
     basis: BasisQ = None,
     hs_rev: HsRevQ = None,
     precedence: PrecedenceQ = None,
+    actual_years: ActualYearsQ = 5,
 ) -> Response:
-    """Unrealised export potential of EXPORTER in MARKET, by product, section and basket."""
+    """Export potential of EXPORTER in MARKET by product: potential, actual, untapped."""
     from bilat.errors import InputError
     from bilat.potential import market_potential
 
@@ -354,11 +373,11 @@ def potential_products(
         raise InputError("horizon needs growth (an annual rate such as 0.05)")
     lake = app_state(request).lake
     key = ("potential", exporter, market, year, top, level, growth, horizon, source, basis,
-           hs_rev, precedence)  # fmt: skip
+           hs_rev, precedence, actual_years)  # fmt: skip
     return _answer(request, key, lambda: market_potential(
         lake, exporter, market, year=year, level=level, demand_growth=growth,
         horizon=horizon, source=source, basis=basis,
-        hs_rev=hs_rev, order=precedence, top=top,
+        hs_rev=hs_rev, order=precedence, top=top, actual_years=actual_years,
     ))  # fmt: skip
 
 
@@ -373,15 +392,16 @@ def potential_markets(
     basis: BasisQ = None,
     hs_rev: HsRevQ = None,
     precedence: PrecedenceQ = None,
+    actual_years: ActualYearsQ = 5,
 ) -> Response:
-    """Unrealised export potential of EXPORTER in every market, largest first."""
+    """Export potential of EXPORTER in every market, largest untapped first."""
     from bilat.potential import export_potential
 
     lake = app_state(request).lake
-    key = ("markets", exporter, year, top, level, source, basis, hs_rev, precedence)
+    key = ("markets", exporter, year, top, level, source, basis, hs_rev, precedence, actual_years)
     return _answer(request, key, lambda: export_potential(
         lake, exporter, year=year, level=level, source=source, basis=basis, hs_rev=hs_rev,
-        order=precedence, top=top,
+        order=precedence, top=top, actual_years=actual_years,
     ))  # fmt: skip
 
 
