@@ -105,7 +105,7 @@ _METHOD = (
 
 def _way(lake: Any, x: str, y: str, year: int) -> _Way:
     """Promising products of ``x`` in ``y``, with market position and untapped potential."""
-    from bilat.potential import promising_products
+    from bilat.potential.promising import promising_products
 
     pp = promising_products(lake, x, y, year=year, level=_LEVEL, top=PROMISING_PRODUCTS)
     top = pp.top(PROMISING_PRODUCTS)
