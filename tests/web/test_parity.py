@@ -144,6 +144,22 @@ CASES.update(
             ("BLR", "KAZ", "--year", "2021", "--level", "4", "--lake", "{lake}")
         ),
         "trade intensity": Case(("BLR", "KAZ", "--year", "2021", "--lake", "{lake}")),
+        "trade market": Case(
+            ("KAZ", "--year", "2021", "--product", "84", "--exporter", "BLR", "--lake", "{lake}")
+        ),
+        "trade third-market": Case(
+            (
+                "RUS",
+                "--year",
+                "2021",
+                "--exporters",
+                "BLR,KAZ",
+                "--product",
+                "04",
+                "--lake",
+                "{lake}",
+            )
+        ),
         "mirror report": Case(
             ("BLR", "KAZ", "--years", "2020-2021", "--level", "6", "--lake", "{lake}"),
             fronts="mirror_fronts",

@@ -423,6 +423,63 @@ def mirror(
     _show(_dyad(home, lake, a, b).mirror(start, end, level=level), as_json)
 
 
+MarketArg = Annotated[str, typer.Argument(help="The importing market (ISO3, e.g. FIN) or group.")]
+ProductOpt = Annotated[
+    str | None, typer.Option("--product", help="An HS code at any level (44, 4407, 440710).")
+]
+BasketOpt = Annotated[
+    str | None, typer.Option("--basket", help="A product basket (see bilat.codes.baskets).")
+]
+
+
+@trade_app.command("market")
+def market(
+    market: MarketArg,
+    year: Year,
+    product: ProductOpt = None,
+    basket: BasketOpt = None,
+    exporter: Annotated[
+        str | None, typer.Option("--exporter", help="Flag this supplier (ISO3), even beyond --top.")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Number of suppliers.")] = 20,
+    as_json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+) -> None:
+    """A market's imports of a product or basket by supplier: value, quantity, unit value,
+    share, rank, growth over 1 and 5 years."""
+    from bilat.trade.market import market as market_table
+
+    result = market_table(
+        _lake(home, lake), market, year=year, product=product, basket=basket,
+        exporter=exporter, top=top,
+    )  # fmt: skip
+    _show(result, as_json)
+
+
+@trade_app.command("third-market")
+def third_market(
+    market: MarketArg,
+    year: Year,
+    exporters: Annotated[
+        str, typer.Option("--exporters", help="Two or more exporters, comma-separated (BLR,KAZ).")
+    ],
+    product: ProductOpt = None,
+    basket: BasketOpt = None,
+    as_json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+) -> None:
+    """Several exporters in one market: shares, ranks, combined position, gap to the leader."""
+    from bilat.trade.market import third_market as third
+
+    who = [e.strip() for e in exporters.split(",") if e.strip()]
+    result = third(
+        _lake(home, lake), market, exporters=who, year=year, product=product, basket=basket
+    )
+    _show(result, as_json)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``trade`` commands to the ``bilat`` app."""
     app.add_typer(trade_app, name="trade")

@@ -71,6 +71,8 @@ COLUMNS = (
     "entry_id",
     "declarer",
     "complete",
+    "quantity",
+    "quantity_unit",
 )
 _SCHEMA = ibis.schema(
     {
@@ -85,6 +87,8 @@ _SCHEMA = ibis.schema(
         "entry_id": "string",
         "declarer": "string",
         "complete": "boolean",
+        "quantity": "float64",
+        "quantity_unit": "string",
     }
 )
 _KEYS = ["year", "exporter", "importer"]
@@ -92,6 +96,20 @@ _KEYS = ["year", "exporter", "importer"]
 
 def _level(product: ir.StringValue) -> ir.IntegerValue:
     return ibis.ifelse(product == "TOTAL", 0, product.length()).cast("int32")
+
+
+def _quantity(t: ir.Table, qty: str, unit: str, kg: str | None) -> dict[str, ir.Value]:
+    """A row's quantity and unit: net weight in tons when held (``kg``), else ``qty`` in its
+    own unit; nulls where the table has no such column (see docs/decisions.md)."""
+    cols = set(t.columns)
+    q = t[qty].cast("float64") if qty in cols else ibis.null().cast("float64")
+    u = t[unit].cast("string") if unit in cols else ibis.null().cast("string")
+    u = ibis.ifelse(q.isnull(), ibis.null().cast("string"), u)
+    if kg is not None and kg in cols:
+        w = t[kg].cast("float64")
+        q = ibis.ifelse(w.notnull(), w / 1000.0, q)
+        u = ibis.ifelse(w.notnull(), ibis.literal("t"), u)
+    return {"quantity": q, "quantity_unit": u}
 
 
 def candidates(
@@ -115,6 +133,7 @@ def candidates(
         entry_id=flows.entry_id,
         declarer=ibis.ifelse(flows.basis == "importer", flows.importer, flows.exporter),
         complete=reconciled & ~flows.source.isin(sorted(PARTIAL_RECONCILED)),
+        **_quantity(flows, "quantity", "quantity_unit", None),
     ).cast(_SCHEMA)
 
     def project(code: str, exporter: str, importer: str, klass: str) -> ir.Table:
@@ -131,6 +150,7 @@ def candidates(
             entry_id=t.entry_id,
             declarer=t.reporter,
             complete=ibis.literal(False),
+            **_quantity(t, "qty", "qty_unit", "net_kg"),
         ).cast(_SCHEMA)
 
     parts = [f] if "flows" in held or "declarations" not in held else []
@@ -426,22 +446,30 @@ class TradeView:
         members: Iterable[str],
         level: int = 0,
         by_product: bool = False,
+        quantities: bool = False,
     ) -> pd.DataFrame:
         """Believed values of a scope summed per flow, class, source and source level.
 
         Columns: ``year, exporter, importer, klass, source, entry_id, src_lvl, value_usd`` (and
-        ``product`` with ``by_product``). Cached per lake version.
+        ``product`` with ``by_product``). With ``quantities``, also ``quantity_unit`` (a key:
+        quantities of different units are never added) and ``quantity``, the sum of the
+        quantities held in that unit; rows holding no quantity have both null. Cached per
+        lake version.
         """
         wanted = tuple(sorted({int(y) for y in years}))
         key = tuple(sorted(set(members)))
         idx = self._refresh()
-        cache_key = ("frame", key, wanted, level, by_product, self.precedence.key())
+        cache_key = ("frame", key, wanted, level, by_product, quantities, self.precedence.key())
         if cache_key not in idx.frames:
             rows = self.at_level(self.rows(wanted, members=key), level, wanted)
             rows = rows.filter(rows.exporter != rows.importer)  # domestic flows are not trade
             keys = [*_KEYS, "klass", "source", "entry_id", "src_lvl"]
             keys += ["product"] if by_product else []
-            got = rows.group_by(keys).aggregate(value_usd=_.value_usd.sum()).execute()
+            sums: dict[str, Any] = {"value_usd": _.value_usd.sum()}
+            if quantities:
+                keys += ["quantity_unit"]
+                sums["quantity"] = _.quantity.sum()
+            got = rows.group_by(keys).aggregate(**sums).execute()
             for col in ("exporter", "importer", "klass", "source", "entry_id"):
                 got[col] = got[col].astype("category")
             while len(idx.frames) >= 64:
