@@ -20,7 +20,7 @@ import pyarrow as pa
 from bilat.codes.baskets import basket as find_basket
 from bilat.codes.countries import country_name
 from bilat.codes.hs import normalise
-from bilat.errors import BilatError, InputError
+from bilat.errors import BilatError, InputError, NotFoundError
 from bilat.options import check_top, check_year
 from bilat.trade._common import growth_pct, ratio
 from bilat.trade._figures import frame_provenance
@@ -144,6 +144,15 @@ class _Ask:
         return cls(who, found.codes, found.name, lvl, check_year(year))
 
 
+def _require(tv: TradeView, year: int) -> None:
+    """The year must be held: asking for another is bad input (exit 2), said plainly."""
+    try:
+        tv.require(year)
+    except NotFoundError as exc:
+        details = {**exc.details, "option": "year", "expected": "a year the lake holds"}
+        raise InputError(str(exc), details=details) from exc
+
+
 def _name(code: str) -> str:
     try:
         return country_name(code)
@@ -259,7 +268,7 @@ def market(
     who = side(exporter).code if exporter is not None else None
     limit = check_top(top)
     tv = view if view is not None else TradeView(lake)
-    tv.require(q.year)
+    _require(tv, q.year)
     f = _imports(tv, q, [q.year - 5, q.year - 1, q.year])
     table, now = _table(tv, q, f, limit, who)
     total = float(now.sum())
@@ -313,7 +322,7 @@ def third_market(
             details={"option": "exporters", "value": ",".join(who), "expected": "e.g. BLR,KAZ"},
         )
     tv = view if view is not None else TradeView(lake)
-    tv.require(q.year)
+    _require(tv, q.year)
     f = _imports(tv, q, [q.year])
     now = f.groupby("exporter").value_usd.sum()
     now = now[now > 0].sort_values(ascending=False, kind="stable")

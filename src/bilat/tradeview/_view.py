@@ -100,11 +100,15 @@ def _level(product: ir.StringValue) -> ir.IntegerValue:
 
 def _quantity(t: ir.Table, qty: str, unit: str, kg: str | None) -> dict[str, ir.Value]:
     """A row's quantity and unit: net weight in tons when held (``kg``), else ``qty`` in its
-    own unit; nulls where the table has no such column (see docs/decisions.md)."""
+    own unit (kilograms read as tons); nulls where the table has no such column (see
+    docs/decisions.md, "Quantities in the read model")."""
     cols = set(t.columns)
     q = t[qty].cast("float64") if qty in cols else ibis.null().cast("float64")
     u = t[unit].cast("string") if unit in cols else ibis.null().cast("string")
     u = ibis.ifelse(q.isnull(), ibis.null().cast("string"), u)
+    kilos = u == "kg"  # a weight in kilograms is read in tons, as BACI's and net weights
+    q = ibis.ifelse(kilos, q / 1000.0, q)
+    u = ibis.ifelse(kilos, ibis.literal("t"), u)
     if kg is not None and kg in cols:
         w = t[kg].cast("float64")
         q = ibis.ifelse(w.notnull(), w / 1000.0, q)
