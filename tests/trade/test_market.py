@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from bilat.errors import BilatError
-from bilat.trade.market import market, third_market
+from bilat.trade.market import market, opportunities, third_market
 from bilat.tradeview import TradeView
 
 #: Comtrade partner codes that are not countries (World, areas n.e.s.), as in test_real_eu.
@@ -186,3 +186,37 @@ def test_library_errors_are_bilat_errors(eu_lake):
     with pytest.raises(BilatError, match="two exporters"):
         third_market(eu_lake, "FIN", exporters=["BLR"], product="44", year=2021)
     assert not math.isnan(market(eu_lake, "FIN", product="4407", year=2021).total_usd)
+
+
+def _headings(raw: pd.DataFrame, reporter: str) -> pd.DataFrame:
+    """A reporter's imports at HS4: 6-digit codes summed to their heading where the heading
+    itself is not held for that flow; 2-digit codes left out (they cannot be split)."""
+    rows = raw[(raw.reporterISO == reporter) & (raw.cmdCode.str.len() >= 4)].copy()
+    rows["heading"] = rows.cmdCode.str[:4]
+    keys = ["refYear", "partnerISO", "heading"]
+    held = rows[rows.cmdCode.str.len() == 4].set_index(keys).index
+    deep = rows[rows.cmdCode.str.len() == 6]
+    deep = deep[~deep.set_index(keys).index.isin(held)]
+    return pd.concat([rows[rows.cmdCode.str.len() == 4], deep])
+
+
+def test_opportunities_against_pandas(eu_lake, raw):
+    fin = _headings(raw, "FIN")
+    now = fin[fin.refYear == 2022].groupby("heading").primaryValue.sum()
+    before = fin[fin.refYear == 2021].groupby("heading").primaryValue.sum()
+    blr = fin[(fin.refYear == 2022) & (fin.partnerISO == "BLR")]
+    t = pd.DataFrame({"now": now, "before": before.reindex(now.index)})
+    t["share"] = blr.groupby("heading").primaryValue.sum().reindex(t.index).fillna(0) / t.now * 100
+    t["growth"] = (t.now / t.before - 1) * 100
+    t = t[(t.now > 0) & (t.before > 0) & (t.share < 1.0)]
+    expected = t.sort_values("growth", ascending=False, kind="stable")
+    got = opportunities(eu_lake, "FIN", exporter="BLR", year=2022, span=1, max_share_pct=1.0,
+                        top=None).to_pandas()  # fmt: skip
+    assert list(got["product"]) == list(expected.index)
+    assert got.growth_pct.to_numpy() == pytest.approx(expected.growth.to_numpy())
+    assert got.exporter_share_pct.to_numpy() == pytest.approx(expected.share.to_numpy())
+
+
+def test_opportunities_without_the_earlier_year(eu_lake):
+    got = opportunities(eu_lake, "FIN", exporter="BLR", year=2022, span=5)
+    assert got.n_products == 0 and got.n_not_comparable > 0 and got.rows.num_rows == 0

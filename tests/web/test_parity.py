@@ -147,6 +147,9 @@ CASES.update(
         "trade market": Case(
             ("KAZ", "--year", "2021", "--product", "84", "--exporter", "BLR", "--lake", "{lake}")
         ),
+        "trade opportunities": Case(
+            ("KAZ", "--year", "2021", "--exporter", "BLR", "--span", "1", "--lake", "{lake}")
+        ),
         "trade third-market": Case(
             (
                 "RUS",

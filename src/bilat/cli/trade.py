@@ -480,6 +480,38 @@ def third_market(
     _show(result, as_json)
 
 
+@trade_app.command("opportunities")
+def opportunities(
+    market: MarketArg,
+    year: Year,
+    exporter: Annotated[str, typer.Option("--exporter", help="The exporter (ISO3), e.g. BLR.")],
+    level: LevelOpt = 4,
+    span: Annotated[int, typer.Option("--span", help="Years over which growth is read.")] = 5,
+    max_share: Annotated[
+        float,
+        typer.Option(
+            "--max-share", help="Keep products where the exporter's share is below this %."
+        ),
+    ] = 5.0,
+    min_value: Annotated[
+        float,
+        typer.Option("--min-value", help="Keep products the market imports at least this (USD)."),
+    ] = 0.0,
+    top: Annotated[int, typer.Option("--top", help="Number of products.")] = 20,
+    as_json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+) -> None:
+    """A market's fastest-growing imports where the exporter is absent or small."""
+    from bilat.trade.market import opportunities as find
+
+    result = find(
+        _lake(home, lake), market, exporter=exporter, year=year, level=level, span=span,
+        max_share_pct=max_share, min_value_usd=min_value, top=top,
+    )  # fmt: skip
+    _show(result, as_json)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``trade`` commands to the ``bilat`` app."""
     app.add_typer(trade_app, name="trade")

@@ -3,7 +3,8 @@
 ``market(lake, "FIN", product="44", year=2021, exporter="BLR")`` is Trade Map's core view:
 the market's imports of a product (an HS code at any level) or a basket, by supplier, with
 value, quantity and unit, unit value, share, rank, and growth over 1 and 5 years; the
-named exporter is flagged even outside the top rows. ``third_market`` puts two (or more)
+named exporter is flagged even outside the top rows. ``opportunities`` lists a market's
+fastest-growing imports where an exporter is absent or small. ``third_market`` puts two (or more)
 exporters side by side in one market (their shares, ranks, combined position and gap to
 the leader). Definitions: ``docs/indicators.md``, "Market analysis".
 """
@@ -19,9 +20,9 @@ import pyarrow as pa
 
 from bilat.codes.baskets import basket as find_basket
 from bilat.codes.countries import country_name
-from bilat.codes.hs import normalise
+from bilat.codes.hs import describe, normalise
 from bilat.errors import BilatError, InputError, NotFoundError
-from bilat.options import check_top, check_year
+from bilat.options import Level, check_top, check_year, choice
 from bilat.trade._common import growth_pct, ratio
 from bilat.trade._figures import frame_provenance
 from bilat.trade._sides import AREAS, Side, side
@@ -31,7 +32,14 @@ from bilat.tradeview import RankCoverage, TradeView, levels_text
 if TYPE_CHECKING:
     from bilat.lake import Lake
 
-__all__ = ["MarketResult", "ThirdMarket", "market", "third_market"]
+__all__ = [
+    "MarketResult",
+    "Opportunities",
+    "ThirdMarket",
+    "market",
+    "opportunities",
+    "third_market",
+]
 
 _SCHEMA = pa.schema(
     [
@@ -347,4 +355,122 @@ def third_market(
         q.market.code, q.label, q.year, q.level, total, len(now), combined, mine,
         int((others > combined).sum()) + 1, leader, lead, gap, pa.table(cols, schema=_THIRD),
         _provenance(lake, f, q.level), cov,
+    )  # fmt: skip
+
+
+_OPPS = pa.schema(
+    [
+        ("rank", pa.int32()),
+        ("product", pa.string()),
+        ("description", pa.string()),
+        ("value_usd", pa.float64()),
+        ("earlier_usd", pa.float64()),
+        ("growth_pct", pa.float64()),
+        ("exporter_usd", pa.float64()),
+        ("exporter_share_pct", pa.float64()),
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Opportunities(_Result):
+    """A market's fastest-growing imports where an exporter is absent or small.
+
+    ``rows``: products (HS ``level``) whose imports grew from ``year - span`` to ``year``,
+    the exporter's share of them below ``max_share_pct``, fastest growth first (``rank``);
+    ``earlier_usd`` the imports ``span`` years before; ``exporter_share_pct`` its share of
+    the market's imports of the product. Products whose earlier year is not covered, or was
+    zero, have no growth and are not ranked (``n_not_comparable`` counts them).
+    """
+
+    market: str
+    exporter: str
+    year: int
+    span: int
+    level: int
+    max_share_pct: float
+    min_value_usd: float
+    n_products: int
+    n_not_comparable: int
+    rows: pa.Table
+    provenance: Provenance
+
+    def title(self) -> str:
+        return (
+            f"{self.market}: fastest-growing imports, {self.exporter} below {self.max_share_pct} %"
+        )
+
+
+def _comparable(tv: TradeView, market: Side, year: int, chapter: str) -> bool:
+    """Whether the market's imports of ``chapter`` are covered in ``year`` (complete source
+    or the market's own declaration of that chapter)."""
+    if year not in tv.years():
+        return False
+    return tv.rank_coverage(year, market.members, "import", 0, chapters=[chapter]).complete
+
+
+def _opportunity_rows(
+    tv: TradeView, who: Side, f: pd.DataFrame, exporter: str, year: int, span: int
+) -> tuple[pd.DataFrame, int]:
+    now = f[f.year == year].groupby("product").value_usd.sum()
+    before = f[f.year == year - span].groupby("product").value_usd.sum()
+    own = f[(f.year == year) & (f.exporter == exporter)].groupby("product").value_usd.sum()
+    t = pd.DataFrame({"value_usd": now}).join(before.rename("earlier_usd")).fillna(0.0)
+    t = t[t.value_usd > 0]
+    t["exporter_usd"] = own.reindex(t.index).fillna(0.0)
+    t["exporter_share_pct"] = t.exporter_usd / t.value_usd * 100.0
+    ok = {c: _comparable(tv, who, year - span, c) for c in {str(p)[:2] for p in t.index}}
+    good = [ok[str(p)[:2]] and e > 0 for p, e in zip(t.index, t.earlier_usd, strict=True)]
+    t["growth_pct"] = [
+        growth_pct(v, e) if g else None
+        for v, e, g in zip(t.value_usd, t.earlier_usd, good, strict=True)
+    ]
+    return t, int(len(t) - sum(good))
+
+
+def opportunities(
+    lake: Lake,
+    market: str,
+    *,
+    exporter: str,
+    year: int,
+    level: int = 4,
+    span: int = 5,
+    max_share_pct: float = 5.0,
+    min_value_usd: float = 0.0,
+    top: int | None = 20,
+    view: TradeView | None = None,
+) -> Opportunities:
+    """``market``'s fastest-growing import products (HS ``level``) over ``span`` years where
+    ``exporter``'s share is below ``max_share_pct`` (absent counts as 0 %), imports of at
+    least ``min_value_usd`` in ``year``.
+
+    >>> opportunities(lake, "FIN", exporter="BLR", year=2022, span=1)  # doctest: +SKIP
+    """
+    who, own = side(market), side(exporter).code
+    lvl = choice(Level, level, "level")
+    if not 1 <= int(span) <= 20:
+        raise InputError(
+            "span must be between 1 and 20 years",
+            details={"option": "span", "value": span, "expected": "1..20"},
+        )
+    tv = view if view is not None else TradeView(lake)
+    _require(tv, check_year(year))
+    q = _Ask(who, ("",), "all", lvl, int(year))
+    f = _imports(tv, q, [q.year - int(span), q.year])
+    t, n_bad = _opportunity_rows(tv, who, f, own, q.year, int(span))
+    t = t[(t.exporter_share_pct < max_share_pct) & (t.value_usd >= min_value_usd)]
+    ranked = t[t.growth_pct.notna()].sort_values(["growth_pct"], ascending=False, kind="stable")
+    limit = check_top(top)
+    shown = ranked if limit is None else ranked.head(limit)
+    cols = {
+        "rank": list(range(1, len(shown) + 1)),
+        "product": [str(p) for p in shown.index],
+        "description": [describe(str(p)) for p in shown.index],
+        **{c: [float(v) for v in shown[c]] for c in _OPPS.names[3:]},
+    }
+    return Opportunities(
+        who.code, own, q.year, int(span), lvl, float(max_share_pct), float(min_value_usd),
+        len(ranked), n_bad, pa.table(cols, schema=_OPPS),
+        _provenance(lake, f[f.year == q.year], lvl),
     )  # fmt: skip

@@ -33,7 +33,7 @@ from bilat.trade import (
     SeriesResult,
     Summary,
 )
-from bilat.trade.market import MarketResult, ThirdMarket
+from bilat.trade.market import MarketResult, Opportunities, ThirdMarket
 from bilat.trade.mirror import MirrorReport
 from bilat.web.api import app_state, save_upload
 from bilat.web.models import document_response, model_for
@@ -374,6 +374,29 @@ def trade_third_market(
     key = ("third-market", market, year, tuple(who), product, basket)
     return _answer(request, key, lambda: third_market(
         lake, market, exporters=who, year=year, product=product, basket=basket
+    ))  # fmt: skip
+
+
+@router.get("/trade/opportunities", response_model=model_for(Opportunities))
+def trade_opportunities(
+    request: Request,
+    market: Country,
+    year: YearQ,
+    exporter: Country,
+    level: LevelQ = 4,
+    span: Annotated[int, Query(ge=1, le=20, description="Years of growth.")] = 5,
+    max_share: Annotated[float, Query(ge=0, description="Exporter's share below (%).")] = 5.0,
+    min_value: Annotated[float, Query(ge=0, description="Imports at least (USD).")] = 0.0,
+    top: TopQ = 20,
+) -> Response:
+    """A market's fastest-growing imports where the exporter is absent or small."""
+    from bilat.trade.market import opportunities
+
+    lake = app_state(request).lake
+    key = ("opportunities", market, year, exporter, level, span, max_share, min_value, top)
+    return _answer(request, key, lambda: opportunities(
+        lake, market, exporter=exporter, year=year, level=level, span=span,
+        max_share_pct=max_share, min_value_usd=min_value, top=top,
     ))  # fmt: skip
 
 
