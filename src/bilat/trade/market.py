@@ -11,6 +11,7 @@ the leader). Definitions: ``docs/indicators.md``, "Market analysis".
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -231,20 +232,39 @@ def _table(
     return pa.table(cols, schema=_SCHEMA), now
 
 
+#: Per view: (lake version, precedence, year, level, prefixes) → exports by exporter.
+_WORLD: weakref.WeakKeyDictionary[TradeView, dict[tuple[Any, ...], pd.Series]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _world_exports(tv: TradeView, q: _Ask) -> pd.Series:
+    """Every believed export of the product in the year, by exporter (countries only),
+    computed once per view and lake version (a market question asks it for any market)."""
+    key = (str(tv.lake.version), tv.precedence.key(), q.year, q.level, q.prefixes)
+    cache = _WORLD.setdefault(tv, {})
+    if key not in cache:
+        rows = tv.at_level(tv.rows([q.year]), q.level, [q.year])
+        rows = rows.filter(
+            ~rows.exporter.isin(AREAS)
+            & ~rows.importer.isin(AREAS)
+            & (rows.exporter != rows.importer)
+        )
+        rows = rows.filter(rows["product"].re_search("^(" + "|".join(q.prefixes) + ")"))
+        got = rows.group_by("exporter").aggregate(v=rows.value_usd.sum()).execute()
+        while len(cache) >= 16:
+            cache.pop(next(iter(cache)))
+        cache[key] = got.set_index("exporter").v
+    return cache[key]
+
+
 def _world_share(tv: TradeView, q: _Ask, exporter: str) -> float | None:
     """The exporter's share of every believed export of the product in the year."""
-    rows = tv.at_level(tv.rows([q.year]), q.level, [q.year])
-    rows = rows.filter(
-        ~rows.exporter.isin(AREAS) & ~rows.importer.isin(AREAS) & (rows.exporter != rows.importer)
-    )
-    rows = rows.filter(rows["product"].re_search("^(" + "|".join(q.prefixes) + ")"))
-    got = rows.aggregate(
-        world=rows.value_usd.sum(), own=rows.value_usd.sum(where=rows.exporter == exporter)
-    ).execute()
-    world, own = got.world.iloc[0], got.own.iloc[0]
-    if pd.isna(world) or not world > 0:
+    world = _world_exports(tv, q)
+    total = float(world.sum())
+    if not total > 0:
         return None
-    return float(0.0 if pd.isna(own) else own) * 100.0 / float(world)
+    return float(world.get(exporter, 0.0)) * 100.0 / total
 
 
 def _provenance(lake: Lake, f: pd.DataFrame, level: int) -> Provenance:
