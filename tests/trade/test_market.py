@@ -220,3 +220,36 @@ def test_opportunities_against_pandas(eu_lake, raw):
 def test_opportunities_without_the_earlier_year(eu_lake):
     got = opportunities(eu_lake, "FIN", exporter="BLR", year=2022, span=5)
     assert got.n_products == 0 and got.n_not_comparable > 0 and got.rows.num_rows == 0
+
+
+@pytest.fixture(scope="module")
+def sample_lake(tmp_path_factory: pytest.TempPathFactory):
+    """The SYNTHETIC demo world (BACI-format flows with quantities in tons), two years."""
+    from bilat.lake import Lake
+    from bilat.sample import build_sample_lake, preset
+
+    lake = Lake.open(tmp_path_factory.mktemp("market-sample") / "lake", create=True)
+    build_sample_lake(lake, preset("demo").with_(years=(2020, 2021)))
+    return lake
+
+
+def test_baci_quantities_against_the_stored_rows(sample_lake):
+    flows = sample_lake.flows().execute()
+    rows = flows[
+        (flows.importer == "KAZ") & (flows.year == 2021) & (flows["product"].str[:2] == "84")
+    ]
+    rows = rows[rows.exporter != "KAZ"]
+    value = rows.groupby("exporter").value_usd.sum()
+    tons = rows.groupby("exporter").quantity.sum(min_count=1)
+    missing = rows[rows.quantity.isna()].groupby("exporter").value_usd.sum()
+    got = market(sample_lake, "KAZ", product="84", year=2021, exporter="BLR", top=None)
+    table = got.to_pandas().set_index("supplier")
+    assert table.value_usd.to_numpy() == pytest.approx(value[table.index].to_numpy())
+    assert set(table.quantity_unit.dropna()) == {"t"}
+    for code, r in table.iterrows():
+        if not math.isnan(tons.get(code, math.nan)):
+            assert r.quantity == pytest.approx(tons[code])
+            held = value[code] - missing.get(code, 0.0)
+            assert r.unit_value_usd == pytest.approx(held / tons[code])
+    assert got.provenance.synthetic
+    assert table.loc["BLR", "highlighted"]
