@@ -180,6 +180,19 @@ def _imports(tv: TradeView, q: _Ask, years: Sequence[int]) -> pd.DataFrame:
     return out
 
 
+def _by_supplier(f: pd.DataFrame, year: int) -> pd.Series:
+    """Positive values by supplier in ``year``, largest first."""
+    now = f[f.year == year].groupby("exporter").value_usd.sum()
+    return now[now > 0].sort_values(ascending=False, kind="stable")
+
+
+def _ranking(tv: TradeView, q: _Ask, now: pd.Series) -> RankCoverage:
+    """Whether the ranking of the market's suppliers rests on its whole imports."""
+    chapters = sorted({p[:2] for p in q.prefixes})
+    total = float(now.sum())
+    return tv.rank_coverage(q.year, q.market.members, "import", len(now), total, chapters=chapters)
+
+
 def _quantity(rows: pd.DataFrame) -> tuple[float | None, str | None, float | None, str | None]:
     """(quantity, unit, unit value, note) of one supplier's rows (see the result's docs)."""
     held = rows[rows.quantity.notna()]
@@ -213,8 +226,7 @@ def _table(
     tv: TradeView, q: _Ask, f: pd.DataFrame, top: int | None, exporter: str | None
 ) -> tuple[pa.Table, pd.Series]:
     now_rows = f[f.year == q.year]
-    now = now_rows.groupby("exporter").value_usd.sum()
-    now = now[now > 0].sort_values(ascending=False, kind="stable")
+    now = _by_supplier(f, q.year)
     by_year = {k: f[f.year == q.year - k].groupby("exporter").value_usd.sum() for k in (1, 5)}
     total = float(now.sum())
     cols: dict[str, list[Any]] = {name: [] for name in _SCHEMA.names}
@@ -300,8 +312,7 @@ def market(
     f = _imports(tv, q, [q.year - 5, q.year - 1, q.year])
     table, now = _table(tv, q, f, limit, who)
     total = float(now.sum())
-    chapters = sorted({p[:2] for p in q.prefixes})
-    cov = tv.rank_coverage(q.year, q.market.members, "import", len(now), total, chapters=chapters)
+    cov = _ranking(tv, q, now)
     rank = int((now > now[who]).sum()) + 1 if who is not None and who in now.index else None
     share = ratio(float(now[who]) * 100, total) if rank is not None and who is not None else None
     if who is not None and rank is None:
@@ -352,8 +363,7 @@ def third_market(
     tv = view if view is not None else TradeView(lake)
     _require(tv, q.year)
     f = _imports(tv, q, [q.year])
-    now = f.groupby("exporter").value_usd.sum()
-    now = now[now > 0].sort_values(ascending=False, kind="stable")
+    now = _by_supplier(f, q.year)
     total = float(now.sum())
     cols: dict[str, list[Any]] = {name: [] for name in _THIRD.names}
     for code in who:
@@ -369,8 +379,7 @@ def third_market(
     lead = ratio(float(others.iloc[0]) * 100, total) if len(others) else None
     mine = ratio(combined * 100, total)
     gap = lead - mine if lead is not None and mine is not None else None
-    chapters = sorted({p[:2] for p in q.prefixes})
-    cov = tv.rank_coverage(q.year, q.market.members, "import", len(now), total, chapters=chapters)
+    cov = _ranking(tv, q, now)
     return ThirdMarket(
         q.market.code, q.label, q.year, q.level, total, len(now), combined, mine,
         int((others > combined).sum()) + 1, leader, lead, gap, pa.table(cols, schema=_THIRD),
