@@ -253,3 +253,29 @@ def test_baci_quantities_against_the_stored_rows(sample_lake):
             assert r.unit_value_usd == pytest.approx(held / tons[code])
     assert got.provenance.synthetic
     assert table.loc["BLR", "highlighted"]
+
+
+def test_basket_market_against_the_stored_rows(sample_lake):
+    from bilat.codes.baskets import basket
+
+    codes = basket("tractors").codes
+    flows = sample_lake.flows().execute()
+    rows = flows[(flows.importer == "KAZ") & (flows.year == 2021) & (flows.exporter != "KAZ")]
+    rows = rows[rows["product"].str.startswith(codes)]
+    value = rows.groupby("exporter").value_usd.sum().sort_values(ascending=False)
+    value = value[value > 0]
+    assert len(value) > 1
+    got = market(sample_lake, "KAZ", basket="tractors", year=2021, top=None)
+    assert got.product == "tractors" and got.n_suppliers == len(value)
+    table = got.to_pandas()
+    assert table.value_usd.to_numpy() == pytest.approx(value.to_numpy())
+
+
+def test_third_market_cli_speaks_of_flags(cli, eu_lake):
+    root = str(eu_lake.root)
+    got = cli("trade", "third-market", "FIN", "--year", "2021", "--exporters", "BLR",
+              "--product", "44", "--lake", root)  # fmt: skip
+    assert got.exit_code == 2 and "--exporters" in got.stderr
+    got = cli("trade", "opportunities", "FIN", "--year", "2021", "--exporter", "BLR",
+              "--span", "30", "--lake", root)  # fmt: skip
+    assert got.exit_code == 2 and "--span" in got.stderr

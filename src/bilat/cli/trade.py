@@ -427,6 +427,29 @@ MarketArg = Annotated[str, typer.Argument(help="The importing market (ISO3, e.g.
 ProductOpt = Annotated[
     str | None, typer.Option("--product", help="An HS code at any level (44, 4407, 440710).")
 ]
+#: The market functions' keywords, as this command line's flags.
+_MARKET_FLAGS = {
+    "product=": "--product",
+    "basket=": "--basket",
+    "exporters=": "--exporters",
+    "span=": "--span",
+    "['BLR', 'KAZ']": "BLR,KAZ",
+}
+
+
+def _market_call(call: Any, *args: Any, **kwargs: Any) -> Any:
+    """``call(*args, **kwargs)``, its bad-input messages speaking of flags, not keywords."""
+    try:
+        return call(*args, **kwargs)
+    except InputError as exc:
+        if type(exc) is not InputError:
+            raise
+        text = exc.message
+        for keyword, flag in _MARKET_FLAGS.items():
+            text = text.replace(keyword, flag)
+        raise exc.with_message(text) from None
+
+
 BasketOpt = Annotated[
     str | None, typer.Option("--basket", help="A product basket (see bilat.codes.baskets).")
 ]
@@ -450,8 +473,8 @@ def market(
     share, rank, growth over 1 and 5 years."""
     from bilat.trade.market import market as market_table
 
-    result = market_table(
-        _lake(home, lake), market, year=year, product=product, basket=basket,
+    result = _market_call(
+        market_table, _lake(home, lake), market, year=year, product=product, basket=basket,
         exporter=exporter, top=top,
     )  # fmt: skip
     _show(result, as_json)
@@ -474,8 +497,8 @@ def third_market(
     from bilat.trade.market import third_market as third
 
     who = [e.strip() for e in exporters.split(",") if e.strip()]
-    result = third(
-        _lake(home, lake), market, exporters=who, year=year, product=product, basket=basket
+    result = _market_call(
+        third, _lake(home, lake), market, exporters=who, year=year, product=product, basket=basket
     )
     _show(result, as_json)
 
@@ -505,8 +528,8 @@ def opportunities(
     """A market's fastest-growing imports where the exporter is absent or small."""
     from bilat.trade.market import opportunities as find
 
-    result = find(
-        _lake(home, lake), market, exporter=exporter, year=year, level=level, span=span,
+    result = _market_call(
+        find, _lake(home, lake), market, exporter=exporter, year=year, level=level, span=span,
         max_share_pct=max_share, min_value_usd=min_value, top=top,
     )  # fmt: skip
     _show(result, as_json)

@@ -137,14 +137,14 @@ class _Ask:
         who = side(market)
         if (product is None) == (basket is None):
             raise InputError(
-                "give a product (an HS code) or a basket, not both and not neither",
+                "give product= (an HS code) or basket= (a basket name), not both and not neither",
                 details={"option": "product", "expected": "product='44' or basket='...'"},
             )
         if product is not None:
             code = normalise(product)
             if code == "TOTAL":
                 raise InputError(
-                    "product must be an HS code of 2, 4 or 6 digits",
+                    "product= must be an HS code of 2, 4 or 6 digits, not the total",
                     details={"option": "product", "value": product, "expected": "e.g. 44"},
                 )
             return cls(who, (code,), code, len(code), check_year(year))
@@ -357,7 +357,7 @@ def third_market(
     who = list(dict.fromkeys(side(e).code for e in exporters))
     if len(who) < 2:
         raise InputError(
-            "give at least two exporters",
+            "give at least two exporters in exporters= (e.g. ['BLR', 'KAZ'])",
             details={"option": "exporters", "value": ",".join(who), "expected": "e.g. BLR,KAZ"},
         )
     tv = view if view is not None else TradeView(lake)
@@ -480,7 +480,7 @@ def opportunities(
     lvl = choice(Level, level, "level")
     if not 1 <= int(span) <= 20:
         raise InputError(
-            "span must be between 1 and 20 years",
+            "span= must be between 1 and 20 years",
             details={"option": "span", "value": span, "expected": "1..20"},
         )
     tv = view if view is not None else TradeView(lake)
