@@ -171,7 +171,8 @@ def _name(code: str) -> str:
 
 def _imports(tv: TradeView, q: _Ask, years: Sequence[int]) -> pd.DataFrame:
     """The market's imports under the asked prefixes, from countries, in ``years``."""
-    f = tv.frame(years, members=q.market.members, level=q.level, by_product=True, quantities=True)
+    chapters = None if q.prefixes == ("",) else [p[:2] for p in q.prefixes]
+    f = tv.imports_frame(years, importers=q.market.members, chapters=chapters, level=q.level)
     keep = f.importer.isin(q.market.members) & ~f.exporter.isin(q.market.members)
     keep &= ~f.exporter.isin(AREAS)
     keep &= f["product"].astype(str).str.startswith(q.prefixes)

@@ -473,12 +473,48 @@ class TradeView:
             if quantities:
                 keys += ["quantity_unit"]
                 sums["quantity"] = _.quantity.sum()
-            got = rows.group_by(keys).aggregate(**sums).execute()
-            for col in ("exporter", "importer", "klass", "source", "entry_id"):
-                got[col] = got[col].astype("category")
-            while len(idx.frames) >= 64:
-                idx.frames.pop(next(iter(idx.frames)))
-            idx.frames[cache_key] = got
+            self._keep(idx, cache_key, rows.group_by(keys).aggregate(**sums).execute())
+        return idx.frames[cache_key]
+
+    @staticmethod
+    def _keep(idx: _Index, key: tuple[Any, ...], got: pd.DataFrame) -> None:
+        for col in ("exporter", "importer", "klass", "source", "entry_id"):
+            got[col] = got[col].astype("category")
+        while len(idx.frames) >= 64:
+            idx.frames.pop(next(iter(idx.frames)))
+        idx.frames[key] = got
+
+    def imports_frame(
+        self,
+        years: Iterable[int],
+        *,
+        importers: Iterable[str],
+        chapters: Iterable[str] | None,
+        level: int,
+    ) -> pd.DataFrame:
+        """The believed imports of ``importers`` in some HS ``chapters`` (``None``: all), by
+        product at ``level``, with quantities: the columns of :meth:`frame` with
+        ``by_product`` and ``quantities``, restricted to flows into ``importers``.
+
+        Market-shaped: only those flows are read (the importer and the chapters filter the
+        candidates before precedence; a flow's coarser codes share its chapter, so reading
+        HS levels without double counting sees them). Cached per lake version.
+        """
+        wanted = tuple(sorted({int(y) for y in years}))
+        imp = tuple(sorted(set(importers)))
+        chs = None if chapters is None else tuple(sorted({str(c)[:2] for c in chapters}))
+        idx = self._refresh()
+        cache_key = ("imports", imp, chs, wanted, level, self.precedence.key())
+        if cache_key not in idx.frames:
+            c = self.candidates()
+            rows = c.filter(c.importer.isin(list(imp)) & c.year.isin(list(wanted) or [-1]))
+            if chs is not None:
+                rows = rows.filter(rows["product"].substr(0, 2).isin(list(chs)))
+            rows = self.at_level(self._resolve(rows, wanted), level, wanted)
+            rows = rows.filter(rows.exporter != rows.importer)
+            keys = [*_KEYS, "klass", "source", "entry_id", "src_lvl", "product", "quantity_unit"]
+            sums = {"value_usd": _.value_usd.sum(), "quantity": _.quantity.sum()}
+            self._keep(idx, cache_key, rows.group_by(keys).aggregate(**sums).execute())
         return idx.frames[cache_key]
 
     # ---- coverage -------------------------------------------------------------------------
