@@ -73,7 +73,7 @@ def baci_lake() -> tuple[object, str, int, str]:
     from bilat.lake import Lake
     from bilat.sample import build_sample_lake
 
-    root = Path(tempfile.mkdtemp(prefix="bilat-market-baci-")) / "lake"
+    root = Path(tempfile.mkdtemp(prefix="bilat-market-baci-", suffix=f"-{os.getpid()}")) / "lake"
     lake = Lake.open(root, create=True)
     t = time.perf_counter()
     build_sample_lake(lake, "benchmark")
@@ -99,7 +99,7 @@ def main() -> None:
         lake, glob, year, product = baci_lake()
         bare = baseline_baci
     else:
-        root = Path(tempfile.mkdtemp(prefix="bilat-market-")) / "lake"
+        root = Path(tempfile.mkdtemp(prefix="bilat-market-", suffix=f"-{os.getpid()}")) / "lake"
         lake = Lake.open(root, create=True)
         t = time.perf_counter()
         lake.ingest_comtrade(FILE)
@@ -136,4 +136,10 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import shutil
+
+    try:
+        main()
+    finally:  # the temporary lakes this run made
+        for made in Path(tempfile.gettempdir()).glob(f"bilat-market-*{os.getpid()}"):
+            shutil.rmtree(made, ignore_errors=True)
