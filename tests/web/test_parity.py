@@ -147,14 +147,45 @@ CASES.update(
         "trade iit": Case(
             ("BLR", "KAZ", "--year", "2020", "--end", "2021", "--level", "4", "--lake", "{lake}")
         ),
+        "trade market": Case(
+            ("KAZ", "--year", "2021", "--product", "84", "--exporter", "BLR", "--lake", "{lake}")
+        ),
+        "trade opportunities": Case(
+            ("KAZ", "--year", "2021", "--exporter", "BLR", "--span", "1", "--lake", "{lake}")
+        ),
+        "trade third-market": Case(
+            (
+                "RUS",
+                "--year",
+                "2021",
+                "--exporters",
+                "BLR,KAZ",
+                "--product",
+                "04",
+                "--lake",
+                "{lake}",
+            )
+        ),
         "mirror report": Case(
             ("BLR", "KAZ", "--years", "2020-2021", "--level", "6", "--lake", "{lake}"),
             fronts="mirror_fronts",
         ),
         "trade mirror": Case(("BLR", "KAZ", "--years", "2020-2021", "--lake", "{lake}")),
         "potential products": Case(
-            ("BLR", "KAZ", "--year", "2021", "--level", "4", "--top", "5", "--actual-years", "3",
-             "--lake", "{lake}")
+            (
+                "BLR",
+                "KAZ",
+                "--year",
+                "2021",
+                "--level",
+                "4",
+                "--top",
+                "5",
+                "--actual-years",
+                "3",
+                "--lake",
+                "{lake}",
+            )
         ),
         "potential markets": Case(("BLR", "--year", "2021", "--level", "4", "--lake", "{lake}")),
         "potential complexity": Case(

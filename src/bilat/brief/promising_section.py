@@ -113,11 +113,11 @@ def _way(lake: Any, x: str, y: str, year: int) -> _Way:
     rows = []
     for r in top.to_dict("records"):
         position = _position(lake, y, x, str(r["product"]), year)
-        growth = r.get("b_import_growth")
+        growth = _clean(r.get("b_import_growth"))
         rows.append({
             **{k: _clean(r.get(k)) for k in ("product", "description", "b_imports_usd",
                                                "density", "cog")},
-            "b_import_growth_pct": None if _clean(growth) is None else float(growth) * 100,
+            "b_import_growth_pct": None if growth is None else float(growth) * 100,
             **position,
             "untapped_usd": untapped.get(str(r["product"])) if untapped is not None else None,
         })  # fmt: skip

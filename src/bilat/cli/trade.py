@@ -428,6 +428,118 @@ def mirror(
     _show(_dyad(home, lake, a, b).mirror(start, end, level=level), as_json)
 
 
+MarketArg = Annotated[str, typer.Argument(help="The importing market (ISO3, e.g. FIN) or group.")]
+ProductOpt = Annotated[
+    str | None, typer.Option("--product", help="An HS code at any level (44, 4407, 440710).")
+]
+#: The market functions' keywords, as this command line's flags.
+_MARKET_FLAGS = {
+    "product=": "--product",
+    "basket=": "--basket",
+    "exporters=": "--exporters",
+    "span=": "--span",
+    "['BLR', 'KAZ']": "BLR,KAZ",
+}
+
+
+def _market_call(call: Any, *args: Any, **kwargs: Any) -> Any:
+    """``call(*args, **kwargs)``, its bad-input messages speaking of flags, not keywords."""
+    try:
+        return call(*args, **kwargs)
+    except InputError as exc:
+        if type(exc) is not InputError:
+            raise
+        text = exc.message
+        for keyword, flag in _MARKET_FLAGS.items():
+            text = text.replace(keyword, flag)
+        raise exc.with_message(text) from None
+
+
+BasketOpt = Annotated[
+    str | None, typer.Option("--basket", help="A product basket (see bilat.codes.baskets).")
+]
+
+
+@trade_app.command("market")
+def market(
+    market: MarketArg,
+    year: Year,
+    product: ProductOpt = None,
+    basket: BasketOpt = None,
+    exporter: Annotated[
+        str | None, typer.Option("--exporter", help="Flag this supplier (ISO3), even beyond --top.")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Number of suppliers.")] = 20,
+    as_json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+) -> None:
+    """A market's imports of a product or basket by supplier: value, quantity, unit value,
+    share, rank, growth over 1 and 5 years."""
+    from bilat.trade.market import market as market_table
+
+    result = _market_call(
+        market_table, _lake(home, lake), market, year=year, product=product, basket=basket,
+        exporter=exporter, top=top,
+    )  # fmt: skip
+    _show(result, as_json)
+
+
+@trade_app.command("third-market")
+def third_market(
+    market: MarketArg,
+    year: Year,
+    exporters: Annotated[
+        str, typer.Option("--exporters", help="Two or more exporters, comma-separated (BLR,KAZ).")
+    ],
+    product: ProductOpt = None,
+    basket: BasketOpt = None,
+    as_json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+) -> None:
+    """Several exporters in one market: shares, ranks, combined position, gap to the leader."""
+    from bilat.trade.market import third_market as third
+
+    who = [e.strip() for e in exporters.split(",") if e.strip()]
+    result = _market_call(
+        third, _lake(home, lake), market, exporters=who, year=year, product=product, basket=basket
+    )
+    _show(result, as_json)
+
+
+@trade_app.command("opportunities")
+def opportunities(
+    market: MarketArg,
+    year: Year,
+    exporter: Annotated[str, typer.Option("--exporter", help="The exporter (ISO3), e.g. BLR.")],
+    level: LevelOpt = 4,
+    span: Annotated[int, typer.Option("--span", help="Years over which growth is read.")] = 5,
+    max_share: Annotated[
+        float,
+        typer.Option(
+            "--max-share", help="Keep products where the exporter's share is below this %."
+        ),
+    ] = 5.0,
+    min_value: Annotated[
+        float,
+        typer.Option("--min-value", help="Keep products the market imports at least this (USD)."),
+    ] = 0.0,
+    top: Annotated[int, typer.Option("--top", help="Number of products.")] = 20,
+    as_json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+) -> None:
+    """A market's fastest-growing imports where the exporter is absent or small."""
+    from bilat.trade.market import opportunities as find
+
+    result = _market_call(
+        find, _lake(home, lake), market, exporter=exporter, year=year, level=level, span=span,
+        max_share_pct=max_share, min_value_usd=min_value, top=top,
+    )  # fmt: skip
+    _show(result, as_json)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``trade`` commands to the ``bilat`` app."""
     app.add_typer(trade_app, name="trade")

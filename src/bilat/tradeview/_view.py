@@ -71,6 +71,8 @@ COLUMNS = (
     "entry_id",
     "declarer",
     "complete",
+    "quantity",
+    "quantity_unit",
 )
 _SCHEMA = ibis.schema(
     {
@@ -85,6 +87,8 @@ _SCHEMA = ibis.schema(
         "entry_id": "string",
         "declarer": "string",
         "complete": "boolean",
+        "quantity": "float64",
+        "quantity_unit": "string",
     }
 )
 _KEYS = ["year", "exporter", "importer"]
@@ -92,6 +96,24 @@ _KEYS = ["year", "exporter", "importer"]
 
 def _level(product: ir.StringValue) -> ir.IntegerValue:
     return ibis.ifelse(product == "TOTAL", 0, product.length()).cast("int32")
+
+
+def _quantity(t: ir.Table, qty: str, unit: str, kg: str | None) -> dict[str, ir.Value]:
+    """A row's quantity and unit: net weight in tons when held (``kg``), else ``qty`` in its
+    own unit (kilograms read as tons); nulls where the table has no such column (see
+    docs/decisions.md, "Quantities in the read model")."""
+    cols = set(t.columns)
+    q = t[qty].cast("float64") if qty in cols else ibis.null().cast("float64")
+    u = t[unit].cast("string") if unit in cols else ibis.null().cast("string")
+    u = ibis.ifelse(q.isnull(), ibis.null().cast("string"), u)
+    kilos = u == "kg"  # a weight in kilograms is read in tons, as BACI's and net weights
+    q = ibis.ifelse(kilos, q / 1000.0, q)
+    u = ibis.ifelse(kilos, ibis.literal("t"), u)
+    if kg is not None and kg in cols:
+        w = t[kg].cast("float64")
+        q = ibis.ifelse(w.notnull(), w / 1000.0, q)
+        u = ibis.ifelse(w.notnull(), ibis.literal("t"), u)
+    return {"quantity": q, "quantity_unit": u}
 
 
 def candidates(
@@ -115,6 +137,7 @@ def candidates(
         entry_id=flows.entry_id,
         declarer=ibis.ifelse(flows.basis == "importer", flows.importer, flows.exporter),
         complete=reconciled & ~flows.source.isin(sorted(PARTIAL_RECONCILED)),
+        **_quantity(flows, "quantity", "quantity_unit", None),
     ).cast(_SCHEMA)
 
     def project(code: str, exporter: str, importer: str, klass: str) -> ir.Table:
@@ -131,6 +154,7 @@ def candidates(
             entry_id=t.entry_id,
             declarer=t.reporter,
             complete=ibis.literal(False),
+            **_quantity(t, "qty", "qty_unit", "net_kg"),
         ).cast(_SCHEMA)
 
     parts = [f] if "flows" in held or "declarations" not in held else []
@@ -426,27 +450,71 @@ class TradeView:
         members: Iterable[str],
         level: int = 0,
         by_product: bool = False,
+        quantities: bool = False,
     ) -> pd.DataFrame:
         """Believed values of a scope summed per flow, class, source and source level.
 
         Columns: ``year, exporter, importer, klass, source, entry_id, src_lvl, value_usd`` (and
-        ``product`` with ``by_product``). Cached per lake version.
+        ``product`` with ``by_product``). With ``quantities``, also ``quantity_unit`` (a key:
+        quantities of different units are never added) and ``quantity``, the sum of the
+        quantities held in that unit; rows holding no quantity have both null. Cached per
+        lake version.
         """
         wanted = tuple(sorted({int(y) for y in years}))
         key = tuple(sorted(set(members)))
         idx = self._refresh()
-        cache_key = ("frame", key, wanted, level, by_product, self.precedence.key())
+        cache_key = ("frame", key, wanted, level, by_product, quantities, self.precedence.key())
         if cache_key not in idx.frames:
             rows = self.at_level(self.rows(wanted, members=key), level, wanted)
             rows = rows.filter(rows.exporter != rows.importer)  # domestic flows are not trade
             keys = [*_KEYS, "klass", "source", "entry_id", "src_lvl"]
             keys += ["product"] if by_product else []
-            got = rows.group_by(keys).aggregate(value_usd=_.value_usd.sum()).execute()
-            for col in ("exporter", "importer", "klass", "source", "entry_id"):
-                got[col] = got[col].astype("category")
-            while len(idx.frames) >= 64:
-                idx.frames.pop(next(iter(idx.frames)))
-            idx.frames[cache_key] = got
+            sums: dict[str, Any] = {"value_usd": _.value_usd.sum()}
+            if quantities:
+                keys += ["quantity_unit"]
+                sums["quantity"] = _.quantity.sum()
+            self._keep(idx, cache_key, rows.group_by(keys).aggregate(**sums).execute())
+        return idx.frames[cache_key]
+
+    @staticmethod
+    def _keep(idx: _Index, key: tuple[Any, ...], got: pd.DataFrame) -> None:
+        for col in ("exporter", "importer", "klass", "source", "entry_id"):
+            got[col] = got[col].astype("category")
+        while len(idx.frames) >= 64:
+            idx.frames.pop(next(iter(idx.frames)))
+        idx.frames[key] = got
+
+    def imports_frame(
+        self,
+        years: Iterable[int],
+        *,
+        importers: Iterable[str],
+        chapters: Iterable[str] | None,
+        level: int,
+    ) -> pd.DataFrame:
+        """The believed imports of ``importers`` in some HS ``chapters`` (``None``: all), by
+        product at ``level``, with quantities: the columns of :meth:`frame` with
+        ``by_product`` and ``quantities``, restricted to flows into ``importers``.
+
+        Market-shaped: only those flows are read (the importer and the chapters filter the
+        candidates before precedence; a flow's coarser codes share its chapter, so reading
+        HS levels without double counting sees them). Cached per lake version.
+        """
+        wanted = tuple(sorted({int(y) for y in years}))
+        imp = tuple(sorted(set(importers)))
+        chs = None if chapters is None else tuple(sorted({str(c)[:2] for c in chapters}))
+        idx = self._refresh()
+        cache_key = ("imports", imp, chs, wanted, level, self.precedence.key())
+        if cache_key not in idx.frames:
+            c = self.candidates()
+            rows = c.filter(c.importer.isin(list(imp)) & c.year.isin(list(wanted) or [-1]))
+            if chs is not None:
+                rows = rows.filter(rows["product"].substr(0, 2).isin(list(chs)))
+            rows = self.at_level(self._resolve(rows, wanted), level, wanted)
+            rows = rows.filter(rows.exporter != rows.importer)
+            keys = [*_KEYS, "klass", "source", "entry_id", "src_lvl", "product", "quantity_unit"]
+            sums = {"value_usd": _.value_usd.sum(), "quantity": _.quantity.sum()}
+            self._keep(idx, cache_key, rows.group_by(keys).aggregate(**sums).execute())
         return idx.frames[cache_key]
 
     # ---- coverage -------------------------------------------------------------------------

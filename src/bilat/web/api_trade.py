@@ -36,6 +36,7 @@ from bilat.trade import (
     Summary,
 )
 from bilat.trade.iit import IntraIndustry
+from bilat.trade.market import MarketResult, Opportunities, ThirdMarket
 from bilat.trade.mirror import MirrorReport
 from bilat.web.api import app_state, save_upload
 from bilat.web.models import document_response, model_for
@@ -347,6 +348,77 @@ HsRevQ = Annotated[
 ActualYearsQ = Annotated[
     int, Query(ge=1, le=20, description="Actual sales: average over this many years (ITC: 5).")
 ]
+
+
+ProductQ = Annotated[
+    str | None, Query(pattern=r"^[0-9. ]{1,8}$", description="An HS code at any level (44).")
+]
+BasketQ = Annotated[
+    str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="A product basket.")
+]
+
+
+@router.get("/trade/market", response_model=model_for(MarketResult))
+def trade_market(
+    request: Request,
+    market: Country,
+    year: YearQ,
+    product: ProductQ = None,
+    basket: BasketQ = None,
+    exporter: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_]{2,16}$")] = None,
+    top: TopQ = 20,
+) -> Response:
+    """A market's imports of a product or basket by supplier."""
+    from bilat.trade.market import market as market_table
+
+    lake = app_state(request).lake
+    key = ("market", market, year, product, basket, exporter, top)
+    return _answer(request, key, lambda: market_table(
+        lake, market, year=year, product=product, basket=basket, exporter=exporter, top=top
+    ))  # fmt: skip
+
+
+@router.get("/trade/third-market", response_model=model_for(ThirdMarket))
+def trade_third_market(
+    request: Request,
+    market: Country,
+    year: YearQ,
+    exporters: Annotated[str, Query(pattern=r"^[A-Za-z0-9_, ]{2,200}$")],
+    product: ProductQ = None,
+    basket: BasketQ = None,
+) -> Response:
+    """Several exporters side by side in one market."""
+    from bilat.trade.market import third_market
+
+    lake = app_state(request).lake
+    who = [e.strip() for e in exporters.split(",") if e.strip()]
+    key = ("third-market", market, year, tuple(who), product, basket)
+    return _answer(request, key, lambda: third_market(
+        lake, market, exporters=who, year=year, product=product, basket=basket
+    ))  # fmt: skip
+
+
+@router.get("/trade/opportunities", response_model=model_for(Opportunities))
+def trade_opportunities(
+    request: Request,
+    market: Country,
+    year: YearQ,
+    exporter: Country,
+    level: LevelQ = 4,
+    span: Annotated[int, Query(ge=1, le=20, description="Years of growth.")] = 5,
+    max_share: Annotated[float, Query(ge=0, description="Exporter's share below (%).")] = 5.0,
+    min_value: Annotated[float, Query(ge=0, description="Imports at least (USD).")] = 0.0,
+    top: TopQ = 20,
+) -> Response:
+    """A market's fastest-growing imports where the exporter is absent or small."""
+    from bilat.trade.market import opportunities
+
+    lake = app_state(request).lake
+    key = ("opportunities", market, year, exporter, level, span, max_share, min_value, top)
+    return _answer(request, key, lambda: opportunities(
+        lake, market, exporter=exporter, year=year, level=level, span=span,
+        max_share_pct=max_share, min_value_usd=min_value, top=top,
+    ))  # fmt: skip
 
 
 @router.get("/potential/products", response_model=model_for(ProductPotential))
