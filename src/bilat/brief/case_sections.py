@@ -340,9 +340,11 @@ def air_section(case: Path | None, a: str, b: str) -> Section:
 _POTENTIAL_COLUMNS = (
     Column("product", "HS", "text"),
     Column("description", "Product", "text"),
-    Column("actual_usd", "Actual", "usd"),
+    Column("supply_share_pct", "Exporter's share of world exports", "share"),
+    Column("market_demand_usd", "Market's imports", "usd"),
     Column("potential_usd", "Potential", "usd"),
-    Column("unrealised_usd", "Unrealised", "usd"),
+    Column("actual_usd", "Actual", "usd"),
+    Column("unrealised_usd", "Untapped", "usd"),
 )
 
 
@@ -359,20 +361,29 @@ def potential_section(lake: Any, a: str, b: str, year: int) -> Section:
     except BilatError as exc:
         return Section("potential", title, "unavailable", f"Could not be estimated: {exc.message}")
     synthetic = "SYNTHETIC DATA, not real figures. " if getattr(lake, "is_synthetic", False) else ""
-    src = f"{synthetic}Lake flows of {year} at HS6 (market_potential, docs/potential.md)"
+    years = pp.actual_years
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "no year")
+    src = (f"{synthetic}Lake flows at HS6: supply and demand of {year}, actual exports the "
+           f"average of {span} (market_potential, docs/potential.md)")  # fmt: skip
     figures = (
-        Figure(f"Actual exports {a}→{b}", pp.actual_usd, "usd", src),
-        Figure("Potential", pp.potential_usd, "usd", src),
-        Figure("Unrealised potential", pp.unrealised_usd, "usd", src),
-    )
+        Figure(f"Potential exports {a}→{b}", pp.potential_usd, "usd", src),
+        Figure(f"Actual exports, average of {span}", pp.actual_usd, "usd", src),
+        Figure("Untapped potential (products short of their potential)", pp.unrealised_usd,
+               "usd", src),
+        Figure("Sold above potential (other products)", pp.above_potential_usd, "usd", src),
+    )  # fmt: skip
     top = pp.top(POTENTIAL_PRODUCTS)
+    top = top.assign(supply_share_pct=top["supply_share"] * 100)
     rows = tuple(top.astype(object).where(top.notna(), None).to_dict("records"))
     table = Table(
-        f"Products with the largest unrealised potential, {a}→{b}", _POTENTIAL_COLUMNS, rows, src
+        f"Products with the largest untapped potential, {a}→{b}", _POTENTIAL_COLUMNS, rows, src
     )
     notes = (
-        "Potential is the value the exporter's supply, the market's demand and the ease of trade "
-        "between them would predict; unrealised potential is what actual exports leave of it.",
+        "Potential is what the exporter's supply, the market's demand and the ease of trade "
+        "between them predict for each product; untapped potential adds up what actual sales "
+        "fall short of it, product by product. Ease is set so that potential sums to actual "
+        "exports, so the untapped total equals what the other products sell above theirs: the "
+        "method says where sales could move, not that the total could grow.",
     )
     entries = tuple(e.entry_id for e in lake.manifest() if year in e.years)
     return Section(

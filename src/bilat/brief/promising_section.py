@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bilat.brief.model import Column, Section, Table
+from bilat.brief.model import Column, Figure, Section, Table
 from bilat.errors import BilatError, NotFoundError
 from bilat.trade import Dyad
 
@@ -42,8 +42,8 @@ _PROMISING_COLUMNS = (
     Column("b_import_growth_pct", "Their growth a year", "pct"),
     Column("share_pct", "Exporter's share there", "share"),
     Column("rank", "Exporter's rank", "rank"),
-    Column("density", "Density", "multiplier"),
-    Column("cog", "Complexity gain", "multiplier"),
+    Column("density", "Density", "index"),
+    Column("cog", "Complexity gain", "index"),
     Column("untapped_usd", "Untapped potential", "usd"),
 )
 
@@ -52,7 +52,7 @@ _COMPETITOR_COLUMNS = (
     Column("name", "Supplier", "text"),
     Column("value_usd", "Value", "usd"),
     Column("share_pct", "Share", "share"),
-    Column("unit_value_usd", "Unit value (USD)", "multiplier"),
+    Column("unit_value_usd", "Unit value (USD)", "index"),
     Column("quantity_unit", "per", "text"),
     Column("growth_5y_pct", "Growth over 5 years", "pct"),
 )
@@ -62,6 +62,7 @@ _COMPETITOR_COLUMNS = (
 class _Way:
     """One direction's promising products, as table rows, with what they rest on."""
 
+    exporter: str
     table: Table
     notes: tuple[str, ...]
     eci: float | None
@@ -82,14 +83,25 @@ def promising_section(dyad: Dyad, year: int) -> Section:
         except BilatError as exc:
             notes.append(f"{x} in {y}: could not be computed: {exc.message}")
     competitors = _competitors(dyad, year, notes)
-    tables = tuple(w.table for w in ways) + competitors
+    tables = tuple(w.table for w in ways if w.table.rows) + competitors
     if not tables:
         return Section("promising", title, "no_data", " ".join(notes) or None)
     notes = [*(n for w in ways for n in w.notes), *notes, _METHOD]
     synthetic = "SYNTHETIC DATA, not real figures. " if getattr(lake, "is_synthetic", False) else ""
-    sources = tuple(dict.fromkeys(synthetic + t.source for t in tables))
+    sources = tuple(dict.fromkeys(
+        t.source if t.source.startswith(synthetic) else synthetic + t.source for t in tables
+    ))  # fmt: skip
     entries = tuple(e.entry_id for e in lake.manifest() if year in e.years)
-    return Section("promising", title, "ok", None, (), tables, tuple(dict.fromkeys(notes)),
+    figures = tuple(
+        Figure(
+            f"Economic complexity index (ECI) of {w.exporter}",
+            w.eci,
+            "index",
+            synthetic + w.table.source,
+        )
+        for w in ways
+    )
+    return Section("promising", title, "ok", None, figures, tables, tuple(dict.fromkeys(notes)),
                    sources, entries)  # fmt: skip
 
 
@@ -129,7 +141,7 @@ def _way(lake: Any, x: str, y: str, year: int) -> _Way:
     if not rows:
         notes.append(f"{x} in {y}: no product passes the density floor and is bought by {y}.")
     table = Table(f"Promising products for {x} in {y}", _PROMISING_COLUMNS, tuple(rows), src)
-    return _Way(table, tuple(notes), pp.exporter_eci)
+    return _Way(x, table, tuple(notes), pp.exporter_eci)
 
 
 def _untapped(lake: Any, x: str, y: str, year: int) -> tuple[dict[str, float] | None, str | None]:
@@ -179,6 +191,8 @@ def _competitors(dyad: Dyad, year: int, notes: list[str]) -> tuple[Table, ...]:
             notes.append(f"Competitors of {x} in {y} for HS {code}: not available: {exc.message}")
             continue
         rows = tuple(_row(r) for r in m.rows.to_pylist())
+        if m.coverage is not None and m.coverage.thin:
+            notes.append(f"Suppliers of {y}, HS {code}: {m.coverage.text()}")
         label = f"HS {code}{' ' + desc if desc else ''}"
         tables.append(Table(f"Who supplies {y} with {label}: {x} against its competitors",
                             _COMPETITOR_COLUMNS, rows, m.provenance.text()))  # fmt: skip

@@ -382,6 +382,12 @@ def rca(
         print_json(result)
         return
     rows = result.to_pandas().head(top).to_dict("records")
+    if not rows:
+        floor = f" of at least {result.min_exports_usd:,.0f} USD" if result.min_exports_usd else ""
+        console.print(f"RCA of {result.exporter}, {year}: no product with exports{floor}"
+                      + (" (--min-exports 0 lists every product)" if floor else ""))  # fmt: skip
+        console.print(result.provenance.text(), soft_wrap=True)
+        return
     print_table(rows, title=f"RCA of {result.exporter}, {year}", caption=result.provenance.text())
 
 
