@@ -279,3 +279,23 @@ def test_third_market_cli_speaks_of_flags(cli, eu_lake):
     got = cli("trade", "opportunities", "FIN", "--year", "2021", "--exporter", "BLR",
               "--span", "30", "--lake", root)  # fmt: skip
     assert got.exit_code == 2 and "--span" in got.stderr
+
+
+def test_dyad_products_carry_quantities_against_pandas(tha_lake, tha_raw):
+    """The dyad's product table shows quantity, unit and unit value beside each value."""
+    from bilat.trade import Dyad
+
+    rows = tha_raw[tha_raw.refYear == 2011]
+    partner = rows.groupby("partnerISO").primaryValue.sum().idxmax()
+    rows = rows[rows.partnerISO == partner].assign(hs4=lambda f: f.cmdCode.str[:4])
+    rows = rows.assign(tons=rows.netWgt.where(rows.netWgt.notna(), rows.qty) / 1000.0)
+    got = Dyad(tha_lake, "THA", partner).products(2011, level=4, flow="import", top=None)
+    table = got.to_pandas().set_index("product")
+    assert len(table) > 0
+    for code, r in table.iterrows():
+        part = rows[rows.hs4 == code]
+        assert r.value_usd == pytest.approx(part.primaryValue.sum())
+        if part.tons.notna().all():
+            assert r.quantity_unit == "t"
+            assert r.quantity == pytest.approx(part.tons.sum())
+            assert r.unit_value_usd == pytest.approx(part.primaryValue.sum() / part.tons.sum())

@@ -53,7 +53,7 @@ UNITS: tuple[str, ...] = get_args(Unit)
 def fmt(value: Any, unit: str) -> str:
     """A value as a reader sees it: ``1.23 bn USD``, ``+31.2 %`` (growth; ``-0.054 %`` below
     0.1), ``4.1 %`` (share),
-    ``x2.50`` (multiplier), ``0.31`` (index), ``—`` for none."""
+    ``x2.50`` (multiplier), ``0.31`` or ``1,492.43`` (index), ``—`` for none."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     if unit == "usd":
@@ -69,7 +69,7 @@ def fmt(value: Any, unit: str) -> str:
     if unit == "multiplier":
         return f"x{float(value):.2f}"
     if unit == "index":
-        return f"{float(value):.2f}"
+        return f"{float(value):,.2f}"
     if unit == "km":
         return f"{float(value):,.0f} km"
     if unit in ("rank", "int") and isinstance(value, int | float):

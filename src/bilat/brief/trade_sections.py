@@ -165,6 +165,9 @@ _PRODUCT_COLUMNS = (
     Column("share_pct", "Share", "share"),
     Column("previous_usd", "Year before", "usd"),
     Column("growth_pct", "Growth", "pct"),
+    Column("quantity", "Quantity", "int"),
+    Column("quantity_unit", "Unit", "text"),
+    Column("unit_value_usd", "Unit value (USD)", "index"),
 )
 
 

@@ -154,6 +154,13 @@ def with_distances(
     )
 
 
+#: The columns of the pairs that the fit, its weights and its fallback read.
+_FIT_COLUMNS = (
+    "year", "exporter", "importer", "dist_km", "contig", "landlocked_exporter",
+    "landlocked_importer", "ln_unit_value",
+)  # fmt: skip
+
+
 def fit_margins(
     pairs: pd.DataFrame,
     *,
@@ -178,10 +185,14 @@ def fit_margins(
         Fewer than three usable flows, or distances that do not vary.
     """
     specification = choice(MarginSpec, specification, "specification")
-    both = pairs[(pairs["x_usd"] > 0) & (pairs["m_cif_usd"] > 0) & pairs["dist_km"].notna()]
-    y = np.log(both["m_cif_usd"].to_numpy() / both["x_usd"].to_numpy())
-    both = both[np.abs(y) <= math.log(trim)]
-    y = y[np.abs(y) <= math.log(trim)]
+    x, m = pairs["x_usd"].to_numpy(dtype=float), pairs["m_cif_usd"].to_numpy(dtype=float)
+    usable = (x > 0) & (m > 0) & pairs["dist_km"].notna().to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.log(m / x)
+    usable &= np.abs(ratio) <= math.log(trim)
+    # one copy of the columns the fit reads, not of the whole pairs frame
+    both = pairs.loc[usable, [c for c in _FIT_COLUMNS if c in pairs.columns]]
+    y = ratio[usable]
     names, design, omitted = _design(y, _candidates(both, specification), both, specification)
     keep = np.isfinite(design).all(axis=1)
     y, design, both = y[keep], design[keep], both[keep]

@@ -6,13 +6,15 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from bilat.errors import BilatError
 from bilat.trade.results import Provenance, Source
 
 if TYPE_CHECKING:
     from bilat.lake import Lake
 
-__all__ = ["growth_pct", "merge", "ordinal", "provenance", "ratio"]
+__all__ = ["growth_pct", "merge", "ordinal", "provenance", "quantity_of", "ratio"]
 
 
 def merge(values: Iterable[Any]) -> set[str]:
@@ -66,3 +68,28 @@ def num(value: Any) -> float:
         return 0.0
     out = float(value)
     return 0.0 if math.isnan(out) else out
+
+
+def quantity_of(rows: pd.DataFrame) -> tuple[float | None, str | None, float | None, str | None]:
+    """(quantity, unit, unit value, note) of the rows of one flow or supplier.
+
+    ``rows`` hold ``value_usd``, ``quantity`` and ``quantity_unit`` (a trade view frame read
+    with ``quantities=True``). Quantities are added only within one unit; the unit value is
+    the value of the rows that report a quantity over that quantity, and the note says what
+    share of the value it rests on when some rows report none.
+    """
+    held = rows[rows.quantity.notna()]
+    if held.empty:
+        return None, None, None, "no source reports a quantity"
+    units = sorted({str(u) for u in held.quantity_unit.dropna()})
+    if held.quantity_unit.isna().any():
+        return None, None, None, "a quantity is reported without its unit"
+    if len(units) > 1:
+        return None, None, None, f"units differ ({', '.join(units)}): not added"
+    qty = float(held.quantity.sum())
+    value = float(held.value_usd.sum())
+    total = float(rows.value_usd.sum())
+    note = None
+    if value < total:
+        note = f"quantity reported for {value * 100 / total:.1f} % of the value"
+    return qty, units[0], ratio(value, qty), note

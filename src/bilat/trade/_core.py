@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from bilat.codes.baskets import Basket
 from bilat.codes.hs import describe
-from bilat.trade._common import growth_pct, ordinal, ratio
+from bilat.trade._common import growth_pct, ordinal, quantity_of, ratio
 from bilat.trade._figures import direction_rows, figure, frame_provenance, partner_values
 from bilat.trade._sides import Side
 from bilat.trade.results import (
@@ -204,6 +204,9 @@ _PRODUCTS_SCHEMA = pa.schema(
         ("share_pct", pa.float64()),
         ("previous_usd", pa.float64()),
         ("growth_pct", pa.float64()),
+        ("quantity", pa.float64()),
+        ("quantity_unit", pa.string()),
+        ("unit_value_usd", pa.float64()),
     ]
 )
 
@@ -253,6 +256,7 @@ def products(
     shown = order if top is None else order[:top]
     cols: dict[str, list[Any]] = {name: [] for name in _PRODUCTS_SCHEMA.names}
     previous_covered = view.coverage(year - 1, src.members, dst.members).covered
+    quantities = _quantities(view, a, b, src, dst, year, level, shown)
     for i, code in enumerate(shown, start=1):
         value = float(current[code])
         prev = float(before[code]) if before is not None and code in before.index else 0.0
@@ -265,6 +269,7 @@ def products(
             ratio(value * 100, total),
             prev_value,
             _growth(value, prev_value),
+            *quantities.get(code, (None, None, None)),
         )
         for name, v in zip(cols, values, strict=True):
             cols[name].append(v)
@@ -274,6 +279,30 @@ def products(
     return ProductsResult(
         src.code, dst.code, year, level, flow, total, len(order), table, prov, fig.coverage
     )
+
+
+def _quantities(
+    view: TradeView,
+    a: Side,
+    b: Side,
+    src: Side,
+    dst: Side,
+    year: int,
+    level: int,
+    codes: list[str],
+) -> dict[str, tuple[float | None, str | None, float | None]]:
+    """(quantity, unit, unit value) of each product shown, where its flows report one unit."""
+    if not codes:
+        return {}
+    frame = view.frame([year], members=a.members + b.members, level=level, by_product=True,
+                       quantities=True)  # fmt: skip
+    rows = direction_rows(frame, src, dst, year)
+    rows = rows[rows["product"].isin(codes)]
+    out = {}
+    for code, group in rows.groupby("product", observed=True):
+        qty, unit, uv, _note = quantity_of(group)
+        out[str(code)] = (qty, unit, uv)
+    return out
 
 
 def _basket_level(item: Basket) -> int:

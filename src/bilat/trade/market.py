@@ -24,7 +24,7 @@ from bilat.codes.countries import country_name
 from bilat.codes.hs import describe, normalise
 from bilat.errors import BilatError, InputError, NotFoundError
 from bilat.options import Level, check_top, check_year, choice
-from bilat.trade._common import growth_pct, ratio
+from bilat.trade._common import growth_pct, quantity_of, ratio
 from bilat.trade._figures import frame_provenance
 from bilat.trade._sides import AREAS, Side, side
 from bilat.trade.results import Provenance, _Result
@@ -194,25 +194,6 @@ def _ranking(tv: TradeView, q: _Ask, now: pd.Series) -> RankCoverage:
     return tv.rank_coverage(q.year, q.market.members, "import", len(now), total, chapters=chapters)
 
 
-def _quantity(rows: pd.DataFrame) -> tuple[float | None, str | None, float | None, str | None]:
-    """(quantity, unit, unit value, note) of one supplier's rows (see the result's docs)."""
-    held = rows[rows.quantity.notna()]
-    if held.empty:
-        return None, None, None, "no source reports a quantity"
-    units = sorted({str(u) for u in held.quantity_unit.dropna()})
-    if held.quantity_unit.isna().any():
-        return None, None, None, "a quantity is reported without its unit"
-    if len(units) > 1:
-        return None, None, None, f"units differ ({', '.join(units)}): not added"
-    qty = float(held.quantity.sum())
-    value = float(held.value_usd.sum())
-    total = float(rows.value_usd.sum())
-    note = None
-    if value < total:
-        note = f"quantity reported for {value * 100 / total:.1f} % of the value"
-    return qty, units[0], ratio(value, qty), note
-
-
 def _growth(tv: TradeView, q: _Ask, past: pd.Series, code: str, now: float, y0: int) -> Any:
     """Growth since ``y0``: ``None`` when no source covers the flow that year."""
     if y0 not in tv.years():
@@ -234,7 +215,7 @@ def _table(
     for i, (code, value) in enumerate(now.items()):
         if top is not None and i >= top and code != exporter:
             continue
-        qty, unit, uv, note = _quantity(now_rows[now_rows.exporter == code])
+        qty, unit, uv, note = quantity_of(now_rows[now_rows.exporter == code])
         g1, g5 = (_growth(tv, q, by_year[k], str(code), float(value), q.year - k) for k in (1, 5))
         values = (
             int((now > value).sum()) + 1, str(code), _name(str(code)), float(value),

@@ -334,7 +334,9 @@ class ProductsResult(_Result):
 
     ``rows``: ``rank`` (1 = largest), ``product`` (HS code at ``level``), ``description``
     (HS 2022 wording, may be null), ``value_usd``, ``share_pct`` (of ``total_usd``),
-    ``previous_usd`` (previous year), ``growth_pct`` (null where the previous value is 0).
+    ``previous_usd`` (previous year), ``growth_pct`` (null where the previous value is 0),
+    ``quantity`` and ``quantity_unit`` (null where no source reports one, or units differ:
+    see :func:`bilat.trade._common.quantity_of`), ``unit_value_usd`` (value per unit).
     """
 
     exporter: str
