@@ -148,10 +148,9 @@ def with_distances(
         return out
     land = countries if isinstance(countries, pd.DataFrame) else read_geo_countries(countries)
     flag = dict(zip(land["country"], land["landlocked"], strict=True))
-    return out.assign(
-        landlocked_exporter=out["exporter"].map(flag).astype(float),
-        landlocked_importer=out["importer"].map(flag).astype(float),
-    )
+    for role in ("exporter", "importer"):  # in place: ``out`` is the merge's new frame
+        out[f"landlocked_{role}"] = out[role].map(flag).astype(float)
+    return out
 
 
 #: The columns of the pairs that the fit, its weights and its fallback read.
@@ -263,9 +262,10 @@ def _design(
 
 def _scaled_gram(design: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """The cross-product of the design's columns scaled to unit length (0 where empty)."""
-    norms = np.linalg.norm(design, axis=0)
-    scaled = design / np.where(norms > 0, norms, 1.0)
-    out: np.ndarray[Any, Any] = scaled.T @ scaled
+    gram = design.T @ design  # k × k by BLAS; no scaled copy of the n × k design
+    norms = np.sqrt(np.diag(gram))
+    norms = np.where(norms > 0, norms, 1.0)
+    out: np.ndarray[Any, Any] = gram / np.outer(norms, norms)
     return out
 
 

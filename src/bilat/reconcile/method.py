@@ -143,7 +143,9 @@ def _with_regressors(
     pairs = mirror_pairs(decl, level=level, years=years)
     pairs = with_distances(pairs, geodist, distance=distance, countries=countries)
     uv = unit_values(decl, level=level, years=years) if specification == "baci" else None
-    return pairs if uv is None else pairs.merge(uv, on="product", how="left")
+    if uv is not None:  # a column mapped in place: a merge would copy every pair
+        pairs["ln_unit_value"] = pairs["product"].map(uv.set_index("product")["ln_unit_value"])
+    return pairs
 
 
 def _in_revision(
