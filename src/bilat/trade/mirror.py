@@ -119,17 +119,10 @@ def mirror_report(
     if tolerance <= 0:
         raise InputError(f"tolerance must be positive, got {tolerance}")
     rec = reconcile(
-        declarations,
-        geodist,
-        level=level,
-        years=years,
-        max_margin=max_margin,
-        default_margin=default_margin,
-        convert_to=convert_to,
-        concordances=concordances,
-        countries=countries,
-        specification=specification,
-    )
+        declarations, geodist, level=level, years=years, max_margin=max_margin,
+        default_margin=default_margin, convert_to=convert_to, concordances=concordances,
+        countries=countries, specification=specification,
+    )  # fmt: skip
     p = rec.pairs
     dyad = p[
         ((p["exporter"] == ca) & (p["importer"] == cb))
