@@ -218,8 +218,16 @@ def test_opportunities_against_pandas(eu_lake, raw):
 
 
 def test_opportunities_without_the_earlier_year(eu_lake):
-    got = opportunities(eu_lake, "FIN", exporter="BLR", year=2022, span=5)
-    assert got.n_products == 0 and got.n_not_comparable > 0 and got.rows.num_rows == 0
+    """2017 is not held: growth over five years is not known, and the error says which
+    span the lake allows (not an empty table)."""
+    from bilat.errors import InputError
+
+    with pytest.raises(InputError, match=r"needs 2017.*holds 2018–2022.*at most 4 years"):
+        opportunities(eu_lake, "FIN", exporter="BLR", year=2022, span=5)
+    got = opportunities(eu_lake, "FIN", exporter="BLR", year=2022, span=4)
+    assert got.n_products > 0 and got.rows.num_rows > 0
+    with pytest.raises(InputError, match="max_share_pct"):
+        opportunities(eu_lake, "FIN", exporter="BLR", year=2022, span=4, max_share_pct=-3)
 
 
 @pytest.fixture(scope="module")

@@ -60,8 +60,12 @@ def test_products_arrow_schema(results):
         "share_pct",
         "previous_usd",
         "growth_pct",
+        "quantity",
+        "quantity_unit",
+        "unit_value_usd",
     ]
     assert schema.field("value_usd").type == pa.float64()
+    assert schema.field("quantity_unit").type == pa.string()
 
 
 @pytest.mark.parametrize("name", ["series", "products", "baskets", "partners"])

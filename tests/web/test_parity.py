@@ -155,13 +155,13 @@ CASES.update(
         ),
         "trade third-market": Case(
             (
-                "RUS",
+                "KAZ",
                 "--year",
                 "2021",
                 "--exporters",
-                "BLR,KAZ",
+                "BLR,RUS",
                 "--product",
-                "04",
+                "84",
                 "--lake",
                 "{lake}",
             )

@@ -365,13 +365,14 @@ def potential_section(lake: Any, a: str, b: str, year: int) -> Section:
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "no year")
     src = (f"{synthetic}Lake flows at HS6: supply and demand of {year}, actual exports the "
            f"average of {span} (market_potential, docs/potential.md)")  # fmt: skip
-    figures = (
-        Figure(f"Potential exports {a}→{b}", pp.potential_usd, "usd", src),
-        Figure(f"Actual exports, average of {span}", pp.actual_usd, "usd", src),
+    figures: tuple[Figure, ...] = (
         Figure("Untapped potential (products short of their potential)", pp.unrealised_usd,
                "usd", src),
-        Figure("Sold above potential (other products)", pp.above_potential_usd, "usd", src),
+        Figure("Sold above potential (the other products)", pp.above_potential_usd, "usd", src),
+        Figure(f"Actual exports {a}→{b}, average of {span}", pp.actual_usd, "usd", src),
     )  # fmt: skip
+    if pp.demand_projection != "none":  # without a projection potential = actual in total
+        figures += (Figure("Potential exports (demand projected)", pp.potential_usd, "usd", src),)
     top = pp.top(POTENTIAL_PRODUCTS)
     top = top.assign(supply_share_pct=top["supply_share"] * 100)
     rows = tuple(top.astype(object).where(top.notna(), None).to_dict("records"))

@@ -44,7 +44,7 @@ _PROMISING_COLUMNS = (
     Column("rank", "Exporter's rank", "rank"),
     Column("density", "Density", "index"),
     Column("cog", "Complexity gain", "index"),
-    Column("untapped_usd", "Untapped potential", "usd"),
+    Column("untapped_usd", "Untapped potential (0: sells above it)", "usd"),
 )
 
 _COMPETITOR_COLUMNS = (
@@ -97,7 +97,7 @@ def promising_section(dyad: Dyad, year: int) -> Section:
             f"Economic complexity index (ECI) of {w.exporter}",
             w.eci,
             "index",
-            synthetic + w.table.source,
+            w.table.source,
         )
         for w in ways
     )
@@ -133,7 +133,8 @@ def _way(lake: Any, x: str, y: str, year: int) -> _Way:
             **position,
             "untapped_usd": untapped.get(str(r["product"])) if untapped is not None else None,
         })  # fmt: skip
-    src = (f"Trade view at HS{pp.level}, {pp.year} ({pp.basis}); complexity of every exporter the "
+    synthetic = "SYNTHETIC DATA, not real figures. " if pp.synthetic else ""
+    src = (f"{synthetic}Trade view at HS{pp.level}, {pp.year} ({pp.basis}); complexity of every exporter the "
            "lake holds; market position from the market's imports by supplier")  # fmt: skip
     notes = [f"{x} in {y}: {n}" for n in pp.notes]
     if why:

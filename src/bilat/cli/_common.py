@@ -26,6 +26,7 @@ __all__ = [
     "print_json",
     "print_table",
     "synthetic_banner",
+    "synthetic_line",
 ]
 
 
@@ -190,6 +191,13 @@ def synthetic_banner(source: Any) -> None:
         err_console.print(
             "[bold black on yellow] SYNTHETIC SAMPLE DATA — not real trade statistics [/]"
         )
+
+
+def synthetic_line(flag: bool) -> None:
+    """Label a synthetic result on stdout too (the banner goes to stderr, so a redirected
+    table would carry no label): for results whose own text has no provenance footer."""
+    if flag:
+        console.print("SYNTHETIC DATA, not real figures.")
 
 
 def count(n: int, noun: str, plural: str | None = None) -> str:

@@ -16,6 +16,7 @@ from bilat.cli._common import (
     print_json,
     print_table,
     synthetic_banner,
+    synthetic_line,
 )
 from bilat.cli.potential import (
     BasisOption,
@@ -93,6 +94,7 @@ def complexity_command(
     if as_json:
         print_json(cx)
         return
+    synthetic_line(cx.synthetic)
     _show_complexity(cx, top)
 
 
@@ -171,6 +173,7 @@ def promising_command(
     if as_json:
         print_json(pp)
         return
+    synthetic_line(pp.synthetic)
     _show_promising(pp, top)
 
 

@@ -196,10 +196,17 @@ def _print_reconciliation(result: LakeReconciliation) -> None:
     terms = " ".join(
         f"{b:+.5f}" if name == "const" else f"{b:+.5f}·{name}" for name, b in m.coefficients.items()
     )
-    console.print(
-        f"{count(result.flows, 'flow')} ({bases}). ln(1+margin) = {terms or m.const} "
-        f"({m.specification} model, fitted on {count(m.nobs, 'flow')}, R² {m.r2:.3f})"
-    )
+    if m.specification == "flat":
+        console.print(
+            f"{count(result.flows, 'flow')} ({bases}). No flow is declared by both sides, so "
+            f"no margin can be fitted: a flat {m.fallback:.0%} CIF/FOB margin is used (the IMF "
+            "DOTS convention)."
+        )
+    else:
+        console.print(
+            f"{count(result.flows, 'flow')} ({bases}). ln(1+margin) = {terms or m.const} "
+            f"({m.specification} model, fitted on {count(m.nobs, 'flow')}, R² {m.r2:.3f})"
+        )
     if m.omitted:
         console.print(f"left out (not in the data or not varying): {', '.join(m.omitted)}")
     print_table(

@@ -18,6 +18,7 @@ from bilat.cli._common import (
     print_json,
     print_table,
     synthetic_banner,
+    synthetic_line,
 )
 from bilat.errors import EstimationError, InputError
 from bilat.options import Cluster, Distance, GeModel, Level, Method, Separation, SmallSample
@@ -316,6 +317,11 @@ def _growth(
         raise InputError(
             "--horizon needs --growth (an annual rate such as 0.05) or --market-growth (a file)"
         )
+    if (growth is not None or market_growth is not None) and not horizon:
+        raise InputError(
+            "--growth and --market-growth project demand --horizon years ahead; with no "
+            "--horizon (0) nothing would be projected: give --horizon YEARS (e.g. 3)"
+        )
     return growth, horizon if growth is not None or market_growth is not None else 0
 
 
@@ -478,6 +484,7 @@ def products(
     if as_json:
         print_json(pp)
         return
+    synthetic_line(pp.synthetic)
     _show_products(pp, top)
 
 
@@ -530,6 +537,7 @@ def markets(
     if as_json:
         print_json(ep)
         return
+    synthetic_line(ep.synthetic)
     _show_markets(ep, top)
 
 

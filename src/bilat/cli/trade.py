@@ -13,6 +13,7 @@ from bilat.cli._common import (
     LakeOption,
     YearsOption,
     console,
+    count,
     err_console,
     open_lake,
     print_json,
@@ -114,8 +115,40 @@ def _show(result: Any, as_json: bool, *, columns: list[str] | None = None) -> No
         caption=result.provenance.text(),
     )
     cov = getattr(result, "coverage", None)
-    if cov is not None and getattr(cov, "status", "full") != "full":
+    if cov is not None and (
+        getattr(cov, "status", "full") != "full" or getattr(cov, "thin", False)
+    ):
         console.print(f"coverage {cov.text()}", soft_wrap=True)
+
+
+def _pct_text(v: float | None) -> str:
+    return "not available" if v is None else (f"{v:.4f} %" if abs(v) < 0.1 else f"{v:.2f} %")
+
+
+def _market_head(r: Any) -> None:
+    """The market table's figures, above its rows (text output only)."""
+    console.print(f"{r.market}'s imports of {r.product}, {r.year}: {r.total_usd:,.0f} USD from "
+                  f"{count(r.n_suppliers, 'supplier')}.", soft_wrap=True)  # fmt: skip
+    if r.exporter is None:
+        return
+    world = f"; {_pct_text(r.exporter_world_share_pct)} of world exports of the product"
+    if r.exporter_rank is None:
+        console.print(f"{r.exporter} does not supply it (a measured 0 % share){world}.")
+    else:
+        console.print(f"{r.exporter}: rank {r.exporter_rank} of {r.n_suppliers}, "
+                      f"{_pct_text(r.exporter_share_pct)} of the market{world}.")  # fmt: skip
+
+
+def _third_head(r: Any) -> None:
+    """The joint position, above the exporters' rows (text output only)."""
+    console.print(f"{r.market}'s imports of {r.product}, {r.year}: {r.total_usd:,.0f} USD from "
+                  f"{count(r.n_suppliers, 'supplier')}.", soft_wrap=True)  # fmt: skip
+    lead = (f"; the leading other supplier, {r.leader}, holds {_pct_text(r.leader_share_pct)} "
+            f"(a gap of {r.gap_to_leader_pct:.2f} points)" if r.leader is not None
+            and r.gap_to_leader_pct is not None else "")  # fmt: skip
+    console.print(f"Together: {r.combined_usd:,.0f} USD, {_pct_text(r.combined_share_pct)} of "
+                  f"the market, rank {r.combined_rank} among the other suppliers{lead}.",
+                  soft_wrap=True)  # fmt: skip
 
 
 @trade_app.command("summary")
@@ -444,6 +477,8 @@ _MARKET_FLAGS = {
     "basket=": "--basket",
     "exporters=": "--exporters",
     "span=": "--span",
+    "max_share_pct=": "--max-share",
+    "min_value_usd=": "--min-value",
     "['BLR', 'KAZ']": "BLR,KAZ",
 }
 
@@ -488,6 +523,8 @@ def market(
         market_table, _lake(home, lake), market, year=year, product=product, basket=basket,
         exporter=exporter, top=top,
     )  # fmt: skip
+    if not as_json:
+        _market_head(result)
     _show(result, as_json)
 
 
@@ -511,6 +548,8 @@ def third_market(
     result = _market_call(
         third, _lake(home, lake), market, exporters=who, year=year, product=product, basket=basket
     )
+    if not as_json:
+        _third_head(result)
     _show(result, as_json)
 
 

@@ -155,11 +155,17 @@ def _country(path: Path, line: int, column: str, text: str | None) -> str:
         ) from None
 
 
+def _plausible(rate: float) -> bool:
+    """An annual growth rate a projection can use: a rate written as a percent (4.5 for
+    4.5 %) would multiply demand by 166 over three years, so |rate| > 0.5 is refused."""
+    return -0.5 <= rate <= 0.5
+
+
 def read_market_growth(path: str | Path) -> dict[str, MarketGrowth]:
     """The market-growth CSV (module docstring) as ``{ISO3: MarketGrowth}``."""
     p = Path(path)
     out: dict[str, MarketGrowth] = {}
-    rate = "an annual rate above -1 (0.03 = 3 %)"
+    rate = "an annual rate between -0.5 and 0.5 (0.03 = 3 %; 4.5 would be 450 % a year)"
     for line, r in _rows(p, GROWTH_COLUMNS, "market-growth file"):
         market = _country(p, line, "market", r.get("market"))
         if market in out:
@@ -171,9 +177,9 @@ def read_market_growth(path: str | Path) -> dict[str, MarketGrowth]:
                 value=market,
                 expected="one row per market",
             )
-        gdp = _number(p, line, "gdp_growth", r.get("gdp_growth"), lambda v: v > -1, rate)
+        gdp = _number(p, line, "gdp_growth", r.get("gdp_growth"), _plausible, rate)
         pop = _number(
-            p, line, "population_growth", r.get("population_growth"), lambda v: v > -1, rate
+            p, line, "population_growth", r.get("population_growth"), _plausible, rate
         )
         out[market] = MarketGrowth(gdp, pop)
     if not out:

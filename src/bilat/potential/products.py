@@ -702,6 +702,19 @@ def _require_demand(table: ir.Table, q: _Query) -> None:
     )
 
 
+def _require_named(table: ir.Table, q: _Query) -> None:
+    """``NotFoundError`` when no flow of a complete year names the market at all: a code
+    no source knows (``XYZ``) has no potential to measure, rather than one of 0."""
+    named = (table.importer == q.market) | (table.exporter == q.market)
+    if int(table.filter(named).count().execute()):
+        return
+    raise NotFoundError(
+        f"{q.market} appears in no flow the lake holds for {q.year}, neither as exporter nor "
+        "as importer: check the country code (an ISO3 code such as KAZ)",
+        details={"market": q.market, "year": q.year},
+    )
+
+
 def _window_years(q: _Query) -> list[int]:
     return list(range(q.year - q.actual_years + 1, q.year + 1))
 
@@ -717,6 +730,8 @@ def _run(flows: Any, q: _Query, origin: Mapping[str, Any]) -> tuple[pd.DataFrame
         table = believed_flows(view, level=q.level, years=held)
         if q.market is not None and not view.complete_year(q.year):
             _require_demand(drop_areas(table.filter(table.year == q.year)), q)
+        elif q.market is not None:
+            _require_named(table.filter(table.year == q.year), q)
     else:
         raw = flows_table(flows)
         raw = raw.filter(raw.year.between(q.year - q.actual_years + 1, q.year))

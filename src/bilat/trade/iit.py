@@ -130,6 +130,10 @@ def _groups(x: pd.DataFrame, m: pd.DataFrame, cx: Coverage, cm: Coverage) -> pd.
     total = t["exports_usd"] + t["imports_usd"]
     value = 1.0 - (t["exports_usd"] - t["imports_usd"]).abs() / total.where(total > 0)
     gl = [float(v) if c and pd.notna(v) else None for v, c in zip(value, ok, strict=True)]
+    # a direction no source covers is not known, not 0 (the values it did hold stay)
+    for col, cov in (("exports_usd", cx), ("imports_usd", cm)):
+        known = pd.Series([_covers(cov, str(g)) for g in t["group"]], index=t.index)
+        t[col] = t[col].where(known | (t[col] > 0))
     return t.assign(gl=pd.Series(gl, index=t.index, dtype=object), covered=ok)
 
 

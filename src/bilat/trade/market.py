@@ -346,6 +346,12 @@ def third_market(
     _require(tv, q.year)
     f = _imports(tv, q, [q.year])
     now = _by_supplier(f, q.year)
+    if now.empty:  # no covered supplier: shares and ranks are not known, not 0
+        raise NotFoundError(
+            f"no source the lake holds covers {q.market.code}'s imports of {q.label} in "
+            f"{q.year}; ingest its import declarations or a reconciled source (BACI)",
+            details={"market": q.market.code, "product": q.label, "year": q.year},
+        )
     total = float(now.sum())
     cols: dict[str, list[Any]] = {name: [] for name in _THIRD.names}
     for code in who:
@@ -465,8 +471,22 @@ def opportunities(
             "span= must be between 1 and 20 years",
             details={"option": "span", "value": span, "expected": "1..20"},
         )
+    if not 0 < float(max_share_pct) <= 100 or float(min_value_usd) < 0:
+        raise InputError(
+            "max_share_pct= must be a share in (0, 100] and min_value_usd= at least 0, got "
+            f"{max_share_pct} and {min_value_usd}",
+            details={"option": "max_share_pct", "value": max_share_pct, "expected": "(0, 100]"},
+        )
     tv = view if view is not None else TradeView(lake)
     _require(tv, check_year(year))
+    if int(year) - int(span) not in tv.years():
+        held = tv.years()
+        raise InputError(
+            f"growth over {span} years (span=) needs {int(year) - int(span)}, which the lake does "
+            f"not hold (it holds {held[0]}–{held[-1]}); choose a span of at most "
+            f"{int(year) - held[0]} years",
+            details={"option": "span", "value": span, "held": held},
+        )
     q = _Ask(who, ("",), "all", lvl, int(year))
     f = _imports(tv, q, [q.year - int(span), q.year])
     t, n_bad = _opportunity_rows(tv, who, f, own, q.year, int(span))

@@ -125,7 +125,9 @@ def rca(
     (``partner_rca``). Products whose exports by A are below ``min_exports_usd`` are not
     listed (the totals still count them)."""
     rows = _world(view, year, level)
-    g = _rca_groups(rows, a, b)
+    # A→B not covered by any source: the partner columns are not known, not 0
+    known = b is not None and view.coverage(year, a.members, b.members).covered
+    g = _rca_groups(rows, a, b if known else None)
     listed = g.filter((_.own > 0) & (_.own >= float(min_exports_usd)))
     expr = listed.select(
         "product",
