@@ -178,9 +178,7 @@ def read_market_growth(path: str | Path) -> dict[str, MarketGrowth]:
                 expected="one row per market",
             )
         gdp = _number(p, line, "gdp_growth", r.get("gdp_growth"), _plausible, rate)
-        pop = _number(
-            p, line, "population_growth", r.get("population_growth"), _plausible, rate
-        )
+        pop = _number(p, line, "population_growth", r.get("population_growth"), _plausible, rate)
         out[market] = MarketGrowth(gdp, pop)
     if not out:
         raise ParseError("the market-growth file has no rows", path=p, line=2)
