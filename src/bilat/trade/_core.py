@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from bilat.codes.baskets import Basket
 from bilat.codes.hs import describe
-from bilat.trade._common import growth_pct, ordinal, quantity_of, ratio
+from bilat.trade._common import growth_pct, ordinal, ratio
 from bilat.trade._figures import direction_rows, figure, frame_provenance, partner_values
 from bilat.trade._sides import Side
 from bilat.trade.results import (
@@ -297,11 +297,19 @@ def _quantities(
     frame = view.frame([year], members=a.members + b.members, level=level, by_product=True,
                        quantities=True)  # fmt: skip
     rows = direction_rows(frame, src, dst, year)
-    rows = rows[rows["product"].isin(codes)]
-    out = {}
-    for code, group in rows.groupby("product", observed=True):
-        qty, unit, uv, _note = quantity_of(group)
-        out[str(code)] = (qty, unit, uv)
+    held = rows[rows["product"].isin(codes) & rows["quantity"].notna()]
+    if held.empty:
+        return {}
+    # vectorised quantity_of: one unit per product (a quantity without a unit, or two
+    # units, gives none); the unit value rests on the value that reports a quantity
+    g = held.groupby("product", observed=True)
+    units, unit = g["quantity_unit"].nunique(dropna=False), g["quantity_unit"].first()
+    qty, value = g["quantity"].sum(), g["value_usd"].sum()
+    out: dict[str, tuple[float | None, str | None, float | None]] = {}
+    for code in qty.index:
+        if units[code] == 1 and isinstance(unit[code], str):
+            q = float(qty[code])
+            out[str(code)] = (q, unit[code], ratio(float(value[code]), q))
     return out
 
 
