@@ -140,5 +140,15 @@ def test_a_market_no_source_covers_is_a_note_not_a_zero(
 
 def test_promising_section_is_in_every_briefing(real_lake: Lake) -> None:
     b = build_briefing(real_lake, "BLR", "KAZ", year=2021)
-    assert b.section("promising").status in ("ok", "no_data")
-    assert "promising" in b.to_dict()["sections"][9]["id"]
+    assert b.section("promising").status == "ok"  # the competitor tables need no world
+    ids = [s["id"] for s in b.to_dict()["sections"]]
+    assert ids.index("promising") == ids.index("potential") + 1
+
+
+def test_a_code_no_flow_names_has_no_potential(synthetic_lake: Lake) -> None:
+    """On a complete (reconciled) year a market no flow names is not found, not "0"."""
+    from bilat.errors import NotFoundError
+
+    with pytest.raises(NotFoundError, match="XYZ appears in no flow the lake holds for 2021"):
+        market_potential(synthetic_lake, "BLR", "XYZ", year=2021, level=4)
+    assert market_potential(synthetic_lake, "BLR", "KAZ", year=2021, level=4).potential_usd > 0

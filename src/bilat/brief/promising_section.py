@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bilat.brief.model import Column, Figure, Section, Table
+from bilat.brief.model import Column, Figure, Section, Table, _clean
 from bilat.errors import BilatError, NotFoundError
 from bilat.trade import Dyad
 
@@ -77,7 +77,7 @@ def promising_section(dyad: Dyad, year: int) -> Section:
     notes: list[str] = []
     for x, y in ((a, b), (b, a)):
         try:
-            ways.append(_way(lake, x, y, year))
+            ways.append(_way(dyad, x, y, year))
         except NotFoundError as exc:
             notes.append(f"{x} in {y}: not available: {exc.message}")
         except BilatError as exc:
@@ -115,16 +115,17 @@ _METHOD = (
 )
 
 
-def _way(lake: Any, x: str, y: str, year: int) -> _Way:
+def _way(dyad: Dyad, x: str, y: str, year: int) -> _Way:
     """Promising products of ``x`` in ``y``, with market position and untapped potential."""
     from bilat.potential.promising import promising_products
 
+    lake = dyad.lake
     pp = promising_products(lake, x, y, year=year, level=_LEVEL, top=PROMISING_PRODUCTS)
     top = pp.top(PROMISING_PRODUCTS)
     untapped, why = _untapped(lake, x, y, year)
     rows = []
     for r in top.to_dict("records"):
-        position = _position(lake, y, x, str(r["product"]), year)
+        position = _position(dyad, y, x, str(r["product"]), year)
         growth = _clean(r.get("b_import_growth"))
         rows.append({
             **{k: _clean(r.get(k)) for k in ("product", "description", "b_imports_usd",
@@ -153,17 +154,17 @@ def _untapped(lake: Any, x: str, y: str, year: int) -> tuple[dict[str, float] | 
         pot = market_potential(lake, x, y, year=year, level=_LEVEL, top=10_000)
     except BilatError as exc:
         return None, exc.message
-    col = "untapped_usd" if "untapped_usd" in pot.table.columns else "unrealised_usd"
-    got = pot.table.set_index("product")[col]
+    got = pot.table.set_index("product")["unrealised_usd"]
     return {str(k): float(v) for k, v in got.items() if _clean(v) is not None}, None
 
 
-def _position(lake: Any, market: str, exporter: str, product: str, year: int) -> dict[str, Any]:
+def _position(dyad: Dyad, market: str, exporter: str, product: str, year: int) -> dict[str, Any]:
     """The exporter's share and rank among ``market``'s suppliers of ``product``."""
     from bilat.trade.market import market as market_table
 
     try:
-        m = market_table(lake, market, year=year, product=product, exporter=exporter, top=1)
+        m = market_table(dyad.lake, market, year=year, product=product, exporter=exporter,
+                         top=1, view=dyad.view)  # fmt: skip
     except BilatError:
         return {"share_pct": None, "rank": None}
     return {"share_pct": m.exporter_share_pct, "rank": m.exporter_rank}
@@ -187,7 +188,8 @@ def _competitors(dyad: Dyad, year: int, notes: list[str]) -> tuple[Table, ...]:
     tables = []
     for _value, code, desc, x, y in sorted(flows, key=lambda f: (-f[0], f[1]))[:COMPETITOR_TABLES]:
         try:
-            m = market_table(dyad.lake, y, year=year, product=code, exporter=x, top=COMPETITORS)
+            m = market_table(dyad.lake, y, year=year, product=code, exporter=x, top=COMPETITORS,
+                             view=dyad.view)  # fmt: skip
         except BilatError as exc:
             notes.append(f"Competitors of {x} in {y} for HS {code}: not available: {exc.message}")
             continue
@@ -205,17 +207,3 @@ def _row(r: Mapping[str, Any]) -> dict[str, Any]:
     if r.get("highlighted"):
         out["name"] = f"{out['name']} (the exporter)"
     return out
-
-
-def _clean(v: Any) -> Any:
-    """``None`` for a missing or not-a-number value; plain Python numbers otherwise."""
-    if v is None:
-        return None
-    try:
-        if v != v:  # NaN
-            return None
-    except (TypeError, ValueError):
-        return None
-    if hasattr(v, "item"):
-        return v.item()
-    return v
