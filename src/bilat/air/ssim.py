@@ -12,11 +12,14 @@ record), ``airline``, ``suffix``, ``flight_number`` (int32), ``ivi`` (itinerary 
 int16), ``leg_seq`` (int16), ``service_type``, ``period_from`` / ``period_to`` (date32;
 ``period_to`` null for the open ``00XXX00``), ``days`` (seven characters, digit = day of
 operation, Monday = 1), ``days_mask`` (uint8, bit *k-1* set when day *k* operates),
-``frequency_rate`` (1 weekly, 2 fortnightly), ``dep``, ``std``
-(minutes after local midnight, passenger departure), ``dep_utc_offset`` (minutes),
-``arr``, ``sta`` (minutes, passenger arrival), ``arr_utc_offset`` (minutes),
-``aircraft_type``, ``trc`` (traffic restriction codes, bytes 150-160), ``trc_overflow``,
-``date_variation`` (days the arrival falls after departure, -1 for ``A``), ``serial``.
+``frequency_rate`` (1 weekly, 2 fortnightly), ``dep``, ``std`` (passenger departure),
+``dep_utc_offset`` (minutes), ``arr``, ``sta`` (passenger arrival), ``arr_utc_offset``,
+``aircraft_type``, ``aircraft_config`` (aircraft configuration/version, bytes 173-192,
+e.g. ``C12Y150``), ``trc`` (traffic restriction codes, bytes 150-160), ``trc_overflow``,
+``dep_date_variation`` / ``arr_date_variation`` (days the aircraft departure or arrival
+falls after the leg's date, -1 for ``A``), ``serial``, ``time_mode`` (``U`` when the data
+set's times and dates are UTC, ``L`` when local, from its type-2 record; null for a leg
+before any type-2 record). ``std`` and ``sta`` are minutes after midnight in that mode.
 
 Columns of :attr:`Schedule.segments` (type-4 records): ``line``, ``dataset``, ``airline``,
 ``suffix``, ``flight_number``, ``ivi``, ``leg_seq``, ``service_type``, ``board``, ``off``,
@@ -149,6 +152,7 @@ def parse_ssim(data: bytes, *, path: str = "<bytes>") -> Schedule:
     is3, is4 = rtype == ord("3"), rtype == ord("4")
     r3, r4 = np.flatnonzero(is3), np.flatnonzero(is4)
     legs = _legs(arr, r3, lines[is3], dataset[is3], path)
+    legs = legs.append_column("time_mode", _leg_time_mode(carriers, dataset[is3]))
     segments = _segments(arr, r4, lines[is4], dataset[is4], path)
     _trailer_checks(arr, rtype, counts, path, warnings)
     if counts["3"] and int(dataset[is3].min()) < 0:
@@ -429,6 +433,7 @@ def _legs(
         "sta": pa.array(f.time(62, "passenger STA")),
         "arr_utc_offset": pa.array(f.offset(66, "arrival UTC/local time variation")),
         "aircraft_type": f.text(73, 75, "aircraft type", _ALNUM + b" "),
+        "aircraft_config": _strings(f.raw(173, 192), trim=True),
         "trc": _strings(f.raw(150, 160), trim=True),
         "trc_overflow": _strings(f.raw(161, 161), trim=True),
         "dep_date_variation": pa.array(dep_var.astype(np.int8)),
@@ -476,6 +481,13 @@ def _carriers(arr: U8, lines: npt.NDArray[np.int32], dataset: npt.NDArray[np.int
             "line": pa.array(lines, pa.int32()),
         }
     )
+
+
+def _leg_time_mode(carriers: pa.Table, dataset: npt.NDArray[np.int16]) -> pa.Array:
+    """Each leg's time mode (``U`` UTC, ``L`` local) from its data set's type-2 record."""
+    modes = np.asarray(carriers["time_mode"].to_pylist() + [None], dtype=object)
+    idx = np.where(dataset < 0, len(modes) - 1, dataset)
+    return pa.array(modes[idx], type=pa.string())
 
 
 def _trailer_checks(
