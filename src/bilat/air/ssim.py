@@ -485,7 +485,7 @@ def _carriers(arr: U8, lines: npt.NDArray[np.int32], dataset: npt.NDArray[np.int
 
 def _leg_time_mode(carriers: pa.Table, dataset: npt.NDArray[np.int16]) -> pa.Array:
     """Each leg's time mode (``U`` UTC, ``L`` local) from its data set's type-2 record."""
-    modes = np.asarray(carriers["time_mode"].to_pylist() + [None], dtype=object)
+    modes = np.asarray([*carriers["time_mode"].to_pylist(), None], dtype=object)
     idx = np.where(dataset < 0, len(modes) - 1, dataset)
     return pa.array(modes[idx], type=pa.string())
 
