@@ -13,6 +13,9 @@ def test_public_surface_is_exactly_what_we_mean() -> None:
         "case_agreements_dir", "check_flight", "check_itinerary", "check_schedule", "classify",
         "great_circle_km", "is_airport", "load_agreement", "load_agreements",
         "parse_flight", "permitted_routes", "read_ssim", "routes_table",
+        # issue 17: slots
+        "SlotLine", "SlotMessage", "SlotReport", "parse_slot_message", "read_slot_message",
+        "slot_report", "slots_table",
     }  # fmt: skip
     for name in bilat.air.__all__:
         assert getattr(bilat.air, name) is not None

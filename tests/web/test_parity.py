@@ -284,6 +284,16 @@ VARIANTS: dict[str, tuple[str, Case]] = {
     ),
 }
 
+# issue 17: slots
+SLOT_MESSAGE = str(
+    Path(__file__).resolve().parents[1] / "fixtures" / "air" / "slots" / "scr-ala-s23-request.txt"
+)
+CASES.update(
+    {
+        "air slots": Case((SLOT_MESSAGE, "--dated"), method="post", files=("file",)),
+    }
+)
+
 #: Read commands whose route is still being built (issue 14); emptied before it is resolved.
 PENDING: frozenset[str] = frozenset()
 

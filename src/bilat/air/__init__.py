@@ -52,6 +52,15 @@ from bilat.air.schedule import (
     Violation,
     check_schedule,
 )
+from bilat.air.slots import (
+    SlotLine,
+    SlotMessage,
+    SlotReport,
+    parse_slot_message,
+    read_slot_message,
+    slot_report,
+    slots_table,
+)
 from bilat.air.ssim import Schedule, read_ssim
 
 __all__ = [
@@ -77,6 +86,9 @@ __all__ = [
     "ScheduleReport",
     "SegmentCheck",
     "SegmentKind",
+    "SlotLine",
+    "SlotMessage",
+    "SlotReport",
     "Verdict",
     "Violation",
     "agreements_report",
@@ -95,10 +107,14 @@ __all__ = [
     "load_agreements",
     "parse_carrier_states",
     "parse_flight",
+    "parse_slot_message",
     "permitted_routes",
+    "read_slot_message",
     "read_ssim",
     "routes_report",
     "routes_table",
+    "slot_report",
+    "slots_table",
 ]
 
 

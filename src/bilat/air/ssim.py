@@ -57,6 +57,11 @@ _MONTHS = [
 ]
 _MONTH_KEYS = np.array([(m[0] << 16) | (m[1] << 8) | m[2] for m in _MONTHS], dtype=np.int32)
 
+_SLOT_HINT = (
+    "It looks like an SSIM Chapter 6 slot message (SCR/SIR), not a Chapter 7 schedule: "
+    "read it with `bilat air slots FILE`"
+)
+
 U8 = npt.NDArray[np.uint8]
 Mask = npt.NDArray[np.bool_]
 
@@ -137,6 +142,7 @@ def parse_ssim(data: bytes, *, path: str = "<bytes>") -> Schedule:
             column="record type (byte 1)",
             value=chr(int(rtype[i])),
             expected="0, 1, 2, 3, 4 or 5",
+            hint=_SLOT_HINT if data.lstrip()[:3] in (b"SCR", b"SIR") else None,
         )
     tally = np.bincount(rtype, minlength=256)
     counts = {str(t): int(tally[48 + t]) for t in range(6)}

@@ -15,6 +15,7 @@ from bilat.air import (
     FlightCheck,
     RoutesReport,
     ScheduleCheck,
+    SlotReport,
     agreements_report,
     parse_carrier_states,
     routes_report,
@@ -418,3 +419,34 @@ def add_user(request: Request, body: NewUser) -> dict[str, Any]:
     with password_slot(request):
         user = request.app.state.accounts.add(body.username, body.password, role=body.role)
     return {"user": plain(user)}
+
+
+# --- issue 17: slots
+
+SLOT_TYPES = (".txt", ".scr", ".sir")
+SLOT_MAX_BYTES = 5 * 1024 * 1024
+
+
+@router.post("/air/slots", response_model=model_for(SlotReport))
+async def air_slots(
+    request: Request,
+    file: Annotated[UploadFile, File(description="An SSIM Chapter 6 slot message (SCR, SIR).")],
+    dated: Annotated[bool, Form(description="Expand the lines to dated slots.")] = False,
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> Response:
+    """``bilat air slots``: an uploaded SCR/SIR message read (and dated); nothing is stored."""
+    import tempfile
+    from pathlib import Path as FsPath
+
+    from starlette.concurrency import run_in_threadpool
+
+    from bilat.air import slot_report
+
+    current_user(request)
+    check_csrf(request, csrf_token)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = await save_upload(file, FsPath(tmp), allowed=SLOT_TYPES, max_bytes=SLOT_MAX_BYTES)
+        data = path.read_bytes()
+    name = (file.filename or "upload.txt").replace("/", "_")[-120:]
+    result = await run_in_threadpool(lambda: slot_report(data, dated=dated, name=name))
+    return document_response(result)
