@@ -464,7 +464,7 @@ class _Tokens:
         return self.text[self.toks[self.i][0] - 1 :].strip()
 
     def fail(self, col: int, value: str, name: str, expected: str) -> NoReturn:
-        end = col + max(len(value), 1) - 1
+        end = col if value == "(end of line)" else col + max(len(value), 1) - 1
         raise ParseError(
             f"bad {name} in a data line",
             path=self.path,
@@ -492,6 +492,7 @@ def _data_line(no: int, text: str, season: str, path: str) -> SlotLine:
             departure = t.take(_FLIGHT, "departure flight", "a flight designator")[0]
     start, end = _period(t, season)
     days = _days(t, start, end)
+    days_at = t.col()  # a single date without days always has its own day
     eq = t.take(_EQUIPMENT, "seats and aircraft type", "3-digit seats and a type, e.g. 180320")
     r = _routing(t, arrival is not None, departure is not None)
     line = SlotLine(
@@ -521,7 +522,8 @@ def _data_line(no: int, text: str, season: str, path: str) -> SlotLine:
         text=text,
     )
     if not operating_dates(line):
-        t.fail(1, text.strip(), "period and days", "at least one day of operation in the period")
+        every = "every other week from its first week" if r.frequency_rate == 2 else "weekly"
+        t.fail(days_at, days, "days of operation", f"a day that falls in the period ({every})")
     return line
 
 
@@ -573,7 +575,11 @@ def _routing(t: _Tokens, arr: bool, dep: bool) -> _Routing:
     out = _Routing()
     if arr:
         m = t.take(_ARRIVAL, "arrival routing", "origin [previous] station and time, e.g. MSQ2150")
-        out.origin, out.previous, out.arrival_time = m[1], m[2], _time(t, m[3])
+        out.origin, out.previous, out.arrival_time = (
+            m[1],
+            m[2],
+            _time(t, m[3], t.col() + len(m[0]) - 4),
+        )
     if dep:
         m = t.take(
             _DEPARTURE,
@@ -582,7 +588,7 @@ def _routing(t: _Tokens, arr: bool, dep: bool) -> _Routing:
         )
         if m[2] and not arr:
             t.fail(t.col(), m[0], "departure routing", "no overnight indicator without an arrival")
-        out.departure_time, out.overnight = _time(t, m[1]), int(m[2] or 0)
+        out.departure_time, out.overnight = _time(t, m[1], t.col()), int(m[2] or 0)
         out.next_station, out.destination = (m[3], m[4]) if m[4] else (None, m[3])
     both = arr and dep
     m = t.take(
@@ -596,9 +602,9 @@ def _routing(t: _Tokens, arr: bool, dep: bool) -> _Routing:
     return out
 
 
-def _time(t: _Tokens, hhmm: str) -> str:
+def _time(t: _Tokens, hhmm: str, col: int) -> str:
     if int(hhmm[:2]) > 23 or int(hhmm[2:]) > 59:
-        t.fail(t.col(), hhmm, "time", "a time HHMM from 0000 to 2359")
+        t.fail(col, hhmm, "time", "a time HHMM from 0000 to 2359")
     return hhmm
 
 
@@ -609,22 +615,23 @@ def _pair(lines: list[SlotLine], path: str) -> list[SlotLine]:
         nxt = out[i + 1] if i + 1 < len(out) else None
         if line.action == "C":
             if nxt is None or nxt.action not in ("R", "L"):
-                raise _pair_error(line, path, "followed by its revised line (R or L)")
+                raise _pair_error(line, path, "has no revised line (R or L) right after it")
             out[i] = dataclasses.replace(line, pair_line=nxt.line)
             out[i + 1] = dataclasses.replace(nxt, pair_line=line.line)
         elif line.action in ("R", "L") and (i == 0 or lines[i - 1].action != "C"):
-            raise _pair_error(line, path, "right after the change line (C) it revises")
+            raise _pair_error(line, path, "has no change line (C) right before it")
     return out
 
 
-def _pair_error(line: SlotLine, path: str, expected: str) -> ParseError:
+def _pair_error(line: SlotLine, path: str, problem: str) -> ParseError:
+    kind = "change" if line.action == "C" else "revised"
     return ParseError(
-        f"a {line.action} line stands alone",
+        f"a {kind} line ({line.action}) {problem}",
         path=path,
         line=line.line,
-        column="action code (character 1)",
+        column="action code (characters 1-1)",
         value=line.action,
-        expected=f"a {line.action} line {expected}",
+        expected="a change line (C) followed by its revised line (R or L)",
     )
 
 
