@@ -76,6 +76,9 @@ def _print(report: SlotReport) -> None:
             [_line_row(x) for x in m.lines], title=f"Data lines ({len(m.lines)})",
             columns=_LINE_COLUMNS,
         )  # fmt: skip
+    for x in m.lines:
+        for info in x.info:
+            console.print(f"line {x.line}: / {info} /")
     for kind, texts in (("SI", m.supplementary), ("GI", m.general), ("", m.acknowledgements)):
         for t in texts:
             console.print(f"{kind} {t}".strip())
