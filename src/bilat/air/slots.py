@@ -85,7 +85,7 @@ ACTION_CODES: dict[str, str] = {
     "X": "cancelled",
 }
 #: Further action codes SSIM Chapter 6 lists; read and kept, their meaning not interpreted.
-OTHER_ACTION_CODES = "EFGIMSTVWY"
+OTHER_ACTION_CODES = "EFIMTVWY"
 _ACTIONS = frozenset(ACTION_CODES) | frozenset(OTHER_ACTION_CODES)
 #: Chapter 6 message types this reader refuses by name (it reads SCR and SIR).
 _OTHER_TYPES = ("SMA", "SAQ", "SAL", "SHL", "WIR", "WCR", "GCR")
