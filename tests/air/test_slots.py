@@ -147,6 +147,16 @@ def test_remarks_ack_and_several_airports() -> None:
     assert slots_table(m)["airport"].to_pylist() == [None]  # which of the two is not stated
 
 
+def test_indented_lines_keep_their_columns() -> None:
+    m = parse_slot_message(
+        msg("  NB2735 B2736 01MAY01MAY 1000000 180320 MSQ2150 2300MSQ JJ", "  SI X")
+    )
+    assert m.lines[0].arrival_flight == "B2735" and m.supplementary == ("X",)
+    with pytest.raises(ParseError) as err:
+        parse_slot_message(msg("  NB2735 B2736 01MAY01MAY 1000000 180320 MSQ2160 2300MSQ JJ"))
+    assert err.value.column == "time (characters 45-48)"
+
+
 def test_period_outside_the_season_is_a_warning() -> None:
     m = parse_slot_message(msg("NB2735 B2736 20MAR14MAY 1030500 180320 MSQ2150 2300MSQ JJ"))
     assert m.warnings == (

@@ -406,15 +406,16 @@ class _Body:
         self.in_gi = False
 
     def add(self, no: int, t: str) -> None:
-        word = t.split(maxsplit=1)[0]
-        rest = t[len(word) :].strip() if " " in t else ""
+        s = t.lstrip()
+        word = s.split(maxsplit=1)[0]
+        rest = s[len(word) :].strip()
         if word in ("SI", "GI"):
             (self.si if word == "SI" else self.gi).append(rest)
             self.in_gi = self.in_gi or word == "GI"
         elif self.in_gi:
             self.gi.append(t.strip())
-        elif t.startswith("/"):
-            self._info(no, t)
+        elif s.startswith("/"):
+            self._info(no, s)
         elif word in ("ACK", "REJ"):
             self.acks.append(t.strip())
         else:
