@@ -13,6 +13,9 @@ def test_public_surface_is_exactly_what_we_mean() -> None:
         "case_agreements_dir", "check_flight", "check_itinerary", "check_schedule", "classify",
         "great_circle_km", "is_airport", "load_agreement", "load_agreements",
         "parse_flight", "permitted_routes", "read_ssim", "routes_table",
+        # issue 17: agreements
+        "ALI_WEIGHTS", "AgreementDiff", "ClauseChange", "FeatureScore", "LiberalizationIndex",
+        "RegimeClause", "diff_agreements", "liberalization_index",
     }  # fmt: skip
     for name in bilat.air.__all__:
         assert getattr(bilat.air, name) is not None
