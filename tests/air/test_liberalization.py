@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bilat.air import ALI_WEIGHTS, Agreement, liberalization_index, load_agreement
 from bilat.air.model import CapacityRegime, TariffRegime, WithholdingCriterion
 from bilat.air.schema import CAPACITY_REGIMES, TARIFF_REGIMES, WITHHOLDING_CRITERIA
-from bilat.errors import SchemaError
+from bilat.errors import BilatError, SchemaError
 
 AGREEMENTS = Path(__file__).resolve().parents[1] / "fixtures" / "air" / "agreements"
 
@@ -183,3 +185,38 @@ def test_agreements_command_shows_clauses_and_index(cli: Any, case_dir: Path) ->
     assert (doc["liberalization"]["low"], doc["liberalization"]["high"]) == (6, 34)
     assert doc["liberalization"]["value"] is None
     assert [c["value"] for c in doc["clauses"]] == [None] * 6
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    family=st.sampled_from(["tariffs", "capacity", "withholding", "statistics", "charter"]),
+    value=st.one_of(
+        st.text(max_size=12),
+        st.integers(),
+        st.booleans(),
+        st.none(),
+        st.sampled_from(TARIFF_REGIMES),
+    ),
+)
+def test_any_clause_value_loads_or_is_a_bilat_error(
+    tmp_path: Path, family: str, value: object
+) -> None:
+    import yaml
+
+    data = yaml.safe_load((AGREEMENTS / "partial.yaml").read_text())
+    key = {"tariffs": "regime", "capacity": "regime", "withholding": "criterion"}.get(
+        family, "exchange" if family == "statistics" else "allowed"
+    )
+    data[family] = {key: value, "provenance": {"kind": "hypothetical"}}
+    p = tmp_path / "prop.yaml"
+    p.write_text(yaml.safe_dump(data))
+    try:
+        ag = load_agreement(p)
+    except BilatError as exc:
+        assert exc.details.get("line") is not None
+    else:
+        clause = ag.clause(family)
+        assert clause is not None and clause.provenance.kind == "hypothetical"
+        assert liberalization_index(ag).low <= liberalization_index(ag).high

@@ -46,7 +46,8 @@ class ClauseChange:
     before, after
         The clause in words in each version (``None``: absent, or not coded).
     before_source, after_source
-        Each version's provenance (``None`` when absent).
+        Each version's provenance (``None`` when absent, and for the title, the dates and
+        the agreement's own source, whose provenance is the agreement's).
     """
 
     family: str
@@ -119,8 +120,8 @@ def diff_agreements(before: Agreement, after: Agreement) -> AgreementDiff:
     >>> case = case_agreements_dir()
     >>> d = diff_agreements(load_agreement(case.parent / "air-before" / "blr-kaz.yaml"),
     ...                     load_agreement(case / "blr-kaz.yaml"))
-    >>> [(c.family, c.key, c.change) for c in d.changes if c.family == "rights"]
-    [('rights', 'BLR-5-KAZ-beyond', 'added')]
+    >>> [(c.key, c.change) for c in d.changes if c.change == "added"]
+    [('BLR-5-KAZ-beyond', 'added'), ('BLR-co-terminal-KAZ', 'added')]
     """
     if set(before.parties) != set(after.parties):
         raise InputError(
@@ -172,8 +173,8 @@ def _compare(family: str, old: _Side, new: _Side) -> Iterator[ClauseChange]:
             kind,
             None if a is None else a[0],
             None if b is None else b[0],
-            None if a is None else a[1],
-            None if b is None else b[1],
+            None if a is None else a[1] or None,
+            None if b is None else b[1] or None,
         )
 
 

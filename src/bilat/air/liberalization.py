@@ -15,12 +15,9 @@ holds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, get_args
-
-if TYPE_CHECKING:
-    from bilat.air.model import Agreement
+from typing import Literal, Protocol, get_args
 
 __all__ = [
     "ALI_SOURCE",
@@ -82,6 +79,46 @@ ALI_SOURCE = (
     "Staff Working Paper ERSD-2008-06"
 )
 _FREEDOMS = {"fifth_freedom": {5}, "seventh_freedom": {7}, "cabotage": {8, 9}}
+
+
+# What the index reads of an agreement (:class:`bilat.air.Agreement` has it): protocols,
+# so that this module sits below the model and the model's summary can call it.
+class _Cited(Protocol):
+    def cite(self) -> str: ...
+
+
+class _Right(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def party(self) -> str: ...
+    @property
+    def freedoms(self) -> frozenset[int]: ...
+    @property
+    def provenance(self) -> _Cited: ...
+
+
+class _Clause(Protocol):
+    @property
+    def value(self) -> str: ...
+    @property
+    def note(self) -> str | None: ...
+    @property
+    def provenance(self) -> _Cited: ...
+
+
+class Agreement(Protocol):
+    """The parts of an agreement the index reads (a :class:`bilat.air.Agreement`)."""
+
+    @property
+    def parties(self) -> tuple[str, str]: ...
+    @property
+    def rights(self) -> Sequence[_Right]: ...
+    @property
+    def designation_mode(self) -> Mapping[str, str]: ...
+    @property
+    def designation_provenance(self) -> Mapping[str, _Cited]: ...
+    def clause(self, family: str) -> _Clause | None: ...
 
 
 @dataclass(frozen=True, slots=True)

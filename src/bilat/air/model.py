@@ -170,7 +170,7 @@ class RegimeClause:
 
     def describe(self) -> str:
         """The value in words: ``"double approval"``, ``"allowed (code share)"``."""
-        text = self.value.replace("_", " ")
+        text = "Bermuda I" if self.value == "bermuda_i" else self.value.replace("_", " ")
         return (
             f"{text} ({', '.join(k.replace('_', ' ') for k in self.kinds)})" if self.kinds else text
         )
