@@ -603,7 +603,7 @@ def _build(data: Mapping[str, Any], node: yaml.Node | None, path: Path) -> Agree
             raise ctx.fail(keys, "not a party of this agreement", value, " or ".join(parties))
         return value
 
-    carriers, modes = _designation(data, ctx, party)
+    carriers, modes, designation_provs = _designation(data, ctx, party)
     schedules = {
         party(["route_schedules", k], k): RouteSchedule(
             party=k,
@@ -643,9 +643,7 @@ def _build(data: Mapping[str, Any], node: yaml.Node | None, path: Path) -> Agree
         change_of_gauge=_clauses(data, "change_of_gauge", ctx, party),
         caps=_caps(data, ctx, parties),
         clauses=_regime_clauses(data),
-        designation_provenance={
-            k: _prov(v["provenance"]) for k, v in data["designation"].items() if "provenance" in v
-        },
+        designation_provenance=designation_provs,
         path=str(path),
     )
 
@@ -670,12 +668,15 @@ def _regime_clauses(data: Mapping[str, Any]) -> dict[str, RegimeClause]:
 
 def _designation(
     data: Mapping[str, Any], ctx: _Ctx, party: Any
-) -> tuple[tuple[Carrier, ...], dict[str, str]]:
+) -> tuple[tuple[Carrier, ...], dict[str, str], dict[str, Provenance]]:
     carriers: list[Carrier] = []
     modes: dict[str, str] = {}
+    provs: dict[str, Provenance] = {}
     for state, d in data["designation"].items():
         party(["designation", state], state)
         modes[state] = d["mode"]
+        if "provenance" in d:
+            provs[state] = _prov(d["provenance"])
         if d["mode"] == "single" and len(d["carriers"]) > 1:
             raise ctx.fail(
                 ["designation", state, "carriers"],
@@ -684,7 +685,7 @@ def _designation(
                 "one carrier, or mode: multiple",
             )
         carriers += [Carrier(c["iata"], c["name"], state) for c in d["carriers"]]
-    return tuple(carriers), modes
+    return tuple(carriers), modes, provs
 
 
 def _clauses(data: Mapping[str, Any], key: str, ctx: _Ctx, party: Any) -> tuple[PointClause, ...]:
