@@ -16,6 +16,9 @@ def test_public_surface_is_exactly_what_we_mean() -> None:
         # issue 17: slots
         "SlotLine", "SlotMessage", "SlotReport", "parse_slot_message", "read_slot_message",
         "slot_report", "slots_table",
+        # issue 17: agreements
+        "ALI_WEIGHTS", "AgreementDiff", "ClauseChange", "FeatureScore", "LiberalizationIndex",
+        "RegimeClause", "diff_agreements", "liberalization_index",
     }  # fmt: skip
     for name in bilat.air.__all__:
         assert getattr(bilat.air, name) is not None

@@ -294,6 +294,18 @@ CASES.update(
     }
 )
 
+
+# issue 17: agreements
+CASES.update(
+    {
+        "air diff": Case(
+            ("{air_before}/blr-kaz.yaml", "{air}/blr-kaz.yaml"),
+            method="post",
+            files=("before", "after"),
+        ),
+    }
+)
+
 #: Read commands whose route is still being built (issue 14); emptied before it is resolved.
 PENDING: frozenset[str] = frozenset()
 
@@ -357,6 +369,7 @@ def demo_fronts(demo_lake: Any, agenda_url: str, viewer: Any, app: Any) -> Front
         "lake": str(demo_lake.root),
         "db": agenda_url,
         "air": str(case_agreements_dir()),
+        "air_before": str(case_agreements_dir().parent / "air-before"),
         "ssim": str(ssim),
     }
     return Fronts(viewer, app, places)

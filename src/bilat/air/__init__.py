@@ -22,7 +22,14 @@ from bilat.air.check import (
     check_itinerary,
     parse_flight,
 )
+from bilat.air.diff import AgreementDiff, ClauseChange, diff_agreements
 from bilat.air.freedoms import FREEDOMS, SegmentKind, classify
+from bilat.air.liberalization import (
+    ALI_WEIGHTS,
+    FeatureScore,
+    LiberalizationIndex,
+    liberalization_index,
+)
 from bilat.air.model import (
     Agreement,
     AgreementSummary,
@@ -31,6 +38,7 @@ from bilat.air.model import (
     PointClause,
     PointSet,
     Provenance,
+    RegimeClause,
     Right,
     RouteSchedule,
     load_agreement,
@@ -64,20 +72,26 @@ from bilat.air.slots import (
 from bilat.air.ssim import Schedule, read_ssim
 
 __all__ = [
+    "ALI_WEIGHTS",
     "FREEDOMS",
     "Agreement",
+    "AgreementDiff",
     "AgreementSummary",
     "AgreementsReport",
     "Airport",
     "CapCheck",
     "Carrier",
+    "ClauseChange",
+    "FeatureScore",
     "FlightCheck",
     "FrequencyCap",
     "Grant",
+    "LiberalizationIndex",
     "PermittedRoute",
     "PointClause",
     "PointSet",
     "Provenance",
+    "RegimeClause",
     "Right",
     "RouteSchedule",
     "RoutesReport",
@@ -101,8 +115,10 @@ __all__ = [
     "check_schedule",
     "check_ssim",
     "classify",
+    "diff_agreements",
     "great_circle_km",
     "is_airport",
+    "liberalization_index",
     "load_agreement",
     "load_agreements",
     "parse_carrier_states",

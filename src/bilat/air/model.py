@@ -4,6 +4,11 @@ Agreements are read from YAML files (one per pair of states) validated against
 :data:`bilat.air.schema.AGREEMENT_SCHEMA`, then checked for meaning: parties are known
 states, airports are known IATA codes, each right's party is a party, caps name what their
 scope needs. Errors name the file, the line and the key.
+
+Beyond rights, points, designation and caps, an agreement may code the clause families of
+ICAO's WASA and the WTO's QUASAR (schema ``bilat-air/2``): tariffs, capacity, withholding,
+statistics, cooperative arrangements and charter (:class:`RegimeClause`). A family the file
+does not code is *not coded*: never read as liberal or as restrictive.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ import yaml
 
 from bilat import _yaml as safe_yaml
 from bilat.air.airports import airport
-from bilat.air.schema import AGREEMENT_SCHEMA
+from bilat.air.liberalization import LiberalizationIndex, liberalization_index
+from bilat.air.schema import AGREEMENT_SCHEMA, SCHEMA_IDS, V2_KEYS
 from bilat.codes.countries import country
 from bilat.document import to_document
 from bilat.errors import InputError, NotFoundError, SchemaError, ValidationError
@@ -28,17 +34,23 @@ __all__ = [
     "AgreementSummary",
     "CapScope",
     "CapSummary",
+    "CapacityRegime",
     "Carrier",
+    "ClauseFamily",
+    "ClauseSummary",
     "FrequencyCap",
     "PartySummary",
     "PointClause",
     "PointSet",
     "Provenance",
     "ProvenanceKind",
+    "RegimeClause",
     "Right",
     "RightSummary",
     "RouteSchedule",
     "RouteScheduleSummary",
+    "TariffRegime",
+    "WithholdingCriterion",
     "load_agreement",
     "load_agreements",
 ]
@@ -46,6 +58,28 @@ __all__ = [
 ProvenanceKind = Literal["treaty", "public-report", "assumption", "hypothetical"]
 CapScope = Literal["city_pair", "country_pair", "party", "carrier"]
 CAP_SCOPES: tuple[str, ...] = get_args(CapScope)
+TariffRegime = Literal[
+    "double_approval", "country_of_origin", "double_disapproval", "zone_pricing", "free_pricing"
+]
+CapacityRegime = Literal["predetermination", "other_restrictive", "bermuda_i", "free_determination"]
+WithholdingCriterion = Literal[
+    "substantial_ownership_effective_control",
+    "community_of_interest",
+    "principal_place_of_business",
+]
+ClauseFamily = Literal[
+    "tariffs", "capacity", "withholding", "statistics", "cooperative_arrangements", "charter"
+]
+CLAUSE_FAMILIES: tuple[str, ...] = get_args(ClauseFamily)
+#: The key holding each family's value in the file, and the words for a yes/no family.
+_CLAUSE_KEYS: dict[str, tuple[str, tuple[str, str] | None]] = {
+    "tariffs": ("regime", None),
+    "capacity": ("regime", None),
+    "withholding": ("criterion", None),
+    "statistics": ("exchange", ("exchange", "no_exchange")),
+    "cooperative_arrangements": ("allowed", ("allowed", "not_allowed")),
+    "charter": ("allowed", ("allowed", "not_allowed")),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +142,38 @@ class PointSet:
 
 
 NO_POINTS = PointSet()
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeClause:
+    """One coded clause of a WASA/QUASAR family.
+
+    Attributes
+    ----------
+    family
+        ``tariffs``, ``capacity``, ``withholding``, ``statistics``,
+        ``cooperative_arrangements`` or ``charter``.
+    value
+        The coded level: a :data:`TariffRegime`, :data:`CapacityRegime` or
+        :data:`WithholdingCriterion`; ``exchange``/``no_exchange`` (statistics);
+        ``allowed``/``not_allowed`` (cooperative arrangements, charter).
+    kinds
+        Cooperative arrangements named (``code_share``, ``blocked_space``, ``wet_lease``,
+        ``joint_venture``); empty when the clause names none.
+    """
+
+    family: ClauseFamily
+    value: str
+    provenance: Provenance
+    kinds: tuple[str, ...] = ()
+    note: str | None = None
+
+    def describe(self) -> str:
+        """The value in words: ``"double approval"``, ``"allowed (code share)"``."""
+        text = "Bermuda I" if self.value == "bermuda_i" else self.value.replace("_", " ")
+        return (
+            f"{text} ({', '.join(k.replace('_', ' ') for k in self.kinds)})" if self.kinds else text
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +282,8 @@ class Agreement:
     stopover: tuple[PointClause, ...] = ()
     change_of_gauge: tuple[PointClause, ...] = ()
     caps: tuple[FrequencyCap, ...] = ()
+    clauses: Mapping[str, RegimeClause] = field(default_factory=dict)
+    designation_provenance: Mapping[str, Provenance] = field(default_factory=dict)
     path: str | None = field(default=None, compare=False)
 
     def other(self, party: str) -> str:
@@ -226,8 +294,13 @@ class Agreement:
         """The designated carrier with IATA code ``iata``, or ``None``."""
         return next((c for c in self.carriers if c.iata == iata), None)
 
+    def clause(self, family: str) -> RegimeClause | None:
+        """The coded clause of ``family`` (e.g. ``"tariffs"``), or ``None``: not coded."""
+        return self.clauses.get(family)
+
     def summary(self) -> AgreementSummary:
-        """The rights summary: per party, designation, carriers, route schedule, rights, caps."""
+        """The rights summary: per party, designation, carriers, route schedule, rights, caps;
+        every WASA/QUASAR clause family (coded or not) and the Air Liberalization Index."""
         return AgreementSummary(
             id=self.id,
             title=self.title,
@@ -236,6 +309,8 @@ class Agreement:
             effective=self.effective,
             source=self.provenance.cite(),
             by_party={party: self._party_summary(party) for party in self.parties},
+            clauses=tuple(_clause_summary(f, self.clause(f)) for f in CLAUSE_FAMILIES),
+            liberalization=liberalization_index(self),
         )
 
     def _party_summary(self, party: str) -> PartySummary:
@@ -277,6 +352,23 @@ class Agreement:
                 if c.applies_to in ("each", "combined", party)
             ),
         )
+
+
+def _clause_summary(family: str, c: RegimeClause | None) -> ClauseSummary:
+    if c is None:
+        return ClauseSummary(family, None, None, None)
+    return ClauseSummary(family, c.describe(), c.provenance.cite(), c.note)
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseSummary:
+    """A clause family in words: its name, the coded value (``None``: not coded, which is
+    neither liberal nor restrictive), its source and note."""
+
+    family: str
+    value: str | None
+    source: str | None
+    note: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,7 +419,10 @@ class PartySummary:
 @dataclass(frozen=True, slots=True)
 class AgreementSummary:
     """An agreement's rights in words, with sources: id, title, parties (ISO3), dates signed
-    and in force, its source, and per party (ISO3) a :class:`PartySummary`."""
+    and in force, its source, per party (ISO3) a :class:`PartySummary`, every WASA/QUASAR
+    clause family (:class:`ClauseSummary`, in a fixed order, ``value`` ``None`` when not
+    coded) and the agreement's Air Liberalization Index
+    (:class:`~bilat.air.LiberalizationIndex`, points 0-50)."""
 
     id: str
     title: str
@@ -336,6 +431,20 @@ class AgreementSummary:
     effective: dt.date | None
     source: str
     by_party: Mapping[str, PartySummary]
+    clauses: tuple[ClauseSummary, ...] = ()
+    liberalization: LiberalizationIndex | None = None
+
+    def clause_rows(self) -> list[dict[str, str]]:
+        """One row per clause family: agreement, family, value (or ``not coded``), source."""
+        return [
+            {
+                "agreement": self.id,
+                "clause": c.family.replace("_", " "),
+                "value": c.value or "not coded",
+                "source": c.source or "",
+            }
+            for c in self.clauses
+        ]
 
 
 # --------------------------------------------------------------------------- loading
@@ -388,7 +497,7 @@ def load_agreement(path: str | Path) -> Agreement:
     """Load and validate one agreement YAML file. See :func:`load_agreements`."""
     p = Path(path)
     node, data = safe_yaml.load(
-        safe_yaml.read(p), path=p, expected="a YAML mapping following the bilat-air/1 schema"
+        safe_yaml.read(p), path=p, expected="a YAML mapping following the bilat-air/2 schema"
     )
     _validate_schema(data, node, p)
     return _build(data, node, p)
@@ -409,8 +518,20 @@ def _validate_schema(data: Any, node: yaml.Node | None, path: Path) -> None:
             path=path,
             line=safe_yaml.line_of(node, where),
             column="/".join(str(k) for k in where) or "(top level)",
-            expected="the bilat-air/1 schema (see docs/air.md)",
+            expected="the bilat-air/1 or bilat-air/2 schema (see docs/air.md)",
         )
+    if data.get("schema") == SCHEMA_IDS[0]:
+        for key in V2_KEYS:
+            if key in data:
+                raise SchemaError(
+                    f"{key!r} is a bilat-air/2 clause, but the file says schema: bilat-air/1",
+                    path=path,
+                    line=safe_yaml.line_of(node, [key]),
+                    column=key,
+                    value=key,
+                    expected="schema: bilat-air/2 in a file that codes it",
+                    hint="write schema: bilat-air/2 at the top of the file",
+                )
 
 
 class _Ctx:
@@ -482,7 +603,7 @@ def _build(data: Mapping[str, Any], node: yaml.Node | None, path: Path) -> Agree
             raise ctx.fail(keys, "not a party of this agreement", value, " or ".join(parties))
         return value
 
-    carriers, modes = _designation(data, ctx, party)
+    carriers, modes, designation_provs = _designation(data, ctx, party)
     schedules = {
         party(["route_schedules", k], k): RouteSchedule(
             party=k,
@@ -521,18 +642,41 @@ def _build(data: Mapping[str, Any], node: yaml.Node | None, path: Path) -> Agree
         stopover=_clauses(data, "stopover", ctx, party),
         change_of_gauge=_clauses(data, "change_of_gauge", ctx, party),
         caps=_caps(data, ctx, parties),
+        clauses=_regime_clauses(data),
+        designation_provenance=designation_provs,
         path=str(path),
     )
 
 
+def _regime_clauses(data: Mapping[str, Any]) -> dict[str, RegimeClause]:
+    out = {}
+    for family in CLAUSE_FAMILIES:
+        raw = data.get(family)
+        if raw is None:
+            continue
+        key, words = _CLAUSE_KEYS[family]
+        value = raw[key] if words is None else words[0 if raw[key] else 1]
+        out[family] = RegimeClause(
+            family=family,  # type: ignore[arg-type]
+            value=str(value),
+            provenance=_prov(raw["provenance"]),
+            kinds=tuple(raw.get("kinds", ())),
+            note=raw.get("note"),
+        )
+    return out
+
+
 def _designation(
     data: Mapping[str, Any], ctx: _Ctx, party: Any
-) -> tuple[tuple[Carrier, ...], dict[str, str]]:
+) -> tuple[tuple[Carrier, ...], dict[str, str], dict[str, Provenance]]:
     carriers: list[Carrier] = []
     modes: dict[str, str] = {}
+    provs: dict[str, Provenance] = {}
     for state, d in data["designation"].items():
         party(["designation", state], state)
         modes[state] = d["mode"]
+        if "provenance" in d:
+            provs[state] = _prov(d["provenance"])
         if d["mode"] == "single" and len(d["carriers"]) > 1:
             raise ctx.fail(
                 ["designation", state, "carriers"],
@@ -541,7 +685,7 @@ def _designation(
                 "one carrier, or mode: multiple",
             )
         carriers += [Carrier(c["iata"], c["name"], state) for c in d["carriers"]]
-    return tuple(carriers), modes
+    return tuple(carriers), modes, provs
 
 
 def _clauses(data: Mapping[str, Any], key: str, ctx: _Ctx, party: Any) -> tuple[PointClause, ...]:

@@ -1,4 +1,11 @@
-"""The JSON Schema of an air services agreement file (YAML), version ``bilat-air/1``.
+"""The JSON Schema of an air services agreement file (YAML), versions ``bilat-air/1`` and ``/2``.
+
+``bilat-air/2`` adds the clause families ICAO's WASA and the WTO's QUASAR code beyond rights,
+points, designation and caps: ``tariffs``, ``capacity``, ``withholding`` (ownership and
+control), ``statistics``, ``cooperative_arrangements`` and ``charter``. Each is optional
+(absent: *not coded*) and carries its provenance. A ``bilat-air/1`` file reads unchanged; a
+``/1`` file that uses a ``/2`` key is refused, naming the key (see
+:data:`V2_KEYS`), so that a file never claims a version that does not describe it.
 
 Written as a Python dict so that it is importable, testable and shown by ``docs/air.md``.
 A *point set* is one of ``{any: true}``, ``{state: ISO3}``, ``{states: [...]}`` or
@@ -9,9 +16,37 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["AGREEMENT_SCHEMA", "SCHEMA_ID"]
+__all__ = [
+    "AGREEMENT_SCHEMA",
+    "CAPACITY_REGIMES",
+    "SCHEMA_ID",
+    "SCHEMA_IDS",
+    "TARIFF_REGIMES",
+    "V2_KEYS",
+    "WITHHOLDING_CRITERIA",
+]
 
-SCHEMA_ID = "bilat-air/1"
+#: The newest version, written by new files.
+SCHEMA_ID = "bilat-air/2"
+#: Every version bilat reads.
+SCHEMA_IDS = ("bilat-air/1", "bilat-air/2")
+
+#: Tariff (pricing) regimes as WASA/QUASAR code them, from most to least restrictive.
+TARIFF_REGIMES = (
+    "double_approval",
+    "country_of_origin",
+    "double_disapproval",
+    "zone_pricing",
+    "free_pricing",
+)
+#: Capacity regimes, from most to least restrictive.
+CAPACITY_REGIMES = ("predetermination", "other_restrictive", "bermuda_i", "free_determination")
+#: Withholding criteria (which airlines a party may designate), most to least restrictive.
+WITHHOLDING_CRITERIA = (
+    "substantial_ownership_effective_control",
+    "community_of_interest",
+    "principal_place_of_business",
+)
 
 _ISO3 = {"type": "string", "pattern": "^[A-Z]{3}$"}
 _IATA_AIRPORT = {"type": "string", "pattern": "^[A-Za-z]{3}$"}
@@ -105,6 +140,36 @@ _CAP: dict[str, Any] = {
     },
 }
 
+
+def _regime(key: str, values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": [key, "provenance"],
+        "additionalProperties": False,
+        "properties": {key: values, "note": {"type": "string"}, "provenance": _PROVENANCE},
+    }
+
+
+_BOOL = {"type": "boolean"}
+_COOPERATION = _regime("allowed", _BOOL)
+_COOPERATION["properties"]["kinds"] = {
+    "type": "array",
+    "items": {"enum": ["code_share", "blocked_space", "wet_lease", "joint_venture"]},
+    "uniqueItems": True,
+}
+
+#: The clause families of ``bilat-air/2``: the key in the file, and its schema.
+V2_CLAUSES: dict[str, dict[str, Any]] = {
+    "tariffs": _regime("regime", {"enum": list(TARIFF_REGIMES)}),
+    "capacity": _regime("regime", {"enum": list(CAPACITY_REGIMES)}),
+    "withholding": _regime("criterion", {"enum": list(WITHHOLDING_CRITERIA)}),
+    "statistics": _regime("exchange", _BOOL),
+    "cooperative_arrangements": _COOPERATION,
+    "charter": _regime("allowed", _BOOL),
+}
+#: Keys a ``bilat-air/1`` file may not use.
+V2_KEYS = tuple(V2_CLAUSES)
+
 AGREEMENT_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "bilat air services agreement",
@@ -120,7 +185,7 @@ AGREEMENT_SCHEMA: dict[str, Any] = {
     ],
     "additionalProperties": False,
     "properties": {
-        "schema": {"const": SCHEMA_ID},
+        "schema": {"enum": list(SCHEMA_IDS)},
         "id": {"type": "string"},
         "title": {"type": "string"},
         "parties": {"type": "array", "items": _ISO3, "minItems": 2, "maxItems": 2},
@@ -158,5 +223,6 @@ AGREEMENT_SCHEMA: dict[str, Any] = {
         "stopover": {"type": "array", "items": _POINT_CLAUSE},
         "change_of_gauge": {"type": "array", "items": _POINT_CLAUSE},
         "caps": {"type": "array", "items": _CAP},
+        **V2_CLAUSES,
     },
 }

@@ -74,6 +74,15 @@ def agreements_cmd(folder: AgreementsArg, as_json: JsonOption = False) -> None:
         print_json(report)
         return
     print_table(report.rights_rows(), title="Rights granted")
+    print_table(
+        [row for s in report.agreements for row in s.clause_rows()],
+        title="Clauses (WASA/QUASAR families)",
+    )
+    for s in report.agreements:
+        if s.liberalization is not None:
+            console.print(f"{s.id} Air Liberalization Index: {s.liberalization.describe()}")
+            for note in s.liberalization.notes:
+                console.print(f"  note: {note}")
 
 
 @air_app.command("check")
@@ -212,6 +221,9 @@ def routes_cmd(
 
 def register(app: typer.Typer) -> None:
     """Add ``bilat air`` to the main app."""
+    from bilat.cli import air_diff
+
+    air_diff.register(air_app)  # issue 17: agreements
     app.add_typer(air_app, name="air")
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from bilat.agenda import ItemList, ItemView, Progress
 from bilat.air import (
+    AgreementDiff,
     AgreementsReport,
     FlightCheck,
     RoutesReport,
@@ -449,4 +450,40 @@ async def air_slots(
         data = path.read_bytes()
     name = (file.filename or "upload.txt").replace("/", "_")[-120:]
     result = await run_in_threadpool(lambda: slot_report(data, dated=dated, name=name))
+    return document_response(result)
+
+
+# --- issue 17: agreements
+
+AGREEMENT_TYPES = (".yaml", ".yml")
+AGREEMENT_MAX_BYTES = 4 * 1024 * 1024  # bilat._yaml.MAX_BYTES: the most any YAML file may be
+
+
+@router.post("/air/diff", response_model=model_for(AgreementDiff))
+async def air_diff(
+    request: Request,
+    before: Annotated[UploadFile, File(description="The agreement YAML before the amendment.")],
+    after: Annotated[UploadFile, File(description="The agreement YAML after it.")],
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> Response:
+    """``bilat air diff``: what changed between two uploaded versions of one agreement."""
+    import tempfile
+    from pathlib import Path as FsPath
+
+    from starlette.concurrency import run_in_threadpool
+
+    from bilat.air import diff_agreements, load_agreement
+
+    current_user(request)
+    check_csrf(request, csrf_token)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [
+            await save_upload(
+                f, FsPath(tmp) / side, allowed=AGREEMENT_TYPES, max_bytes=AGREEMENT_MAX_BYTES
+            )
+            for side, f in (("before", before), ("after", after))
+        ]
+        result = await run_in_threadpool(
+            lambda: diff_agreements(load_agreement(paths[0]), load_agreement(paths[1]))
+        )
     return document_response(result)
