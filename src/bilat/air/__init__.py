@@ -22,6 +22,7 @@ from bilat.air.check import (
     check_itinerary,
     parse_flight,
 )
+from bilat.air.flown import RouteListCheck, RouteVerdict, check_route_file, check_route_list
 from bilat.air.freedoms import FREEDOMS, SegmentKind, classify
 from bilat.air.model import (
     Agreement,
@@ -35,6 +36,15 @@ from bilat.air.model import (
     RouteSchedule,
     load_agreement,
     load_agreements,
+)
+from bilat.air.openflights import (
+    RouteList,
+    detect_format,
+    read_openflights_airlines,
+    read_openflights_airports,
+    read_openflights_routes,
+    read_route_list,
+    route_list_from_schedule,
 )
 from bilat.air.reports import (
     AgreementsReport,
@@ -70,7 +80,10 @@ __all__ = [
     "PointSet",
     "Provenance",
     "Right",
+    "RouteList",
+    "RouteListCheck",
     "RouteSchedule",
+    "RouteVerdict",
     "RoutesReport",
     "Schedule",
     "ScheduleCheck",
@@ -86,9 +99,12 @@ __all__ = [
     "case_agreements_dir",
     "check_flight",
     "check_itinerary",
+    "check_route_file",
+    "check_route_list",
     "check_schedule",
     "check_ssim",
     "classify",
+    "detect_format",
     "great_circle_km",
     "is_airport",
     "load_agreement",
@@ -96,7 +112,12 @@ __all__ = [
     "parse_carrier_states",
     "parse_flight",
     "permitted_routes",
+    "read_openflights_airlines",
+    "read_openflights_airports",
+    "read_openflights_routes",
+    "read_route_list",
     "read_ssim",
+    "route_list_from_schedule",
     "routes_report",
     "routes_table",
 ]
