@@ -26,7 +26,7 @@ routes file or an SSIM schedule, told apart by content (:func:`detect_format`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from bilat.air.airports import canonical_code
+from bilat.air.airports import canonical_code, is_airport
 from bilat.air.ssim import Schedule, parse_ssim
 from bilat.codes.countries import to_iso3
 from bilat.errors import ParseError, UnknownCodeError
@@ -181,16 +181,8 @@ def _load(source: Source, name: str | None) -> tuple[str, str]:
         return data.decode("latin-1"), label
 
 
-def _raw(text: str, fields: Sequence[_Field], label: str, what: str) -> pa.Table:
-    """Every field as text (``\\N`` null), one row per line, ``line`` first; layout checked."""
-    bad: list[pcsv.InvalidRow] = []
-
-    def invalid(row: pcsv.InvalidRow) -> str:
-        bad.append(row)
-        return "skip"
-
-    names = [f.name for f in fields]
-    table = pcsv.read_csv(
+def _csv(text: str, names: list[str], invalid: Callable[[pcsv.InvalidRow], str]) -> pa.Table:
+    return pcsv.read_csv(
         pa.py_buffer(text.encode("utf-8")),
         read_options=pcsv.ReadOptions(column_names=names, use_threads=False),
         parse_options=pcsv.ParseOptions(
@@ -202,6 +194,31 @@ def _raw(text: str, fields: Sequence[_Field], label: str, what: str) -> pa.Table
             strings_can_be_null=True,
         ),
     )
+
+
+def _raw(text: str, fields: Sequence[_Field], label: str, what: str) -> pa.Table:
+    """Every field as text (``\\N`` null), one row per line, ``line`` first; layout checked."""
+    bad: list[pcsv.InvalidRow] = []
+
+    def invalid(row: pcsv.InvalidRow) -> str:
+        bad.append(row)
+        return "skip"
+
+    names = [f.name for f in fields]
+    if not text.strip():
+        raise ParseError(
+            "the file holds no rows (it is empty or only blank lines)",
+            path=label,
+            expected=f"rows of OpenFlights {_LAYOUT[what]}",
+        )
+    try:
+        table = _csv(text, names, invalid)
+    except pa.ArrowInvalid as exc:
+        raise ParseError(
+            f"not readable as comma-separated text ({exc})",
+            path=label,
+            expected=f"rows of OpenFlights {_LAYOUT[what]}",
+        ) from exc
     if bad:
         row = bad[0]
         raise ParseError(
@@ -346,10 +363,18 @@ def read_openflights_airports(source: Source, *, name: str | None = None) -> pa.
     )
 
 
-def _field_count(line: str) -> int:
+def _split(line: str) -> list[str]:
+    """One line's comma-separated fields (quotes as OpenFlights writes them)."""
     import csv
 
-    return len(next(csv.reader([line]), []))
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:
+        return []
+
+
+def _field_count(line: str) -> int:
+    return len(_split(line))
 
 
 # --------------------------------------------------------------------------- formats
@@ -364,17 +389,14 @@ def detect_format(data: bytes) -> FileFormat | None:
     (airports) comma-separated fields of the documented kinds. ``None`` when neither.
     """
     text = data[:4096].decode("latin-1").lstrip("\ufeff\xef\xbb\xbf")
-    lines = [ln.rstrip("\r") for ln in text.split("\n")]
-    first = next((ln for ln in lines if ln.strip()), "")
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
     if first[:1] in tuple("012345") and (
         len(first) == 200 or (len(text) >= 200 and "\n" not in text)
     ):
         return "ssim"
     if first.startswith("1AIRLINE STANDARD SCHEDULE"):
         return "ssim"
-    import csv
-
-    parts = [p.strip() for p in next(csv.reader([first]), [])]
+    parts = [p.strip() for p in _split(first)]
     number = functools.partial(_is_number, signed=False)
     if len(parts) == 9 and number(parts[7]) and (number(parts[1]) or parts[1] == "\\N"):
         return "openflights-routes"
@@ -637,21 +659,26 @@ def _icao_airports() -> dict[str, str]:
 
 
 def _airport_codes(codes: list[str], ids: list[int | None], airports: pa.Table | None) -> list[str]:
-    """IATA codes in use today for a column of route end points (IDs, then ICAO resolved)."""
-    by_id: dict[int, str] = {}
-    by_icao: dict[str, str] = {}
+    """IATA codes in use today for a column of route end points.
+
+    The airports file's row (by ID) gives the IATA and ICAO codes; a code airportsdata does
+    not know (a retired one, such as Bishkek's ``FRU``) is then looked up by its ICAO code,
+    which outlives IATA recodings. Without the file, a 4-letter code is taken as ICAO.
+    """
+    by_id: dict[int, tuple[str | None, str | None]] = {}
     if airports is not None:
         for r in airports.select(["airport_id", "iata", "icao"]).to_pylist():
-            if r["iata"]:
-                by_id[int(r["airport_id"])] = r["iata"]
-                if r["icao"]:
-                    by_icao[r["icao"]] = r["iata"]
+            by_id[int(r["airport_id"])] = (r["iata"], r["icao"])
+    icao_table = _icao_airports()
     out = []
     for code, aid in zip(codes, ids, strict=True):
-        if aid is not None and aid in by_id:
-            code = by_id[aid]
-        elif len(code) == 4:
-            code = by_icao.get(code) or _icao_airports().get(code) or code
+        iata, icao = by_id.get(aid, (None, None)) if aid is not None else (None, None)
+        if len(code) == 4:
+            icao, code = icao or code, iata or code
+        elif iata:
+            code = iata
+        if not is_airport(code) and icao in icao_table:
+            code = icao_table[icao]
         out.append(canonical_code(code))
     return out
 
