@@ -230,7 +230,7 @@ def test_cli_routes_with_the_openflights_files(shared_data: Path, case_dir: Path
         "--airlines", str(air / AIRLINES),
     ).stdout  # fmt: skip
     assert "Flown but not permitted (0)" in text
-    assert "416 routes read (openflights)" in text
+    assert "416 routes read (openflights), 416 listed: 2 permitted, 0 refused" in text
 
 
 def test_an_airlines_file_given_as_schedule_is_refused(

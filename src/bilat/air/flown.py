@@ -136,6 +136,17 @@ def _states(
     return out, warnings
 
 
+def _nameless(rows: Sequence[dict[str, object]], states: Mapping[str, object]) -> list[str]:
+    nameless = sorted({str(r["carrier"]) for r in rows} - set(states))
+    if not nameless:
+        return []
+    return [
+        f"state unknown for {len(nameless)} carrier(s), their routes not checked: "
+        f"{', '.join(nameless)} (name them with carrier_states / --carrier-state XX=ISO3, "
+        "or give an airlines file)"
+    ]
+
+
 def _verdict(seg: SegmentCheck) -> tuple[RouteVerdict, str, str]:
     needed = sorted({g.agreement for g in seg.grants if g.agreement})
     granted = ",".join(g.clause for g in seg.grants if g.granted and g.clause)
@@ -228,13 +239,7 @@ def check_route_list(
     )
     verdicts = flown["verdict"].to_pylist()
     counts: dict[str, int] = {v: verdicts.count(v) for v in VERDICTS}
-    nameless = sorted({str(r["carrier"]) for r in rows} - set(states))
-    if nameless:
-        warnings.append(
-            f"state unknown for {len(nameless)} carrier(s), their routes not checked: "
-            f"{', '.join(nameless)} (name them with carrier_states / --carrier-state XX=ISO3, "
-            "or give an airlines file)"
-        )
+    warnings += _nameless(rows, states)
     return RouteListCheck(
         carriers=carriers,
         routes=permitted,

@@ -383,9 +383,9 @@ def _field_count(line: str) -> int:
 def detect_format(data: bytes) -> FileFormat | None:
     """Which kind of file ``data`` is, by its content (the file name is not consulted).
 
-    SSIM: records of 200 characters whose first is a record type (``0``-``5``), the first
-    non-zero one the header ``1AIRLINE STANDARD SCHEDULE DATA SET`` or a carrier record.
-    OpenFlights: the first non-blank line splits into 9 (routes), 8 (airlines), 12 or 14
+    SSIM: the first non-blank line is a 200-character record starting with a record type
+    (``0``-``5``), or the header ``1AIRLINE STANDARD SCHEDULE``, or the file is 200-character
+    records without line ends. OpenFlights: the first non-blank line splits into 9 (routes), 8 (airlines), 12 or 14
     (airports) comma-separated fields of the documented kinds. ``None`` when neither.
     """
     text = data[:4096].decode("latin-1").lstrip("\ufeff\xef\xbb\xbf")

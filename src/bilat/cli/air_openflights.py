@@ -91,4 +91,7 @@ def print_route_check(report: RouteListCheck) -> None:
         columns=_FLOWN,
     )
     tally = ", ".join(f"{n} {v}" for v, n in report.counts.items())
-    console.print(f"{report.route_count} routes read ({report.format}); checked: {tally}")
+    console.print(
+        f"{report.route_count} routes read ({report.format}), {report.flown.num_rows} listed: "
+        f"{tally}"
+    )
