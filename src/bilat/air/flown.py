@@ -102,7 +102,7 @@ class RouteListCheck:
     carriers: tuple[str, ...]
     routes: tuple[PermittedRoute, ...]
     file: str
-    format: str
+    format: Literal["openflights", "ssim"]
     route_count: int
     flown: pa.Table
     counts: Mapping[str, int]
