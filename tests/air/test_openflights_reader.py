@@ -264,3 +264,9 @@ def test_garbage_is_a_bilat_error_or_a_table(data: bytes) -> None:
             assert reader(data).column_names[0] == "line"
     with contextlib.suppress(BilatError):
         assert read_route_list(data, name="g").routes.num_rows >= 0
+
+
+def test_an_id_too_long_for_its_column_is_a_parse_error() -> None:
+    with pytest.raises(ParseError) as err:
+        read_openflights_routes(b"B2,99999999999,MSQ,2954,TSE,2910,,0,CRJ\n")
+    assert (err.value.column, err.value.value) == ("airline_id (field 2)", "99999999999")

@@ -54,7 +54,9 @@ def test_a_bad_row_names_the_upload_and_line(viewer: TestClient) -> None:
     data = ROUTES.read_bytes().replace(b",,0,320\n", b",,zero,320\n", 1)
     r = viewer.post("/api/air/routes", files={"schedule": ("mine.dat", data)})
     assert r.status_code == 422, r.text
-    assert r.json()["message"].startswith("mine.dat, line 3, column 'stops (field 8)': bad stops")
+    assert r.json()["message"].startswith(
+        "mine.dat, line 3, column 'stops (field 8)': invalid stops"
+    )
     assert r.json()["details"]["value"] == "zero"
 
 

@@ -70,8 +70,9 @@ class _Field:
     bounds: tuple[float, float] | None = None
 
 
-_INT = r"^\d+$"
-_SIGNED = r"^-?\d+$"
+# at most 9 digits: every such number fits the int32 column
+_INT = r"^\d{1,9}$"
+_SIGNED = r"^-?\d{1,9}$"
 _FLOAT = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 ROUTE_FIELDS = (
@@ -96,7 +97,7 @@ ROUTE_FIELDS = (
     ),
     _Field("destination_airport_id", "int", _INT, "an OpenFlights airport ID (digits) or \\N"),
     _Field("codeshare", "flag", r"^[YN]$", "Y (codeshare) or empty", nulls=("",)),
-    _Field("stops", "int", _INT, "the number of stops (0 for nonstop)", True),
+    _Field("stops", "int", r"^\d{1,4}$", "the number of stops (0 for nonstop)", True),
     _Field(
         "equipment",
         "equipment",
@@ -240,7 +241,7 @@ def _fail(f: _Field, k: int, table: pa.Table, i: int, label: str, what: str) -> 
     message = (
         f"{f.name.replace('_', ' ')} is missing"
         if raw is None
-        else f"bad {f.name.replace('_', ' ')}"
+        else f"invalid {f.name.replace('_', ' ')}"
     )
     return ParseError(
         message,
@@ -261,10 +262,9 @@ def _convert(raw: pa.Table, fields: Sequence[_Field], label: str, what: str) -> 
     """Typed columns from the text ones; the first value that breaks its field is an error."""
     out: dict[str, pa.Array | pa.ChunkedArray] = {"line": raw["line"]}
     for k, f in enumerate(fields, start=1):
-        col = raw[f.name]
+        col = pc.utf8_trim_whitespace(raw[f.name]) if f.kind == "text" else raw[f.name]
         if f.nulls:
             col = pc.if_else(pc.is_in(col, pa.array(f.nulls)), pa.scalar(None, pa.string()), col)
-        col = pc.utf8_trim_whitespace(col) if f.kind == "text" else col
         if f.required and (i := _first(pc.is_null(col))) >= 0:
             raise _fail(f, k, raw, i, label, what)
         if f.pattern and (i := _first(pc.invert(pc.match_substring_regex(col, f.pattern)))) >= 0:
