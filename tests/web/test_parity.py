@@ -306,6 +306,40 @@ CASES.update(
     }
 )
 
+
+# issue 17: openflights
+#: A route list (synthetic OpenFlights files, see tests/fixtures/air/README.md) is an upload
+#: to POST /api/air/routes; GET /api/air/routes stays the case's routings without a file.
+OPENFLIGHTS_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "air"
+VARIANTS.update(
+    {
+        "routes openflights": (
+            "air routes",
+            Case(
+                (
+                    "{air}",
+                    "--schedule",
+                    str(OPENFLIGHTS_FIXTURES / "openflights-routes-synthetic.dat"),
+                    "--airlines",
+                    str(OPENFLIGHTS_FIXTURES / "openflights-airlines-synthetic.dat"),
+                    "--carrier-state",
+                    "IQ=KAZ",
+                ),
+                method="post",
+                files=("schedule", "airlines"),
+            ),
+        ),
+        "routes ssim": (
+            "air routes",
+            Case(
+                ("{air}", "--schedule", "{ssim}", "--carrier", "B2"),
+                method="post",
+                files=("schedule",),
+            ),
+        ),
+    }
+)
+
 #: Read commands whose route is still being built (issue 14); emptied before it is resolved.
 PENDING: frozenset[str] = frozenset()
 

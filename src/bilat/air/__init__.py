@@ -23,6 +23,7 @@ from bilat.air.check import (
     parse_flight,
 )
 from bilat.air.diff import AgreementDiff, ClauseChange, diff_agreements
+from bilat.air.flown import RouteListCheck, RouteVerdict, check_route_file, check_route_list
 from bilat.air.freedoms import FREEDOMS, SegmentKind, classify
 from bilat.air.liberalization import (
     ALI_WEIGHTS,
@@ -43,6 +44,15 @@ from bilat.air.model import (
     RouteSchedule,
     load_agreement,
     load_agreements,
+)
+from bilat.air.openflights import (
+    RouteList,
+    detect_format,
+    read_openflights_airlines,
+    read_openflights_airports,
+    read_openflights_routes,
+    read_route_list,
+    route_list_from_schedule,
 )
 from bilat.air.reports import (
     AgreementsReport,
@@ -93,7 +103,10 @@ __all__ = [
     "Provenance",
     "RegimeClause",
     "Right",
+    "RouteList",
+    "RouteListCheck",
     "RouteSchedule",
+    "RouteVerdict",
     "RoutesReport",
     "Schedule",
     "ScheduleCheck",
@@ -112,9 +125,12 @@ __all__ = [
     "case_agreements_dir",
     "check_flight",
     "check_itinerary",
+    "check_route_file",
+    "check_route_list",
     "check_schedule",
     "check_ssim",
     "classify",
+    "detect_format",
     "diff_agreements",
     "great_circle_km",
     "is_airport",
@@ -125,8 +141,13 @@ __all__ = [
     "parse_flight",
     "parse_slot_message",
     "permitted_routes",
+    "read_openflights_airlines",
+    "read_openflights_airports",
+    "read_openflights_routes",
+    "read_route_list",
     "read_slot_message",
     "read_ssim",
+    "route_list_from_schedule",
     "routes_report",
     "routes_table",
     "slot_report",

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from bilat.air.airports import airports_of, great_circle_km
 from bilat.air.model import Agreement, PointSet
+from bilat.air.openflights import RouteList
 from bilat.air.ssim import Schedule
 
 __all__ = ["PermittedRoute", "permitted_routes", "routes_table"]
@@ -73,7 +74,7 @@ def permitted_routes(
     agreements: Sequence[Agreement],
     carrier: str,
     *,
-    schedule: Schedule | None = None,
+    schedule: Schedule | RouteList | None = None,
 ) -> list[PermittedRoute]:
     """Every routing the agreements permit ``carrier``, optionally marked as flown.
 
@@ -150,7 +151,9 @@ def _route(
     )
 
 
-def _flown(schedule: Schedule, carrier: str) -> set[tuple[str, str]]:
+def _flown(schedule: Schedule | RouteList, carrier: str) -> set[tuple[str, str]]:
+    if isinstance(schedule, RouteList):
+        return schedule.flown_pairs(carrier)
     legs = schedule.legs.filter(pc.equal(schedule.legs["airline"], carrier))
     from bilat.air.airports import canonical_code
 

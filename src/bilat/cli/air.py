@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bilat.cli._common import JsonOption, console, print_json, print_table
+from bilat.cli.air_openflights import AirlinesOpt, AirportsOpt, routes_with_schedule
 from bilat.errors import InputError, UnknownCodeError
 
 if TYPE_CHECKING:
@@ -203,15 +204,34 @@ def routes_cmd(
         typer.Option("--carrier", help="IATA airline code, e.g. KC (default: every designated)."),
     ] = None,
     schedule: Annotated[
-        Path | None, typer.Option("--schedule", help="SSIM file: mark the routes it flies.")
+        Path | None,
+        typer.Option(
+            "--schedule",
+            help="SSIM schedule or OpenFlights routes file (told by content): mark the "
+            "routings it flies and give each of its routes a verdict.",
+        ),
     ] = None,
+    airlines: AirlinesOpt = None,
+    airports: AirportsOpt = None,
+    carrier_states: CarrierStateOpt = None,
     as_json: JsonOption = False,
 ) -> None:
     """List every city pair and routing the agreements permit a carrier."""
-    from bilat.air import load_agreements, read_ssim, routes_report, routes_table
+    from bilat.air import load_agreements, routes_report, routes_table
 
-    sched = read_ssim(schedule) if schedule is not None else None
-    report = routes_report(load_agreements(folder), carrier, schedule=sched)
+    if schedule is not None:
+        with _carrier_state_flag():
+            routes_with_schedule(
+                folder,
+                schedule,
+                airlines=airlines,
+                airports=airports,
+                carrier=carrier,
+                carrier_states=_states(carrier_states),
+                as_json=as_json,
+            )
+        return
+    report = routes_report(load_agreements(folder), carrier)
     if as_json:
         print_json(report)
         return

@@ -14,6 +14,7 @@ from bilat.air import (
     AgreementDiff,
     AgreementsReport,
     FlightCheck,
+    RouteListCheck,
     RoutesReport,
     ScheduleCheck,
     SlotReport,
@@ -487,3 +488,64 @@ async def air_diff(
             lambda: diff_agreements(load_agreement(paths[0]), load_agreement(paths[1]))
         )
     return document_response(result)
+
+
+# --- issue 17: openflights
+
+ROUTE_LIST_TYPES = (".ssim", ".txt", ".dat", ".csv")
+
+
+async def _upload_bytes(upload: UploadFile, fallback: str) -> tuple[bytes, str]:
+    """An upload's bytes and its safe name (the file is kept in a temporary folder only)."""
+    import tempfile
+    from pathlib import Path as FsPath
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = await save_upload(
+            upload, FsPath(tmp), allowed=ROUTE_LIST_TYPES, max_bytes=SSIM_MAX_BYTES
+        )
+        data = path.read_bytes()
+    return data, (upload.filename or fallback).replace("/", "_")[-120:]
+
+
+@router.post("/air/routes", response_model=model_for(RouteListCheck))
+async def air_routes_flown(
+    request: Request,
+    schedule: Annotated[
+        UploadFile, File(description="An SSIM schedule or an OpenFlights routes file.")
+    ],
+    airlines: Annotated[UploadFile | None, File(description="OpenFlights airlines.dat.")] = None,
+    airports: Annotated[UploadFile | None, File(description="OpenFlights airports.dat.")] = None,
+    carrier: Annotated[str | None, Form(pattern=r"^[A-Za-z0-9]{2}$")] = None,
+    carrier_states: Annotated[list[str] | None, Form(description="XX=ISO3 each.")] = None,
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> Response:
+    """``bilat air routes --schedule FILE``: the routings flown and each route's verdict."""
+    from starlette.concurrency import run_in_threadpool
+
+    from bilat.air import check_route_file, read_openflights_airlines, read_openflights_airports
+
+    current_user(request)
+    check_csrf(request, csrf_token)
+    st = app_state(request)
+    data, name = await _upload_bytes(schedule, "routes.dat")
+    extra: dict[str, tuple[bytes, str]] = {}
+    for key, upload in (("airlines", airlines), ("airports", airports)):
+        if upload is not None:
+            extra[key] = await _upload_bytes(upload, f"{key}.dat")
+    states = parse_carrier_states(carrier_states)
+
+    def run() -> RouteListCheck:
+        al = extra.get("airlines")
+        ap = extra.get("airports")
+        return check_route_file(
+            st.agreements(),
+            data,
+            name=name,
+            airlines=read_openflights_airlines(al[0], name=al[1]) if al else None,
+            airports=read_openflights_airports(ap[0], name=ap[1]) if ap else None,
+            carrier=carrier,
+            carrier_states=states,
+        )
+
+    return document_response(await run_in_threadpool(run))
