@@ -86,7 +86,7 @@ def generate(path: Path, legs: int, seed: int = 7) -> None:
     for i, p in enumerate(range(194, 200)):
         arr[:, p] = 48 + (serial // 10 ** (5 - i)) % 10
     head = b"1AIRLINE STANDARD SCHEDULE DATA SET".ljust(194) + b"000001"
-    carrier = b"2UXX        S22 27MAR2229OCT2201JUN22".ljust(71) + b"P"
+    carrier = b"2UXX      S22 27MAR2229OCT2201JUN22".ljust(71) + b"P"  # season at bytes 11-13
     carrier = carrier.ljust(194) + b"000002"
     trailer = b"5 XX ".ljust(187) + f"{serial[-1]:06d}E{(serial[-1] + 1) % 1_000_000:06d}".encode()
     body = np.empty((legs, 201), dtype=np.uint8)
