@@ -23,6 +23,7 @@ from bilat.air.check import (
     parse_flight,
 )
 from bilat.air.freedoms import FREEDOMS, SegmentKind, classify
+from bilat.air.legs import LegsReport, legs_report, write_legs
 from bilat.air.model import (
     Agreement,
     AgreementSummary,
@@ -52,7 +53,8 @@ from bilat.air.schedule import (
     Violation,
     check_schedule,
 )
-from bilat.air.ssim import Schedule, read_ssim
+from bilat.air.ssim import Schedule, parse_ssim, read_ssim
+from bilat.air.ssim_write import write_ssim
 
 __all__ = [
     "FREEDOMS",
@@ -65,6 +67,7 @@ __all__ = [
     "FlightCheck",
     "FrequencyCap",
     "Grant",
+    "LegsReport",
     "PermittedRoute",
     "PointClause",
     "PointSet",
@@ -91,14 +94,18 @@ __all__ = [
     "classify",
     "great_circle_km",
     "is_airport",
+    "legs_report",
     "load_agreement",
     "load_agreements",
     "parse_carrier_states",
     "parse_flight",
+    "parse_ssim",
     "permitted_routes",
     "read_ssim",
     "routes_report",
     "routes_table",
+    "write_legs",
+    "write_ssim",
 ]
 
 
