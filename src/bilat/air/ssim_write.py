@@ -274,6 +274,13 @@ def _text(col: pa.ChunkedArray, f: Field) -> U8:
     length = pc.binary_length(pc.cast(col, pa.binary())).to_numpy()
     if len(length) and (bad := length > f.width).any():
         raise _fail(f, col[int(np.argmax(bad))].as_py(), f"at most {f.width} characters")
+    if (
+        f.kind == "code"
+        and "B" not in f.allowed
+        and len(length)
+        and (bad := length < f.width).any()
+    ):
+        raise _fail(f, col[int(np.argmax(bad))].as_py(), f"exactly {f.width} characters")
     padded = pc.cast(pc.utf8_rpad(col, f.width, " "), pa.binary()).combine_chunks()
     raw = np.frombuffer(padded.buffers()[2] or b"", dtype=np.uint8)
     start = (
