@@ -333,6 +333,15 @@ def test_bad_fields_of_other_records(
     assert str(exc.value.column).startswith(field)
 
 
+def test_a_station_left_blank_on_every_leg_is_refused() -> None:
+    """A field that may not be blank is checked even when no leg fills it."""
+    rec = bytearray(b.leg("B2", 735, "MSQ", "NQZ", 3).encode())
+    rec[54:57] = b"   "  # arrival station, bytes 55-57
+    with pytest.raises(ParseError) as exc:
+        parse_ssim(_file(b.header(), b.carrier("B2", 2), rec.decode()))
+    assert exc.value.line == 3 and str(exc.value.column).startswith("arrival station")
+
+
 def test_builder_file_counts_and_fields() -> None:
     s = parse_ssim(b.blr_kaz_schedule().encode())
     assert {k: s.record_counts[k] for k in "12345"} == {"1": 1, "2": 3, "3": 11, "4": 0, "5": 3}

@@ -138,12 +138,13 @@ class Words:
         """A ``code`` or ``text`` field, checked and right-trimmed."""
         lanes: list[U64] = []
         blank = rep(0x20)
+        blank_ok = f.kind == "text" or "B" in f.allowed or " " in f.chars
         filled = False
         for off in range(0, f.width, 8):
             w = min(8, f.width - off)
             v = self.get(f.start + off, w)
             lane = v | np.uint64(BLANKS & ~int(_MASK[w])) if w < 8 else v
-            if (lane != blank).any():  # an all-blank lane needs no check
+            if not blank_ok or (lane != blank).any():  # blanks allowed: all-blank is fine
                 filled = True
                 self.check(v, f, w)
             lanes.append(lane)

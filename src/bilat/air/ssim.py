@@ -346,10 +346,6 @@ def _date_variation(words: Words, f: Field) -> tuple[pa.Array, pa.Array]:
     return out[0], out[1]
 
 
-def _legs(words: Words, lines: npt.NDArray[np.int32], dataset: Any) -> pa.Table:
-    return pa.table(_table(words, LEG, lines, dataset))
-
-
 def _carriers(words: Words, lines: npt.NDArray[np.int32], dataset: Any) -> pa.Table:
     cols = _table(words, CARRIER, lines, dataset)
     raw = words.arr[words.rows]
