@@ -35,8 +35,8 @@ _STR = pa.string()
 class Field:
     """One field of a record: its column name, byte columns and how it is read and written.
 
-    ``mode`` says what a time or date is in: ``"data set"`` (UTC or local, as the data
-    set's time mode says), ``"local"`` or ``""`` (not a time).
+    ``mode`` is ``"data set"`` for a time or date in the data set's time mode (UTC or local,
+    as its type-2 record says), ``""`` otherwise (not a schedule time, or not stated).
     """
 
     name: str
@@ -93,7 +93,7 @@ CARRIER: tuple[Field, ...] = (
     _text("general_information", 109, 169, "general information"),
     _text("in_flight_service_information", 170, 188, "in-flight service information"),
     _code("electronic_ticketing", 189, 190, "electronic ticketing information", "AB"),
-    Field("creation_time", 191, 194, "time", "creation time", null=True, mode="local"),
+    Field("creation_time", 191, 194, "time", "creation time", null=True),
     Field("serial", 195, 200, "int", "record serial number", pad="0", null=True, arrow=_I32),
 )
 
