@@ -27,6 +27,8 @@ def test_public_surface_is_exactly_what_we_mean() -> None:
         # issue 17: agreements
         "ALI_WEIGHTS", "AgreementDiff", "ClauseChange", "FeatureScore", "LiberalizationIndex",
         "RegimeClause", "diff_agreements", "liberalization_index",
+        # issue 17: SSIM read completely, written back, printed
+        "LegsReport", "legs_report", "parse_ssim", "write_legs", "write_ssim",
     }  # fmt: skip
     for name in bilat.air.__all__:
         assert getattr(bilat.air, name) is not None

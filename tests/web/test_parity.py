@@ -340,6 +340,10 @@ VARIANTS.update(
     }
 )
 
+
+# issue 17: SSIM legs
+CASES.update({"air legs": Case(("{ssim}",), method="post", files=("file",))})
+
 #: Read commands whose route is still being built (issue 14); emptied before it is resolved.
 PENDING: frozenset[str] = frozenset()
 

@@ -25,6 +25,7 @@ from bilat.air.check import (
 from bilat.air.diff import AgreementDiff, ClauseChange, diff_agreements
 from bilat.air.flown import RouteListCheck, RouteVerdict, check_route_file, check_route_list
 from bilat.air.freedoms import FREEDOMS, SegmentKind, classify
+from bilat.air.legs import LegsReport, legs_report, write_legs
 from bilat.air.liberalization import (
     ALI_WEIGHTS,
     FeatureScore,
@@ -79,7 +80,8 @@ from bilat.air.slots import (
     slot_report,
     slots_table,
 )
-from bilat.air.ssim import Schedule, read_ssim
+from bilat.air.ssim import Schedule, parse_ssim, read_ssim
+from bilat.air.ssim_write import write_ssim
 
 __all__ = [
     "ALI_WEIGHTS",
@@ -96,6 +98,7 @@ __all__ = [
     "FlightCheck",
     "FrequencyCap",
     "Grant",
+    "LegsReport",
     "LiberalizationIndex",
     "PermittedRoute",
     "PointClause",
@@ -134,12 +137,14 @@ __all__ = [
     "diff_agreements",
     "great_circle_km",
     "is_airport",
+    "legs_report",
     "liberalization_index",
     "load_agreement",
     "load_agreements",
     "parse_carrier_states",
     "parse_flight",
     "parse_slot_message",
+    "parse_ssim",
     "permitted_routes",
     "read_openflights_airlines",
     "read_openflights_airports",
@@ -152,6 +157,8 @@ __all__ = [
     "routes_table",
     "slot_report",
     "slots_table",
+    "write_legs",
+    "write_ssim",
 ]
 
 

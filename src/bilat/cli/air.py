@@ -250,3 +250,6 @@ def register(app: typer.Typer) -> None:
 from bilat.cli import air_slots  # noqa: E402  (issue 17: slots)
 
 air_slots.register(air_app)
+from bilat.cli import air_legs  # noqa: E402  (issue 17: SSIM legs)
+
+air_legs.register(air_app)

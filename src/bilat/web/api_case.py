@@ -549,3 +549,32 @@ async def air_routes_flown(
         )
 
     return document_response(await run_in_threadpool(run))
+
+
+# --- issue 17: SSIM legs
+
+from bilat.air.legs import LegsReport  # noqa: E402
+
+
+@router.post("/air/legs", response_model=model_for(LegsReport))
+async def air_legs(
+    request: Request,
+    file: Annotated[UploadFile, File(description="An SSIM Chapter 7 schedule file.")],
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> Response:
+    """``bilat air legs``: every flight leg of an uploaded SSIM file; nothing is stored."""
+    import tempfile
+    from pathlib import Path as FsPath
+
+    from starlette.concurrency import run_in_threadpool
+
+    from bilat.air.legs import legs_report
+
+    current_user(request)
+    check_csrf(request, csrf_token)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = await save_upload(file, FsPath(tmp), allowed=SSIM_TYPES, max_bytes=SSIM_MAX_BYTES)
+        data = path.read_bytes()
+    name = (file.filename or "upload.ssim").replace("/", "_")[-120:]
+    result: LegsReport = await run_in_threadpool(lambda: legs_report(data, name=name))
+    return document_response(result)
