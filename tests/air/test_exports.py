@@ -2,9 +2,15 @@ from __future__ import annotations
 
 import bilat.air
 
+#: issue 17: compliance
+COMPLIANCE = {
+    "Period", "ScheduleVerdict", "Territory", "ViolationGroup", "airport_label", "freedom_name",
+    "freedoms_words", "segment_words", "sovereign_state", "territories",
+}  # fmt: skip
+
 
 def test_public_surface_is_exactly_what_we_mean() -> None:
-    assert set(bilat.air.__all__) == {
+    assert set(bilat.air.__all__) - COMPLIANCE == {
         "FREEDOMS", "Agreement", "AgreementSummary", "AgreementsReport", "RoutesReport", "ScheduleCheck",
         "agreements_report", "check_ssim", "routes_report", "parse_carrier_states", "Airport", "CapCheck", "Carrier", "FlightCheck",
         "FrequencyCap", "Grant", "PermittedRoute", "PointClause", "PointSet", "Provenance",
@@ -14,5 +20,6 @@ def test_public_surface_is_exactly_what_we_mean() -> None:
         "great_circle_km", "is_airport", "load_agreement", "load_agreements",
         "parse_flight", "permitted_routes", "read_ssim", "routes_table",
     }  # fmt: skip
+    assert COMPLIANCE <= set(bilat.air.__all__)
     for name in bilat.air.__all__:
         assert getattr(bilat.air, name) is not None

@@ -1,0 +1,281 @@
+"""Violations grouped the way a reader scans them: carrier, city pair, flight and kind.
+
+A season's schedule repeats one flight in many period records (one per change of days or
+times), so one breach shows up as dozens of rows. A :class:`ViolationGroup` folds the rows
+of one kind, carrier, flight designator and segment into one line with the periods and
+days the flight operates in, and how many flights (operating dates), ISO weeks and leg
+records it covers. Cap breaches group by cap subject with their weeks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["Period", "ViolationGroup", "day_names"]
+
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def day_names(days: str) -> str:
+    """``"135"`` (ISO weekdays, Monday = 1) → ``"Mon Wed Fri"``; ``"1234567"`` → ``"daily"``."""
+    if days == "1234567":
+        return "daily"
+    return " ".join(_DAY_NAMES[int(d) - 1] for d in days)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A period of operation: dates and days of the week.
+
+    Attributes
+    ----------
+    first, last
+        First and last date of the period (inclusive); ``last`` is ``None`` for an open
+        period (SSIM ``00XXX00``).
+    days
+        ISO weekdays the flight operates on in the period (``"135"``: Monday, Wednesday,
+        Friday); empty for a cap's weeks.
+    """
+
+    first: dt.date
+    last: dt.date | None
+    days: str
+
+    def text(self, *, days: bool = True) -> str:
+        """``"2005-05-22..2005-06-12 Sun"`` (``days=False``: the dates alone)."""
+        end = self.last.isoformat() if self.last else "open"
+        span = self.first.isoformat() if self.last == self.first else f"{self.first}..{end}"
+        return f"{span} {day_names(self.days)}".strip() if days and self.days else span
+
+
+@dataclass(frozen=True, slots=True)
+class ViolationGroup:
+    """The violations of one kind, carrier, flight designator and segment, folded.
+
+    Attributes
+    ----------
+    kind
+        Violation kind (see :class:`bilat.air.Violation`).
+    carrier
+        IATA airline code (for a cap: the carriers' state, as the cap counts them).
+    flight
+        Flight designator (``"XX 102"``), or the cap (``"BLR-KAZ cap MSQ-ALA"``).
+    segment
+        City pair ``"RUN-MRU"`` (board-off as flown).
+    periods
+        The periods of operation of the flights concerned, merged where they touch and
+        share their days, in date order (a cap's weeks: Monday to Sunday).
+    days
+        Every ISO weekday the flights operate on (``"1234567"``), union of the periods.
+    flights
+        Flights concerned, counted by operating date (a cap: flights in the weeks above the
+        cap, larger direction).
+    weeks
+        ISO weeks with at least one such flight (a cap: weeks above the cap).
+    legs
+        Leg records (SSIM type 3) of the flights concerned (``None`` for a cap).
+    violations
+        Raw violation rows folded into the group.
+    line
+        First line in the SSIM file of the flights concerned (``None`` for a cap).
+    detail
+        What is wrong, in words (the first row's, for a cap: the weeks and the cap).
+    """
+
+    kind: str
+    carrier: str
+    flight: str
+    segment: str
+    periods: tuple[Period, ...]
+    days: str
+    flights: int
+    weeks: int
+    legs: int | None
+    violations: int
+    line: int | None
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class FlightDates:
+    """Per flight row of the check (its first leg): what a group adds up.
+
+    ``week_offsets``/``week_codes`` are CSR arrays: the ISO week codes (year * 100 + week)
+    of flight ``f`` are ``week_codes[week_offsets[f]:week_offsets[f + 1]]``.
+    """
+
+    dates: npt.NDArray[np.int64]
+    legs: npt.NDArray[np.int64]
+    week_offsets: npt.NDArray[np.int64]
+    week_codes: npt.NDArray[np.int64]
+    period_from: list[dt.date]
+    period_to: list[dt.date | None]
+    days_mask: list[int]
+
+
+def flight_dates(
+    flights: pa.Table,
+    legs: npt.NDArray[np.int64],
+    rep: npt.NDArray[np.int64],
+    week: npt.NDArray[np.int64],
+) -> FlightDates:
+    """Build :class:`FlightDates` from one row per flight and its operating (row, week) pairs."""
+    n = flights.num_rows
+    dates = np.bincount(rep, minlength=n).astype(np.int64)
+    fw = np.unique(rep * 1_000_000 + week)
+    f_of, w_of = fw // 1_000_000, fw % 1_000_000
+    offsets = np.r_[0, np.cumsum(np.bincount(f_of, minlength=n))].astype(np.int64)
+    return FlightDates(
+        dates,
+        legs.astype(np.int64),
+        offsets,
+        w_of.astype(np.int64),
+        flights["period_from"].to_pylist(),
+        flights["period_to"].to_pylist(),
+        [int(x) for x in flights["days_mask"].to_pylist()],
+    )
+
+
+def _days(mask: int) -> str:
+    return "".join(str(k + 1) for k in range(7) if mask >> k & 1)
+
+
+def _merge(periods: Sequence[tuple[dt.date, dt.date | None, int]]) -> tuple[Period, ...]:
+    """Periods in date order, touching ones with the same days merged."""
+    far = dt.date.max
+    out: list[tuple[dt.date, dt.date | None, int]] = []
+    for first, last, mask in sorted(set(periods), key=lambda p: (p[0], p[1] or far, p[2])):
+        if out and out[-1][2] == mask:
+            p_first, p_last, _ = out[-1]
+            if p_last is None or first <= p_last + dt.timedelta(days=1):
+                end = None if p_last is None or last is None else max(p_last, last)
+                out[-1] = (p_first, end, mask)
+                continue
+        out.append((first, last, mask))
+    return tuple(Period(f, la, _days(m)) for f, la, m in out)
+
+
+def group_violations(
+    viols: pa.Table, flight_row: npt.NDArray[np.int64], fd: FlightDates
+) -> list[ViolationGroup]:
+    """Fold per-flight violation rows (``kind``, ``carrier``, ``flight``, ``segment``,
+    ``detail``, ``line``; ``flight_row`` their flight's row in ``fd``) into groups."""
+    if viols.num_rows == 0:
+        return []
+    key = pc.binary_join_element_wise(
+        *(pc.cast(viols[c], pa.string()) for c in ("kind", "carrier", "flight", "segment")), "\x1f"
+    )
+    enc = pc.dictionary_encode(key.combine_chunks() if isinstance(key, pa.ChunkedArray) else key)
+    g = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    ng = len(enc.dictionary)
+    rows = np.bincount(g, minlength=ng)
+    gf = np.unique(g * (len(fd.dates) + 1) + flight_row)
+    g_of, f_of = gf // (len(fd.dates) + 1), gf % (len(fd.dates) + 1)
+    flights = np.bincount(g_of, weights=fd.dates[f_of], minlength=ng).astype(np.int64)
+    legs = np.bincount(g_of, weights=fd.legs[f_of], minlength=ng).astype(np.int64)
+    nweeks = np.diff(fd.week_offsets)[f_of]
+    rep = np.repeat(np.arange(len(f_of)), nweeks)
+    within = np.arange(int(nweeks.sum())) - np.repeat(np.cumsum(nweeks) - nweeks, nweeks)
+    wk = fd.week_codes[fd.week_offsets[f_of][rep] + within]
+    weeks = np.bincount(np.unique(g_of[rep] * 1_000_000 + wk) // 1_000_000, minlength=ng)
+    periods: dict[int, list[tuple[dt.date, dt.date | None, int]]] = defaultdict(list)
+    masks: dict[int, int] = defaultdict(int)
+    for gi, f in zip(g_of.tolist(), f_of.tolist(), strict=True):
+        periods[gi].append((fd.period_from[f], fd.period_to[f], fd.days_mask[f]))
+        masks[gi] |= fd.days_mask[f]
+    first_row = np.full(ng, len(g), dtype=np.int64)
+    np.minimum.at(first_row, g, np.arange(len(g)))
+    detail, line = viols["detail"].to_pylist(), viols["line"].to_pylist()
+    lines = np.array([x if x is not None else 1 << 40 for x in line], dtype=np.int64)
+    min_line = np.full(ng, 1 << 40, dtype=np.int64)
+    np.minimum.at(min_line, g, lines)
+    out = []
+    for gi, text in enumerate(enc.dictionary.to_pylist()):
+        kind, carrier, flight, segment = text.split("\x1f")
+        out.append(
+            ViolationGroup(
+                kind,
+                carrier,
+                flight,
+                segment,
+                _merge(periods[gi]),
+                _days(masks[gi]),
+                int(flights[gi]),
+                int(weeks[gi]),
+                int(legs[gi]),
+                int(rows[gi]),
+                int(min_line[gi]) if min_line[gi] < 1 << 40 else None,
+                str(detail[int(first_row[gi])]),
+            )
+        )
+    return out
+
+
+class _Cap(Protocol):
+    """What :func:`group_caps` reads of a :class:`bilat.air.CapCheck`."""
+
+    @property
+    def agreement(self) -> str: ...
+    @property
+    def cap(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def week(self) -> str: ...
+    @property
+    def flights(self) -> int: ...
+    @property
+    def weekly(self) -> int: ...
+    @property
+    def exceeded(self) -> bool: ...
+
+
+def group_caps(caps: Sequence[_Cap]) -> list[ViolationGroup]:
+    """One group per exceeded cap and subject: its weeks, flights and the cap."""
+    by: dict[tuple[str, str, str], list[_Cap]] = defaultdict(list)
+    for c in caps:
+        if c.exceeded:
+            by[(c.agreement, c.cap, c.subject)].append(c)
+    out = []
+    for (agreement, cap, subject), cs in by.items():
+        mondays = sorted(dt.date.fromisocalendar(int(c.week[:4]), int(c.week[6:]), 1) for c in cs)
+        spans = [(m, m + dt.timedelta(days=6), 0) for m in mondays]
+        most = max(c.flights for c in cs)
+        out.append(
+            ViolationGroup(
+                "cap-exceeded",
+                subject.split("carriers of ")[-1],
+                f"{agreement} cap {cap}",
+                subject.split(",")[0],
+                _merge(spans),
+                "",
+                sum(c.flights for c in cs),
+                len(cs),
+                None,
+                len(cs),
+                None,
+                f"{len(cs)} week(s) above the cap of {cs[0].weekly} flights a week "
+                f"({agreement} {cap}); at most {most} flights in a week",
+            )
+        )
+    return out
+
+
+def groups_by_kind(groups: Sequence[ViolationGroup]) -> dict[str, dict[str, int]]:
+    """Per kind: ``groups``, ``flights`` (operating dates) and ``violations`` (raw rows)."""
+    out: dict[str, dict[str, int]] = {}
+    for grp in groups:
+        k = out.setdefault(grp.kind, {"groups": 0, "flights": 0, "violations": 0})
+        k["groups"] += 1
+        k["flights"] += grp.flights
+        k["violations"] += grp.violations
+    return out
