@@ -38,8 +38,11 @@ def _states(values: list[str] | None) -> dict[str, str]:
     try:
         return parse_carrier_states(values)
     except InputError as exc:
+        why = "expected XX=ISO3, e.g. IQ=KAZ"
+        if exc.details.get("expected") == "ISO3":
+            why = str(exc).split(": ", 1)[-1]
         raise InputError(
-            f"Cannot read --carrier-state {exc.details['value']!r}: expected XX=ISO3, e.g. IQ=KAZ",
+            f"Cannot read --carrier-state {exc.details['value']!r}: {why}",
             details={**exc.details, "option": "--carrier-state"},
         ) from None
 
