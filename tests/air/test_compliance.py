@@ -173,3 +173,40 @@ def test_routes_text_says_flown_yes_or_no_and_freedoms_in_words(
     assert " yes " in r.stdout and " no " in r.stdout
     plain = cli("air", "routes", str(case_dir), "--carrier", "KC").stdout
     assert "flown" not in plain  # no schedule given: no column that cannot be answered
+
+
+def test_flights_table_carries_legs_and_violation_rows(
+    case: tuple[Agreement, ...], july_ssim: Path
+) -> None:
+    from bilat.air import check_schedule, read_ssim
+
+    r = check_schedule(case, read_ssim(july_ssim), carrier_states={"IQ": "KAZ"})
+    assert r.flights is not None
+    f = r.flights.to_pylist()
+    assert sum(x["legs"] for x in f) == len(_records(july_ssim)) == 11
+    # B2 781 and B2 783 are two-leg flights; every other flight is one leg
+    assert {x["flight"]: x["legs"] for x in f if x["legs"] > 1} == {"B2 781": 2, "B2 783": 2}
+    caps = sum(c.exceeded for c in r.caps)
+    assert sum(x["violations"] for x in f) == r.violations.num_rows - caps
+
+
+def test_periods_merge_only_when_they_touch_and_share_their_days() -> None:
+    from bilat.air.groups import _merge
+
+    d = dt.date
+    out = _merge(
+        [
+            (d(2005, 6, 1), d(2005, 6, 7), 0b1),  # Mondays
+            (d(2005, 6, 3), d(2005, 6, 9), 0b100),  # Wednesdays, in between
+            (d(2005, 6, 8), d(2005, 6, 30), 0b1),  # touches the first, same days: merged
+            (d(2005, 7, 10), d(2005, 7, 31), 0b1),  # a gap: a period of its own
+            (d(2005, 6, 8), d(2005, 6, 30), 0b10),  # Tuesdays: kept apart
+        ]
+    )
+    assert [(p.first, p.last, p.days) for p in out] == [
+        (d(2005, 6, 1), d(2005, 6, 30), "1"),
+        (d(2005, 6, 3), d(2005, 6, 9), "3"),
+        (d(2005, 6, 8), d(2005, 6, 30), "2"),
+        (d(2005, 7, 10), d(2005, 7, 31), "1"),
+    ]
+    assert out[0].text() == "2005-06-01..2005-06-30 Mon"

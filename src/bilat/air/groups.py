@@ -128,11 +128,13 @@ def flight_dates(
     rep: npt.NDArray[np.int64],
     week: npt.NDArray[np.int64],
 ) -> FlightDates:
-    """Build :class:`FlightDates` from one row per flight and its operating (row, week) pairs."""
+    """Build :class:`FlightDates` from one row per flight and its operating (row, week) pairs,
+    in the order :func:`bilat.air.schedule._operating_weeks` gives them (by row, then date)."""
     n = flights.num_rows
     dates = np.bincount(rep, minlength=n).astype(np.int64)
-    fw = np.unique(rep * 1_000_000 + week)
-    f_of, w_of = fw // 1_000_000, fw % 1_000_000
+    # rep ascends and each flight's weeks do not descend (dates in order): no sort needed
+    new = np.r_[True, (rep[1:] != rep[:-1]) | (week[1:] != week[:-1])] if len(rep) else rep
+    f_of, w_of = rep[new.astype(bool)], week[new.astype(bool)]
     offsets = np.r_[0, np.cumsum(np.bincount(f_of, minlength=n))].astype(np.int64)
     return FlightDates(
         dates,
@@ -145,23 +147,51 @@ def flight_dates(
     )
 
 
+#: ISO weekdays of each days-of-operation bit mask (bit k-1: day k).
+_MASK_DAYS = tuple("".join(str(k + 1) for k in range(7) if m >> k & 1) for m in range(128))
+
+
 def _days(mask: int) -> str:
-    return "".join(str(k + 1) for k in range(7) if mask >> k & 1)
+    return _MASK_DAYS[mask & 127]
 
 
 def _merge(periods: Sequence[tuple[dt.date, dt.date | None, int]]) -> tuple[Period, ...]:
     """Periods in date order, touching ones with the same days merged."""
+    if len(periods) == 1:
+        ((first, last, mask),) = periods
+        return (Period(first, last, _days(mask)),)
     far = dt.date.max
     out: list[tuple[dt.date, dt.date | None, int]] = []
+    last_of: dict[int, int] = {}  # days mask -> index in ``out`` of its latest period
     for first, last, mask in sorted(set(periods), key=lambda p: (p[0], p[1] or far, p[2])):
-        if out and out[-1][2] == mask:
-            p_first, p_last, _ = out[-1]
+        i = last_of.get(mask)
+        if i is not None:
+            p_first, p_last, _ = out[i]
             if p_last is None or first <= p_last + dt.timedelta(days=1):
                 end = None if p_last is None or last is None else max(p_last, last)
-                out[-1] = (p_first, end, mask)
+                out[i] = (p_first, end, mask)
                 continue
+        last_of[mask] = len(out)
         out.append((first, last, mask))
     return tuple(Period(f, la, _days(m)) for f, la, m in out)
+
+
+def _weeks(
+    g_of: npt.NDArray[np.int64], f_of: npt.NDArray[np.int64], ng: int, fd: FlightDates
+) -> npt.NDArray[np.int64]:
+    """Distinct ISO weeks per group; a group of one flight takes that flight's count."""
+    nweeks = np.diff(fd.week_offsets)[f_of]
+    weeks = np.zeros(ng, dtype=np.int64)
+    multi = np.bincount(g_of, minlength=ng)[g_of] > 1
+    weeks[g_of[~multi]] = nweeks[~multi]
+    if multi.any():
+        gm, fm, nw = g_of[multi], f_of[multi], nweeks[multi]
+        rep = np.repeat(np.arange(len(fm)), nw)
+        within = np.arange(int(nw.sum())) - np.repeat(np.cumsum(nw) - nw, nw)
+        wk = fd.week_codes[fd.week_offsets[fm][rep] + within]
+        pairs = np.unique(gm[rep] * 1_000_000 + wk) // 1_000_000
+        weeks += np.bincount(pairs, minlength=ng)
+    return weeks
 
 
 def group_violations(
@@ -182,21 +212,20 @@ def group_violations(
     g_of, f_of = gf // (len(fd.dates) + 1), gf % (len(fd.dates) + 1)
     flights = np.bincount(g_of, weights=fd.dates[f_of], minlength=ng).astype(np.int64)
     legs = np.bincount(g_of, weights=fd.legs[f_of], minlength=ng).astype(np.int64)
-    nweeks = np.diff(fd.week_offsets)[f_of]
-    rep = np.repeat(np.arange(len(f_of)), nweeks)
-    within = np.arange(int(nweeks.sum())) - np.repeat(np.cumsum(nweeks) - nweeks, nweeks)
-    wk = fd.week_codes[fd.week_offsets[f_of][rep] + within]
-    weeks = np.bincount(np.unique(g_of[rep] * 1_000_000 + wk) // 1_000_000, minlength=ng)
-    periods: dict[int, list[tuple[dt.date, dt.date | None, int]]] = defaultdict(list)
-    masks: dict[int, int] = defaultdict(int)
+    weeks = _weeks(g_of, f_of, ng, fd)
+    periods: list[list[tuple[dt.date, dt.date | None, int]]] = [[] for _ in range(ng)]
+    masks = np.zeros(ng, dtype=np.int64)
+    f_mask = np.asarray(fd.days_mask, dtype=np.int64)
+    np.bitwise_or.at(masks, g_of, f_mask[f_of])
+    p_from, p_to, p_mask = fd.period_from, fd.period_to, fd.days_mask
     for gi, f in zip(g_of.tolist(), f_of.tolist(), strict=True):
-        periods[gi].append((fd.period_from[f], fd.period_to[f], fd.days_mask[f]))
-        masks[gi] |= fd.days_mask[f]
+        periods[gi].append((p_from[f], p_to[f], p_mask[f]))
     first_row = np.full(ng, len(g), dtype=np.int64)
     np.minimum.at(first_row, g, np.arange(len(g)))
-    detail, line = viols["detail"].to_pylist(), viols["line"].to_pylist()
-    lines = np.array([x if x is not None else 1 << 40 for x in line], dtype=np.int64)
-    min_line = np.full(ng, 1 << 40, dtype=np.int64)
+    detail = viols["detail"].take(pa.array(first_row)).to_pylist()
+    big = 2**31 - 1
+    lines = pc.fill_null(viols["line"], big).to_numpy().astype(np.int64)
+    min_line = np.full(ng, big, dtype=np.int64)
     np.minimum.at(min_line, g, lines)
     out = []
     for gi, text in enumerate(enc.dictionary.to_pylist()):
@@ -208,13 +237,13 @@ def group_violations(
                 flight,
                 segment,
                 _merge(periods[gi]),
-                _days(masks[gi]),
+                _days(int(masks[gi])),
                 int(flights[gi]),
                 int(weeks[gi]),
                 int(legs[gi]),
                 int(rows[gi]),
-                int(min_line[gi]) if min_line[gi] < 1 << 40 else None,
-                str(detail[int(first_row[gi])]),
+                int(min_line[gi]) if min_line[gi] < big else None,
+                str(detail[gi]),
             )
         )
     return out

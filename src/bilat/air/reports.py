@@ -285,6 +285,7 @@ def check_ssim(
     wanted = tuple(c.strip().upper() for c in carriers) if carriers else None
     report = check_schedule(agreements, schedule, carriers=wanted, carrier_states=carrier_states)
     verdict = _verdict(report)
+    groups = report.violation_groups()
     warnings = report.warnings
     if verdict == "not checked":
         warnings = (*warnings, "no flight was checked, so compliance is not determined")
@@ -298,8 +299,8 @@ def check_ssim(
         verdict=verdict,
         compliant={"compliant": True, "violations": False}.get(verdict),
         by_carrier=report.by_carrier(),
-        by_kind=groups_by_kind(report.groups),
-        groups=report.groups,
+        by_kind=groups_by_kind(groups),
+        groups=groups,
         violations=report.violations,
         caps=report.caps,
         segments=report.segments,

@@ -154,9 +154,13 @@ class ScheduleReport:
     not_checked
         Leg records not checked, by reason (:data:`NotCheckedReason`); reasons with none are
         left out.
-    groups
-        The violations folded by kind, carrier, flight and segment, each with its periods
-        and days of operation (:class:`bilat.air.ViolationGroup`), caps last.
+    flights
+        Arrow table, one row per flight (chained legs of one period record) after the
+        carrier filter: ``carrier``, ``flight``, ``flight_number``, ``suffix``, ``ivi``,
+        ``line`` (first leg), ``period_from``, ``period_to``, ``days``, ``days_mask``,
+        ``frequency_rate`` (its first leg's), ``legs`` (leg records), ``checked`` and
+        ``violations`` (its rows in ``violations``, which list the flights' rows in this
+        table's order, caps last). :meth:`violation_groups` folds them.
     """
 
     segments: pa.Table
@@ -166,7 +170,25 @@ class ScheduleReport:
     warnings: tuple[str, ...]
     legs_checked: int = 0
     not_checked: Mapping[str, int] = field(default_factory=dict)
-    groups: tuple[ViolationGroup, ...] = ()
+    flights: pa.Table | None = None
+
+    def violation_groups(self) -> tuple[ViolationGroup, ...]:
+        """The violations folded by kind, carrier, flight and segment, each with its periods
+        and days of operation and its counts (:class:`bilat.air.ViolationGroup`); by carrier,
+        segment and flight, caps last."""
+        f = self.flights
+        if f is None:
+            return tuple(group_caps(self.caps))
+        n = f["violations"].to_numpy().astype(np.int64)
+        row = np.repeat(np.arange(f.num_rows), n)
+        hit = np.unique(row)
+        sel = f.take(pa.array(hit, pa.int64()))
+        rep, week = _operating_weeks(sel)
+        fd = flight_dates(sel, sel["legs"].to_numpy().astype(np.int64), rep, week)
+        per_flight = self.violations.slice(0, len(row))
+        grouped = group_violations(per_flight, np.searchsorted(hit, row), fd)
+        order = sorted(grouped, key=lambda g: (g.carrier, g.segment, g.flight, g.kind))
+        return (*order, *group_caps(self.caps))
 
     def violation_list(self) -> tuple[Violation, ...]:
         """The violations as :class:`Violation` objects."""
@@ -468,9 +490,7 @@ def check_schedule(
     first = srt.select([*_FLIGHT_COLS, "days_mask", "frequency_rate"]).take(pa.array(starts))
     flights = _flight_table(first)
     segments = _expand(routes.segments, key_ids, flights, _SEG_SCHEMA)
-    viols = _expand(
-        routes.violations, key_ids, flights.select(["flight", "line", "_row"]), _VIOL_SCHEMA
-    )
+    viols = _expand(routes.violations, key_ids, flights.select(["flight", "line"]), _VIOL_SCHEMA)
     freq = _frequencies(first, key_ids, routes.pairs, agreements, carrier_states)
     caps = _cap_checks(agreements, freq)
     legs_per_flight = (ends - starts).astype(np.int64)
@@ -485,20 +505,30 @@ def check_schedule(
             "carrier not selected": schedule.legs.num_rows - legs.num_rows,
             **not_checked,
         }
+    nviol = np.array([len(v) for v in routes.violations], dtype=np.int32)
+    per_flight = {
+        "legs": pa.array(legs_per_flight.astype(np.int32)),
+        "checked": pa.array(status == 0),
+        "violations": pa.array(nviol[key_ids] if len(key_ids) else np.zeros(0, np.int32)),
+    }
+    for name in ("days_mask", "frequency_rate"):
+        flights = flights.append_column(name, first[name])
+    for name, values in per_flight.items():
+        flights = flights.append_column(name, values)
     return ScheduleReport(
-        segments.drop_columns(["_row"]),
+        segments,
         freq,
         tuple(caps),
         _violations_table(viols, caps),
         tuple(routes.warnings),
         legs_checked=int(legs_per_flight[status == 0].sum()),
         not_checked=not_checked,
-        groups=_groups(viols, first, legs_per_flight, caps),
+        flights=flights,
     )
 
 
 def _flight_table(first: pa.Table) -> pa.Table:
-    """One row per flight: its first leg's columns, its designator and its row number."""
+    """One row per flight: its first leg's columns and its designator."""
     flights = first.select(_FLIGHT_COLS).rename_columns(["carrier", *_FLIGHT_COLS[1:]])
     designator = pc.binary_join_element_wise(
         flights["carrier"], pc.cast(flights["flight_number"], pa.string()), " "
@@ -512,20 +542,7 @@ def _flight_table(first: pa.Table) -> pa.Table:
             for c in flights.column_names
         }
     )
-    return flights.append_column("_row", pa.array(np.arange(first.num_rows), pa.int64()))
-
-
-def _groups(
-    viols: pa.Table, first: pa.Table, legs: npt.NDArray[np.int64], caps: Sequence[CapCheck]
-) -> tuple[ViolationGroup, ...]:
-    """The violations folded (:mod:`bilat.air.groups`), dates counted for flights in breach."""
-    row = viols["_row"].to_numpy().astype(np.int64) if viols.num_rows else np.zeros(0, np.int64)
-    hit = np.unique(row)
-    rep, week = _operating_weeks(first.take(pa.array(hit, pa.int64())))
-    fd = flight_dates(first.take(pa.array(hit, pa.int64())), legs[hit], rep, week)
-    grouped = group_violations(viols, np.searchsorted(hit, row), fd)
-    order = sorted(grouped, key=lambda g: (g.carrier, g.segment, g.flight, g.kind))
-    return (*order, *group_caps(caps))
+    return flights
 
 
 def _violations_table(viols: pa.Table, caps: Sequence[CapCheck]) -> pa.Table:
