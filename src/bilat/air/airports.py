@@ -28,6 +28,7 @@ __all__ = [
     "canonical_code",
     "great_circle_km",
     "is_airport",
+    "territory_text",
 ]
 
 #: Historic or alternative IATA codes → the code in use today.
@@ -145,14 +146,19 @@ def airport_label(code: str) -> str:
 
     Unknown codes come back as given (the label is for text, never for a decision).
     """
+    where = territory_text(code)
+    return f"{canonical_code(code)} ({where})" if where else code
+
+
+def territory_text(code: str) -> str:
+    """``"Réunion, France"``: the territory and state of an airport in a territory, else ``""``."""
     if not is_airport(code):
-        return code
+        return ""
     a = airport(code)
     if not a.in_territory:
-        return a.iata
+        return ""
     t = territory(a.territory)
-    name = t.name if t is not None else a.territory
-    return f"{a.iata} ({name}, {country_name(a.state)})"
+    return f"{t.name if t is not None else a.territory}, {country_name(a.state)}"
 
 
 @functools.cache

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from bilat.air.airports import airport, airport_label, great_circle_km
+from bilat.air.airports import airport, great_circle_km, territory_text
 from bilat.air.freedoms import SegmentKind, classify, segment_words
 from bilat.air.model import Agreement, PointSet, RouteSchedule
 from bilat.document import fields_document
@@ -434,8 +434,7 @@ def _pair(s: _Seg) -> str:
 
 def _where(s: _Seg) -> str:
     """`` [RUN: Réunion, France]``: the territory of each point that is in one, or ``""``."""
-    labels = [airport_label(c) for c in dict.fromkeys((s.a, s.b))]
-    notes = [x.replace(" (", ": ", 1)[:-1] for x in labels if "(" in x]
+    notes = [f"{c}: {territory_text(c)}" for c in dict.fromkeys((s.a, s.b)) if territory_text(c)]
     return f" [{'; '.join(notes)}]" if notes else ""
 
 

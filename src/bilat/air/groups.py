@@ -194,58 +194,68 @@ def _weeks(
     return weeks
 
 
+_KEY = ("carrier", "segment", "flight", "kind")  # also the groups' order
+
+
 def group_violations(
     viols: pa.Table, flight_row: npt.NDArray[np.int64], fd: FlightDates
 ) -> list[ViolationGroup]:
     """Fold per-flight violation rows (``kind``, ``carrier``, ``flight``, ``segment``,
-    ``detail``, ``line``; ``flight_row`` their flight's row in ``fd``) into groups."""
+    ``detail``, ``line``; ``flight_row`` their flight's row in ``fd``) into groups, ordered
+    by carrier, segment, flight and kind."""
     if viols.num_rows == 0:
         return []
-    key = pc.binary_join_element_wise(
-        *(pc.cast(viols[c], pa.string()) for c in ("kind", "carrier", "flight", "segment")), "\x1f"
-    )
+    key = pc.binary_join_element_wise(*(pc.cast(viols[c], pa.string()) for c in _KEY), "\x1f")
     enc = pc.dictionary_encode(key.combine_chunks() if isinstance(key, pa.ChunkedArray) else key)
-    g = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    # renumber the groups in key order, so the list comes out sorted without a Python sort
+    rank = np.empty(len(enc.dictionary), dtype=np.int64)
+    rank[pc.sort_indices(enc.dictionary).to_numpy()] = np.arange(len(enc.dictionary))
+    g = rank[enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
     ng = len(enc.dictionary)
-    rows = np.bincount(g, minlength=ng)
-    gf = np.unique(g * (len(fd.dates) + 1) + flight_row)
-    g_of, f_of = gf // (len(fd.dates) + 1), gf % (len(fd.dates) + 1)
-    flights = np.bincount(g_of, weights=fd.dates[f_of], minlength=ng).astype(np.int64)
-    legs = np.bincount(g_of, weights=fd.legs[f_of], minlength=ng).astype(np.int64)
-    weeks = _weeks(g_of, f_of, ng, fd)
-    periods: list[list[tuple[dt.date, dt.date | None, int]]] = [[] for _ in range(ng)]
-    masks = np.zeros(ng, dtype=np.int64)
-    f_mask = np.asarray(fd.days_mask, dtype=np.int64)
-    np.bitwise_or.at(masks, g_of, f_mask[f_of])
-    p_from, p_to, p_mask = fd.period_from, fd.period_to, fd.days_mask
-    for gi, f in zip(g_of.tolist(), f_of.tolist(), strict=True):
-        periods[gi].append((p_from[f], p_to[f], p_mask[f]))
+    nf = len(fd.dates) + 1
+    gf = np.unique(g * nf + flight_row)
+    g_of, f_of = gf // nf, gf % nf
     first_row = np.full(ng, len(g), dtype=np.int64)
     np.minimum.at(first_row, g, np.arange(len(g)))
-    detail = viols["detail"].take(pa.array(first_row)).to_pylist()
+    masks = np.zeros(ng, dtype=np.int64)
+    np.bitwise_or.at(masks, g_of, np.asarray(fd.days_mask, dtype=np.int64)[f_of])
     big = 2**31 - 1
-    lines = pc.fill_null(viols["line"], big).to_numpy().astype(np.int64)
     min_line = np.full(ng, big, dtype=np.int64)
-    np.minimum.at(min_line, g, lines)
-    out = []
-    for gi, text in enumerate(enc.dictionary.to_pylist()):
-        kind, carrier, flight, segment = text.split("\x1f")
-        out.append(
-            ViolationGroup(
-                kind,
-                carrier,
-                flight,
-                segment,
-                _merge(periods[gi]),
-                _days(int(masks[gi])),
-                int(flights[gi]),
-                int(weeks[gi]),
-                int(legs[gi]),
-                int(rows[gi]),
-                int(min_line[gi]) if min_line[gi] < big else None,
-                str(detail[gi]),
-            )
+    np.minimum.at(min_line, g, pc.fill_null(viols["line"], big).to_numpy().astype(np.int64))
+    firsts = viols.select([*_KEY, "detail"]).take(pa.array(first_row))
+    cols = [pc.cast(firsts[c], pa.string()).to_pylist() for c in (*_KEY, "detail")]
+    counts = [
+        np.bincount(g_of, weights=fd.dates[f_of], minlength=ng).astype(np.int64).tolist(),
+        _weeks(g_of, f_of, ng, fd).tolist(),
+        np.bincount(g_of, weights=fd.legs[f_of], minlength=ng).astype(np.int64).tolist(),
+        np.bincount(g, minlength=ng).tolist(),
+        [x if x < big else None for x in min_line.tolist()],
+    ]
+    periods = _group_periods(g_of, f_of, ng, fd)
+    days = [_MASK_DAYS[m & 127] for m in masks.tolist()]
+    return [
+        ViolationGroup(k, c, f, s, p, d, n, w, lg, r, ln, str(dt_))
+        for c, s, f, k, dt_, p, d, n, w, lg, r, ln in zip(
+            *cols, periods, days, *counts, strict=True
         )
+    ]
+
+
+def _group_periods(
+    g_of: npt.NDArray[np.int64], f_of: npt.NDArray[np.int64], ng: int, fd: FlightDates
+) -> list[tuple[Period, ...]]:
+    """Each group's periods: a one-flight group's own, else merged (:func:`_merge`)."""
+    p_from, p_to, p_mask = fd.period_from, fd.period_to, fd.days_mask
+    nflights = np.bincount(g_of, minlength=ng)
+    out: list[tuple[Period, ...]] = [()] * ng
+    lists: dict[int, list[tuple[dt.date, dt.date | None, int]]] = defaultdict(list)
+    for gi, f, n in zip(g_of.tolist(), f_of.tolist(), nflights[g_of].tolist(), strict=True):
+        if n == 1:
+            out[gi] = (Period(p_from[f], p_to[f], _MASK_DAYS[p_mask[f] & 127]),)
+        else:
+            lists[gi].append((p_from[f], p_to[f], p_mask[f]))
+    for gi, ps in lists.items():
+        out[gi] = _merge(ps)
     return out
 
 

@@ -187,8 +187,7 @@ class ScheduleReport:
         fd = flight_dates(sel, sel["legs"].to_numpy().astype(np.int64), rep, week)
         per_flight = self.violations.slice(0, len(row))
         grouped = group_violations(per_flight, np.searchsorted(hit, row), fd)
-        order = sorted(grouped, key=lambda g: (g.carrier, g.segment, g.flight, g.kind))
-        return (*order, *group_caps(self.caps))
+        return (*grouped, *group_caps(self.caps))
 
     def violation_list(self) -> tuple[Violation, ...]:
         """The violations as :class:`Violation` objects."""
