@@ -210,3 +210,14 @@ def test_periods_merge_only_when_they_touch_and_share_their_days() -> None:
         (d(2005, 7, 10), d(2005, 7, 31), "1"),
     ]
     assert out[0].text() == "2005-06-01..2005-06-30 Mon"
+
+
+def test_agreements_and_check_text_say_freedoms_in_words(cli: Any, case_dir: Path) -> None:
+    text = cli("air", "agreements", str(case_dir)).stdout
+    assert "third and fourth freedoms" in text and "3,4" not in text
+    r = cli("air", "check", str(case_dir), "--flight", "B2 MSQ-NQZ-ALA", "--local-traffic",
+            "NQZ-ALA")  # fmt: skip
+    assert "eighth freedom (cabotage)" in r.stdout and " 8 " not in r.stdout
+    r = cli("air", "check", str(case_dir), "--flight", "XX RUN-DZA", "--carrier-state", "XX=FRA")
+    assert "RUN (Réunion, France)-DZA (Mayotte, France)" in " ".join(r.stdout.split())
+    assert "domestic" in r.stdout and "None" not in r.stdout
