@@ -106,7 +106,7 @@ def print_schedule(result: ScheduleCheck, *, detail: bool = False) -> None:
     console.print(f"[{style}]{lines[1]}[/]", highlight=False)
     for line in lines[2:]:
         console.print(line, markup=False, highlight=False)
-    if result.verdict == "not checked" and "carrier's state unknown" in result.legs_not_checked:
+    if "carrier's state unknown" in result.legs_not_checked:
         console.print(
             "[yellow]hint:[/] name each carrier's state with --carrier-state XX=ISO3 "
             "(repeatable, or comma-separated)"
