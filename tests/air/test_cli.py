@@ -104,8 +104,9 @@ def test_schedule_json_is_the_one_schedule_document(
     assert out["legs"] == out["record_counts"]["3"] == 11
     assert {"exceeded": True}.items() <= next(c for c in out["caps"] if c["exceeded"]).items()
     assert set(out) == {
-        "file", "legs", "record_counts", "carriers", "compliant", "by_carrier", "violations",
-        "caps", "segments", "frequencies", "warnings", "ssim_warnings",
+        "file", "legs", "legs_checked", "legs_not_checked", "record_counts", "carriers",
+        "verdict", "compliant", "by_carrier", "by_kind", "groups", "violations", "caps",
+        "segments", "frequencies", "warnings", "ssim_warnings",
     }  # fmt: skip
 
 

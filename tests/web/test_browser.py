@@ -159,3 +159,63 @@ def test_editor_adds_an_item_through_the_form(browser: Any, server: str) -> None
     assert "tractor_cabs" in page.locator("dl.facts").inner_text()
     assert "eddie" in page.locator("#history").inner_text()
     _shot(page, "add-item")
+
+
+# issue 17: compliance — the SSIM form takes carrier states and never shows "not checked" green
+OK_GREEN = "rgb(29, 122, 58)"  # --ok in style.css
+
+
+def _upload(page: Any, path: Path, states: str = "") -> None:
+    page.goto("/air")
+    page.set_input_files("#ssim-form input[type=file]", str(path))
+    page.fill("#ssim-form input[name=carrier_states]", states)
+    page.click("#ssim-form button[type=submit]")
+    page.wait_for_selector("#ssim-report")
+
+
+def test_schedule_nothing_checked_is_a_warning_not_green(
+    browser: Any, server: str, shared_data: Path
+) -> None:
+    page = _login(browser, server, "vera")
+    _upload(page, shared_data / "air" / "gna-sample.ssim")
+    verdict = page.locator("#ssim-verdict")
+    assert verdict.get_attribute("data-verdict") == "not checked"
+    assert "compliant" not in page.locator("#ssim-report h3").inner_text()
+    assert verdict.evaluate("e => getComputedStyle(e).color") != OK_GREEN
+    assert "warn" in (verdict.get_attribute("class") or "")
+    legs = page.locator("#ssim-legs").inner_text()
+    assert "514" in legs and "carrier's state unknown 514" in legs  # 514 type-3 records
+    assert page.locator("#ssim-groups").count() == 0
+    _shot(page, "ssim-not-checked")
+
+    _upload(page, shared_data / "air" / "gna-sample.ssim", "XX=FRA")
+    assert page.locator("#ssim-verdict").get_attribute("data-verdict") == "violations"
+    assert page.input_value("#ssim-form input[name=carrier_states]") == "XX=FRA"
+    rows = page.locator("#ssim-groups tbody tr")
+    texts = rows.all_inner_texts()
+    # XX 945 v01 RUN-DZA-HAH-MRS flies the 20 Tuesdays of 14 Jun-25 Oct 2005: 3 leg records
+    row = next(t for t in texts if "XX 945" in t and "DZA-HAH" in t)
+    cells = row.split("\t")
+    assert cells[5:9] == ["Tue", "20", "20", "3"]
+    assert "Mayotte, France" in row
+    assert not [t for t in texts if "RUN-DZA" in t]  # inside France: domestic for XX
+    assert not [t for t in page.console_lines if "Content Security Policy" in t]
+    _shot(page, "ssim-grouped")
+
+
+def test_schedule_form_takes_a_comma_list_of_carrier_states(browser: Any, server: str) -> None:
+    page = _login(browser, server, "vera")
+    july = FIXTURES / "air" / "blr-kaz-2022-07.ssim"
+    _upload(page, july, "IQ=KAZ, ZZ=FRA")
+    assert page.locator("#ssim-verdict").get_attribute("data-verdict") == "violations"
+    assert "Legs not checked\n0" in page.locator("#ssim-legs").inner_text()
+    row = next(t for t in page.locator("#ssim-groups tbody tr").all_inner_texts() if "B2 783" in t)
+    assert row.split("\t")[1:6] == ["NQZ-KSN", "B2 783", "no-right", "2022-07-04–2022-07-31", "Sat"]
+    page.goto("/air")
+    page.set_input_files("#ssim-form input[type=file]", str(july))
+    page.fill("#ssim-form input[name=carrier_states]", "IQ=KAZ; B2")
+    page.click("#ssim-form button[type=submit]")
+    # the browser refuses the text before it is sent: still on the form, no report
+    assert page.evaluate("document.querySelector('#ssim-form input[name=carrier_states]')"
+                         ".validity.patternMismatch")  # fmt: skip
+    assert page.locator("#ssim-report").count() == 0

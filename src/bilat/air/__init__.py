@@ -161,6 +161,26 @@ __all__ = [
     "write_ssim",
 ]
 
+# issue 17: compliance (schedule report groups, verdict; territories; freedoms in words)
+from bilat.air.airports import airport_label
+from bilat.air.freedoms import freedom_name, freedoms_words, segment_words
+from bilat.air.groups import Period, ViolationGroup
+from bilat.air.reports import ScheduleVerdict
+from bilat.air.territories import Territory, sovereign_state, territories
+
+__all__ += [
+    "Period",
+    "ScheduleVerdict",
+    "Territory",
+    "ViolationGroup",
+    "airport_label",
+    "freedom_name",
+    "freedoms_words",
+    "segment_words",
+    "sovereign_state",
+    "territories",
+]
+
 
 def case_agreements_dir(case: str = "blr-kaz-2022") -> Path:
     """The folder of agreement files that ships with a case (default: the founding case)."""

@@ -3,6 +3,10 @@
 The table is ``airportsdata`` (IATA-keyed). Codes that were retired or renamed are kept as
 aliases so that old schedules and route files still resolve (Astana was ``TSE`` until its
 airport took the code ``NQZ`` in 2020; OpenFlights' 2014 snapshot still writes ``TSE``).
+
+An airport's ``state`` is the state that holds its traffic rights: airportsdata's country
+is kept as ``territory`` and mapped to its sovereign by :mod:`bilat.air.territories`
+(Réunion's ``RUN`` is in territory ``REU``, state ``FRA``).
 """
 
 from __future__ import annotations
@@ -11,17 +15,20 @@ import functools
 import math
 from dataclasses import dataclass
 
-from bilat.codes.countries import to_iso3
+from bilat.air.territories import sovereign_state, territory
+from bilat.codes.countries import country_name, to_iso3
 from bilat.errors import UnknownCodeError
 
 __all__ = [
     "ALIASES",
     "Airport",
     "airport",
+    "airport_label",
     "airports_of",
     "canonical_code",
     "great_circle_km",
     "is_airport",
+    "territory_text",
 ]
 
 #: Historic or alternative IATA codes → the code in use today.
@@ -46,9 +53,14 @@ class Airport:
     name, city
         English names as airportsdata writes them.
     state
-        ISO 3166 alpha-3 code of the state the airport is in.
+        ISO 3166 alpha-3 code of the state that holds the airport's traffic rights: the
+        sovereign of a territory or dependency (``FRA`` for Réunion), see
+        :mod:`bilat.air.territories`.
     lat, lon
         Coordinates in decimal degrees (WGS 84).
+    territory
+        ISO 3166-1 alpha-3 code of the entry airportsdata places the airport in (``REU``);
+        equal to ``state`` for an airport of a state's own ISO entry.
     """
 
     iata: str
@@ -58,6 +70,12 @@ class Airport:
     state: str
     lat: float
     lon: float
+    territory: str = ""
+
+    @property
+    def in_territory(self) -> bool:
+        """Whether the airport is in a territory or dependency of its state."""
+        return bool(self.territory) and self.territory != self.state
 
 
 @functools.cache
@@ -81,9 +99,10 @@ def _table() -> dict[str, Airport]:
             icao=str(rec.get("icao") or ""),
             name=str(rec["name"]),
             city=str(rec.get("city") or ""),
-            state=iso3[iso2],
+            state=sovereign_state(iso3[iso2]),
             lat=float(rec["lat"]),
             lon=float(rec["lon"]),
+            territory=iso3[iso2],
         )
     return out
 
@@ -122,9 +141,29 @@ def airport(code: str) -> Airport:
     )
 
 
+def airport_label(code: str) -> str:
+    """``"RUN (Réunion, France)"`` for an airport in a territory, else the code alone.
+
+    Unknown codes come back as given (the label is for text, never for a decision).
+    """
+    where = territory_text(code)
+    return f"{canonical_code(code)} ({where})" if where else code
+
+
+def territory_text(code: str) -> str:
+    """``"Réunion, France"``: the territory and state of an airport in a territory, else ``""``."""
+    if not is_airport(code):
+        return ""
+    a = airport(code)
+    if not a.in_territory:
+        return ""
+    t = territory(a.territory)
+    return f"{t.name if t is not None else a.territory}, {country_name(a.state)}"
+
+
 @functools.cache
 def airports_of(state: str) -> tuple[str, ...]:
-    """Every IATA airport code of a state (ISO3), sorted."""
+    """Every IATA airport code of a state (ISO3), its territories' included, sorted."""
     return tuple(sorted(a.iata for a in _table().values() if a.state == state))
 
 

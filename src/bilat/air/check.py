@@ -5,6 +5,10 @@ classified relative to the carrier's state (:func:`bilat.air.freedoms.classify`)
 agreements between the carrier's state and the states of the segment's end points must
 each grant it: a fifth-freedom segment X→Y needs the home–X and the home–Y agreements,
 because each of the two foreign states consents for its own territory.
+
+A point's state is the state that holds its traffic rights (:attr:`bilat.air.Airport.state`:
+Réunion and Mayotte are France). A flight that returns to a point it served (``CDG-XCR-CDG``)
+has no segment from that point to itself: nobody buys a ticket from CDG to CDG.
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from bilat.air.airports import airport, great_circle_km
-from bilat.air.freedoms import SegmentKind, classify
+from bilat.air.airports import airport, great_circle_km, territory_text
+from bilat.air.freedoms import SegmentKind, classify, segment_words
 from bilat.air.model import Agreement, PointSet, RouteSchedule
 from bilat.document import fields_document
 from bilat.errors import InputError, UnknownCodeError
@@ -88,7 +92,7 @@ class SegmentCheck:
     board, off
         IATA codes of the board and off points; ``via`` the points in between.
     board_state, off_state
-        ISO3 of the board and off points.
+        ISO3 of the states that hold the board and off points' traffic rights.
     kind, freedom
         See :func:`bilat.air.freedoms.classify`; ``freedom`` is 2-9 or ``None``.
     traffic
@@ -101,6 +105,9 @@ class SegmentCheck:
         The verdict in one sentence.
     distance_km
         Great-circle distance board → off in km.
+    board_territory, off_territory
+        ISO3 of the territory each point is in when it is not its state's own ISO entry
+        (``"REU"`` for Réunion), else empty.
     """
 
     carrier: str
@@ -117,6 +124,8 @@ class SegmentCheck:
     grants: tuple[Grant, ...]
     reason: str
     distance_km: float
+    board_territory: str = ""
+    off_territory: str = ""
 
     @property
     def permitted(self) -> bool:
@@ -277,6 +286,8 @@ def check_itinerary(
     segments = []
     for i in range(len(stations)):
         for j in range(i + 1, len(stations)):
+            if stations[i] == stations[j]:
+                continue  # a loop back to the same airport (CDG-XCR-CDG) is no market
             segments.append(
                 _segment(index, carrier, home, stations, states, i, j, local_traffic, no_traffic)
             )
@@ -342,7 +353,14 @@ def _segment(
         grants=tuple(grants),
         reason=reason,
         distance_km=round(great_circle_km(a, b), 1),
+        board_territory=_territory(a),
+        off_territory=_territory(b),
     )
+
+
+def _territory(code: str) -> str:
+    x = airport(code)
+    return x.territory if x.in_territory else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,7 +403,7 @@ def _missing(s: _Seg, state: str) -> Grant:
         None,
         None,
         f"no agreement between {s.home} and {state} in the folder: "
-        f"{s.a}-{s.b} ({_ord(s.freedom)} freedom) has no basis",
+        f"{_pair(s)}, {segment_words(s.kind, s.freedom)}, has no basis{_where(s)}",
         "no-agreement",
     )
 
@@ -404,8 +422,20 @@ def _designated(ag: Agreement, s: _Seg) -> Grant | None:
     )
 
 
-def _ord(f: int | None) -> str:
-    return {1: "1st", 2: "2nd", 3: "3rd"}.get(f or 0, f"{f}th")
+def _the(s: _Seg) -> str:
+    """``"the fifth freedom"`` (the grant texts' wording; only traffic segments get here)."""
+    return "the " + segment_words(s.kind, s.freedom)
+
+
+def _pair(s: _Seg) -> str:
+    """``"MSQ-RUN"``: the segment's points."""
+    return f"{s.a}-{s.b}"
+
+
+def _where(s: _Seg) -> str:
+    """`` [RUN: Réunion, France]``: the territory of each point that is in one, or ``""``."""
+    notes = [f"{c}: {territory_text(c)}" for c in dict.fromkeys((s.a, s.b)) if territory_text(c)]
+    return f" [{'; '.join(notes)}]" if notes else ""
 
 
 def _schedule_gap(ag: Agreement, s: _Seg, rs: RouteSchedule | None, foreign: str) -> str | None:
@@ -464,16 +494,15 @@ def _find_right(ag: Agreement, s: _Seg, foreign: str) -> Grant:
                 True,
                 r.id,
                 r.provenance.cite(),
-                f"{ag.id} {r.id} grants {s.home} carriers the {_ord(s.freedom)} freedom "
-                f"{s.a}-{s.b}",
+                f"{ag.id} {r.id} grants {s.home} carriers {_the(s)} {_pair(s)}{_where(s)}",
             )
     return Grant(
         ag.id,
         False,
         None,
         None,
-        f"no right: {ag.id} grants carriers of {s.home} no {_ord(s.freedom)} freedom "
-        f"{s.a}-{s.b}" + (" (cabotage)" if s.freedom in (8, 9) else ""),
+        f"no right: {ag.id} grants carriers of {s.home} no "
+        f"{segment_words(s.kind, s.freedom)} {_pair(s)}{_where(s)}",
         "no-right",
     )
 

@@ -20,10 +20,10 @@ Its freedom is judged relative to the state of the operating carrier (``home``):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
-__all__ = ["FREEDOMS", "SegmentKind", "classify"]
+__all__ = ["FREEDOMS", "SegmentKind", "classify", "freedom_name", "freedoms_words", "segment_words"]
 
 #: Short English description of each freedom (1-9).
 FREEDOMS: dict[int, str] = {
@@ -37,6 +37,62 @@ FREEDOMS: dict[int, str] = {
     8: "consecutive cabotage (inside a foreign state, service touches home)",
     9: "stand-alone cabotage (inside a foreign state, service away from home)",
 }
+
+#: Ordinal words, for text (a freedom is never printed as a bare number or "None").
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+
+
+def freedom_name(freedom: int) -> str:
+    """``5`` → ``"fifth freedom"``; 8 and 9 say they are cabotage.
+
+    Raises
+    ------
+    ValueError
+        When ``freedom`` is not 1-9.
+    """
+    if not 1 <= freedom <= 9:
+        raise ValueError(f"a freedom of the air is 1-9, got {freedom!r}")
+    name = f"{_ORDINALS[freedom - 1]} freedom"
+    if freedom == 8:
+        return f"{name} (cabotage)"
+    if freedom == 9:
+        return f"{name} (stand-alone cabotage)"
+    return name
+
+
+def freedoms_words(freedoms: Iterable[int]) -> str:
+    """``(3, 4, 5)`` → ``"third, fourth and fifth freedoms"``; ``(8,)`` → ``"cabotage ..."``.
+
+    Examples
+    --------
+    >>> freedoms_words([4, 3])
+    'third and fourth freedoms'
+    """
+    fs = sorted(set(freedoms))
+    if not fs:
+        return "no freedom"
+    if len(fs) == 1:
+        return freedom_name(fs[0])
+    words = [_ORDINALS[f - 1] for f in fs]
+    return f"{', '.join(words[:-1])} and {words[-1]} freedoms"
+
+
+def segment_words(kind: str, freedom: int | None) -> str:
+    """What a segment is, in words: ``"fifth freedom"``, ``"domestic"``, ``"co-terminal"``.
+
+    Examples
+    --------
+    >>> segment_words("traffic", 8), segment_words("co-terminal", None)
+    ('eighth freedom (cabotage)', 'co-terminal, no local traffic')
+    """
+    if kind == "domestic":
+        return "domestic"
+    if kind == "co-terminal":
+        return "co-terminal, no local traffic"
+    if kind == "no-traffic":
+        return "second freedom (technical stop, no traffic)"
+    return freedom_name(freedom) if freedom is not None else kind
+
 
 #: What a segment is, besides its freedom: ``traffic`` (a freedom 3-9 applies),
 #: ``domestic`` (inside the home state), ``co-terminal`` (inside one foreign state, no local

@@ -17,12 +17,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pyarrow as pa
 
+from bilat.air.freedoms import freedoms_words
+from bilat.air.groups import ViolationGroup, groups_by_kind
 from bilat.air.model import Agreement, AgreementSummary
 from bilat.air.routes import PermittedRoute, permitted_routes
-from bilat.air.schedule import CapCheck, check_schedule
+from bilat.air.schedule import CapCheck, ScheduleReport, check_schedule
 from bilat.air.ssim import Schedule, parse_ssim, read_ssim
 from bilat.errors import InputError, UnknownCodeError
 
@@ -30,6 +33,7 @@ __all__ = [
     "AgreementsReport",
     "RoutesReport",
     "ScheduleCheck",
+    "ScheduleVerdict",
     "agreements_report",
     "check_ssim",
     "parse_carrier_states",
@@ -37,20 +41,39 @@ __all__ = [
 ]
 
 
+#: The verdict on a whole schedule (see :attr:`ScheduleCheck.verdict`).
+ScheduleVerdict = Literal["compliant", "violations", "undetermined", "not checked"]
+
+
 def parse_carrier_states(values: Sequence[str] | None) -> dict[str, str]:
     """``["IQ=KAZ"]`` → ``{"IQ": "KAZ"}``: carriers' states written ``XX=ISO3``.
 
-    For the fronts, which take them as text; Python callers pass ``carrier_states`` as a dict.
+    For the fronts, which take them as text: each value may also be a comma-separated list
+    (``"XX=FRA,YY=DEU"``). Python callers pass ``carrier_states`` as a dict.
+
+    Raises
+    ------
+    InputError
+        When a value is not ``XX=ISO3`` or the state is not an ISO 3166 alpha-3 code.
     """
+    from bilat.codes.countries import iso3_codes
+
     out = {}
-    for v in values or ():
+    for v in (p for value in values or () for p in value.split(",") if p.strip()):
         code, _, state = v.partition("=")
-        if not code.strip() or len(state.strip()) != 3:
+        code, state = code.strip().upper(), state.strip().upper()
+        if not code or len(state) != 3:
             raise InputError(
                 f"carrier state {v!r} must be written XX=ISO3, e.g. IQ=KAZ",
                 details={"argument": "carrier_states", "value": v, "expected": "XX=ISO3"},
             )
-        out[code.strip().upper()] = state.strip().upper()
+        if state not in iso3_codes():
+            raise InputError(
+                f"carrier state {v!r}: {state!r} is not an ISO 3166 alpha-3 country code "
+                "(e.g. FRA, KAZ, BLR)",
+                details={"argument": "carrier_states", "value": v, "expected": "ISO3"},
+            )
+        out[code] = state
     return out
 
 
@@ -79,7 +102,7 @@ class AgreementsReport:
                             "agreement": s.id,
                             "carriers of": party,
                             "carriers": " ".join(p.carriers),
-                            "freedoms": ",".join(map(str, r.freedoms)),
+                            "freedoms": freedoms_words(r.freedoms),
                             "from": r.origin,
                             "to": r.destination,
                             "source": r.source,
@@ -157,14 +180,31 @@ class ScheduleCheck:
         Flight legs (type 3 records) read, before the carrier filter.
     record_counts
         Records of each type (``"0"`` … ``"5"``).
+    legs_checked
+        Flight legs whose flights were checked, segment by segment.
+    legs_not_checked
+        Flight legs not checked, by reason: ``carrier not selected`` (the carrier filter),
+        ``carrier's state unknown`` (no agreement designates it and no carrier state was
+        given), ``station not an airport`` (a code airportsdata does not know). Reasons
+        with no leg are left out; ``legs == legs_checked + sum(legs_not_checked.values())``.
     carriers
         The carriers checked (``None``: all).
+    verdict
+        ``violations`` when a violation was found (whatever was left unchecked);
+        ``compliant`` when every selected leg was checked and none breaks an agreement;
+        ``undetermined`` when no violation was found but some selected legs could not be
+        checked; ``not checked`` when no leg was checked. Only ``compliant`` is a clean bill.
     compliant
-        True when no violation was found among the segments checked; ``None`` when no
-        segment was checked at all (every carrier skipped: see ``warnings``), since a file
-        nothing was checked in is neither compliant nor in breach.
+        ``True`` only for the verdict ``compliant``, ``False`` for ``violations``, ``None``
+        otherwise: a file nothing (or not everything) was checked in is neither.
     by_carrier
         Per carrier: segments, ``permitted``, ``refused``, ``not-regulated``, violations.
+    by_kind
+        Per violation kind: ``groups``, ``flights`` (operating dates) and ``violations``
+        (raw rows).
+    groups
+        The violations grouped by carrier, city pair, flight and kind, each with its
+        periods and days of operation and its counts (:class:`bilat.air.ViolationGroup`).
     violations
         One row per breach: ``kind``, ``carrier``, ``flight``, ``segment``, ``week`` (caps
         only), ``detail``, ``line`` (first leg of the flight in the file).
@@ -184,16 +224,30 @@ class ScheduleCheck:
 
     file: str
     legs: int
+    legs_checked: int
+    legs_not_checked: Mapping[str, int]
     record_counts: Mapping[str, int]
     carriers: tuple[str, ...] | None
+    verdict: ScheduleVerdict
     compliant: bool | None
     by_carrier: Mapping[str, Mapping[str, int]]
+    by_kind: Mapping[str, Mapping[str, int]]
+    groups: tuple[ViolationGroup, ...]
     violations: pa.Table
     caps: tuple[CapCheck, ...]
     segments: pa.Table
     frequencies: pa.Table
     warnings: tuple[str, ...]
     ssim_warnings: tuple[str, ...]
+
+
+def _verdict(report: ScheduleReport) -> ScheduleVerdict:
+    if report.violations.num_rows:
+        return "violations"
+    if report.legs_checked == 0:
+        return "not checked"
+    unchecked = {k: n for k, n in report.not_checked.items() if k != "carrier not selected"}
+    return "undetermined" if any(unchecked.values()) else "compliant"
 
 
 def check_ssim(
@@ -230,17 +284,23 @@ def check_ssim(
         schedule = read_ssim(file)
     wanted = tuple(c.strip().upper() for c in carriers) if carriers else None
     report = check_schedule(agreements, schedule, carriers=wanted, carrier_states=carrier_states)
-    checked = report.segments.num_rows > 0
+    verdict = _verdict(report)
+    groups = report.violation_groups()
     warnings = report.warnings
-    if not checked:
+    if verdict == "not checked":
         warnings = (*warnings, "no flight was checked, so compliance is not determined")
     return ScheduleCheck(
         file=label,
         legs=schedule.legs.num_rows,
+        legs_checked=report.legs_checked,
+        legs_not_checked=dict(report.not_checked),
         record_counts=dict(schedule.record_counts),
         carriers=wanted,
-        compliant=(report.violations.num_rows == 0) if checked else None,
+        verdict=verdict,
+        compliant={"compliant": True, "violations": False}.get(verdict),
         by_carrier=report.by_carrier(),
+        by_kind=groups_by_kind(groups),
+        groups=groups,
         violations=report.violations,
         caps=report.caps,
         segments=report.segments,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 import numpy as np
@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 
 from bilat.air.airports import airport, is_airport
 from bilat.air.check import FlightCheck, SegmentCheck, carrier_state, check_itinerary
+from bilat.air.groups import ViolationGroup, flight_dates, group_caps, group_violations
 from bilat.air.model import Agreement, FrequencyCap
 from bilat.air.ssim import Schedule
 from bilat.document import fields_document
@@ -35,6 +36,16 @@ from bilat.errors import UnknownCodeError
 __all__ = ["CapCheck", "ScheduleReport", "Violation", "check_schedule"]
 
 NO_TRAFFIC_CODES = frozenset("AI")
+
+#: Why legs are not checked, in the order the counts are reported (index 0 unused: checked).
+NotCheckedReason = Literal[
+    "carrier not selected", "carrier's state unknown", "station not an airport"
+]
+NOT_CHECKED: tuple[str, ...] = (
+    "",
+    "carrier's state unknown",
+    "station not an airport",
+)
 
 ViolationKind = Literal[
     "no-agreement",
@@ -138,6 +149,18 @@ class ScheduleReport:
         :meth:`violation_list` for typed objects.
     warnings
         Carriers not checked (state unknown), airports unknown, open periods.
+    legs_checked
+        Leg records (type 3) of the flights whose segments were checked.
+    not_checked
+        Leg records not checked, by reason (:data:`NotCheckedReason`); reasons with none are
+        left out.
+    flights
+        Arrow table, one row per flight (chained legs of one period record) after the
+        carrier filter: ``carrier``, ``flight``, ``flight_number``, ``suffix``, ``ivi``,
+        ``line`` (first leg), ``period_from``, ``period_to``, ``days``, ``days_mask``,
+        ``frequency_rate`` (its first leg's), ``legs`` (leg records), ``checked`` and
+        ``violations`` (its rows in ``violations``, which list the flights' rows in this
+        table's order, caps last). :meth:`violation_groups` folds them.
     """
 
     segments: pa.Table
@@ -145,6 +168,26 @@ class ScheduleReport:
     caps: tuple[CapCheck, ...]
     violations: pa.Table
     warnings: tuple[str, ...]
+    legs_checked: int = 0
+    not_checked: Mapping[str, int] = field(default_factory=dict)
+    flights: pa.Table | None = None
+
+    def violation_groups(self) -> tuple[ViolationGroup, ...]:
+        """The violations folded by kind, carrier, flight and segment, each with its periods
+        and days of operation and its counts (:class:`bilat.air.ViolationGroup`); by carrier,
+        segment and flight, caps last."""
+        f = self.flights
+        if f is None:
+            return tuple(group_caps(self.caps))
+        n = f["violations"].to_numpy().astype(np.int64)
+        row = np.repeat(np.arange(f.num_rows), n)
+        hit = np.unique(row)
+        sel = f.take(pa.array(hit, pa.int64()))
+        rep, week = _operating_weeks(sel)
+        fd = flight_dates(sel, sel["legs"].to_numpy().astype(np.int64), rep, week)
+        per_flight = self.violations.slice(0, len(row))
+        grouped = group_violations(per_flight, np.searchsorted(hit, row), fd)
+        return (*grouped, *group_caps(self.caps))
 
     def violation_list(self) -> tuple[Violation, ...]:
         """The violations as :class:`Violation` objects."""
@@ -260,12 +303,14 @@ class _Routes:
     violations: list[list[dict[str, object]]]
     pairs: list[list[tuple[str, str]]]
     warnings: list[str]
+    #: Per route key: 0 checked, else the index of its reason in ``NOT_CHECKED``.
+    status: list[int]
 
 
 def _check_routes(
     agreements: Sequence[Agreement], keys: Sequence[str], carrier_states: Mapping[str, str] | None
 ) -> _Routes:
-    out = _Routes([], [], [], [])
+    out = _Routes([], [], [], [], [])
     skipped: set[str] = set()
     party_pairs = {frozenset(a.parties) for a in agreements}
     for key in keys:
@@ -277,9 +322,11 @@ def _check_routes(
         out.segments.append(segs)
         out.violations.append(viols)
         out.pairs.append(pairs)
+        out.status.append(0)
         try:
             carrier_state(agreements, carrier, states=carrier_states)
         except UnknownCodeError:
+            out.status[-1] = NOT_CHECKED.index("carrier's state unknown")
             if carrier not in skipped:
                 skipped.add(carrier)
                 out.warnings.append(
@@ -288,6 +335,7 @@ def _check_routes(
             continue
         bad = [x for x in stations if not is_airport(x)]
         if bad:
+            out.status[-1] = NOT_CHECKED.index("station not an airport")
             out.warnings.append(f"route {carrier} {route}: unknown airport {bad[0]}; not checked")
             continue
         codes = [airport(x).iata for x in stations]
@@ -323,6 +371,10 @@ def _row(fc: FlightCheck, seg: SegmentCheck) -> dict[str, object]:
         "carrier_state": fc.carrier_state,
         "board": seg.board,
         "off": seg.off,
+        "board_state": seg.board_state,
+        "off_state": seg.off_state,
+        "board_territory": seg.board_territory,
+        "off_territory": seg.off_territory,
         "via": "-".join(seg.via),
         "kind": seg.kind,
         "freedom": seg.freedom,
@@ -374,6 +426,10 @@ _SEG_SCHEMA = pa.schema(
         ("carrier_state", pa.string()),
         ("board", pa.string()),
         ("off", pa.string()),
+        ("board_state", pa.string()),
+        ("off_state", pa.string()),
+        ("board_territory", pa.string()),
+        ("off_territory", pa.string()),
         ("via", pa.string()),
         ("kind", pa.string()),
         ("freedom", pa.int8()),
@@ -431,6 +487,47 @@ def check_schedule(
     key_ids = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     routes = _check_routes(agreements, enc.dictionary.to_pylist(), carrier_states)
     first = srt.select([*_FLIGHT_COLS, "days_mask", "frequency_rate"]).take(pa.array(starts))
+    flights = _flight_table(first)
+    segments = _expand(routes.segments, key_ids, flights, _SEG_SCHEMA)
+    viols = _expand(routes.violations, key_ids, flights.select(["flight", "line"]), _VIOL_SCHEMA)
+    freq = _frequencies(first, key_ids, routes.pairs, agreements, carrier_states)
+    caps = _cap_checks(agreements, freq)
+    legs_per_flight = (ends - starts).astype(np.int64)
+    status = np.array(routes.status, dtype=np.int64)[key_ids] if len(key_ids) else key_ids
+    not_checked = {
+        reason: int(legs_per_flight[status == i].sum())
+        for i, reason in enumerate(NOT_CHECKED)
+        if i and (status == i).any()
+    }
+    if schedule.legs.num_rows > legs.num_rows:
+        not_checked = {
+            "carrier not selected": schedule.legs.num_rows - legs.num_rows,
+            **not_checked,
+        }
+    nviol = np.array([len(v) for v in routes.violations], dtype=np.int32)
+    per_flight = {
+        "legs": pa.array(legs_per_flight.astype(np.int32)),
+        "checked": pa.array(status == 0),
+        "violations": pa.array(nviol[key_ids] if len(key_ids) else np.zeros(0, np.int32)),
+    }
+    for name in ("days_mask", "frequency_rate"):
+        flights = flights.append_column(name, first[name])
+    for name, values in per_flight.items():
+        flights = flights.append_column(name, values)
+    return ScheduleReport(
+        segments,
+        freq,
+        tuple(caps),
+        _violations_table(viols, caps),
+        tuple(routes.warnings),
+        legs_checked=int(legs_per_flight[status == 0].sum()),
+        not_checked=not_checked,
+        flights=flights,
+    )
+
+
+def _flight_table(first: pa.Table) -> pa.Table:
+    """One row per flight: its first leg's columns and its designator."""
     flights = first.select(_FLIGHT_COLS).rename_columns(["carrier", *_FLIGHT_COLS[1:]])
     designator = pc.binary_join_element_wise(
         flights["carrier"], pc.cast(flights["flight_number"], pa.string()), " "
@@ -444,13 +541,7 @@ def check_schedule(
             for c in flights.column_names
         }
     )
-    segments = _expand(routes.segments, key_ids, flights, _SEG_SCHEMA)
-    viols = _expand(routes.violations, key_ids, flights.select(["flight", "line"]), _VIOL_SCHEMA)
-    freq = _frequencies(first, key_ids, routes.pairs, agreements, carrier_states)
-    caps = _cap_checks(agreements, freq)
-    return ScheduleReport(
-        segments, freq, tuple(caps), _violations_table(viols, caps), tuple(routes.warnings)
-    )
+    return flights
 
 
 def _violations_table(viols: pa.Table, caps: Sequence[CapCheck]) -> pa.Table:

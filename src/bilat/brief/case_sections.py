@@ -185,6 +185,8 @@ def agenda_section(case: Path | None, *, agenda: Any | None, as_of: dt.date) -> 
 
 
 def _rights_rows(agreement: Any) -> list[dict[str, Any]]:
+    from bilat.air.freedoms import freedoms_words
+
     rows = []
     summary = agreement.summary()
     for party, info in summary.by_party.items():
@@ -193,7 +195,7 @@ def _rights_rows(agreement: Any) -> list[dict[str, Any]]:
             "—" if rs is None else f"{rs.home} – {rs.intermediate} – {rs.destination} – {rs.beyond}"
         )
         rights = "; ".join(
-            f"freedoms {','.join(map(str, r.freedoms))}: {r.origin} → {r.destination} ({r.source})"
+            f"{freedoms_words(r.freedoms)}: {r.origin} → {r.destination} ({r.source})"
             for r in info.rights
         )
         rows.append(
@@ -237,6 +239,8 @@ _CAP_COLUMNS = (
 
 
 def _routes_table(air: Any, agreements: Any, agreement: Any) -> tuple[Table, list[str]]:
+    from bilat.air.freedoms import freedoms_words
+
     rows: list[dict[str, Any]] = []
     notes = []
     for carrier in agreement.carriers:
@@ -251,7 +255,7 @@ def _routes_table(air: Any, agreements: Any, agreement: Any) -> tuple[Table, lis
                 {
                     "carrier": f"{carrier.iata} {carrier.name}",
                     "kind": kind,
-                    "freedoms": ",".join(map(str, sorted({f for r in group for f in r.freedoms}))),
+                    "freedoms": freedoms_words({f for r in group for f in r.freedoms}),
                     "routings": len(group),
                     "examples": ", ".join("-".join(r.routing) for r in group[:ROUTES_SHOWN]),
                     "clauses": ", ".join(sorted({r.clause for r in group})),

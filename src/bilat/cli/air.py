@@ -5,16 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from bilat.cli._common import JsonOption, console, print_json, print_table
 from bilat.cli.air_openflights import AirlinesOpt, AirportsOpt, routes_with_schedule
 from bilat.errors import InputError, UnknownCodeError
-
-if TYPE_CHECKING:
-    from bilat.air import ScheduleCheck
 
 __all__ = ["register"]
 
@@ -30,7 +27,8 @@ CarrierStateOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--carrier-state",
-        help="State of a carrier no agreement designates, as XX=ISO3 (repeatable).",
+        help="State of a carrier no agreement designates, as XX=ISO3 (repeatable, or "
+        "comma-separated: XX=FRA,YY=DEU).",
     ),
 ]
 
@@ -41,8 +39,11 @@ def _states(values: list[str] | None) -> dict[str, str]:
     try:
         return parse_carrier_states(values)
     except InputError as exc:
+        why = "expected XX=ISO3, e.g. IQ=KAZ"
+        if exc.details.get("expected") == "ISO3":
+            why = str(exc).split(": ", 1)[-1]
         raise InputError(
-            f"Cannot read --carrier-state {exc.details['value']!r}: expected XX=ISO3, e.g. IQ=KAZ",
+            f"Cannot read --carrier-state {exc.details['value']!r}: {why}",
             details={**exc.details, "option": "--carrier-state"},
         ) from None
 
@@ -123,12 +124,14 @@ def check_cmd(
     if as_json:
         print_json(result)
         return
+    from bilat.air.airports import airport_label
+    from bilat.air.freedoms import segment_words
+
     rows = [
         {
-            "segment": f"{s.board}-{s.off}",
+            "segment": f"{airport_label(s.board)}-{airport_label(s.off)}",
             "via": "-".join(s.via) or "",
-            "freedom": s.freedom,
-            "kind": s.kind,
+            "freedom": segment_words(s.kind, s.freedom),
             "verdict": s.verdict,
             "reason": s.reason,
         }
@@ -148,6 +151,10 @@ def schedule_cmd(
         list[str] | None, typer.Option("--carrier", help="Only this carrier (repeatable).")
     ] = None,
     carrier_states: CarrierStateOpt = None,
+    detail: Annotated[
+        bool,
+        typer.Option("--detail", "--all", help="Also list every segment row and violation row."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Check every flight of an SSIM schedule and the weekly frequency caps."""
@@ -163,37 +170,9 @@ def schedule_cmd(
     if as_json:
         print_json(result)
         return
-    _print_schedule(result)
+    from bilat.cli.air_compliance import print_schedule
 
-
-def _print_schedule(result: ScheduleCheck) -> None:
-    for w in (*result.ssim_warnings, *result.warnings):
-        console.print(f"[yellow]warning:[/] {w}")
-    if result.compliant is None:
-        console.print(
-            "[yellow]not determined:[/] no flight was checked; name each carrier's state "
-            "with --carrier-state XX=ISO3 (repeatable)"
-        )
-    seg = result.segments.select(
-        ["carrier", "flight_number", "board", "off", "via", "freedom", "verdict", "reason"]
-    ).to_pylist()
-    print_table(seg, title=f"Segments ({len(seg)})")
-    caps = [
-        {
-            "agreement": c.agreement,
-            "cap": c.cap,
-            "subject": c.subject,
-            "week": c.week,
-            "flights": c.flights,
-            "weekly cap": c.weekly,
-            "exceeded": "yes" if c.exceeded else "",
-        }
-        for c in result.caps
-    ]
-    print_table(caps, title="Weekly frequencies against caps")
-    columns = ["kind", "flight", "segment", "week", "line", "detail"]
-    viol = result.violations.select(columns).to_pylist()
-    print_table(viol, title=f"Violations ({len(viol)})", columns=columns)
+    print_schedule(result, detail=detail)
 
 
 @air_app.command("routes")
@@ -235,7 +214,12 @@ def routes_cmd(
     if as_json:
         print_json(report)
         return
-    rows = routes_table(report.routes).to_pylist()
+    from bilat.air.freedoms import freedoms_words
+
+    rows = [  # no schedule given: nothing says what is flown, so no "flown" column
+        {**{k: v for k, v in r.items() if k != "flown"}, "freedoms": freedoms_words(f.freedoms)}
+        for r, f in zip(routes_table(report.routes).to_pylist(), report.routes, strict=True)
+    ]
     print_table(rows, title=f"Routes permitted to {', '.join(report.carriers)} ({len(rows)})")
 
 

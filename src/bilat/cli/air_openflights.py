@@ -73,18 +73,26 @@ def routes_with_schedule(
 def print_route_check(report: RouteListCheck) -> None:
     """The text form: permitted routings (flown or not), routes under the agreements, tally."""
     from bilat.air import routes_table
+    from bilat.air.freedoms import freedoms_words, segment_words
 
     for w in report.warnings:
         console.print(f"[yellow]warning:[/] {w}")
-    rows = routes_table(report.routes).to_pylist()
+    rows = [
+        {**r, "freedoms": freedoms_words(f.freedoms), "flown": "yes" if r["flown"] else "no"}
+        for r, f in zip(routes_table(report.routes).to_pylist(), report.routes, strict=True)
+    ]
     print_table(rows, title=f"Routes permitted to {', '.join(report.carriers)} ({len(rows)})")
-    governed = [r for r in report.flown.to_pylist() if r["agreements"]]
+    flown = [
+        {**r, "freedom": segment_words(r["kind"], r["freedom"]) if r["kind"] else ""}
+        for r in report.flown.to_pylist()
+    ]
+    governed = [r for r in flown if r["agreements"]]
     print_table(
         [{c: r[c] for c in _FLOWN} for r in governed],
         title=f"Routes of {report.file} under the agreements ({len(governed)})",
         columns=_FLOWN,
     )
-    refused = report.not_permitted.to_pylist()
+    refused = [r for r in flown if r["verdict"] == "refused"]
     print_table(
         [{c: r[c] for c in _FLOWN} for r in refused],
         title=f"Flown but not permitted ({len(refused)})",

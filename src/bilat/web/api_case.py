@@ -312,9 +312,14 @@ async def ssim_check(
     return result
 
 
-async def check_ssim(request: Request, file: UploadFile, csrf_token: str | None) -> Any:
+async def check_ssim(
+    request: Request,
+    file: UploadFile,
+    csrf_token: str | None,
+    carrier_states: list[str] | None = None,
+) -> Any:
     """The document of an uploaded schedule's check (for the Air services page)."""
-    return plain(await ssim_check(request, file, csrf_token))
+    return plain(await ssim_check(request, file, csrf_token, carrier_states=carrier_states))
 
 
 @router.post("/air/schedule", response_model=model_for(ScheduleCheck))
@@ -322,7 +327,10 @@ async def air_schedule(
     request: Request,
     file: Annotated[UploadFile, File(description="An SSIM Chapter 7 schedule file.")],
     carriers: Annotated[list[str] | None, Form(description="Only these carriers.")] = None,
-    carrier_states: Annotated[list[str] | None, Form(description="XX=ISO3 each.")] = None,
+    carrier_states: Annotated[
+        list[str] | None,
+        Form(description="Carrier states, XX=ISO3 each (or comma-separated: XX=FRA,YY=DEU)."),
+    ] = None,
     csrf_token: Annotated[str | None, Form()] = None,
 ) -> Response:
     """``bilat air schedule``: an uploaded SSIM schedule checked; nothing is stored."""

@@ -367,7 +367,17 @@ def air_page(request: Request) -> Response:
     """The agreements, the permitted routes, and the SSIM upload form."""
     ags = api_case.agreements(request)
     routes = api_case.routes(request, None)
-    return render(request, "air.html", title="Air services", ags=ags, routes=routes, report=None)
+    return render(
+        request, "air.html", title="Air services", ags=ags, routes=routes, report=None, **_words()
+    )
+
+
+def _words() -> dict[str, Any]:
+    """The air page's helpers that put numbers and codes into words."""
+    from bilat.air.freedoms import freedoms_words
+    from bilat.air.groups import day_names
+
+    return {"freedoms_words": freedoms_words, "day_names": day_names}
 
 
 @router.post("/air/schedule")
@@ -375,12 +385,22 @@ async def air_schedule(
     request: Request,
     file: Annotated[UploadFile, File()],
     csrf_token: Annotated[str, Form()] = "",
+    carrier_states: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """Check an uploaded SSIM schedule and show the compliance report."""
-    report = await api_case.check_ssim(request, file, csrf_token)
+    report = await api_case.check_ssim(request, file, csrf_token, carrier_states)
     ags = api_case.agreements(request)
     routes = api_case.routes(request, None)
-    return render(request, "air.html", title="Air services", ags=ags, routes=routes, report=report)
+    return render(
+        request,
+        "air.html",
+        title="Air services",
+        ags=ags,
+        routes=routes,
+        report=report,
+        carrier_states=", ".join(carrier_states or []),
+        **_words(),
+    )
 
 
 # ------------------------------------------------------------------------------ brief, sources
