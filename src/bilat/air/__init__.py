@@ -22,6 +22,7 @@ from bilat.air.check import (
     check_itinerary,
     parse_flight,
 )
+from bilat.air.flights import FlightsReport, expand_flights, flights_report
 from bilat.air.freedoms import FREEDOMS, SegmentKind, classify
 from bilat.air.model import (
     Agreement,
@@ -63,6 +64,7 @@ __all__ = [
     "CapCheck",
     "Carrier",
     "FlightCheck",
+    "FlightsReport",
     "FrequencyCap",
     "Grant",
     "PermittedRoute",
@@ -89,6 +91,8 @@ __all__ = [
     "check_schedule",
     "check_ssim",
     "classify",
+    "expand_flights",
+    "flights_report",
     "great_circle_km",
     "is_airport",
     "load_agreement",
