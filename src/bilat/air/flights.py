@@ -257,8 +257,9 @@ def expand_flights(
         index = index[_carrier_mask(schedule.legs, carriers)]
     pf = _col(legs, "period_from")
     pt = _open_end(schedule, legs, season) if hi_d is None else _closed(legs, _days(hi_d))
-    lo = _days(lo_d) if lo_d is not None else int(pf.min(initial=0))
-    hi = _days(hi_d) if hi_d is not None else int(pt.max(initial=0))
+    empty = _days(hi_d or lo_d or _EPOCH)
+    lo = _days(lo_d) if lo_d is not None else (int(pf.min()) if len(pf) else empty)
+    hi = _days(hi_d) if hi_d is not None else (int(pt.max()) if len(pt) else lo)
     if lo > hi:
         raise InputError(
             f"the start date {_EPOCH + dt.timedelta(lo)} is after the end date "
@@ -358,11 +359,13 @@ def schedule_span(
 ) -> tuple[dt.date, dt.date]:
     """The dates a report covers: those given, else the schedule's first and last."""
     legs = schedule.legs
+    if not legs.num_rows:
+        today = start or end or _EPOCH
+        return start or today, end or today
     if start is None:
-        start = _EPOCH + dt.timedelta(int(_col(legs, "period_from").min(initial=0)))
+        start = _EPOCH + dt.timedelta(int(_col(legs, "period_from").min()))
     if end is None:
-        pt = _open_end(schedule, legs, season) if legs.num_rows else np.zeros(0, np.int64)
-        end = _EPOCH + dt.timedelta(int(pt.max(initial=_days(start))))
+        end = _EPOCH + dt.timedelta(int(_open_end(schedule, legs, season).max()))
     return start, end
 
 
