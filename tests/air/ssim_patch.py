@@ -3,7 +3,10 @@ aircraft configuration, time mode), at the byte columns of SSIM Chapter 7. Synth
 
 from __future__ import annotations
 
-from . import ssim_builder as b
+try:
+    from . import ssim_builder as b
+except ImportError:  # run as a script
+    import ssim_builder as b  # type: ignore[no-redef]
 
 
 def put(rec: str, col: int, text: str) -> str:
@@ -38,3 +41,28 @@ def file(legs: list[str], *, airline: str = "B2", mode: str = "U", **kw: str) ->
     recs = [b.header(), b.zeros(), carrier(airline, 2, mode=mode, **kw), *legs]
     recs.append(b.trailer(airline, 2 + len(legs)))
     return ("\n".join(recs) + "\n").encode()
+
+
+def blr_kaz_august() -> str:
+    """The July fixture's schedule changed for August 2022 (synthetic, for ``air compare``):
+    B2 757 dropped, KC 911 four days a week, a new IQ 503, B2 735 with a J8Y150 cabin."""
+    aug = {"start": "01AUG22", "end": "28AUG22"}
+    recs = [b.header(), b.zeros(), carrier("B2", 2)]
+    recs.append(leg("B2", 735, "MSQ", "NQZ", 3, days="12457", config="J8Y150", **aug))
+    recs.append(leg("B2", 736, "NQZ", "MSQ", 4, dep_offset="+0600", arr_offset="+0300", **aug))
+    recs += [b.trailer("B2", 4), b.zeros(), carrier("KC", 6)]
+    recs.append(
+        leg("KC", 911, "NQZ", "GME", 7, days="1257", dep_offset="+0600", arr_offset="+0300", **aug)
+    )
+    recs += [b.trailer("KC", 7), b.zeros(), carrier("IQ", 9)]
+    recs.append(
+        leg("IQ", 503, "ALA", "MSQ", 10, days="36", dep_offset="+0600", arr_offset="+0300", **aug)
+    )
+    recs.append(b.trailer("IQ", 10))
+    return "\n".join(recs) + "\n"
+
+
+if __name__ == "__main__":  # regenerate tests/fixtures/air/blr-kaz-2022-08.ssim
+    import sys
+
+    sys.stdout.write(blr_kaz_august())

@@ -13,6 +13,10 @@ def test_public_surface_is_exactly_what_we_mean() -> None:
         "case_agreements_dir", "check_flight", "check_itinerary", "check_schedule", "classify",
         "great_circle_km", "is_airport", "load_agreement", "load_agreements",
         "parse_flight", "permitted_routes", "read_ssim", "routes_table",
+        # issue 17: flights and capacity
+        "FlightsReport", "expand_flights", "flights_report", "AircraftConfiguration",
+        "CapacityReport", "Coverage", "ScheduleComparison", "aircraft_seat_table", "capacity",
+        "capacity_report", "compare_schedules", "leg_seats", "parse_aircraft_configuration",
     }  # fmt: skip
     for name in bilat.air.__all__:
         assert getattr(bilat.air, name) is not None

@@ -213,3 +213,8 @@ def routes_cmd(
 def register(app: typer.Typer) -> None:
     """Add ``bilat air`` to the main app."""
     app.add_typer(air_app, name="air")
+
+
+from bilat.cli import air_flights  # noqa: E402  (issue 17: flights, capacity, compare)
+
+air_flights.register(air_app)
