@@ -30,10 +30,9 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from air_ssim import Peak, generate  # noqa: E402
-
-from bilat.air import expand_flights, read_ssim  # noqa: E402
-from bilat.air.flights import _closed, _col, operating_dates  # noqa: E402
+from air_ssim import Peak, generate
+from bilat.air import expand_flights, read_ssim
+from bilat.air.flights import _closed, _col, operating_dates
 
 SEASON = ("2022-03-27", "2022-10-29")
 
@@ -73,7 +72,10 @@ def polars_ranges(pf, pt, mask, rate, lo, hi):  # type: ignore[no-untyped-def]
         .explode("date")
         .filter(
             ((pl.col("mask") // (2 ** (pl.col("date").dt.weekday() - 1))) % 2 == 1)
-            & ((pl.col("rate") != 2) | (((pl.col("date") - pl.col("first")).dt.total_days() // 7) % 2 == 0))
+            & (
+                (pl.col("rate") != 2)
+                | (((pl.col("date") - pl.col("first")).dt.total_days() // 7) % 2 == 0)
+            )
         )
         .select("leg", "date")
     )

@@ -42,6 +42,7 @@ from bilat.air.flights import (
     _closed,
     _col,
     _days,
+    check_order,
     flight_counts,
     load_schedule,
     parse_date,
@@ -365,10 +366,7 @@ def capacity(
     lo, hi = parse_date(start, option="start"), parse_date(end, option="end")
     lo, hi = schedule_span(schedule, lo, hi, None)
     wanted = tuple(c.strip().upper() for c in carriers) if carriers else None
-    if lo > hi:
-        from bilat.air.flights import expand_flights
-
-        expand_flights(schedule, lo, hi)  # raises the InputError that names both dates
+    check_order(lo, hi)
     counts = _leg_counts(schedule, lo, hi, wanted)
     days = (hi - lo).days + 1
     legs = schedule.legs

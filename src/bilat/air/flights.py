@@ -251,29 +251,35 @@ def expand_flights(
     """
     lo_d, hi_d = parse_date(start, option="start"), parse_date(end, option="end")
     season = parse_date(season_end, option="season_end")
-    legs = _select(schedule.legs, carriers)
-    index = np.arange(schedule.legs.num_rows, dtype=np.int64)
-    if carriers:
-        index = index[_carrier_mask(schedule.legs, carriers)]
+    legs, index = _select(schedule.legs, carriers)
     pf = _col(legs, "period_from")
     pt = _open_end(schedule, legs, season) if hi_d is None else _closed(legs, _days(hi_d))
     empty = _days(hi_d or lo_d or _EPOCH)
     lo = _days(lo_d) if lo_d is not None else (int(pf.min()) if len(pf) else empty)
     hi = _days(hi_d) if hi_d is not None else (int(pt.max()) if len(pt) else lo)
-    if lo > hi:
-        raise InputError(
-            f"the start date {_EPOCH + dt.timedelta(lo)} is after the end date "
-            f"{_EPOCH + dt.timedelta(hi)}",
-            details={"argument": "start", "value": str(lo_d), "expected": "start <= end"},
-        )
+    check_order(_EPOCH + dt.timedelta(lo), _EPOCH + dt.timedelta(hi))
     row, day = operating_dates(
         pf, pt, _col(legs, "days_mask"), _col(legs, "frequency_rate"), lo, hi
     )
     return _flight_table(legs, index, row, day)
 
 
-def _select(legs: pa.Table, carriers: list[str] | tuple[str, ...] | None) -> pa.Table:
-    return legs.filter(pa.array(_carrier_mask(legs, carriers))) if carriers else legs
+def check_order(start: dt.date, end: dt.date) -> None:
+    """Raise :class:`InputError` when ``start`` is after ``end``."""
+    if start > end:
+        raise InputError(
+            f"the start date {start} is after the end date {end}",
+            details={"argument": "start", "value": str(start), "expected": "start <= end"},
+        )
+
+
+def _select(legs: pa.Table, carriers: list[str] | tuple[str, ...] | None) -> tuple[pa.Table, I64]:
+    """The legs of these carriers (all when none is named) and their rows in ``legs``."""
+    index = np.arange(legs.num_rows, dtype=np.int64)
+    if not carriers:
+        return legs, index
+    mask = _carrier_mask(legs, carriers)
+    return legs.filter(pa.array(mask)), index[mask]
 
 
 def _carrier_mask(
