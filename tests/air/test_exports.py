@@ -15,7 +15,7 @@ def test_public_surface_is_exactly_what_we_mean() -> None:
         "parse_flight", "permitted_routes", "read_ssim", "routes_table",
         # issue 17: flights and capacity
         "FlightsReport", "expand_flights", "flights_report", "AircraftConfiguration",
-        "CapacityReport", "Coverage", "ScheduleComparison", "aircraft_seat_table", "capacity",
+        "CapacityReport", "CapacityCoverage", "ScheduleComparison", "aircraft_seat_table", "capacity",
         "capacity_report", "compare_schedules", "leg_seats", "parse_aircraft_configuration",
     }  # fmt: skip
     for name in bilat.air.__all__:

@@ -14,8 +14,8 @@ from pathlib import Path
 from bilat.air.airports import Airport, airport, airports_of, great_circle_km, is_airport
 from bilat.air.capacity import (
     AircraftConfiguration,
+    CapacityCoverage,
     CapacityReport,
-    Coverage,
     ScheduleComparison,
     aircraft_seat_table,
     capacity,
@@ -75,9 +75,9 @@ __all__ = [
     "AircraftConfiguration",
     "Airport",
     "CapCheck",
+    "CapacityCoverage",
     "CapacityReport",
     "Carrier",
-    "Coverage",
     "FlightCheck",
     "FlightsReport",
     "FrequencyCap",

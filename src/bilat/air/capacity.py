@@ -52,8 +52,8 @@ from bilat.air.ssim import Schedule
 
 __all__ = [
     "AircraftConfiguration",
+    "CapacityCoverage",
     "CapacityReport",
-    "Coverage",
     "ScheduleComparison",
     "aircraft_seat_table",
     "capacity",
@@ -178,7 +178,7 @@ def _distances(dep: pa.Array, arr: pa.Array) -> np.ndarray:  # type: ignore[type
 
 
 @dataclass(frozen=True, slots=True)
-class Coverage:
+class CapacityCoverage:
     """What the capacity figures rest on.
 
     Attributes
@@ -227,7 +227,7 @@ class CapacityReport:
         and distance), ``weekly_ask``, ``flights_seats_unknown``, ``seats_source``
         (``configuration``, ``type-table``, ``mixed`` or ``unknown``).
     coverage
-        What the figures rest on (:class:`Coverage`).
+        What the figures rest on (:class:`CapacityCoverage`).
     warnings
         Problems of the file and assumptions made (open periods, arrivals moved).
     """
@@ -238,7 +238,7 @@ class CapacityReport:
     days: int
     carriers: tuple[str, ...] | None
     pairs: pa.Table
-    coverage: Coverage
+    coverage: CapacityCoverage
     warnings: tuple[str, ...]
 
 
@@ -327,11 +327,11 @@ def _pairs(counts: pa.Table, days: int) -> pa.Table:
     )
 
 
-def _coverage(counts: pa.Table) -> Coverage:
+def _coverage(counts: pa.Table) -> CapacityCoverage:
     def total(c: str) -> int:
         return int(pc.sum(counts[c]).as_py() or 0)
 
-    return Coverage(
+    return CapacityCoverage(
         legs=counts.num_rows,
         flights=total("n"),
         seats_from_configuration=total("n_conf"),
@@ -418,7 +418,7 @@ class ScheduleComparison:
         known), and ``flights_seats_unknown_a`` / ``_b``. A pair a file does not fly has
         0 flights, seats and ASK there.
     coverage_a, coverage_b
-        What each side rests on (:class:`Coverage`).
+        What each side rests on (:class:`CapacityCoverage`).
     warnings
         Each file's warnings, prefixed with its name.
     """
@@ -428,8 +428,8 @@ class ScheduleComparison:
     span_a: tuple[dt.date, dt.date]
     span_b: tuple[dt.date, dt.date]
     pairs: pa.Table
-    coverage_a: Coverage
-    coverage_b: Coverage
+    coverage_a: CapacityCoverage
+    coverage_b: CapacityCoverage
     warnings: tuple[str, ...]
 
 

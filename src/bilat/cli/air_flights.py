@@ -12,7 +12,7 @@ from bilat.cli._common import JsonOption, console, print_json, print_table
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from bilat.air import CapacityReport, Coverage, ScheduleComparison
+    from bilat.air import CapacityCoverage, CapacityReport, ScheduleComparison
 
 __all__ = ["register"]
 
@@ -92,7 +92,7 @@ def _write_csv(table: pa.Table, path: Path) -> None:
     pacsv.write_csv(plain, path)
 
 
-def _coverage_line(c: Coverage) -> str:
+def _coverage_line(c: CapacityCoverage) -> str:
     return (
         f"{c.flights:,} flights of {c.legs:,} legs; seats from the configuration "
         f"{c.seats_from_configuration:,}, from the type table {c.seats_from_type_table:,}, "
