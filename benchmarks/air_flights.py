@@ -109,35 +109,70 @@ def timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
     return wall, peak.peak / 2**20, out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--legs", type=int, default=1_000_000)
-    ap.add_argument("--rounds", type=int, default=3)
-    ns = ap.parse_args()
-    print(f"load before: {os.getloadavg()}")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "legs.ssim"
-        generate(path, ns.legs)
-        schedule = read_ssim(path)
-    legs = schedule.legs
+def _runs(schedule: Any) -> dict[str, Callable[[], Any]]:
     lo, hi = (int(np.datetime64(d, "D").astype(np.int64)) for d in SEASON)
-    args = (*_arrays(legs, hi), lo, hi)
-    runs: dict[str, Callable[[], Any]] = {
+    args = (*_arrays(schedule.legs, hi), lo, hi)
+    return {
         "expand_flights (full table)": lambda: expand_flights(schedule, *SEASON),
         "operating_dates (leg, date)": lambda: operating_dates(*args),
         "polars date_ranges + explode": lambda: polars_ranges(*args),
         "NumPy day by day": lambda: numpy_day_by_day(*args),
     }
+
+
+def child(path: Path, method: str) -> None:
+    """In a fresh process: read the legs, run one method once, print the memory it added."""
+    import json
+
+    schedule = read_ssim(path)
+    fn = _runs(schedule)[method]
+    _, peak, _ = timed(fn)  # resident memory sampled every 5 ms above the start
+    print(json.dumps({"method": method, "peak_mb": peak}))
+
+
+def peaks_in_children(path: Path, names: list[str]) -> dict[str, float]:
+    """Peak memory each method adds above the read schedule, each in its own process."""
+    import json
+    import subprocess
+
+    out = {}
+    for name in names:
+        res = subprocess.run(
+            [sys.executable, __file__, "--child", str(path), name],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        doc = json.loads(res.stdout.strip().splitlines()[-1])
+        out[name] = doc["peak_mb"]
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--legs", type=int, default=1_000_000)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--child", nargs=2, metavar=("FILE", "METHOD"), help=argparse.SUPPRESS)
+    ns = ap.parse_args()
+    if ns.child:
+        child(Path(ns.child[0]), ns.child[1])
+        return
+    print(f"load before: {os.getloadavg()}")
+    tmp = tempfile.TemporaryDirectory()
+    path = Path(tmp.name) / "legs.ssim"
+    generate(path, ns.legs)
+    schedule = read_ssim(path)
+    lo, hi = (int(np.datetime64(d, "D").astype(np.int64)) for d in SEASON)
+    args = (*_arrays(schedule.legs, hi), lo, hi)
+    runs = _runs(schedule)
     times: dict[str, list[float]] = {k: [] for k in runs}
-    peaks: dict[str, float] = {}
     counts: dict[str, int] = {}
     for _ in range(ns.rounds):  # interleaved: A B A B ...
         for name, fn in runs.items():
-            wall, peak, out = timed(fn)
+            wall, _, out = timed(fn)
             times[name].append(wall)
-            peaks[name] = max(peaks.get(name, 0.0), peak)
             counts[name] = out.num_rows if hasattr(out, "num_rows") else len(out[0])
             del out
+    peaks = peaks_in_children(path, list(runs))
+    tmp.cleanup()
     sub = 20_000
     sub_args = (*(a[:sub] for a in args[:4]), lo, hi)
     pd_wall, _, pd_out = timed(lambda: pandas_per_leg(*sub_args))
@@ -149,7 +184,7 @@ def main() -> None:
         b = min(ts)
         print(
             f"{name:32s} best {b:6.2f} s  runs {', '.join(f'{t:.2f}' for t in ts)}  "
-            f"peak +{peaks[name]:,.0f} MiB  ratio to expand_flights {b / best:5.2f}x  "
+            f"peak +{peaks[name]:,.0f} MiB (own process)  ratio to expand_flights {b / best:5.2f}x  "
             f"to operating_dates {b / core:5.2f}x"
         )
     scale = ns.legs / sub
