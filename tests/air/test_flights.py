@@ -238,3 +238,13 @@ def test_a_week_of_the_shared_files_matches_a_plain_loop(shared_data: Path, name
     )  # fmt: skip
     assert f.num_rows == len(want) == 125
     assert got == want
+
+
+def test_schedule_frequencies_count_fortnightly_weeks(case) -> None:  # type: ignore[no-untyped-def]
+    from bilat.air import check_schedule
+
+    # every other Monday from 4 Jul 2022: 4 Jul (ISO week 27) and 18 Jul (week 29)
+    leg = p.leg("B2", 735, "MSQ", "NQZ", 3, start="04JUL22", end="31JUL22", days="1", rate="2")
+    freq = check_schedule(case, schedule([leg])).frequencies.to_pylist()
+    weeks = {r["week"]: r["flights"] for r in freq if (r["board"], r["off"]) == ("MSQ", "NQZ")}
+    assert weeks == {"2022-W27": 1, "2022-W29": 1}

@@ -165,12 +165,13 @@ def _open_end(schedule: Schedule, legs: pa.Table, season_end: dt.date | None) ->
     if season_end is not None:
         fill = np.full(legs.num_rows, _days(season_end), np.int64)
     else:
-        ends = {}
+        ds = _col(legs, "dataset")
+        by_set = np.full(int(ds.max(initial=0)) + 2, -1, np.int64)  # last slot: no data set
         for row in schedule.carriers.to_pylist():
             validity = _ssim_date(str(row["period_to"] or ""))
-            if validity is not None:
-                ends[int(row["dataset"])] = _days(validity)
-        fill = np.array([ends.get(int(d), -1) for d in _col(legs, "dataset")], np.int64)
+            if validity is not None and int(row["dataset"]) < len(by_set) - 1:
+                by_set[int(row["dataset"])] = _days(validity)
+        fill = by_set[np.where(ds < 0, len(by_set) - 1, ds)]
     bad = open_ & (fill < 0)
     if bad.any():
         line = int(legs["line"][int(np.argmax(bad))].as_py())
