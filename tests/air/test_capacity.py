@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pyarrow.compute as pc
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bilat.air import (
     capacity,
@@ -183,3 +185,28 @@ def test_the_same_schedule_in_utc_and_local_compares_equal(shared_data: Path) ->
     assert c.coverage_a.flights == c.coverage_b.flights
     assert c.coverage_a.seats_unknown == 0
     assert not math.isnan(pc.sum(c.pairs["weekly_ask_a"]).as_py())
+
+
+_letters = st.sampled_from("ABCDEFGHIJKLMNOPQRSTUWXYZ")  # V left out: VV starts a version
+
+
+@given(
+    st.lists(st.tuples(_letters, st.integers(0, 999)), max_size=6),
+    st.none() | st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", max_size=8),
+)
+def test_configuration_written_then_read_is_the_same(classes, version) -> None:  # type: ignore[no-untyped-def]
+    text = "".join(f"{c}{n}" for c, n in classes) + ("" if version is None else "VV" + version)
+    c = parse_aircraft_configuration(text)
+    if not text:
+        assert c is None
+        return
+    assert c is not None
+    assert c.classes == tuple(classes)
+    assert c.version == version
+    assert c.seats == (sum(n for _, n in classes) if classes else None)
+
+
+@given(st.text(max_size=25))
+def test_any_text_gives_a_configuration_or_none(text: str) -> None:
+    c = parse_aircraft_configuration(text)
+    assert c is None or c.text == text.strip().upper()
