@@ -69,3 +69,9 @@ def test_compare_text_marks_new_and_dropped(cli: Any) -> None:
     assert r.exit_code == 0
     assert "dropped" in r.stdout and "new" in r.stdout
     assert "B: 72 flights of 4 legs" in r.stdout
+
+
+def test_csv_into_a_missing_folder_exits_2(cli: Any, tmp_path: Path) -> None:
+    r = cli("air", "flights", JULY, "--csv", tmp_path / "no" / "such" / "f.csv")
+    assert r.exit_code == 2
+    assert "cannot write --csv" in r.stderr

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bilat.cli._common import JsonOption, console, print_json, print_table
+from bilat.errors import InputError
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -89,7 +90,14 @@ def _write_csv(table: pa.Table, path: Path) -> None:
             for n, c in zip(table.column_names, table.columns, strict=True)
         }
     )
-    pacsv.write_csv(plain, path)
+    try:
+        pacsv.write_csv(plain, path)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write --csv {path}: {exc.strerror or exc}; check the folder exists and "
+            "is writable",
+            details={"option": "--csv", "value": str(path)},
+        ) from None
 
 
 def _coverage_line(c: CapacityCoverage) -> str:
