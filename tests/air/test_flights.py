@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bilat.air import expand_flights
+from bilat.air import expand_flights, read_ssim
 from bilat.air.flights import flights_report, operating_dates
 from bilat.air.ssim import parse_ssim
 from bilat.errors import InputError
@@ -248,3 +248,18 @@ def test_schedule_frequencies_count_fortnightly_weeks(case) -> None:  # type: ig
     freq = check_schedule(case, schedule([leg])).frequencies.to_pylist()
     weeks = {r["week"]: r["flights"] for r in freq if (r["board"], r["off"]) == ("MSQ", "NQZ")}
     assert weeks == {"2022-W27": 1, "2022-W29": 1}
+
+
+def test_the_utc_and_local_gna_files_give_the_same_instants(shared_data: Path) -> None:
+    # one schedule written in UTC (S05) and in local time (sample): every flight of the
+    # season must leave and land at the same UTC instants (leg numbers differ between them)
+    from collections import Counter
+
+    def instants(name: str) -> Counter[tuple[object, ...]]:
+        t = expand_flights(read_ssim(shared_data / "air" / name))
+        cols = ("flight_number", "dep", "arr", "departure_utc", "arrival_utc")
+        return Counter(zip(*(t[c].to_pylist() for c in cols), strict=True))
+
+    a, b = instants("gna-XX_S05.ssim"), instants("gna-sample.ssim")
+    assert a == b
+    assert sum(a.values()) == 3070
