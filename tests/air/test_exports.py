@@ -36,6 +36,10 @@ def test_public_surface_is_exactly_what_we_mean() -> None:
         "RegimeClause", "diff_agreements", "liberalization_index",
         # issue 17: SSIM read completely, written back, printed
         "LegsReport", "legs_report", "parse_ssim", "write_legs", "write_ssim",
+        # issue 17: flights and capacity
+        "FlightsReport", "expand_flights", "flights_report", "AircraftConfiguration",
+        "CapacityReport", "CapacityCoverage", "ScheduleComparison", "aircraft_seat_table", "capacity",
+        "capacity_report", "compare_schedules", "leg_seats", "parse_aircraft_configuration",
     }  # fmt: skip
     assert COMPLIANCE <= set(bilat.air.__all__)
     for name in bilat.air.__all__:

@@ -344,6 +344,25 @@ VARIANTS.update(
 # issue 17: SSIM legs
 CASES.update({"air legs": Case(("{ssim}",), method="post", files=("file",))})
 
+
+# issue 17: flights and capacity
+SSIM_AUGUST = str(Path(__file__).resolve().parents[1] / "fixtures" / "air" / "blr-kaz-2022-08.ssim")
+CASES.update(
+    {
+        "air flights": Case(
+            ("{ssim}", "--from", "2022-07-04", "--to", "2022-07-10", "--carrier", "B2"),
+            method="post",
+            files=("file",),
+        ),
+        "air capacity": Case(
+            ("{ssim}", "--from", "2022-07-04", "--to", "2022-07-17"),
+            method="post",
+            files=("file",),
+        ),
+        "air compare": Case(("{ssim}", SSIM_AUGUST), method="post", files=("season_a", "season_b")),
+    }
+)
+
 #: Read commands whose route is still being built (issue 14); emptied before it is resolved.
 PENDING: frozenset[str] = frozenset()
 

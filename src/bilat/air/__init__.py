@@ -12,6 +12,18 @@ from importlib import resources
 from pathlib import Path
 
 from bilat.air.airports import Airport, airport, airports_of, great_circle_km, is_airport
+from bilat.air.capacity import (
+    AircraftConfiguration,
+    CapacityCoverage,
+    CapacityReport,
+    ScheduleComparison,
+    aircraft_seat_table,
+    capacity,
+    capacity_report,
+    compare_schedules,
+    leg_seats,
+    parse_aircraft_configuration,
+)
 from bilat.air.check import (
     FlightCheck,
     Grant,
@@ -23,6 +35,7 @@ from bilat.air.check import (
     parse_flight,
 )
 from bilat.air.diff import AgreementDiff, ClauseChange, diff_agreements
+from bilat.air.flights import FlightsReport, expand_flights, flights_report
 from bilat.air.flown import RouteListCheck, RouteVerdict, check_route_file, check_route_list
 from bilat.air.freedoms import FREEDOMS, SegmentKind, classify
 from bilat.air.legs import LegsReport, legs_report, write_legs
@@ -90,12 +103,16 @@ __all__ = [
     "AgreementDiff",
     "AgreementSummary",
     "AgreementsReport",
+    "AircraftConfiguration",
     "Airport",
     "CapCheck",
+    "CapacityCoverage",
+    "CapacityReport",
     "Carrier",
     "ClauseChange",
     "FeatureScore",
     "FlightCheck",
+    "FlightsReport",
     "FrequencyCap",
     "Grant",
     "LegsReport",
@@ -113,6 +130,7 @@ __all__ = [
     "RoutesReport",
     "Schedule",
     "ScheduleCheck",
+    "ScheduleComparison",
     "ScheduleReport",
     "SegmentCheck",
     "SegmentKind",
@@ -122,8 +140,11 @@ __all__ = [
     "Verdict",
     "Violation",
     "agreements_report",
+    "aircraft_seat_table",
     "airport",
     "airports_of",
+    "capacity",
+    "capacity_report",
     "carrier_state",
     "case_agreements_dir",
     "check_flight",
@@ -133,14 +154,19 @@ __all__ = [
     "check_schedule",
     "check_ssim",
     "classify",
+    "compare_schedules",
     "detect_format",
     "diff_agreements",
+    "expand_flights",
+    "flights_report",
     "great_circle_km",
     "is_airport",
+    "leg_seats",
     "legs_report",
     "liberalization_index",
     "load_agreement",
     "load_agreements",
+    "parse_aircraft_configuration",
     "parse_carrier_states",
     "parse_flight",
     "parse_slot_message",

@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 
 from bilat.air.airports import airport, is_airport
 from bilat.air.check import FlightCheck, SegmentCheck, carrier_state, check_itinerary
+from bilat.air.flights import operating_dates
 from bilat.air.groups import ViolationGroup, flight_dates, group_caps, group_violations
 from bilat.air.model import Agreement, FrequencyCap
 from bilat.air.ssim import Schedule
@@ -604,22 +605,25 @@ def _iso_week_codes(d: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
 
 
 def _operating_weeks(f: pa.Table) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Every operating date of each flight, as (flight row, ISO week code) arrays."""
+    """Every operating date of each flight, as (flight row, ISO week code) arrays.
+
+    The dates are :func:`bilat.air.flights.operating_dates`'s (one expansion for the whole
+    package); an open period (``00XXX00``) runs 182 days here.
+    """
     start = pc.cast(f["period_from"], pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
     end_col = pc.cast(f["period_to"], pa.int32())
     end = pc.fill_null(end_col, 0).to_numpy(zero_copy_only=False).astype(np.int64)
     end = np.where(pc.is_null(end_col).to_numpy(zero_copy_only=False), start + 181, end)
-    ndays = np.clip(end - start + 1, 0, None)
     mask = f["days_mask"].to_numpy(zero_copy_only=False).astype(np.int64)
-    rate = f["frequency_rate"].to_numpy() if "frequency_rate" in f.column_names else None
-    rep = np.repeat(np.arange(f.num_rows), ndays)
-    off = np.arange(int(ndays.sum())) - np.repeat(np.cumsum(ndays) - ndays, ndays)
-    d = start[rep] + off
-    on = ((mask[rep] >> ((d + 3) % 7)) & 1).astype(bool)
-    if rate is not None:
-        on &= (rate[rep] != 2) | ((off // 7) % 2 == 0)
-    rep, week = rep[on], _iso_week_codes(d[on])
-    return rep, week
+    rate = (
+        f["frequency_rate"].to_numpy().astype(np.int64)
+        if "frequency_rate" in f.column_names
+        else np.ones(f.num_rows, np.int64)
+    )
+    if not f.num_rows:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    rep, day = operating_dates(start, end, mask, rate, int(start.min()), int(end.max()))
+    return rep, _iso_week_codes(day)
 
 
 def _frequencies(

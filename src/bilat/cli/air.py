@@ -237,3 +237,6 @@ air_slots.register(air_app)
 from bilat.cli import air_legs  # noqa: E402  (issue 17: SSIM legs)
 
 air_legs.register(air_app)
+from bilat.cli import air_flights  # noqa: E402  (issue 17: flights, capacity, compare)
+
+air_flights.register(air_app)

@@ -586,3 +586,91 @@ async def air_legs(
     name = (file.filename or "upload.ssim").replace("/", "_")[-120:]
     result: LegsReport = await run_in_threadpool(lambda: legs_report(data, name=name))
     return document_response(result)
+
+
+# --- issue 17: flights and capacity
+
+from bilat.air import CapacityReport, FlightsReport, ScheduleComparison  # noqa: E402
+
+
+async def ssim_upload(
+    request: Request, file: UploadFile, csrf_token: str | None
+) -> tuple[bytes, str]:
+    """An uploaded SSIM file's bytes and name, for the read routes below; nothing is stored."""
+    import tempfile
+    from pathlib import Path as FsPath
+
+    current_user(request)
+    check_csrf(request, csrf_token)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = await save_upload(file, FsPath(tmp), allowed=SSIM_TYPES, max_bytes=SSIM_MAX_BYTES)
+        data = path.read_bytes()
+    return data, (file.filename or "upload.ssim").replace("/", "_")[-120:]
+
+
+DateForm = Annotated[str | None, Form(max_length=10, description="YYYY-MM-DD.")]
+SsimFile = Annotated[UploadFile, File(description="An SSIM Chapter 7 schedule file.")]
+CarriersForm = Annotated[list[str] | None, Form(description="Only these carriers.")]
+
+
+@router.post("/air/flights", response_model=model_for(FlightsReport))
+async def air_flights(
+    request: Request,
+    file: SsimFile,
+    start: DateForm = None,
+    end: DateForm = None,
+    carriers: CarriersForm = None,
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> Response:
+    """``bilat air flights``: every dated flight of an uploaded SSIM file."""
+    from starlette.concurrency import run_in_threadpool
+
+    from bilat.air import flights_report
+
+    data, name = await ssim_upload(request, file, csrf_token)
+    result = await run_in_threadpool(
+        lambda: flights_report(data, start, end, name=name, carriers=carriers)
+    )
+    return document_response(result)
+
+
+@router.post("/air/capacity", response_model=model_for(CapacityReport))
+async def air_capacity(
+    request: Request,
+    file: SsimFile,
+    start: DateForm = None,
+    end: DateForm = None,
+    carriers: CarriersForm = None,
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> Response:
+    """``bilat air capacity``: weekly flights, seats and ASK of an uploaded SSIM file."""
+    from starlette.concurrency import run_in_threadpool
+
+    from bilat.air import capacity_report
+
+    data, name = await ssim_upload(request, file, csrf_token)
+    result = await run_in_threadpool(
+        lambda: capacity_report(data, start, end, name=name, carriers=carriers)
+    )
+    return document_response(result)
+
+
+@router.post("/air/compare", response_model=model_for(ScheduleComparison))
+async def air_compare(
+    request: Request,
+    season_a: Annotated[UploadFile, File(description="The base SSIM file.")],
+    season_b: Annotated[UploadFile, File(description="The SSIM file compared with it.")],
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> Response:
+    """``bilat air compare``: two uploaded SSIM schedules compared per carrier and pair."""
+    from starlette.concurrency import run_in_threadpool
+
+    from bilat.air import compare_schedules
+    from bilat.air.ssim import parse_ssim
+
+    a, name_a = await ssim_upload(request, season_a, csrf_token)
+    b, name_b = await ssim_upload(request, season_b, csrf_token)
+    result = await run_in_threadpool(
+        lambda: compare_schedules(parse_ssim(a, path=name_a), parse_ssim(b, path=name_b))
+    )
+    return document_response(result)
