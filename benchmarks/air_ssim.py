@@ -204,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.skip_ssim:
                 print(f"{kind}: ratio ssim / bilat      = skipped (--skip-ssim)")
             else:
-                print(f"{kind}: ratio ssim / bilat      = {t_py[i] / t_ours[i]:6.1f}x  (target >= 20)")
+                print(
+                    f"{kind}: ratio ssim / bilat      = {t_py[i] / t_ours[i]:6.1f}x  (target >= 20)"
+                )
             print(f"{kind}: ratio bilat / rustyssim = {t_ours[i] / t_rust[i]:6.2f}x  (target <= 1)")
             print(f"{kind}: check all legs          = {t_chk[i]:6.2f} s  (target < 5)")
         print(
