@@ -305,7 +305,10 @@ def _irregular(
         rows.append(rec)
         numbers.append(no)
     if padded:
-        warnings.append(f"{padded} records shorter than {RECORD_LENGTH} bytes were space-padded")
+        many = "records shorter than" if padded > 1 else "record shorter than"
+        warnings.append(
+            f"{padded} {many} {RECORD_LENGTH} bytes {'were' if padded > 1 else 'was'} space-padded"
+        )
     arr = np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(len(rows), RECORD_LENGTH)
     return arr, np.asarray(numbers, dtype=np.int32), ending
 
