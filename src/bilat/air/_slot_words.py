@@ -4,6 +4,7 @@ A slot message's data lines are not all slots held or wanted: a ``C`` line names
 airline holds and would give up if its change (the ``R``/``L`` line after it) is granted,
 and a ``D`` line gives slots up. The dated table therefore carries an ``effect`` per row,
 and totals count slots (one arrival or one departure on one date) per effect, never lines.
+It also says, in words, what a file given as a slot message looks like when it is not one.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ __all__ = [
     "direction_word",
     "effect",
     "net_requested",
+    "other_format_hint",
     "slot_totals",
 ]
 
@@ -87,3 +89,19 @@ def net_requested(totals: dict[str, int]) -> int | None:
     if not any(e in totals for e in (*REQUESTED, *GIVEN_UP)):
         return None
     return sum(totals.get(e, 0) for e in REQUESTED) - sum(totals.get(e, 0) for e in GIVEN_UP)
+
+
+def other_format_hint(first: str) -> str | None:
+    """A hint for a file of another format given as a slot message."""
+    if first.startswith("1AIRLINE STANDARD SCHEDULE") or (len(first) == 200 and first[0] in "12"):
+        return (
+            "It looks like an SSIM Chapter 7 schedule (200-byte records), not a Chapter 6 slot "
+            "message: read it with `bilat air legs FILE`, `bilat air flights FILE` or "
+            "`bilat air schedule FOLDER FILE`"
+        )
+    if first.count(",") in (7, 8):
+        return (
+            "It looks like an OpenFlights CSV file, not a slot message: read it with "
+            "`bilat air routes FOLDER --schedule FILE` (routes) or `--airlines FILE` (airlines)"
+        )
+    return None

@@ -54,6 +54,7 @@ from bilat.air._slot_words import (
     direction_word,
     effect,
     net_requested,
+    other_format_hint,
     slot_totals,
 )
 from bilat.errors import ParseError
@@ -349,7 +350,9 @@ def _header(rows: list[tuple[int, str]], path: str) -> tuple[_Header, list[tuple
             column="message type (line 1)",
             value=h.kind,
             expected="SCR or SIR",
-            hint="bilat reads SCR and SIR messages (SSIM Chapter 6)" if other else _looks_like(t),
+            hint="bilat reads SCR and SIR messages (SSIM Chapter 6)"
+            if other
+            else other_format_hint(t),
         )
     row = _next(it, path, no, "the creator reference or the season")
     if row[1].startswith("/"):
@@ -369,22 +372,6 @@ def _header(rows: list[tuple[int, str]], path: str) -> tuple[_Header, list[tuple
         h.incoming = rest[0][1][5:].strip() or None
         rest = rest[1:]
     return h, rest
-
-
-def _looks_like(first: str) -> str | None:
-    """A hint for a file of another format given as a slot message."""
-    if first.startswith("1AIRLINE STANDARD SCHEDULE") or (len(first) == 200 and first[0] in "12"):
-        return (
-            "It looks like an SSIM Chapter 7 schedule (200-byte records), not a Chapter 6 slot "
-            "message: read it with `bilat air legs FILE`, `bilat air flights FILE` or "
-            "`bilat air schedule FOLDER FILE`"
-        )
-    if first.count(",") in (7, 8):
-        return (
-            "It looks like an OpenFlights CSV file, not a slot message: read it with "
-            "`bilat air routes FOLDER --schedule FILE` (routes) or `--airlines FILE` (airlines)"
-        )
-    return None
 
 
 def _next(it: Iterator[tuple[int, str]], path: str, after: int, what: str) -> tuple[int, str]:
