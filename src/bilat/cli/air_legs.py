@@ -46,10 +46,16 @@ def _row(leg: dict[str, object]) -> dict[str, object]:
 def legs_cmd(
     file: Annotated[Path, typer.Argument(help="IATA SSIM Chapter 7 file.")],
     csv: Annotated[
-        Path | None, typer.Option("--csv", help="Write every column of every leg to this CSV.")
+        Path | None,
+        typer.Option(
+            "--csv", help="Write every column of every leg to this CSV (instead of the table)."
+        ),
     ] = None,
     parquet: Annotated[
-        Path | None, typer.Option("--parquet", help="Write every column to this Parquet file.")
+        Path | None,
+        typer.Option(
+            "--parquet", help="Write every column to this Parquet file (instead of the table)."
+        ),
     ] = None,
     limit: Annotated[
         int, typer.Option("--limit", help="Legs shown in the text table (0: all).", min=0)
