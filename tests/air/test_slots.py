@@ -422,7 +422,8 @@ def test_cli_json_dated(cli: Any) -> None:
     assert doc["message"]["kind"] == "SCR" and len(doc["message"]["lines"]) == 7
     assert len(doc["slots"]) == 452
     assert doc["slots"][0] == {
-        "line": 6, "action": "N", "airport": "ALA", "direction": "A", "date": "2023-05-01",
+        "line": 6, "action": "N", "effect": "requested", "airport": "ALA", "direction": "A",
+        "date": "2023-05-01",
         "time": "2150", "flight": "B2735", "station": "MSQ", "via": None, "seats": 180,
         "aircraft_type": "320", "service_type": "J", "frequency_rate": 1, "date_variation": 0,
     }  # fmt: skip
@@ -432,7 +433,7 @@ def test_cli_text_and_csv(cli: Any, tmp_path: Path) -> None:
     out = tmp_path / "lines.csv"
     r = cli("air", "slots", str(REPLY), "--csv", str(out))
     assert r.exit_code == 0, r.stderr
-    assert "in reply to B2REQ001" in r.stdout and f"wrote 6 rows to {out}" in r.stdout
+    assert "in reply to B2REQ001" in r.stdout and f"wrote 6 rows (data lines) to {out}" in r.stdout
     assert out.read_text().splitlines()[0].startswith('"line","action","meaning"')
     dated = tmp_path / "slots.csv"
     assert cli("air", "slots", str(REQUEST), "--dated", "--csv", str(dated)).exit_code == 0

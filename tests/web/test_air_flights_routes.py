@@ -49,3 +49,16 @@ def test_capacity_counts_the_uploaded_fortnight(viewer: TestClient) -> None:
         ("NQZ", "GME"): 6,
         ("ALA", "MSQ"): 2,
     }
+
+
+def test_a_carrier_not_in_the_upload_is_400_naming_its_carriers(viewer: TestClient) -> None:
+    for route in ("/api/air/flights", "/api/air/capacity"):
+        r = viewer.post(
+            route, data={"carriers": "ZZ"}, files={"file": (JULY.name, JULY.read_bytes())}
+        )
+        assert r.status_code == 400, r.text
+        # the fixture's type-3 records are of B2 (8), IQ (1) and KC (2)
+        assert (
+            "carrier ZZ: no flight leg in blr-kaz-2022-07.ssim; its carriers are B2, IQ, KC"
+            in r.json()["message"]
+        )

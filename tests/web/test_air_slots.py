@@ -36,3 +36,19 @@ def test_other_file_types_and_anonymous_uploads_are_refused(
     r = viewer.post("/api/air/slots", files={"file": ("m.exe", REQUEST.read_bytes())})
     assert r.status_code in (400, 422) and ".txt" in r.json()["message"]
     assert anon.post("/api/air/slots", files={"file": (REQUEST.name, b"SCR")}).status_code == 401
+
+
+def test_upload_dated_totals_count_slots_per_effect(viewer: TestClient) -> None:
+    files = {"file": (REQUEST.name, REQUEST.read_bytes())}
+    body = viewer.post("/api/air/slots", files=files, data={"dated": "true"}).json()
+    # by hand in tests/air/test_review_slots_legs.py: 438 + 6 - 6 - 2 = 436
+    assert body["totals"] == {
+        "requested": 438,
+        "requested instead": 6,
+        "given up if the change is granted": 6,
+        "given up": 2,
+    }
+    assert body["net_requested"] == 436
+    assert {x["effect"] for x in body["slots"] if x["line"] == 10} == {
+        "given up if the change is granted"
+    }

@@ -266,7 +266,7 @@ def date(words: Words, f: Field) -> pa.Array:
     inverse, first_row = factorize(key)
     uniq = np.ascontiguousarray(key[first_row]).astype("<u8").view(np.uint8).reshape(-1, 8)
     ok_u, days_u, null_u = parse_dates(uniq[:, :7], open_ok=f.open, blank_ok=f.null)
-    expected = "a date DDMMMYY such as 09JUN22"
+    expected = "a date DDMMMYY that exists (a real day of the month), such as 09JUN22"
     expected += " or 00XXX00" if f.open else ""
     expected += " or blank" if f.null else ""
     words.fail(~ok_u[inverse], f, expected)

@@ -361,11 +361,12 @@ def capacity(
     carriers
         Only these airline designators.
     """
-    from bilat.air.flights import leg_warnings
+    from bilat.air.flights import check_carriers, leg_warnings
 
     lo, hi = parse_date(start, option="start"), parse_date(end, option="end")
     lo, hi = schedule_span(schedule, lo, hi, None)
     wanted = tuple(c.strip().upper() for c in carriers) if carriers else None
+    check_carriers(schedule, wanted)
     check_order(lo, hi)
     counts = _leg_counts(schedule, lo, hi, wanted)
     days = (hi - lo).days + 1

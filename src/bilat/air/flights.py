@@ -274,6 +274,25 @@ def check_order(start: dt.date, end: dt.date) -> None:
         )
 
 
+def check_carriers(schedule: Schedule, carriers: tuple[str, ...] | None) -> None:
+    """Raise :class:`InputError` when a carrier asked for has no flight leg in the file.
+
+    An empty table for a carrier that is not there would read as "it flies nothing here";
+    the message names the carriers the file does hold.
+    """
+    if not carriers:
+        return
+    held = sorted(set(pc.unique(schedule.legs["airline"]).to_pylist()) - {None, ""})
+    missing = [c for c in carriers if c not in held]
+    if missing:
+        name = Path(schedule.path).name
+        raise InputError(
+            f"carrier {', '.join(missing)}: no flight leg in {name}; "
+            f"its carriers are {', '.join(held) or 'none (it has no flight legs)'}",
+            details={"argument": "carriers", "value": missing, "expected": held},
+        )
+
+
 def _select(legs: pa.Table, carriers: list[str] | tuple[str, ...] | None) -> tuple[pa.Table, I64]:
     """The legs of these carriers (all when none is named) and their rows in ``legs``."""
     index = np.arange(legs.num_rows, dtype=np.int64)
@@ -405,6 +424,7 @@ def flights_report(
     schedule, label = load_schedule(file, name=name)
     lo, hi = parse_date(start, option="start"), parse_date(end, option="end")
     wanted = tuple(c.strip().upper() for c in carriers) if carriers else None
+    check_carriers(schedule, wanted)
     lo, hi = schedule_span(schedule, lo, hi, None)
     flights = expand_flights(schedule, lo, hi, carriers=wanted)
     used = np.unique(flights["leg"].to_numpy()) if flights.num_rows else np.zeros(0, int)

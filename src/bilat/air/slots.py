@@ -48,14 +48,26 @@ from typing import NoReturn
 
 import pyarrow as pa
 
+from bilat.air._slot_words import (
+    ACTION_WORDS,
+    SLOT_EFFECTS,
+    direction_word,
+    effect,
+    net_requested,
+    other_format_hint,
+    slot_totals,
+)
 from bilat.errors import ParseError
 
 __all__ = [
     "ACTION_CODES",
+    "ACTION_WORDS",
     "OTHER_ACTION_CODES",
+    "SLOT_EFFECTS",
     "SlotLine",
     "SlotMessage",
     "SlotReport",
+    "direction_word",
     "operating_dates",
     "parse_slot_message",
     "read_slot_message",
@@ -229,10 +241,19 @@ class SlotReport:
         The parsed message.
     slots
         :func:`slots_table` of the message, or ``None`` when dated slots were not asked for.
+    totals
+        Dated slots (one arrival or one departure on one date) per ``effect``, e.g.
+        ``{"requested": 446, "given up": 2}``; ``None`` without dated slots. Slots, not lines.
+    net_requested
+        Slots requested (``N``, ``B``, ``R``, ``L``) minus slots given up (``C``, ``D``): the
+        change in slots held the message asks for if all is granted. ``None`` without dated
+        slots or when no line requests or gives up a slot (a reply).
     """
 
     message: SlotMessage
     slots: pa.Table | None
+    totals: dict[str, int] | None = None
+    net_requested: int | None = None
 
 
 # --------------------------------------------------------------------------- reading
@@ -329,7 +350,9 @@ def _header(rows: list[tuple[int, str]], path: str) -> tuple[_Header, list[tuple
             column="message type (line 1)",
             value=h.kind,
             expected="SCR or SIR",
-            hint="bilat reads SCR and SIR messages (SSIM Chapter 6)" if other else None,
+            hint="bilat reads SCR and SIR messages (SSIM Chapter 6)"
+            if other
+            else other_format_hint(t),
         )
     row = _next(it, path, no, "the creator reference or the season")
     if row[1].startswith("/"):
@@ -690,6 +713,7 @@ _SLOT_SCHEMA = pa.schema(
     [
         ("line", pa.int32()),
         ("action", pa.string()),
+        ("effect", pa.string()),
         ("airport", pa.string()),
         ("direction", pa.string()),
         ("date", pa.date32()),
@@ -709,7 +733,11 @@ _SLOT_SCHEMA = pa.schema(
 def slots_table(message: SlotMessage) -> pa.Table:
     """One row per slot: each data line expanded to its dates, arrival and departure apart.
 
-    Columns: ``line`` (the data line), ``action``, ``airport`` (the header's airport; null
+    Columns: ``line`` (the data line), ``action``, ``effect`` (what the line does to the
+    slot: ``requested``, ``requested instead`` (an ``R``/``L`` line), ``given up if the
+    change is granted`` (a ``C`` line: slots held), ``given up`` (``D``), ``held``,
+    ``allocated``, ``offered``, ``not allocated``, ``cancelled`` ..., or ``not interpreted``
+    for a code whose meaning bilat does not name), ``airport`` (the header's airport; null
     when the header names several), ``direction`` (``A`` arrival, ``D`` departure), ``date``
     (date32, UTC), ``time`` (``HHMM``), ``flight``, ``station`` (origin of an arrival,
     destination of a departure), ``via`` (previous or next station, null when not written),
@@ -724,6 +752,7 @@ def slots_table(message: SlotMessage) -> pa.Table:
         common = {
             "line": x.line,
             "action": x.action,
+            "effect": effect(x.action),
             "airport": airport,
             "seats": x.seats,
             "aircraft_type": x.aircraft_type,
@@ -770,4 +799,8 @@ def slot_report(
         message = parse_slot_message(_decode(source, label), path=label, name=label)
     else:
         message = read_slot_message(source)
-    return SlotReport(message=message, slots=slots_table(message) if dated else None)
+    if not dated:
+        return SlotReport(message=message, slots=None)
+    slots = slots_table(message)
+    totals = slot_totals(slots["effect"].to_pylist())
+    return SlotReport(message, slots, totals=totals, net_requested=net_requested(totals))

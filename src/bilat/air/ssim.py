@@ -19,6 +19,7 @@ allows it read as null.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,18 @@ RECORD_LENGTH = 200
 _SLOT_HINT = (
     "It looks like an SSIM Chapter 6 slot message (SCR/SIR), not a Chapter 7 schedule: "
     "read it with `bilat air slots FILE`"
+)
+_ROUTES_HINT = (
+    "It looks like an OpenFlights routes file (comma-separated, 9 fields a line), not an SSIM "
+    "schedule: read it with `bilat air routes FOLDER --schedule FILE`"
+)
+_AIRLINES_HINT = (
+    "It looks like an OpenFlights airlines file (comma-separated, 8 fields a line), not an SSIM "
+    "schedule: give it to `bilat air routes FOLDER --airlines FILE`"
+)
+_YAML_HINT = (
+    "It looks like an agreement YAML file, not an SSIM schedule: agreements go in the FOLDER "
+    "argument (`bilat air schedule FOLDER FILE`, `bilat air agreements FOLDER`)"
 )
 
 U8 = npt.NDArray[np.uint8]
@@ -123,10 +136,16 @@ def read_ssim(path: str | Path) -> Schedule:
 def parse_ssim(data: bytes, *, path: str = "<bytes>") -> Schedule:
     """Parse SSIM bytes; see :func:`read_ssim`."""
     warnings: list[str] = []
-    arr, lines, ending = _records(data, path, warnings)
-    _check_ascii(arr, lines, path)
+    hint = _other_format_hint(data)
+    try:
+        arr, lines, ending = _records(data, path, warnings)
+        _check_ascii(arr, lines, path)
+    except ParseError as exc:
+        if hint is None:
+            raise
+        raise exc.with_message(f"{exc.message}. {hint}", hint=hint) from None
     rtype = arr[:, 0]
-    counts = _record_types(rtype, lines, path, slot_like=data.lstrip()[:3] in (b"SCR", b"SIR"))
+    counts = _record_types(rtype, lines, path, hint=hint)
     dataset = (np.cumsum(rtype == ord("2")) - 1).astype(np.int16)
 
     def part(t: str, fields: tuple[Field, ...], with_dataset: bool = True) -> pa.Table:
@@ -161,8 +180,24 @@ def parse_ssim(data: bytes, *, path: str = "<bytes>") -> Schedule:
     )
 
 
+def _other_format_hint(data: bytes) -> str | None:
+    """What the file looks like when it is not SSIM: a slot message, OpenFlights, a YAML."""
+    head = data.lstrip()[:400]
+    if head[:3] in (b"SCR", b"SIR"):
+        return _SLOT_HINT
+    first = head.split(b"\n", 1)[0].rstrip(b"\r")
+    if len(first) == RECORD_LENGTH:
+        return None
+    fields = first.count(b",") + 1
+    if fields in (8, 9):
+        return _ROUTES_HINT if fields == 9 else _AIRLINES_HINT
+    if re.match(rb"(#|---|[a-z_]+:)", first):
+        return _YAML_HINT
+    return None
+
+
 def _record_types(
-    rtype: U8, lines: npt.NDArray[np.int32], path: str, *, slot_like: bool = False
+    rtype: U8, lines: npt.NDArray[np.int32], path: str, *, hint: str | None = None
 ) -> dict[str, int]:
     bad = ~np.isin(rtype, np.frombuffer(b"012345", dtype=np.uint8))
     if bad.any():
@@ -174,7 +209,7 @@ def _record_types(
             column="record type (byte 1)",
             value=chr(int(rtype[i])),
             expected="0, 1, 2, 3, 4 or 5",
-            hint=_SLOT_HINT if slot_like else None,
+            hint=hint,
         )
     tally = np.bincount(rtype, minlength=256)
     counts = {str(t): int(tally[48 + t]) for t in range(6)}
@@ -237,11 +272,18 @@ def _records(data: bytes, path: str, warnings: list[str]) -> tuple[U8, npt.NDArr
 def _irregular(
     data: bytes, path: str, warnings: list[str], ending: str
 ) -> tuple[U8, npt.NDArray[np.int32], str]:
-    """Slow path for files whose lines are not all 200 bytes: pad short, refuse long."""
+    """Slow path for files whose lines are not all 200 bytes: pad short, refuse long.
+
+    A short record is space-padded (trailing blanks are often trimmed), except where padding
+    would invent data: the last record of a file that ends without a line end (the file was
+    cut mid-record) and a flight leg record (type 3), whose serial number in bytes 195-200 is
+    required.
+    """
     rows: list[bytes] = []
     numbers: list[int] = []
     padded = 0
-    for no, raw in enumerate(data.split(b"\n"), start=1):
+    raws = data.split(b"\n")
+    for no, raw in enumerate(raws, start=1):
         rec = raw[:-1] if raw.endswith(b"\r") else raw
         if not rec.strip(b" \x1a"):
             continue
@@ -255,14 +297,37 @@ def _irregular(
                 expected=f"{RECORD_LENGTH} bytes per record",
             )
         if len(rec) < RECORD_LENGTH:
+            cut = no == len(raws) and not data.rstrip(b" \x1a").endswith(b"\n")
+            if cut or rec[:1] == b"3":
+                raise _short_record(path, no, len(rec), cut=cut)
             padded += 1
             rec = rec.ljust(RECORD_LENGTH)
         rows.append(rec)
         numbers.append(no)
     if padded:
-        warnings.append(f"{padded} records shorter than {RECORD_LENGTH} bytes were space-padded")
+        many = "records shorter than" if padded > 1 else "record shorter than"
+        warnings.append(
+            f"{padded} {many} {RECORD_LENGTH} bytes {'were' if padded > 1 else 'was'} space-padded"
+        )
     arr = np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(len(rows), RECORD_LENGTH)
     return arr, np.asarray(numbers, dtype=np.int32), ending
+
+
+def _short_record(path: str, no: int, length: int, *, cut: bool) -> ParseError:
+    why = (
+        "the file looks truncated (it ends in the middle of this record)"
+        if cut
+        else "a flight leg record cannot be padded: its serial number (bytes 195-200) is missing"
+    )
+    return ParseError(
+        f"line {no} is {length} bytes, expected {RECORD_LENGTH}: {why}",
+        path=path,
+        line=no,
+        column="record length",
+        value=length,
+        expected=f"{RECORD_LENGTH} bytes per record",
+        hint="Check that the whole file was copied" if cut else None,
+    )
 
 
 def _check_ascii(arr: U8, lines: npt.NDArray[np.int32], path: str) -> None:

@@ -49,7 +49,11 @@ def flights_cmd(
     carriers: CarrierOpt = None,
     csv_path: Annotated[
         Path | None,
-        typer.Option("--csv", metavar="PATH", help="Also write the flights to a CSV file."),
+        typer.Option(
+            "--csv",
+            metavar="PATH",
+            help="Write every column of every flight to this CSV file (instead of the table).",
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -64,6 +68,10 @@ def flights_cmd(
         return
     for w in report.warnings:
         console.print(f"[yellow]warning:[/] {w}")
+    if csv_path is not None:  # the file replaces the table (as legs --csv, slots --csv)
+        n, k = report.flights.num_rows, report.flights.num_columns
+        console.print(f"wrote {n:,} flights, {k} columns, to {csv_path}")
+        return
     cols = ["airline", "flight_number", "leg_seq", "dep", "arr", "date", "departure_utc",
             "arrival_utc", "departure_local", "arrival_local", "aircraft_type"]  # fmt: skip
     rows = [
@@ -76,8 +84,6 @@ def flights_cmd(
         f"{report.start} to {report.end} (dates {'/'.join(report.time_modes) or '-'})",
         columns=cols,
     )
-    if csv_path is not None:
-        console.print(f"wrote {len(rows)} flights to {csv_path}")
 
 
 def _write_csv(table: pa.Table, path: Path) -> None:

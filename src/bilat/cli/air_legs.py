@@ -22,15 +22,18 @@ def _hhmm(minutes: int | None) -> str:
 
 
 def _row(leg: dict[str, object]) -> dict[str, object]:
-    to = leg["period_to"]
+    from bilat.air.groups import Period, day_names
+
+    days = str(leg["days"] or "").replace(" ", "")
+    period = Period(leg["period_from"], leg["period_to"], days)  # type: ignore[arg-type]
     return {
         "line": leg["line"],
-        "flight": f"{leg['airline']}{leg['flight_number']}{leg['suffix']}",
+        "flight": f"{leg['airline']} {leg['flight_number']}{leg['suffix']}",
         "ivi": leg["ivi"],
         "leg_seq": leg["leg_seq"],
         "service_type": leg["service_type"],
-        "period": f"{leg['period_from']} – {to if to is not None else 'open'}",
-        "days": leg["days"],
+        "period": period.text(days=False),
+        "days": day_names(days),
         "dep": leg["dep"],
         "std": _hhmm(leg["std"]),  # type: ignore[arg-type]
         "arr": leg["arr"],
@@ -43,10 +46,16 @@ def _row(leg: dict[str, object]) -> dict[str, object]:
 def legs_cmd(
     file: Annotated[Path, typer.Argument(help="IATA SSIM Chapter 7 file.")],
     csv: Annotated[
-        Path | None, typer.Option("--csv", help="Write every column of every leg to this CSV.")
+        Path | None,
+        typer.Option(
+            "--csv", help="Write every column of every leg to this CSV (instead of the table)."
+        ),
     ] = None,
     parquet: Annotated[
-        Path | None, typer.Option("--parquet", help="Write every column to this Parquet file.")
+        Path | None,
+        typer.Option(
+            "--parquet", help="Write every column to this Parquet file (instead of the table)."
+        ),
     ] = None,
     limit: Annotated[
         int, typer.Option("--limit", help="Legs shown in the text table (0: all).", min=0)
@@ -56,21 +65,22 @@ def legs_cmd(
     """Print every flight leg of an SSIM schedule, each field of its record read."""
     from bilat.air.legs import legs_report, write_legs
 
-    if sum(x is not None for x in (csv, parquet)) + as_json > 1:
-        raise InputError("give one of --json, --csv and --parquet")
+    if csv is not None and parquet is not None:
+        raise InputError("give one of --csv and --parquet")
     report = legs_report(file)
+    target, fmt = (csv, "csv") if csv is not None else (parquet, "parquet")
+    if target is not None:
+        write_legs(report.legs, target, fmt)  # type: ignore[arg-type]
     if as_json:
         print_json(report)
         return
     for w in report.warnings:
         console.print(f"[yellow]warning:[/] {w}")
-    for target, fmt in ((csv, "csv"), (parquet, "parquet")):
-        if target is not None:
-            write_legs(report.legs, target, fmt)  # type: ignore[arg-type]
-            console.print(
-                f"wrote {report.count:,} legs, {report.legs.num_columns} columns, to {target}"
-            )
-            return
+    if target is not None:  # the file replaces the table (as flights --csv, slots --csv)
+        console.print(
+            f"wrote {report.count:,} legs, {report.legs.num_columns} columns, to {target}"
+        )
+        return
     for m in report.time_modes:
         console.print(
             f"data set {m['dataset']} ({m['airline']}): times and dates in {m['times']} "
