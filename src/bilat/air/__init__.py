@@ -47,10 +47,12 @@ from bilat.air.liberalization import (
 )
 from bilat.air.model import (
     Agreement,
+    AgreementsNotFoundError,
     AgreementSummary,
     Carrier,
     FrequencyCap,
     PointClause,
+    PointClauseSummary,
     PointSet,
     Provenance,
     RegimeClause,
@@ -102,6 +104,7 @@ __all__ = [
     "Agreement",
     "AgreementDiff",
     "AgreementSummary",
+    "AgreementsNotFoundError",
     "AgreementsReport",
     "AircraftConfiguration",
     "Airport",
@@ -119,6 +122,7 @@ __all__ = [
     "LiberalizationIndex",
     "PermittedRoute",
     "PointClause",
+    "PointClauseSummary",
     "PointSet",
     "Provenance",
     "RegimeClause",

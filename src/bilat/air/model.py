@@ -24,14 +24,15 @@ import yaml
 from bilat import _yaml as safe_yaml
 from bilat.air.airports import airport
 from bilat.air.liberalization import LiberalizationIndex, liberalization_index
-from bilat.air.schema import AGREEMENT_SCHEMA, SCHEMA_IDS, V2_KEYS
+from bilat.air.schema import AGREEMENT_SCHEMA, SCHEMA_IDS, V2_KEYS, schema_problem
 from bilat.codes.countries import country
 from bilat.document import to_document
-from bilat.errors import InputError, NotFoundError, SchemaError, ValidationError
+from bilat.errors import InputError, NotFoundError, SchemaError, ValidationError, shorten
 
 __all__ = [
     "Agreement",
     "AgreementSummary",
+    "AgreementsNotFoundError",
     "CapScope",
     "CapSummary",
     "CapacityRegime",
@@ -41,6 +42,7 @@ __all__ = [
     "FrequencyCap",
     "PartySummary",
     "PointClause",
+    "PointClauseSummary",
     "PointSet",
     "Provenance",
     "ProvenanceKind",
@@ -311,21 +313,27 @@ class Agreement:
             by_party={party: self._party_summary(party) for party in self.parties},
             clauses=tuple(_clause_summary(f, self.clause(f)) for f in CLAUSE_FAMILIES),
             liberalization=liberalization_index(self),
+            provenance=self.provenance,
         )
 
     def _party_summary(self, party: str) -> PartySummary:
         rs = self.route_schedules.get(party)
+        point_clauses = [
+            PointClauseSummary(
+                c.id, kind, c.points.describe(), c.local_traffic, c.provenance.cite(), c.provenance
+            )
+            for kind, clauses in (
+                ("co-terminalisation", self.co_terminalisation),
+                ("stopover", self.stopover),
+                ("change of gauge", self.change_of_gauge),
+            )
+            for c in clauses
+            if c.party == party
+        ]
         return PartySummary(
             designation=self.designation_mode.get(party),
             carriers=tuple(c.iata for c in self.carriers if c.state == party),
-            route_schedule=None
-            if rs is None
-            else RouteScheduleSummary(
-                rs.home.describe(),
-                rs.intermediate.describe(),
-                rs.destination.describe(),
-                rs.beyond.describe(),
-            ),
+            route_schedule=None if rs is None else _route_schedule_summary(rs),
             rights=tuple(
                 RightSummary(
                     r.id,
@@ -333,6 +341,8 @@ class Agreement:
                     r.origin.describe() if r.origin else "trunk",
                     r.destination.describe() if r.destination else "trunk",
                     r.provenance.cite(),
+                    r.note,
+                    r.provenance,
                 )
                 for r in self.rights
                 if r.party == party
@@ -341,17 +351,38 @@ class Agreement:
                 c.points.describe() for c in self.co_terminalisation if c.party == party
             ),
             caps=tuple(
-                CapSummary(
-                    c.id,
-                    c.scope,
-                    "-".join(c.city_pair) if c.city_pair else None,
-                    c.weekly,
-                    c.provenance.cite(),
-                )
-                for c in self.caps
-                if c.applies_to in ("each", "combined", party)
+                _cap_summary(c) for c in self.caps if c.applies_to in ("each", "combined", party)
             ),
+            designation_source=self.designation_provenance.get(party),
+            point_clauses=tuple(point_clauses),
         )
+
+
+def _route_schedule_summary(rs: RouteSchedule) -> RouteScheduleSummary:
+    return RouteScheduleSummary(
+        rs.home.describe(),
+        rs.intermediate.describe(),
+        rs.destination.describe(),
+        rs.beyond.describe(),
+        rs.provenance.cite(),
+        rs.provenance,
+    )
+
+
+def _cap_summary(c: FrequencyCap) -> CapSummary:
+    return CapSummary(
+        c.id,
+        c.scope,
+        "-".join(c.city_pair) if c.city_pair else None,
+        c.weekly,
+        c.provenance.cite(),
+        applies_to=c.applies_to,
+        carrier=c.carrier,
+        previous=c.previous,
+        valid_from=c.valid_from,
+        valid_to=c.valid_to,
+        provenance=c.provenance,
+    )
 
 
 def _clause_summary(family: str, c: RegimeClause | None) -> ClauseSummary:
@@ -373,40 +404,85 @@ class ClauseSummary:
 
 @dataclass(frozen=True, slots=True)
 class RightSummary:
-    """A right in words: its id, freedoms, sector (``trunk`` when the treaty names none)."""
+    """A right in words: its id, freedoms, sector (``trunk`` when the treaty names none),
+    its citation, the right's own note and its full provenance."""
 
     id: str
     freedoms: tuple[int, ...]
     origin: str
     destination: str
     source: str
+    note: str | None = None
+    provenance: Provenance | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class CapSummary:
-    """A frequency cap in words: id, scope, city pair (``MSQ-NQZ``), weekly cap, source."""
+    """A frequency cap: id, scope, city pair (``MSQ-NQZ``), weekly cap, citation, and every
+    other field of the cap (:class:`FrequencyCap`): whose carriers it counts (``each`` party
+    separately, ``combined`` or one party), the carrier, the cap it replaced, the dates it is
+    in force (``None``: open) and its full provenance (whose note carries caveats such as
+    "per side assumed")."""
 
     id: str
     scope: str
     city_pair: str | None
     weekly: int
     source: str
+    applies_to: str = "each"
+    carrier: str | None = None
+    previous: int | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    provenance: Provenance | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class RouteScheduleSummary:
-    """A route schedule in words: home – intermediate – destination – beyond points."""
+    """A route schedule in words: home – intermediate – destination – beyond points, its
+    citation and provenance (``kind`` ``assumption`` when the points are a modelling choice)."""
 
     home: str
     intermediate: str
     destination: str
     beyond: str
+    source: str | None = None
+    provenance: Provenance | None = None
+
+    def describe(self) -> str:
+        """``"home: every airport of BLR; intermediate: none; destination: ALA; beyond: none"``."""
+        return describe_route_schedule(self.home, self.intermediate, self.destination, self.beyond)
+
+
+def describe_route_schedule(home: str, intermediate: str, destination: str, beyond: str) -> str:
+    """The four parts of a route schedule, each labelled (``no point`` said ``none``)."""
+    parts = zip(
+        ("home", "intermediate", "destination", "beyond"),
+        (home, intermediate, destination, beyond),
+        strict=True,
+    )
+    return "; ".join(f"{k}: {'none' if v == 'no point' else v}" for k, v in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class PointClauseSummary:
+    """A co-terminalisation, stopover or change-of-gauge clause: id, kind, points, whether
+    local traffic may be carried between the points, citation and provenance."""
+
+    id: str
+    kind: str
+    points: str
+    local_traffic: bool
+    source: str
+    provenance: Provenance
 
 
 @dataclass(frozen=True, slots=True)
 class PartySummary:
     """What one party's carriers may do: designation (``single``/``multiple``), carriers
-    (IATA), route schedule, rights, co-terminal points, caps that apply to them."""
+    (IATA), route schedule, rights, co-terminal points, caps that apply to them, where the
+    designation comes from (``None``: the agreement's own source), and every point clause
+    (co-terminalisation, stopover, change of gauge) in full."""
 
     designation: str | None
     carriers: tuple[str, ...]
@@ -414,6 +490,8 @@ class PartySummary:
     rights: tuple[RightSummary, ...]
     co_terminalisation: tuple[str, ...]
     caps: tuple[CapSummary, ...]
+    designation_source: Provenance | None = None
+    point_clauses: tuple[PointClauseSummary, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,8 +499,8 @@ class AgreementSummary:
     """An agreement's rights in words, with sources: id, title, parties (ISO3), dates signed
     and in force, its source, per party (ISO3) a :class:`PartySummary`, every WASA/QUASAR
     clause family (:class:`ClauseSummary`, in a fixed order, ``value`` ``None`` when not
-    coded) and the agreement's Air Liberalization Index
-    (:class:`~bilat.air.LiberalizationIndex`, points 0-50)."""
+    coded), the agreement's Air Liberalization Index
+    (:class:`~bilat.air.LiberalizationIndex`, points 0-50) and the agreement's own provenance."""
 
     id: str
     title: str
@@ -433,6 +511,7 @@ class AgreementSummary:
     by_party: Mapping[str, PartySummary]
     clauses: tuple[ClauseSummary, ...] = ()
     liberalization: LiberalizationIndex | None = None
+    provenance: Provenance | None = None
 
     def clause_rows(self) -> list[dict[str, str]]:
         """One row per clause family: agreement, family, value (or ``not coded``), source."""
@@ -450,34 +529,56 @@ class AgreementSummary:
 # --------------------------------------------------------------------------- loading
 
 
-def load_agreements(folder: str | Path) -> tuple[Agreement, ...]:
+class AgreementsNotFoundError(InputError, NotFoundError):
+    """No agreement where one was named: a folder that does not exist or holds no ``*.yaml``.
+
+    Bad input (exit code 2): the path is the user's to correct. ``details["path"]`` names it.
+    """
+
+
+#: What an agreement file is, for messages about a file that is not one.
+_AGREEMENT_FILE = (
+    "an agreement YAML file: a mapping with schema, id, parties, designation, "
+    "route_schedules, rights and provenance (see docs/air.md)"
+)
+
+
+def load_agreements(folder: str | Path, *, argument: str = "FOLDER") -> tuple[Agreement, ...]:
     """Load every ``*.yaml``/``*.yml`` agreement in ``folder`` (sorted by file name).
+
+    ``argument`` names the argument that gave ``folder`` in messages (``FOLDER`` on the
+    command line).
 
     Raises
     ------
-    NotFoundError
+    AgreementsNotFoundError
         When the folder does not exist or holds no agreement file.
     ParseError, SchemaError, ValidationError
-        When a file does not read, misses keys, or breaks a rule; the message names the
-        file and line.
+        When a file does not read, is not an agreement (an SSIM schedule, say), misses keys,
+        or breaks a rule; the message names the file and line.
     ValidationError
         When two files describe the same pair of states.
     """
     path = Path(folder)
     if path.is_file():
-        return (load_agreement(path),)
+        return (load_agreement(path, argument=argument),)
+    example = "e.g. src/bilat/cases/blr-kaz-2022/air"
     if not path.is_dir():
-        raise NotFoundError(
-            f"Agreements folder {str(path)!r} does not exist: pass a folder of agreement YAML "
-            "files, e.g. src/bilat/cases/blr-kaz-2022/air",
-            details={"path": str(path)},
+        raise AgreementsNotFoundError(
+            f"{argument} {str(path)!r} does not exist: {argument} is a folder of agreement "
+            f"YAML files (one per pair of states), {example}",
+            details={"path": str(path), "argument": argument},
         )
     files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
     if not files:
-        raise NotFoundError(
-            f"No agreement files (*.yaml) in {str(path)!r}", details={"path": str(path)}
+        others = sorted(p.name for p in path.iterdir())
+        held = f"it holds {shorten(', '.join(others), 120)}" if others else "it is empty"
+        raise AgreementsNotFoundError(
+            f"{argument} {str(path)!r} holds no agreement file (*.yaml, *.yml); {held}. "
+            f"{argument} is a folder of agreement YAML files, {example}",
+            details={"path": str(path), "argument": argument, "files": len(others)},
         )
-    out = [load_agreement(f) for f in files]
+    out = [load_agreement(f, argument=argument) for f in files]
     seen: dict[frozenset[str], str] = {}
     for a in out:
         key = frozenset(a.parties)
@@ -493,32 +594,100 @@ def load_agreements(folder: str | Path) -> tuple[Agreement, ...]:
     return tuple(out)
 
 
-def load_agreement(path: str | Path) -> Agreement:
-    """Load and validate one agreement YAML file. See :func:`load_agreements`."""
+def load_agreement(
+    path: str | Path, *, name: str | None = None, argument: str | None = None
+) -> Agreement:
+    """Load and validate one agreement YAML file. See :func:`load_agreements`.
+
+    ``name`` is the file's name in messages and in :attr:`Agreement.path` (an upload's own
+    name rather than the server's temporary path); ``argument`` the argument that gave it.
+    """
     p = Path(path)
-    node, data = safe_yaml.load(
-        safe_yaml.read(p), path=p, expected="a YAML mapping following the bilat-air/2 schema"
+    label = name or str(p)
+    text = safe_yaml.read(p, name=label)
+    _not_an_agreement(text, ..., label, argument)
+    node, data = safe_yaml.load(text, path=label, expected="an agreement YAML mapping")
+    _not_an_agreement(text, data, label, argument)
+    _validate_schema(data, node, label)
+    return _build(data, node, Path(label))
+
+
+def _sniff(text: str) -> str | None:
+    """What a file that is not an agreement looks like, from its first line."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    if first.startswith("1AIRLINE STANDARD SCHEDULE DATA SET"):
+        return "an SSIM schedule (record type 1, 'AIRLINE STANDARD SCHEDULE DATA SET')"
+    if first.strip().upper() in ("SCR", "SIR", "SAL", "SAQ", "SMA", "WCR", "WIR"):
+        return f"an SSIM Chapter 6 slot message ({first.strip().upper()})"
+    if first.count(",") >= 5 and ": " not in first:
+        return "a CSV file (an OpenFlights routes or airlines file?)"
+    return None
+
+
+def _not_an_agreement(text: str, data: Any, label: str, argument: str | None) -> None:
+    """Refuse a file that is not an agreement, quoting at most its first line's start.
+
+    Called before the YAML is read (``data`` is ``...``: the first line alone tells an SSIM
+    schedule, whose 100 KB would otherwise be quoted back as one YAML string) and after.
+    """
+    kind = _sniff(text)
+    if kind is None and data is not ...:
+        if data is None:
+            kind = "an empty file (no YAML document)" if not _has_content(text) else None
+            kind = kind or "a YAML file with no value"
+        elif not isinstance(data, dict):
+            kind = f"YAML that is {_yaml_kind(data)}, not a mapping of keys"
+    if kind is None:
+        return
+    first = text.lstrip("\ufeff").strip().split("\n", 1)[0]
+    who = f"{argument} expects" if argument else "expected"
+    hint = None
+    if kind.startswith("an SSIM schedule"):
+        hint = "An SSIM schedule is checked with bilat air schedule FOLDER FILE (agreements first)"
+    raise SchemaError(
+        f"not an agreement: this looks like {kind}; {who} {_AGREEMENT_FILE}",
+        path=label,
+        line=1 if first else None,
+        value=shorten(first, 60) if first else None,
+        hint=hint,
     )
-    _validate_schema(data, node, p)
-    return _build(data, node, p)
 
 
-def _validate_schema(data: Any, node: yaml.Node | None, path: Path) -> None:
+def _has_content(text: str) -> bool:
+    return any(ln.strip() and not ln.lstrip().startswith("#") for ln in text.splitlines())
+
+
+def _yaml_kind(data: Any) -> str:
+    if isinstance(data, list):
+        return f"a list of {len(data)} items"
+    if isinstance(data, str):
+        return "one block of text"
+    return f"a single value ({type(data).__name__})"
+
+
+def _validate_schema(data: Any, node: yaml.Node | None, path: str) -> None:
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(
         AGREEMENT_SCHEMA, format_checker=jsonschema.FormatChecker()
     )
-    errors = sorted(validator.iter_errors(to_document(data)), key=lambda e: list(e.absolute_path))
+    errors = list(validator.iter_errors(to_document(data)))
     if errors:
-        err = jsonschema.exceptions.best_match(errors)
-        where = list(err.absolute_path)
+        problem = schema_problem(errors)
+        where = list(problem.where)
+        line = (
+            safe_yaml.key_line(node, where, problem.key)
+            if problem.key
+            else safe_yaml.line_of(node, where)
+        )
+        column = "/".join(str(k) for k in [*where, *([problem.key] if problem.key else [])])
         raise SchemaError(
-            err.message,
+            problem.message,
             path=path,
-            line=safe_yaml.line_of(node, where),
-            column="/".join(str(k) for k in where) or "(top level)",
-            expected="the bilat-air/1 or bilat-air/2 schema (see docs/air.md)",
+            line=line,
+            column=column or "(top level)",
+            value=problem.value,
+            expected=problem.expected,
         )
     if data.get("schema") == SCHEMA_IDS[0]:
         for key in V2_KEYS:
@@ -526,7 +695,7 @@ def _validate_schema(data: Any, node: yaml.Node | None, path: Path) -> None:
                 raise SchemaError(
                     f"{key!r} is a bilat-air/2 clause, but the file says schema: bilat-air/1",
                     path=path,
-                    line=safe_yaml.line_of(node, [key]),
+                    line=safe_yaml.key_line(node, [], key),
                     column=key,
                     value=key,
                     expected="schema: bilat-air/2 in a file that codes it",
@@ -603,6 +772,7 @@ def _build(data: Mapping[str, Any], node: yaml.Node | None, path: Path) -> Agree
             raise ctx.fail(keys, "not a party of this agreement", value, " or ".join(parties))
         return value
 
+    _unique_ids(data, ctx)
     carriers, modes, designation_provs = _designation(data, ctx, party)
     schedules = {
         party(["route_schedules", k], k): RouteSchedule(
@@ -646,6 +816,28 @@ def _build(data: Mapping[str, Any], node: yaml.Node | None, path: Path) -> Agree
         designation_provenance=designation_provs,
         path=str(path),
     )
+
+
+#: The lists whose items carry an ``id``: one id names one clause in the whole file, since
+#: the diff, the schedule's cap labels and agenda references find a clause by it.
+_ID_LISTS = ("rights", "co_terminalisation", "stopover", "change_of_gauge", "caps")
+
+
+def _unique_ids(data: Mapping[str, Any], ctx: _Ctx) -> None:
+    seen: dict[str, list[Any]] = {}
+    for family in _ID_LISTS:
+        for i, item in enumerate(data.get(family, [])):
+            keys = [family, i, "id"]
+            first = seen.setdefault(str(item["id"]), keys)
+            if first is not keys:
+                line = safe_yaml.line_of(ctx.node, first)
+                raise ctx.fail(
+                    keys,
+                    f"duplicate id: {'/'.join(map(str, first[:2]))} (line {line}) already has "
+                    f"the id {item['id']!r}",
+                    item["id"],
+                    "an id no other right, cap or point clause of the file has",
+                )
 
 
 def _regime_clauses(data: Mapping[str, Any]) -> dict[str, RegimeClause]:
