@@ -171,15 +171,17 @@ class AgreementsReport:
         ]
 
     def caveats(self) -> list[str]:
-        """What the summary rests on that is not treaty text: the note of every clause whose
-        source is an ``assumption`` (first) or a ``public-report`` (then), each once, naming
-        the clause it belongs to."""
+        """What the summary rests on that is not treaty text: every clause whose source is an
+        ``assumption`` (first, with its note), and the note of every ``public-report`` or
+        ``hypothetical`` clause that has one (then), each once, naming the clause."""
         assumed: list[str] = []
         reported: list[str] = []
         for s in self.agreements:
             for where, prov in _provenances(s):
                 if prov is None or prov.kind == "treaty":
                     continue
+                if prov.note is None and prov.kind != "assumption":
+                    continue  # a report or fixture with nothing to add: its citation says it
                 text = f"{s.id} {where} ({prov.kind}): {prov.note or 'no note'}"
                 into = assumed if prov.kind == "assumption" else reported
                 if text not in into:
