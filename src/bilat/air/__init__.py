@@ -45,9 +45,9 @@ from bilat.air.liberalization import (
     LiberalizationIndex,
     liberalization_index,
 )
+from bilat.air.loading import AgreementsNotFoundError, load_agreement, load_agreements
 from bilat.air.model import (
     Agreement,
-    AgreementsNotFoundError,
     AgreementSummary,
     Carrier,
     FrequencyCap,
@@ -58,8 +58,6 @@ from bilat.air.model import (
     RegimeClause,
     Right,
     RouteSchedule,
-    load_agreement,
-    load_agreements,
 )
 from bilat.air.openflights import (
     RouteList,
