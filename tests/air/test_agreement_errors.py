@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bilat.air import AgreementsNotFoundError, load_agreement, load_agreements
-from bilat.errors import InputError, NotFoundError, SchemaError, ValidationError
+from bilat.errors import BilatError, InputError, NotFoundError, SchemaError, ValidationError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "air"
 SSIM = FIXTURES / "blr-kaz-2022-07.ssim"
@@ -205,3 +207,46 @@ def test_a_long_string_where_a_mapping_goes_is_shortened(tmp_path: Path, case_di
         load_agreement(_write(tmp_path, text))
     assert len(exc.value.message) < 400
     assert exc.value.line == _line(text, "stopover:")
+
+
+# ------------------------------------------------------------------ property: never a crash
+
+_CASE = Path(__file__).resolve().parents[2] / "src" / "bilat" / "cases" / "blr-kaz-2022" / "air"
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(max_size=3000))
+def test_any_text_is_an_agreement_or_a_short_bilat_error(tmp_path: Path, text: str) -> None:
+    p = tmp_path / "x.yaml"
+    p.write_text(text, encoding="utf-8")
+    try:
+        load_agreement(p)
+    except BilatError as exc:
+        assert len(exc.message) < 1200, exc.message
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    where=st.sampled_from(["rights", "caps", "co_terminalisation", "designation", "parties"]),
+    value=st.one_of(
+        st.text(max_size=2000), st.integers(), st.none(), st.lists(st.text(max_size=5))
+    ),
+)
+def test_a_wrong_value_anywhere_is_a_short_error_on_a_line(
+    tmp_path: Path, where: str, value: object
+) -> None:
+    import yaml
+
+    data = yaml.safe_load((_CASE / "blr-kaz.yaml").read_text())
+    data[where] = value
+    p = tmp_path / "x.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True))
+    try:
+        load_agreement(p)
+    except InputError as exc:
+        assert len(exc.message) < 1200, exc.message
+        assert str(p) in exc.message
