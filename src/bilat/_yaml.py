@@ -25,7 +25,7 @@ import yaml
 
 from bilat.errors import ParseError
 
-__all__ = ["MAX_BYTES", "MAX_NODES", "compose", "line_of", "load", "read"]
+__all__ = ["MAX_BYTES", "MAX_NODES", "compose", "key_line", "line_of", "load", "read"]
 
 #: The largest YAML document read: the founding case's largest file is under 40 KB.
 MAX_BYTES = 4 << 20
@@ -35,26 +35,31 @@ MAX_NODES = 200_000
 _NO_ALIASES = "Write the values out instead of anchors (&name) and aliases (*name)"
 
 
-def read(path: str | Path) -> str:
-    """A YAML file's text: UTF-8 (a byte-order mark allowed), at most :data:`MAX_BYTES`."""
+def read(path: str | Path, *, name: str | None = None) -> str:
+    """A YAML file's text: UTF-8 (a byte-order mark allowed), at most :data:`MAX_BYTES`.
+
+    ``name`` is the file's name in messages (an upload's own name rather than the temporary
+    path the server keeps it under); default: ``path``.
+    """
     p = Path(path)
+    shown: str | Path = name or p
     try:
         if p.stat().st_size > MAX_BYTES:
             raise ParseError(
                 f"the file is {p.stat().st_size:,} bytes, more than the {MAX_BYTES:,} bilat "
                 "reads as YAML",
-                path=p,
+                path=shown,
                 hint="Split it into smaller files",
             )
         data = p.read_bytes()
     except OSError as exc:
-        raise ParseError(f"cannot read the file: {exc.strerror or exc}", path=p) from None
+        raise ParseError(f"cannot read the file: {exc.strerror or exc}", path=shown) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ParseError(
             f"not UTF-8 text (byte {exc.start} is {data[exc.start : exc.start + 1]!r})",
-            path=p,
+            path=shown,
             expected="a YAML file saved as UTF-8",
             hint="Save it as UTF-8 and try again",
         ) from None
@@ -179,3 +184,28 @@ def line_of(node: yaml.Node | None, keys: Iterable[Any]) -> int | None:
             break
         node, line = child, child.start_mark.line + 1
     return line
+
+
+def key_line(node: yaml.Node | None, keys: Iterable[Any], key: str) -> int | None:
+    """1-based line of the mapping key ``key`` inside the mapping reached by ``keys``.
+
+    For a key that should not be there: :func:`line_of` gives the line of its parent mapping
+    (for the top level, the file's first key), this one the line the key is written on.
+    """
+    if node is None:
+        return None
+    target: yaml.Node | None = node
+    for k in keys:
+        child: yaml.Node | None = None
+        if isinstance(target, yaml.MappingNode):
+            child = next((v for kn, v in target.value if kn.value == str(k)), None)
+        elif isinstance(target, yaml.SequenceNode) and isinstance(k, int):
+            child = target.value[k] if k < len(target.value) else None
+        if child is None:
+            return line_of(node, keys)
+        target = child
+    if isinstance(target, yaml.MappingNode):
+        for kn, _ in target.value:
+            if kn.value == key:
+                return int(kn.start_mark.line) + 1
+    return line_of(node, keys)

@@ -67,7 +67,7 @@ def test_restrictive_to_liberal_names_every_change() -> None:
     assert (tariffs.before, tariffs.after) == ("double approval", "free pricing")
     assert tariffs.before_source == tariffs.after_source == "hypothetical: Art. 12"
     cap = next(c for c in d.changes if c.family == "caps")
-    assert (cap.before, cap.after, cap.after_source) == ("EVN-MSQ 2/week (each)", None, None)
+    assert (cap.before, cap.after, cap.after_source) == ("EVN-MSQ 2/week (each party)", None, None)
     assert (d.ali_before.value, d.ali_after.value) == (0, 50)
 
 
@@ -99,7 +99,7 @@ def test_a_cap_raised_is_changed(tmp_path: Path) -> None:
     raised = _edit(tmp_path, "restrictive", ("weekly: 2", "weekly: 5"))
     (c,) = diff_agreements(_load("restrictive"), raised).changes
     assert (c.family, c.key, c.before, c.after) == (
-        "caps", "EVN-MSQ", "EVN-MSQ 2/week (each)", "EVN-MSQ 5/week (each)"
+        "caps", "EVN-MSQ", "EVN-MSQ 2/week (each party)", "EVN-MSQ 5/week (each party)"
     )  # fmt: skip
 
 
@@ -130,7 +130,8 @@ def test_june_2022_change(case_dir: Path) -> None:
     assert kaz.after is not None and "every airport of BLR" in kaz.after
     assert kaz.before_source is not None and kaz.before_source.startswith("assumption")
     assert by["route_schedules", "BLR"].after == (
-        "every airport of BLR - no point - ALA, KSN, NQZ - any point"
+        "home: every airport of BLR; intermediate: none; destination: ALA, KSN, NQZ; "
+        "beyond: any point"
     )
     assert by["rights", "BLR-5-KAZ-beyond"].after_source == "public-report: 2022-06-09"
     # the caps of mid-2021 are the same on both sides: not a change
@@ -166,7 +167,7 @@ def test_diff_command_text(cli: Any, case_dir: Path) -> None:
     r = cli("air", "diff", str(before), str(case_dir / "blr-kaz.yaml"))
     assert r.exit_code == 0, r.stderr
     assert "BLR-5-KAZ-beyond" in r.stdout and "6 changes" in r.stdout
-    assert "fifth_freedom: not_granted (0 pts) -> granted (6 pts)" in r.stdout
+    assert "fifth freedom: not granted (0 pts) -> granted (6 pts)" in r.stdout
     assert "0-28 of 50" in r.stdout and "6-34 of 50" in r.stdout
 
 

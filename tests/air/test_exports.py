@@ -32,6 +32,7 @@ def test_public_surface_is_exactly_what_we_mean() -> None:
         "SlotLine", "SlotMessage", "SlotReport", "parse_slot_message", "read_slot_message",
         "slot_report", "slots_table",
         # issue 17: agreements
+        "AgreementsNotFoundError", "PointClauseSummary",
         "ALI_WEIGHTS", "AgreementDiff", "ClauseChange", "FeatureScore", "LiberalizationIndex",
         "RegimeClause", "diff_agreements", "liberalization_index",
         # issue 17: SSIM read completely, written back, printed

@@ -53,7 +53,7 @@ def test_partial_agreement_is_a_range_over_what_is_not_coded() -> None:
     assert ali.missing == ("cooperative_arrangements",)
     assert (ali.low, ali.high) == (coded + 0, coded + 3) == (24, 27)
     assert "24-27 of 50" in ali.describe()
-    assert "fifth_freedom: granted to BLR only" in ali.notes
+    assert "fifth freedom: granted to BLR only" in ali.notes
 
 
 def test_founding_case_index_rests_on_rights_and_designation_only(
@@ -76,7 +76,7 @@ def test_weights_can_be_replaced() -> None:
     ali = liberalization_index(_load("partial"), weights=flat, source="flat, for the test")
     assert (ali.low, ali.high, ali.maximum) == (5, 6, 9)
     assert ali.weights == "flat, for the test" and ali.notes == (
-        "fifth_freedom: granted to BLR only",
+        "fifth freedom: granted to BLR only",
     )
 
 

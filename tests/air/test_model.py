@@ -79,7 +79,7 @@ def test_two_files_for_one_pair_are_refused(tmp_path: Path, case_dir: Path) -> N
 def test_missing_folder(tmp_path: Path) -> None:
     with pytest.raises(NotFoundError):
         load_agreements(tmp_path / "nope")
-    with pytest.raises(NotFoundError, match="No agreement files"):
+    with pytest.raises(NotFoundError, match="holds no agreement file"):
         load_agreements(tmp_path)
 
 

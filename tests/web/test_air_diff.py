@@ -54,3 +54,29 @@ def test_anonymous_diff_is_refused(anon: Any) -> None:
         files=_files(("b.yaml", BEFORE.read_bytes()), ("a.yaml", AFTER.read_bytes())),
     )
     assert r.status_code == 401
+
+
+def test_error_names_the_upload_not_the_servers_temporary_path(viewer: Any) -> None:
+    """Review notes 17, item 22: the message and details name ``my-after.yaml`` only."""
+    text = AFTER.read_text().replace("freedoms: [5]", "freedoms: [10]")
+    r = viewer.post(
+        "/api/air/diff",
+        files=_files(("b.yaml", BEFORE.read_bytes()), ("my-after.yaml", text.encode())),
+    )
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["message"].startswith("my-after.yaml, line ")
+    assert body["details"]["path"] == "my-after.yaml"
+    assert "/tmp" not in r.text and "after/" not in r.text
+
+
+def test_an_ssim_upload_as_an_agreement_is_named_briefly(viewer: Any) -> None:
+    ssim = Path(__file__).resolve().parents[1] / "fixtures" / "air" / "blr-kaz-2022-07.ssim"
+    r = viewer.post(
+        "/api/air/diff",
+        files=_files(("b.yaml", BEFORE.read_bytes()), ("a.yaml", ssim.read_bytes())),
+    )
+    assert r.status_code == 422, r.text
+    msg = r.json()["message"]
+    assert msg.startswith("a.yaml, line 1: not an agreement") and "SSIM schedule" in msg
+    assert "after expects" in msg and len(msg) < 700

@@ -45,19 +45,19 @@ from bilat.air.liberalization import (
     LiberalizationIndex,
     liberalization_index,
 )
+from bilat.air.loading import AgreementsNotFoundError, load_agreement, load_agreements
 from bilat.air.model import (
     Agreement,
     AgreementSummary,
     Carrier,
     FrequencyCap,
     PointClause,
+    PointClauseSummary,
     PointSet,
     Provenance,
     RegimeClause,
     Right,
     RouteSchedule,
-    load_agreement,
-    load_agreements,
 )
 from bilat.air.openflights import (
     RouteList,
@@ -102,6 +102,7 @@ __all__ = [
     "Agreement",
     "AgreementDiff",
     "AgreementSummary",
+    "AgreementsNotFoundError",
     "AgreementsReport",
     "AircraftConfiguration",
     "Airport",
@@ -119,6 +120,7 @@ __all__ = [
     "LiberalizationIndex",
     "PermittedRoute",
     "PointClause",
+    "PointClauseSummary",
     "PointSet",
     "Provenance",
     "RegimeClause",

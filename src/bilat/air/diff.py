@@ -15,8 +15,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from bilat.air.freedoms import freedoms_words
 from bilat.air.liberalization import LiberalizationIndex, liberalization_index
-from bilat.air.model import CLAUSE_FAMILIES, Agreement, FrequencyCap, PointClause, Right
+from bilat.air.model import (
+    CLAUSE_FAMILIES,
+    Agreement,
+    FrequencyCap,
+    PointClause,
+    Right,
+    describe_route_schedule,
+)
 from bilat.errors import InputError
 
 __all__ = ["AgreementDiff", "ChangeKind", "ClauseChange", "diff_agreements"]
@@ -84,10 +92,10 @@ class AgreementDiff:
     ali_after: LiberalizationIndex
 
     def rows(self) -> list[dict[str, str]]:
-        """One row per change: family, clause, change, before, after, sources."""
+        """One row per change: family (in words), clause, change, before, after, sources."""
         return [
             {
-                "family": c.family,
+                "family": c.family.replace("_", " "),
                 "clause": c.key,
                 "change": c.change,
                 "before": c.before or "",
@@ -193,8 +201,12 @@ def _clauses(ag: Agreement, family: str) -> _Side:
     if family == "route_schedules":
         return {
             party: (
-                f"{rs.home.describe()} - {rs.intermediate.describe()} - "
-                f"{rs.destination.describe()} - {rs.beyond.describe()}",
+                describe_route_schedule(
+                    rs.home.describe(),
+                    rs.intermediate.describe(),
+                    rs.destination.describe(),
+                    rs.beyond.describe(),
+                ),
                 rs.provenance.cite(),
             )
             for party, rs in ag.route_schedules.items()
@@ -226,8 +238,7 @@ def _right(r: Right) -> str:
         else f"{r.origin.describe() if r.origin else 'trunk'} <-> "
         f"{r.destination.describe() if r.destination else 'trunk'}"
     )
-    freedoms = ", ".join(str(f) for f in sorted(r.freedoms))
-    return f"{r.party} carriers, freedoms {freedoms}: {sector}"
+    return f"{r.party} carriers, {freedoms_words(sorted(r.freedoms))}: {sector}"
 
 
 def _cap(c: FrequencyCap) -> str:
@@ -240,7 +251,10 @@ def _cap(c: FrequencyCap) -> str:
     dates = ""
     if c.valid_from or c.valid_to:
         dates = f", {c.valid_from or '...'} to {c.valid_to or '...'}"
-    return f"{subject} {c.weekly}/week ({c.applies_to}){dates}"
+    counts = {"each": "each party", "combined": "both parties combined"}.get(
+        c.applies_to, f"{c.applies_to} carriers"
+    )
+    return f"{subject} {c.weekly}/week ({counts}){dates}"
 
 
 def _point_clause(c: PointClause) -> str:

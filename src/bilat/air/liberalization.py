@@ -81,6 +81,12 @@ ALI_SOURCE = (
 _FREEDOMS = {"fifth_freedom": {5}, "seventh_freedom": {7}, "cabotage": {8, 9}}
 
 
+def words(identifier: str) -> str:
+    """A feature or level identifier in words: ``not_granted`` → ``not granted``,
+    ``bermuda_i`` → ``Bermuda I``."""
+    return "Bermuda I" if identifier == "bermuda_i" else identifier.replace("_", " ")
+
+
 # What the index reads of an agreement (:class:`bilat.air.Agreement` has it): protocols,
 # so that this module sits below the model and the model's summary can call it.
 class _Cited(Protocol):
@@ -182,10 +188,12 @@ class LiberalizationIndex:
     notes: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        """``"32 of 50"``, or ``"6-34 of 50 (not coded: capacity, tariffs)"``."""
+        """``"32 of 50"``, or ``"6-34 of 50 (not coded: capacity, tariffs)"``, in words
+        (``cooperative arrangements``; :attr:`missing` keeps the identifiers)."""
         if self.value is not None:
             return f"{self.value} of {self.maximum}"
-        return f"{self.low}-{self.high} of {self.maximum} (not coded: {', '.join(self.missing)})"
+        missing = ", ".join(words(m) for m in self.missing)
+        return f"{self.low}-{self.high} of {self.maximum} (not coded: {missing})"
 
 
 def liberalization_index(
@@ -218,11 +226,12 @@ def liberalization_index(
     low = coded + sum(min(weights[f].values()) for f in missing)
     high = coded + sum(max(weights[f].values()) for f in missing)
     notes = [
-        f"{s.feature} {s.level}: the weight of this level is not verified against the source"
+        f"{words(s.feature)} {words(s.level or '')}: the weight of this level is not verified "
+        "against the source"
         for s in scores
         if (s.feature, s.level) in ALI_UNVERIFIED and weights is ALI_WEIGHTS
     ]
-    notes += [f"{s.feature}: {s.detail}" for s in scores if s.detail and "only" in s.detail]
+    notes += [f"{words(s.feature)}: {s.detail}" for s in scores if s.detail and "only" in s.detail]
     modes = set(agreement.designation_mode.values())
     if len(modes) > 1:
         notes.append(

@@ -1,9 +1,9 @@
 """The agreement model: parties, designation, route schedules, rights, caps, provenance.
 
-Agreements are read from YAML files (one per pair of states) validated against
-:data:`bilat.air.schema.AGREEMENT_SCHEMA`, then checked for meaning: parties are known
-states, airports are known IATA codes, each right's party is a party, caps name what their
-scope needs. Errors name the file, the line and the key.
+Agreements are read from YAML files (one per pair of states) by
+:mod:`bilat.air.loading`, which validates them against
+:data:`bilat.air.schema.AGREEMENT_SCHEMA` and checks their meaning; errors name the file,
+the line and the key.
 
 Beyond rights, points, designation and caps, an agreement may code the clause families of
 ICAO's WASA and the WTO's QUASAR (schema ``bilat-air/2``): tariffs, capacity, withholding,
@@ -16,18 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
 
-import yaml
-
-from bilat import _yaml as safe_yaml
-from bilat.air.airports import airport
 from bilat.air.liberalization import LiberalizationIndex, liberalization_index
-from bilat.air.schema import AGREEMENT_SCHEMA, SCHEMA_IDS, V2_KEYS
-from bilat.codes.countries import country
-from bilat.document import to_document
-from bilat.errors import InputError, NotFoundError, SchemaError, ValidationError
 
 __all__ = [
     "Agreement",
@@ -41,6 +32,7 @@ __all__ = [
     "FrequencyCap",
     "PartySummary",
     "PointClause",
+    "PointClauseSummary",
     "PointSet",
     "Provenance",
     "ProvenanceKind",
@@ -51,8 +43,6 @@ __all__ = [
     "RouteScheduleSummary",
     "TariffRegime",
     "WithholdingCriterion",
-    "load_agreement",
-    "load_agreements",
 ]
 
 ProvenanceKind = Literal["treaty", "public-report", "assumption", "hypothetical"]
@@ -71,15 +61,6 @@ ClauseFamily = Literal[
     "tariffs", "capacity", "withholding", "statistics", "cooperative_arrangements", "charter"
 ]
 CLAUSE_FAMILIES: tuple[str, ...] = get_args(ClauseFamily)
-#: The key holding each family's value in the file, and the words for a yes/no family.
-_CLAUSE_KEYS: dict[str, tuple[str, tuple[str, str] | None]] = {
-    "tariffs": ("regime", None),
-    "capacity": ("regime", None),
-    "withholding": ("criterion", None),
-    "statistics": ("exchange", ("exchange", "no_exchange")),
-    "cooperative_arrangements": ("allowed", ("allowed", "not_allowed")),
-    "charter": ("allowed", ("allowed", "not_allowed")),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,21 +292,27 @@ class Agreement:
             by_party={party: self._party_summary(party) for party in self.parties},
             clauses=tuple(_clause_summary(f, self.clause(f)) for f in CLAUSE_FAMILIES),
             liberalization=liberalization_index(self),
+            provenance=self.provenance,
         )
 
     def _party_summary(self, party: str) -> PartySummary:
         rs = self.route_schedules.get(party)
+        point_clauses = [
+            PointClauseSummary(
+                c.id, kind, c.points.describe(), c.local_traffic, c.provenance.cite(), c.provenance
+            )
+            for kind, clauses in (
+                ("co-terminalisation", self.co_terminalisation),
+                ("stopover", self.stopover),
+                ("change of gauge", self.change_of_gauge),
+            )
+            for c in clauses
+            if c.party == party
+        ]
         return PartySummary(
             designation=self.designation_mode.get(party),
             carriers=tuple(c.iata for c in self.carriers if c.state == party),
-            route_schedule=None
-            if rs is None
-            else RouteScheduleSummary(
-                rs.home.describe(),
-                rs.intermediate.describe(),
-                rs.destination.describe(),
-                rs.beyond.describe(),
-            ),
+            route_schedule=None if rs is None else _route_schedule_summary(rs),
             rights=tuple(
                 RightSummary(
                     r.id,
@@ -333,6 +320,8 @@ class Agreement:
                     r.origin.describe() if r.origin else "trunk",
                     r.destination.describe() if r.destination else "trunk",
                     r.provenance.cite(),
+                    r.note,
+                    r.provenance,
                 )
                 for r in self.rights
                 if r.party == party
@@ -341,17 +330,38 @@ class Agreement:
                 c.points.describe() for c in self.co_terminalisation if c.party == party
             ),
             caps=tuple(
-                CapSummary(
-                    c.id,
-                    c.scope,
-                    "-".join(c.city_pair) if c.city_pair else None,
-                    c.weekly,
-                    c.provenance.cite(),
-                )
-                for c in self.caps
-                if c.applies_to in ("each", "combined", party)
+                _cap_summary(c) for c in self.caps if c.applies_to in ("each", "combined", party)
             ),
+            designation_source=self.designation_provenance.get(party),
+            point_clauses=tuple(point_clauses),
         )
+
+
+def _route_schedule_summary(rs: RouteSchedule) -> RouteScheduleSummary:
+    return RouteScheduleSummary(
+        rs.home.describe(),
+        rs.intermediate.describe(),
+        rs.destination.describe(),
+        rs.beyond.describe(),
+        rs.provenance.cite(),
+        rs.provenance,
+    )
+
+
+def _cap_summary(c: FrequencyCap) -> CapSummary:
+    return CapSummary(
+        c.id,
+        c.scope,
+        "-".join(c.city_pair) if c.city_pair else None,
+        c.weekly,
+        c.provenance.cite(),
+        applies_to=c.applies_to,
+        carrier=c.carrier,
+        previous=c.previous,
+        valid_from=c.valid_from,
+        valid_to=c.valid_to,
+        provenance=c.provenance,
+    )
 
 
 def _clause_summary(family: str, c: RegimeClause | None) -> ClauseSummary:
@@ -373,40 +383,85 @@ class ClauseSummary:
 
 @dataclass(frozen=True, slots=True)
 class RightSummary:
-    """A right in words: its id, freedoms, sector (``trunk`` when the treaty names none)."""
+    """A right in words: its id, freedoms, sector (``trunk`` when the treaty names none),
+    its citation, the right's own note and its full provenance."""
 
     id: str
     freedoms: tuple[int, ...]
     origin: str
     destination: str
     source: str
+    note: str | None = None
+    provenance: Provenance | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class CapSummary:
-    """A frequency cap in words: id, scope, city pair (``MSQ-NQZ``), weekly cap, source."""
+    """A frequency cap: id, scope, city pair (``MSQ-NQZ``), weekly cap, citation, and every
+    other field of the cap (:class:`FrequencyCap`): whose carriers it counts (``each`` party
+    separately, ``combined`` or one party), the carrier, the cap it replaced, the dates it is
+    in force (``None``: open) and its full provenance (whose note carries caveats such as
+    "per side assumed")."""
 
     id: str
     scope: str
     city_pair: str | None
     weekly: int
     source: str
+    applies_to: str = "each"
+    carrier: str | None = None
+    previous: int | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    provenance: Provenance | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class RouteScheduleSummary:
-    """A route schedule in words: home – intermediate – destination – beyond points."""
+    """A route schedule in words: home – intermediate – destination – beyond points, its
+    citation and provenance (``kind`` ``assumption`` when the points are a modelling choice)."""
 
     home: str
     intermediate: str
     destination: str
     beyond: str
+    source: str | None = None
+    provenance: Provenance | None = None
+
+    def describe(self) -> str:
+        """``"home: every airport of BLR; intermediate: none; destination: ALA; beyond: none"``."""
+        return describe_route_schedule(self.home, self.intermediate, self.destination, self.beyond)
+
+
+def describe_route_schedule(home: str, intermediate: str, destination: str, beyond: str) -> str:
+    """The four parts of a route schedule, each labelled (``no point`` said ``none``)."""
+    parts = zip(
+        ("home", "intermediate", "destination", "beyond"),
+        (home, intermediate, destination, beyond),
+        strict=True,
+    )
+    return "; ".join(f"{k}: {'none' if v == 'no point' else v}" for k, v in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class PointClauseSummary:
+    """A co-terminalisation, stopover or change-of-gauge clause: id, kind, points, whether
+    local traffic may be carried between the points, citation and provenance."""
+
+    id: str
+    kind: str
+    points: str
+    local_traffic: bool
+    source: str
+    provenance: Provenance
 
 
 @dataclass(frozen=True, slots=True)
 class PartySummary:
     """What one party's carriers may do: designation (``single``/``multiple``), carriers
-    (IATA), route schedule, rights, co-terminal points, caps that apply to them."""
+    (IATA), route schedule, rights, co-terminal points, caps that apply to them, where the
+    designation comes from (``None``: the agreement's own source), and every point clause
+    (co-terminalisation, stopover, change of gauge) in full."""
 
     designation: str | None
     carriers: tuple[str, ...]
@@ -414,6 +469,8 @@ class PartySummary:
     rights: tuple[RightSummary, ...]
     co_terminalisation: tuple[str, ...]
     caps: tuple[CapSummary, ...]
+    designation_source: Provenance | None = None
+    point_clauses: tuple[PointClauseSummary, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,8 +478,8 @@ class AgreementSummary:
     """An agreement's rights in words, with sources: id, title, parties (ISO3), dates signed
     and in force, its source, per party (ISO3) a :class:`PartySummary`, every WASA/QUASAR
     clause family (:class:`ClauseSummary`, in a fixed order, ``value`` ``None`` when not
-    coded) and the agreement's Air Liberalization Index
-    (:class:`~bilat.air.LiberalizationIndex`, points 0-50)."""
+    coded), the agreement's Air Liberalization Index
+    (:class:`~bilat.air.LiberalizationIndex`, points 0-50) and the agreement's own provenance."""
 
     id: str
     title: str
@@ -433,6 +490,7 @@ class AgreementSummary:
     by_party: Mapping[str, PartySummary]
     clauses: tuple[ClauseSummary, ...] = ()
     liberalization: LiberalizationIndex | None = None
+    provenance: Provenance | None = None
 
     def clause_rows(self) -> list[dict[str, str]]:
         """One row per clause family: agreement, family, value (or ``not coded``), source."""
@@ -445,294 +503,3 @@ class AgreementSummary:
             }
             for c in self.clauses
         ]
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def load_agreements(folder: str | Path) -> tuple[Agreement, ...]:
-    """Load every ``*.yaml``/``*.yml`` agreement in ``folder`` (sorted by file name).
-
-    Raises
-    ------
-    NotFoundError
-        When the folder does not exist or holds no agreement file.
-    ParseError, SchemaError, ValidationError
-        When a file does not read, misses keys, or breaks a rule; the message names the
-        file and line.
-    ValidationError
-        When two files describe the same pair of states.
-    """
-    path = Path(folder)
-    if path.is_file():
-        return (load_agreement(path),)
-    if not path.is_dir():
-        raise NotFoundError(
-            f"Agreements folder {str(path)!r} does not exist: pass a folder of agreement YAML "
-            "files, e.g. src/bilat/cases/blr-kaz-2022/air",
-            details={"path": str(path)},
-        )
-    files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
-    if not files:
-        raise NotFoundError(
-            f"No agreement files (*.yaml) in {str(path)!r}", details={"path": str(path)}
-        )
-    out = [load_agreement(f) for f in files]
-    seen: dict[frozenset[str], str] = {}
-    for a in out:
-        key = frozenset(a.parties)
-        if key in seen:
-            raise ValidationError(
-                f"two agreements for the same pair of states {'-'.join(sorted(key))}",
-                path=a.path,
-                value=a.id,
-                expected="one file per pair of states",
-                hint=f"merge it with {seen[key]}",
-            )
-        seen[key] = str(a.path)
-    return tuple(out)
-
-
-def load_agreement(path: str | Path) -> Agreement:
-    """Load and validate one agreement YAML file. See :func:`load_agreements`."""
-    p = Path(path)
-    node, data = safe_yaml.load(
-        safe_yaml.read(p), path=p, expected="a YAML mapping following the bilat-air/2 schema"
-    )
-    _validate_schema(data, node, p)
-    return _build(data, node, p)
-
-
-def _validate_schema(data: Any, node: yaml.Node | None, path: Path) -> None:
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(
-        AGREEMENT_SCHEMA, format_checker=jsonschema.FormatChecker()
-    )
-    errors = sorted(validator.iter_errors(to_document(data)), key=lambda e: list(e.absolute_path))
-    if errors:
-        err = jsonschema.exceptions.best_match(errors)
-        where = list(err.absolute_path)
-        raise SchemaError(
-            err.message,
-            path=path,
-            line=safe_yaml.line_of(node, where),
-            column="/".join(str(k) for k in where) or "(top level)",
-            expected="the bilat-air/1 or bilat-air/2 schema (see docs/air.md)",
-        )
-    if data.get("schema") == SCHEMA_IDS[0]:
-        for key in V2_KEYS:
-            if key in data:
-                raise SchemaError(
-                    f"{key!r} is a bilat-air/2 clause, but the file says schema: bilat-air/1",
-                    path=path,
-                    line=safe_yaml.line_of(node, [key]),
-                    column=key,
-                    value=key,
-                    expected="schema: bilat-air/2 in a file that codes it",
-                    hint="write schema: bilat-air/2 at the top of the file",
-                )
-
-
-class _Ctx:
-    """Where we are in a file, to name the line of a bad value."""
-
-    def __init__(self, path: Path, node: yaml.Node | None) -> None:
-        self.path, self.node = path, node
-
-    def fail(self, keys: list[Any], message: str, value: object, expected: str) -> ValidationError:
-        return ValidationError(
-            message,
-            path=self.path,
-            line=safe_yaml.line_of(self.node, keys),
-            column="/".join(str(k) for k in keys),
-            value=value,
-            expected=expected,
-        )
-
-
-def _date(value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
-
-
-def _prov(raw: Mapping[str, Any]) -> Provenance:
-    return Provenance(
-        kind=raw["kind"],
-        article=raw.get("article"),
-        source=raw.get("source"),
-        date=None if raw.get("date") is None else str(raw.get("date")),
-        note=raw.get("note"),
-    )
-
-
-def _points(raw: Mapping[str, Any] | None, ctx: _Ctx, keys: list[Any]) -> PointSet:
-    if raw is None:
-        return NO_POINTS
-    states = set(raw.get("states", []))
-    if "state" in raw:
-        states.add(raw["state"])
-    for s in states:
-        try:
-            country(s)
-        except InputError:
-            raise ctx.fail(keys, "unknown state", s, "an ISO 3166 alpha-3 code") from None
-    codes = set()
-    for code in raw.get("airports", []):
-        try:
-            codes.add(airport(code).iata)
-        except InputError:
-            raise ctx.fail(keys, "unknown airport", code, "an IATA airport code") from None
-    return PointSet(frozenset(codes), frozenset(states), bool(raw.get("any", False)))
-
-
-def _build(data: Mapping[str, Any], node: yaml.Node | None, path: Path) -> Agreement:
-    ctx = _Ctx(path, node)
-    parties = (str(data["parties"][0]), str(data["parties"][1]))
-    for i, s in enumerate(parties):
-        try:
-            country(s)
-        except InputError:
-            raise ctx.fail(["parties", i], "unknown state", s, "an ISO3 code") from None
-    if parties[0] == parties[1]:
-        raise ctx.fail(["parties"], "both parties are the same", parties[0], "two states")
-
-    def party(keys: list[Any], value: str) -> str:
-        if value not in parties:
-            raise ctx.fail(keys, "not a party of this agreement", value, " or ".join(parties))
-        return value
-
-    carriers, modes, designation_provs = _designation(data, ctx, party)
-    schedules = {
-        party(["route_schedules", k], k): RouteSchedule(
-            party=k,
-            home=_points(v["home"], ctx, ["route_schedules", k, "home"]),
-            intermediate=_points(v.get("intermediate"), ctx, ["route_schedules", k]),
-            destination=_points(v["destination"], ctx, ["route_schedules", k, "destination"]),
-            beyond=_points(v.get("beyond"), ctx, ["route_schedules", k, "beyond"]),
-            provenance=_prov(v["provenance"]),
-        )
-        for k, v in data["route_schedules"].items()
-    }
-    rights = tuple(
-        Right(
-            id=r["id"],
-            party=party(["rights", i, "party"], r["party"]),
-            freedoms=frozenset(r["freedoms"]),
-            origin=_points(r["from"], ctx, ["rights", i, "from"]) if "from" in r else None,
-            destination=_points(r["to"], ctx, ["rights", i, "to"]) if "to" in r else None,
-            provenance=_prov(r["provenance"]),
-            note=r.get("note"),
-        )
-        for i, r in enumerate(data["rights"])
-    )
-    return Agreement(
-        id=data["id"],
-        title=data.get("title", data["id"]),
-        parties=parties,
-        signed=_date(data.get("signed")),
-        effective=_date(data.get("effective")),
-        provenance=_prov(data["provenance"]),
-        designation_mode=modes,
-        carriers=carriers,
-        route_schedules=schedules,
-        rights=rights,
-        co_terminalisation=_clauses(data, "co_terminalisation", ctx, party),
-        stopover=_clauses(data, "stopover", ctx, party),
-        change_of_gauge=_clauses(data, "change_of_gauge", ctx, party),
-        caps=_caps(data, ctx, parties),
-        clauses=_regime_clauses(data),
-        designation_provenance=designation_provs,
-        path=str(path),
-    )
-
-
-def _regime_clauses(data: Mapping[str, Any]) -> dict[str, RegimeClause]:
-    out = {}
-    for family in CLAUSE_FAMILIES:
-        raw = data.get(family)
-        if raw is None:
-            continue
-        key, words = _CLAUSE_KEYS[family]
-        value = raw[key] if words is None else words[0 if raw[key] else 1]
-        out[family] = RegimeClause(
-            family=family,  # type: ignore[arg-type]
-            value=str(value),
-            provenance=_prov(raw["provenance"]),
-            kinds=tuple(raw.get("kinds", ())),
-            note=raw.get("note"),
-        )
-    return out
-
-
-def _designation(
-    data: Mapping[str, Any], ctx: _Ctx, party: Any
-) -> tuple[tuple[Carrier, ...], dict[str, str], dict[str, Provenance]]:
-    carriers: list[Carrier] = []
-    modes: dict[str, str] = {}
-    provs: dict[str, Provenance] = {}
-    for state, d in data["designation"].items():
-        party(["designation", state], state)
-        modes[state] = d["mode"]
-        if "provenance" in d:
-            provs[state] = _prov(d["provenance"])
-        if d["mode"] == "single" and len(d["carriers"]) > 1:
-            raise ctx.fail(
-                ["designation", state, "carriers"],
-                "single designation names more than one carrier",
-                [c["iata"] for c in d["carriers"]],
-                "one carrier, or mode: multiple",
-            )
-        carriers += [Carrier(c["iata"], c["name"], state) for c in d["carriers"]]
-    return tuple(carriers), modes, provs
-
-
-def _clauses(data: Mapping[str, Any], key: str, ctx: _Ctx, party: Any) -> tuple[PointClause, ...]:
-    return tuple(
-        PointClause(
-            id=c["id"],
-            party=party([key, i, "party"], c["party"]),
-            points=_points(c["points"], ctx, [key, i, "points"]),
-            local_traffic=bool(c.get("local_traffic", False)),
-            provenance=_prov(c["provenance"]),
-        )
-        for i, c in enumerate(data.get(key, []))
-    )
-
-
-def _caps(data: Mapping[str, Any], ctx: _Ctx, parties: tuple[str, str]) -> tuple[FrequencyCap, ...]:
-    out = []
-    for i, c in enumerate(data.get("caps", [])):
-        keys: list[Any] = ["caps", i]
-        applies = c.get("applies_to", "each")
-        if applies not in ("each", "combined", *parties):
-            raise ctx.fail(
-                keys, "bad applies_to", applies, f"each, combined, {parties[0]} or {parties[1]}"
-            )
-        if c["scope"] == "city_pair" and "city_pair" not in c:
-            raise ctx.fail(keys, "a city_pair cap needs city_pair", None, "[AAA, BBB]")
-        if c["scope"] == "carrier" and "carrier" not in c:
-            raise ctx.fail(keys, "a carrier cap needs carrier", None, "an IATA airline code")
-        pair = None
-        if "city_pair" in c:
-            try:
-                a, b = (airport(x).iata for x in c["city_pair"])
-            except InputError:
-                raise ctx.fail(keys, "unknown airport", c["city_pair"], "IATA codes") from None
-            pair = (a, b)
-        out.append(
-            FrequencyCap(
-                id=c["id"],
-                scope=c["scope"],
-                weekly=int(c["weekly"]),
-                applies_to=applies,
-                provenance=_prov(c["provenance"]),
-                carrier=c.get("carrier"),
-                city_pair=pair,
-                previous=c.get("previous"),
-                valid_from=_date(c.get("valid_from")),
-                valid_to=_date(c.get("valid_to")),
-            )
-        )
-    return tuple(out)

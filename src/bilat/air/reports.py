@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from bilat.air.freedoms import freedoms_words
 from bilat.air.groups import ViolationGroup, groups_by_kind
-from bilat.air.model import Agreement, AgreementSummary
+from bilat.air.model import Agreement, AgreementSummary, Provenance
 from bilat.air.routes import PermittedRoute, permitted_routes
 from bilat.air.schedule import CapCheck, ScheduleReport, check_schedule
 from bilat.air.ssim import Schedule, parse_ssim, read_ssim
@@ -109,6 +109,114 @@ class AgreementsReport:
                         }
                     )
         return rows
+
+    def designation_rows(self) -> list[dict[str, str]]:
+        """One row per party: designation mode, carriers, route schedule (labelled) and the
+        source of each."""
+        rows = []
+        for s in self.agreements:
+            for party, p in s.by_party.items():
+                rs = p.route_schedule
+                rows.append(
+                    {
+                        "agreement": s.id,
+                        "carriers of": party,
+                        "designation": p.designation or "not coded",
+                        "carriers": " ".join(p.carriers) or "none",
+                        "designation source": _cite(p.designation_source, s.source),
+                        "route schedule": rs.describe() if rs else "none in the file",
+                        "route schedule source": (rs.source or "") if rs else "",
+                    }
+                )
+        return rows
+
+    def cap_rows(self) -> list[dict[str, str]]:
+        """One row per frequency cap (once, though an ``each`` cap applies to both parties)."""
+        rows = []
+        for s in self.agreements:
+            seen: set[str] = set()
+            for p in s.by_party.values():
+                for c in p.caps:
+                    if c.id in seen:
+                        continue
+                    seen.add(c.id)
+                    rows.append(
+                        {
+                            "agreement": s.id,
+                            "cap": c.id,
+                            "on": c.city_pair or c.carrier or c.scope.replace("_", " "),
+                            "weekly": str(c.weekly),
+                            "previous": "" if c.previous is None else str(c.previous),
+                            "counts": _applies(c.applies_to),
+                            "in force": _dates(c.valid_from, c.valid_to),
+                            "source": c.source,
+                        }
+                    )
+        return rows
+
+    def point_clause_rows(self) -> list[dict[str, str]]:
+        """One row per co-terminalisation, stopover or change-of-gauge clause."""
+        return [
+            {
+                "agreement": s.id,
+                "clause": c.kind,
+                "carriers of": party,
+                "points": c.points,
+                "local traffic": "allowed" if c.local_traffic else "not allowed",
+                "source": c.source,
+            }
+            for s in self.agreements
+            for party, p in s.by_party.items()
+            for c in p.point_clauses
+        ]
+
+    def caveats(self) -> list[str]:
+        """What the summary rests on that is not treaty text: every clause whose source is an
+        ``assumption`` (first, with its note), and the note of every ``public-report`` or
+        ``hypothetical`` clause that has one (then), each once, naming the clause."""
+        assumed: list[str] = []
+        reported: list[str] = []
+        for s in self.agreements:
+            for where, prov in _provenances(s):
+                if prov is None or prov.kind == "treaty":
+                    continue
+                if prov.note is None and prov.kind != "assumption":
+                    continue  # a report or fixture with nothing to add: its citation says it
+                text = f"{s.id} {where} ({prov.kind}): {prov.note or 'no note'}"
+                into = assumed if prov.kind == "assumption" else reported
+                if text not in into:
+                    into.append(text)
+        return assumed + reported
+
+
+def _provenances(s: AgreementSummary) -> list[tuple[str, Provenance | None]]:
+    out: list[tuple[str, Provenance | None]] = [("agreement", s.provenance)]
+    for party, p in s.by_party.items():
+        out.append((f"designation {party}", p.designation_source))
+        if p.route_schedule is not None:
+            out.append((f"route schedule {party}", p.route_schedule.provenance))
+        out += [(f"right {r.id}", r.provenance) for r in p.rights]
+        out += [(f"{c.kind} {c.id}", c.provenance) for c in p.point_clauses]
+        out += [(f"cap {c.id}", c.provenance) for c in p.caps]
+    return out
+
+
+def _cite(prov: Provenance | None, agreement_source: str) -> str:
+    return prov.cite() if prov is not None else f"the agreement's: {agreement_source}"
+
+
+def _applies(applies_to: str) -> str:
+    if applies_to == "each":
+        return "each party's carriers separately"
+    if applies_to == "combined":
+        return "both parties' carriers together"
+    return f"{applies_to} carriers only"
+
+
+def _dates(start: object, end: object) -> str:
+    if start is None and end is None:
+        return "no dates given"
+    return f"{start or '...'} to {end or '...'}"
 
 
 def agreements_report(agreements: Sequence[Agreement]) -> AgreementsReport:

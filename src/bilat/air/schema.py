@@ -14,7 +14,12 @@ A *point set* is one of ``{any: true}``, ``{state: ISO3}``, ``{states: [...]}`` 
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from bilat.errors import shorten
 
 __all__ = [
     "AGREEMENT_SCHEMA",
@@ -24,6 +29,8 @@ __all__ = [
     "TARIFF_REGIMES",
     "V2_KEYS",
     "WITHHOLDING_CRITERIA",
+    "SchemaProblem",
+    "schema_problem",
 ]
 
 #: The newest version, written by new files.
@@ -226,3 +233,152 @@ AGREEMENT_SCHEMA: dict[str, Any] = {
         **V2_CLAUSES,
     },
 }
+
+
+# --------------------------------------------------------------------------- error words
+
+#: What the object at a path is, for a message: the key holding it (its list's key for an
+#: item of a list).
+_WHAT = {
+    "": "an agreement file (top level)",
+    "rights": "a right",
+    "caps": "a cap",
+    "co_terminalisation": "a co-terminalisation clause",
+    "stopover": "a stopover clause",
+    "change_of_gauge": "a change-of-gauge clause",
+    "route_schedules": "a route schedule",
+    "designation": "a designation",
+    "carriers": "a carrier",
+    "provenance": "a provenance",
+    "home": "a point set",
+    "intermediate": "a point set",
+    "destination": "a point set",
+    "beyond": "a point set",
+    "from": "a point set",
+    "to": "a point set",
+    "points": "a point set",
+}
+_TYPE_WORDS = {
+    "object": "a mapping (key: value lines)",
+    "array": "a list",
+    "string": "text",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaProblem:
+    """One schema error in words (what :func:`schema_problem` returns).
+
+    Attributes
+    ----------
+    message
+        What is wrong, in a sentence that never quotes more than a short excerpt.
+    where
+        Keys and indexes from the top of the file to the object or value at fault.
+    key
+        A key written inside that object which should not be there (its line is the one to
+        show), or ``None``.
+    value, expected
+        What was found (shortened) and what is allowed there: the keys, the values or the type.
+    """
+
+    message: str
+    where: tuple[Any, ...]
+    key: str | None
+    value: object
+    expected: str
+
+
+def _what(where: Sequence[Any]) -> str:
+    parts = [str(p) for p in where if not isinstance(p, int)]
+    if len(where) >= 2 and where[-2] in ("designation", "route_schedules"):
+        return _WHAT[str(where[-2])] + f" ({where[-1]})"
+    return _WHAT.get(parts[-1] if parts else "", f"the value of {'/'.join(parts)}")
+
+
+def _types(t: Any) -> str:
+    names = t if isinstance(t, list) else [t]
+    return " or ".join(_TYPE_WORDS.get(str(n), str(n)) for n in names)
+
+
+def _found(instance: Any) -> str:
+    kinds = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer"}
+    name = "null" if instance is None else kinds.get(type(instance), type(instance).__name__)
+    return _TYPE_WORDS.get(name, name)
+
+
+def _keys_problem(errors: Sequence[Any], where: tuple[Any, ...]) -> SchemaProblem | None:
+    """Missing and unexpected keys of one object, said together (a typo is usually both)."""
+    here = [e for e in errors if tuple(e.absolute_path) == where]
+    missing = sorted(
+        {k for e in here if e.validator == "required" for k in e.validator_value}
+        - set(here[0].instance if here and isinstance(here[0].instance, dict) else {})
+    )
+    extra_errors = [e for e in here if e.validator == "additionalProperties"]
+    if not missing and not extra_errors:
+        return None
+    schema = (extra_errors or [e for e in here if e.validator == "required"])[0].schema
+    allowed = list(schema.get("properties", {}))
+    instance = here[0].instance if isinstance(here[0].instance, dict) else {}
+    extra = sorted(k for k in instance if k not in allowed) if allowed else []
+    what = _what(where)
+    bits = []
+    if extra:
+        guesses = [difflib.get_close_matches(str(k), allowed, n=1) for k in extra]
+        bits.append(
+            ", ".join(
+                f"{k!r} is not a key of {what}" + (f" (did you mean {g[0]!r}?)" if g else "")
+                for k, g in zip(extra, guesses, strict=True)
+            )
+        )
+    if missing:
+        bits.append(f"{what} needs {', '.join(repr(k) for k in missing)}")
+    need = schema.get("required", [])
+    expected = "the keys " + ", ".join(allowed)
+    if need:
+        expected += "; required: " + ", ".join(need)
+    return SchemaProblem("; ".join(bits), where, str(extra[0]) if extra else None, None, expected)
+
+
+def schema_problem(errors: Sequence[Any]) -> SchemaProblem:
+    """The first error of an agreement file against :data:`AGREEMENT_SCHEMA`, in words.
+
+    ``errors`` are ``jsonschema`` validation errors (at least one). The object nearest the
+    top of the file comes first; a missing key and an unexpected one in the same object (a
+    typo: ``freedom`` for ``freedoms``) are said together, with the key it resembles.
+    """
+    import jsonschema
+
+    for path in sorted({tuple(e.absolute_path) for e in errors}, key=lambda p: (len(p), str(p))):
+        keys = _keys_problem(errors, path)
+        if keys is not None:
+            return keys
+    err = jsonschema.exceptions.best_match(errors)
+    where = tuple(err.absolute_path)
+    inst, v, vv = err.instance, err.validator, err.validator_value
+    if v == "enum":
+        return SchemaProblem(
+            "not one of the allowed values", where, None, inst, "one of " + ", ".join(map(str, vv))
+        )
+    if v == "type":
+        return SchemaProblem(f"found {_found(inst)}", where, None, inst, _types(vv))
+    if v == "pattern":
+        return SchemaProblem("not written as expected", where, None, inst, f"text matching {vv}")
+    if v == "oneOf" and not isinstance(inst, dict):
+        return SchemaProblem(
+            f"found {_found(inst)}", where, None, inst, "a point set (any, state, states, airports)"
+        )
+    bounds = {
+        "minimum": "at least {}",
+        "maximum": "at most {}",
+        "minItems": "at least {} items",
+        "maxItems": "at most {} items",
+    }
+    if v in bounds:
+        return SchemaProblem("out of bounds", where, None, inst, bounds[v].format(vv))
+    return SchemaProblem(
+        shorten(err.message, 160), where, None, None, "see the bilat-air/2 schema in docs/air.md"
+    )

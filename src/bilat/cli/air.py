@@ -21,7 +21,10 @@ air_app = typer.Typer(
 )
 
 AgreementsArg = Annotated[
-    Path, typer.Argument(help="Folder of agreement YAML files (one per pair of states).")
+    Path,
+    typer.Argument(
+        metavar="FOLDER", help="Folder of agreement YAML files (one per pair of states)."
+    ),
 ]
 CarrierStateOpt = Annotated[
     list[str] | None,
@@ -67,15 +70,36 @@ def _carrier_state_flag() -> Iterator[None]:
 
 
 @air_app.command("agreements")
-def agreements_cmd(folder: AgreementsArg, as_json: JsonOption = False) -> None:
-    """Summarise the rights in every agreement of a folder."""
+def agreements_cmd(
+    folder: AgreementsArg,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print the result as JSON (the document GET /api/air/agreements returns).",
+        ),
+    ] = False,
+) -> None:
+    """Summarise every agreement of a folder: designation, route schedules, rights, point
+    clauses, caps, WASA/QUASAR clauses, and what each rests on."""
     from bilat.air import agreements_report, load_agreements
 
     report = agreements_report(load_agreements(folder))
     if as_json:
         print_json(report)
         return
+    print_table(report.designation_rows(), title="Designation and route schedules")
     print_table(report.rights_rows(), title="Rights granted")
+    points = report.point_clause_rows()
+    if points:
+        print_table(points, title="Co-terminalisation, stopover, change of gauge")
+    else:
+        console.print("No co-terminalisation, stopover or change-of-gauge clause in the files.")
+    caps = report.cap_rows()
+    if caps:
+        print_table(caps, title="Frequency caps (round trips per week)")
+    else:
+        console.print("No frequency cap in the files.")
     print_table(
         [row for s in report.agreements for row in s.clause_rows()],
         title="Clauses (WASA/QUASAR families)",
@@ -85,6 +109,11 @@ def agreements_cmd(folder: AgreementsArg, as_json: JsonOption = False) -> None:
             console.print(f"{s.id} Air Liberalization Index: {s.liberalization.describe()}")
             for note in s.liberalization.notes:
                 console.print(f"  note: {note}")
+    caveats = report.caveats()
+    if caveats:
+        console.print("Not from a treaty text (what these rest on):")
+        for line in caveats:
+            console.print(f"  {line}")
 
 
 @air_app.command("check")

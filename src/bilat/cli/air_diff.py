@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bilat.cli._common import JsonOption, console, print_json, print_table
+from bilat.cli._common import console, print_json, print_table
 
 if TYPE_CHECKING:
     from bilat.air import LiberalizationIndex
@@ -21,14 +21,26 @@ def register(air_app: typer.Typer) -> None:
 
 
 def diff_cmd(
-    before: Annotated[Path, typer.Argument(help="The agreement file before the amendment.")],
-    after: Annotated[Path, typer.Argument(help="The agreement file after it.")],
-    as_json: JsonOption = False,
+    before: Annotated[
+        Path,
+        typer.Argument(metavar="BEFORE", help="The agreement YAML file before the amendment."),
+    ],
+    after: Annotated[
+        Path, typer.Argument(metavar="AFTER", help="The agreement YAML file after it.")
+    ],
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="Print the result as JSON (the document POST /api/air/diff returns)."
+        ),
+    ] = False,
 ) -> None:
     """Say what changed between two versions of one agreement, clause by clause."""
     from bilat.air import diff_agreements, load_agreement
 
-    result = diff_agreements(load_agreement(before), load_agreement(after))
+    result = diff_agreements(
+        load_agreement(before, argument="BEFORE"), load_agreement(after, argument="AFTER")
+    )
     if as_json:
         print_json(result)
         return
@@ -46,12 +58,14 @@ def diff_cmd(
 
 
 def _feature_changes(old: LiberalizationIndex, new: LiberalizationIndex) -> list[str]:
+    from bilat.air.liberalization import words
+
     out = []
     for a, b in zip(old.features, new.features, strict=True):
         if (a.level, a.points) != (b.level, b.points):
             out.append(
-                f"{a.feature}: {a.level or 'not coded'} ({_pts(a.points)}) -> "
-                f"{b.level or 'not coded'} ({_pts(b.points)})"
+                f"{words(a.feature)}: {words(a.level or 'not coded')} ({_pts(a.points)}) -> "
+                f"{words(b.level or 'not coded')} ({_pts(b.points)})"
             )
     return out
 

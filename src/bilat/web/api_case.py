@@ -485,15 +485,21 @@ async def air_diff(
 
     current_user(request)
     check_csrf(request, csrf_token)
+    sides = (("before", before), ("after", after))
     with tempfile.TemporaryDirectory() as tmp:
         paths = [
             await save_upload(
                 f, FsPath(tmp) / side, allowed=AGREEMENT_TYPES, max_bytes=AGREEMENT_MAX_BYTES
             )
-            for side, f in (("before", before), ("after", after))
+            for side, f in sides
         ]
+        # Messages name the upload as the user sent it, never the server's temporary path.
+        names = [(f.filename or f"{side}.yaml").replace("/", "_")[-120:] for side, f in sides]
         result = await run_in_threadpool(
-            lambda: diff_agreements(load_agreement(paths[0]), load_agreement(paths[1]))
+            lambda: diff_agreements(
+                load_agreement(paths[0], name=names[0], argument="before"),
+                load_agreement(paths[1], name=names[1], argument="after"),
+            )
         )
     return document_response(result)
 
