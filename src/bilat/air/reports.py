@@ -283,15 +283,15 @@ def _because(
     unchecked = sum(n for k, n in report.not_checked.items() if k not in _EXCLUDED)
     if unchecked:
         out.append(f"{unchecked:,} selected leg(s) not checked")
-    outside = sum(g.flights for g in undetermined if g.kind == "outside-agreements")
+    outside = sum(g.kind == "outside-agreements" for g in undetermined)
     if outside:
         out.append(
-            f"{outside:,} flight(s) with a segment outside the agreements held (no agreement "
-            f"in the folder between {_pairs_text(report.outside_pairs)})"
+            f"{_groups_text(outside)} outside the agreements held (no agreement in the "
+            f"folder between {_pairs_text(report.outside_pairs)})"
         )
-    stops = sum(g.flights for g in undetermined if g.kind == "technical-stop-not-checked")
+    stops = sum(g.kind == "technical-stop-not-checked" for g in undetermined)
     if stops:
-        out.append(f"{stops:,} flight(s) with a technical stop whose grant is not checked")
+        out.append(f"{_groups_text(stops)} with a technical stop whose grant is not checked")
     if schedule.record_counts.get("5", 0) == 0:
         out.append("the file has no trailer record (type 5), so it may be truncated")
     elif any(w.startswith("trailer serial check reference") for w in schedule.warnings):
@@ -300,6 +300,10 @@ def _because(
             "records may be missing"
         )
     return tuple(out)
+
+
+def _groups_text(n: int) -> str:
+    return f"{n:,} group" + ("" if n == 1 else "s") + " (carrier, city pair, flight)"
 
 
 def _pairs_text(pairs: Sequence[str]) -> str:

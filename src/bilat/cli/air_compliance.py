@@ -49,7 +49,7 @@ def _verdict_line(result: ScheduleCheck) -> str:
     if verdict == "compliant":
         return "verdict: compliant (every leg checked against an agreement held, no violation)"
     if verdict == "undetermined":
-        return f"verdict: undetermined (no violation found, but {'; '.join(result.undetermined_because)})"
+        return f"verdict: undetermined: no violation found, but {'; '.join(result.undetermined_because)}"
     return "verdict: not checked (no leg could be checked, so nothing is claimed)"
 
 
