@@ -138,7 +138,7 @@ def test_a_flight_with_no_segment_is_an_input_error(case: tuple[Agreement, ...])
 
 
 def test_a_stray_traffic_segment_is_an_input_error(case: tuple[Agreement, ...]) -> None:
-    with pytest.raises(InputError, match="ALA-KSN.*not a segment"):
+    with pytest.raises(InputError, match=r"ALA-KSN.*not a segment"):
         check_flight(case, "B2 MSQ-NQZ", no_traffic=["ALA-KSN"])
     with pytest.raises(InputError, match="not a segment"):
         check_flight(case, "B2 MSQ-NQZ", local_traffic=["NQZ-ALA"])

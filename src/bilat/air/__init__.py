@@ -208,7 +208,7 @@ __all__ += [
 ]
 
 # issue 17: schedule fixes (flight verdicts, designation over a carrier state)
-from bilat.air.check import FlightVerdict, overridden_carrier_states
+from bilat.air.check import FlightVerdict, overridden_carrier_states  # noqa: E402
 
 __all__ += ["FlightVerdict", "overridden_carrier_states"]
 
