@@ -83,10 +83,12 @@ def legs_report(file: str | Path | bytes, *, name: str | None = None) -> LegsRep
     from bilat.air.schedule import drop_repeated_legs, repeated_legs_text
 
     warnings = schedule.warnings
-    repeats = drop_repeated_legs(schedule.legs)[1] if schedule.duplicates.num_rows else []
-    if repeats:
+    _, repeated, repeats = (
+        drop_repeated_legs(schedule.legs) if schedule.duplicates.num_rows else (None, 0, [])
+    )
+    if repeated:
         tail = "they are listed as written; `bilat air schedule` counts each leg once"
-        warnings = (*warnings, repeated_legs_text(repeats, tail=tail))
+        warnings = (*warnings, repeated_legs_text(repeated, repeats, tail=tail))
     return LegsReport(
         file=label,
         count=schedule.legs.num_rows,
@@ -94,7 +96,7 @@ def legs_report(file: str | Path | bytes, *, name: str | None = None) -> LegsRep
         time_modes=modes,
         legs=schedule.legs,
         warnings=warnings,
-        legs_repeated=len(repeats),
+        legs_repeated=repeated,
     )
 
 

@@ -523,7 +523,9 @@ def check_schedule(
     if carriers:
         legs = legs.filter(pc.is_in(legs["airline"], pa.array(list(carriers))))
     selected = legs.num_rows
-    legs, repeats = drop_repeated_legs(legs) if schedule.duplicates.num_rows else (legs, [])
+    legs, repeated, repeats = (
+        drop_repeated_legs(legs) if schedule.duplicates.num_rows else (legs, 0, [])
+    )
     srt, fid = _flights(legs)
     starts = np.flatnonzero(np.r_[True, fid[1:] != fid[:-1]]) if len(fid) else np.zeros(0, int)
     ends = np.r_[starts[1:], len(fid)].astype(np.int64)
@@ -552,9 +554,9 @@ def check_schedule(
         for i, reason in enumerate(NOT_CHECKED)
         if i and (status == i).any()
     }
-    if repeats:
-        not_checked = {"repeats an earlier leg": len(repeats), **not_checked}
-        routes.warnings.insert(0, repeated_legs_text(repeats))
+    if repeated:
+        not_checked = {"repeats an earlier leg": repeated, **not_checked}
+        routes.warnings.insert(0, repeated_legs_text(repeated, repeats))
     if schedule.legs.num_rows > selected:
         not_checked = {
             "carrier not selected": schedule.legs.num_rows - selected,
@@ -583,7 +585,7 @@ def check_schedule(
         flights=flights,
         undetermined=undet.select(["kind", "carrier", "flight", "segment", "detail", "line"]),
         outside_pairs=tuple(sorted(routes.missing)),
-        legs_repeated=len(repeats),
+        legs_repeated=repeated,
     )
 
 
@@ -636,8 +638,11 @@ _LEG_KEY = [
 ]
 
 
-def drop_repeated_legs(legs: pa.Table) -> tuple[pa.Table, list[tuple[int, int]]]:
-    """The legs without those that repeat an earlier leg's key; (line, first line) of each.
+def drop_repeated_legs(
+    legs: pa.Table, shown: int = 5
+) -> tuple[pa.Table, int, list[tuple[int, int]]]:
+    """The legs without those that repeat an earlier leg's key, how many were dropped, and
+    (line, first line) of the first ``shown`` of them.
 
     A repeated record says the same leg twice; counting it twice would double its flights
     against a cap (:attr:`bilat.air.Schedule.duplicates` finds them).
@@ -645,25 +650,31 @@ def drop_repeated_legs(legs: pa.Table) -> tuple[pa.Table, list[tuple[int, int]]]
     t = legs.select([*_LEG_KEY, "line"])
     first = t.group_by(_LEG_KEY, use_threads=False).aggregate([("line", "min")])
     keep = pc.is_in(legs["line"], value_set=first["line_min"])
-    dropped = t.filter(pc.invert(keep)).to_pylist()
-    if not dropped:
-        return legs, []
-    firsts = {tuple(r[k] for k in _LEG_KEY): r["line_min"] for r in first.to_pylist()}
-    pairs = [(int(r["line"]), int(firsts[tuple(r[k] for k in _LEG_KEY)])) for r in dropped]
-    return legs.filter(keep), pairs
+    dropped = t.filter(pc.invert(keep))
+    if not dropped.num_rows:
+        return legs, 0, []
+    pairs = []
+    for r in dropped.slice(0, shown).to_pylist():
+        same = pa.array(np.ones(t.num_rows, dtype=bool))
+        for k in _LEG_KEY:
+            v = r[k]
+            eq = pc.is_null(t[k]) if v is None else pc.fill_null(pc.equal(t[k], v), False)
+            same = pc.and_(same, eq)
+        pairs.append((int(r["line"]), int(pc.min(pc.filter(t["line"], same)).as_py())))
+    return legs.filter(keep), dropped.num_rows, pairs
 
 
 def repeated_legs_text(
+    count: int,
     pairs: Sequence[tuple[int, int]],
-    shown: int = 5,
     tail: str = "each leg is counted once, the repeats are not checked",
 ) -> str:
-    """``2 leg records repeat an earlier one (line 12 = line 6, …); each leg counted once``."""
-    listed = ", ".join(f"line {a} = line {b}" for a, b in pairs[:shown])
-    more = f" and {len(pairs) - shown} more" if len(pairs) > shown else ""
-    noun = "leg record repeats" if len(pairs) == 1 else "leg records repeat"
+    """``2 leg records repeat an earlier one … (line 12 = line 6, …); each leg counted once``."""
+    listed = ", ".join(f"line {a} = line {b}" for a, b in pairs)
+    more = f" and {count - len(pairs)} more" if count > len(pairs) else ""
+    noun = "leg record repeats" if count == 1 else "leg records repeat"
     return (
-        f"{len(pairs)} {noun} an earlier one with the same key (designator, variation, leg, "
+        f"{count:,} {noun} an earlier one with the same key (designator, variation, leg, "
         f"period, days): {listed}{more}; {tail}"
     )
 
