@@ -327,6 +327,14 @@ def _legs_undetermined(report: ScheduleReport) -> int:
     return int(pc.sum(pc.filter(f["legs"], hit)).as_py() or 0)
 
 
+def _read(file: str | Path | bytes, name: str | None) -> tuple[str, Schedule]:
+    """The file's label and its parsed schedule."""
+    if isinstance(file, bytes):
+        label = name or "upload.ssim"
+        return label, parse_ssim(file, path=label)
+    return name or Path(file).name, read_ssim(file)
+
+
 def check_ssim(
     agreements: Sequence[Agreement],
     file: str | Path | bytes,
@@ -353,12 +361,7 @@ def check_ssim(
     ParseError
         When the file breaks the format (the message names the line and field).
     """
-    if isinstance(file, bytes):
-        label = name or "upload.ssim"
-        schedule = parse_ssim(file, path=label)
-    else:
-        label = name or Path(file).name
-        schedule = read_ssim(file)
+    label, schedule = _read(file, name)
     wanted = tuple(c.strip().upper() for c in carriers) if carriers else None
     report = check_schedule(agreements, schedule, carriers=wanted, carrier_states=carrier_states)
     undetermined = report.undetermined_groups()

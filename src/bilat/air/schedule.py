@@ -549,31 +549,13 @@ def check_schedule(
     caps = _cap_checks(agreements, freq)
     legs_per_flight = (ends - starts).astype(np.int64)
     status = np.array(routes.status, dtype=np.int64)[key_ids] if len(key_ids) else key_ids
-    not_checked = {
-        reason: int(legs_per_flight[status == i].sum())
-        for i, reason in enumerate(NOT_CHECKED)
-        if i and (status == i).any()
-    }
+    not_checked = _not_checked(legs_per_flight, status)
     if repeated:
         not_checked = {"repeats an earlier leg": repeated, **not_checked}
         routes.warnings.insert(0, repeated_legs_text(repeated, repeats))
     if schedule.legs.num_rows > selected:
-        not_checked = {
-            "carrier not selected": schedule.legs.num_rows - selected,
-            **not_checked,
-        }
-    nviol = np.array([len(v) for v in routes.violations], dtype=np.int32)
-    nundet = np.array([len(v) for v in routes.undetermined], dtype=np.int32)
-    per_flight = {
-        "legs": pa.array(legs_per_flight.astype(np.int32)),
-        "checked": pa.array(status == 0),
-        "violations": pa.array(nviol[key_ids] if len(key_ids) else np.zeros(0, np.int32)),
-        "undetermined": pa.array(nundet[key_ids] if len(key_ids) else np.zeros(0, np.int32)),
-    }
-    for name in ("days_mask", "frequency_rate", "open_end"):
-        flights = flights.append_column(name, first[name])
-    for name, values in per_flight.items():
-        flights = flights.append_column(name, values)
+        not_checked = {"carrier not selected": schedule.legs.num_rows - selected, **not_checked}
+    flights = _per_flight(flights, first, routes, key_ids, legs_per_flight, status)
     return ScheduleReport(
         segments,
         freq,
@@ -587,6 +569,42 @@ def check_schedule(
         outside_pairs=tuple(sorted(routes.missing)),
         legs_repeated=repeated,
     )
+
+
+def _not_checked(
+    legs_per_flight: npt.NDArray[np.int64], status: npt.NDArray[np.int64]
+) -> dict[str, int]:
+    """Legs not checked by reason (``NOT_CHECKED``), reasons with none left out."""
+    return {
+        reason: int(legs_per_flight[status == i].sum())
+        for i, reason in enumerate(NOT_CHECKED)
+        if i and (status == i).any()
+    }
+
+
+def _per_flight(
+    flights: pa.Table,
+    first: pa.Table,
+    routes: _Routes,
+    key_ids: npt.NDArray[np.int64],
+    legs_per_flight: npt.NDArray[np.int64],
+    status: npt.NDArray[np.int64],
+) -> pa.Table:
+    """The flights table with what the groups add up: days, rate, open end, legs, checked,
+    and the count of violation and undetermined rows of each flight."""
+    nviol = np.array([len(v) for v in routes.violations], dtype=np.int32)
+    nundet = np.array([len(v) for v in routes.undetermined], dtype=np.int32)
+    none = np.zeros(0, np.int32)
+    columns = {
+        **{name: first[name] for name in ("days_mask", "frequency_rate", "open_end")},
+        "legs": pa.array(legs_per_flight.astype(np.int32)),
+        "checked": pa.array(status == 0),
+        "violations": pa.array(nviol[key_ids] if len(key_ids) else none),
+        "undetermined": pa.array(nundet[key_ids] if len(key_ids) else none),
+    }
+    for name, values in columns.items():
+        flights = flights.append_column(name, values)
+    return flights
 
 
 def _open_ends(schedule: Schedule, srt: pa.Table, starts: npt.NDArray[np.int64]) -> pa.Array:
