@@ -319,8 +319,8 @@ def check_flight(
             f"{'-'.join(stations)} has no segment to check",
             details={"value": flight, "expected": "CC AAA-BBB[-CCC...] with AAA != BBB"},
         )
+    _on_flight(flight, stations, {"local_traffic": local_traffic, "no_traffic": no_traffic})
     pairs = {"local_traffic": _pairs(local_traffic), "no_traffic": _pairs(no_traffic)}
-    _on_flight(flight, stations, pairs)
     fc = check_itinerary(
         agreements,
         carrier,
@@ -334,15 +334,19 @@ def check_flight(
 
 
 def _on_flight(
-    flight: str, stations: Sequence[str], pairs: Mapping[str, frozenset[tuple[str, str]]]
+    flight: str, stations: Sequence[str], given: Mapping[str, Iterable[str] | None]
 ) -> None:
     """Refuse a ``local_traffic``/``no_traffic`` segment that is not a segment of the flight."""
     served = {(a, b) for i, a in enumerate(stations) for b in stations[i + 1 :] if a != b}
     served |= {(b, a) for a, b in served}
-    for argument, given in pairs.items():
-        stray = sorted(f"{a}-{b}" for a, b in given - served if a < b)
+    for argument, values in given.items():
+        stray = [v.strip().upper() for v in values or () if not _pairs([v]) <= served]
         if stray:
-            segs = sorted(f"{a}-{b}" for a, b in served if stations.index(a) < stations.index(b))
+            segs = list(
+                dict.fromkeys(
+                    f"{a}-{b}" for i, a in enumerate(stations) for b in stations[i + 1 :] if a != b
+                )
+            )
             raise InputError(
                 f"{argument} {', '.join(stray)}: not a segment of {flight!r} (its segments: "
                 f"{', '.join(segs)})",
