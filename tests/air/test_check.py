@@ -93,8 +93,10 @@ def test_fifth_freedom_needs_both_agreements(with_china: Path) -> None:
 
 def test_fifth_freedom_without_the_second_agreement(case: tuple[Agreement, ...]) -> None:
     seg = next(s for s in check_flight(case, "B2 MSQ-NQZ-URC").segments if s.board == "NQZ")
-    assert seg.verdict == "refused"
+    # issue 17: a missing agreement is outside the folder, not a refusal
+    assert seg.verdict == "outside-agreements"
     assert [g.code for g in seg.grants] == ["granted", "no-agreement"]
+    assert seg.grants[1].parties == ("BLR", "CHN")
 
 
 def test_point_outside_the_route_schedule(case: tuple[Agreement, ...]) -> None:

@@ -106,7 +106,9 @@ def test_schedule_json_is_the_one_schedule_document(
     assert set(out) == {
         "file", "legs", "legs_checked", "legs_not_checked", "record_counts", "carriers",
         "verdict", "compliant", "by_carrier", "by_kind", "groups", "violations", "caps",
-        "segments", "frequencies", "warnings", "ssim_warnings",
+        "segments", "frequencies", "warnings", "ssim_warnings", "legs_repeated",
+        "legs_undetermined", "undetermined_because", "outside_pairs", "undetermined_groups",
+        "undetermined_by_kind",
     }  # fmt: skip
 
 

@@ -104,17 +104,21 @@ def test_real_season_groups_match_an_independent_walk(
 ) -> None:
     path = shared_data / "air" / SEASON
     r = check_ssim(case, path, carrier_states={"XX": "FRA"})
-    assert r.verdict == "violations" and r.legs_checked == r.legs
-    g = next(x for x in r.groups if x.flight == "XX 945" and x.segment == "DZA-HAH")
+    # issue 17: every FRA-x agreement is missing from the folder: outside it, no violation
+    assert r.verdict == "undetermined" and r.legs_checked == r.legs and r.groups == ()
+    assert "FRA-COM" not in r.outside_pairs and "COM-FRA" in r.outside_pairs
+    g = next(x for x in r.undetermined_groups if x.flight == "XX 945" and x.segment == "DZA-HAH")
     # XX 945 variation 01 is RUN-DZA-HAH-MRS on Tuesdays 14 Jun - 25 Oct 2005
     recs = [t for t in _records(path, "XX") if t[5:9].strip() == "945" and t[9:11] == "01"]
     dates = _operating_dates(recs[0])
     assert (g.flights, g.weeks, g.legs) == (len(dates), len(dates), len(recs)) == (20, 20, 3)
-    assert g.days == "2" and g.kind == "no-agreement"
+    assert g.days == "2" and g.kind == "outside-agreements"
     assert "FRA and COM" in g.detail and "[DZA: Mayotte, France]" in g.detail
     # Réunion-Mayotte is inside France: domestic for a French carrier, never a violation
-    assert not [x for x in r.groups if x.segment in ("RUN-DZA", "DZA-RUN")]
-    assert sum(k["violations"] for k in r.by_kind.values()) == r.violations.num_rows
+    assert not [x for x in r.undetermined_groups if x.segment in ("RUN-DZA", "DZA-RUN")]
+    assert sum(k["violations"] for k in r.undetermined_by_kind.values()) == sum(
+        g.violations for g in r.undetermined_groups
+    )
 
 
 def test_json_keeps_the_raw_rows_and_the_groups(cli: Any, case_dir: Path, july_ssim: Path) -> None:
@@ -133,8 +137,11 @@ def test_text_leads_with_the_summary_then_the_groups(
     lines = r.stdout.splitlines()
     assert lines[0] == "blr-kaz-2022-07.ssim: 11 legs read, 11 checked, 0 not checked"
     assert lines[1] == "verdict: violations in 4 groups (carrier, city pair, flight)"
-    assert "  no-right: 1 group, 4 flights, 1 row" in lines
-    assert "Violations by carrier, city pair and flight (4 groups)" in r.stdout
+    # B2 783 is two leg records (MSQ-NQZ, NQZ-KSN); the cap is a cap, not a flight group
+    assert "  no-right: 1 group, 4 flights, 2 leg records" in lines
+    assert "  cap-exceeded: 1 cap, 4 weeks above the cap" in lines
+    assert "Violations by carrier, city pair and flight (3 groups)" in r.stdout
+    assert "Weekly caps exceeded (1)" in r.stdout
     assert "Segments (" not in r.stdout  # the raw rows only with --detail
     assert "None" not in r.stdout and "False" not in r.stdout
     detail = cli("air", "schedule", str(case_dir), str(july_ssim), "--all", "--carrier-state",

@@ -41,6 +41,8 @@ def test_public_surface_is_exactly_what_we_mean() -> None:
         "FlightsReport", "expand_flights", "flights_report", "AircraftConfiguration",
         "CapacityReport", "CapacityCoverage", "ScheduleComparison", "aircraft_seat_table", "capacity",
         "capacity_report", "compare_schedules", "leg_seats", "parse_aircraft_configuration",
+        # issue 17: schedule review fixes
+        "FlightVerdict", "overridden_carrier_states",
     }  # fmt: skip
     assert COMPLIANCE <= set(bilat.air.__all__)
     for name in bilat.air.__all__:

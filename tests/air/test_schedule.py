@@ -85,8 +85,13 @@ def test_real_schedule_checked_as_a_foreign_carrier(
     s = read_ssim(shared_data / "air" / "gna-XX_S05.ssim")
     r = check_schedule(case, s, carrier_states={"XX": "FRA"})
     assert r.segments.num_rows >= s.legs.num_rows / 2
-    assert set(r.segments["verdict"].to_pylist()) <= {"refused", "not-regulated", "permitted"}
-    assert {v.kind for v in r.violation_list()} <= {"no-agreement"}
+    verdicts = set(r.segments["verdict"].to_pylist())
+    assert verdicts <= {"outside-agreements", "not-regulated", "permitted"}
+    assert "outside-agreements" in verdicts
+    # issue 17: a segment no agreement in the folder covers is no violation
+    assert r.violations.num_rows == 0
+    assert r.undetermined is not None
+    assert set(r.undetermined["kind"].to_pylist()) == {"outside-agreements"}
 
 
 def test_legs_out_of_order_are_chained_into_flights(case: tuple[Agreement, ...]) -> None:

@@ -423,6 +423,9 @@ def _legs(draw: st.DrawFn) -> dict[str, Any]:
     row["dep_date_variation"] = draw(st.integers(-1, 9))
     row["arr_date_variation"] = draw(st.integers(-1, 9))
     row["airline"] = draw(st.from_regex(r"[A-Z0-9]{2}[A-Z]?", fullmatch=True))
+    start, end = row["period_from"], row["period_to"]
+    if end is not None and end < start:  # a reversed period is a format error (issue 17)
+        row["period_from"], row["period_to"] = end, start
     return row
 
 

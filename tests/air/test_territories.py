@@ -84,10 +84,10 @@ def test_reunion_mayotte_is_domestic_for_a_french_carrier() -> None:
 def test_reunion_mauritius_is_third_freedom_for_a_french_carrier_not_seventh() -> None:
     ags = load_agreements(case_agreements_dir())
     (seg,) = check_flight(ags, "XX RUN-MRU", carrier_states={"XX": "FRA"}).segments
-    assert (seg.kind, seg.freedom, seg.verdict) == ("traffic", 3, "refused")
+    assert (seg.kind, seg.freedom, seg.verdict) == ("traffic", 3, "outside-agreements")
     assert seg.reason == (
-        "no agreement between FRA and MUS in the folder: RUN-MRU, third freedom, has no basis "
-        "[RUN: Réunion, France]"
+        "outside the agreements held: no agreement between FRA and MUS in the folder, so "
+        "RUN-MRU (third freedom) is neither permitted nor refused here [RUN: Réunion, France]"
     )
 
 
@@ -122,5 +122,5 @@ def test_reunion_mayotte_is_cabotage_for_a_foreign_carrier_and_refused(
 def test_minsk_reunion_without_an_agreement_names_the_sovereign() -> None:
     ags = load_agreements(case_agreements_dir())
     (seg,) = check_flight(ags, "B2 MSQ-RUN").segments
-    assert seg.verdict == "refused" and seg.grants[0].code == "no-agreement"
+    assert seg.verdict == "outside-agreements" and seg.grants[0].code == "no-agreement"
     assert "between BLR and FRA" in seg.reason and "REU" not in seg.reason

@@ -189,14 +189,17 @@ def test_schedule_nothing_checked_is_a_warning_not_green(
     _shot(page, "ssim-not-checked")
 
     _upload(page, shared_data / "air" / "gna-sample.ssim", "XX=FRA")
-    assert page.locator("#ssim-verdict").get_attribute("data-verdict") == "violations"
+    # issue 17 review: every FRA-x agreement is missing from the folder: outside it, no breach
+    assert page.locator("#ssim-verdict").get_attribute("data-verdict") == "undetermined"
+    assert "FRA and MUS" in page.locator("#ssim-verdict").inner_text()
     assert page.input_value("#ssim-form input[name=carrier_states]") == "XX=FRA"
-    rows = page.locator("#ssim-groups tbody tr")
+    assert page.locator("#ssim-groups").count() == 0
+    rows = page.locator("#ssim-undetermined-groups tbody tr")
     texts = rows.all_inner_texts()
     # XX 945 v01 RUN-DZA-HAH-MRS flies the 20 Tuesdays of 14 Jun-25 Oct 2005: 3 leg records
     row = next(t for t in texts if "XX 945" in t and "DZA-HAH" in t)
     cells = row.split("\t")
-    assert cells[5:9] == ["Tue", "20", "20", "3"]
+    assert cells[3] == "outside-agreements" and cells[5:9] == ["Tue", "20", "20", "3"]
     assert "Mayotte, France" in row
     assert not [t for t in texts if "RUN-DZA" in t]  # inside France: domestic for XX
     assert not [t for t in page.console_lines if "Content Security Policy" in t]

@@ -209,6 +209,11 @@ __all__ += [
     "territories",
 ]
 
+# issue 17: schedule fixes (flight verdicts, designation over a carrier state)
+from bilat.air.check import FlightVerdict, overridden_carrier_states  # noqa: E402
+
+__all__ += ["FlightVerdict", "overridden_carrier_states"]
+
 
 def case_agreements_dir(case: str = "blr-kaz-2022") -> Path:
     """The folder of agreement files that ships with a case (default: the founding case)."""

@@ -26,6 +26,7 @@ from bilat.errors import InputError, UnknownCodeError
 
 __all__ = [
     "FlightCheck",
+    "FlightVerdict",
     "Grant",
     "GrantCode",
     "SegmentCheck",
@@ -33,13 +34,20 @@ __all__ = [
     "carrier_state",
     "check_flight",
     "check_itinerary",
+    "overridden_carrier_states",
     "parse_flight",
     "unknown_carrier_text",
 ]
 
-#: ``permitted``: every agreement needed grants it; ``refused``: at least one does not;
-#: ``not-regulated``: a domestic segment of the carrier's own state.
-Verdict = Literal["permitted", "refused", "not-regulated"]
+#: ``permitted``: every agreement needed grants it; ``refused``: at least one agreement held
+#: does not; ``not-regulated``: a domestic segment of the carrier's own state;
+#: ``outside-agreements``: an agreement it needs is not in the folder (and none held refuses
+#: it), so it is neither permitted nor refused; ``not-checked``: a technical stop (second
+#: freedom), whose grant (IASTA or the bilateral) is not checked.
+Verdict = Literal["permitted", "refused", "not-regulated", "outside-agreements", "not-checked"]
+#: A whole flight: ``refused`` when a segment is, ``undetermined`` when a segment is outside
+#: the agreements held or not checked, else ``permitted``.
+FlightVerdict = Literal["permitted", "refused", "undetermined"]
 GrantCode = Literal[
     "granted",
     "no-agreement",
@@ -69,8 +77,11 @@ class Grant:
     reason
         Why it is granted or not, in words.
     code
-        ``granted`` or why not: ``no-agreement``, ``undesignated-carrier``,
+        ``granted`` or why not: ``no-agreement`` (none in the folder: not a refusal, the
+        segment is outside the agreements held), ``undesignated-carrier``,
         ``not-in-route-schedule``, ``no-right``, ``no-co-terminalisation``.
+    parties
+        For ``no-agreement``: the two states (ISO3, sorted) whose agreement is missing.
     """
 
     agreement: str | None
@@ -79,6 +90,7 @@ class Grant:
     source: str | None
     reason: str
     code: GrantCode = "granted"
+    parties: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +110,8 @@ class SegmentCheck:
     traffic
         Whether the segment carries traffic of its own.
     verdict
-        ``permitted``, ``refused`` or ``not-regulated``.
+        ``permitted``, ``refused``, ``not-regulated``, ``outside-agreements`` or
+        ``not-checked`` (see :data:`Verdict`).
     grants
         One :class:`Grant` per agreement that must grant the segment.
     reason
@@ -129,8 +142,9 @@ class SegmentCheck:
 
     @property
     def permitted(self) -> bool:
-        """True unless refused."""
-        return self.verdict != "refused"
+        """True when permitted or not regulated (not when refused, outside the agreements
+        held or not checked)."""
+        return self.verdict in ("permitted", "not-regulated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,17 +156,33 @@ class FlightCheck:
     stations: tuple[str, ...]
     segments: tuple[SegmentCheck, ...]
 
-    #: The key ``to_dict`` adds to the fields (for the web's generated response model).
-    _document_extra_: ClassVar[dict[str, type]] = {"permitted": bool}
+    #: Problems with the input that did not stop the check (a ``carrier_states`` entry the
+    #: designation overrides).
+    warnings: tuple[str, ...] = ()
+
+    #: The keys ``to_dict`` adds to the fields (for the web's generated response model).
+    _document_extra_: ClassVar[dict[str, type]] = {"permitted": bool, "verdict": str}
+
+    @property
+    def verdict(self) -> FlightVerdict:
+        """``refused`` if a segment is, ``undetermined`` if a segment is outside the
+        agreements held or not checked, else ``permitted``."""
+        verdicts = {s.verdict for s in self.segments}
+        if "refused" in verdicts:
+            return "refused"
+        if verdicts & {"outside-agreements", "not-checked"}:
+            return "undetermined"
+        return "permitted"
 
     @property
     def permitted(self) -> bool:
-        """True when no segment is refused."""
-        return all(s.permitted for s in self.segments)
+        """True only for the verdict ``permitted`` (False does not mean refused: read
+        :attr:`verdict`)."""
+        return self.verdict == "permitted"
 
     def to_dict(self) -> dict[str, Any]:
-        """The check as plain data: its fields and ``permitted``."""
-        return {**fields_document(self), "permitted": self.permitted}
+        """The check as plain data: its fields, ``permitted`` and ``verdict``."""
+        return {**fields_document(self), "permitted": self.permitted, "verdict": self.verdict}
 
 
 def parse_flight(text: str) -> tuple[str, tuple[str, ...]]:
@@ -190,19 +220,22 @@ def _pairs(values: Iterable[str] | None) -> frozenset[tuple[str, str]]:
 def carrier_state(
     agreements: Sequence[Agreement], carrier: str, *, states: Mapping[str, str] | None = None
 ) -> str:
-    """The state that designates ``carrier`` in the agreements (or in ``states``).
+    """The state that designates ``carrier`` in the agreements, else its state in ``states``.
+
+    The designation comes first: a treaty that designates a carrier for a state settles
+    whose carrier it is (:func:`overridden_carrier_states` words the entries it overrides).
 
     Raises
     ------
     UnknownCodeError
         When no agreement designates the carrier and ``states`` does not name it.
     """
-    if states and carrier in states:
-        return states[carrier]
     for a in agreements:
         c = a.carrier(carrier)
         if c is not None:
             return c.state
+    if states and carrier in states:
+        return states[carrier]
     raise UnknownCodeError(
         f"{unknown_carrier_text(carrier, len(agreements))}: pass its state's ISO3 code in "
         f"carrier_states, e.g. carrier_states={{{carrier!r}: 'KAZ'}}",
@@ -213,6 +246,28 @@ def carrier_state(
             "agreements": len(agreements),
         },
     )
+
+
+def overridden_carrier_states(
+    agreements: Sequence[Agreement], states: Mapping[str, str] | None
+) -> tuple[str, ...]:
+    """A warning for each ``states`` entry an agreement's designation overrides.
+
+    ``{"B2": "KAZ"}`` when BLR-KAZ designates B2 for BLR gives one warning; an entry that
+    agrees with the designation gives none.
+    """
+    out = []
+    for code, state in (states or {}).items():
+        for a in agreements:
+            c = a.carrier(code)
+            if c is not None and c.state != state:
+                out.append(
+                    f"carrier state {code}={state} ignored: {a.id} designates {code} for "
+                    f"{c.state}, which is used (the carrier state is for carriers no agreement "
+                    "designates)"
+                )
+                break
+    return tuple(out)
 
 
 def unknown_carrier_text(carrier: str, agreements: int) -> str:
@@ -258,14 +313,45 @@ def check_flight(
     False
     """
     carrier, stations = parse_flight(flight)
-    return check_itinerary(
+    if len(set(stations)) < 2:
+        raise InputError(
+            f"Cannot check flight {flight!r}: a flight needs two different points, so "
+            f"{'-'.join(stations)} has no segment to check",
+            details={"value": flight, "expected": "CC AAA-BBB[-CCC...] with AAA != BBB"},
+        )
+    _on_flight(flight, stations, {"local_traffic": local_traffic, "no_traffic": no_traffic})
+    pairs = {"local_traffic": _pairs(local_traffic), "no_traffic": _pairs(no_traffic)}
+    fc = check_itinerary(
         agreements,
         carrier,
         stations,
-        local_traffic=_pairs(local_traffic),
-        no_traffic=_pairs(no_traffic),
+        local_traffic=pairs["local_traffic"],
+        no_traffic=pairs["no_traffic"],
         carrier_states=carrier_states,
     )
+    warnings = overridden_carrier_states(agreements, carrier_states)
+    return FlightCheck(fc.carrier, fc.carrier_state, fc.stations, fc.segments, warnings)
+
+
+def _on_flight(
+    flight: str, stations: Sequence[str], given: Mapping[str, Iterable[str] | None]
+) -> None:
+    """Refuse a ``local_traffic``/``no_traffic`` segment that is not a segment of the flight."""
+    served = {(a, b) for i, a in enumerate(stations) for b in stations[i + 1 :] if a != b}
+    served |= {(b, a) for a, b in served}
+    for argument, values in given.items():
+        stray = [v.strip().upper() for v in values or () if not _pairs([v]) <= served]
+        if stray:
+            segs = list(
+                dict.fromkeys(
+                    f"{a}-{b}" for i, a in enumerate(stations) for b in stations[i + 1 :] if a != b
+                )
+            )
+            raise InputError(
+                f"{argument} {', '.join(stray)}: not a segment of {flight!r} (its segments: "
+                f"{', '.join(segs)})",
+                details={"argument": argument, "value": stray, "expected": segs},
+            )
 
 
 def check_itinerary(
@@ -283,15 +369,40 @@ def check_itinerary(
     home = carrier_state(agreements, carrier, states=carrier_states)
     index = _Index(agreements)
     states = tuple(airport(s).state for s in stations)
-    segments = []
-    for i in range(len(stations)):
-        for j in range(i + 1, len(stations)):
-            if stations[i] == stations[j]:
-                continue  # a loop back to the same airport (CDG-XCR-CDG) is no market
-            segments.append(
-                _segment(index, carrier, home, stations, states, i, j, local_traffic, no_traffic)
-            )
+    pairs = [
+        (i, j)
+        for i in range(len(stations))
+        for j in range(i + 1, len(stations))
+        if stations[i] != stations[j]  # a loop back to the same airport is no market
+    ]
+    carries = {
+        (i, j): _carries(stations, states, home, i, j, local_traffic, no_traffic) for i, j in pairs
+    }
+    served = {stations[k] for (i, j), t in carries.items() if t for k in (i, j)}
+    stops = frozenset(x for x, st in zip(stations, states, strict=True) if st != home) - served
+    segments = [
+        _segment(index, carrier, home, stations, states, i, j, carries[(i, j)], stops)
+        for i, j in pairs
+    ]
     return FlightCheck(carrier, home, tuple(stations), tuple(segments))
+
+
+def _carries(
+    stations: Sequence[str],
+    states: Sequence[str],
+    home: str,
+    i: int,
+    j: int,
+    local_traffic: frozenset[tuple[str, str]],
+    no_traffic: frozenset[tuple[str, str]],
+) -> bool:
+    """Whether segment ``i`` → ``j`` carries traffic of its own."""
+    a, b = stations[i], stations[j]
+    if (a, b) in no_traffic:
+        return False
+    if states[i] == states[j] != home:
+        return (a, b) in local_traffic
+    return True
 
 
 class _Index:
@@ -312,32 +423,16 @@ def _segment(
     states: Sequence[str],
     i: int,
     j: int,
-    local_traffic: frozenset[tuple[str, str]],
-    no_traffic: frozenset[tuple[str, str]],
+    traffic: bool,
+    stops: frozenset[str],
 ) -> SegmentCheck:
     a, b, sa, sb = stations[i], stations[j], states[i], states[j]
-    if (a, b) in no_traffic:
-        traffic = False
-    elif sa == sb != home:
-        traffic = (a, b) in local_traffic
-    else:
-        traffic = True
     kind, freedom = classify(
         home, sa, sb, via_states=states[i + 1 : j], service_states=states, traffic=traffic
     )
     seg = _Seg(carrier, home, a, b, sa, sb, kind, freedom, stations[i + 1 : j], states[i + 1 : j])
     grants = _grants(index, seg)
-    if kind == "domestic" or (kind == "no-traffic" and not grants):
-        verdict: Verdict = "not-regulated" if kind == "domestic" else "permitted"
-        reason = (
-            "domestic segment of the carrier's own state"
-            if kind == "domestic"
-            else "carries no traffic: no traffic right needed"
-        )
-    else:
-        ok = all(g.granted for g in grants)
-        verdict = "permitted" if ok else "refused"
-        reason = "; ".join(g.reason for g in grants if ok or not g.granted)
+    verdict, reason = _judge(seg, grants, stops)
     return SegmentCheck(
         carrier=carrier,
         carrier_state=home,
@@ -356,6 +451,31 @@ def _segment(
         board_territory=_territory(a),
         off_territory=_territory(b),
     )
+
+
+def _judge(s: _Seg, grants: Sequence[Grant], stops: frozenset[str]) -> tuple[Verdict, str]:
+    """A segment's verdict and its reason from the grants it needs."""
+    if s.kind == "domestic":
+        return "not-regulated", "domestic segment of the carrier's own state"
+    if s.kind == "no-traffic":
+        at = [x for x in (s.a, s.b) if x in stops]
+        if at:
+            return "not-checked", (
+                f"technical stop at {', '.join(at)} (second freedom, no traffic): a landing "
+                "for non-traffic purposes needs a grant (the IASTA or the bilateral), which "
+                "is not checked"
+            )
+        return "permitted", (
+            "carries no traffic of its own (its points carry the flight's traffic on other "
+            "segments): no traffic right needed"
+        )
+    refused = [g for g in grants if g.agreement is not None and not g.granted]
+    if refused:
+        return "refused", "; ".join(g.reason for g in refused)
+    missing = [g for g in grants if g.code == "no-agreement"]
+    if missing:
+        return "outside-agreements", "; ".join(g.reason for g in missing)
+    return "permitted", "; ".join(g.reason for g in grants)
 
 
 def _territory(code: str) -> str:
@@ -402,9 +522,11 @@ def _missing(s: _Seg, state: str) -> Grant:
         False,
         None,
         None,
-        f"no agreement between {s.home} and {state} in the folder: "
-        f"{_pair(s)}, {segment_words(s.kind, s.freedom)}, has no basis{_where(s)}",
+        f"outside the agreements held: no agreement between {s.home} and {state} in the "
+        f"folder, so {_pair(s)} ({segment_words(s.kind, s.freedom)}) is neither permitted "
+        f"nor refused here{_where(s)}",
         "no-agreement",
+        tuple(sorted((s.home, state))),
     )
 
 

@@ -124,6 +124,12 @@ def _states(
         filed = routes.carrier_states.get(carrier)
         if state is not None:
             out[carrier] = (state, "designation")
+            if carrier in given and given[carrier].upper() != state:
+                warnings.append(
+                    f"carrier state {carrier}={given[carrier].upper()} ignored: the agreements "
+                    f"designate {carrier} for {state}, which is used (the carrier state is for "
+                    "carriers no agreement designates)"
+                )
             if filed is not None and filed != state:
                 warnings.append(
                     f"the airlines file gives {carrier} the state {filed}; the agreements "

@@ -40,7 +40,12 @@ class LegsReport:
     legs
         The legs, columns as :attr:`bilat.air.Schedule.legs` (docs/air.md lists them).
     warnings
-        Problems of the file that did not stop reading it.
+        Problems of the file that did not stop reading it (a leg record that repeats an
+        earlier one among them).
+    legs_repeated
+        Leg records that repeat an earlier one with the same key (designator, variation,
+        leg, period, days); they are listed here, and ``bilat air schedule`` counts each
+        leg once.
     """
 
     file: str
@@ -49,6 +54,7 @@ class LegsReport:
     time_modes: tuple[Mapping[str, object], ...]
     legs: pa.Table
     warnings: tuple[str, ...]
+    legs_repeated: int = 0
 
 
 def legs_report(file: str | Path | bytes, *, name: str | None = None) -> LegsReport:
@@ -74,13 +80,23 @@ def legs_report(file: str | Path | bytes, *, name: str | None = None) -> LegsRep
         }
         for c in schedule.carriers.select(["dataset", "airline", "time_mode"]).to_pylist()
     )
+    from bilat.air.schedule import drop_repeated_legs, repeated_legs_text
+
+    warnings = schedule.warnings
+    _, repeated, repeats = (
+        drop_repeated_legs(schedule.legs) if schedule.duplicates.num_rows else (None, 0, [])
+    )
+    if repeated:
+        tail = "they are listed as written; `bilat air schedule` counts each leg once"
+        warnings = (*warnings, repeated_legs_text(repeated, repeats, tail=tail))
     return LegsReport(
         file=label,
         count=schedule.legs.num_rows,
         record_counts=dict(schedule.record_counts),
         time_modes=modes,
         legs=schedule.legs,
-        warnings=schedule.warnings,
+        warnings=warnings,
+        legs_repeated=repeated,
     )
 
 

@@ -15,11 +15,12 @@ The flight check (``bilat air check``) is :func:`bilat.air.check_flight`'s
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from bilat.air.freedoms import freedoms_words
 from bilat.air.groups import ViolationGroup, groups_by_kind
@@ -297,11 +298,33 @@ class ScheduleCheck:
         with no leg are left out; ``legs == legs_checked + sum(legs_not_checked.values())``.
     carriers
         The carriers checked (``None``: all).
+    legs_repeated
+        Leg records that repeat an earlier one with the same key (designator, variation,
+        leg, period, days): counted once, the repeat is not checked (and is in
+        ``legs_not_checked`` as ``repeats an earlier leg``).
+    legs_undetermined
+        Legs checked whose flight has a segment neither permitted nor refused: outside the
+        agreements held (no agreement in the folder between the states it needs) or a
+        technical stop not checked.
     verdict
-        ``violations`` when a violation was found (whatever was left unchecked);
-        ``compliant`` when every selected leg was checked and none breaks an agreement;
-        ``undetermined`` when no violation was found but some selected legs could not be
-        checked; ``not checked`` when no leg was checked. Only ``compliant`` is a clean bill.
+        ``violations`` when an agreement held is breached (whatever was left unchecked);
+        ``compliant`` when every selected leg was checked, every segment judged against an
+        agreement held, none breaks one, and the file is complete (it has its trailer);
+        ``undetermined`` when no violation was found but something was not judged (see
+        ``undetermined_because``); ``not checked`` when no leg was checked. Only
+        ``compliant`` is a clean bill.
+    undetermined_because
+        Why the verdict is not ``compliant`` although no violation was found, in words
+        (legs not checked, segments outside the agreements held, no trailer record).
+    outside_pairs
+        The pairs of states (``"FRA-MUS"``) whose agreement some segment needs and the
+        folder does not hold.
+    undetermined_groups
+        The segments outside the agreements held (kind ``outside-agreements``) and the
+        technical stops not checked (``technical-stop-not-checked``), grouped like
+        ``groups``; these are not violations.
+    undetermined_by_kind
+        Per kind of those: ``groups``, ``flights`` and ``violations`` (raw rows).
     compliant
         ``True`` only for the verdict ``compliant``, ``False`` for ``violations``, ``None``
         otherwise: a file nothing (or not everything) was checked in is neither.
@@ -347,15 +370,77 @@ class ScheduleCheck:
     frequencies: pa.Table
     warnings: tuple[str, ...]
     ssim_warnings: tuple[str, ...]
+    legs_repeated: int = 0
+    legs_undetermined: int = 0
+    undetermined_because: tuple[str, ...] = ()
+    outside_pairs: tuple[str, ...] = ()
+    undetermined_groups: tuple[ViolationGroup, ...] = ()
+    undetermined_by_kind: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
 
-def _verdict(report: ScheduleReport) -> ScheduleVerdict:
+#: Legs left out on purpose or counted under another record: they do not make a verdict
+#: undetermined.
+_EXCLUDED = ("carrier not selected", "repeats an earlier leg")
+
+
+def _because(
+    report: ScheduleReport, schedule: Schedule, undetermined: Sequence[ViolationGroup]
+) -> tuple[str, ...]:
+    """Why no violation does not make the schedule compliant, in words."""
+    out = []
+    unchecked = sum(n for k, n in report.not_checked.items() if k not in _EXCLUDED)
+    if unchecked:
+        out.append(f"{unchecked:,} selected leg(s) not checked")
+    outside = sum(g.kind == "outside-agreements" for g in undetermined)
+    if outside:
+        out.append(
+            f"{_groups_text(outside)} outside the agreements held (no agreement in the "
+            f"folder between {_pairs_text(report.outside_pairs)})"
+        )
+    stops = sum(g.kind == "technical-stop-not-checked" for g in undetermined)
+    if stops:
+        out.append(f"{_groups_text(stops)} with a technical stop whose grant is not checked")
+    if schedule.record_counts.get("5", 0) == 0:
+        out.append("the file has no trailer record (type 5), so it may be truncated")
+    elif any(w.startswith("trailer serial check reference") for w in schedule.warnings):
+        out.append(
+            "a trailer's serial check reference does not match the record before it, so "
+            "records may be missing"
+        )
+    return tuple(out)
+
+
+def _groups_text(n: int) -> str:
+    return f"{n:,} group" + ("" if n == 1 else "s") + " (carrier, city pair, flight)"
+
+
+def _pairs_text(pairs: Sequence[str]) -> str:
+    """``["FRA-MUS", "FRA-USA"]`` → ``"FRA and MUS, FRA and USA"``."""
+    return ", ".join(p.replace("-", " and ") for p in pairs)
+
+
+def _verdict(report: ScheduleReport, because: Sequence[str]) -> ScheduleVerdict:
     if report.violations.num_rows:
         return "violations"
     if report.legs_checked == 0:
         return "not checked"
-    unchecked = {k: n for k, n in report.not_checked.items() if k != "carrier not selected"}
-    return "undetermined" if any(unchecked.values()) else "compliant"
+    return "undetermined" if because else "compliant"
+
+
+def _legs_undetermined(report: ScheduleReport) -> int:
+    f = report.flights
+    if f is None or "undetermined" not in f.column_names:
+        return 0
+    hit = pc.and_(f["checked"], pc.greater(f["undetermined"], 0))
+    return int(pc.sum(pc.filter(f["legs"], hit)).as_py() or 0)
+
+
+def _read(file: str | Path | bytes, name: str | None) -> tuple[str, Schedule]:
+    """The file's label and its parsed schedule."""
+    if isinstance(file, bytes):
+        label = name or "upload.ssim"
+        return label, parse_ssim(file, path=label)
+    return name or Path(file).name, read_ssim(file)
 
 
 def check_ssim(
@@ -384,15 +469,12 @@ def check_ssim(
     ParseError
         When the file breaks the format (the message names the line and field).
     """
-    if isinstance(file, bytes):
-        label = name or "upload.ssim"
-        schedule = parse_ssim(file, path=label)
-    else:
-        label = name or Path(file).name
-        schedule = read_ssim(file)
+    label, schedule = _read(file, name)
     wanted = tuple(c.strip().upper() for c in carriers) if carriers else None
     report = check_schedule(agreements, schedule, carriers=wanted, carrier_states=carrier_states)
-    verdict = _verdict(report)
+    undetermined = report.undetermined_groups()
+    because = _because(report, schedule, undetermined)
+    verdict = _verdict(report, because)
     groups = report.violation_groups()
     warnings = report.warnings
     if verdict == "not checked":
@@ -415,4 +497,10 @@ def check_ssim(
         frequencies=report.frequencies,
         warnings=warnings,
         ssim_warnings=schedule.warnings,
+        legs_repeated=report.legs_repeated,
+        legs_undetermined=_legs_undetermined(report),
+        undetermined_because=because if verdict == "undetermined" else (),
+        outside_pairs=report.outside_pairs,
+        undetermined_groups=undetermined,
+        undetermined_by_kind=groups_by_kind(undetermined),
     )

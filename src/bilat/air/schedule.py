@@ -26,7 +26,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bilat.air.airports import airport, is_airport
-from bilat.air.check import FlightCheck, SegmentCheck, carrier_state, check_itinerary
+from bilat.air.check import (
+    FlightCheck,
+    SegmentCheck,
+    carrier_state,
+    check_itinerary,
+    overridden_carrier_states,
+)
 from bilat.air.flights import operating_dates
 from bilat.air.groups import ViolationGroup, flight_dates, group_caps, group_violations
 from bilat.air.model import Agreement, FrequencyCap
@@ -40,13 +46,22 @@ NO_TRAFFIC_CODES = frozenset("AI")
 
 #: Why legs are not checked, in the order the counts are reported (index 0 unused: checked).
 NotCheckedReason = Literal[
-    "carrier not selected", "carrier's state unknown", "station not an airport"
+    "carrier not selected",
+    "repeats an earlier leg",
+    "carrier's state unknown",
+    "station not an airport",
 ]
 NOT_CHECKED: tuple[str, ...] = (
     "",
     "carrier's state unknown",
     "station not an airport",
 )
+
+#: Segment verdicts that are neither a permission nor a refusal, and their row kind.
+UNDETERMINED_KINDS = {
+    "outside-agreements": "outside-agreements",
+    "not-checked": "technical-stop-not-checked",
+}
 
 ViolationKind = Literal[
     "no-agreement",
@@ -172,23 +187,35 @@ class ScheduleReport:
     legs_checked: int = 0
     not_checked: Mapping[str, int] = field(default_factory=dict)
     flights: pa.Table | None = None
+    undetermined: pa.Table | None = None
+    outside_pairs: tuple[str, ...] = ()
+    legs_repeated: int = 0
 
     def violation_groups(self) -> tuple[ViolationGroup, ...]:
         """The violations folded by kind, carrier, flight and segment, each with its periods
         and days of operation and its counts (:class:`bilat.air.ViolationGroup`); by carrier,
         segment and flight, caps last."""
+        return (*self._groups(self.violations, "violations"), *group_caps(self.caps))
+
+    def undetermined_groups(self) -> tuple[ViolationGroup, ...]:
+        """The segments neither permitted nor refused (``outside-agreements``,
+        ``technical-stop-not-checked``), grouped like :meth:`violation_groups`."""
+        if self.undetermined is None:
+            return ()
+        return tuple(self._groups(self.undetermined, "undetermined"))
+
+    def _groups(self, rows: pa.Table, column: str) -> list[ViolationGroup]:
         f = self.flights
         if f is None:
-            return tuple(group_caps(self.caps))
-        n = f["violations"].to_numpy().astype(np.int64)
+            return []
+        n = f[column].to_numpy().astype(np.int64)
         row = np.repeat(np.arange(f.num_rows), n)
         hit = np.unique(row)
         sel = f.take(pa.array(hit, pa.int64()))
         rep, week = _operating_weeks(sel)
         fd = flight_dates(sel, sel["legs"].to_numpy().astype(np.int64), rep, week)
-        per_flight = self.violations.slice(0, len(row))
-        grouped = group_violations(per_flight, np.searchsorted(hit, row), fd)
-        return (*grouped, *group_caps(self.caps))
+        per_flight = rows.slice(0, len(row))
+        return group_violations(per_flight, np.searchsorted(hit, row), fd)
 
     def violation_list(self) -> tuple[Violation, ...]:
         """The violations as :class:`Violation` objects."""
@@ -306,6 +333,11 @@ class _Routes:
     warnings: list[str]
     #: Per route key: 0 checked, else the index of its reason in ``NOT_CHECKED``.
     status: list[int]
+    #: Per route key: segments neither permitted nor refused (outside the agreements held,
+    #: technical stops not checked), as violation-like rows.
+    undetermined: list[list[dict[str, object]]] = field(default_factory=list)
+    #: Pairs of states (``"BLR-TUR"``) whose agreement a segment needs and the folder lacks.
+    missing: set[str] = field(default_factory=set)
 
 
 def _check_routes(
@@ -320,9 +352,11 @@ def _check_routes(
         segs: list[dict[str, object]] = []
         viols: list[dict[str, object]] = []
         pairs: list[tuple[str, str]] = []
+        undet: list[dict[str, object]] = []
         out.segments.append(segs)
         out.violations.append(viols)
         out.pairs.append(pairs)
+        out.undetermined.append(undet)
         out.status.append(0)
         try:
             carrier_state(agreements, carrier, states=carrier_states)
@@ -354,17 +388,29 @@ def _check_routes(
             segs.append(_row(fc, seg))
             if seg.kind == "traffic" and frozenset((seg.board_state, seg.off_state)) in party_pairs:
                 pairs.append((seg.board, seg.off))
-            for g in seg.grants:
-                if not g.granted:
-                    viols.append(
-                        {
-                            "kind": g.code,
-                            "carrier": carrier,
-                            "segment": f"{seg.board}-{seg.off}",
-                            "detail": g.reason,
-                        }
-                    )
+            _judged(seg, carrier, viols, undet, out.missing)
     return out
+
+
+def _judged(
+    seg: SegmentCheck,
+    carrier: str,
+    viols: list[dict[str, object]],
+    undet: list[dict[str, object]],
+    missing: set[str],
+) -> None:
+    """A segment's violations (refusals by agreements held), or its undetermined row."""
+    where = f"{seg.board}-{seg.off}"
+    if seg.verdict == "refused":
+        for g in seg.grants:
+            if g.agreement is not None and not g.granted:
+                viols.append(
+                    {"kind": g.code, "carrier": carrier, "segment": where, "detail": g.reason}
+                )
+    elif seg.verdict in UNDETERMINED_KINDS:
+        kind = UNDETERMINED_KINDS[seg.verdict]
+        undet.append({"kind": kind, "carrier": carrier, "segment": where, "detail": seg.reason})
+        missing.update("-".join(g.parties) for g in seg.grants if g.parties)
 
 
 def _row(fc: FlightCheck, seg: SegmentCheck) -> dict[str, object]:
@@ -476,6 +522,10 @@ def check_schedule(
     legs = schedule.legs
     if carriers:
         legs = legs.filter(pc.is_in(legs["airline"], pa.array(list(carriers))))
+    selected = legs.num_rows
+    legs, repeated, repeats = (
+        drop_repeated_legs(legs) if schedule.duplicates.num_rows else (legs, 0, [])
+    )
     srt, fid = _flights(legs)
     starts = np.flatnonzero(np.r_[True, fid[1:] != fid[:-1]]) if len(fid) else np.zeros(0, int)
     ends = np.r_[starts[1:], len(fid)].astype(np.int64)
@@ -491,30 +541,21 @@ def check_schedule(
     flights = _flight_table(first)
     segments = _expand(routes.segments, key_ids, flights, _SEG_SCHEMA)
     viols = _expand(routes.violations, key_ids, flights.select(["flight", "line"]), _VIOL_SCHEMA)
+    undet = _expand(routes.undetermined, key_ids, flights.select(["flight", "line"]), _VIOL_SCHEMA)
+    first = first.append_column("open_end", _open_ends(schedule, srt, starts))
+    routes.warnings.extend(_open_warnings(first))
+    routes.warnings.extend(overridden_carrier_states(agreements, carrier_states))
     freq = _frequencies(first, key_ids, routes.pairs, agreements, carrier_states)
     caps = _cap_checks(agreements, freq)
     legs_per_flight = (ends - starts).astype(np.int64)
     status = np.array(routes.status, dtype=np.int64)[key_ids] if len(key_ids) else key_ids
-    not_checked = {
-        reason: int(legs_per_flight[status == i].sum())
-        for i, reason in enumerate(NOT_CHECKED)
-        if i and (status == i).any()
-    }
-    if schedule.legs.num_rows > legs.num_rows:
-        not_checked = {
-            "carrier not selected": schedule.legs.num_rows - legs.num_rows,
-            **not_checked,
-        }
-    nviol = np.array([len(v) for v in routes.violations], dtype=np.int32)
-    per_flight = {
-        "legs": pa.array(legs_per_flight.astype(np.int32)),
-        "checked": pa.array(status == 0),
-        "violations": pa.array(nviol[key_ids] if len(key_ids) else np.zeros(0, np.int32)),
-    }
-    for name in ("days_mask", "frequency_rate"):
-        flights = flights.append_column(name, first[name])
-    for name, values in per_flight.items():
-        flights = flights.append_column(name, values)
+    not_checked = _not_checked(legs_per_flight, status)
+    if repeated:
+        not_checked = {"repeats an earlier leg": repeated, **not_checked}
+        routes.warnings.insert(0, repeated_legs_text(repeated, repeats))
+    if schedule.legs.num_rows > selected:
+        not_checked = {"carrier not selected": schedule.legs.num_rows - selected, **not_checked}
+    flights = _per_flight(flights, first, routes, key_ids, legs_per_flight, status)
     return ScheduleReport(
         segments,
         freq,
@@ -524,6 +565,135 @@ def check_schedule(
         legs_checked=int(legs_per_flight[status == 0].sum()),
         not_checked=not_checked,
         flights=flights,
+        undetermined=undet.select(["kind", "carrier", "flight", "segment", "detail", "line"]),
+        outside_pairs=tuple(sorted(routes.missing)),
+        legs_repeated=repeated,
+    )
+
+
+def _not_checked(
+    legs_per_flight: npt.NDArray[np.int64], status: npt.NDArray[np.int64]
+) -> dict[str, int]:
+    """Legs not checked by reason (``NOT_CHECKED``), reasons with none left out."""
+    return {
+        reason: int(legs_per_flight[status == i].sum())
+        for i, reason in enumerate(NOT_CHECKED)
+        if i and (status == i).any()
+    }
+
+
+def _per_flight(
+    flights: pa.Table,
+    first: pa.Table,
+    routes: _Routes,
+    key_ids: npt.NDArray[np.int64],
+    legs_per_flight: npt.NDArray[np.int64],
+    status: npt.NDArray[np.int64],
+) -> pa.Table:
+    """The flights table with what the groups add up: days, rate, open end, legs, checked,
+    and the count of violation and undetermined rows of each flight."""
+    nviol = np.array([len(v) for v in routes.violations], dtype=np.int32)
+    nundet = np.array([len(v) for v in routes.undetermined], dtype=np.int32)
+    none = np.zeros(0, np.int32)
+    columns = {
+        **{name: first[name] for name in ("days_mask", "frequency_rate", "open_end")},
+        "legs": pa.array(legs_per_flight.astype(np.int32)),
+        "checked": pa.array(status == 0),
+        "violations": pa.array(nviol[key_ids] if len(key_ids) else none),
+        "undetermined": pa.array(nundet[key_ids] if len(key_ids) else none),
+    }
+    for name, values in columns.items():
+        flights = flights.append_column(name, values)
+    return flights
+
+
+def _open_ends(schedule: Schedule, srt: pa.Table, starts: npt.NDArray[np.int64]) -> pa.Array:
+    """Per flight: the date an open period (``00XXX00``) runs to, its data set's validity end
+    (type-2 bytes 22-28), or null when the data set gives none."""
+    ends = schedule.carriers["validity_to"] if schedule.carriers.num_rows else pa.array([])
+    table = pa.array([*ends.to_pylist(), None], pa.date32())
+    ds = srt["dataset"].take(pa.array(starts, pa.int64())).to_numpy(zero_copy_only=False)
+    idx = np.where(ds < 0, len(table) - 1, ds).astype(np.int64)
+    return table.take(pa.array(idx, pa.int64()))
+
+
+def _open_warnings(first: pa.Table) -> list[str]:
+    """What an open period was counted to: the validity end, or 182 days."""
+    is_open = pc.is_null(first["period_to"])
+    to_validity = int(pc.sum(pc.and_(is_open, pc.is_valid(first["open_end"]))).as_py() or 0)
+    days182 = int(pc.sum(is_open).as_py() or 0) - to_validity
+    out = []
+    if to_validity:
+        ends = pc.unique(pc.filter(first["open_end"], is_open).drop_null()).to_pylist()
+        out.append(
+            f"{_flights_text(to_validity)} with an open end date (00XXX00) counted to the "
+            f"validity end of their data set ({', '.join(str(d) for d in sorted(ends))})"
+        )
+    if days182:
+        out.append(
+            f"{_flights_text(days182)} with an open end date (00XXX00) counted 182 days from "
+            "their first date: their data set gives no validity end (type-2 bytes 22-28)"
+        )
+    return out
+
+
+def _flights_text(n: int) -> str:
+    return f"{n} flight" + (" (period record)" if n == 1 else "s (period records)")
+
+
+#: The key of a leg (SSIM bytes 2-35 and its data set): two legs with one key are one leg.
+_LEG_KEY = [
+    "dataset",
+    "airline",
+    "suffix",
+    "flight_number",
+    "ivi",
+    "leg_seq",
+    "service_type",
+    "period_from",
+    "period_to",
+    "days",
+]
+
+
+def drop_repeated_legs(
+    legs: pa.Table, shown: int = 5
+) -> tuple[pa.Table, int, list[tuple[int, int]]]:
+    """The legs without those that repeat an earlier leg's key, how many were dropped, and
+    (line, first line) of the first ``shown`` of them.
+
+    A repeated record says the same leg twice; counting it twice would double its flights
+    against a cap (:attr:`bilat.air.Schedule.duplicates` finds them).
+    """
+    t = legs.select([*_LEG_KEY, "line"])
+    first = t.group_by(_LEG_KEY, use_threads=False).aggregate([("line", "min")])
+    keep = pc.is_in(legs["line"], value_set=first["line_min"])
+    dropped = t.filter(pc.invert(keep))
+    if not dropped.num_rows:
+        return legs, 0, []
+    pairs = []
+    for r in dropped.slice(0, shown).to_pylist():
+        same = pa.array(np.ones(t.num_rows, dtype=bool))
+        for k in _LEG_KEY:
+            v = r[k]
+            eq = pc.is_null(t[k]) if v is None else pc.fill_null(pc.equal(t[k], v), False)
+            same = pc.and_(same, eq)
+        pairs.append((int(r["line"]), int(pc.min(pc.filter(t["line"], same)).as_py())))
+    return legs.filter(keep), dropped.num_rows, pairs
+
+
+def repeated_legs_text(
+    count: int,
+    pairs: Sequence[tuple[int, int]],
+    tail: str = "each leg is counted once, the repeats are not checked",
+) -> str:
+    """``2 leg records repeat an earlier one … (line 12 = line 6, …); each leg counted once``."""
+    listed = ", ".join(f"line {a} = line {b}" for a, b in pairs)
+    more = f" and {count - len(pairs)} more" if count > len(pairs) else ""
+    noun = "leg record repeats" if count == 1 else "leg records repeat"
+    return (
+        f"{count:,} {noun} an earlier one with the same key (designator, variation, leg, "
+        f"period, days): {listed}{more}; {tail}"
     )
 
 
@@ -608,10 +778,13 @@ def _operating_weeks(f: pa.Table) -> tuple[npt.NDArray[np.int64], npt.NDArray[np
     """Every operating date of each flight, as (flight row, ISO week code) arrays.
 
     The dates are :func:`bilat.air.flights.operating_dates`'s (one expansion for the whole
-    package); an open period (``00XXX00``) runs 182 days here.
+    package); an open period (``00XXX00``) runs to ``open_end`` (its data set's validity
+    end) when the table has that column and it is set, else 182 days.
     """
     start = pc.cast(f["period_from"], pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
     end_col = pc.cast(f["period_to"], pa.int32())
+    if "open_end" in f.column_names:
+        end_col = pc.coalesce(end_col, pc.cast(f["open_end"], pa.int32()))
     end = pc.fill_null(end_col, 0).to_numpy(zero_copy_only=False).astype(np.int64)
     end = np.where(pc.is_null(end_col).to_numpy(zero_copy_only=False), start + 181, end)
     mask = f["days_mask"].to_numpy(zero_copy_only=False).astype(np.int64)
@@ -637,7 +810,8 @@ def _frequencies(
 
     ``flights`` holds one row per flight (its first leg), ``key_ids`` the route of each and
     ``pairs`` the traffic segments of each route that link the two parties of an agreement
-    (as :func:`check_schedule` builds them). Open periods (``00XXX00``) run 182 days.
+    (as :func:`check_schedule` builds them). Open periods (``00XXX00``) run to their data
+    set's validity end, else 182 days (:func:`_operating_weeks`).
     """
     npairs = np.array([len(p) for p in pairs], dtype=np.int64)
     sel = np.flatnonzero(npairs[key_ids] > 0) if len(key_ids) else np.zeros(0, np.int64)

@@ -156,6 +156,7 @@ def parse_ssim(data: bytes, *, path: str = "<bytes>") -> Schedule:
             return _carriers(words, lines[sel], dataset[sel])
         cols = _table(words, fields, lines[sel], dataset[sel] if with_dataset else None)
         if t == "3":
+            _period_order(words, cols)
             cols["time_mode"] = _leg_time_mode(carriers, dataset[sel])
             dups.append(_duplicates(pa.table(cols), words, dataset[sel]))
         return pa.table(cols)
@@ -427,6 +428,28 @@ def _carriers(words: Words, lines: npt.NDArray[np.int32], dataset: Any) -> pa.Ta
     cols["period_to"] = pa.array([bytes(r[21:28]).decode() for r in raw], pa.string())
     first = ["dataset", "time_mode", "airline", "season", "period_from", "period_to", "line"]
     return pa.table({k: cols[k] for k in first + [k for k in cols if k not in first]})
+
+
+def _period_order(words: Words, cols: dict[str, pa.Array]) -> None:
+    """Refuse a period of operation that ends before it starts (bytes 15-28).
+
+    The period is inclusive at both ends; a "to" date before the "from" date describes no
+    day, and the standard gives it no meaning, so it is a format error, not 0 flights.
+    An open end (``00XXX00``, null) is not compared.
+    """
+    before = pc.fill_null(pc.less(cols["period_to"], cols["period_from"]), False)
+    bad = np.asarray(before.to_numpy(zero_copy_only=False), dtype=bool)
+    if not bad.any():
+        return
+    i = int(np.argmax(bad))
+    raise ParseError(
+        "period of operation ends before it starts in a type-3 record",
+        path=words.path,
+        line=int(words.lines[i]),
+        column="period of operation (bytes 15-28)",
+        value=bytes(words.arr[int(words.rows[i]), 14:28]).decode("ascii", "replace"),
+        expected="a 'to' date (bytes 22-28) on or after the 'from' date (bytes 15-21), or 00XXX00",
+    )
 
 
 def _leg_time_mode(carriers: pa.Table, dataset: npt.NDArray[np.int16]) -> pa.Array:

@@ -31,7 +31,8 @@ CarrierStateOpt = Annotated[
     typer.Option(
         "--carrier-state",
         help="State of a carrier no agreement designates, as XX=ISO3 (repeatable, or "
-        "comma-separated: XX=FRA,YY=DEU).",
+        "comma-separated: XX=FRA,YY=DEU). For a carrier an agreement designates, the "
+        "designation is used and a warning says so.",
     ),
 ]
 
@@ -142,7 +143,7 @@ def check_cmd(
     """Classify each segment of a flight and say which agreement grants it, or why not."""
     from bilat.air import check_flight, load_agreements
 
-    with _carrier_state_flag():
+    with _carrier_state_flag(), _segment_flags():
         result = check_flight(
             load_agreements(folder),
             flight,
@@ -153,6 +154,8 @@ def check_cmd(
     if as_json:
         print_json(result)
         return
+    for w in result.warnings:
+        console.print(f"[yellow]warning:[/] {w}", highlight=False)
     from bilat.air.airports import airport_label
     from bilat.air.freedoms import segment_words
 
@@ -169,7 +172,31 @@ def check_cmd(
     print_table(
         rows, title=f"{result.carrier} ({result.carrier_state}) {'-'.join(result.stations)}"
     )
-    console.print("permitted" if result.permitted else "refused: at least one segment")
+    console.print(_FLIGHT_VERDICT[result.verdict], highlight=False)
+
+
+#: The last line of ``bilat air check``, by the flight's verdict.
+_FLIGHT_VERDICT = {
+    "permitted": "[green]permitted[/] (every segment granted or not regulated)",
+    "refused": "[red]refused[/]: at least one segment is refused by an agreement held",
+    "undetermined": "[yellow]undetermined[/]: no segment is refused, but at least one is "
+    "outside the agreements held or not checked",
+}
+
+
+@contextmanager
+def _segment_flags() -> Iterator[None]:
+    """Name a stray ``--no-traffic``/``--local-traffic`` segment by its option."""
+    try:
+        yield
+    except InputError as exc:
+        arg = str(exc.details.get("argument", ""))
+        if arg not in ("no_traffic", "local_traffic"):
+            raise
+        option = "--" + arg.replace("_", "-")
+        raise InputError(
+            str(exc).replace(arg, option, 1), details={**exc.details, "option": option}
+        ) from None
 
 
 @air_app.command("schedule")

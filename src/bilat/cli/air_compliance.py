@@ -41,31 +41,56 @@ def _reasons(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{reason} {_n(n)}" for reason, n in counts.items())
 
 
+def _verdict_line(result: ScheduleCheck) -> str:
+    verdict = result.verdict
+    if verdict == "violations":
+        groups = sum(k["groups"] for k in result.by_kind.values())
+        return f"verdict: violations in {_count(groups, 'group')} (carrier, city pair, flight)"
+    if verdict == "compliant":
+        return "verdict: compliant (every leg checked against an agreement held, no violation)"
+    if verdict == "undetermined":
+        return f"verdict: undetermined: no violation found, but {'; '.join(result.undetermined_because)}"
+    return "verdict: not checked (no leg could be checked, so nothing is claimed)"
+
+
+def _kind_lines(result: ScheduleCheck) -> list[str]:
+    out = []
+    for kind, k in result.by_kind.items():
+        if kind == "cap-exceeded":
+            out.append(
+                f"  {kind}: {_count(k['groups'], 'cap')}, {_count(k['violations'], 'week')} "
+                "above the cap"
+            )
+            continue
+        legs = sum(g.legs or 0 for g in result.groups if g.kind == kind)
+        out.append(
+            f"  {kind}: {_count(k['groups'], 'group')}, {_count(k['flights'], 'flight')}, "
+            f"{_count(legs, 'leg record')}"
+        )
+    for kind, k in result.undetermined_by_kind.items():
+        out.append(
+            f"  {kind} (not a violation): {_count(k['groups'], 'group')}, "
+            f"{_count(k['flights'], 'flight')}"
+        )
+    return out
+
+
 def schedule_summary(result: ScheduleCheck) -> list[str]:
     """The summary lines, without markup: legs, verdict, violations by kind."""
     out = [
         f"{result.file}: {_n(result.legs)} legs read, {_n(result.legs_checked)} checked, "
         f"{_n(sum(result.legs_not_checked.values()))} not checked"
-        + (f" ({_reasons(result.legs_not_checked)})" if result.legs_not_checked else "")
+        + (f" ({_reasons(result.legs_not_checked)})" if result.legs_not_checked else ""),
+        _verdict_line(result),
     ]
-    verdict = result.verdict
-    if verdict == "violations":
-        groups = sum(k["groups"] for k in result.by_kind.values())
-        out.append(f"verdict: violations in {_count(groups, 'group')} (carrier, city pair, flight)")
-    elif verdict == "compliant":
-        out.append("verdict: compliant (every leg checked, no violation)")
-    elif verdict == "undetermined":
+    if result.legs_undetermined:
+        judged = result.legs_checked - result.legs_undetermined
         out.append(
-            "verdict: undetermined (no violation in the legs checked, but not every leg "
-            "could be checked)"
+            f"legs judged against an agreement held: {_n(judged)} of {_n(result.legs_checked)} "
+            f"checked ({_n(result.legs_undetermined)} on flights with a segment outside the "
+            "agreements held or a technical stop not checked)"
         )
-    else:
-        out.append("verdict: not checked (no leg could be checked, so nothing is claimed)")
-    for kind, k in result.by_kind.items():
-        out.append(
-            f"  {kind}: {_count(k['groups'], 'group')}, {_count(k['flights'], 'flight')}, "
-            f"{_count(k['violations'], 'row')}"
-        )
+    out += _kind_lines(result)
     if result.caps:
         over = sum(c.exceeded for c in result.caps)
         out.append(
@@ -75,20 +100,37 @@ def schedule_summary(result: ScheduleCheck) -> list[str]:
     return out
 
 
-def _group_row(g: ViolationGroup) -> dict[str, Any]:
-    from bilat.air.groups import day_names
-
+def _periods(g: ViolationGroup) -> str:
     same_days = all(p.days == g.days for p in g.periods)
     shown = [p.text(days=not same_days) for p in g.periods[:PERIODS_SHOWN]]
     if len(g.periods) > PERIODS_SHOWN:
         first, last = g.periods[0].first, max((p.last for p in g.periods if p.last), default=None)
         shown = [f"{first}..{last or 'open'}, {len(g.periods)} periods"]
+    return "; ".join(shown)
+
+
+def _cap_row(g: ViolationGroup) -> dict[str, Any]:
+    """A cap breach: the cap, whose carriers it counts, the city pair and its weeks."""
+    return {
+        "cap": g.flight.replace(" cap ", " "),
+        "carriers of": g.carrier,
+        "city pair": g.segment,
+        "weeks above": g.weeks,
+        "in": _periods(g),
+        "flights in those weeks": g.flights,
+        "detail": g.detail,
+    }
+
+
+def _group_row(g: ViolationGroup) -> dict[str, Any]:
+    from bilat.air.groups import day_names
+
     return {
         "carrier": g.carrier,
         "city pair": g.segment,
         "flight": g.flight,
         "kind": g.kind,
-        "periods": "; ".join(shown),
+        "periods": _periods(g),
         "days": day_names(g.days) if g.days else "",
         "flights": g.flights,
         "weeks": g.weeks,
@@ -119,9 +161,24 @@ def print_schedule(result: ScheduleCheck, *, detail: bool = False) -> None:
         )
     for w in (*result.ssim_warnings, *result.warnings):
         console.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False)
-    if result.groups:
-        rows = [_group_row(g) for g in result.groups]
-        print_table(rows, title=f"Violations by carrier, city pair and flight ({len(rows)} groups)")
+    flights = [_group_row(g) for g in result.groups if g.kind != "cap-exceeded"]
+    caps = [_cap_row(g) for g in result.groups if g.kind == "cap-exceeded"]
+    if flights:
+        title = f"Violations by carrier, city pair and flight ({len(flights)} groups)"
+        print_table(flights, title=title)
+    if caps:
+        print_table(caps, title=f"Weekly caps exceeded ({len(caps)})")
+    if result.undetermined_groups and detail:
+        rows = [_group_row(g) for g in result.undetermined_groups]
+        title = f"Neither permitted nor refused, not violations ({len(rows)} groups)"
+        print_table(rows, title=title)
+    elif result.undetermined_groups:
+        console.print(
+            f"{_count(len(result.undetermined_groups), 'group')} neither permitted nor refused: "
+            "--detail lists them",
+            markup=False,
+            highlight=False,
+        )
     if detail and result.caps:
         caps = [
             {
