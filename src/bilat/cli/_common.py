@@ -61,7 +61,9 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 JsonOption = Annotated[
     bool,
-    typer.Option("--json", help="Print the result as JSON (the document its /api/... route returns)."),
+    typer.Option(
+        "--json", help="Print the result as JSON (the document its /api/... route returns)."
+    ),
 ]
 HomeOption = Annotated[
     Path | None,
