@@ -206,12 +206,13 @@ def print_schedule(result: ScheduleCheck, *, detail: bool = False) -> None:
 
 def _print_detail(result: ScheduleCheck) -> None:
     from bilat.air.freedoms import segment_words
+    from bilat.air.groups import day_names
 
     seg = [
         {
             "flight": r["flight"],
             "period": f"{r['period_from']}..{r['period_to'] or 'open'}",
-            "days": r["days"],
+            "days": day_names(r["days"].replace(" ", "")),
             "segment": f"{r['board']}-{r['off']}",
             "via": r["via"],
             "freedom": segment_words(r["kind"], r["freedom"]),
