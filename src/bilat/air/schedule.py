@@ -36,7 +36,7 @@ from bilat.air.check import (
 from bilat.air.flights import operating_dates
 from bilat.air.groups import ViolationGroup, flight_dates, group_caps, group_violations
 from bilat.air.model import Agreement, FrequencyCap
-from bilat.air.ssim import Schedule
+from bilat.air.ssim import LEG_KEY, Schedule
 from bilat.document import fields_document
 from bilat.errors import UnknownCodeError
 
@@ -641,21 +641,6 @@ def _flights_text(n: int) -> str:
     return f"{n} flight" + (" (period record)" if n == 1 else "s (period records)")
 
 
-#: The key of a leg (SSIM bytes 2-35 and its data set): two legs with one key are one leg.
-_LEG_KEY = [
-    "dataset",
-    "airline",
-    "suffix",
-    "flight_number",
-    "ivi",
-    "leg_seq",
-    "service_type",
-    "period_from",
-    "period_to",
-    "days",
-]
-
-
 def drop_repeated_legs(
     legs: pa.Table, shown: int = 5
 ) -> tuple[pa.Table, int, list[tuple[int, int]]]:
@@ -665,8 +650,8 @@ def drop_repeated_legs(
     A repeated record says the same leg twice; counting it twice would double its flights
     against a cap (:attr:`bilat.air.Schedule.duplicates` finds them).
     """
-    t = legs.select([*_LEG_KEY, "line"])
-    first = t.group_by(_LEG_KEY, use_threads=False).aggregate([("line", "min")])
+    t = legs.select([*LEG_KEY, "line"])
+    first = t.group_by(LEG_KEY, use_threads=False).aggregate([("line", "min")])
     keep = pc.is_in(legs["line"], value_set=first["line_min"])
     dropped = t.filter(pc.invert(keep))
     if not dropped.num_rows:
@@ -674,7 +659,7 @@ def drop_repeated_legs(
     pairs = []
     for r in dropped.slice(0, shown).to_pylist():
         same = pa.array(np.ones(t.num_rows, dtype=bool))
-        for k in _LEG_KEY:
+        for k in LEG_KEY:
             v = r[k]
             eq = pc.is_null(t[k]) if v is None else pc.fill_null(pc.equal(t[k], v), False)
             same = pc.and_(same, eq)

@@ -33,7 +33,7 @@ from bilat.air._ssim_layout import CARRIER, HEADER, LEG, SEGMENT, TRAILER, Field
 from bilat.air._ssim_words import Words, date, factorize, is_byte
 from bilat.errors import ParseError
 
-__all__ = ["RECORD_LENGTH", "Schedule", "parse_ssim", "read_ssim"]
+__all__ = ["LEG_KEY", "RECORD_LENGTH", "Schedule", "parse_ssim", "read_ssim"]
 
 RECORD_LENGTH = 200
 _SLOT_HINT = (
@@ -481,7 +481,9 @@ def _trailer_checks(
             )
 
 
-_DUP_KEY = [
+#: The key of a leg: bytes 2-35 of its record (designator, variation, leg, service type,
+#: period, days) and its data set; two legs with one key are one leg repeated.
+LEG_KEY = [
     "dataset",
     "airline",
     "suffix",
@@ -513,13 +515,13 @@ def _duplicates(legs: pa.Table, words: Words, dataset: npt.NDArray[np.int16]) ->
     same = dataset[rows] == dataset[first[inverse[rows]]]
     for k in keys:
         same &= k[rows] == k[first[inverse[rows]]]
-    names = [*_DUP_KEY, "count", "first_line"]
+    names = [*LEG_KEY, "count", "first_line"]
     if same.all():  # first[] holds each code's first row, so its line is the least
         groups = np.flatnonzero(count > 1)
-        out = legs.select(_DUP_KEY).take(pa.array(first[groups], pa.int64()))
+        out = legs.select(LEG_KEY).take(pa.array(first[groups], pa.int64()))
         out = out.append_column("count", pa.array(count[groups], pa.int64()))
         line = legs["line"].take(pa.array(first[groups], pa.int64()))
         return out.append_column("first_line", line)
-    cand = legs.select([*_DUP_KEY, "line"]).take(pa.array(rows, pa.int64()))
-    grouped = cand.group_by(_DUP_KEY).aggregate([("line", "count"), ("line", "min")])
+    cand = legs.select([*LEG_KEY, "line"]).take(pa.array(rows, pa.int64()))
+    grouped = cand.group_by(LEG_KEY).aggregate([("line", "count"), ("line", "min")])
     return grouped.filter(pc.greater(grouped["line_count"], 1)).rename_columns(names)
