@@ -126,7 +126,11 @@ def test_real_sample_as_french_is_undetermined(cli: Any, case_dir: Path, shared_
     lines = text.splitlines()
     assert lines[1].startswith("verdict: undetermined") and "FRA and MUS" in lines[1]
     assert "violations" not in lines[1]
-    assert lines[2].startswith("legs judged against an agreement held:")
+    by_verdict = dict(
+        part.rsplit(" ", 1) for part in lines[2].split(": ", 1)[1].split(" (")[0].split(", ")
+    )
+    assert lines[2].startswith("segments by verdict:")
+    assert "permitted" not in by_verdict and "not-regulated" in by_verdict
 
 
 # --------------------------------------------------------------------------- 3, 17: input
@@ -258,3 +262,26 @@ def test_schedule_technical_landing_is_undetermined(case: tuple[Agreement, ...])
     assert r.verdict == "undetermined" and r.violations.num_rows == 0
     assert [g.kind for g in r.undetermined_groups] == ["technical-stop-not-checked"]
     assert any("technical stop" in x for x in r.undetermined_because)
+
+
+# --------------------------------------------------------------- N0 (second review): domestic
+
+
+def test_a_schedule_of_domestic_flights_only_is_not_checked(case: tuple[Agreement, ...]) -> None:
+    """Air Astana's two domestic legs: no agreement is asked about them, so nothing is
+    claimed — neither compliant nor a violation."""
+    recs = [b.header(), b.zeros(), b.carrier("KC", 2)]
+    recs.append(b.leg("KC", 851, "ALA", "NQZ", 3, dep_offset="+0600", arr_offset="+0600"))
+    recs.append(b.leg("KC", 852, "NQZ", "ALA", 4, dep_offset="+0600", arr_offset="+0600"))
+    recs.append(b.trailer("KC", 4))
+    result = check_ssim(case, _bytes(recs), name="domestic.ssim")
+    assert result.legs_checked == 2
+    assert result.segments_by_verdict == {"not-regulated": 2}
+    assert result.verdict == "not checked" and result.compliant is None
+    assert any("no segment falls under an agreement" in w for w in result.warnings)
+    # one international leg added makes it a judgement again
+    recs.insert(-1, b.leg("KC", 913, "ALA", "MSQ", 5, days="5", arr_offset="+0300"))
+    recs[-1] = b.trailer("KC", 5)
+    mixed = check_ssim(case, _bytes(recs), name="mixed.ssim")
+    assert mixed.segments_by_verdict.get("permitted") == 1
+    assert mixed.verdict == "compliant" and mixed.compliant is True

@@ -351,6 +351,10 @@ class ScheduleCheck:
         Carriers not checked (state unknown), airports unknown, open periods.
     ssim_warnings
         Problems of the file that did not stop reading it (no trailer, a short record).
+    segments_by_verdict
+        Segment rows by verdict (``permitted``, ``refused``, ``not-regulated`` for domestic
+        ones, ``outside-agreements``, ...): only ``permitted`` and ``refused`` rest on an
+        agreement held; a schedule none of whose segments does is ``not checked``.
     """
 
     file: str
@@ -376,6 +380,7 @@ class ScheduleCheck:
     outside_pairs: tuple[str, ...] = ()
     undetermined_groups: tuple[ViolationGroup, ...] = ()
     undetermined_by_kind: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    segments_by_verdict: Mapping[str, int] = field(default_factory=dict)
 
 
 #: Legs left out on purpose or counted under another record: they do not make a verdict
@@ -419,12 +424,29 @@ def _pairs_text(pairs: Sequence[str]) -> str:
     return ", ".join(p.replace("-", " and ") for p in pairs)
 
 
-def _verdict(report: ScheduleReport, because: Sequence[str]) -> ScheduleVerdict:
+#: Segment verdicts that are a judgement against an agreement held.
+_JUDGED = ("permitted", "refused")
+
+
+def _segments_by_verdict(report: ScheduleReport) -> dict[str, int]:
+    """Segment rows (one per segment of each period record) by verdict."""
+    if not report.segments.num_rows:
+        return {}
+    counts = pc.value_counts(report.segments["verdict"]).to_pylist()
+    return {str(c["values"]): int(c["counts"]) for c in sorted(counts, key=lambda c: -c["counts"])}
+
+
+def _verdict(
+    report: ScheduleReport, because: Sequence[str], by_verdict: Mapping[str, int]
+) -> ScheduleVerdict:
     if report.violations.num_rows:
         return "violations"
     if report.legs_checked == 0:
         return "not checked"
-    return "undetermined" if because else "compliant"
+    if because:
+        return "undetermined"
+    # every segment domestic or without traffic: no agreement was asked, nothing is claimed
+    return "compliant" if any(by_verdict.get(v) for v in _JUDGED) else "not checked"
 
 
 def _legs_undetermined(report: ScheduleReport) -> int:
@@ -474,11 +496,12 @@ def check_ssim(
     report = check_schedule(agreements, schedule, carriers=wanted, carrier_states=carrier_states)
     undetermined = report.undetermined_groups()
     because = _because(report, schedule, undetermined)
-    verdict = _verdict(report, because)
+    by_verdict = _segments_by_verdict(report)
+    verdict = _verdict(report, because, by_verdict)
     groups = report.violation_groups()
     warnings = report.warnings
     if verdict == "not checked":
-        warnings = (*warnings, "no flight was checked, so compliance is not determined")
+        warnings = (*warnings, _not_checked_text(report.legs_checked))
     return ScheduleCheck(
         file=label,
         legs=schedule.legs.num_rows,
@@ -503,4 +526,14 @@ def check_ssim(
         outside_pairs=report.outside_pairs,
         undetermined_groups=undetermined,
         undetermined_by_kind=groups_by_kind(undetermined),
+        segments_by_verdict=by_verdict,
+    )
+
+
+def _not_checked_text(legs_checked: int) -> str:
+    if legs_checked == 0:
+        return "no flight was checked, so compliance is not determined"
+    return (
+        "no segment falls under an agreement (every one is domestic or carries no traffic), "
+        "so compliance with the agreements is not determined"
     )

@@ -494,6 +494,24 @@ _VIOL_SCHEMA = pa.schema(
 )
 
 
+def _routings(
+    legs: pa.Table, segments: pa.Table
+) -> tuple[pa.Table, npt.NDArray[np.intp], npt.NDArray[np.int64], npt.NDArray[np.int64], list[str]]:
+    """Legs chained into flights: sorted legs, each flight's first and end row, the id of
+    its routing and the distinct routings (each checked once)."""
+    srt, fid = _flights(legs)
+    starts = np.flatnonzero(np.r_[True, fid[1:] != fid[:-1]]) if len(fid) else np.zeros(0, int)
+    ends = np.r_[starts[1:], len(fid)].astype(np.int64)
+    keys = _route_keys(srt, starts, ends, _segment_trc(segments))
+    enc = (
+        pc.dictionary_encode(keys)
+        if len(keys)
+        else pa.DictionaryArray.from_arrays(pa.array([], pa.int32()), pa.array([], pa.string()))
+    )
+    key_ids = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return srt, starts, ends, key_ids, enc.dictionary.to_pylist()
+
+
 def check_schedule(
     agreements: Sequence[Agreement],
     schedule: Schedule,
@@ -526,17 +544,8 @@ def check_schedule(
     legs, repeated, repeats = (
         drop_repeated_legs(legs) if schedule.duplicates.num_rows else (legs, 0, [])
     )
-    srt, fid = _flights(legs)
-    starts = np.flatnonzero(np.r_[True, fid[1:] != fid[:-1]]) if len(fid) else np.zeros(0, int)
-    ends = np.r_[starts[1:], len(fid)].astype(np.int64)
-    keys = _route_keys(srt, starts, ends, _segment_trc(schedule.segments))
-    enc = (
-        pc.dictionary_encode(keys)
-        if len(keys)
-        else pa.DictionaryArray.from_arrays(pa.array([], pa.int32()), pa.array([], pa.string()))
-    )
-    key_ids = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    routes = _check_routes(agreements, enc.dictionary.to_pylist(), carrier_states)
+    srt, starts, ends, key_ids, routings = _routings(legs, schedule.segments)
+    routes = _check_routes(agreements, routings, carrier_states)
     first = srt.select([*_FLIGHT_COLS, "days_mask", "frequency_rate"]).take(pa.array(starts))
     flights = _flight_table(first)
     segments = _expand(routes.segments, key_ids, flights, _SEG_SCHEMA)

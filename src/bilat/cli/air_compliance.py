@@ -50,6 +50,11 @@ def _verdict_line(result: ScheduleCheck) -> str:
         return "verdict: compliant (every leg checked against an agreement held, no violation)"
     if verdict == "undetermined":
         return f"verdict: undetermined: no violation found, but {'; '.join(result.undetermined_because)}"
+    if result.legs_checked:
+        return (
+            "verdict: not checked (no segment falls under an agreement: each is domestic or "
+            "carries no traffic, so nothing is claimed)"
+        )
     return "verdict: not checked (no leg could be checked, so nothing is claimed)"
 
 
@@ -83,12 +88,11 @@ def schedule_summary(result: ScheduleCheck) -> list[str]:
         + (f" ({_reasons(result.legs_not_checked)})" if result.legs_not_checked else ""),
         _verdict_line(result),
     ]
-    if result.legs_undetermined:
-        judged = result.legs_checked - result.legs_undetermined
+    if result.segments_by_verdict:
         out.append(
-            f"legs judged against an agreement held: {_n(judged)} of {_n(result.legs_checked)} "
-            f"checked ({_n(result.legs_undetermined)} on flights with a segment outside the "
-            "agreements held or a technical stop not checked)"
+            "segments by verdict: "
+            + ", ".join(f"{v} {_n(n)}" for v, n in result.segments_by_verdict.items())
+            + " (only permitted and refused rest on an agreement held)"
         )
     out += _kind_lines(result)
     if result.caps:
