@@ -109,6 +109,7 @@ def test_schedule_json_is_the_one_schedule_document(
         "segments", "frequencies", "warnings", "ssim_warnings", "legs_repeated",
         "legs_undetermined", "undetermined_because", "outside_pairs", "undetermined_groups",
         "undetermined_by_kind",
+        "segments_by_verdict",
     }  # fmt: skip
 
 

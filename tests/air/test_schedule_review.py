@@ -285,3 +285,21 @@ def test_a_schedule_of_domestic_flights_only_is_not_checked(case: tuple[Agreemen
     mixed = check_ssim(case, _bytes(recs), name="mixed.ssim")
     assert mixed.segments_by_verdict.get("permitted") == 1
     assert mixed.verdict == "compliant" and mixed.compliant is True
+
+
+def test_a_start_after_the_schedule_says_it_is_the_schedule_s_last_date() -> None:
+    from bilat.air import flights_report
+
+    data = b.blr_kaz_schedule().encode()
+    with pytest.raises(InputError, match="after the schedule's last date of operation 2022-07-31"):
+        flights_report(data, "2023-01-01", name="july.ssim")
+    with pytest.raises(InputError, match="after the end date 2022-07-10"):
+        flights_report(data, "2022-07-20", "2022-07-10", name="july.ssim")
+
+
+def test_a_byte_that_is_not_ascii_is_named_by_its_code() -> None:
+    lines = _july_lines()
+    lines[3] = lines[3][:60] + "é" + lines[3][62:]  # two UTF-8 bytes (0xC3 0xA9) for two
+    with pytest.raises(ParseError) as exc:
+        parse_ssim("\n".join(lines).encode(), path="bad.ssim")
+    assert "byte 0xC3" in str(exc.value) and "b'" not in str(exc.value)

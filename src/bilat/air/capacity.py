@@ -364,10 +364,11 @@ def capacity(
     from bilat.air.flights import check_carriers, leg_warnings
 
     lo, hi = parse_date(start, option="start"), parse_date(end, option="end")
+    end_given = hi is not None
     lo, hi = schedule_span(schedule, lo, hi, None)
     wanted = tuple(c.strip().upper() for c in carriers) if carriers else None
     check_carriers(schedule, wanted)
-    check_order(lo, hi)
+    check_order(lo, hi, end_given=end_given)
     counts = _leg_counts(schedule, lo, hi, wanted)
     days = (hi - lo).days + 1
     legs = schedule.legs

@@ -258,18 +258,20 @@ def expand_flights(
     empty = _days(hi_d or lo_d or _EPOCH)
     lo = _days(lo_d) if lo_d is not None else (int(pf.min()) if len(pf) else empty)
     hi = _days(hi_d) if hi_d is not None else (int(pt.max()) if len(pt) else lo)
-    check_order(_EPOCH + dt.timedelta(lo), _EPOCH + dt.timedelta(hi))
+    check_order(_EPOCH + dt.timedelta(lo), _EPOCH + dt.timedelta(hi), end_given=hi_d is not None)
     row, day = operating_dates(
         pf, pt, _col(legs, "days_mask"), _col(legs, "frequency_rate"), lo, hi
     )
     return _flight_table(legs, index, row, day)
 
 
-def check_order(start: dt.date, end: dt.date) -> None:
-    """Raise :class:`InputError` when ``start`` is after ``end``."""
+def check_order(start: dt.date, end: dt.date, *, end_given: bool = True) -> None:
+    """Raise :class:`InputError` when ``start`` is after ``end`` (``end_given=False``: the
+    end is the schedule's last date of operation, and the message says so)."""
     if start > end:
+        what = "the end date" if end_given else "the schedule's last date of operation"
         raise InputError(
-            f"the start date {start} is after the end date {end}",
+            f"the start date {start} is after {what} {end}",
             details={"argument": "start", "value": str(start), "expected": "start <= end"},
         )
 
@@ -425,7 +427,9 @@ def flights_report(
     lo, hi = parse_date(start, option="start"), parse_date(end, option="end")
     wanted = tuple(c.strip().upper() for c in carriers) if carriers else None
     check_carriers(schedule, wanted)
+    end_given = hi is not None
     lo, hi = schedule_span(schedule, lo, hi, None)
+    check_order(lo, hi, end_given=end_given)
     flights = expand_flights(schedule, lo, hi, carriers=wanted)
     used = np.unique(flights["leg"].to_numpy()) if flights.num_rows else np.zeros(0, int)
     legs = schedule.legs.take(pa.array(used, pa.int64()))

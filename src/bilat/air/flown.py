@@ -148,8 +148,8 @@ def _nameless(rows: Sequence[dict[str, object]], states: Mapping[str, object]) -
         return []
     return [
         f"state unknown for {len(nameless)} carrier(s), their routes not checked: "
-        f"{', '.join(nameless)} (name them with carrier_states / --carrier-state XX=ISO3, "
-        "or give an airlines file)"
+        f"{', '.join(nameless)} (name their states, e.g. XX=ISO3, or give an airlines file "
+        "that names their countries)"
     ]
 
 

@@ -344,7 +344,7 @@ def _check_ascii(arr: U8, lines: npt.NDArray[np.int32], path: str) -> None:
             path=path,
             line=int(lines[i]),
             column=f"byte {j + 1}",
-            value=bytes([int(arr[i, j])]),
+            value=f"byte 0x{int(arr[i, j]):02X}",
             expected="printable ASCII (SSIM records are upper-case text)",
         )
 
