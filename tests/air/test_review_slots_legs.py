@@ -116,10 +116,13 @@ def test_a_carrier_not_in_the_file_is_an_input_error(cli: Any, command: str) -> 
     )
 
 
-def test_schedule_warns_when_no_leg_is_of_the_carriers_named(cli: Any) -> None:
-    r = cli("air", "schedule", CASE, JULY, "--carrier", "ZZ")
-    assert r.exit_code == 0, r.stderr
-    assert "no leg of --carrier ZZ in blr-kaz-2022-07.ssim: every one of its 11 legs" in r.stdout
+def test_schedule_refuses_a_carrier_the_file_does_not_hold(cli: Any) -> None:
+    """One rule with flights and capacity: a stray code is most likely a typo."""
+    r = cli("air", "schedule", CASE, JULY, "--carrier", "KC", "--carrier", "ZZ")
+    assert r.exit_code == 2, r.stdout
+    assert "carrier ZZ: no flight leg in blr-kaz-2022-07.ssim; its carriers are B2, IQ, KC" in (
+        r.stderr
+    )
 
 
 def test_schedule_does_not_warn_when_the_carrier_flies(cli: Any) -> None:

@@ -22,6 +22,7 @@ from typing import Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bilat.air.flights import check_carriers
 from bilat.air.freedoms import freedoms_words
 from bilat.air.groups import ViolationGroup, groups_by_kind
 from bilat.air.model import Agreement, AgreementSummary, Provenance
@@ -493,7 +494,15 @@ def check_ssim(
     """
     label, schedule = _read(file, name)
     wanted = tuple(c.strip().upper() for c in carriers) if carriers else None
+    check_carriers(schedule, wanted)
     report = check_schedule(agreements, schedule, carriers=wanted, carrier_states=carrier_states)
+    return _schedule_check(label, schedule, report, wanted)
+
+
+def _schedule_check(
+    label: str, schedule: Schedule, report: ScheduleReport, wanted: tuple[str, ...] | None
+) -> ScheduleCheck:
+    """The report's verdict, groups and counts as :class:`ScheduleCheck` gives them."""
     undetermined = report.undetermined_groups()
     because = _because(report, schedule, undetermined)
     by_verdict = _segments_by_verdict(report)

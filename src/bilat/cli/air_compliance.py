@@ -157,12 +157,6 @@ def print_schedule(result: ScheduleCheck, *, detail: bool = False) -> None:
             "[yellow]hint:[/] name each carrier's state with --carrier-state XX=ISO3 "
             "(repeatable, or comma-separated)"
         )
-    if result.carriers and result.legs_not_checked.get("carrier not selected") == result.legs:
-        console.print(
-            f"[yellow]warning:[/] no leg of --carrier {', '.join(result.carriers)} in "
-            f"{result.file}: every one of its {_n(result.legs)} legs is another carrier's",
-            highlight=False,
-        )
     for w in (*result.ssim_warnings, *result.warnings):
         console.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False)
     flights = [_group_row(g) for g in result.groups if g.kind != "cap-exceeded"]
