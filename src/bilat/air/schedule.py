@@ -512,6 +512,27 @@ def _routings(
     return srt, starts, ends, key_ids, enc.dictionary.to_pylist()
 
 
+def _spread(
+    routes: _Routes, key_ids: npt.NDArray[np.int64], flights: pa.Table
+) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """Each routing's segments, violations and undetermined rows spread over its flights."""
+    short = flights.select(["flight", "line"])
+    return (
+        _expand(routes.segments, key_ids, flights, _SEG_SCHEMA),
+        _expand(routes.violations, key_ids, short, _VIOL_SCHEMA),
+        _expand(routes.undetermined, key_ids, short, _VIOL_SCHEMA),
+    )
+
+
+def _all_not_checked(counts: dict[str, int], repeated: int, other: int) -> dict[str, int]:
+    """Legs not checked by reason, the repeats and other carriers' legs first."""
+    if repeated:
+        counts = {"repeats an earlier leg": repeated, **counts}
+    if other > 0:
+        counts = {"carrier not selected": other, **counts}
+    return counts
+
+
 def check_schedule(
     agreements: Sequence[Agreement],
     schedule: Schedule,
@@ -538,8 +559,7 @@ def check_schedule(
         Only these carriers (default: all).
     """
     legs = schedule.legs
-    if carriers:
-        legs = legs.filter(pc.is_in(legs["airline"], pa.array(list(carriers))))
+    legs = legs.filter(pc.is_in(legs["airline"], pa.array(list(carriers)))) if carriers else legs
     selected = legs.num_rows
     legs, repeated, repeats = (
         drop_repeated_legs(legs) if schedule.duplicates.num_rows else (legs, 0, [])
@@ -548,22 +568,17 @@ def check_schedule(
     routes = _check_routes(agreements, routings, carrier_states)
     first = srt.select([*_FLIGHT_COLS, "days_mask", "frequency_rate"]).take(pa.array(starts))
     flights = _flight_table(first)
-    segments = _expand(routes.segments, key_ids, flights, _SEG_SCHEMA)
-    viols = _expand(routes.violations, key_ids, flights.select(["flight", "line"]), _VIOL_SCHEMA)
-    undet = _expand(routes.undetermined, key_ids, flights.select(["flight", "line"]), _VIOL_SCHEMA)
+    segments, viols, undet = _spread(routes, key_ids, flights)
     first = first.append_column("open_end", _open_ends(schedule, srt, starts))
-    routes.warnings.extend(_open_warnings(first))
-    routes.warnings.extend(overridden_carrier_states(agreements, carrier_states))
+    overridden = overridden_carrier_states(agreements, carrier_states)
+    routes.warnings.extend([*_open_warnings(first), *overridden])
     freq = _frequencies(first, key_ids, routes.pairs, agreements, carrier_states)
     caps = _cap_checks(agreements, freq)
     legs_per_flight = (ends - starts).astype(np.int64)
     status = np.array(routes.status, dtype=np.int64)[key_ids] if len(key_ids) else key_ids
-    not_checked = _not_checked(legs_per_flight, status)
-    if repeated:
-        not_checked = {"repeats an earlier leg": repeated, **not_checked}
-        routes.warnings.insert(0, repeated_legs_text(repeated, repeats))
-    if schedule.legs.num_rows > selected:
-        not_checked = {"carrier not selected": schedule.legs.num_rows - selected, **not_checked}
+    counts = _not_checked(legs_per_flight, status)
+    not_checked = _all_not_checked(counts, repeated, schedule.legs.num_rows - selected)
+    routes.warnings[:0] = [repeated_legs_text(repeated, repeats)] if repeated else []
     flights = _per_flight(flights, first, routes, key_ids, legs_per_flight, status)
     return ScheduleReport(
         segments,
