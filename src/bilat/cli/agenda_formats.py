@@ -1,0 +1,148 @@
+"""``bilat agenda iati|ics|due``: the agenda in exchange formats, and its deadline digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bilat.agenda import Agenda, ExportReport
+from bilat.agenda.formats import (
+    DueDigest,
+    due_items,
+    iati_activities,
+    ics_feed,
+    parse_within,
+    party_codes,
+)
+from bilat.agenda.service import as_date
+from bilat.agenda.views import CommissionView
+from bilat.cli._common import JsonOption, console, count, print_json, print_table
+from bilat.cli.agenda import AsOfOption, DbOption, _agenda
+from bilat.errors import InputError
+
+CommissionOption = Annotated[
+    str | None,
+    typer.Option("--commission", help="Commission id (default: the only one in the database)."),
+]
+OutFile = Annotated[
+    Path, typer.Option("--out", "-o", help="File to write (replaced atomically).", dir_okay=False)
+]
+
+
+def pick_commission(ag: Agenda, commission: str | None) -> CommissionView:
+    """The commission named, or the only one in the database."""
+    if commission is not None:
+        return ag.commission(commission)
+    found = ag.commissions()
+    if len(found) != 1:
+        ids = ", ".join(c.id for c in found) or "none"
+        raise InputError(
+            f"the agenda database holds {count(len(found), 'commission')} ({ids}); "
+            "name one with --commission",
+            details={"argument": "commission"},
+        )
+    return found[0]
+
+
+def _write(path: Path, data: bytes) -> None:
+    from bilat.lake.manifest import write_atomic
+
+    write_atomic(path, data)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def iati(
+    out: OutFile,
+    commission: CommissionOption = None,
+    as_of: AsOfOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write the commission's items as IATI 2.03 activity XML (local identifiers)."""
+    with _agenda(db) as ag:
+        com = pick_commission(ag, commission)
+        items = ag.items(commission=com.id, as_of=as_of)
+    iso2, names = party_codes(com.parties)
+    _write(out, iati_activities(com, items, iso2=iso2, names=names, generated=_now()))
+    report = ExportReport(com.id, len(items), (str(out),))
+    if as_json:
+        print_json(report)
+        return
+    console.print(f"wrote {count(len(items), 'IATI activity', 'IATI activities')} of {com.id} to {out}")
+
+
+def ics(
+    out: OutFile,
+    commission: CommissionOption = None,
+    as_of: AsOfOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write an iCalendar feed of the commission's meetings and every item's deadline."""
+    with _agenda(db) as ag:
+        com = pick_commission(ag, commission)
+        meetings = ag.meetings(commission=com.id)
+        items = ag.items(commission=com.id, as_of=as_of)
+    _write(out, ics_feed(com, meetings, items, generated=_now()))
+    n_due = sum(1 for i in items if i.due_date is not None)
+    report = ExportReport(com.id, n_due, (str(out),))
+    if as_json:
+        print_json(report)
+        return
+    console.print(
+        f"wrote {count(len(meetings), 'meeting')} and {count(n_due, 'deadline')} of {com.id} "
+        f"to {out}"
+    )
+
+
+def due(
+    within: Annotated[
+        str, typer.Option("--within", help="Window from the as-of date: 30d (days) or 2w (weeks).")
+    ] = "30d",
+    commission: CommissionOption = None,
+    as_of: AsOfOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Open items due within a window, and open items already overdue."""
+    days = parse_within(within)
+    day = as_date(as_of, field="as-of date") or dt.date.today()
+    with _agenda(db) as ag:
+        digest = due_items(ag.items(commission=commission, as_of=day), as_of=day, within_days=days)
+    if as_json:
+        print_json(digest)
+        return
+    print_digest(digest)
+
+
+def print_digest(d: DueDigest) -> None:
+    """The digest as two tables (due in the window, overdue) and a line on the rest."""
+    rows = [
+        {"id": i.id, "due": i.due, "last day": i.due_date, "status": i.status, "title": i.title}
+        for i in d.due
+    ]
+    if rows:
+        print_table(rows, title=f"Due from {d.as_of} to {d.until}", caption=count(len(rows), "item"))
+    else:
+        console.print(f"no open item is due from {d.as_of} to {d.until}")
+    late = [
+        {"id": i.id, "due": i.due, "overdue": f"{i.days_overdue} d", "status": i.status,
+         "title": i.title}
+        for i in d.overdue
+    ]  # fmt: skip
+    if late:
+        print_table(late, title=f"Overdue as of {d.as_of}", caption=count(len(late), "item"))
+    console.print(f"{count(d.without_deadline, 'open item')} without a deadline (not listed)")
+
+
+def register(agenda_app: typer.Typer) -> None:
+    """Add ``iati``, ``ics`` and ``due`` to ``bilat agenda`` (issue 18: exchange formats)."""
+    agenda_app.command("iati")(iati)
+    agenda_app.command("ics")(ics)
+    agenda_app.command("due")(due)
