@@ -44,6 +44,8 @@ WRITES: dict[str, str] = {
     "ingest csv": "writes to the lake",
     "agenda import": "writes to the agenda database",
     "agenda export": "writes files",
+    "agenda iati": "writes a file (IATI XML; its data is GET /api/agenda/list)",
+    "agenda ics": "writes a file (iCalendar; its data is GET /api/agenda/list)",
     "agenda add": "writes to the agenda database (POST /api/agenda/items)",
     "agenda update": "writes to the agenda database (POST /api/agenda/items/{id}/changes)",
     "fetch comtrade": "downloads and writes to the lake",
@@ -360,6 +362,13 @@ CASES.update(
             files=("file",),
         ),
         "air compare": Case(("{ssim}", SSIM_AUGUST), method="post", files=("season_a", "season_b")),
+    }
+)
+
+# issue 18: exchange formats
+CASES.update(
+    {
+        "agenda due": Case(("--within", "30d", "--as-of", "2022-12-05", "--db", "{db}")),
     }
 )
 

@@ -13,6 +13,14 @@ back in a stable layout. :func:`progress` sets an item against the trade it was 
 from __future__ import annotations
 
 from bilat.agenda.caseio import CaseDoc, ItemDoc, due_end, read_agenda, read_case
+from bilat.agenda.formats import (
+    IATI_STATUS,
+    DueDigest,
+    due_items,
+    iati_activities,
+    ics_feed,
+    parse_within,
+)
 from bilat.agenda.progress import Progress, ProgressPoint, progress
 from bilat.agenda.service import Agenda, case_items
 from bilat.agenda.views import (
@@ -29,6 +37,7 @@ from bilat.agenda.views import (
 from bilat.options import KINDS, STATUSES, ItemKind, Status
 
 __all__ = [
+    "IATI_STATUS",
     "ITEM_FIELDS",
     "KINDS",
     "STATUSES",
@@ -36,6 +45,7 @@ __all__ = [
     "CaseDoc",
     "Change",
     "CommissionView",
+    "DueDigest",
     "ExportReport",
     "ImportReport",
     "ItemDoc",
@@ -49,6 +59,10 @@ __all__ = [
     "Status",
     "case_items",
     "due_end",
+    "due_items",
+    "iati_activities",
+    "ics_feed",
+    "parse_within",
     "progress",
     "read_agenda",
     "read_case",

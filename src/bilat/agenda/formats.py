@@ -32,8 +32,8 @@ __all__ = [
     "iati_identifier",
     "ics_feed",
     "meeting_uid",
-    "party_codes",
     "parse_within",
+    "party_codes",
 ]
 
 #: The IATI standard version the export follows (``version`` of ``iati-activities``).
@@ -134,7 +134,7 @@ def iati_activities(
         for el in results(item) if results else ():
             act.append(el)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
 def _status_code(item: ItemView) -> str:
@@ -297,8 +297,11 @@ def due_items(items: Iterable[ItemView], *, as_of: dt.date, within_days: int) ->
 
 
 def party_codes(parties: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """ISO 3166-1 alpha-2 codes and English names of the parties (by ISO3)."""
-    from bilat.codes.countries import _iso2, country_name
+    """ISO 3166-1 alpha-2 codes (the IATI Country codelist) and English names, by ISO3."""
+    import country_converter as coco
 
-    codes = _iso2()
+    from bilat.codes import country_name
+
+    data = coco.CountryConverter().data
+    codes = {str(a): str(b) for a, b in zip(data["ISO3"], data["ISO2"], strict=True)}
     return {p: codes[p] for p in parties}, {p: country_name(p) for p in parties}

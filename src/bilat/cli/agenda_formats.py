@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -20,8 +22,26 @@ from bilat.agenda.formats import (
 from bilat.agenda.service import as_date
 from bilat.agenda.views import CommissionView
 from bilat.cli._common import JsonOption, console, count, print_json, print_table
-from bilat.cli.agenda import AsOfOption, DbOption, _agenda
-from bilat.errors import InputError
+from bilat.errors import BilatError, InputError
+
+# The options of src/bilat/cli/agenda.py, repeated: importing them from there would make an
+# import cycle (that module registers this one).
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="BILAT_AGENDA_URL",
+        help="Database URL (default: sqlite:///$BILAT_HOME/agenda.db; PostgreSQL: "
+        "postgresql+psycopg://user@host/db).",
+        show_default=False,
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Evaluate status and overdue at this date (YYYY-MM-DD; default today)."
+    ),
+]
 
 CommissionOption = Annotated[
     str | None,
@@ -30,6 +50,19 @@ CommissionOption = Annotated[
 OutFile = Annotated[
     Path, typer.Option("--out", "-o", help="File to write (replaced atomically).", dir_okay=False)
 ]
+
+
+@contextmanager
+def _agenda(db: str | None) -> Iterator[Agenda]:
+    """The agenda database named by ``--db``; a bad URL's hint names this CLI's flags."""
+    try:
+        with Agenda.open(db) as ag:
+            yield ag
+    except BilatError as exc:
+        if exc.details.get("argument") != "url" or "problem" not in exc.details:
+            raise
+        hint = "; check the URL (--db or $BILAT_AGENDA_URL) and that the server is running"
+        raise type(exc)(f"{exc.details['problem']}{hint}", details=exc.details) from None
 
 
 def pick_commission(ag: Agenda, commission: str | None) -> CommissionView:
@@ -74,7 +107,9 @@ def iati(
     if as_json:
         print_json(report)
         return
-    console.print(f"wrote {count(len(items), 'IATI activity', 'IATI activities')} of {com.id} to {out}")
+    console.print(
+        f"wrote {count(len(items), 'IATI activity', 'IATI activities')} of {com.id} to {out}"
+    )
 
 
 def ics(
@@ -128,7 +163,9 @@ def print_digest(d: DueDigest) -> None:
         for i in d.due
     ]
     if rows:
-        print_table(rows, title=f"Due from {d.as_of} to {d.until}", caption=count(len(rows), "item"))
+        print_table(
+            rows, title=f"Due from {d.as_of} to {d.until}", caption=count(len(rows), "item")
+        )
     else:
         console.print(f"no open item is due from {d.as_of} to {d.until}")
     late = [

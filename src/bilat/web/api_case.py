@@ -680,3 +680,24 @@ async def air_compare(
         lambda: compare_schedules(parse_ssim(a, path=name_a), parse_ssim(b, path=name_b))
     )
     return document_response(result)
+
+
+# --- issue 18: exchange formats
+from bilat.agenda.formats import DueDigest, due_items, parse_within  # noqa: E402
+
+
+@router.get("/agenda/due", response_model=model_for(DueDigest))
+def agenda_due(
+    request: Request,
+    within: Annotated[
+        str, Query(max_length=12, description="Window from the as-of date: 30d or 2w.")
+    ] = "30d",
+    commission: Ident = None,
+    as_of: Annotated[dt.date | None, Query(description="Default: today.")] = None,
+) -> Response:
+    """``bilat agenda due``: open items due within a window, and those already overdue."""
+    current_user(request)
+    days = parse_within(within)
+    day = as_of or dt.date.today()
+    items = app_state(request).agenda().items(commission=commission, as_of=day)
+    return document_response(due_items(items, as_of=day, within_days=days))
