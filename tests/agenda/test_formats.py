@@ -67,6 +67,7 @@ def test_iati_activities_carry_the_agenda(cli: Any, db: str, tmp_path: Path) -> 
     root = ET.parse(_export(cli, "iati", db, tmp_path / "a.xml")).getroot()
     acts = {a.findtext("iati-identifier"): a for a in root.findall("iati-activity")}
     mtz = acts["BILAT-LOCAL-blr-kaz-2022-mtz-tractor-cab-plant"]
+    assert mtz.get(NS_XML + "lang") == "en"
     assert mtz.find("reporting-org").get("ref") == "BILAT-LOCAL-blr-kaz-2022"
     assert "local identifier" in mtz.findtext("reporting-org/narrative")
     assert mtz.findtext("title/narrative").startswith("Tractor-cab plant of the Minsk")

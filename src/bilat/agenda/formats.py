@@ -53,6 +53,7 @@ IATI_STATUS: Mapping[str, str] = {
 _GOVERNMENT, _OTHER = "10", "90"
 #: IATI OrganisationRole 2: Accountable (the government answerable for the commitment).
 _ACCOUNTABLE = "2"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: IATI ActivityDateType codes.
 _PLANNED_START, _ACTUAL_START, _PLANNED_END, _ACTUAL_END = "1", "2", "3", "4"
 
@@ -109,7 +110,7 @@ def iati_activities(
     )
     case_id = commission.case_id or commission.id
     for item in items:
-        act = ET.SubElement(root, "iati-activity")
+        act = ET.SubElement(root, "iati-activity", _activity_attrs(item))
         ET.SubElement(act, "iati-identifier").text = iati_identifier(case_id, item.id)
         _narrative(
             act,
@@ -135,6 +136,16 @@ def iati_activities(
             act.append(el)
     ET.indent(root)
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
+
+
+def _activity_attrs(item: ItemView) -> dict[str, str]:
+    """Narratives in English; last updated when the item's row was last written."""
+    attrs = {_XML_LANG: "en"}
+    if item.updated_at is not None:
+        attrs["last-updated-datetime"] = item.updated_at.replace(microsecond=0).isoformat()
+    if item.currency is not None:
+        attrs["default-currency"] = item.currency
+    return attrs
 
 
 def _status_code(item: ItemView) -> str:
