@@ -251,3 +251,36 @@ def test_new_commands_have_help_and_a_docs_section(cli: Any, command: str) -> No
     assert r.exit_code == 0
     docs = (ROOT / "docs" / "agenda.md").read_text("utf-8")
     assert re.search(rf"^#+ .*`bilat agenda {command}\b", docs, re.M), command
+
+
+def test_results_hook_adds_valid_result_elements(db: str, shared_data: Path) -> None:
+    """The extension point for indicators: a hook's <result> lands where the schema wants it."""
+    import xml.etree.ElementTree as ET
+
+    from lxml import etree
+
+    from bilat.agenda import iati_activities
+    from bilat.agenda.formats import party_codes
+
+    def hook(item: Any) -> list[ET.Element]:
+        if item.id != "sugar-supplies-resume":
+            return []
+        result = ET.Element("result", {"type": "1"})  # ResultType 1: Output
+        ET.SubElement(ET.SubElement(result, "title"), "narrative").text = "Sugar shipped"
+        ind = ET.SubElement(result, "indicator", {"measure": "1"})  # IndicatorMeasure 1: Unit
+        ET.SubElement(ET.SubElement(ind, "title"), "narrative").text = "Tonnes of sugar (synthetic)"
+        return [result]
+
+    with Agenda.open(db) as ag:
+        com = ag.commission("blr-kaz-igc")
+        items = ag.items(as_of="2022-12-31")
+    iso2, names = party_codes(com.parties)
+    data = iati_activities(
+        com, items, iso2=iso2, names=names, generated=dt.datetime(2022, 12, 31, tzinfo=dt.UTC),
+        results=hook,
+    )  # fmt: skip
+    doc = etree.fromstring(data)
+    schema = etree.XMLSchema(etree.parse(str(shared_data / "iati" / "iati-activities-schema.xsd")))
+    assert schema.validate(doc), schema.error_log
+    assert len(doc.findall("iati-activity/result")) == 1
+    assert doc.get("generated-datetime") == "2022-12-31T00:00:00+00:00"
