@@ -22,7 +22,7 @@ from bilat.air import (
     parse_carrier_states,
     routes_report,
 )
-from bilat.claims import ClaimsReport
+from bilat.claims import ClaimHistory, ClaimsReport
 from bilat.options import BriefFormat, ItemKind, Role, Status
 from bilat.web.api import SSIM_TYPES, app_state, save_upload
 from bilat.web.models import document_response, model_for
@@ -679,4 +679,24 @@ async def air_compare(
     result = await run_in_threadpool(
         lambda: compare_schedules(parse_ssim(a, path=name_a), parse_ssim(b, path=name_b))
     )
+    return document_response(result)
+
+
+# --- issue 18: claims history
+
+
+@router.get("/claims/history", response_model=model_for(ClaimHistory))
+def claims_history(
+    request: Request,
+    claim: Annotated[
+        str, Query(min_length=1, max_length=200, description="The claim's id (claims.yaml).")
+    ],
+) -> Response:
+    """``bilat claims history CLAIM``: every recorded verdict on a claim in the app's lake."""
+    from bilat.claims import claim_history
+
+    current_user(request)
+    st = app_state(request)
+    with st.trade.lock:
+        result = claim_history(st.lake, claim)
     return document_response(result)
