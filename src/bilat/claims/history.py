@@ -57,8 +57,11 @@ class LakeEntry:
     path: str
 
     def label(self) -> str:
-        """``BACI V202501`` for a release, else the file ingested."""
-        if self.release:
+        """``BACI V202501`` for a source's release, else the file ingested (synthetic data).
+
+        A release ingested as several files (BACI's one per year) gives one label.
+        """
+        if self.release and self.source != "synthetic":
             return f"{self.source.upper()} {self.release}"
         return self.path
 
@@ -251,8 +254,8 @@ def compare_checks(previous: CheckRecord | None, current: CheckRecord) -> ClaimT
     before = {e.entry_id: e for e in previous.entries}
     after = {e.entry_id: e for e in current.entries}
     lake = LakeChange(
-        tuple(after[i].label() for i in after if i not in before),
-        tuple(before[i].label() for i in before if i not in after),
+        tuple(dict.fromkeys(after[i].label() for i in after if i not in before)),
+        tuple(dict.fromkeys(before[i].label() for i in before if i not in after)),
     )
     return ClaimTurnover(previous.checked_at, changed, lake)
 
