@@ -260,12 +260,20 @@ def compare_checks(previous: CheckRecord | None, current: CheckRecord) -> ClaimT
     return ClaimTurnover(previous.checked_at, changed, lake)
 
 
+def _same_case(a: CheckRecord, b: CheckRecord) -> bool:
+    """The same claims: same dyad and same case folder name (the folder may have moved)."""
+    name_a = Path(a.case).parent.name if a.case else None
+    name_b = Path(b.case).parent.name if b.case else None
+    return (a.a, a.b, name_a) == (b.a, b.b, name_b)
+
+
 def record_check(
     lake: Lake, report: ClaimsReport, *, now: dt.datetime | None = None
 ) -> tuple[CheckRecord, ClaimTurnover]:
     """Record a check on ``lake`` and say what changed since the previous one.
 
-    The previous check is the last one recorded for the same claims file on this lake.
+    The previous check is the last one recorded on this lake for the same dyad and case
+    folder name (so a case checked from an installed copy and from a checkout is one case).
 
     Examples
     --------
@@ -281,7 +289,7 @@ def record_check(
         lock = filelock.FileLock(str(root / _LOCK), timeout=_LOCK_TIMEOUT_S)
         with lock:
             history = read_history(lake)
-            previous = next((r for r in reversed(history) if r.case == record.case), None)
+            previous = next((r for r in reversed(history) if _same_case(r, record)), None)
             lines = [json.dumps(r.to_dict(), ensure_ascii=False) for r in (*history, record)]
             write_atomic(_path(lake), ("\n".join(lines) + "\n").encode("utf-8"))
     except filelock.Timeout:

@@ -86,7 +86,7 @@ def check(
     synthetic_banner(the_lake)
     _print_report(report)
     if changes is not None:
-        console.print(f"Since the previous check (lake version {the_lake.version}):")
+        console.print(f"Changes since the previous check (lake version now {the_lake.version}):")
         for line in changes.lines():
             console.print(f"    {line}")
 
