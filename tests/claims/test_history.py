@@ -134,3 +134,14 @@ def test_cli_history_of_an_unchecked_claim_exits_1(tmp_path: Path, cli) -> None:
     out = cli("claims", "history", "no-such-claim", "--lake", str(lake.root))
     assert out.exit_code == 1
     assert "no recorded check of claim 'no-such-claim'" in out.stderr
+
+
+def test_the_case_moved_is_the_same_case(tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "elsewhere" / CASE.name
+    shutil.copytree(CASE, copy)
+    lake = _lake_2020(tmp_path / "lake")
+    record_check(lake, check_claims(lake, CASE), now=T1)
+    _, changes = record_check(lake, check_claims(lake, copy), now=T2)
+    assert changes.previous_at == "2026-01-05T09:00:00+00:00"
