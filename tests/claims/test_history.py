@@ -145,3 +145,12 @@ def test_the_case_moved_is_the_same_case(tmp_path: Path) -> None:
     record_check(lake, check_claims(lake, CASE), now=T1)
     _, changes = record_check(lake, check_claims(lake, copy), now=T2)
     assert changes.previous_at == "2026-01-05T09:00:00+00:00"
+
+
+def test_claimreview_to_an_unwritable_place_exits_2(tmp_path: Path, cli) -> None:
+    lake = _lake_2020(tmp_path / "lake")
+    (tmp_path / "file").write_text("x")
+    target = tmp_path / "file" / "check.jsonld"  # a folder that is a file
+    out = cli("claims", "check", str(CASE), "--lake", str(lake.root), "--claimreview", str(target))
+    assert out.exit_code == 2
+    assert f"cannot write the ClaimReview file {target}" in " ".join(out.stderr.split())

@@ -297,6 +297,12 @@ def record_check(
             f"another check is recording into {root / HISTORY_FILE}; try again",
             details={"path": str(root / HISTORY_FILE)},
         ) from None
+    except OSError as exc:
+        raise BilatError(
+            f"the check cannot be recorded in {root / HISTORY_FILE} ({exc.strerror or exc}); "
+            "make the lake's folder writable, or check with --no-record",
+            details={"path": str(root / HISTORY_FILE)},
+        ) from None
     return record, compare_checks(previous, record)
 
 

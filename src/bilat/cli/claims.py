@@ -95,10 +95,18 @@ def _write_claimreview(report: Any, path: Path, now: Any) -> None:
     import json
 
     from bilat.claims import claim_review
+    from bilat.errors import InputError
     from bilat.lake.manifest import write_atomic
 
     doc = claim_review(report, date=now)
-    write_atomic(path, (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    try:
+        write_atomic(path, (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode())
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the ClaimReview file {path} ({exc.strerror or exc}); give a "
+            "writable path to --claimreview",
+            details={"path": str(path)},
+        ) from None
     err_console.print(f"ClaimReview JSON-LD: {len(doc['@graph'])} reviews written to {path}")
 
 
