@@ -154,3 +154,15 @@ def test_claimreview_to_an_unwritable_place_exits_2(tmp_path: Path, cli) -> None
     out = cli("claims", "check", str(CASE), "--lake", str(lake.root), "--claimreview", str(target))
     assert out.exit_code == 2
     assert f"cannot write the ClaimReview file {target}" in " ".join(out.stderr.split())
+
+
+def test_checks_recorded_at_once_all_land(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    lake = _lake_2020(tmp_path / "lake")
+    report = check_claims(lake, CASE)
+    times = [T1 + dt.timedelta(minutes=i) for i in range(12)]
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda t: record_check(Lake.open(lake.root), report, now=t), times))
+    got = sorted(r.checked_at for r in read_history(lake))
+    assert got == sorted(t.isoformat() for t in times)
