@@ -31,6 +31,13 @@ def test_all_is_the_public_surface() -> None:
             "progress",
             "read_agenda",
             "read_case",
+            # issue 18: exchange formats
+            "DueDigest",
+            "IATI_STATUS",
+            "due_items",
+            "iati_activities",
+            "ics_feed",
+            "parse_within",
         ]
     )
     for name in bilat.agenda.__all__:

@@ -372,6 +372,26 @@ CASES.update(
     }
 )
 
+# issue 18: claims history
+CASES.update(
+    {
+        "claims history": Case(
+            ("turnover-2021-above-1bn", "--lake", "{lake}"), fronts="history_fronts"
+        )
+    }
+)
+
+
+@pytest.fixture
+def history_fronts(demo_fronts: Fronts) -> Fronts:
+    """The demo fronts with one check recorded in the demo lake's claims history."""
+    from bilat.claims import check_claims, record_check
+
+    lake = demo_fronts.app.state.bilat.lake
+    record_check(lake, check_claims(lake, "blr-kaz-2022"))
+    return demo_fronts
+
+
 #: Read commands whose route is still being built (issue 14); emptied before it is resolved.
 PENDING: frozenset[str] = frozenset()
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -11,6 +12,7 @@ from bilat.cli._common import (
     JsonOption,
     LakeOption,
     console,
+    err_console,
     open_lake,
     print_json,
     print_table,
@@ -35,20 +37,80 @@ CaseArg = Annotated[
 _STYLE = {"supported": "green", "contradicted": "red", "undetermined": "yellow"}
 
 
+ClaimReviewOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--claimreview",
+        help="Also write the verdicts as schema.org ClaimReview JSON-LD to this file.",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+RecordOption = Annotated[
+    bool,
+    typer.Option(
+        "--record/--no-record",
+        help="Record the check in the lake's claims history (claims-history.jsonl).",
+    ),
+]
+
+
 @claims_app.command("check")
 def check(
-    case: CaseArg, as_json: JsonOption = False, home: HomeOption = None, lake: LakeOption = None
+    case: CaseArg,
+    as_json: JsonOption = False,
+    home: HomeOption = None,
+    lake: LakeOption = None,
+    claimreview: ClaimReviewOption = None,
+    record: RecordOption = True,
 ) -> None:
-    """Give each claim a verdict: supported, contradicted, or undetermined with the reason."""
-    from bilat.claims import check_claims, load_claims
+    """Give each claim a verdict: supported, contradicted, or undetermined with the reason.
+
+    Each check is recorded with the lake's version, and the verdicts that changed since the
+    previous check of the same claims on the same lake are reported.
+    """
+    import datetime as dt
+
+    from bilat.claims import check_claims, load_claims, record_check
 
     claims = load_claims(case)  # a bad case is reported before the lake is looked for
     the_lake = open_lake(lake, home=home)
     report = check_claims(the_lake, claims)
+    now = dt.datetime.now(dt.UTC)
+    changes = record_check(the_lake, report, now=now)[1] if record else None
+    if claimreview is not None:
+        _write_claimreview(report, claimreview, now)
     if as_json:
         print_json(report.to_dict())
         return
     synthetic_banner(the_lake)
+    _print_report(report)
+    if changes is not None:
+        console.print(f"Changes since the previous check (lake version now {the_lake.version}):")
+        for line in changes.lines():
+            console.print(f"    {line}")
+
+
+def _write_claimreview(report: Any, path: Path, now: Any) -> None:
+    import json
+
+    from bilat.claims import claim_review
+    from bilat.errors import InputError
+    from bilat.lake.manifest import write_atomic
+
+    doc = claim_review(report, date=now)
+    try:
+        write_atomic(path, (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode())
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the ClaimReview file {path} ({exc.strerror or exc}); give a "
+            "writable path to --claimreview",
+            details={"path": str(path)},
+        ) from None
+    err_console.print(f"ClaimReview JSON-LD: {len(doc['@graph'])} reviews written to {path}")
+
+
+def _print_report(report: Any) -> None:
     rows = [
         {
             "claim": r.claim.id,
@@ -69,4 +131,7 @@ def check(
 
 def register(app: typer.Typer) -> None:
     """Add ``bilat claims`` to the CLI."""
+    from bilat.cli.claims_history import register as register_history
+
+    register_history(claims_app)
     app.add_typer(claims_app, name="claims")

@@ -22,7 +22,7 @@ from bilat.air import (
     parse_carrier_states,
     routes_report,
 )
-from bilat.claims import ClaimsReport
+from bilat.claims import ClaimHistory, ClaimsReport
 from bilat.options import BriefFormat, ItemKind, Role, Status
 from bilat.web.api import SSIM_TYPES, app_state, save_upload
 from bilat.web.models import document_response, model_for
@@ -701,3 +701,23 @@ def agenda_due(
     day = as_of or dt.date.today()
     items = app_state(request).agenda().items(commission=commission, as_of=day)
     return document_response(due_items(items, as_of=day, within_days=days))
+
+
+# --- issue 18: claims history
+
+
+@router.get("/claims/history", response_model=model_for(ClaimHistory))
+def claims_history(
+    request: Request,
+    claim: Annotated[
+        str, Query(min_length=1, max_length=200, description="The claim's id (claims.yaml).")
+    ],
+) -> Response:
+    """``bilat claims history CLAIM``: every recorded verdict on a claim in the app's lake."""
+    from bilat.claims import claim_history
+
+    current_user(request)
+    st = app_state(request)
+    with st.trade.lock:
+        result = claim_history(st.lake, claim)
+    return document_response(result)

@@ -1,0 +1,99 @@
+"""Verdicts as schema.org ``ClaimReview`` JSON-LD: one document per check.
+
+The document is ``{"@context": "https://schema.org", "@graph": [...]}`` with one
+``ClaimReview`` per claim. Its ``reviewRating`` is a ``Rating`` on this scale (written out
+in every rating's ``ratingExplanation`` prefix and in ``docs/claims.md``):
+
+====== ============== ===========================================================
+value  alternateName  meaning
+====== ============== ===========================================================
+1      contradicted   the measured value does not meet the stated comparison
+2      supported      the measured value meets it
+(none) undetermined   the data cannot decide: no ``ratingValue`` is given
+====== ============== ===========================================================
+
+``worstRating`` is 1 and ``bestRating`` 2. An undetermined verdict has no number, since a
+number would be a claim the data does not make. The review's ``author`` is the tool, as an
+``Organization``; the reviewed ``Claim``'s author is the institution the case names
+(``said_by``), also an ``Organization`` (no person is named where the case names none).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from bilat.claims.check import ClaimResult, ClaimsReport
+
+__all__ = ["RATING_SCALE", "SCALE_TEXT", "claim_review"]
+
+#: Verdict → ``ratingValue`` (undetermined has none).
+RATING_SCALE: dict[str, int | None] = {"contradicted": 1, "supported": 2, "undetermined": None}
+#: The scale in words, as every rating states it.
+SCALE_TEXT = (
+    "Scale: 1 = contradicted (the data does not meet the statement), 2 = supported (it "
+    "does); undetermined = no rating value (the data cannot decide)."
+)
+_TOOL = {"@type": "Organization", "name": "bilat (automated check against trade data)"}
+
+
+def claim_review(report: ClaimsReport, *, date: dt.date | dt.datetime) -> dict[str, Any]:
+    """The verdicts of ``report`` as one schema.org JSON-LD document.
+
+    Parameters
+    ----------
+    report
+        The check.
+    date
+        The check's date (``datePublished`` of every review).
+
+    Examples
+    --------
+    >>> doc = claim_review(check_claims(lake, "blr-kaz-2022"), date=dt.date.today())  # doctest: +SKIP
+    >>> doc["@graph"][0]["@type"]                                                     # doctest: +SKIP
+    'ClaimReview'
+    """
+    day = date.date() if isinstance(date, dt.datetime) else date
+    return {
+        "@context": "https://schema.org",
+        "@graph": [_review(r, day, report.synthetic) for r in report.results],
+    }
+
+
+def _review(r: ClaimResult, day: dt.date, synthetic: bool) -> dict[str, Any]:
+    rating: dict[str, Any] = {
+        "@type": "Rating",
+        "alternateName": r.verdict,
+        "worstRating": 1,
+        "bestRating": 2,
+        "ratingExplanation": f"{SCALE_TEXT} {r.reason}",
+    }
+    value = RATING_SCALE[r.verdict]
+    if value is not None:
+        rating["ratingValue"] = value
+    body = f"{r.verdict}: {r.reason}. Sources: {r.provenance.text()}."
+    if synthetic:
+        body = "SYNTHETIC DATA: this verdict says nothing about the real world. " + body
+    return {
+        "@type": "ClaimReview",
+        "identifier": r.claim.id,
+        "claimReviewed": r.claim.statement,
+        "author": dict(_TOOL),
+        "datePublished": day.isoformat(),
+        "reviewRating": rating,
+        "reviewBody": body,
+        "itemReviewed": _claim(r),
+    }
+
+
+def _claim(r: ClaimResult) -> dict[str, Any]:
+    c = r.claim
+    item: dict[str, Any] = {"@type": "Claim", "text": c.statement}
+    if c.said_by:
+        item["author"] = {"@type": "Organization", "name": c.said_by}
+    if c.said_on:
+        item["datePublished"] = c.said_on.isoformat()
+    if c.source:
+        key = "url" if c.source.startswith(("http://", "https://")) else "name"
+        item["appearance"] = {"@type": "CreativeWork", key: c.source}
+    return item
