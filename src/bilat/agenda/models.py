@@ -2,6 +2,7 @@
 
 ::
 
+    agenda_commissions 1──* agenda_case_files (air agreements, baskets)
     agenda_commissions 1──* agenda_meetings 1──* agenda_items 1──* agenda_status_changes
                                                     └──* agenda_item_links (baskets, HS codes)
 
@@ -30,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["Base", "Commission", "Item", "ItemLink", "Meeting", "StatusChange"]
+__all__ = ["Base", "CaseFile", "Commission", "Item", "ItemLink", "Meeting", "StatusChange"]
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -58,6 +59,7 @@ class Commission(Base):
     party_b: Mapped[str] = mapped_column(String(3))
     case_id: Mapped[str | None] = mapped_column(String(80))
     case_title: Mapped[str | None] = mapped_column(String(400))
+    case_description: Mapped[str | None] = mapped_column(Text)
     #: Areas of cooperation as ``[[id, title], ...]`` in the case file's order.
     areas: Mapped[list[Any]] = mapped_column(JSON)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -65,6 +67,26 @@ class Commission(Base):
     meetings: Mapped[list[Meeting]] = relationship(
         back_populates="commission", cascade="all, delete-orphan", order_by="Meeting.date"
     )
+    files: Mapped[list[CaseFile]] = relationship(
+        cascade="all, delete-orphan", order_by="CaseFile.path"
+    )
+
+
+class CaseFile(Base):
+    """A file of the case folder an export must write back for the import to succeed.
+
+    ``path`` is relative to the case folder: ``air/NAME.yaml`` (an air agreement, kept as
+    written, whose clause ids items cite) or ``baskets.toml`` (the baskets items name that the
+    shipped list does not hold as they are).
+    """
+
+    __tablename__ = "agenda_case_files"
+
+    commission_id: Mapped[str] = mapped_column(
+        ForeignKey("agenda_commissions.id", ondelete="CASCADE"), primary_key=True
+    )
+    path: Mapped[str] = mapped_column(String(200), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
 
 
 class Meeting(Base):

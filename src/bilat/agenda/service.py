@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bilat.agenda import _checks as check
 from bilat.agenda import caseio
 from bilat.agenda.db import create_engine, resolve_url, upgrade
-from bilat.agenda.models import Commission, Item, ItemLink, Meeting, StatusChange
+from bilat.agenda.models import CaseFile, Commission, Item, ItemLink, Meeting, StatusChange
 from bilat.agenda.progress import FlowSource, Progress, progress
 from bilat.agenda.views import (
     Change,
@@ -35,7 +35,7 @@ from bilat.agenda.views import (
     MeetingView,
     NewItemFields,
 )
-from bilat.codes.baskets import load_baskets
+from bilat.codes.baskets import load_baskets, parse_baskets
 from bilat.errors import ConflictError, InputError, NotFoundError, ValidationError
 from bilat.options import CLOSED, ItemKind, Status, choice
 
@@ -125,7 +125,12 @@ class Agenda:
             The commission is already in the database and ``replace`` is false.
         """
         case = caseio.read_case(case_dir)
-        items = caseio.read_agenda(case_dir, case)
+        baskets = caseio.case_baskets(case_dir)
+        items = caseio.read_agenda(case_dir, case, baskets=baskets)
+        files = caseio.air_files(case_dir)
+        own = caseio.baskets_toml([b for i in items for b in i.baskets], baskets)
+        if own is not None:
+            files[caseio.BASKETS_FILE] = own
         agenda_path = Path(case_dir) / caseio.AGENDA_FILE
         with self._sessions.begin() as s:
             old = s.get(Commission, case.commission_id)
@@ -141,7 +146,7 @@ class Agenda:
                 s.delete(old)
                 s.flush()
             _check_foreign_ids(s, case, items, agenda_path)
-            s.add(_commission_row(case))
+            s.add(_commission_row(case, files))
             s.flush()
             for pos, doc in enumerate(items):
                 s.add(_item_row(doc, case.commission_id, pos))
@@ -157,7 +162,12 @@ class Agenda:
         )
 
     def export_case(self, case_dir: str | Path, *, commission: str | None = None) -> ExportReport:
-        """Write ``agenda.yaml`` (and ``case.yaml`` when absent) of a commission to ``case_dir``.
+        """Write a commission's case folder to ``case_dir``: what its import reads back.
+
+        ``agenda.yaml`` is always written; ``case.yaml``, the air agreements imported with the
+        case (``air/NAME.yaml``, as written) and ``baskets.toml`` (the baskets the items name
+        that bilat does not ship as they are) are written where absent, so that an export to
+        a new folder imports back to the same commission, meetings and items.
 
         The commission is ``commission``, else the one named by ``case_dir/case.yaml``, else
         the only one in the database.
@@ -171,10 +181,15 @@ class Agenda:
             rows = s.scalars(_item_query().where(Item.commission_id == cid)).all()
             docs = [_item_doc(r) for r in rows]
             case = _case_doc(com)
+            files = _export_files(com, docs)
         folder.mkdir(parents=True, exist_ok=True)
         paths = [_write(folder / caseio.AGENDA_FILE, caseio.agenda_yaml(cid, docs))]
-        if not (folder / caseio.CASE_FILE).exists():
-            paths.append(_write(folder / caseio.CASE_FILE, caseio.case_yaml(case)))
+        files[caseio.CASE_FILE] = caseio.case_yaml(case)
+        for name, text in sorted(files.items()):
+            path = folder / name
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                paths.append(_write(path, text))
         return ExportReport(commission=cid, items=len(docs), paths=tuple(paths))
 
     def _commission_for(self, folder: Path) -> str:
@@ -532,6 +547,13 @@ def _new_item_row(
 def _air_clauses(com: Commission, case_dir: str | Path | None) -> Mapping[str, frozenset[str]]:
     from bilat.cases import resolve_case
 
+    stored = {
+        Path(f.path).stem: caseio.clause_ids(f.text, f.path)
+        for f in com.files
+        if f.path.startswith("air/")
+    }
+    if case_dir is None and stored:
+        return stored
     if case_dir is None:
         try:
             case_dir = resolve_case(com.case_id or com.id)
@@ -668,7 +690,25 @@ def _check_foreign_ids(
         )
 
 
-def _commission_row(case: caseio.CaseDoc) -> Commission:
+def _export_files(com: Commission, docs: Sequence[caseio.ItemDoc]) -> dict[str, str]:
+    """The case files to write beside ``agenda.yaml``: air agreements, ``baskets.toml``.
+
+    ``baskets.toml`` is made afresh for the items as they are now (an item added since the
+    import may name another basket): definitions imported with the case win over the ones
+    this installation knows.
+    """
+    files = {f.path: f.text for f in com.files}
+    known = load_baskets()
+    stored = files.pop(caseio.BASKETS_FILE, None)
+    if stored is not None:
+        known.update(parse_baskets(stored, f"{com.id}/{caseio.BASKETS_FILE} (stored)"))
+    own = caseio.baskets_toml([b for d in docs for b in d.baskets], known)
+    if own is not None:
+        files[caseio.BASKETS_FILE] = own
+    return files
+
+
+def _commission_row(case: caseio.CaseDoc, files: Mapping[str, str]) -> Commission:
     return Commission(
         id=case.commission_id,
         name=case.commission_name,
@@ -676,6 +716,8 @@ def _commission_row(case: caseio.CaseDoc) -> Commission:
         party_b=case.dyad[1],
         case_id=case.case_id,
         case_title=case.title,
+        case_description=case.description,
+        files=[CaseFile(path=p, text=t) for p, t in sorted(files.items())],
         areas=[list(a) for a in case.areas],
         imported_at=_now(),
         meetings=[
@@ -763,6 +805,7 @@ def _case_doc(com: Commission) -> caseio.CaseDoc:
         dyad=(com.party_a, com.party_b),
         commission_id=com.id,
         commission_name=com.name,
+        description=com.case_description,
         areas=tuple((str(a), str(t)) for a, t in com.areas),
         meetings=tuple(
             caseio.MeetingDoc(
