@@ -46,6 +46,9 @@ WRITES: dict[str, str] = {
     "agenda export": "writes files",
     "agenda add": "writes to the agenda database (POST /api/agenda/items)",
     "agenda update": "writes to the agenda database (POST /api/agenda/items/{id}/changes)",
+    # issue 18: agenda edits
+    "agenda edit": "writes to the agenda database (POST /api/agenda/items/{id}/edit)",
+    "agenda remove": "writes to the agenda database (POST /api/agenda/items/{id}/remove)",
     "fetch comtrade": "downloads and writes to the lake",
     "fetch baci": "downloads and writes to the lake",
     "fetch geodist": "downloads",

@@ -16,9 +16,11 @@ from bilat.agenda.caseio import CaseDoc, ItemDoc, due_end, read_agenda, read_cas
 from bilat.agenda.progress import Progress, ProgressPoint, progress
 from bilat.agenda.service import Agenda, case_items
 from bilat.agenda.views import (
+    EDITABLE_FIELDS,
     ITEM_FIELDS,
     Change,
     CommissionView,
+    Edit,
     ExportReport,
     ImportReport,
     ItemList,
@@ -29,6 +31,7 @@ from bilat.agenda.views import (
 from bilat.options import KINDS, STATUSES, ItemKind, Status
 
 __all__ = [
+    "EDITABLE_FIELDS",
     "ITEM_FIELDS",
     "KINDS",
     "STATUSES",
@@ -36,6 +39,7 @@ __all__ = [
     "CaseDoc",
     "Change",
     "CommissionView",
+    "Edit",
     "ExportReport",
     "ImportReport",
     "ItemDoc",

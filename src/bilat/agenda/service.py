@@ -21,13 +21,14 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bilat.agenda import _checks as check
-from bilat.agenda import caseio
+from bilat.agenda import caseio, edits
 from bilat.agenda.db import create_engine, resolve_url, upgrade
 from bilat.agenda.models import CaseFile, Commission, Item, ItemLink, Meeting, StatusChange
 from bilat.agenda.progress import FlowSource, Progress, progress
 from bilat.agenda.views import (
     Change,
     CommissionView,
+    Edit,
     ExportReport,
     ImportReport,
     ItemList,
@@ -178,7 +179,9 @@ class Agenda:
             com = s.get(Commission, cid)
             if com is None:
                 raise NotFoundError(f"no commission {cid!r} in the agenda database")
-            rows = s.scalars(_item_query().where(Item.commission_id == cid)).all()
+            rows = s.scalars(
+                _item_query().where(Item.commission_id == cid, Item.removed_at.is_(None))
+            ).all()
             docs = [_item_doc(r) for r in rows]
             case = _case_doc(com)
             files = _export_files(com, docs)
@@ -261,6 +264,7 @@ class Agenda:
         as_of: dt.date | str | None = None,
         overdue: bool = False,
         overdue_as_of: dt.date | str | None = None,
+        removed: bool = False,
     ) -> list[ItemView]:
         """Items with their status and overdue flag as of a date, in case-file order.
 
@@ -277,6 +281,8 @@ class Agenda:
             Keep only items overdue as of ``as_of``.
         overdue_as_of
             Shorthand for ``overdue=True, as_of=overdue_as_of``.
+        removed
+            Include removed items (left out by default).
         """
         if overdue_as_of is not None:
             overdue, as_of = True, overdue_as_of
@@ -291,6 +297,8 @@ class Agenda:
             q = q.where(Item.area == area)
         if kind is not None:
             q = q.where(Item.kind == choice(ItemKind, kind, "kind"))
+        if not removed:
+            q = q.where(Item.removed_at.is_(None))
         with self._session() as s:
             views = [_view(r, day) for r in s.scalars(q).all()]
         return [
@@ -311,6 +319,7 @@ class Agenda:
         kind: str | None = None,
         as_of: dt.date | str | None = None,
         overdue: bool = False,
+        removed: bool = False,
     ) -> ItemList:
         """The items that match, as one result with its date and count (see :meth:`items`)."""
         day = as_date(as_of, field="as-of date") or dt.date.today()
@@ -322,6 +331,7 @@ class Agenda:
             kind=kind,
             as_of=day,
             overdue=overdue,
+            removed=removed,
         )
         return ItemList(day, len(found), tuple(found))
 
@@ -394,6 +404,7 @@ class Agenda:
             read_version = row.version if expected_version is None else expected_version
             if row.version != read_version:
                 raise _conflict(row, read_version)
+            _refuse_removed(row)
             _record(row, new_status or row.status, day, note, source, author)
             try:
                 s.commit()
@@ -402,6 +413,75 @@ class Agenda:
                 fresh = s.scalars(_item_query().where(Item.id == item_id)).one()
                 raise _conflict(fresh, read_version) from None
         return self.item(item_id, as_of=max(day, dt.date.today()))
+
+    def edit(
+        self,
+        item_id: str,
+        *,
+        expected_version: int,
+        author: str | None = None,
+        reason: str | None = None,
+        case_dir: str | Path | None = None,
+        **changes: object,
+    ) -> ItemView:
+        """Change fields of an item; each changed field gets a history row (old and new).
+
+        Parameters
+        ----------
+        expected_version
+            The ``version`` the caller read; when the item changed since, a
+            ``ConflictError`` names who changed what and nothing is written.
+        author, reason
+            Who edits, and why (kept with each history row).
+        case_dir
+            Case folder whose ``air/*.yaml`` checks ``air_clause`` (default: the air
+            agreements stored with the commission).
+        **changes
+            New values of fields of :data:`bilat.agenda.EDITABLE_FIELDS`; ``None`` clears an
+            optional one. Checked as ``agenda.yaml`` is; a value equal to the current one
+            is no change.
+        """
+        with self._session() as s:
+            row = self._for_write(s, item_id, expected_version)
+            _refuse_removed(row)
+            com = s.get(Commission, row.commission_id)
+            assert com is not None  # a foreign key
+            values = edits.checked_changes(changes, com, lambda: _air_clauses(com, case_dir))
+            edits.apply_edit(row, values, author=check.text(author), reason=check.text(reason))
+            self._commit(s, item_id, expected_version)
+        return self.item(item_id)
+
+    def remove(
+        self, item_id: str, *, expected_version: int, reason: str, author: str | None = None
+    ) -> ItemView:
+        """Remove an item: left out of lists and exports, kept with its history (soft delete).
+
+        ``reason`` is required; ``expected_version`` as in :meth:`edit`. Removing a removed
+        item is an ``InputError``.
+        """
+        why = check.required(reason, "reason")
+        with self._session() as s:
+            row = self._for_write(s, item_id, expected_version)
+            _refuse_removed(row)
+            edits.apply_removal(row, author=check.text(author), reason=why)
+            self._commit(s, item_id, expected_version)
+        return self.item(item_id)
+
+    def _for_write(self, s: Session, item_id: str, expected_version: int) -> Item:
+        row = s.scalars(_item_query().where(Item.id == item_id)).one_or_none()
+        if row is None:
+            raise self._not_found(s, item_id)
+        if row.version != expected_version:
+            raise _conflict(row, expected_version)
+        return row
+
+    def _commit(self, s: Session, item_id: str, read_version: int) -> None:
+        try:
+            s.commit()
+        except StaleDataError:
+            s.rollback()
+            fresh = s.scalars(_item_query().where(Item.id == item_id)).one()
+            raise _conflict(fresh, read_version) from None
 
     def add_item(
         self,
@@ -580,6 +660,18 @@ def _record(
     row.updated_by, row.updated_at = author, now
 
 
+def _refuse_removed(row: Item) -> None:
+    """An ``InputError`` for a write to a removed item (it stays as it was removed)."""
+    if row.removed_at is None:
+        return
+    when = _utc(row.removed_at) or row.removed_at
+    raise InputError(
+        f"item {row.id!r} was removed by {row.removed_by or 'someone'} on {when:%Y-%m-%d} "
+        f"({row.removed_reason}); a removed item is kept as it was, not changed",
+        details={"item": row.id, "value": row.id, "removed_by": row.removed_by},
+    )
+
+
 def _conflict(row: Item, read_version: int) -> ConflictError:
     last = max(row.history, key=lambda c: (c.recorded_at, c.id or 0), default=None)
     who = row.updated_by or "someone"
@@ -589,6 +681,12 @@ def _conflict(row: Item, read_version: int) -> ConflictError:
         if last is not None
         else "changed it"
     )
+    since = None if last is None else _utc(last.recorded_at)
+    edited = [e for e in row.edits if since is None or (_utc(e.recorded_at) or since) >= since]
+    if edited:
+        at = edited[-1].recorded_at
+        fields = [e.field for e in edited if e.recorded_at == at]
+        what = "removed it" if fields == ["removed"] else "edited " + ", ".join(fields)
     return ConflictError(
         f"item {row.id!r} was changed by {who} since you read it (version {read_version}, now "
         f"{row.version}): {who} {what}. Nothing was written; reload the item and apply your "
@@ -610,7 +708,12 @@ def _item_query() -> sa.Select[Item]:
     return (
         sa.select(Item)
         .join(Meeting, Item.meeting_id == Meeting.id)
-        .options(selectinload(Item.history), selectinload(Item.links), selectinload(Item.meeting))
+        .options(
+            selectinload(Item.history),
+            selectinload(Item.links),
+            selectinload(Item.meeting),
+            selectinload(Item.edits),
+        )
         .order_by(Item.commission_id, Item.position, Item.id)
     )
 
@@ -660,6 +763,10 @@ def _view(row: Item, day: dt.date) -> ItemView:
         history=tuple(
             Change(c.date, c.status, c.note, c.source, c.author, _utc(c.recorded_at))
             for c in row.history
+        ),
+        removed=row.removed_at is not None,
+        edits=tuple(
+            Edit(e.field, e.old, e.new, e.reason, e.author, _utc(e.recorded_at)) for e in row.edits
         ),
     )
 
