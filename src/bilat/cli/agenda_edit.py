@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from bilat.agenda import EDITABLE_FIELDS
+from bilat.agenda import EDITABLE_FIELDS, ItemView
 from bilat.cli import agenda as base
 from bilat.cli._common import JsonOption, console, print_json
 
@@ -76,8 +76,7 @@ def edit(
         "air_clause": air_clause,
     }
     changes: dict[str, object] = {k: v for k, v in given.items() if v is not None}
-    for name in clear or ():
-        changes[name] = [] if name in ("baskets", "hs") else None
+    changes.update({n: [] if n in ("baskets", "hs") else None for n in clear or ()})
     with base._agenda(db) as ag:
         view = ag.edit(
             item_id,
@@ -87,6 +86,10 @@ def edit(
             case_dir=None if case is None else resolve_case(case),
             **changes,
         )
+    _say_edited(view, as_json=as_json)
+
+
+def _say_edited(view: ItemView, *, as_json: bool) -> None:
     if as_json:
         print_json(view)
         return
