@@ -73,3 +73,45 @@ def test_viewer_and_missing_csrf_are_refused(viewer: TestClient, editor: TestCli
         editor.get("/api/agenda/show", params={"item_id": item["id"]}).json()["version"]
         == item["version"]
     )
+
+
+def _csrf(page: str) -> str:
+    return page.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+def test_item_page_forms_edit_then_remove(editor: TestClient, viewer: TestClient) -> None:
+    item = _item(editor)
+    page = editor.get(f"/agenda/{item['id']}").text
+    assert 'id="edit-form"' in page and 'id="remove-form"' in page
+    assert 'id="edit-form"' not in viewer.get(f"/agenda/{item['id']}").text
+    form = {
+        "csrf_token": _csrf(page),
+        "expected_version": str(item["version"]),
+        "title": str(item["title"]),
+        "description": "",
+        "area": str(item["area"] or ""),
+        "party": str(item["party"] or ""),
+        "body": "",
+        "due": "2031-H1",
+        "reason": "from the page",
+    }
+    r = editor.post(f"/agenda/{item['id']}/edit", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    shown = editor.get("/api/agenda/show", params={"item_id": item["id"]}).json()
+    assert shown["due"] == "2031-H1" and shown["due_date"] == "2031-06-30"
+    assert "due" in [e["field"] for e in shown["edits"]]
+    stale = editor.post(f"/agenda/{item['id']}/edit", data=form, follow_redirects=False)
+    assert stale.status_code == 409
+    page = editor.get(f"/agenda/{item['id']}").text
+    r = editor.post(
+        f"/agenda/{item['id']}/remove",
+        data={
+            "csrf_token": _csrf(page),
+            "expected_version": str(shown["version"]),
+            "reason": "dup",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    page = editor.get(f"/agenda/{item['id']}").text
+    assert 'id="item-removed"' in page and 'id="edit-form"' not in page and 'id="edits"' in page
