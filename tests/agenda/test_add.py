@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -230,8 +229,10 @@ def test_founding_case_item_added_and_reimported(agenda: Agenda, tmp_path: Path)
         baskets=["sugar"],
     )
     out = tmp_path / "case"
-    agenda.export_case(out)
-    shutil.copytree(CASE / "air", out / "air")  # the air clauses the items link to
+    agenda.export_case(out)  # writes air/blr-kaz.yaml too: the clauses items link to
+    assert (out / "air" / "blr-kaz.yaml").read_text("utf-8") == (
+        CASE / "air" / "blr-kaz.yaml"
+    ).read_text("utf-8")
     fresh = Agenda.open(f"sqlite:///{tmp_path / 'fresh.db'}")
     try:
         report = fresh.import_case(out)

@@ -75,7 +75,8 @@ def test_export_round_trips_the_shipped_files(agenda: Agenda, tmp_path: Path) ->
     agenda.import_case(CASE)
     out = tmp_path / "out"
     report = agenda.export_case(out, commission="blr-kaz-igc")
-    assert sorted(Path(p).name for p in report.paths) == ["agenda.yaml", "case.yaml"]
+    written = sorted(Path(p).relative_to(out).as_posix() for p in report.paths)
+    assert written == ["agenda.yaml", "air/blr-kaz.yaml", "case.yaml"]  # air: items[13] cites it
     assert (out / "agenda.yaml").read_text("utf-8") == (CASE / "agenda.yaml").read_text("utf-8")
     assert (out / "case.yaml").read_text("utf-8") == (CASE / "case.yaml").read_text("utf-8")
 

@@ -8,6 +8,7 @@ import bilat.agenda
 def test_all_is_the_public_surface() -> None:
     assert sorted(bilat.agenda.__all__) == sorted(
         [
+            "EDITABLE_FIELDS",  # issue 18
             "ITEM_FIELDS",
             "KINDS",
             "STATUSES",
@@ -15,6 +16,7 @@ def test_all_is_the_public_surface() -> None:
             "CaseDoc",
             "Change",
             "CommissionView",
+            "Edit",  # issue 18
             "ExportReport",
             "ImportReport",
             "ItemDoc",

@@ -48,6 +48,9 @@ WRITES: dict[str, str] = {
     "agenda ics": "writes a file (iCalendar; its data is GET /api/agenda/list)",
     "agenda add": "writes to the agenda database (POST /api/agenda/items)",
     "agenda update": "writes to the agenda database (POST /api/agenda/items/{id}/changes)",
+    # issue 18: agenda edits
+    "agenda edit": "writes to the agenda database (POST /api/agenda/items/{id}/edit)",
+    "agenda remove": "writes to the agenda database (POST /api/agenda/items/{id}/remove)",
     "fetch comtrade": "downloads and writes to the lake",
     "fetch baci": "downloads and writes to the lake",
     "fetch geodist": "downloads",

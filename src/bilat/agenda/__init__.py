@@ -24,9 +24,11 @@ from bilat.agenda.formats import (
 from bilat.agenda.progress import Progress, ProgressPoint, progress
 from bilat.agenda.service import Agenda, case_items
 from bilat.agenda.views import (
+    EDITABLE_FIELDS,
     ITEM_FIELDS,
     Change,
     CommissionView,
+    Edit,
     ExportReport,
     ImportReport,
     ItemList,
@@ -37,6 +39,7 @@ from bilat.agenda.views import (
 from bilat.options import KINDS, STATUSES, ItemKind, Status
 
 __all__ = [
+    "EDITABLE_FIELDS",
     "IATI_STATUS",
     "ITEM_FIELDS",
     "KINDS",
@@ -46,6 +49,7 @@ __all__ = [
     "Change",
     "CommissionView",
     "DueDigest",
+    "Edit",
     "ExportReport",
     "ImportReport",
     "ItemDoc",

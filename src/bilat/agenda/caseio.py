@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -22,12 +23,13 @@ import yaml
 from bilat import _yaml as safe_yaml
 from bilat.agenda import _checks as check
 from bilat.agenda._yaml import Reader, dump
-from bilat.codes.baskets import Basket, load_baskets
+from bilat.codes.baskets import Basket, load_baskets, load_shipped_baskets
 from bilat.errors import BilatError, InputError, NotFoundError, SchemaError
 from bilat.options import KINDS, STATUSES
 
 __all__ = [
     "AGENDA_FILE",
+    "BASKETS_FILE",
     "CASE_FILE",
     "CaseDoc",
     "ChangeDoc",
@@ -36,7 +38,11 @@ __all__ = [
     "MeetingDoc",
     "agenda_yaml",
     "air_clauses",
+    "air_files",
+    "baskets_toml",
+    "case_baskets",
     "case_yaml",
+    "clause_ids",
     "due_end",
     "parse_agenda",
     "read_agenda",
@@ -45,6 +51,7 @@ __all__ = [
 
 CASE_FILE = "case.yaml"
 AGENDA_FILE = "agenda.yaml"
+BASKETS_FILE = "baskets.toml"
 _DUE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-([QH])([1-4]))?$")
 
 
@@ -84,6 +91,8 @@ class CaseDoc:
         Areas of cooperation as ``(id, title)`` pairs, in file order.
     meetings
         The commission's sessions, in file order.
+    description
+        The case's description, as written (``None`` when absent).
     """
 
     case_id: str
@@ -93,6 +102,7 @@ class CaseDoc:
     commission_name: str
     areas: tuple[tuple[str, str], ...]
     meetings: tuple[MeetingDoc, ...]
+    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +241,7 @@ def read_case(case_dir: str | Path) -> CaseDoc:
         commission_name=r.required_text(com["name"], "commission.name", top["commission"]),
         areas=_read_areas(r, top.get("areas")),
         meetings=_read_meetings(r, top["meetings"], dyad),
+        description=r.text(top.get("description"), "description"),
     )
 
 
@@ -332,9 +343,54 @@ def read_agenda(
         safe_yaml.read(path),
         case,
         path=path,
-        baskets=baskets,
+        baskets=case_baskets(case_dir) if baskets is None else baskets,
         air_clauses=air_clauses(case_dir),
     )
+
+
+def case_baskets(case_dir: str | Path) -> dict[str, Basket]:
+    """The baskets a case's items may name: shipped, ``$BILAT_HOME``'s, the case's own.
+
+    A case folder's ``baskets.toml`` (same layout as the shipped file) adds baskets or
+    replaces those of the same name; ``bilat agenda export`` writes it for the baskets the
+    items name that the shipped list does not hold as they are.
+    """
+    own = Path(case_dir) / BASKETS_FILE
+    return load_baskets([own] if own.is_file() else [])
+
+
+def air_files(case_dir: str | Path) -> dict[str, str]:
+    """The air agreement files of a case, ``{"air/NAME.yaml": text}``, as written."""
+    return {
+        f"air/{path.name}": path.read_text("utf-8")
+        for path in sorted((Path(case_dir) / "air").glob("*.yaml"))
+    }
+
+
+def baskets_toml(names: Iterable[str], known: Mapping[str, Basket]) -> str | None:
+    """A ``baskets.toml`` defining those of ``names`` the shipped list lacks or defines otherwise.
+
+    ``None`` when every basket named is shipped as it is (no file is needed).
+    """
+    shipped = load_shipped_baskets()
+    own = [known[n] for n in dict.fromkeys(names) if n in known and shipped.get(n) != known[n]]
+    if not own:
+        return None
+    lines = [
+        "# Baskets the agenda's items name that bilat does not ship (or ships otherwise).",
+        "# Written by `bilat agenda export`; the layout is that of bilat/codes/baskets.toml.",
+    ]
+    for b in sorted(own, key=lambda b: b.name):
+        key = b.name if re.fullmatch(r"[A-Za-z0-9_-]+", b.name) else json.dumps(b.name)
+        codes = ", ".join(json.dumps(c) for c in b.codes)
+        lines += [
+            "",
+            f"[{key}]",
+            f"title = {json.dumps(b.title, ensure_ascii=False)}",
+            f"codes = [{codes}]",
+            f"rationale = {json.dumps(b.rationale, ensure_ascii=False)}",
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def air_clauses(case_dir: str | Path) -> dict[str, frozenset[str]]:
@@ -342,21 +398,30 @@ def air_clauses(case_dir: str | Path) -> dict[str, frozenset[str]]:
     out: dict[str, frozenset[str]] = {}
     for path in sorted((Path(case_dir) / "air").glob("*.yaml")):
         try:
-            _, data = safe_yaml.load(safe_yaml.read(path), path=path)
+            text = safe_yaml.read(path)
         except (BilatError, OSError, UnicodeDecodeError):
-            data = None  # the air part reports its own file's errors
-        ids: set[str] = set()
-        stack: list[Any] = [data]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, dict):
-                if isinstance(node.get("id"), str):
-                    ids.add(node["id"])
-                stack.extend(node.values())
-            elif isinstance(node, list):
-                stack.extend(node)
-        out[path.stem] = frozenset(ids)
+            text = ""  # the air part reports its own file's errors
+        out[path.stem] = clause_ids(text, path)
     return out
+
+
+def clause_ids(text: str, path: str | Path) -> frozenset[str]:
+    """Every ``id`` in the text of an air agreement file (none when it does not read)."""
+    try:
+        _, data = safe_yaml.load(text, path=path)
+    except BilatError:
+        data = None  # the air part reports its own file's errors
+    ids: set[str] = set()
+    stack: list[Any] = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("id"), str):
+                ids.add(node["id"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return frozenset(ids)
 
 
 def parse_agenda(
@@ -583,6 +648,7 @@ def case_yaml(case: CaseDoc) -> str:
         {
             "case": case.case_id,
             "title": case.title,
+            "description": case.description,
             "dyad": list(case.dyad),
             "commission": {"id": case.commission_id, "name": case.commission_name},
             "areas": dict(case.areas) or None,

@@ -2,8 +2,10 @@
 
 ::
 
+    agenda_commissions 1──* agenda_case_files (air agreements, baskets)
     agenda_commissions 1──* agenda_meetings 1──* agenda_items 1──* agenda_status_changes
-                                                    └──* agenda_item_links (baskets, HS codes)
+                                                    ├──* agenda_item_links (baskets, HS codes)
+                                                    └──* agenda_item_edits (edits, removal)
 
 An item's ``status`` and ``status_date`` repeat its latest status change, so that the row
 carries a ``version`` (optimistic locking): an update names the version it read, and loses
@@ -30,7 +32,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["Base", "Commission", "Item", "ItemLink", "Meeting", "StatusChange"]
+__all__ = [
+    "Base",
+    "CaseFile",
+    "Commission",
+    "Item",
+    "ItemEdit",
+    "ItemLink",
+    "Meeting",
+    "StatusChange",
+]
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -58,6 +69,7 @@ class Commission(Base):
     party_b: Mapped[str] = mapped_column(String(3))
     case_id: Mapped[str | None] = mapped_column(String(80))
     case_title: Mapped[str | None] = mapped_column(String(400))
+    case_description: Mapped[str | None] = mapped_column(Text)
     #: Areas of cooperation as ``[[id, title], ...]`` in the case file's order.
     areas: Mapped[list[Any]] = mapped_column(JSON)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -65,6 +77,26 @@ class Commission(Base):
     meetings: Mapped[list[Meeting]] = relationship(
         back_populates="commission", cascade="all, delete-orphan", order_by="Meeting.date"
     )
+    files: Mapped[list[CaseFile]] = relationship(
+        cascade="all, delete-orphan", order_by="CaseFile.path"
+    )
+
+
+class CaseFile(Base):
+    """A file of the case folder an export must write back for the import to succeed.
+
+    ``path`` is relative to the case folder: ``air/NAME.yaml`` (an air agreement, kept as
+    written, whose clause ids items cite) or ``baskets.toml`` (the baskets items name that the
+    shipped list does not hold as they are).
+    """
+
+    __tablename__ = "agenda_case_files"
+
+    commission_id: Mapped[str] = mapped_column(
+        ForeignKey("agenda_commissions.id", ondelete="CASCADE"), primary_key=True
+    )
+    path: Mapped[str] = mapped_column(String(200), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
 
 
 class Meeting(Base):
@@ -120,6 +152,10 @@ class Item(Base):
     version: Mapped[int] = mapped_column(Integer)
     updated_by: Mapped[str | None] = mapped_column(String(120))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    #: Set when the item was removed (a soft delete: the row and its history stay).
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    removed_by: Mapped[str | None] = mapped_column(String(120))
+    removed_reason: Mapped[str | None] = mapped_column(Text)
 
     meeting: Mapped[Meeting] = relationship(back_populates="items")
     history: Mapped[list[StatusChange]] = relationship(
@@ -129,6 +165,9 @@ class Item(Base):
     )
     links: Mapped[list[ItemLink]] = relationship(
         back_populates="item", cascade="all, delete-orphan", order_by="ItemLink.position"
+    )
+    edits: Mapped[list[ItemEdit]] = relationship(
+        cascade="all, delete-orphan", order_by="ItemEdit.id"
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -166,3 +205,20 @@ class ItemLink(Base):
     position: Mapped[int] = mapped_column(Integer)
 
     item: Mapped[Item] = relationship(back_populates="links")
+
+
+class ItemEdit(Base):
+    """One field of an item changed by an edit (or ``field="removed"``): old and new value."""
+
+    __tablename__ = "agenda_item_edits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[str] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True
+    )
+    field: Mapped[str] = mapped_column(String(40))
+    old: Mapped[Any] = mapped_column(JSON, nullable=True)
+    new: Mapped[Any] = mapped_column(JSON, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(120))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -21,13 +21,14 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bilat.agenda import _checks as check
-from bilat.agenda import caseio
+from bilat.agenda import caseio, edits
 from bilat.agenda.db import create_engine, resolve_url, upgrade
-from bilat.agenda.models import Commission, Item, ItemLink, Meeting, StatusChange
+from bilat.agenda.models import CaseFile, Commission, Item, ItemLink, Meeting, StatusChange
 from bilat.agenda.progress import FlowSource, Progress, progress
 from bilat.agenda.views import (
     Change,
     CommissionView,
+    Edit,
     ExportReport,
     ImportReport,
     ItemList,
@@ -35,7 +36,7 @@ from bilat.agenda.views import (
     MeetingView,
     NewItemFields,
 )
-from bilat.codes.baskets import load_baskets
+from bilat.codes.baskets import load_baskets, parse_baskets
 from bilat.errors import ConflictError, InputError, NotFoundError, ValidationError
 from bilat.options import CLOSED, ItemKind, Status, choice
 
@@ -125,7 +126,12 @@ class Agenda:
             The commission is already in the database and ``replace`` is false.
         """
         case = caseio.read_case(case_dir)
-        items = caseio.read_agenda(case_dir, case)
+        baskets = caseio.case_baskets(case_dir)
+        items = caseio.read_agenda(case_dir, case, baskets=baskets)
+        files = caseio.air_files(case_dir)
+        own = caseio.baskets_toml([b for i in items for b in i.baskets], baskets)
+        if own is not None:
+            files[caseio.BASKETS_FILE] = own
         agenda_path = Path(case_dir) / caseio.AGENDA_FILE
         with self._sessions.begin() as s:
             old = s.get(Commission, case.commission_id)
@@ -141,7 +147,7 @@ class Agenda:
                 s.delete(old)
                 s.flush()
             _check_foreign_ids(s, case, items, agenda_path)
-            s.add(_commission_row(case))
+            s.add(_commission_row(case, files))
             s.flush()
             for pos, doc in enumerate(items):
                 s.add(_item_row(doc, case.commission_id, pos))
@@ -157,7 +163,12 @@ class Agenda:
         )
 
     def export_case(self, case_dir: str | Path, *, commission: str | None = None) -> ExportReport:
-        """Write ``agenda.yaml`` (and ``case.yaml`` when absent) of a commission to ``case_dir``.
+        """Write a commission's case folder to ``case_dir``: what its import reads back.
+
+        ``agenda.yaml`` is always written; ``case.yaml``, the air agreements imported with the
+        case (``air/NAME.yaml``, as written) and ``baskets.toml`` (the baskets the items name
+        that bilat does not ship as they are) are written where absent, so that an export to
+        a new folder imports back to the same commission, meetings and items.
 
         The commission is ``commission``, else the one named by ``case_dir/case.yaml``, else
         the only one in the database.
@@ -168,13 +179,20 @@ class Agenda:
             com = s.get(Commission, cid)
             if com is None:
                 raise NotFoundError(f"no commission {cid!r} in the agenda database")
-            rows = s.scalars(_item_query().where(Item.commission_id == cid)).all()
+            rows = s.scalars(
+                _item_query().where(Item.commission_id == cid, Item.removed_at.is_(None))
+            ).all()
             docs = [_item_doc(r) for r in rows]
             case = _case_doc(com)
+            files = _export_files(com, docs)
         folder.mkdir(parents=True, exist_ok=True)
         paths = [_write(folder / caseio.AGENDA_FILE, caseio.agenda_yaml(cid, docs))]
-        if not (folder / caseio.CASE_FILE).exists():
-            paths.append(_write(folder / caseio.CASE_FILE, caseio.case_yaml(case)))
+        files[caseio.CASE_FILE] = caseio.case_yaml(case)
+        for name, text in sorted(files.items()):
+            path = folder / name
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                paths.append(_write(path, text))
         return ExportReport(commission=cid, items=len(docs), paths=tuple(paths))
 
     def _commission_for(self, folder: Path) -> str:
@@ -246,6 +264,7 @@ class Agenda:
         as_of: dt.date | str | None = None,
         overdue: bool = False,
         overdue_as_of: dt.date | str | None = None,
+        removed: bool = False,
     ) -> list[ItemView]:
         """Items with their status and overdue flag as of a date, in case-file order.
 
@@ -262,6 +281,8 @@ class Agenda:
             Keep only items overdue as of ``as_of``.
         overdue_as_of
             Shorthand for ``overdue=True, as_of=overdue_as_of``.
+        removed
+            Include removed items (left out by default).
         """
         if overdue_as_of is not None:
             overdue, as_of = True, overdue_as_of
@@ -276,6 +297,8 @@ class Agenda:
             q = q.where(Item.area == area)
         if kind is not None:
             q = q.where(Item.kind == choice(ItemKind, kind, "kind"))
+        if not removed:
+            q = q.where(Item.removed_at.is_(None))
         with self._session() as s:
             views = [_view(r, day) for r in s.scalars(q).all()]
         return [
@@ -296,6 +319,7 @@ class Agenda:
         kind: str | None = None,
         as_of: dt.date | str | None = None,
         overdue: bool = False,
+        removed: bool = False,
     ) -> ItemList:
         """The items that match, as one result with its date and count (see :meth:`items`)."""
         day = as_date(as_of, field="as-of date") or dt.date.today()
@@ -307,6 +331,7 @@ class Agenda:
             kind=kind,
             as_of=day,
             overdue=overdue,
+            removed=removed,
         )
         return ItemList(day, len(found), tuple(found))
 
@@ -379,6 +404,7 @@ class Agenda:
             read_version = row.version if expected_version is None else expected_version
             if row.version != read_version:
                 raise _conflict(row, read_version)
+            _refuse_removed(row)
             _record(row, new_status or row.status, day, note, source, author)
             try:
                 s.commit()
@@ -387,6 +413,75 @@ class Agenda:
                 fresh = s.scalars(_item_query().where(Item.id == item_id)).one()
                 raise _conflict(fresh, read_version) from None
         return self.item(item_id, as_of=max(day, dt.date.today()))
+
+    def edit(
+        self,
+        item_id: str,
+        *,
+        expected_version: int,
+        author: str | None = None,
+        reason: str | None = None,
+        case_dir: str | Path | None = None,
+        **changes: object,
+    ) -> ItemView:
+        """Change fields of an item; each changed field gets a history row (old and new).
+
+        Parameters
+        ----------
+        expected_version
+            The ``version`` the caller read; when the item changed since, a
+            ``ConflictError`` names who changed what and nothing is written.
+        author, reason
+            Who edits, and why (kept with each history row).
+        case_dir
+            Case folder whose ``air/*.yaml`` checks ``air_clause`` (default: the air
+            agreements stored with the commission).
+        **changes
+            New values of fields of :data:`bilat.agenda.EDITABLE_FIELDS`; ``None`` clears an
+            optional one. Checked as ``agenda.yaml`` is; a value equal to the current one
+            is no change.
+        """
+        with self._session() as s:
+            row = self._for_write(s, item_id, expected_version)
+            _refuse_removed(row)
+            com = s.get(Commission, row.commission_id)
+            assert com is not None  # a foreign key
+            values = edits.checked_changes(changes, com, lambda: _air_clauses(com, case_dir))
+            edits.apply_edit(row, values, author=check.text(author), reason=check.text(reason))
+            self._commit(s, item_id, expected_version)
+        return self.item(item_id)
+
+    def remove(
+        self, item_id: str, *, expected_version: int, reason: str, author: str | None = None
+    ) -> ItemView:
+        """Remove an item: left out of lists and exports, kept with its history (soft delete).
+
+        ``reason`` is required; ``expected_version`` as in :meth:`edit`. Removing a removed
+        item is an ``InputError``.
+        """
+        why = check.required(reason, "reason")
+        with self._session() as s:
+            row = self._for_write(s, item_id, expected_version)
+            _refuse_removed(row)
+            edits.apply_removal(row, author=check.text(author), reason=why)
+            self._commit(s, item_id, expected_version)
+        return self.item(item_id)
+
+    def _for_write(self, s: Session, item_id: str, expected_version: int) -> Item:
+        row = s.scalars(_item_query().where(Item.id == item_id)).one_or_none()
+        if row is None:
+            raise self._not_found(s, item_id)
+        if row.version != expected_version:
+            raise _conflict(row, expected_version)
+        return row
+
+    def _commit(self, s: Session, item_id: str, read_version: int) -> None:
+        try:
+            s.commit()
+        except StaleDataError:
+            s.rollback()
+            fresh = s.scalars(_item_query().where(Item.id == item_id)).one()
+            raise _conflict(fresh, read_version) from None
 
     def add_item(
         self,
@@ -532,6 +627,13 @@ def _new_item_row(
 def _air_clauses(com: Commission, case_dir: str | Path | None) -> Mapping[str, frozenset[str]]:
     from bilat.cases import resolve_case
 
+    stored = {
+        Path(f.path).stem: caseio.clause_ids(f.text, f.path)
+        for f in com.files
+        if f.path.startswith("air/")
+    }
+    if case_dir is None and stored:
+        return stored
     if case_dir is None:
         try:
             case_dir = resolve_case(com.case_id or com.id)
@@ -558,6 +660,18 @@ def _record(
     row.updated_by, row.updated_at = author, now
 
 
+def _refuse_removed(row: Item) -> None:
+    """An ``InputError`` for a write to a removed item (it stays as it was removed)."""
+    if row.removed_at is None:
+        return
+    when = _utc(row.removed_at) or row.removed_at
+    raise InputError(
+        f"item {row.id!r} was removed by {row.removed_by or 'someone'} on {when:%Y-%m-%d} "
+        f"({row.removed_reason}); a removed item is kept as it was, not changed",
+        details={"item": row.id, "value": row.id, "removed_by": row.removed_by},
+    )
+
+
 def _conflict(row: Item, read_version: int) -> ConflictError:
     last = max(row.history, key=lambda c: (c.recorded_at, c.id or 0), default=None)
     who = row.updated_by or "someone"
@@ -567,6 +681,12 @@ def _conflict(row: Item, read_version: int) -> ConflictError:
         if last is not None
         else "changed it"
     )
+    since = None if last is None else _utc(last.recorded_at)
+    edited = [e for e in row.edits if since is None or (_utc(e.recorded_at) or since) >= since]
+    if edited:
+        at = edited[-1].recorded_at
+        fields = [e.field for e in edited if e.recorded_at == at]
+        what = "removed it" if fields == ["removed"] else "edited " + ", ".join(fields)
     return ConflictError(
         f"item {row.id!r} was changed by {who} since you read it (version {read_version}, now "
         f"{row.version}): {who} {what}. Nothing was written; reload the item and apply your "
@@ -588,7 +708,12 @@ def _item_query() -> sa.Select[Item]:
     return (
         sa.select(Item)
         .join(Meeting, Item.meeting_id == Meeting.id)
-        .options(selectinload(Item.history), selectinload(Item.links), selectinload(Item.meeting))
+        .options(
+            selectinload(Item.history),
+            selectinload(Item.links),
+            selectinload(Item.meeting),
+            selectinload(Item.edits),
+        )
         .order_by(Item.commission_id, Item.position, Item.id)
     )
 
@@ -639,6 +764,10 @@ def _view(row: Item, day: dt.date) -> ItemView:
             Change(c.date, c.status, c.note, c.source, c.author, _utc(c.recorded_at))
             for c in row.history
         ),
+        removed=row.removed_at is not None,
+        edits=tuple(
+            Edit(e.field, e.old, e.new, e.reason, e.author, _utc(e.recorded_at)) for e in row.edits
+        ),
     )
 
 
@@ -668,7 +797,25 @@ def _check_foreign_ids(
         )
 
 
-def _commission_row(case: caseio.CaseDoc) -> Commission:
+def _export_files(com: Commission, docs: Sequence[caseio.ItemDoc]) -> dict[str, str]:
+    """The case files to write beside ``agenda.yaml``: air agreements, ``baskets.toml``.
+
+    ``baskets.toml`` is made afresh for the items as they are now (an item added since the
+    import may name another basket): definitions imported with the case win over the ones
+    this installation knows.
+    """
+    files = {f.path: f.text for f in com.files}
+    known = load_baskets()
+    stored = files.pop(caseio.BASKETS_FILE, None)
+    if stored is not None:
+        known.update(parse_baskets(stored, f"{com.id}/{caseio.BASKETS_FILE} (stored)"))
+    own = caseio.baskets_toml([b for d in docs for b in d.baskets], known)
+    if own is not None:
+        files[caseio.BASKETS_FILE] = own
+    return files
+
+
+def _commission_row(case: caseio.CaseDoc, files: Mapping[str, str]) -> Commission:
     return Commission(
         id=case.commission_id,
         name=case.commission_name,
@@ -676,6 +823,8 @@ def _commission_row(case: caseio.CaseDoc) -> Commission:
         party_b=case.dyad[1],
         case_id=case.case_id,
         case_title=case.title,
+        case_description=case.description,
+        files=[CaseFile(path=p, text=t) for p, t in sorted(files.items())],
         areas=[list(a) for a in case.areas],
         imported_at=_now(),
         meetings=[
@@ -763,6 +912,7 @@ def _case_doc(com: Commission) -> caseio.CaseDoc:
         dyad=(com.party_a, com.party_b),
         commission_id=com.id,
         commission_name=com.name,
+        description=com.case_description,
         areas=tuple((str(a), str(t)) for a, t in com.areas),
         meetings=tuple(
             caseio.MeetingDoc(

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from typing import Required, TypedDict
 
 __all__ = [
+    "EDITABLE_FIELDS",
     "ITEM_FIELDS",
     "Change",
     "CommissionView",
+    "Edit",
     "ExportReport",
     "ImportReport",
     "ItemList",
@@ -18,6 +20,50 @@ __all__ = [
     "MeetingView",
     "NewItemFields",
 ]
+
+
+#: The fields ``Agenda.edit`` may change (an item's id and meeting stay).
+EDITABLE_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "area",
+    "party",
+    "body",
+    "due",
+    "value",
+    "currency",
+    "count",
+    "baskets",
+    "hs",
+    "air_clause",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One field an edit changed, or the item's removal (``field="removed"``).
+
+    Attributes
+    ----------
+    field
+        The field (one of :data:`EDITABLE_FIELDS`) or ``removed``.
+    old, new
+        The value before and after (``None``: not set; lists for baskets and HS codes).
+    reason
+        Why, as the editor gave it (required for a removal).
+    author
+        Who made the change.
+    recorded_at
+        When it was written (UTC).
+    """
+
+    field: str
+    old: object
+    new: object
+    reason: str | None
+    author: str | None
+    recorded_at: dt.datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +129,10 @@ class ItemView:
         Optimistic-locking version (pass it back as ``expected_version``), last writer, time.
     history
         Every status change, oldest first (including those after ``as_of``).
+    removed
+        Whether the item was removed (``Agenda.remove``; kept with its history).
+    edits
+        The fields edits changed and the removal, oldest first (see :class:`Edit`).
     """
 
     id: str
@@ -112,6 +162,8 @@ class ItemView:
     updated_by: str | None
     updated_at: dt.datetime | None
     history: tuple[Change, ...]
+    removed: bool = False
+    edits: tuple[Edit, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,7 +86,7 @@ def _short(view: ItemView) -> dict[str, object]:
         "due": view.due,
         "overdue": f"{view.days_overdue} d" if view.overdue else "",
         "party": view.party,
-        "title": view.title,
+        "title": view.title + (" (removed)" if view.removed else ""),
     }
 
 
@@ -144,6 +144,9 @@ def list_(
     kind: Annotated[str | None, typer.Option("--kind", help=f"One of {', '.join(KINDS)}.")] = None,
     commission: Annotated[str | None, typer.Option("--commission", help="Commission id.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue items.")] = False,
+    removed: Annotated[
+        bool, typer.Option("--removed", help="Include removed items (agenda remove).")
+    ] = False,
     as_of: AsOfOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -158,6 +161,7 @@ def list_(
             kind=kind,
             as_of=as_of,
             overdue=overdue,
+            removed=removed,
         )
     if as_json:
         print_json(result)
@@ -212,6 +216,21 @@ def _print_item(v: ItemView) -> None:
         ],
         title="History",
     )
+    if v.edits:
+        print_table(
+            [
+                {
+                    "when": e.recorded_at and f"{e.recorded_at:%Y-%m-%d %H:%M} UTC",
+                    "field": e.field,
+                    "old": e.old,
+                    "new": e.new,
+                    "reason": e.reason,
+                    "by": e.author,
+                }
+                for e in v.edits
+            ],
+            title="Edits" + (" (the item is removed)" if v.removed else ""),
+        )
 
 
 def _opt(flag: str, text: str) -> Any:

@@ -19,7 +19,7 @@ from bilat._config import home
 from bilat.codes.hs import TOTAL, level, normalise
 from bilat.errors import SchemaError, UnknownCodeError
 
-__all__ = ["Basket", "basket", "load_baskets"]
+__all__ = ["Basket", "basket", "load_baskets", "load_shipped_baskets", "parse_baskets"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +93,24 @@ def _parse(data: Mapping[str, Any], source: str) -> dict[str, Basket]:
     return out
 
 
+def parse_baskets(text: str, source: str) -> dict[str, Basket]:
+    """The baskets of a ``baskets.toml`` text (``source`` names it in errors)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemaError(f"not valid TOML: {exc}", path=source) from None
+    return _parse(data, source)
+
+
+def load_shipped_baskets() -> dict[str, Basket]:
+    """The baskets shipped with bilat (``bilat/codes/baskets.toml``), nothing else."""
+    text = resources.files("bilat.codes").joinpath("baskets.toml").read_text("utf-8")
+    return _parse(tomllib.loads(text), "bilat/codes/baskets.toml")
+
+
 def load_baskets(extra: Iterable[str | Path] = ()) -> dict[str, Basket]:
     """All baskets: shipped, then ``$BILAT_HOME/baskets.toml`` if present, then ``extra`` files."""
-    text = resources.files("bilat.codes").joinpath("baskets.toml").read_text("utf-8")
-    out = _parse(tomllib.loads(text), "bilat/codes/baskets.toml")
+    out = load_shipped_baskets()
     paths = [home() / "baskets.toml", *map(Path, extra)]
     for path in paths:
         if not path.exists():

@@ -111,6 +111,7 @@ def agenda_list(
     kind: Annotated[ItemKind | None, Query()] = None,
     as_of: Annotated[dt.date | None, Query(description="Default: today.")] = None,
     overdue: bool = False,
+    removed: bool = False,
 ) -> Response:
     """``bilat agenda list``: items with their status and overdue flag as of a date."""
     current_user(request)
@@ -125,6 +126,7 @@ def agenda_list(
             kind=kind,
             as_of=as_of,
             overdue=overdue,
+            removed=removed,
         )
     )
     return document_response(result)
@@ -721,3 +723,69 @@ def claims_history(
     with st.trade.lock:
         result = claim_history(st.lake, claim)
     return document_response(result)
+
+
+# --- issue 18: agenda edits
+
+
+class EditBody(BaseModel):
+    """New values of an agenda item's fields (``Agenda.edit``); ``clear`` empties fields."""
+
+    expected_version: int = Field(ge=0, description="The item's version you read.")
+    kind: str | None = Field(default=None, max_length=40)
+    title: str | None = Field(default=None, min_length=1, max_length=400)
+    description: str | None = Field(default=None, max_length=4000)
+    area: str | None = Field(default=None, max_length=80)
+    party: str | None = Field(default=None, max_length=80)
+    body: str | None = Field(default=None, max_length=400)
+    due: str | None = Field(default=None, max_length=10)
+    value: float | None = Field(default=None, ge=0)
+    currency: str | None = Field(default=None, max_length=3)
+    count: int | None = Field(default=None, ge=0)
+    baskets: list[str] | None = Field(default=None, max_length=50)
+    hs: list[str] | None = Field(default=None, max_length=200)
+    air_clause: str | None = Field(default=None, max_length=200)
+    clear: list[str] = Field(default_factory=list, max_length=20)
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+@router.post("/agenda/items/{item_id}/edit")
+def edit_item(request: Request, item_id: ItemId, body: EditBody) -> dict[str, Any]:
+    """Edit an item's fields (editor). 400 on a bad value, 409 when it changed meanwhile."""
+    user = require(request, "editor")
+    check_csrf(request)
+    given = body.model_dump(exclude={"expected_version", "clear", "reason"}, exclude_none=True)
+    for name in body.clear:
+        given[name] = [] if name in ("baskets", "hs") else None
+    st = app_state(request)
+    view = st.agenda().edit(
+        item_id,
+        expected_version=body.expected_version,
+        author=user.name,
+        reason=body.reason,
+        case_dir=st.settings.case(),
+        **given,
+    )
+    return {"item": plain(view)}
+
+
+class RemoveBody(BaseModel):
+    """The removal of an agenda item (``Agenda.remove``)."""
+
+    expected_version: int = Field(ge=0, description="The item's version you read.")
+    reason: str = Field(min_length=1, max_length=1000, description="Why it is removed.")
+
+
+@router.post("/agenda/items/{item_id}/remove")
+def remove_item(request: Request, item_id: ItemId, body: RemoveBody) -> dict[str, Any]:
+    """Remove an item, keeping its history (editor). 409 when it changed meanwhile."""
+    user = require(request, "editor")
+    check_csrf(request)
+    view = (
+        app_state(request)
+        .agenda()
+        .remove(
+            item_id, expected_version=body.expected_version, reason=body.reason, author=user.name
+        )
+    )
+    return {"item": plain(view)}

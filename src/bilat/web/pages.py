@@ -359,6 +359,53 @@ def item_change(
     return RedirectResponse(f"/agenda/{item_id}", status_code=303)
 
 
+# issue 18: agenda edits — the item page's edit and remove forms (editor).
+@router.post("/agenda/{item_id}/edit")
+def item_edit(
+    request: Request,
+    item_id: api_case.ItemId,
+    expected_version: Annotated[int, Form(ge=0)],
+    title: Annotated[str, Form(max_length=400)] = "",
+    description: Annotated[str, Form(max_length=4000)] = "",
+    area: Annotated[str, Form(max_length=80)] = "",
+    party: Annotated[str, Form(max_length=80)] = "",
+    body: Annotated[str, Form(max_length=400)] = "",
+    due: Annotated[str, Form(max_length=10)] = "",
+    reason: Annotated[str, Form(max_length=1000)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Edit an item from its page's form (editor): a blank field is cleared."""
+    user = require(request, "editor")
+    check_csrf(request, csrf_token)
+    given = {"description": description, "area": area, "party": party, "body": body, "due": due}
+    api.app_state(request).agenda().edit(
+        item_id,
+        expected_version=expected_version,
+        author=user.name,
+        reason=reason or None,
+        title=title,
+        **{k: v.strip() or None for k, v in given.items()},
+    )
+    return RedirectResponse(f"/agenda/{item_id}", status_code=303)
+
+
+@router.post("/agenda/{item_id}/remove")
+def item_remove(
+    request: Request,
+    item_id: api_case.ItemId,
+    expected_version: Annotated[int, Form(ge=0)],
+    reason: Annotated[str, Form(max_length=1000)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Remove an item from its page's form (editor); the page then shows it as removed."""
+    user = require(request, "editor")
+    check_csrf(request, csrf_token)
+    api.app_state(request).agenda().remove(
+        item_id, expected_version=expected_version, reason=reason, author=user.name
+    )
+    return RedirectResponse(f"/agenda/{item_id}", status_code=303)
+
+
 # ------------------------------------------------------------------------------ air
 
 
