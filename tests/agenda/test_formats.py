@@ -220,12 +220,12 @@ def test_exports_replace_the_file_atomically(
 ) -> None:
     out = tmp_path / f"feed.{kind}"
     out.write_bytes(b"old")
-    import bilat.lake.manifest as manifest
+    import bilat._files as files
 
     def boom(*_: object) -> None:
         raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr(manifest.os, "replace", boom)
+    monkeypatch.setattr(files.os, "replace", boom)
     with pytest.raises(OSError, match="simulated"):
         cli("agenda", kind, "-o", out, "--db", db)
     assert out.read_bytes() == b"old"  # the old file stands, whole

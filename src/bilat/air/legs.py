@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +9,7 @@ from typing import Literal
 
 import pyarrow as pa
 
+from bilat._files import write_atomic_with
 from bilat.air.ssim import parse_ssim, read_ssim
 from bilat.errors import InputError
 
@@ -117,15 +116,12 @@ def write_legs(legs: pa.Table, path: str | Path, fmt: LegsFormat) -> Path:
             f"cannot write {target}: folder {target.parent} does not exist",
             details={"path": str(target)},
         )
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+
+    def write(tmp: Path) -> None:
         if fmt == "csv":
             pacsv.write_csv(legs, tmp)
         else:
             pq.write_table(legs, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    write_atomic_with(target, write)
     return target

@@ -13,8 +13,6 @@ are blank.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +20,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bilat._files import write_atomic
 from bilat.air._ssim_layout import CARRIER, HEADER, LEG, SEGMENT, TRAILER, Field
 from bilat.air.ssim import RECORD_LENGTH, Schedule
 from bilat.errors import InputError
@@ -70,21 +69,8 @@ def write_ssim(
     out[:, RECORD_LENGTH:] = eol
     data = out.tobytes()
     if path is not None:
-        _write_atomic(Path(path), data)
+        write_atomic(Path(path), data)
     return data
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _assemble(s: Schedule, *, renumber: bool) -> U8:

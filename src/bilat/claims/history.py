@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bilat._files import write_atomic
 from bilat.claims.check import ClaimsReport
 from bilat.errors import BilatError, NotFoundError
-from bilat.lake.manifest import write_atomic
 
 if TYPE_CHECKING:
     from bilat.lake import Lake

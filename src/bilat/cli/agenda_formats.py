@@ -81,7 +81,7 @@ def pick_commission(ag: Agenda, commission: str | None) -> CommissionView:
 
 
 def _write(path: Path, data: bytes) -> None:
-    from bilat.lake.manifest import write_atomic
+    from bilat._files import write_atomic
 
     write_atomic(path, data)
 

@@ -88,7 +88,8 @@ def flights_cmd(
 
 def _write_csv(table: pa.Table, path: Path) -> None:
     import pyarrow as pa
-    import pyarrow.csv as pacsv
+
+    from bilat.air.legs import write_legs
 
     plain = pa.table(
         {
@@ -97,12 +98,15 @@ def _write_csv(table: pa.Table, path: Path) -> None:
         }
     )
     try:
-        pacsv.write_csv(plain, path)
+        write_legs(plain, path, "csv")  # atomic: a failure leaves what was there
     except OSError as exc:
         raise InputError(
-            f"cannot write --csv {path}: {exc.strerror or exc}; check the folder exists and "
-            "is writable",
+            f"cannot write --csv {path}: {exc.strerror or exc}; check the folder is writable",
             details={"option": "--csv", "value": str(path)},
+        ) from None
+    except InputError as exc:
+        raise InputError(
+            f"cannot write --csv {path}: {exc}", details={**exc.details, "option": "--csv"}
         ) from None
 
 

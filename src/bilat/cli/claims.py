@@ -94,9 +94,9 @@ def check(
 def _write_claimreview(report: Any, path: Path, now: Any) -> None:
     import json
 
+    from bilat._files import write_atomic
     from bilat.claims import claim_review
     from bilat.errors import InputError
-    from bilat.lake.manifest import write_atomic
 
     doc = claim_review(report, date=now)
     try:

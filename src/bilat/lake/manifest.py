@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bilat._files import fsync_path, write_atomic
 from bilat.errors import BilatError
 
 __all__ = [
@@ -192,33 +191,3 @@ class ManifestStore:
             return entry_id in {e.entry_id for e in self.load().entries}
         except BilatError:
             return False
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new file, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        fsync_path(path.parent)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def fsync_path(path: Path) -> None:
-    """Flush a file's data, or a folder's list of names, to the disk (survives a power loss).
-
-    A rename is durable only once the folder holding the new name is synced, so the writer
-    syncs each data file, its folder after the move into ``data/``, and the lake root after
-    the manifest's rename.
-    """
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
