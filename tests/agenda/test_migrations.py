@@ -25,7 +25,7 @@ def test_downgrade_and_upgrade_again(db_url: str) -> None:
     upgrade(engine)
     assert schema_diff(engine) == []
     with engine.connect() as c:
-        assert c.execute(sa.text(f"select version_num from {VERSION_TABLE}")).scalar() == "0003"
+        assert c.execute(sa.text(f"select version_num from {VERSION_TABLE}")).scalar() == "0004"
     engine.dispose()
 
 

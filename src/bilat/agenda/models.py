@@ -5,7 +5,9 @@
     agenda_commissions 1──* agenda_case_files (air agreements, baskets)
     agenda_commissions 1──* agenda_meetings 1──* agenda_items 1──* agenda_status_changes
                                                     ├──* agenda_item_links (baskets, HS codes)
-                                                    └──* agenda_item_edits (edits, removal)
+                                                    ├──* agenda_item_edits (edits, removal)
+                                                    ├──* agenda_indicators 1──* agenda_indicator_actuals
+                                                    └──* agenda_grades (compliance, as of a date)
 
 An item's ``status`` and ``status_date`` repeat its latest status change, so that the row
 carries a ``version`` (optimistic locking): an update names the version it read, and loses
@@ -29,6 +31,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -36,6 +39,9 @@ __all__ = [
     "Base",
     "CaseFile",
     "Commission",
+    "Grade",
+    "Indicator",
+    "IndicatorActual",
     "Item",
     "ItemEdit",
     "ItemLink",
@@ -169,6 +175,14 @@ class Item(Base):
     edits: Mapped[list[ItemEdit]] = relationship(
         cascade="all, delete-orphan", order_by="ItemEdit.id"
     )
+    indicators: Mapped[list[Indicator]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="Indicator.position"
+    )
+    grades: Mapped[list[Grade]] = relationship(
+        back_populates="item",
+        cascade="all, delete-orphan",
+        order_by="(Grade.as_of, Grade.id)",
+    )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -222,3 +236,91 @@ class ItemEdit(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(String(120))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Indicator(Base):
+    """A measure of an item's progress (IATI's result indicator): baseline, target, actuals.
+
+    An indicator is either *measured* from the lake (``measure`` names a basket or HS code
+    and a direction of the dyad: its actuals are read through the trade view, each with its
+    coverage, and never stored) or *entered*: its actuals are rows of
+    :class:`IndicatorActual`, each with its source.
+    """
+
+    __tablename__ = "agenda_indicators"
+    __table_args__ = (UniqueConstraint("item_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[str] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True
+    )
+    #: The indicator's id, unique within its item (``sugar-exports``).
+    key: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(400))
+    #: ``usd``, ``tonnes``, ``units``, ``percent`` ... (measured indicators: ``usd``).
+    unit: Mapped[str] = mapped_column(String(40))
+    #: ``{"basket": NAME}`` or ``{"hs": CODE}``, with ``"direction": "export"|"import"``
+    #: (A→B or B→A of the commission's dyad); ``None`` for an entered indicator.
+    measure: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    baseline: Mapped[float | None] = mapped_column(Float)
+    #: The baseline's period as written (``2021``, ``2021-Q4``, ``2021-12-31``).
+    baseline_period: Mapped[str | None] = mapped_column(String(10))
+    target: Mapped[float | None] = mapped_column(Float)
+    target_period: Mapped[str | None] = mapped_column(String(10))
+    #: Where the baseline and target come from (a decision, a programme, a press report).
+    source: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    item: Mapped[Item] = relationship(back_populates="indicators")
+    actuals: Mapped[list[IndicatorActual]] = relationship(
+        back_populates="indicator",
+        cascade="all, delete-orphan",
+        order_by="(IndicatorActual.period, IndicatorActual.id)",
+    )
+
+
+class IndicatorActual(Base):
+    """An entered value of an indicator for a period, with its source (never a guess)."""
+
+    __tablename__ = "agenda_indicator_actuals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    indicator_id: Mapped[int] = mapped_column(
+        ForeignKey("agenda_indicators.id", ondelete="CASCADE"), index=True
+    )
+    #: The period as written (``2023``, ``2023-Q2``, ``2023-06``).
+    period: Mapped[str] = mapped_column(String(10))
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(120))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    indicator: Mapped[Indicator] = relationship(back_populates="actuals")
+
+
+class Grade(Base):
+    """A compliance grade of an item as of a date (G20 Research Group scale), with evidence.
+
+    ``grade`` is ``full`` (+1), ``partial`` (0), ``none`` (−1) or ``too_early`` (no score:
+    the commitment's time has not come). Grades are never overwritten: a new assessment is
+    a new row, so the rows of an item are its grade history.
+    """
+
+    __tablename__ = "agenda_grades"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[str] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True
+    )
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    grade: Mapped[str] = mapped_column(String(12))
+    score: Mapped[int | None] = mapped_column(Integer)
+    #: ``[{"source": str, "figure": str | None, "note": str | None}, ...]``
+    evidence: Mapped[list[Any]] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(120))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    item: Mapped[Item] = relationship(back_populates="grades")
