@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -18,6 +16,7 @@ from typing import Any
 
 import jinja2
 
+from bilat._files import write_atomic
 from bilat.brief.model import Briefing, fmt
 from bilat.document import dumps
 from bilat.errors import InputError
@@ -99,18 +98,6 @@ def render_json(briefing: Briefing) -> str:
     return dumps(briefing) + "\n"
 
 
-def _write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically: a reader never sees half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_briefing(
     briefing: Briefing, out_dir: str | Path, *, name: str = "briefing"
 ) -> BriefingFiles:
@@ -135,6 +122,6 @@ def write_briefing(
         banner=briefing.banner,
         sections={s.id: s.status for s in briefing.sections},
     )
-    _write(files.json, render_json(briefing))
-    _write(files.html, render_html(briefing))
+    write_atomic(files.json, render_json(briefing).encode("utf-8"))
+    write_atomic(files.html, render_html(briefing).encode("utf-8"))
     return files

@@ -9,13 +9,12 @@ request that was in flight.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock
 
+from bilat._files import write_atomic
 from bilat.errors import ParseError
 
 __all__ = ["FetchState"]
@@ -76,24 +75,10 @@ class FetchState:
             current[key] = entry
             self._done = current
             payload = json.dumps({"done": current}, indent=1, sort_keys=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".state-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(payload)
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_atomic(self.path, payload.encode("utf-8"))
 
     def write_file(self, name: str, data: bytes) -> Path:
         """Write a response file atomically into the folder; return its path."""
         dest = self.folder / name
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".part-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, dest)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(dest, data)
         return dest
