@@ -327,3 +327,18 @@ def test_fitted_margin_from_bilat_mirror_with_a_geodist_file(
     assert part(res, "valuation") == pytest.approx(x * ratio - x)
     assert part(res, "source") == pytest.approx(165 * M - x * ratio)
     assert "bilat mirror" in res.parts[0].text
+
+
+def test_a_replaced_release_is_named_and_its_revision_not_invented(tmp_path: Path) -> None:
+    lake = lake_of(tmp_path / "lake", decl(KAZ_M))
+    newer = [(y, r, p, f, hs, cif * 1.1, fob) for (y, r, p, f, hs, cif, fob) in KAZ_M]
+    lake.ingest_arrow(
+        decl(newer), kind="declarations", source="handmade", name="v2.csv", release="v2",
+        replace=True,
+    )  # fmt: skip
+    res = only(check_claims(lake, case(tmp_path, FIGURE)))
+    assert res.lake_usd == pytest.approx(1.1 * sum(r[5] for r in KAZ_M))
+    rev = next(p for p in res.parts if p.cause == "revisions")
+    assert rev.value_usd is None and not rev.counted
+    assert "replaced" in rev.text and "decl-0.csv" in rev.text
+    assert res.tolerance_usd == pytest.approx(0.02 * 151 * M)  # nothing added for it
