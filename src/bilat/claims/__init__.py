@@ -3,7 +3,9 @@
 A case's ``claims.yaml`` holds statements ("turnover exceeded one billion dollars in 2021")
 with the metric, parameters, comparison and assumptions that make them checkable.
 :func:`check_claims` gives each a verdict: **supported**, **contradicted**, or
-**undetermined** with the reason, always with the measured value and its sources.
+**undetermined** with the reason, always with the measured value and its sources. Official
+figures listed under ``published:`` are set beside the lake's, the gap split into its known
+causes (:mod:`bilat.claims.published`).
 
 >>> from bilat.claims import check_claims                              # doctest: +SKIP
 >>> check_claims(lake, "src/bilat/cases/blr-kaz-2022").counts()        # doctest: +SKIP
@@ -47,6 +49,12 @@ from bilat.claims.model import (
     load_claims,
     resolve_case,
 )
+from bilat.claims.published import (
+    GapPart,
+    PublishedFigure,
+    PublishedResult,
+    compare_published,
+)
 
 __all__ = [
     "CLAIMS_FILE",
@@ -65,17 +73,21 @@ __all__ = [
     "ClaimTurnover",
     "ClaimsReport",
     "Comparison",
+    "GapPart",
     "HistoryPoint",
     "LakeChange",
     "LakeEntry",
     "Metric",
     "Operator",
+    "PublishedFigure",
+    "PublishedResult",
     "Verdict",
     "check_claim",
     "check_claims",
     "claim_history",
     "claim_review",
     "compare_checks",
+    "compare_published",
     "format_value",
     "load_claims",
     "read_history",

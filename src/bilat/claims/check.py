@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
 from bilat.claims.model import Claim, ClaimSet, format_value, load_claims
+from bilat.claims.published import PublishedResult, compare_published, earlier_values
 from bilat.errors import BilatError, NotFoundError
 from bilat.trade import Dyad, Provenance, Summary
 
@@ -123,6 +124,8 @@ class ClaimsReport:
         One :class:`ClaimResult` per claim, in file order.
     synthetic
         True when the lake holds synthetic data: verdicts say nothing about the real world.
+    published
+        The case's published figures beside the lake's (:mod:`bilat.claims.published`).
     """
 
     a: str
@@ -130,9 +133,14 @@ class ClaimsReport:
     path: str | None
     results: tuple[ClaimResult, ...]
     synthetic: bool = False
+    published: tuple[PublishedResult, ...] = ()
 
-    #: The key :meth:`to_dict` adds (for the web's generated response model).
-    _document_extra_: ClassVar[dict[str, Any]] = {"counts": dict[str, int]}
+    #: The keys :meth:`to_dict` adds or writes its own way (for the web's response model).
+    _document_omit_: ClassVar[tuple[str, ...]] = ("published",)
+    _document_extra_: ClassVar[dict[str, Any]] = {
+        "counts": dict[str, int],
+        "published": list[dict[str, Any]],
+    }
 
     def counts(self) -> dict[str, int]:
         """Number of claims per verdict."""
@@ -148,6 +156,7 @@ class ClaimsReport:
             "synthetic": self.synthetic,
             "counts": self.counts(),
             "results": [r.to_dict() for r in self.results],
+            "published": [p.to_dict() for p in self.published],
         }
 
 
@@ -157,8 +166,13 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def check_claims(lake: Lake, claims: ClaimSet | str | Path) -> ClaimsReport:
+def check_claims(
+    lake: Lake, claims: ClaimSet | str | Path, *, geodist: Path | None = None
+) -> ClaimsReport:
     """Check every claim of a case (folder or claims file, or a loaded :class:`ClaimSet`).
+
+    The case's published figures are compared with the lake's too; ``geodist`` (a CEPII
+    GeoDist file) lets the comparison fit CIF/FOB margins (see :mod:`bilat.claims.published`).
 
     Examples
     --------
@@ -168,7 +182,10 @@ def check_claims(lake: Lake, claims: ClaimSet | str | Path) -> ClaimsReport:
     cs = claims if isinstance(claims, ClaimSet) else load_claims(claims)
     dyad = Dyad(lake, cs.a, cs.b)
     results = tuple(check_claim(dyad, c) for c in cs.claims)
-    return ClaimsReport(cs.a, cs.b, cs.path, results, bool(getattr(lake, "is_synthetic", False)))
+    history = earlier_values(lake, cs.path, cs.claims, cs.published) if cs.published else {}
+    published = compare_published(lake, dyad, cs.published, history=history, geodist=geodist)
+    synthetic = bool(getattr(lake, "is_synthetic", False))
+    return ClaimsReport(cs.a, cs.b, cs.path, results, synthetic, published)
 
 
 def check_claim(dyad: Dyad, claim: Claim) -> ClaimResult:

@@ -17,10 +17,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bilat._files import write_atomic
-from bilat.claims.check import ClaimsReport
 from bilat.errors import BilatError, NotFoundError
 
 if TYPE_CHECKING:
@@ -39,6 +38,23 @@ __all__ = [
     "read_history",
     "record_check",
 ]
+
+
+class _Report(Protocol):
+    """What a record needs of :class:`bilat.claims.check.ClaimsReport` (a structural type:
+    ``check`` reads this module for the revisions of published figures)."""
+
+    @property
+    def a(self) -> str: ...
+    @property
+    def b(self) -> str: ...
+    @property
+    def path(self) -> str | None: ...
+    @property
+    def results(self) -> tuple[Any, ...]: ...
+    @property
+    def synthetic(self) -> bool: ...
+
 
 #: The file, in the lake's folder, holding the record of every check.
 HISTORY_FILE = "claims-history.jsonl"
@@ -217,7 +233,7 @@ def read_history(lake: Lake) -> list[CheckRecord]:
     return out
 
 
-def _record(lake: Lake, report: ClaimsReport, now: dt.datetime) -> CheckRecord:
+def _record(lake: Lake, report: _Report, now: dt.datetime) -> CheckRecord:
     entries = tuple(
         LakeEntry(e.entry_id, e.kind, e.source, e.release, e.path) for e in lake.manifest()
     )
@@ -268,7 +284,7 @@ def _same_case(a: CheckRecord, b: CheckRecord) -> bool:
 
 
 def record_check(
-    lake: Lake, report: ClaimsReport, *, now: dt.datetime | None = None
+    lake: Lake, report: _Report, *, now: dt.datetime | None = None
 ) -> tuple[CheckRecord, ClaimTurnover]:
     """Record a check on ``lake`` and say what changed since the previous one.
 

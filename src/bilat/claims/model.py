@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bilat import _yaml as safe_yaml
 from bilat.cases import resolve_case
@@ -21,6 +21,9 @@ from bilat.codes.baskets import load_baskets
 from bilat.codes.countries import to_iso3
 from bilat.errors import BilatError, NotFoundError, SchemaError, ValidationError
 from bilat.options import FLOW_DIRECTIONS, METRICS, OPERATORS, Metric, Operator
+
+if TYPE_CHECKING:
+    from bilat.claims.published import PublishedFigure
 
 __all__ = [
     "CLAIMS_FILE",
@@ -243,12 +246,15 @@ class ClaimSet:
         The claims, in file order.
     path
         The file read.
+    published
+        Official figures of the case (``published:``; see :mod:`bilat.claims.published`).
     """
 
     a: str
     b: str
     claims: tuple[Claim, ...]
     path: str | None = None
+    published: tuple[PublishedFigure, ...] = ()
 
 
 # --------------------------------------------------------------------------- reading
@@ -337,7 +343,10 @@ def load_claims(case: str | Path, *, dyad: tuple[str, str] | None = None) -> Cla
         if c.id in seen:
             raise r.fail(("claims", i, "id"), "duplicate claim id", c.id, "ids unique in the file")
         seen[c.id] = i
-    return ClaimSet(a, b, claims, str(path))
+    from bilat.claims.published import read_published
+
+    published = read_published(r, r.data.get("published"), (a, b))
+    return ClaimSet(a, b, claims, str(path), published)
 
 
 def _dyad(r: _Reader, path: Path, given: tuple[str, str] | None) -> tuple[str, str]:

@@ -35,6 +35,7 @@ CaseArg = Annotated[
 ]
 
 _STYLE = {"supported": "green", "contradicted": "red", "undetermined": "yellow"}
+_PUBLISHED_STYLE = {"consistent": "green", "inconsistent": "red", "undetermined": "yellow"}
 
 
 ClaimReviewOption = Annotated[
@@ -42,6 +43,16 @@ ClaimReviewOption = Annotated[
     typer.Option(
         "--claimreview",
         help="Also write the verdicts as schema.org ClaimReview JSON-LD to this file.",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+GeodistOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--geodist",
+        help="CEPII dist_cepii file: fit CIF/FOB margins (bilat mirror's model) to explain the "
+        "gaps of published figures where the importer declared no FOB value.",
         dir_okay=False,
         show_default=False,
     ),
@@ -63,11 +74,13 @@ def check(
     lake: LakeOption = None,
     claimreview: ClaimReviewOption = None,
     record: RecordOption = True,
+    geodist: GeodistOption = None,
 ) -> None:
     """Give each claim a verdict: supported, contradicted, or undetermined with the reason.
 
     Each check is recorded with the lake's version, and the verdicts that changed since the
-    previous check of the same claims on the same lake are reported.
+    previous check of the same claims on the same lake are reported. The case's published
+    figures (``published:``) are set beside the lake's, the gap split into its known causes.
     """
     import datetime as dt
 
@@ -75,7 +88,7 @@ def check(
 
     claims = load_claims(case)  # a bad case is reported before the lake is looked for
     the_lake = open_lake(lake, home=home)
-    report = check_claims(the_lake, claims)
+    report = check_claims(the_lake, claims, geodist=geodist)
     now = dt.datetime.now(dt.UTC)
     changes = record_check(the_lake, report, now=now)[1] if record else None
     if claimreview is not None:
@@ -85,6 +98,7 @@ def check(
         return
     synthetic_banner(the_lake)
     _print_report(report)
+    _print_published(report)
     if changes is not None:
         console.print(f"Changes since the previous check (lake version now {the_lake.version}):")
         for line in changes.lines():
@@ -127,6 +141,32 @@ def _print_report(report: Any) -> None:
         console.print(f"    sources: {r.provenance.text()}")
     counts = report.counts()
     console.print(", ".join(f"{n} {v}" for v, n in counts.items()))
+
+
+def _print_published(report: Any) -> None:
+    if not report.published:
+        return
+    console.print(f"Published figures ({len(report.published)}):")
+    for p in report.published:
+        d = p.to_dict()
+        style = _PUBLISHED_STYLE[p.verdict]
+        by = ", ".join(x for x in (d["source"], d["published_on"]) if x)
+        console.print(f"[bold {style}]{p.verdict}[/] {d['id']}: {d['what']} {d['year']} "
+                      f"{d['published']}, published by {d['published_by']} ({by})")  # fmt: skip
+        gap = "not computed" if d["gap_usd"] is None else f"{d['gap_usd']:,.0f} USD"
+        pct = "" if d["gap_pct"] is None else f" ({d['gap_pct']:.1f} % of the published value)"
+        console.print(f"    lake: {d['lake_text']}; gap (published − lake): {gap}{pct}")
+        for flow in d["flows"]:
+            console.print(f"    flow {flow}")
+        for part in d["parts"]:
+            console.print(f"    {part['cause']}: {part['value_text']}: {part['text']}")
+        if d["unexplained_usd"] is not None:
+            console.print(
+                f"    unexplained: {d['unexplained_usd']:,.0f} USD "
+                f"(tolerance {d['tolerance_usd']:,.0f} USD)"
+            )
+        console.print(f"    {p.reason}")
+        console.print(f"    sources: {d['provenance']['text']}")
 
 
 def register(app: typer.Typer) -> None:

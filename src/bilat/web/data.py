@@ -170,9 +170,10 @@ class TradeData:
             return None
         outcome = self.cached(("claims", a, b), lambda: safe_check(self.lake, case_dir))
         if isinstance(outcome, BilatError):
-            return {"error": outcome.message, "results": [], "counts": {}}
+            return {"error": outcome.message, "results": [], "counts": {}, "published": []}
         return {
             "error": None,
             "results": [r.to_dict() for r in outcome.results],
             "counts": outcome.counts(),
+            "published": [p.to_dict() for p in outcome.published],
         }

@@ -1,0 +1,23 @@
+"""The case's published figures on the web: in GET /api/claims/check and on the dyad page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def test_api_claims_check_lists_published_figures(viewer: Any) -> None:
+    data = viewer.get("/api/claims/check").json()
+    (pub,) = data["published"]
+    assert pub["id"] == "turnover-2021-delegations"
+    assert pub["published"] == "> 1,000,000,000 USD"
+    assert [p["cause"] for p in pub["parts"]] == ["valuation", "source", "coverage", "revisions"]
+    assert pub["verdict"] in ("consistent", "inconsistent", "undetermined")
+    assert pub["provenance"]["synthetic"] is True  # the demo world
+
+
+def test_dyad_page_shows_published_figures(viewer: Any) -> None:
+    api = viewer.get("/api/claims/check").json()["published"][0]
+    text = viewer.get("/dyad/BLR/KAZ?year=2021").text
+    table = text.split('id="published"')[1].split("</table>")[0]
+    assert "published by BLR" in table and api["verdict"] in table
+    assert api["lake_text"] in table
