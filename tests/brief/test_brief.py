@@ -18,6 +18,7 @@ from bilat.brief import (
     render_html,
     schema,
 )
+from bilat.claims import VERDICTS
 from bilat.lake import Lake
 from bilat.sample import SYNTHETIC_BANNER
 
@@ -187,11 +188,7 @@ def test_year_not_held_is_no_data(real_lake: Lake) -> None:
 def test_case_sections(briefing: Briefing) -> None:
     claims = briefing.section("claims")
     assert [len(t.rows) for t in claims.tables] == [6, 6]
-    assert {r["verdict"] for r in claims.tables[0].rows} <= {
-        "supported",
-        "contradicted",
-        "undetermined",
-    }
+    assert {r["verdict"] for r in claims.tables[0].rows} <= set(VERDICTS)
     agenda = briefing.section("agenda")
     overdue = next(f for f in agenda.figures if f.label == "Overdue")
     rows = agenda.tables[0].rows

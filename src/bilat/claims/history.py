@@ -12,15 +12,18 @@ verdicts in order.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from bilat._files import write_atomic
-from bilat.claims.check import ClaimsReport
+from bilat.claims.check import ClaimsReport, check_claims
+from bilat.claims.model import ClaimSet
 from bilat.errors import BilatError, NotFoundError
 
 if TYPE_CHECKING:
@@ -28,12 +31,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HISTORY_FILE",
+    "NOT_ASKED",
     "CheckRecord",
     "ClaimHistory",
     "ClaimTurnover",
+    "ClaimsCheck",
     "HistoryPoint",
     "LakeChange",
     "LakeEntry",
+    "changes_since_last",
+    "check_and_record",
     "claim_history",
     "compare_checks",
     "read_history",
@@ -164,23 +171,35 @@ class ClaimTurnover:
         previous check did not have.
     lake
         The lake's change between the two checks.
+    recorded
+        Whether this check was recorded in the lake's history.
+    not_recorded_because
+        Why not, when it was not (not asked to, or the history cannot be written).
     """
 
     previous_at: str | None
     changed: Mapping[str, tuple[str | None, str]]
     lake: LakeChange
+    recorded: bool = True
+    not_recorded_because: str | None = None
+
+    def change_lines(self) -> dict[str, str]:
+        """Claim id → one sentence saying how its verdict changed and with what."""
+        how = self.lake.text()
+        return {
+            cid: f"{cid}: {old or 'not checked'} → {new} {how}"
+            for cid, (old, new) in self.changed.items()
+        }
 
     def lines(self) -> list[str]:
         """One sentence per changed claim (or one saying nothing changed)."""
+        head = [] if self.recorded else [f"not recorded: {self.not_recorded_because}"]
         if self.previous_at is None:
-            return ["first recorded check of these claims on this lake"]
+            first = "first recorded check" if self.recorded else "no recorded check before"
+            return [*head, f"{first} of these claims on this lake"]
         if not self.changed:
-            return [f"no verdict changed since the check of {self.previous_at}"]
-        how = self.lake.text()
-        return [
-            f"{cid}: {old or 'not checked'} → {new} {how}"
-            for cid, (old, new) in self.changed.items()
-        ]
+            return [*head, f"no verdict changed since the check of {self.previous_at}"]
+        return [*head, *self.change_lines().values()]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""
@@ -190,6 +209,8 @@ class ClaimTurnover:
             "ingested": list(self.lake.ingested),
             "removed": list(self.lake.removed),
             "lines": self.lines(),
+            "recorded": self.recorded,
+            "not_recorded_because": self.not_recorded_because,
         }
 
 
@@ -274,6 +295,14 @@ def record_check(
 
     The previous check is the last one recorded on this lake for the same dyad and case
     folder name (so a case checked from an installed copy and from a checkout is one case).
+    When the history cannot be written (a read-only lake), nothing is raised: the
+    :class:`ClaimTurnover` says ``recorded=False`` and why, and still compares with the last
+    recorded check when the history can be read.
+
+    Raises
+    ------
+    BilatError
+        Another check held the history's lock for 30 s, or the history holds a bad line.
 
     Examples
     --------
@@ -298,12 +327,124 @@ def record_check(
             details={"path": str(root / HISTORY_FILE)},
         ) from None
     except OSError as exc:
-        raise BilatError(
-            f"the check cannot be recorded in {root / HISTORY_FILE} ({exc.strerror or exc}); "
-            "make the lake's folder writable, or check with --no-record",
-            details={"path": str(root / HISTORY_FILE)},
-        ) from None
+        why = (
+            f"the history {root / HISTORY_FILE} cannot be written ({exc.strerror or exc}); "
+            "make the lake's folder writable to record checks"
+        )
+        return record, changes_since_last(lake, report, now=now, because=why)
     return record, compare_checks(previous, record)
+
+
+#: Why a check that was not asked to record is not recorded.
+NOT_ASKED = "not asked to record (bilat claims check records unless --no-record; a GET never does)"
+
+
+def changes_since_last(
+    lake: Lake,
+    report: ClaimsReport,
+    *,
+    now: dt.datetime | None = None,
+    because: str = NOT_ASKED,
+) -> ClaimTurnover:
+    """What changed since the last recorded check of the same claims, recording nothing.
+
+    ``because`` is the reason the check is not recorded (the turnover's
+    ``not_recorded_because``). A history that cannot be read compares with nothing, and the
+    reason says so.
+    """
+    record = _record(lake, report, now or dt.datetime.now(dt.UTC))
+    try:
+        history = read_history(lake)
+    except (OSError, BilatError) as exc:
+        text = exc.message if isinstance(exc, BilatError) else (exc.strerror or str(exc))
+        because = f"{because}; the history cannot be read either ({text})"
+        history = []
+    previous = next((r for r in reversed(history) if _same_case(r, record)), None)
+    turnover = compare_checks(previous, record)
+    return ClaimTurnover(
+        turnover.previous_at, turnover.changed, turnover.lake, recorded=False,
+        not_recorded_because=because,
+    )  # fmt: skip
+
+
+def _report_fields() -> dict[str, Any]:
+    """The names and types of :class:`ClaimsReport`'s document (for :class:`ClaimsCheck`)."""
+    hints = typing.get_type_hints(ClaimsReport)
+    omit = set(getattr(ClaimsReport, "_document_omit_", ()))
+    out = {f.name: hints[f.name] for f in dataclasses.fields(ClaimsReport) if f.name not in omit}
+    return {**out, **dict(getattr(ClaimsReport, "_document_extra_", {}))}
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimsCheck:
+    """A check and its place in the lake's history: the report, recorded or not, and what
+    changed since the previous recorded check (``bilat claims check --json``'s document).
+
+    Attributes
+    ----------
+    report
+        The verdicts.
+    turnover
+        Whether the check was recorded (and why not), and what changed.
+    """
+
+    report: ClaimsReport
+    turnover: ClaimTurnover
+
+    _document_omit_: ClassVar[tuple[str, ...]] = ("report", "turnover")
+    _document_extra_: ClassVar[dict[str, Any]] = {
+        **_report_fields(),
+        "recorded": bool,
+        "not_recorded_because": str | None,
+        "previous_check": str | None,
+        "changes": list[dict[str, str | None]],
+        "lake_change": dict[str, Any],
+    }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report's document, with the history's keys added."""
+        t = self.turnover
+        texts = t.change_lines()
+        return {
+            **self.report.to_dict(),
+            "recorded": t.recorded,
+            "not_recorded_because": t.not_recorded_because,
+            "previous_check": t.previous_at,
+            "changes": [
+                {"claim": cid, "from": old, "to": new, "text": texts[cid]}
+                for cid, (old, new) in t.changed.items()
+            ],
+            "lake_change": {
+                "ingested": list(t.lake.ingested),
+                "removed": list(t.lake.removed),
+                "text": t.lake.text(),
+            },
+        }
+
+
+def check_and_record(
+    lake: Lake,
+    claims: ClaimSet | str | Path,
+    *,
+    record: bool = True,
+    now: dt.datetime | None = None,
+) -> ClaimsCheck:
+    """Check the claims, record the check unless ``record`` is false, and say what changed.
+
+    A lake whose history cannot be written is checked all the same: the result says
+    ``recorded=False`` and why (see :func:`record_check`).
+
+    Examples
+    --------
+    >>> done = check_and_record(lake, "blr-kaz-2022")     # doctest: +SKIP
+    >>> done.turnover.recorded, done.to_dict()["changes"]  # doctest: +SKIP
+    (True, [])
+    """
+    report = check_claims(lake, claims)
+    when = now or dt.datetime.now(dt.UTC)
+    if record:
+        return ClaimsCheck(report, record_check(lake, report, now=when)[1])
+    return ClaimsCheck(report, changes_since_last(lake, report, now=when))
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,7 +456,7 @@ class HistoryPoint:
     checked_at
         UTC time of the check.
     verdict
-        ``supported``, ``contradicted`` or ``undetermined``.
+        One of :data:`bilat.claims.VERDICTS`.
     measured_text
         The measured value with its unit (``no value`` when none was measured).
     lake_version
