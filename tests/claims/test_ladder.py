@@ -407,3 +407,11 @@ def test_an_unwritable_lake_is_checked_and_says_it_was_not_recorded(
     else:
         assert not any((tmp_path / "lake" / "claims-history.jsonl").iterdir())
     assert os.access(lake.root, os.W_OK)
+
+
+def test_history_of_an_unreadable_record_is_a_clear_error(tmp_path: Path, cli: Any) -> None:
+    lake = _lake_2020(tmp_path / "lake")
+    (tmp_path / "lake" / "claims-history.jsonl").mkdir()
+    out = cli("claims", "history", "turnover-2021-above-1bn", "--lake", str(lake.root))
+    assert out.exit_code == 1
+    assert "the claims history" in out.stderr and "cannot be read" in out.stderr

@@ -47,3 +47,17 @@ def test_a_get_asking_to_record_is_refused(viewer: Any) -> None:
     r = viewer.get("/api/claims/check", params={"record": "true"})
     assert r.status_code == 400
     assert "a GET records nothing" in r.text
+
+
+def test_overview_marks_each_verdict_with_a_slugged_class(viewer: Any, demo_lake: Any) -> None:
+    from pathlib import Path
+
+    from bilat.claims import check_claims
+
+    verdicts = {r.verdict for r in check_claims(demo_lake, "blr-kaz-2022").results}
+    text = viewer.get("/dyad/BLR/KAZ?year=2021").text
+    for v in verdicts:
+        assert f'class="verdict v-{v.replace(" ", "-")}">{v}</span>' in text
+    css = (Path(__file__).parents[2] / "src/bilat/web/static/style.css").read_text("utf-8")
+    for v in ("supported", "supported-within-tolerance", "roughly", "contradicted"):
+        assert f".v-{v} " in css or f".v-{v}," in css, v

@@ -221,6 +221,18 @@ def _path(lake: Lake) -> Path:
 def read_history(lake: Lake) -> list[CheckRecord]:
     """Every recorded check on ``lake``, oldest first (empty when none was recorded)."""
     path = _path(lake)
+    try:
+        return _records(path)
+    except OSError as exc:
+        raise BilatError(
+            f"the claims history {path} cannot be read ({exc.strerror or exc}); it should be "
+            "a file written by `bilat claims check`",
+            details={"path": str(path)},
+        ) from None
+
+
+def _records(path: Path) -> list[CheckRecord]:
+    """The records of the history file at ``path`` (``OSError`` when it cannot be read)."""
     if not path.exists():
         return []
     out = []
@@ -317,7 +329,7 @@ def record_check(
     try:
         lock = filelock.FileLock(str(root / _LOCK), timeout=_LOCK_TIMEOUT_S)
         with lock:
-            history = read_history(lake)
+            history = _records(_path(lake))
             previous = next((r for r in reversed(history) if _same_case(r, record)), None)
             lines = [json.dumps(r.to_dict(), ensure_ascii=False) for r in (*history, record)]
             write_atomic(_path(lake), ("\n".join(lines) + "\n").encode("utf-8"))
@@ -355,9 +367,8 @@ def changes_since_last(
     record = _record(lake, report, now or dt.datetime.now(dt.UTC))
     try:
         history = read_history(lake)
-    except (OSError, BilatError) as exc:
-        text = exc.message if isinstance(exc, BilatError) else (exc.strerror or str(exc))
-        because = f"{because}; the history cannot be read either ({text})"
+    except BilatError as exc:
+        because = f"{because}; nothing to compare with: {exc.message}"
         history = []
     previous = next((r for r in reversed(history) if _same_case(r, record)), None)
     turnover = compare_checks(previous, record)
