@@ -415,3 +415,11 @@ def test_history_of_an_unreadable_record_is_a_clear_error(tmp_path: Path, cli: A
     out = cli("claims", "history", "turnover-2021-above-1bn", "--lake", str(lake.root))
     assert out.exit_code == 1
     assert "the claims history" in out.stderr and "cannot be read" in out.stderr
+
+
+def test_every_verdict_has_its_colour() -> None:
+    from bilat.cli.claims import _STYLE
+
+    assert set(_STYLE) == set(VERDICTS)
+    assert _STYLE["supported within tolerance"] == _STYLE["supported"] == "bold green"
+    assert (_STYLE["roughly"], _STYLE["contradicted"]) == ("bold yellow", "bold red")
