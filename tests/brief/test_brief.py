@@ -18,6 +18,7 @@ from bilat.brief import (
     render_html,
     schema,
 )
+from bilat.claims import VERDICTS
 from bilat.lake import Lake
 from bilat.sample import SYNTHETIC_BANNER
 
@@ -187,11 +188,7 @@ def test_year_not_held_is_no_data(real_lake: Lake) -> None:
 def test_case_sections(briefing: Briefing) -> None:
     claims = briefing.section("claims")
     assert [len(t.rows) for t in claims.tables] == [6, 6]
-    assert {r["verdict"] for r in claims.tables[0].rows} <= {
-        "supported",
-        "contradicted",
-        "undetermined",
-    }
+    assert {r["verdict"] for r in claims.tables[0].rows} <= set(VERDICTS)
     agenda = briefing.section("agenda")
     overdue = next(f for f in agenda.figures if f.label == "Overdue")
     rows = agenda.tables[0].rows
@@ -288,3 +285,24 @@ def test_air_caps_against_a_schedule_in_the_case(real_lake: Lake, tmp_path: Path
     assert all(o != "no schedule in the case" for o in observed)
     assert any(int(o.split()[0]) > 0 for o in observed)
     assert not any("No schedule (air/*.ssim)" in n for n in air.notes)
+
+
+# ---- issue 18: rating ladder
+
+
+def test_every_rung_of_the_ladder_gets_its_own_class(briefing: Briefing) -> None:
+    import dataclasses
+
+    claims = briefing.section("claims")
+    table = claims.tables[0]
+    rows = tuple({**r, "verdict": v} for r, v in zip(table.rows, VERDICTS, strict=False))
+    section = dataclasses.replace(
+        claims, tables=(dataclasses.replace(table, rows=rows), *claims.tables[1:])
+    )
+    sections = tuple(section if s.id == "claims" else s for s in briefing.sections)
+    html = render_html(dataclasses.replace(briefing, sections=sections))
+    for v in VERDICTS:
+        slug = "verdict-" + v.replace(" ", "-")
+        assert f'{slug}">{v}</td>' in html, v
+        assert f".{slug}" in html, v  # the stylesheet colours it
+    assert "verdict-supported within" not in html

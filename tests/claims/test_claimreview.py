@@ -72,7 +72,7 @@ def test_rating_scale_supported_and_contradicted(
     supported_lake: Lake, contradicted_lake: Lake
 ) -> None:
     for lake, word, value in (
-        (supported_lake, "supported", 2),
+        (supported_lake, "supported", 4),
         (contradicted_lake, "contradicted", 1),
     ):
         node = expand(claim_review(check_claims(lake, CASE), date=DAY))[0]
@@ -80,7 +80,7 @@ def test_rating_scale_supported_and_contradicted(
         assert _value(rating, "alternateName") == word
         assert _value(rating, "ratingValue") == value
         assert _value(rating, "worstRating") == 1
-        assert _value(rating, "bestRating") == 2
+        assert _value(rating, "bestRating") == 4
         assert "1 = contradicted" in _value(rating, "ratingExplanation")
         assert _value(node, "claimReviewed") == (
             "Trade between Belarus and Kazakhstan passed one billion US dollars in 2021."

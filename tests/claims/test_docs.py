@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bilat.claims import METRICS, OPERATORS
+from bilat.claims import METRICS, OPERATORS, VERDICTS
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "claims.md"
 
@@ -21,4 +21,13 @@ def test_doc_names_every_metric_and_operator() -> None:
 def test_command_has_help(cli: object) -> None:
     res = cli("claims", "check", "--help")  # type: ignore[operator]
     assert res.exit_code == 0
-    assert "supported, contradicted, or undetermined" in res.stdout
+    words = " ".join(res.stdout.split())
+    assert "supported, supported within tolerance, roughly, contradicted, or undetermined" in words
+
+
+def test_doc_shows_every_verdict_of_the_ladder() -> None:
+    text = DOC.read_text("utf-8")
+    for verdict in VERDICTS:
+        assert f"**{verdict}**" in text, verdict
+    for key in ("tolerance", "roughly"):
+        assert f"`{key}`" in text, key

@@ -88,7 +88,7 @@ CASES: dict[str, Case] = {
     "agenda progress": Case(
         ("sugar-supplies-resume", "--before", "2", "--lake", "{lake}", "--db", "{db}")
     ),
-    "claims check": Case(("blr-kaz-2022", "--lake", "{lake}")),
+    "claims check": Case(("blr-kaz-2022", "--lake", "{lake}", "--no-record")),
 }
 
 #: A small gravity panel (the generator of tests/potential, 8 countries, 2 years).
@@ -393,6 +393,17 @@ def history_fronts(demo_fronts: Fronts) -> Fronts:
     lake = demo_fronts.app.state.bilat.lake
     record_check(lake, check_claims(lake, "blr-kaz-2022"))
     return demo_fronts
+
+
+# issue 18: rating ladder (a check compared with one recorded before it)
+VARIANTS.update(
+    {
+        "claims check after a recorded one": (
+            "claims check",
+            Case(("blr-kaz-2022", "--lake", "{lake}", "--no-record"), fronts="history_fronts"),
+        )
+    }
+)
 
 
 #: Read commands whose route is still being built (issue 14); emptied before it is resolved.

@@ -100,8 +100,11 @@ def claims_section(lake: Any, case: Path | None) -> Section:
         str(path),
     )
     notes = (
-        "Supported: the data meet the stated comparison. Contradicted: they do not. "
-        "Undetermined: the data cannot decide (the reason says why).",
+        "Supported: the data meet the stated comparison. Supported within tolerance: they "
+        "miss it by no more than the claim's tolerance. Roughly: by more, but within the "
+        "claim's wider 'roughly' band. Contradicted: they miss it beyond every band the "
+        "claim allows. Undetermined: the data cannot decide (the reason says why). A claim "
+        "whose file defines no band is supported or contradicted.",
     )
     return Section(
         "claims", title, "ok", None, figures, (verdicts, basis), notes, (str(path),),

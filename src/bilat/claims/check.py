@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
-from bilat.claims.model import Claim, ClaimSet, format_value, load_claims
+from bilat.claims.model import (
+    Claim,
+    ClaimSet,
+    Comparison,
+    format_difference,
+    format_value,
+    load_claims,
+)
 from bilat.claims.published import PublishedResult, compare_published, earlier_values
 from bilat.errors import BilatError, NotFoundError
 from bilat.trade import Dyad, Provenance, Summary
@@ -23,7 +30,11 @@ if TYPE_CHECKING:
 
 __all__ = ["VERDICTS", "ClaimResult", "ClaimsReport", "Verdict", "check_claim", "check_claims"]
 
-Verdict = Literal["supported", "contradicted", "undetermined"]
+#: The verdicts, best first. The two between are given only where the claim's ``compare``
+#: defines a ``tolerance`` or a ``roughly`` band (see ``docs/claims.md``, the rating ladder).
+Verdict = Literal[
+    "supported", "supported within tolerance", "roughly", "contradicted", "undetermined"
+]
 VERDICTS: tuple[str, ...] = get_args(Verdict)
 
 _NO_PROVENANCE = Provenance((), (), "no data")
@@ -38,7 +49,8 @@ class ClaimResult:
     claim
         The claim checked.
     verdict
-        ``supported``, ``contradicted`` or ``undetermined``.
+        ``supported``, ``supported within tolerance``, ``roughly``, ``contradicted`` or
+        ``undetermined`` (see :data:`VERDICTS`).
     measured
         The value measured in the lake, in ``unit``; ``None`` when nothing could be measured.
     unit
@@ -210,15 +222,39 @@ def check_claim(dyad: Dyad, claim: Claim) -> ClaimResult:
         verdict, why = _resumed(claim, details)
     else:
         assert claim.comparison is not None  # the loader requires it for every other metric
-        holds = claim.comparison.holds(measured)
-        verdict = "supported" if holds else "contradicted"
-        why = (
-            f"measured {format_value(measured, claim.unit)}, which "
-            f"{'meets' if holds else 'does not meet'} {claim.expected()}"
-        )
+        verdict, why = _graded(claim.comparison, measured, claim.unit)
     if "importer" in bases:
         why += " (partly on the importer's mirror declaration)"
     return ClaimResult(claim, verdict, measured, claim.unit, claim.expected(), why, details, prov)
+
+
+def _graded(c: Comparison, measured: float, unit: str) -> tuple[Verdict, str]:
+    """The rung of the ladder ``measured`` reaches on ``c``, and why in words."""
+    grade = c.grade(measured)
+    shown = f"measured {format_value(measured, unit)}"
+    miss = format_difference(c.miss(measured), unit)
+    if c.op == "approximately":
+        off = f"{miss} from {format_value(c.value, unit)}"
+        if grade == "supported":
+            return (
+                grade,
+                f"{shown}, which is {format_value(c.value, unit)} at the precision "
+                f"stated (within {format_difference(c.exact_width(), unit)})",
+            )
+    else:
+        if grade == "supported":
+            return grade, f"{shown}, which meets {c.text(unit)}"
+        off = f"missing {c.op} {format_value(c.value, unit)} by {miss}"
+    tol, rough = c.band_text(c.tolerance, unit), c.band_text(c.roughly, unit)
+    if grade == "supported within tolerance":
+        return grade, f"{shown}, {off}: within the claim's tolerance of {tol}"
+    if grade == "roughly":
+        beyond = "" if c.tolerance is None else f"beyond the tolerance ({tol}) but "
+        return grade, f"{shown}, {off}: {beyond}within the roughly band of {rough}"
+    if c.tolerance is None and c.roughly is None:
+        return grade, f"{shown}, which does not meet {c.text(unit)}"
+    widest = rough if c.roughly is not None else tol
+    return grade, f"{shown}, {off}: beyond the widest band the claim allows ({widest})"
 
 
 def _year_bases(dyad: Dyad, claim: Claim, prov: Provenance) -> set[str]:

@@ -4,15 +4,21 @@ The document is ``{"@context": "https://schema.org", "@graph": [...]}`` with one
 ``ClaimReview`` per claim. Its ``reviewRating`` is a ``Rating`` on this scale (written out
 in every rating's ``ratingExplanation`` prefix and in ``docs/claims.md``):
 
-====== ============== ===========================================================
-value  alternateName  meaning
-====== ============== ===========================================================
-1      contradicted   the measured value does not meet the stated comparison
-2      supported      the measured value meets it
-(none) undetermined   the data cannot decide: no ``ratingValue`` is given
-====== ============== ===========================================================
+====== ========================== ===================================================
+value  alternateName              meaning
+====== ========================== ===================================================
+1      contradicted               the measured value misses the statement beyond every
+                                  band the claim allows
+2      roughly                    it misses by more than the tolerance, but within the
+                                  claim's ``roughly`` band
+3      supported within tolerance it misses by no more than the claim's tolerance
+4      supported                  it meets the statement (``approximately``: equals the
+                                  stated value at its own precision)
+(none) undetermined               the data cannot decide: no ``ratingValue`` is given
+====== ========================== ===================================================
 
-``worstRating`` is 1 and ``bestRating`` 2. An undetermined verdict has no number, since a
+``worstRating`` is 1 and ``bestRating`` 4 for every claim, so ratings of one check compare;
+a claim whose file defines no band can only reach 1 or 4. An undetermined verdict has no number, since a
 number would be a claim the data does not make. The review's ``author`` is the tool, as an
 ``Organization``; the reviewed ``Claim``'s author is the institution the case names
 (``said_by``), also an ``Organization`` (no person is named where the case names none).
@@ -25,14 +31,24 @@ from typing import Any
 
 from bilat.claims.check import ClaimResult, ClaimsReport
 
-__all__ = ["RATING_SCALE", "SCALE_TEXT", "claim_review"]
+__all__ = ["BEST_RATING", "RATING_SCALE", "SCALE_TEXT", "claim_review"]
 
 #: Verdict → ``ratingValue`` (undetermined has none).
-RATING_SCALE: dict[str, int | None] = {"contradicted": 1, "supported": 2, "undetermined": None}
+RATING_SCALE: dict[str, int | None] = {
+    "contradicted": 1,
+    "roughly": 2,
+    "supported within tolerance": 3,
+    "supported": 4,
+    "undetermined": None,
+}
+#: The best ``ratingValue``.
+BEST_RATING = 4
 #: The scale in words, as every rating states it.
 SCALE_TEXT = (
-    "Scale: 1 = contradicted (the data does not meet the statement), 2 = supported (it "
-    "does); undetermined = no rating value (the data cannot decide)."
+    "Scale: 1 = contradicted (the data misses the statement beyond every band the claim "
+    "allows), 2 = roughly (within the claim's roughly band), 3 = supported within tolerance "
+    "(within the claim's tolerance), 4 = supported (the data meet the statement); "
+    "undetermined = no rating value (the data cannot decide)."
 )
 _TOOL = {"@type": "Organization", "name": "bilat (automated check against trade data)"}
 
@@ -65,7 +81,7 @@ def _review(r: ClaimResult, day: dt.date, synthetic: bool) -> dict[str, Any]:
         "@type": "Rating",
         "alternateName": r.verdict,
         "worstRating": 1,
-        "bestRating": 2,
+        "bestRating": BEST_RATING,
         "ratingExplanation": f"{SCALE_TEXT} {r.reason}",
     }
     value = RATING_SCALE[r.verdict]

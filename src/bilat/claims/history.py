@@ -27,12 +27,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HISTORY_FILE",
+    "NOT_ASKED",
     "CheckRecord",
     "ClaimHistory",
     "ClaimTurnover",
     "HistoryPoint",
     "LakeChange",
     "LakeEntry",
+    "changes_since_last",
     "claim_history",
     "compare_checks",
     "read_history",
@@ -180,23 +182,35 @@ class ClaimTurnover:
         previous check did not have.
     lake
         The lake's change between the two checks.
+    recorded
+        Whether this check was recorded in the lake's history.
+    not_recorded_because
+        Why not, when it was not (not asked to, or the history cannot be written).
     """
 
     previous_at: str | None
     changed: Mapping[str, tuple[str | None, str]]
     lake: LakeChange
+    recorded: bool = True
+    not_recorded_because: str | None = None
+
+    def change_lines(self) -> dict[str, str]:
+        """Claim id → one sentence saying how its verdict changed and with what."""
+        how = self.lake.text()
+        return {
+            cid: f"{cid}: {old or 'not checked'} → {new} {how}"
+            for cid, (old, new) in self.changed.items()
+        }
 
     def lines(self) -> list[str]:
         """One sentence per changed claim (or one saying nothing changed)."""
+        head = [] if self.recorded else [f"not recorded: {self.not_recorded_because}"]
         if self.previous_at is None:
-            return ["first recorded check of these claims on this lake"]
+            first = "first recorded check" if self.recorded else "no recorded check before"
+            return [*head, f"{first} of these claims on this lake"]
         if not self.changed:
-            return [f"no verdict changed since the check of {self.previous_at}"]
-        how = self.lake.text()
-        return [
-            f"{cid}: {old or 'not checked'} → {new} {how}"
-            for cid, (old, new) in self.changed.items()
-        ]
+            return [*head, f"no verdict changed since the check of {self.previous_at}"]
+        return [*head, *self.change_lines().values()]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""
@@ -206,6 +220,8 @@ class ClaimTurnover:
             "ingested": list(self.lake.ingested),
             "removed": list(self.lake.removed),
             "lines": self.lines(),
+            "recorded": self.recorded,
+            "not_recorded_because": self.not_recorded_because,
         }
 
 
@@ -216,6 +232,18 @@ def _path(lake: Lake) -> Path:
 def read_history(lake: Lake) -> list[CheckRecord]:
     """Every recorded check on ``lake``, oldest first (empty when none was recorded)."""
     path = _path(lake)
+    try:
+        return _records(path)
+    except OSError as exc:
+        raise BilatError(
+            f"the claims history {path} cannot be read ({exc.strerror or exc}); it should be "
+            "a file written by `bilat claims check`",
+            details={"path": str(path)},
+        ) from None
+
+
+def _records(path: Path) -> list[CheckRecord]:
+    """The records of the history file at ``path`` (``OSError`` when it cannot be read)."""
     if not path.exists():
         return []
     out = []
@@ -290,6 +318,14 @@ def record_check(
 
     The previous check is the last one recorded on this lake for the same dyad and case
     folder name (so a case checked from an installed copy and from a checkout is one case).
+    When the history cannot be written (a read-only lake), nothing is raised: the
+    :class:`ClaimTurnover` says ``recorded=False`` and why, and still compares with the last
+    recorded check when the history can be read.
+
+    Raises
+    ------
+    BilatError
+        Another check held the history's lock for 30 s, or the history holds a bad line.
 
     Examples
     --------
@@ -304,7 +340,7 @@ def record_check(
     try:
         lock = filelock.FileLock(str(root / _LOCK), timeout=_LOCK_TIMEOUT_S)
         with lock:
-            history = read_history(lake)
+            history = _records(_path(lake))
             previous = next((r for r in reversed(history) if _same_case(r, record)), None)
             lines = [json.dumps(r.to_dict(), ensure_ascii=False) for r in (*history, record)]
             write_atomic(_path(lake), ("\n".join(lines) + "\n").encode("utf-8"))
@@ -314,12 +350,43 @@ def record_check(
             details={"path": str(root / HISTORY_FILE)},
         ) from None
     except OSError as exc:
-        raise BilatError(
-            f"the check cannot be recorded in {root / HISTORY_FILE} ({exc.strerror or exc}); "
-            "make the lake's folder writable, or check with --no-record",
-            details={"path": str(root / HISTORY_FILE)},
-        ) from None
+        why = (
+            f"the history {root / HISTORY_FILE} cannot be written ({exc.strerror or exc}); "
+            "make the lake's folder writable to record checks"
+        )
+        return record, changes_since_last(lake, report, now=now, because=why)
     return record, compare_checks(previous, record)
+
+
+#: Why a check that was not asked to record is not recorded.
+NOT_ASKED = "not asked to record (bilat claims check records unless --no-record; a GET never does)"
+
+
+def changes_since_last(
+    lake: Lake,
+    report: _Report,
+    *,
+    now: dt.datetime | None = None,
+    because: str = NOT_ASKED,
+) -> ClaimTurnover:
+    """What changed since the last recorded check of the same claims, recording nothing.
+
+    ``because`` is the reason the check is not recorded (the turnover's
+    ``not_recorded_because``). A history that cannot be read compares with nothing, and the
+    reason says so.
+    """
+    record = _record(lake, report, now or dt.datetime.now(dt.UTC))
+    try:
+        history = read_history(lake)
+    except BilatError as exc:
+        because = f"{because}; nothing to compare with: {exc.message}"
+        history = []
+    previous = next((r for r in reversed(history) if _same_case(r, record)), None)
+    turnover = compare_checks(previous, record)
+    return ClaimTurnover(
+        turnover.previous_at, turnover.changed, turnover.lake, recorded=False,
+        not_recorded_because=because,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,7 +398,7 @@ class HistoryPoint:
     checked_at
         UTC time of the check.
     verdict
-        ``supported``, ``contradicted`` or ``undetermined``.
+        One of :data:`bilat.claims.VERDICTS`.
     measured_text
         The measured value with its unit (``no value`` when none was measured).
     lake_version

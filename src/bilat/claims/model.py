@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from bilat import _yaml as safe_yaml
 from bilat.cases import resolve_case
@@ -31,14 +32,18 @@ __all__ = [
     "OPERATORS",
     "SCHEMA_TAG",
     "UNITS",
+    "Band",
     "Claim",
     "ClaimSet",
     "Comparison",
+    "Grade",
     "Metric",
     "Operator",
     "claims_path",
+    "format_difference",
     "format_value",
     "load_claims",
+    "precision_step",
     "resolve_case",
 ]
 
@@ -87,9 +92,85 @@ _KEYS = frozenset(
 )
 
 
+#: The grades a comparison gives, best first (``undetermined`` is the check's, not the
+#: comparison's: it is given when the data cannot decide).
+Grade = Literal["supported", "supported within tolerance", "roughly", "contradicted"]
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """How far a measured value may miss the stated one and still earn a grade.
+
+    Attributes
+    ----------
+    amount
+        The width in the metric's unit, or a percentage of the stated value when
+        ``relative`` (``"5%"`` in the file).
+    relative
+        True for a width relative to the stated value.
+    """
+
+    amount: float
+    relative: bool = False
+
+    def width(self, stated: float) -> float:
+        """The band's width in the metric's unit, for the stated value ``stated``."""
+        return abs(stated) * self.amount / 100 if self.relative else self.amount
+
+    def text(self, unit: str, stated: float) -> str:
+        """``5.0 percentage points``, ``10% of the stated value (100,000,000 USD)``."""
+        width = format_difference(self.width(stated), unit)
+        if self.relative:
+            return f"{self.amount:g}% of the stated value ({width})"
+        return width
+
+
+def format_difference(diff: float, unit: str) -> str:
+    """A difference in the metric's unit: ``5.0 percentage points``, ``0.10``, ``2``.
+
+    A percentage difference below 1 that one decimal would round (half a step, 0.05) keeps
+    its two significant digits.
+    """
+    if unit == "pct":
+        small = abs(diff) < 1 and round(diff, 1) != diff
+        return f"{diff:.2g} percentage points" if small else f"{diff:.1f} percentage points"
+    if unit == "multiplier":
+        return f"{diff:.2f}"
+    return format_value(diff, unit)
+
+
+def _within(miss: float, width: float | None) -> bool:
+    """``miss <= width``, where a difference written as ``width`` but off in the last bit
+    of a float (33.3 - 28.3 = 5.000000000000002) still counts as ``width``."""
+    if width is None:
+        return False
+    return miss <= width or math.isclose(miss, width, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def precision_step(value: float) -> float:
+    """The step of the last digit written in ``value``: 33.3 → 0.1, 1200000000 → 1e8, 5 → 1.
+
+    A fractional value is precise to its last decimal (as Python writes it, the shortest
+    form that reads back the same); a whole one to its last non-zero digit, so
+    ``1000000000`` ("one billion") is precise to the billion.
+    """
+    text = repr(float(value))
+    if "e" in text or "E" in text:
+        mantissa, exp = text.lower().split("e")
+        decimals = len(mantissa.split(".")[1].rstrip("0")) if "." in mantissa else 0
+        return float(10.0 ** (int(exp) - decimals))
+    whole, _, frac = text.partition(".")
+    frac = frac.rstrip("0")
+    if frac:
+        return float(10.0 ** -len(frac))
+    digits = whole.lstrip("-")
+    zeros = len(digits) - len(digits.rstrip("0")) if digits.strip("0") else 0
+    return float(10.0**zeros)
+
+
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """How the measured value is compared with the stated one.
+    """How the measured value is compared with the stated one, and graded.
 
     Attributes
     ----------
@@ -98,34 +179,94 @@ class Comparison:
     value
         The stated value, in the metric's unit (US dollars, percent, rank, multiplier).
     tolerance
-        For ``approximately``: the largest absolute difference still counted as equal, in
-        the same unit (``value=33.3, tolerance=5`` accepts 28.3 to 38.3).
+        How far the measured value may miss and still read *supported within tolerance*
+        (a :class:`Band`, or a number in the metric's unit). ``approximately`` needs one:
+        ``value=33.3, tolerance=5`` accepts 28.3 to 38.3.
+    roughly
+        A wider band (at least the tolerance): a miss within it reads *roughly*.
     """
 
     op: Operator
     value: float
-    tolerance: float | None = None
+    tolerance: Band | float | None = None
+    roughly: Band | float | None = None
+
+    def _width(self, band: Band | float | None) -> float | None:
+        if band is None:
+            return None
+        return band.width(self.value) if isinstance(band, Band) else float(band)
 
     def holds(self, measured: float) -> bool:
-        """Whether ``measured`` satisfies the comparison."""
+        """Whether ``measured`` satisfies the comparison (``approximately``: within tolerance)."""
+        if self.op == "approximately":
+            return _within(self.miss(measured), self._width(self.tolerance) or 0.0)
+        return self._strict(measured)
+
+    def _strict(self, measured: float) -> bool:
         if self.op == ">":
             return measured > self.value
         if self.op == ">=":
             return measured >= self.value
         if self.op == "<":
             return measured < self.value
-        if self.op == "<=":
-            return measured <= self.value
-        return abs(measured - self.value) <= (self.tolerance or 0.0)
+        return measured <= self.value
+
+    def miss(self, measured: float) -> float:
+        """How far ``measured`` is from meeting the statement (0 when an inequality holds;
+        for ``approximately`` the distance from the stated value)."""
+        if self.op == "approximately":
+            return abs(measured - self.value)
+        if self._strict(measured):
+            return 0.0
+        return abs(measured - self.value)
+
+    def exact_width(self) -> float:
+        """``approximately``: how far a value may be and still *equal* the stated one: half
+        the step of its last digit (:func:`precision_step`), never more than the tolerance."""
+        half = precision_step(self.value) / 2
+        tolerance = self._width(self.tolerance)
+        return half if tolerance is None else min(half, tolerance)
+
+    def grade(self, measured: float) -> Grade:
+        """The grade of ``measured``: the best rung of the ladder it reaches.
+
+        An inequality that holds, or an ``approximately`` equal to the stated value at the
+        stated value's own precision (:meth:`exact_width`), is *supported*; a miss within
+        the tolerance *supported within tolerance*; within the roughly band *roughly*; else
+        *contradicted*. Without bands an inequality is supported or contradicted.
+        """
+        miss = self.miss(measured)
+        if self.op == "approximately":
+            if _within(miss, self.exact_width()):
+                return "supported"
+        elif self._strict(measured):
+            return "supported"
+        if _within(miss, self._width(self.tolerance)):
+            return "supported within tolerance"
+        if _within(miss, self._width(self.roughly)):
+            return "roughly"
+        return "contradicted"
+
+    def band_text(self, band: Band | float | None, unit: str) -> str:
+        """A band in words (``5.0 percentage points``), for reasons."""
+        if band is None:
+            return "none"
+        b = band if isinstance(band, Band) else Band(float(band))
+        return b.text(unit, self.value)
 
     def text(self, unit: str) -> str:
-        """``"> 1,000,000,000 USD"``, ``"≈ 33.3 % (± 5)"``."""
+        """``"> 1,000,000,000 USD"``, ``"≈ 33.3 % (± 5.0 percentage points)"``,
+        ``">= x2.00 (tolerance 0.10; roughly 0.30)"``."""
         value = format_value(self.value, unit)
-        if self.op == "approximately":
-            tol = self.tolerance or 0.0
-            spread = f"{tol:.1f} percentage points" if unit == "pct" else format_value(tol, unit)
-            return f"≈ {value} (± {spread})"
-        return f"{self.op} {value}"
+        sign = "± " if self.op == "approximately" else ""
+        bands = []
+        if self.tolerance is not None:
+            word = "" if sign else "tolerance "
+            bands.append(f"{word}{sign}{self.band_text(self.tolerance, unit)}")
+        if self.roughly is not None:
+            bands.append(f"roughly {sign}{self.band_text(self.roughly, unit)}")
+        head = f"≈ {value}" if sign else f"{self.op} {value}"
+        return f"{head} ({'; '.join(bands)})" if bands else head
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -522,17 +663,50 @@ def _comparison(r: _Reader, at: tuple[str | int, ...], raw: Any, metric: str) ->
     if op not in OPERATORS:
         raise r.fail((*keys, "op"), "unknown comparison", op, f"one of {', '.join(OPERATORS)}")
     value = _number(r, (*keys, "value"), raw.get("value"))
-    tol = raw.get("tolerance")
-    if op == "approximately":
-        if tol is None:
-            raise r.fail(
-                (*keys, "tolerance"), "'approximately' needs a tolerance", None, "a number >= 0"
-            )
-        tolerance: float | None = _number(r, (*keys, "tolerance"), tol)
-        if tolerance is not None and tolerance < 0:
-            raise r.fail((*keys, "tolerance"), "negative tolerance", tol, "a number >= 0")
-    elif tol is not None:
-        raise r.fail((*keys, "tolerance"), f"'{op}' takes no tolerance", tol, "no tolerance")
-    else:
-        tolerance = None
-    return Comparison(op, value, tolerance)
+    extra = sorted(set(map(str, raw)) - {"op", "value", "tolerance", "roughly"})
+    if extra:
+        raise r.fail((*keys, extra[0]), "unknown key", extra[0], "op, value, tolerance, roughly")
+    tolerance = _band(r, (*keys, "tolerance"), raw.get("tolerance"), value)
+    if op == "approximately" and tolerance is None:
+        raise r.fail(
+            (*keys, "tolerance"),
+            "'approximately' needs a tolerance",
+            None,
+            _BAND_EXPECTED,
+        )
+    roughly = _band(r, (*keys, "roughly"), raw.get("roughly"), value)
+    if (
+        roughly is not None
+        and tolerance is not None
+        and roughly.width(value) < tolerance.width(value)
+    ):
+        raise r.fail(
+            (*keys, "roughly"),
+            f"'roughly' is narrower than the tolerance ({tolerance.width(value):g})",
+            raw.get("roughly"),
+            "a band at least as wide as the tolerance",
+        )
+    return Comparison(op, value, tolerance, roughly)
+
+
+_BAND_EXPECTED = (
+    'a number >= 0 in the metric\'s unit, or a percentage of the stated value such as "5%"'
+)
+_RELATIVE = re.compile(r"(\d+(?:\.\d+)?)%")
+
+
+def _band(r: _Reader, keys: tuple[str | int, ...], raw: Any, stated: float) -> Band | None:
+    """A ``tolerance`` or ``roughly``: a number in the metric's unit, or ``"5%"``."""
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        m = _RELATIVE.fullmatch(raw)
+        if m is None:
+            raise r.fail(keys, "not a band", raw, _BAND_EXPECTED)
+        if stated == 0:
+            raise r.fail(keys, "a percentage of a stated value of 0 is no band", raw, "a number")
+        return Band(float(m.group(1)), relative=True)
+    amount = _number(r, keys, raw)
+    if amount < 0:
+        raise r.fail(keys, "negative band", raw, _BAND_EXPECTED)
+    return Band(amount)

@@ -34,7 +34,15 @@ CaseArg = Annotated[
     ),
 ]
 
-_STYLE = {"supported": "green", "contradicted": "red", "undetermined": "yellow"}
+#: The ladder's colours: supported and within tolerance green, roughly yellow, contradicted
+#: red, undetermined the terminal's own (it is no grade).
+_STYLE = {
+    "supported": "bold green",
+    "supported within tolerance": "bold green",
+    "roughly": "bold yellow",
+    "contradicted": "bold red",
+    "undetermined": "bold",
+}
 _PUBLISHED_STYLE = {"consistent": "green", "inconsistent": "red", "undetermined": "yellow"}
 
 
@@ -76,33 +84,41 @@ def check(
     record: RecordOption = True,
     geodist: GeodistOption = None,
 ) -> None:
-    """Give each claim a verdict: supported, contradicted, or undetermined with the reason.
+    """Give each claim a verdict: supported, supported within tolerance, roughly,
+    contradicted, or undetermined with the reason.
 
     Each check is recorded with the lake's version, and the verdicts that changed since the
-    previous check of the same claims on the same lake are reported. The case's published
-    figures (``published:``) are set beside the lake's, the gap split into its known causes.
+    previous check of the same claims on the same lake are reported. A lake whose history
+    cannot be written is checked all the same, with a warning that the check was not recorded.
+    The case's published figures (``published:``) are set beside the lake's, the gap split
+    into its known causes.
     """
     import datetime as dt
 
-    from bilat.claims import check_claims, load_claims, record_check
+    from bilat.claims import check_and_record, load_claims
 
     claims = load_claims(case)  # a bad case is reported before the lake is looked for
     the_lake = open_lake(lake, home=home)
-    report = check_claims(the_lake, claims, geodist=geodist)
     now = dt.datetime.now(dt.UTC)
-    changes = record_check(the_lake, report, now=now)[1] if record else None
+    done = check_and_record(the_lake, claims, record=record, now=now, geodist=geodist)
+    report, changes = done.report, done.turnover
+    if record and not changes.recorded:
+        err_console.print(
+            f"[yellow]warning:[/] the check was not recorded: {changes.not_recorded_because}"
+        )
     if claimreview is not None:
         _write_claimreview(report, claimreview, now)
     if as_json:
-        print_json(report.to_dict())
+        print_json(done)
         return
     synthetic_banner(the_lake)
     _print_report(report)
     _print_published(report)
-    if changes is not None:
+    if record or changes.previous_at is not None:
         console.print(f"Changes since the previous check (lake version now {the_lake.version}):")
         for line in changes.lines():
-            console.print(f"    {line}")
+            if not line.startswith("not recorded: "):  # said on stderr, or asked for
+                console.print(f"    {line}")
 
 
 def _write_claimreview(report: Any, path: Path, now: Any) -> None:
@@ -137,7 +153,7 @@ def _print_report(report: Any) -> None:
     print_table(rows, title=f"Claims about {report.a}–{report.b} ({report.path})")
     for r in report.results:
         style = _STYLE[r.verdict]
-        console.print(f"[bold {style}]{r.verdict}[/] {r.claim.id}: {r.reason}")
+        console.print(f"[{style}]{r.verdict}[/] {r.claim.id}: {r.reason}")
         console.print(f"    sources: {r.provenance.text()}")
     counts = report.counts()
     console.print(", ".join(f"{n} {v}" for v, n in counts.items()))

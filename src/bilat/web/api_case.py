@@ -22,7 +22,7 @@ from bilat.air import (
     parse_carrier_states,
     routes_report,
 )
-from bilat.claims import ClaimHistory, ClaimsReport
+from bilat.claims import ClaimHistory, ClaimsCheck
 from bilat.options import BriefFormat, ItemKind, Role, Status
 from bilat.web.api import SSIM_TYPES, app_state, save_upload
 from bilat.web.models import document_response, model_for
@@ -342,22 +342,36 @@ async def air_schedule(
 # ------------------------------------------------------------------------------ claims
 
 
-@router.get("/claims/check", response_model=model_for(ClaimsReport))
+@router.get("/claims/check", response_model=model_for(ClaimsCheck))
 def claims_check(
     request: Request,
     case: Annotated[
         str | None,
         Query(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="A shipped case's name."),
     ] = None,
+    record: Annotated[
+        bool,
+        Query(
+            description="Always false: a GET is a read and records nothing (`bilat claims "
+            "check` records); true is refused with 400."
+        ),
+    ] = False,
 ) -> Response:
-    """``bilat claims check CASE``: each claim's verdict (default: the app's case)."""
-    from bilat.claims import check_claims
+    """``bilat claims check CASE --no-record``: each claim's verdict (default: the app's
+    case) and what changed since the last recorded check; records nothing."""
+    from bilat.claims import check_and_record
+    from bilat.errors import InputError
 
     current_user(request)
+    if record:
+        raise InputError(
+            "a GET records nothing: check with `bilat claims check` to record the check",
+            details={"record": True},
+        )
     st = app_state(request)
     folder = st.settings.case() if case is None else shipped_case(case)
     with st.trade.lock:
-        result = check_claims(st.lake, folder)
+        result = check_and_record(st.lake, folder, record=False)
     return document_response(result)
 
 
