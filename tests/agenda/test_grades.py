@@ -40,12 +40,14 @@ def test_grade_rules_history_and_current(agenda: Agenda) -> None:
     )
     agenda.grade(SUGAR, as_of="2023-12-31", grade="full", evidence=[Evidence(SRC, "all")])
     report = agenda.grades(SUGAR, as_of="2023-06-30")
-    assert [g.grade for g in report.history] == ["too_early", "partial", "full"]
+    # The founding case ships one grade: too early, as of the session (its deadline after it).
+    assert [g.grade for g in report.history] == ["too_early", "too_early", "partial", "full"]
+    assert report.history[0].as_of == dt.date(2022, 6, 9) and report.history[0].evidence == ()
     current = report.items[0].grade
     assert current is not None and current.grade == "partial" and current.score == 0
     assert current.evidence == (Evidence(SRC, "half the tonnage"), Evidence(SRC, None, "second"))
     assert current.author == "assessor" and current.recorded_at is not None
-    assert agenda.item(SUGAR, as_of="2022-06-30").grade is None  # before any: not graded
+    assert agenda.item(SUGAR, as_of="2022-06-08").grade is None  # before any: not graded
     assert agenda.item(SUGAR, as_of="2024-01-01").grade.score == 1  # type: ignore[union-attr]
 
 
@@ -67,7 +69,7 @@ def test_bad_grades_are_refused(agenda: Agenda, kwargs: dict[str, object], words
     args: dict[str, object] = {"as_of": "2022-10-01"} | kwargs
     with pytest.raises(InputError, match=words):
         agenda.grade(SUGAR, **args)  # type: ignore[arg-type]
-    assert agenda.item(SUGAR).grades == () and agenda.item(SUGAR).version == 1
+    assert len(agenda.item(SUGAR).grades) == 1 and agenda.item(SUGAR).version == 1
 
 
 def test_too_early_without_due_date(agenda: Agenda) -> None:
@@ -83,7 +85,7 @@ def test_grade_locking_and_removed_item(agenda: Agenda) -> None:
     with pytest.raises(ConflictError, match="graded it none as of 2022-10-01") as info:
         agenda.grade(SUGAR, as_of="2022-10-02", grade="full", evidence=[SRC], expected_version=1)
     assert info.value.details["version"] == 2
-    assert len(agenda.item(SUGAR).grades) == 1
+    assert len(agenda.item(SUGAR).grades) == 2  # the shipped one and the first
     agenda.remove(SUGAR, expected_version=2, reason="duplicate", author="desk")
     with pytest.raises(InputError, match="was removed by desk"):
         agenda.grade(SUGAR, as_of="2022-10-03", grade="full", evidence=[SRC])
@@ -113,6 +115,7 @@ def test_summary_matches_an_independent_count(agenda: Agenda) -> None:
     # As of a date before any grade: nothing is scored, no average (never 0).
     empty = agenda.grades(as_of="2022-07-01").summary
     assert (empty.graded, empty.average, empty.percent) == (0, None, None)
+    assert empty.counts["too_early"] == 2  # the founding case's own grades
 
 
 # ---------------------------------------------------------------- agenda.yaml errors
