@@ -7,8 +7,10 @@ case's items to exercise every grade; they say nothing about the real commission
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -184,3 +186,38 @@ def test_unknown_key_in_evidence(tmp_path: Path) -> None:
     with pytest.raises(SchemaError, match="unknown key") as info:
         read_agenda(folder, read_case(folder))
     assert info.value.column == "items[1].grades[0].evidence[0].page"
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def test_cli_grade_and_grades(cli: Any, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    assert cli("agenda", "import", CASE, "--db", db).exit_code == 0
+    r = cli(
+        "agenda", "grade", SUGAR, "--as-of", "2022-12-31", "--grade", "partial",
+        "--evidence", f"{SRC}::half", "--evidence", SRC, "--expect-version", "1",
+        "--by", "assessor", "--db", db,
+    )  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.strip() == (
+        f"{SUGAR}: graded partial (0) as of 2022-12-31 on 2 pieces of evidence (version 2)"
+    )
+    for bad in (
+        ("--grade", "full"),  # no evidence
+        ("--grade", "too_early"),  # deadline passed
+        ("--grade", "maybe", "--evidence", SRC),
+        ("--grade", "full", "--evidence", "::x"),
+    ):
+        r = cli("agenda", "grade", SUGAR, "--as-of", "2022-12-31", *bad, "--db", db)
+        assert r.exit_code == 2, (bad, r.stdout, r.stderr)
+    r = cli("agenda", "grade", SUGAR, "--as-of", "2022-12-31", "--grade", "none",
+            "--evidence", SRC, "--expect-version", "1", "--db", db)  # fmt: skip
+    assert r.exit_code == 1 and "graded it partial" in " ".join(r.stderr.split())
+    r = cli("agenda", "grades", "--as-of", "2023-01-01", "--db", db, "--json")
+    doc = json.loads(r.stdout)
+    assert doc["summary"]["graded"] == 1 and doc["summary"]["average"] == 0.0
+    assert doc["summary"]["percent"] == 50.0
+    r = cli("agenda", "grades", SUGAR, "--as-of", "2023-01-01", "--db", db)
+    assert r.exit_code == 0 and "Grade history of" in r.stdout
+    assert "average +0.00" in r.stdout and "50.0 %" in r.stdout

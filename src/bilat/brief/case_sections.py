@@ -208,7 +208,7 @@ def _grade_row(item: Any) -> dict[str, Any]:
     return {
         "id": item.id,
         "grade": g.grade.replace("_", " "),
-        "score": "no score (too early)" if g.score is None else f"{g.score:+d}",
+        "score": "no score (too early)" if g.score is None else f"{g.score:+d}".replace("+0", "0"),
         "as_of": g.as_of.isoformat(),
         "evidence_count": len(g.evidence),
         "evidence": "; ".join(e.source + (f" ({e.figure})" if e.figure else "") for e in g.evidence)

@@ -66,7 +66,7 @@ def grade(
 def _grade_text(g: GradeView | None) -> str:
     if g is None:
         return "not graded"
-    score = "no score" if g.score is None else f"{g.score:+d}"
+    score = "no score" if g.score is None else f"{g.score:+d}".replace("+0", "0")
     return f"{g.grade.replace('_', ' ')} ({score})"
 
 
