@@ -29,8 +29,10 @@ def test_grade_rules_history_and_current(agenda: Agenda) -> None:
     agenda.import_case(CASE)
     v = agenda.item(SUGAR).version
     early = agenda.grade(SUGAR, as_of="2022-07-01", grade="too_early", expected_version=v)
-    assert early.version == v + 1 and early.grade is not None
-    assert (early.grade.grade, early.grade.score, early.grade.evidence) == ("too_early", None, ())
+    assert early.version == v + 1
+    assert early.grade is None  # as of today: the deadline has passed, too early has lapsed
+    last = early.grades[-1]
+    assert (last.grade, last.score, last.evidence) == ("too_early", None, ())
     agenda.grade(
         SUGAR,
         as_of=dt.date(2022, 12, 31),
@@ -221,3 +223,14 @@ def test_cli_grade_and_grades(cli: Any, tmp_path: Path) -> None:
     r = cli("agenda", "grades", SUGAR, "--as-of", "2023-01-01", "--db", db)
     assert r.exit_code == 0 and "Grade history of" in r.stdout
     assert "average +0.00" in r.stdout and "50.0 %" in r.stdout
+
+
+def test_too_early_lapses_past_the_deadline(agenda: Agenda) -> None:
+    """The founding case's too-early grades hold until the due date, then the item is ungraded."""
+    agenda.import_case(CASE)
+    before = agenda.grades(as_of="2022-09-30").summary.counts
+    after = agenda.grades(as_of="2022-10-01").summary.counts
+    assert before["too_early"] == 2 and after["too_early"] == 1  # sugar due 2022-09
+    year_end = agenda.grades(SUGAR, as_of="2023-01-01")
+    assert year_end.items[0].grade is None and [g.grade for g in year_end.history] == ["too_early"]
+    assert agenda.grades(as_of="2023-01-01").summary.counts["not_graded"] == 16

@@ -167,10 +167,21 @@ def grade_view(g: Grade) -> GradeView:
     )
 
 
-def grade_at(grades: Sequence[GradeView], day: dt.date) -> GradeView | None:
-    """The grade as of ``day``: the latest assessed on or before it (last recorded wins)."""
+def grade_at(
+    grades: Sequence[GradeView], day: dt.date, due_date: dt.date | None = None
+) -> GradeView | None:
+    """The grade as of ``day``: the latest assessed on or before it (last recorded wins).
+
+    A ``too_early`` grade lapses once the due date has passed: past ``due_date`` it is no
+    longer true, so the item is not graded until somebody grades it on evidence.
+    """
     past = [g for g in grades if g.as_of <= day]
-    return past[-1] if past else None
+    if not past:
+        return None
+    last = past[-1]
+    if last.grade == "too_early" and due_date is not None and due_date < day:
+        return None
+    return last
 
 
 def summary(items: Iterable[ItemView], day: dt.date) -> ComplianceSummary:

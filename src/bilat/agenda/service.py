@@ -876,7 +876,7 @@ def _view(row: Item, day: dt.date) -> ItemView:
         edits=tuple(
             Edit(e.field, e.old, e.new, e.reason, e.author, _utc(e.recorded_at)) for e in row.edits
         ),
-        grade=grades.grade_at(graded, day),
+        grade=grades.grade_at(graded, day, row.due_date),
         grades=graded,
     )
 
