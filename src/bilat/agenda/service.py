@@ -415,7 +415,8 @@ class Agenda:
             if row is None:
                 raise self._not_found(s, item_id)
             read = row.version if expected_version is None else expected_version
-            row = self._for_write(s, item_id, read)
+            if row.version != read:
+                raise _conflict(row, read)
             _refuse_removed(row)
             g = grades.checked_grade(
                 grade, day, found, meeting_date=row.meeting.date, due_date=row.due_date, due=row.due
