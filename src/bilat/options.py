@@ -25,6 +25,8 @@ __all__ = [
     "EVENTS",
     "FLOW_DIRECTIONS",
     "GE_MODELS",
+    "GRADES",
+    "GRADE_SCORES",
     "KINDS",
     "LEVELS",
     "MARGIN_SPECS",
@@ -42,6 +44,7 @@ __all__ = [
     "VCOVS",
     "BriefFormat",
     "Cluster",
+    "ComplianceGrade",
     "Distance",
     "EventKind",
     "FlowDirection",
@@ -154,6 +157,13 @@ STATUSES: tuple[str, ...] = get_args(Status)
 
 #: Statuses after which an item can no longer be overdue.
 CLOSED: frozenset[str] = frozenset({"done", "dropped"})
+
+#: Compliance grades of an item as of a date, on the G20 Research Group's scale.
+ComplianceGrade = Literal["full", "partial", "none", "too_early"]
+GRADES: tuple[str, ...] = get_args(ComplianceGrade)
+
+#: The score of each grade: +1, 0, −1; ``too_early`` has none (left out of averages).
+GRADE_SCORES: dict[str, int | None] = {"full": 1, "partial": 0, "none": -1, "too_early": None}
 
 # ------------------------------------------------------------------------------ claims
 

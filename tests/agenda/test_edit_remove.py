@@ -127,9 +127,16 @@ def test_remove_is_a_soft_delete(agenda: Agenda, tmp_path: Path) -> None:
     ):
         with pytest.raises(InputError, match="was removed by desk"):
             write()
+    # The export keeps it, removed, with who, when and why (issue 18: grades).
     report = agenda.export_case(tmp_path / "out")
-    assert report.items == n - 1
-    assert SUGAR not in (tmp_path / "out" / "agenda.yaml").read_text("utf-8")
+    assert report.items == n
+    text = (tmp_path / "out" / "agenda.yaml").read_text("utf-8")
+    assert SUGAR in text and "reason: duplicate" in text
+    agenda.import_case(tmp_path / "out", replace=True)
+    back = agenda.item(SUGAR)
+    assert back.removed and back.edits[-1].author == "desk"
+    assert back.edits[-1].recorded_at == gone.edits[-1].recorded_at
+    assert SUGAR not in [i.id for i in agenda.items()]
 
 
 def test_remove_needs_a_reason_and_an_item(agenda: Agenda) -> None:

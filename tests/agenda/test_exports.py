@@ -40,6 +40,11 @@ def test_all_is_the_public_surface() -> None:
             "iati_activities",
             "ics_feed",
             "parse_within",
+            # issue 18: grades
+            "ComplianceSummary",
+            "Evidence",
+            "GradeReport",
+            "GradeView",
         ]
     )
     for name in bilat.agenda.__all__:

@@ -73,12 +73,41 @@ items:
   - {date: 2021-03-04, status: agreed, note: signed at the session, source: minutes p. 3, by: secretariat}
   - {date: 2021-09-01, status: in_progress, note: first lot, source: 'https://example.org/a', by: desk}
   - {date: 2022-10-01, status: done, by: desk}
+  grades:
+  - {as_of: 2021-12-31, grade: too_early, note: due in 2022-Q3, by: desk}
+  - as_of: 2022-12-31
+    grade: full
+    evidence:
+    - {source: 'https://example.org/a', figure: 12 contracts delivered, note: synthetic}
+    - {source: minutes p. 9}
+    by: assessor
 - id: bare
   meeting: synthetic-igc-2022
   kind: area_of_interest
   title: Talk about transport
   history:
   - {date: 2022-05-06, status: proposed}
+  grades:
+  - as_of: 2022-12-31
+    grade: partial
+    evidence: [{source: synthetic minutes, figure: one of two talks held}]
+  edits:
+  - {at: '2022-06-01T08:00:00.123456+00:00', by: desk, field: title, old: Talk, new: Talk about transport, reason: clearer}
+  - {at: '2022-06-02T09:30:00+00:00', field: count, old: 3, new: null}
+- id: gone
+  meeting: synthetic-igc-2022
+  kind: project
+  title: A project later removed
+  due: 2023-H1
+  history:
+  - {date: 2022-05-06, status: agreed}
+  grades:
+  - as_of: 2023-06-30
+    grade: none
+    evidence: [{source: synthetic report of 2023}]
+  edits:
+  - {at: '2022-07-01T00:00:00+00:00', by: desk, field: due, old: '2022', new: 2023-H1}
+  removed: {at: '2024-01-01T12:00:00+00:00', by: desk, reason: a duplicate of every-field}
 """
 
 AIR_YAML = """\
@@ -115,12 +144,16 @@ def _state(ag: Agenda) -> dict[str, Any]:
 
     def item(v: Any) -> Any:
         history = tuple(dataclasses.replace(c, recorded_at=None) for c in v.history)
-        return dataclasses.replace(v, updated_at=None, version=0, history=history)
+        grades = tuple(dataclasses.replace(g, recorded_at=None) for g in v.grades)
+        grade = None if v.grade is None else dataclasses.replace(v.grade, recorded_at=None)
+        return dataclasses.replace(
+            v, updated_at=None, version=0, history=history, grades=grades, grade=grade
+        )
 
     return {
         "commissions": ag.commissions(),
         "meetings": ag.meetings(),
-        "items": [item(v) for v in ag.items(as_of=DAY)],
+        "items": [item(v) for v in ag.items(as_of=DAY, removed=True)],
     }
 
 
@@ -177,6 +210,31 @@ def test_generated_case_with_every_field_round_trips(
     assert first.baskets == ("synthetic_widgets", "sugar")
     assert first.hs == ("170410", "8701")
     assert [c.author for c in first.history] == ["secretariat", "desk", "desk"]
+    # Grades, edits and the removal come back (issue 18: grades).
+    assert [(g.as_of.isoformat(), g.grade) for g in first.grades] == [
+        ("2021-12-31", "too_early"),
+        ("2022-12-31", "full"),
+    ]
+    assert first.grades[1].evidence[0].figure == "12 contracts delivered"
+    bare, gone = items[1], items[2]
+    assert [(e.field, e.old, e.new) for e in bare.edits] == [
+        ("title", "Talk", "Talk about transport"),
+        ("count", 3, None),
+    ]
+    assert bare.edits[0].at == dt.datetime(2022, 6, 1, 8, 0, 0, 123456, tzinfo=dt.UTC)
+    assert gone.removed is not None and gone.removed.reason == "a duplicate of every-field"
+    assert gone.removed.author == "desk" and gone.edits[0].new == "2023-H1"
+    with Agenda.open(db_url) as ag:
+        ag.import_case(out, replace=True)
+        view = ag.item("gone", as_of=DAY)
+        assert view.removed and [e.field for e in view.edits] == ["due", "removed"]
+        assert view.edits[-1].recorded_at == dt.datetime(2024, 1, 1, 12, tzinfo=dt.UTC)
+        assert "gone" not in [i.id for i in ag.items(as_of=DAY)]
+        graded = ag.grades(as_of=DAY)
+        assert graded.summary.counts == {
+            "full": 1, "partial": 1, "none": 0, "too_early": 0, "not_graded": 0
+        }  # fmt: skip
+        assert graded.summary.average == 0.5 and graded.summary.percent == 75.0
     assert (out / "air" / "arm-geo.yaml").read_text("utf-8") == AIR_YAML
     # Only the basket the shipped list lacks is written; sugar is shipped.
     toml = (out / "baskets.toml").read_text("utf-8")

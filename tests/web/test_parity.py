@@ -51,6 +51,8 @@ WRITES: dict[str, str] = {
     # issue 18: agenda edits
     "agenda edit": "writes to the agenda database (POST /api/agenda/items/{id}/edit)",
     "agenda remove": "writes to the agenda database (POST /api/agenda/items/{id}/remove)",
+    # issue 18: grades
+    "agenda grade": "writes to the agenda database (POST /api/agenda/items/{id}/grade)",
     "fetch comtrade": "downloads and writes to the lake",
     "fetch baci": "downloads and writes to the lake",
     "fetch geodist": "downloads",
@@ -402,6 +404,22 @@ VARIANTS.update(
             "claims check",
             Case(("blr-kaz-2022", "--lake", "{lake}", "--no-record"), fronts="history_fronts"),
         )
+    }
+)
+
+
+# issue 18: grades
+CASES.update(
+    {
+        "agenda grades": Case(("--as-of", "2022-12-31", "--db", "{db}")),
+    }
+)
+VARIANTS.update(
+    {
+        "grades of one item": (
+            "agenda grades",
+            Case(("sugar-supplies-resume", "--as-of", "2022-12-31", "--db", "{db}")),
+        ),
     }
 )
 

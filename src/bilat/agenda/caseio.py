@@ -10,6 +10,7 @@ keys in a fixed order, history by date) that a secretariat can diff in version c
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -23,6 +24,7 @@ import yaml
 from bilat import _yaml as safe_yaml
 from bilat.agenda import _checks as check
 from bilat.agenda._yaml import Reader, dump
+from bilat.agenda.views import EDITABLE_FIELDS, Evidence
 from bilat.codes.baskets import Basket, load_baskets, load_shipped_baskets
 from bilat.errors import BilatError, InputError, NotFoundError, SchemaError
 from bilat.options import KINDS, STATUSES
@@ -31,11 +33,15 @@ __all__ = [
     "AGENDA_FILE",
     "BASKETS_FILE",
     "CASE_FILE",
+    "ITEM_OPTIONAL_FIELDS",
     "CaseDoc",
     "ChangeDoc",
     "CoChair",
+    "EditDoc",
+    "GradeDoc",
     "ItemDoc",
     "MeetingDoc",
+    "RemovalDoc",
     "agenda_yaml",
     "air_clauses",
     "air_files",
@@ -117,6 +123,38 @@ class ChangeDoc:
 
 
 @dataclass(frozen=True, slots=True)
+class GradeDoc:
+    """A compliance grade as written (``grades:``): ``author`` is ``by:``; no score (derived)."""
+
+    as_of: dt.date
+    grade: str
+    evidence: tuple[Evidence, ...] = ()
+    note: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EditDoc:
+    """One field an edit changed (``edits:``): when (``at``, UTC), who, old and new, why."""
+
+    at: dt.datetime
+    field: str
+    old: Any
+    new: Any
+    reason: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemovalDoc:
+    """An item's removal (``removed:``): when (``at``, UTC), who (``by``), why (``reason``)."""
+
+    at: dt.datetime
+    reason: str
+    author: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ItemDoc:
     """One agenda item as written in ``agenda.yaml`` (``line``: where it starts, 1-based)."""
 
@@ -137,6 +175,9 @@ class ItemDoc:
     air_clause: str | None
     history: tuple[ChangeDoc, ...]
     line: int = 0
+    grades: tuple[GradeDoc, ...] = ()
+    edits: tuple[EditDoc, ...] = ()
+    removed: RemovalDoc | None = None
 
 
 def due_end(due: str) -> dt.date:
@@ -314,19 +355,11 @@ def _read_meetings(r: Reader, node: yaml.Node, dyad: tuple[str, str]) -> tuple[M
 
 
 _ITEM_REQUIRED = ("id", "meeting", "kind", "title", "history")
-_ITEM_OPTIONAL = (
-    "description",
-    "area",
-    "party",
-    "body",
-    "due",
-    "value",
-    "currency",
-    "count",
-    "baskets",
-    "hs",
-    "air_clause",
-)
+#: An item's own optional fields: those ``Agenda.edit`` may change but kind and title (one
+#: list, :data:`bilat.agenda.EDITABLE_FIELDS`, so that the file and the edits cannot drift).
+ITEM_OPTIONAL_FIELDS = tuple(f for f in EDITABLE_FIELDS if f not in _ITEM_REQUIRED)
+#: Records kept with an item beside its status history: grades, edits, its removal.
+_ITEM_RECORDS = ("grades", "edits", "removed")
 
 
 def read_agenda(
@@ -470,7 +503,7 @@ def _read_item(
     baskets: Mapping[str, Basket],
     air: Mapping[str, frozenset[str]] | None,
 ) -> ItemDoc:
-    k = r.mapping(node, f, required=_ITEM_REQUIRED, optional=_ITEM_OPTIONAL)
+    k = r.mapping(node, f, required=_ITEM_REQUIRED, optional=ITEM_OPTIONAL_FIELDS + _ITEM_RECORDS)
     meeting = _choice(r, k["meeting"], f"{f}.meeting", [m.id for m in case.meetings], "meeting")
     kind = _choice(r, k["kind"], f"{f}.kind", list(KINDS), "kind")
     for name, value in (("meeting", meeting), ("kind", kind)):
@@ -486,7 +519,7 @@ def _read_item(
             r.fail(k["due"], f"{f}.due", exc.message)
     currency = _checked(r, k.get("currency"), f"{f}.currency", check.currency)
     clause = _checked(r, k.get("air_clause"), f"{f}.air_clause", check.air_clause, air)
-    return ItemDoc(
+    doc = ItemDoc(
         id=_ident(r, k["id"], f"{f}.id", node),
         meeting=meeting,
         kind=kind,
@@ -505,6 +538,7 @@ def _read_item(
         history=_read_history(r, k["history"], f"{f}.history"),
         line=node.start_mark.line + 1,
     )
+    return _read_records(r, k, f, doc, case)
 
 
 def _choice(r: Reader, node: yaml.Node | None, f: str, allowed: Sequence[str], what: str) -> Any:
@@ -632,6 +666,7 @@ def agenda_yaml(commission_id: str, items: Sequence[ItemDoc]) -> str:
                     ],
                 }
             )
+            | _records_data(it)
             for it in items
         ],
     }
@@ -674,3 +709,207 @@ def case_yaml(case: CaseDoc) -> str:
         "Keys are described in docs/agenda.md."
     )
     return dump(data, header=header)
+
+
+# ---------------------------------------------------------------- issue 18: grades, edits, removal
+#
+# Layout (docs/agenda.md): per item, after ``history``,
+#   grades:  [{as_of, grade, evidence: [{source, figure, note}], note, by}]  oldest first
+#   edits:   [{at, by, field, old, new, reason}]                           oldest first
+#   removed: {at, by, reason}
+# ``at`` is a UTC time written ISO 8601; a removal is not repeated in ``edits``.
+
+_RECORD_FIELDS = frozenset(EDITABLE_FIELDS)
+
+
+def _read_records(
+    r: Reader, k: Mapping[str, yaml.Node], f: str, doc: ItemDoc, case: CaseDoc
+) -> ItemDoc:
+    """``doc`` with the grades, edits and removal written under its node."""
+    edits = _read_edits(r, k.get("edits"), f"{f}.edits")
+    removed = _read_removal(r, k.get("removed"), f"{f}.removed")
+    if removed is not None and edits and edits[-1].at > removed.at:
+        r.fail(
+            k["removed"],
+            f"{f}.removed.at",
+            "an item is not edited after its removal",
+            value=removed.at.isoformat(),
+            expected=f"on or after {edits[-1].at.isoformat()}",
+        )
+    meeting = next(m.date for m in case.meetings if m.id == doc.meeting)
+    # The due date a too_early grade was given against is known only if no edit changed it.
+    due_known = not any(e.field == "due" for e in edits)
+    grades = _read_grades(r, k.get("grades"), f"{f}.grades", doc, meeting, due_known)
+    return dataclasses.replace(doc, grades=grades, edits=edits, removed=removed)
+
+
+def _read_grades(
+    r: Reader, node: yaml.Node | None, f: str, doc: ItemDoc, meeting: dt.date, due_known: bool
+) -> tuple[GradeDoc, ...]:
+    from bilat.agenda.grades import checked_grade
+
+    due_date = due_end(doc.due) if doc.due else None
+    out: list[GradeDoc] = []
+    for i, c in enumerate(r.sequence(node, f)):
+        g = f"{f}[{i}]"
+        k = r.mapping(c, g, required=("as_of", "grade"), optional=("evidence", "note", "by"))
+        as_of = r.date(k["as_of"], f"{g}.as_of")
+        if as_of is None:  # pragma: no cover - required key
+            r.fail(c, f"{g}.as_of", "a date is required")
+        if out and as_of < out[-1].as_of:
+            r.fail(
+                k["as_of"],
+                f"{g}.as_of",
+                "grades must run oldest first",
+                value=as_of.isoformat(),
+                expected=f"on or after {out[-1].as_of.isoformat()}",
+            )
+        evidence = _read_evidence(r, k.get("evidence"), f"{g}.evidence")
+        try:
+            grade = checked_grade(
+                r.required_text(k["grade"], f"{g}.grade", c),
+                as_of,
+                evidence,
+                meeting_date=meeting,
+                due_date=due_date,
+                due=doc.due,
+                check_due=due_known,
+            )
+        except InputError as exc:
+            field = str(exc.details.get("field") or "grade")
+            _at(r, k.get(field) or c, f"{g}.{field}", exc)
+        note, by = r.text(k.get("note"), f"{g}.note"), r.text(k.get("by"), f"{g}.by")
+        out.append(GradeDoc(as_of, grade, evidence, note, by))
+    return tuple(out)
+
+
+def _read_evidence(r: Reader, node: yaml.Node | None, f: str) -> tuple[Evidence, ...]:
+    out: list[Evidence] = []
+    for i, e in enumerate(r.sequence(node, f)):
+        g = f"{f}[{i}]"
+        k = r.mapping(e, g, optional=("source", "figure", "note"))
+        source = r.text(k.get("source"), f"{g}.source")
+        if source is None:
+            r.fail(
+                k.get("source") or e,
+                f"{g}.source",
+                "evidence needs a source (where the figure or fact is reported)",
+                expected="a URL, a document, a minute",
+                hint="evidence without a source is not evidence; add one or drop the entry",
+            )
+        out.append(
+            Evidence(
+                source, r.text(k.get("figure"), f"{g}.figure"), r.text(k.get("note"), f"{g}.note")
+            )
+        )
+    return tuple(out)
+
+
+def _time(r: Reader, node: yaml.Node, f: str) -> dt.datetime:
+    text = r.text(node, f)
+    try:
+        if text is None:
+            raise ValueError("empty")
+        t = dt.datetime.fromisoformat(text)
+    except ValueError:
+        r.fail(node, f, "bad time", value=text, expected="YYYY-MM-DDTHH:MM:SS+00:00 (ISO 8601)")
+    return t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t.astimezone(dt.UTC)
+
+
+def _plain_value(r: Reader, node: yaml.Node | None, f: str) -> Any:
+    """The old or new value of an edit: null, a scalar, or a list of texts."""
+    if node is None or r.is_null(node):
+        return None
+    if isinstance(node, yaml.SequenceNode):
+        return [t for t, _ in r.texts(node, f)]
+    if not isinstance(node, yaml.ScalarNode):
+        r.fail(node, f, "expected a value or a list of values", cls=SchemaError)
+    value = yaml.constructor.SafeConstructor().construct_object(node)  # type: ignore[no-untyped-call]
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _read_edits(r: Reader, node: yaml.Node | None, f: str) -> tuple[EditDoc, ...]:
+    out: list[EditDoc] = []
+    for i, c in enumerate(r.sequence(node, f)):
+        g = f"{f}[{i}]"
+        k = r.mapping(c, g, required=("at", "field"), optional=("by", "old", "new", "reason"))
+        at = _time(r, k["at"], f"{g}.at")
+        field = r.required_text(k["field"], f"{g}.field", c)
+        if field not in _RECORD_FIELDS:
+            r.fail(
+                k["field"],
+                f"{g}.field",
+                "not a field an edit changes",
+                value=field,
+                expected="one of " + ", ".join(EDITABLE_FIELDS),
+                hint="a removal is written under removed:, not in edits:",
+            )
+        if out and at < out[-1].at:
+            r.fail(
+                k["at"], f"{g}.at", "edits must run oldest first", value=at.isoformat(),
+                expected=f"on or after {out[-1].at.isoformat()}",
+            )  # fmt: skip
+        out.append(
+            EditDoc(
+                at,
+                field,
+                _plain_value(r, k.get("old"), f"{g}.old"),
+                _plain_value(r, k.get("new"), f"{g}.new"),
+                r.text(k.get("reason"), f"{g}.reason"),
+                r.text(k.get("by"), f"{g}.by"),
+            )
+        )
+    return tuple(out)
+
+
+def _read_removal(r: Reader, node: yaml.Node | None, f: str) -> RemovalDoc | None:
+    if node is None or r.is_null(node):
+        return None
+    k = r.mapping(node, f, required=("at", "reason"), optional=("by",))
+    return RemovalDoc(
+        _time(r, k["at"], f"{f}.at"),
+        r.required_text(k["reason"], f"{f}.reason", node),
+        r.text(k.get("by"), f"{f}.by"),
+    )
+
+
+def _records_data(it: ItemDoc) -> dict[str, Any]:
+    """The ``grades``, ``edits`` and ``removed`` keys of an item in ``agenda.yaml``."""
+    return _drop_none(
+        {
+            "grades": [
+                _drop_none(
+                    {
+                        "as_of": g.as_of,
+                        "grade": g.grade,
+                        "evidence": [
+                            _drop_none({"source": e.source, "figure": e.figure, "note": e.note})
+                            for e in g.evidence
+                        ],
+                        "note": g.note,
+                        "by": g.author,
+                    }
+                )
+                for g in it.grades
+            ],
+            "edits": [
+                {
+                    "at": e.at.astimezone(dt.UTC).isoformat(),
+                    **_drop_none({"by": e.author, "field": e.field}),
+                    "old": e.old,
+                    "new": e.new,
+                    **_drop_none({"reason": e.reason}),
+                }
+                for e in it.edits
+            ],
+            "removed": None
+            if it.removed is None
+            else _drop_none(
+                {
+                    "at": it.removed.at.astimezone(dt.UTC).isoformat(),
+                    "by": it.removed.author,
+                    "reason": it.removed.reason,
+                }
+            ),
+        }
+    )

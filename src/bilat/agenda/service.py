@@ -20,15 +20,26 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bilat._files import write_atomic
 from bilat.agenda import _checks as check
-from bilat.agenda import caseio, edits
+from bilat.agenda import caseio, edits, grades
 from bilat.agenda.db import create_engine, resolve_url, upgrade
-from bilat.agenda.models import CaseFile, Commission, Item, ItemLink, Meeting, StatusChange
+from bilat.agenda.models import (
+    CaseFile,
+    Commission,
+    Grade,
+    Item,
+    ItemEdit,
+    ItemLink,
+    Meeting,
+    StatusChange,
+)
 from bilat.agenda.progress import FlowSource, Progress, progress
 from bilat.agenda.views import (
     Change,
     CommissionView,
     Edit,
+    Evidence,
     ExportReport,
+    GradeReport,
     ImportReport,
     ItemList,
     ItemView,
@@ -37,7 +48,7 @@ from bilat.agenda.views import (
 )
 from bilat.codes.baskets import load_baskets, parse_baskets
 from bilat.errors import ConflictError, InputError, NotFoundError, ValidationError
-from bilat.options import CLOSED, ItemKind, Status, choice
+from bilat.options import CLOSED, GRADE_SCORES, ItemKind, Status, choice
 
 __all__ = ["Agenda", "as_date", "case_items"]
 
@@ -178,9 +189,7 @@ class Agenda:
             com = s.get(Commission, cid)
             if com is None:
                 raise NotFoundError(f"no commission {cid!r} in the agenda database")
-            rows = s.scalars(
-                _item_query().where(Item.commission_id == cid, Item.removed_at.is_(None))
-            ).all()
+            rows = s.scalars(_item_query().where(Item.commission_id == cid)).all()
             docs = [_item_doc(r) for r in rows]
             case = _case_doc(com)
             files = _export_files(com, docs)
@@ -361,6 +370,84 @@ class Agenda:
         item = self.item(item_id)
         dyad = self.commission(item.commission).parties
         return progress(item, lake, dyad=dyad, before=before, after=after)
+
+    # ---------------------------------------------------------------- grades (issue 18)
+
+    def grade(
+        self,
+        item_id: str,
+        *,
+        as_of: dt.date | str,
+        grade: str,
+        evidence: Sequence[Evidence | Mapping[str, object] | str] = (),
+        note: str | None = None,
+        author: str | None = None,
+        expected_version: int | None = None,
+    ) -> ItemView:
+        """Grade an item's compliance as of a date; return the item (``grade`` as of today).
+
+        Parameters
+        ----------
+        as_of
+            The date assessed at (not in the future, not before the item's meeting).
+        grade
+            ``full`` (+1), ``partial`` (0), ``none`` (−1) or ``too_early`` (no score; the
+            item's due date must be after ``as_of``).
+        evidence
+            What the grade rests on: :class:`~bilat.agenda.Evidence`, mappings with
+            ``source`` (required), ``figure``, ``note``, or ``SOURCE::FIGURE`` texts. At
+            least one is required unless ``too_early``.
+        note, author
+            Why, and who assesses it.
+        expected_version
+            The ``version`` the caller read (default: the current one); when the item
+            changed since, a ``ConflictError`` names who changed what; nothing is written.
+
+        Raises
+        ------
+        InputError
+            A bad value, a rule broken, or a removed item (the message says which).
+        """
+        day = _grade_day(as_of)
+        found = grades.checked_evidence(evidence)
+        with self._session() as s:
+            row = s.scalars(_item_query().where(Item.id == item_id)).one_or_none()
+            if row is None:
+                raise self._not_found(s, item_id)
+            read = row.version if expected_version is None else expected_version
+            if row.version != read:
+                raise _conflict(row, read)
+            _refuse_removed(row)
+            g = grades.checked_grade(
+                grade, day, found, meeting_date=row.meeting.date, due_date=row.due_date, due=row.due
+            )
+            grades.apply_grade(row, g, day, found, note=check.text(note), author=check.text(author))
+            self._commit(s, item_id, read)
+        return self.item(item_id, as_of=max(day, dt.date.today()))
+
+    def grades(
+        self,
+        item_id: str | None = None,
+        *,
+        commission: str | None = None,
+        as_of: dt.date | str | None = None,
+    ) -> GradeReport:
+        """Each item's grade as of a date (default today), and the compliance summary.
+
+        With ``item_id``: that item, and its grade history; the summary is its commission's.
+        The summary averages the scores of the graded items (``too_early`` and ungraded
+        items left out), and gives it on 0–100 as the G20 Research Group does.
+        """
+        day = as_date(as_of, field="as-of date") or dt.date.today()
+        one: ItemView | None = None
+        if item_id is not None:
+            one = self.item(item_id, as_of=day)
+            commission = commission or one.commission
+        listed = self.items(commission=commission, as_of=day)
+        summary = grades.summary(listed, day)
+        if one is None:
+            return GradeReport(day, tuple(listed), summary)
+        return GradeReport(day, (one,), summary, one.grades)
 
     # ---------------------------------------------------------------- writes
 
@@ -573,6 +660,22 @@ def _due(text: str) -> str:
     return text
 
 
+def _grade_day(value: dt.date | str) -> dt.date:
+    """The date a grade is assessed at: given, and not in the future."""
+    day = as_date(value, field="as-of date")
+    today = dt.date.today()
+    if day is None:
+        raise check.bad("as_of", "a grade needs the date it is assessed at", expected="YYYY-MM-DD")
+    if day > today:
+        raise check.bad(
+            "as_of",
+            "a grade cannot be dated in the future",
+            value=day.isoformat(),
+            expected=f"on or before {today.isoformat()}",
+        )
+    return day
+
+
 def _imported_already(s: Session, old: Commission) -> ConflictError:
     n = s.scalar(sa.select(sa.func.count()).where(Item.commission_id == old.id))
     problem = (
@@ -686,6 +789,11 @@ def _conflict(row: Item, read_version: int) -> ConflictError:
         at = edited[-1].recorded_at
         fields = [e.field for e in edited if e.recorded_at == at]
         what = "removed it" if fields == ["removed"] else "edited " + ", ".join(fields)
+        since = _utc(at)
+    graded = [g for g in row.grades if since is None or (_utc(g.recorded_at) or since) > since]
+    if graded:
+        g = graded[-1]
+        what = f"graded it {g.grade} as of {g.as_of.isoformat()}"
     return ConflictError(
         f"item {row.id!r} was changed by {who} since you read it (version {read_version}, now "
         f"{row.version}): {who} {what}. Nothing was written; reload the item and apply your "
@@ -712,6 +820,7 @@ def _item_query() -> sa.Select[Item]:
             selectinload(Item.links),
             selectinload(Item.meeting),
             selectinload(Item.edits),
+            selectinload(Item.grades),
         )
         .order_by(Item.commission_id, Item.position, Item.id)
     )
@@ -723,6 +832,7 @@ def _utc(t: dt.datetime | None) -> dt.datetime | None:
 
 
 def _view(row: Item, day: dt.date) -> ItemView:
+    graded = tuple(grades.grade_view(g) for g in row.grades)
     past = [c for c in row.history if c.date <= day]
     status = past[-1].status if past else None
     status_date = past[-1].date if past else None
@@ -767,6 +877,8 @@ def _view(row: Item, day: dt.date) -> ItemView:
         edits=tuple(
             Edit(e.field, e.old, e.new, e.reason, e.author, _utc(e.recorded_at)) for e in row.edits
         ),
+        grade=grades.grade_at(graded, day, row.due_date),
+        grades=graded,
     )
 
 
@@ -878,11 +990,12 @@ def _item_row(doc: caseio.ItemDoc, commission_id: str, position: int) -> Item:
         ],
         links=[ItemLink(kind="basket", code=b, position=i) for i, b in enumerate(doc.baskets)]
         + [ItemLink(kind="hs", code=h, position=i) for i, h in enumerate(doc.hs)],
+        **_record_rows(doc, now),
     )
 
 
 def _item_doc(row: Item) -> caseio.ItemDoc:
-    return caseio.ItemDoc(
+    doc = caseio.ItemDoc(
         id=row.id,
         meeting=row.meeting_id,
         kind=row.kind,
@@ -902,6 +1015,7 @@ def _item_doc(row: Item) -> caseio.ItemDoc:
             caseio.ChangeDoc(c.date, c.status, c.note, c.source, c.author) for c in row.history
         ),
     )
+    return _with_records(doc, row)
 
 
 def _case_doc(com: Commission) -> caseio.CaseDoc:
@@ -932,3 +1046,76 @@ def _case_doc(com: Commission) -> caseio.CaseDoc:
 def _write(path: Path, text: str) -> str:
     write_atomic(path, text.encode("utf-8"))
     return str(path)
+
+
+# ---------------------------------------------------------------- issue 18: grades, edits, removal
+
+
+def _record_rows(doc: caseio.ItemDoc, now: dt.datetime) -> dict[str, object]:
+    """The grade and edit rows, and the removal, of an item read from ``agenda.yaml``."""
+    edit_rows = [
+        ItemEdit(
+            field=e.field, old=e.old, new=e.new, reason=e.reason, author=e.author,
+            recorded_at=e.at,
+        )
+        for e in doc.edits
+    ]  # fmt: skip
+    out: dict[str, object] = {
+        "grades": [
+            Grade(
+                as_of=g.as_of,
+                grade=g.grade,
+                score=GRADE_SCORES[g.grade],
+                evidence=[
+                    {"source": e.source, "figure": e.figure, "note": e.note} for e in g.evidence
+                ],
+                note=g.note,
+                author=g.author,
+                recorded_at=now,
+            )
+            for g in doc.grades
+        ],
+        "edits": edit_rows,
+    }
+    gone = doc.removed
+    if gone is not None:
+        edit_rows.append(
+            ItemEdit(
+                field="removed", old=False, new=True, reason=gone.reason, author=gone.author,
+                recorded_at=gone.at,
+            )
+        )  # fmt: skip
+        out |= {"removed_at": gone.at, "removed_by": gone.author, "removed_reason": gone.reason}
+    return out
+
+
+def _with_records(doc: caseio.ItemDoc, row: Item) -> caseio.ItemDoc:
+    """The grades, edits and removal of an item row, as ``agenda.yaml`` writes them."""
+    removal = None
+    if row.removed_at is not None:
+        removal = caseio.RemovalDoc(
+            _utc(row.removed_at) or row.removed_at, row.removed_reason or "", row.removed_by
+        )
+    return dataclasses.replace(
+        doc,
+        grades=tuple(
+            caseio.GradeDoc(
+                g.as_of,
+                g.grade,
+                tuple(
+                    Evidence(str(e["source"]), e.get("figure"), e.get("note")) for e in g.evidence
+                ),
+                g.note,
+                g.author,
+            )
+            for g in row.grades
+        ),
+        edits=tuple(
+            caseio.EditDoc(
+                _utc(e.recorded_at) or e.recorded_at, e.field, e.old, e.new, e.reason, e.author
+            )
+            for e in row.edits
+            if e.field != "removed"
+        ),
+        removed=removal,
+    )

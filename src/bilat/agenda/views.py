@@ -12,8 +12,12 @@ __all__ = [
     "ITEM_FIELDS",
     "Change",
     "CommissionView",
+    "ComplianceSummary",
     "Edit",
+    "Evidence",
     "ExportReport",
+    "GradeReport",
+    "GradeView",
     "ImportReport",
     "ItemList",
     "ItemView",
@@ -133,6 +137,11 @@ class ItemView:
         Whether the item was removed (``Agenda.remove``; kept with its history).
     edits
         The fields edits changed and the removal, oldest first (see :class:`Edit`).
+    grade
+        The compliance grade as of ``as_of`` (the latest assessed on or before it); ``None``
+        when the item is not graded as of then (never a score of 0).
+    grades
+        Every grade, by date assessed (the grade history, including those after ``as_of``).
     """
 
     id: str
@@ -164,6 +173,8 @@ class ItemView:
     history: tuple[Change, ...]
     removed: bool = False
     edits: tuple[Edit, ...] = ()
+    grade: GradeView | None = None
+    grades: tuple[GradeView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,3 +285,93 @@ class NewItemFields(TypedDict, total=False):
 
 #: The fields of a new item, in order: its id, then :class:`NewItemFields` (for forms).
 ITEM_FIELDS: tuple[str, ...] = ("id", *NewItemFields.__annotations__)
+
+
+# ---------------------------------------------------------------- issue 18: grades
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What a grade rests on: a ``source`` (a URL, a document, a minute), and optionally the
+    ``figure`` it reports and a ``note``."""
+
+    source: str
+    figure: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GradeView:
+    """A compliance grade of an item as of a date (G20 Research Group scale).
+
+    Attributes
+    ----------
+    as_of
+        The date the item is assessed at.
+    grade
+        ``full``, ``partial``, ``none`` or ``too_early`` (the deadline is after ``as_of``).
+    score
+        +1, 0, −1; ``None`` for ``too_early`` (left out of averages).
+    evidence
+        What the grade rests on (at least one source unless ``too_early``).
+    note, author, recorded_at
+        Why, who assessed it, and when it was written (UTC).
+    """
+
+    as_of: dt.date
+    grade: str
+    score: int | None
+    evidence: tuple[Evidence, ...]
+    note: str | None
+    author: str | None
+    recorded_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ComplianceSummary:
+    """A commission's compliance as of a date, as the G20 Research Group reports it.
+
+    Attributes
+    ----------
+    as_of
+        The date the items' grades are taken at (each item's latest grade on or before it).
+    items
+        Items counted (not removed, agreed on or before ``as_of``).
+    graded
+        Items with a score (``full``, ``partial`` or ``none``); ``too_early`` is not scored.
+    counts
+        Items per grade, and ``not_graded`` for items with no grade as of ``as_of``.
+    average
+        Mean score over the scored items (−1 to +1); ``None`` when none is scored.
+    percent
+        The same on 0–100: ``(average + 1) / 2 · 100``; ``None`` when none is scored.
+    """
+
+    as_of: dt.date
+    items: int
+    graded: int
+    counts: dict[str, int]
+    average: float | None
+    percent: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class GradeReport:
+    """``bilat agenda grades``: each item's grade as of a date, and the summary.
+
+    Attributes
+    ----------
+    as_of
+        The date grades are taken at.
+    items
+        The items with ``grade`` set as of ``as_of`` (``None``: not graded).
+    summary
+        The commission-level compliance over ``items``.
+    history
+        With one item asked for: its every grade, oldest first; else empty.
+    """
+
+    as_of: dt.date
+    items: tuple[ItemView, ...]
+    summary: ComplianceSummary
+    history: tuple[GradeView, ...] = ()

@@ -181,7 +181,83 @@ def agenda_section(case: Path | None, *, agenda: Any | None, as_of: dt.date) -> 
         f"Overdue: {i.title} (due {i.due}, {i.days_overdue} days late, status {i.status})."
         for i in overdue
     )
-    return Section("agenda", title, "ok", None, figures, (table,), notes, (where,))
+    g_figures, g_table, g_notes = _grades_part(items, as_of, where)
+    return Section(
+        "agenda", title, "ok", None, (*figures, *g_figures), (table, g_table),
+        (*notes, *g_notes), (where,),
+    )  # fmt: skip
+
+
+# ---- issue 18: grades
+
+_GRADE_COLUMNS = (
+    Column("id", "Item", "text"),
+    Column("grade", "Grade", "text"),
+    Column("score", "Score", "text"),
+    Column("as_of", "Assessed as of", "text"),
+    Column("evidence_count", "Evidence", "int"),
+    Column("evidence", "Sources (figure)", "text"),
+)
+
+
+def _grade_row(item: Any) -> dict[str, Any]:
+    """An item's grade as of the briefing's date; "not graded" (never a score of 0)."""
+    g = item.grade
+    if g is None:
+        return {
+            "id": item.id, "grade": "not graded", "score": "not graded", "as_of": "—",
+            "evidence_count": None, "evidence": "—",
+        }  # fmt: skip
+    return {
+        "id": item.id,
+        "grade": g.grade.replace("_", " "),
+        "score": "no score (too early)" if g.score is None else f"{g.score:+d}".replace("+0", "0"),
+        "as_of": g.as_of.isoformat(),
+        "evidence_count": len(g.evidence),
+        "evidence": "; ".join(e.source + (f" ({e.figure})" if e.figure else "") for e in g.evidence)
+        or "— (the due date is after the date assessed)",
+    }
+
+
+def _grades_part(
+    items: Any, as_of: dt.date, where: str
+) -> tuple[tuple[Figure, ...], Table, tuple[str, ...]]:
+    """The grades table, the compliance summary (G20 Research Group) and its notes."""
+    from bilat.agenda.grades import summary
+
+    s = summary(items, as_of)
+    table = Table(
+        f"Compliance grades as of {as_of.isoformat()}",
+        _GRADE_COLUMNS,
+        tuple(_grade_row(i) for i in items),
+        where,
+    )
+    basis = (
+        f"{where}: each item's latest grade on or before {as_of.isoformat()}; full +1, "
+        "partial 0, none −1 (G20 Research Group scale); too early and ungraded items left out"
+    )
+    counts = tuple(
+        Figure(f"Graded {k.replace('_', ' ')}", n, "int", where)
+        for k, n in s.counts.items()
+        if k != "not_graded"
+    )
+    figures = (*counts, Figure("Not graded", s.counts["not_graded"], "int", where))
+    if s.average is None:
+        note = (
+            f"Compliance is undetermined as of {as_of.isoformat()}: no item has a grade of full, "
+            "partial or none (a grade needs sourced evidence), so no average is given."
+        )
+        return figures, table, (note,)
+    figures = (
+        Figure("Compliance score (−1 to +1)", s.average, "index", basis),
+        Figure("Compliance (percent)", s.percent, "share", basis),
+        *figures,
+    )
+    note = (
+        f"Compliance over {s.graded} scored item{'' if s.graded == 1 else 's'} of {s.items}: "
+        f"average {s.average:+.2f}, {s.percent:.1f} % ((average + 1) / 2 · 100)."
+    )
+    return figures, table, (note,)
 
 
 # --------------------------------------------------------------------------- air

@@ -803,3 +803,62 @@ def remove_item(request: Request, item_id: ItemId, body: RemoveBody) -> dict[str
         )
     )
     return {"item": plain(view)}
+
+
+# ---- issue 18: grades
+from bilat.agenda import GradeReport  # noqa: E402
+
+
+@router.get("/agenda/grades", response_model=model_for(GradeReport))
+def agenda_grades(
+    request: Request,
+    item_id: Annotated[
+        str | None,
+        Query(pattern=r"^[A-Za-z0-9_.:-]{1,120}$", description="One item: its grade history."),
+    ] = None,
+    as_of: Annotated[dt.date | None, Query(description="Default: today.")] = None,
+    commission: Ident = None,
+) -> Response:
+    """``bilat agenda grades [ITEM]``: grades as of a date with evidence, and the summary."""
+    current_user(request)
+    report = app_state(request).agenda().grades(item_id, commission=commission, as_of=as_of)
+    return document_response(report)
+
+
+class EvidenceBody(BaseModel):
+    """One piece of evidence: where it is reported, and the figure it reports."""
+
+    source: str = Field(min_length=1, max_length=1000)
+    figure: str | None = Field(default=None, max_length=400)
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class GradeBody(BaseModel):
+    """A compliance grade of an item as of a date (``Agenda.grade``)."""
+
+    as_of: dt.date = Field(description="The date assessed at.")
+    grade: str = Field(max_length=12, description="full, partial, none or too_early.")
+    evidence: list[EvidenceBody] = Field(default_factory=list, max_length=50)
+    note: str | None = Field(default=None, max_length=4000)
+    expected_version: int | None = Field(default=None, ge=0, description="The version read.")
+
+
+@router.post("/agenda/items/{item_id}/grade")
+def grade_item(request: Request, item_id: ItemId, body: GradeBody) -> dict[str, Any]:
+    """Grade an item (editor). 400 on a bad value or rule, 409 when it changed meanwhile."""
+    user = require(request, "editor")
+    check_csrf(request)
+    view = (
+        app_state(request)
+        .agenda()
+        .grade(
+            item_id,
+            as_of=body.as_of,
+            grade=body.grade,
+            evidence=[e.model_dump() for e in body.evidence],
+            note=body.note,
+            author=user.name,
+            expected_version=body.expected_version,
+        )
+    )
+    return {"item": plain(view)}

@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from bilat.agenda import ITEM_FIELDS, KINDS, STATUSES
-from bilat.options import FlowDirection, ProductSort, Role, SortOrder, Status
+from bilat.agenda import EDITABLE_FIELDS, ITEM_FIELDS, KINDS, STATUSES
+from bilat.options import GRADES, FlowDirection, ProductSort, Role, SortOrder, Status
 from bilat.web import api, api_case
 from bilat.web.security import (
     check_csrf,
@@ -330,6 +330,9 @@ def item_page(request: Request, item_id: api_case.ItemId) -> Response:
         it=data["item"],
         progress=data["progress"],
         statuses=STATUSES,
+        editable=EDITABLE_FIELDS,
+        kinds=KINDS,
+        grades=GRADES,
     )
 
 
@@ -361,30 +364,42 @@ def item_change(
 
 # issue 18: agenda edits — the item page's edit and remove forms (editor).
 @router.post("/agenda/{item_id}/edit")
-def item_edit(
-    request: Request,
-    item_id: api_case.ItemId,
-    expected_version: Annotated[int, Form(ge=0)],
-    title: Annotated[str, Form(max_length=400)] = "",
-    description: Annotated[str, Form(max_length=4000)] = "",
-    area: Annotated[str, Form(max_length=80)] = "",
-    party: Annotated[str, Form(max_length=80)] = "",
-    body: Annotated[str, Form(max_length=400)] = "",
-    due: Annotated[str, Form(max_length=10)] = "",
-    reason: Annotated[str, Form(max_length=1000)] = "",
-    csrf_token: Annotated[str, Form()] = "",
-) -> Response:
-    """Edit an item from its page's form (editor): a blank field is cleared."""
+async def item_edit(request: Request, item_id: api_case.ItemId) -> Response:
+    """Edit an item from its page's form (editor): every field of ``EDITABLE_FIELDS``.
+
+    A field sent blank is cleared; a field not sent is left as it is. Baskets and HS codes
+    are written as lists separated by commas or blanks.
+    """
+    from starlette.concurrency import run_in_threadpool
+
     user = require(request, "editor")
-    check_csrf(request, csrf_token)
-    given = {"description": description, "area": area, "party": party, "body": body, "due": due}
-    api.app_state(request).agenda().edit(
-        item_id,
-        expected_version=expected_version,
-        author=user.name,
-        reason=reason or None,
-        title=title,
-        **{k: v.strip() or None for k, v in given.items()},
+    form = await request.form()
+    text = {k: v.strip()[:4000] for k, v in form.items() if isinstance(v, str)}
+    check_csrf(request, text.get("csrf_token", ""))
+    version = text.get("expected_version", "")
+    if not version.isdigit():
+        from bilat.errors import InputError
+
+        raise InputError(
+            "expected_version must be the item's version (a whole number)",
+            details={"value": version, "expected": "0, 1, 2 ..."},
+        )
+    changes: dict[str, Any] = {}
+    for name in EDITABLE_FIELDS:
+        if name not in text:
+            continue
+        value = text[name]
+        changes[name] = _split(value) if name in ("baskets", "hs") else value or None
+    st = api.app_state(request)
+    await run_in_threadpool(
+        lambda: st.agenda().edit(
+            item_id,
+            expected_version=int(version),
+            author=user.name,
+            reason=text.get("reason") or None,
+            case_dir=st.settings.case(),
+            **changes,
+        )
     )
     return RedirectResponse(f"/agenda/{item_id}", status_code=303)
 
@@ -595,3 +610,32 @@ def users_add(
         added = request.app.state.accounts.add(username, password, role=role)
     users = request.app.state.accounts.list()
     return render(request, "users.html", title="Users", users=users, added=added)
+
+
+# ---- issue 18: grades
+
+
+@router.post("/agenda/{item_id}/grade")
+def item_grade(
+    request: Request,
+    item_id: api_case.ItemId,
+    expected_version: Annotated[int, Form(ge=0)],
+    as_of: Annotated[str, Form(max_length=10)] = "",
+    grade: Annotated[str, Form(max_length=12)] = "",
+    evidence: Annotated[str, Form(max_length=8000)] = "",
+    note: Annotated[str, Form(max_length=4000)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Grade an item from its page's form (editor): one ``SOURCE::FIGURE`` per line."""
+    user = require(request, "editor")
+    check_csrf(request, csrf_token)
+    api.app_state(request).agenda().grade(
+        item_id,
+        as_of=as_of,
+        grade=grade,
+        evidence=[line for line in evidence.splitlines() if line.strip()],
+        note=note or None,
+        author=user.name,
+        expected_version=expected_version,
+    )
+    return RedirectResponse(f"/agenda/{item_id}", status_code=303)
