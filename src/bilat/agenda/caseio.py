@@ -22,6 +22,12 @@ import yaml
 
 from bilat import _yaml as safe_yaml
 from bilat.agenda import _checks as check
+from bilat.agenda._indicators_io import (
+    ActualDoc,
+    IndicatorDoc,
+    read_indicators,
+    yaml_indicators,
+)
 from bilat.agenda._yaml import Reader, dump
 from bilat.codes.baskets import Basket, load_baskets, load_shipped_baskets
 from bilat.errors import BilatError, InputError, NotFoundError, SchemaError
@@ -31,9 +37,11 @@ __all__ = [
     "AGENDA_FILE",
     "BASKETS_FILE",
     "CASE_FILE",
+    "ActualDoc",
     "CaseDoc",
     "ChangeDoc",
     "CoChair",
+    "IndicatorDoc",
     "ItemDoc",
     "MeetingDoc",
     "agenda_yaml",
@@ -137,6 +145,8 @@ class ItemDoc:
     air_clause: str | None
     history: tuple[ChangeDoc, ...]
     line: int = 0
+    #: The item's indicators (``indicators:``), in file order.
+    indicators: tuple[IndicatorDoc, ...] = ()
 
 
 def due_end(due: str) -> dt.date:
@@ -326,6 +336,7 @@ _ITEM_OPTIONAL = (
     "baskets",
     "hs",
     "air_clause",
+    "indicators",
 )
 
 
@@ -504,6 +515,7 @@ def _read_item(
         air_clause=clause,
         history=_read_history(r, k["history"], f"{f}.history"),
         line=node.start_mark.line + 1,
+        indicators=read_indicators(r, k.get("indicators"), f"{f}.indicators", baskets),
     )
 
 
@@ -630,6 +642,7 @@ def agenda_yaml(commission_id: str, items: Sequence[ItemDoc]) -> str:
                         )
                         for c in it.history
                     ],
+                    "indicators": yaml_indicators(it.indicators),
                 }
             )
             for it in items
