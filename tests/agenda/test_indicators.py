@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import ibis
 import pyarrow as pa
@@ -269,3 +270,33 @@ def test_add_edit_remove_indicator_keep_history() -> None:
         assert edits == [("indicator", True, False, None), ("indicator", False, False, "revised"),
                          ("indicator", False, True, "duplicate")]  # fmt: skip
         assert view.version == v + 3
+
+
+# ----------------------------------------------------------------------------------- CLI
+
+
+def test_cli_indicators_and_actual(cli: Any, tmp_path: Path) -> None:
+    import json
+
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    empty = tmp_path / "home"  # no lake here: measured indicators are not measurable
+    assert cli("agenda", "import", CASE, "--db", db).exit_code == 0
+    r = cli("agenda", "indicators", "--db", db, "--json", "--home", empty)
+    assert r.exit_code == 2 and "no lake" in r.stderr  # a lake named and absent is an error
+    r = cli("agenda", "indicators", "mtz-tractor-cab-plant", "--db", db, "--json")
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    (ind,) = doc["items"][0]["indicators"]
+    assert (ind["key"], ind["progress"]["status"]) == ("cab-production-started", "no_actual")
+    r = cli("agenda", "actual", "mtz-tractor-cab-plant", "cab-production-started", "--period",
+            "2022-13", "--value", "1", "--source", "x", "--db", db)  # fmt: skip
+    assert r.exit_code == 2 and "bad period" in r.stderr and "2022-13" in r.stderr
+    version = doc["items"][0]["version"]
+    r = cli("agenda", "actual", "mtz-tractor-cab-plant", "cab-production-started", "--period",
+            "2022-12", "--value", "1", "--source", "synthetic letter", "--by", "alice",
+            "--expect-version", str(version), "--db", db)  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    assert "target met" in r.stdout and f"version {version + 1}" in r.stdout
+    r = cli("agenda", "indicator", "add", "contracts-2022-06", "signed", "--expect-version",
+            "1", "--name", "Contracts signed", "--db", db)  # fmt: skip
+    assert r.exit_code == 2 and "needs a unit" in r.stderr

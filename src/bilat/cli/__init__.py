@@ -47,6 +47,7 @@ _PARTS = (
     "bilat.cli.air",
     "bilat.cli.agenda",
     "bilat.cli.agenda_edit",
+    "bilat.cli.agenda_indicators",
     "bilat.cli.claims",
     "bilat.cli.brief",
     "bilat.cli.fetch",
