@@ -52,7 +52,7 @@ Indicator = Annotated[str, typer.Argument(help="The indicator's key, as in agend
 By = Annotated[str | None, base._opt("--by", "Who records it.")]
 
 
-def _lake(lake: Path | None, home: Path | None) -> Any:
+def lake_or_none(lake: Path | None, home: Path | None) -> Any:
     """The lake named, or the default one when it exists (else none: measured ones unread)."""
     try:
         return open_lake(lake, home=home)
@@ -114,7 +114,7 @@ def indicators(
     as_json: JsonOption = False,
 ) -> None:
     """Items' indicators with their actuals (measured from the lake or entered) and progress."""
-    the_lake = _lake(lake, home)
+    the_lake = lake_or_none(lake, home)
     with base._agenda(db) as ag:
         report = ag.indicators(item_id, the_lake)
     synthetic_banner(report.synthetic)
