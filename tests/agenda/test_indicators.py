@@ -216,7 +216,10 @@ def test_record_actual_with_locking(db_url: str) -> None:
                                  period="2022-11", value="1", source="synthetic letter",
                                  author="alice", expected_version=v)  # fmt: skip
         assert after.version == v + 1 and after.updated_by == "alice"
-        with pytest.raises(ConflictError, match="changed by alice"):
+        assert [(e.field, e.new["period"]) for e in after.edits] == [
+            ("indicator_actual", "2022-11")
+        ]
+        with pytest.raises(ConflictError, match="alice edited indicator_actual"):
             ag.record_actual("mtz-tractor-cab-plant", "cab-production-started",
                              period="2022-12", value=1, source="x", expected_version=v)  # fmt: skip
         (ind,) = ag.indicators("mtz-tractor-cab-plant").items[0].indicators

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from bilat.agenda import _checks as check
+from bilat.agenda._periods import due_end
 from bilat.errors import InputError
 
 if TYPE_CHECKING:
@@ -95,8 +96,6 @@ def number(value: object, *, field: str) -> float:
 
 def period(text: str, *, field: str) -> str:
     """A period as written: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, ``YYYY-Qn`` or ``YYYY-Hn``."""
-    from bilat.agenda.caseio import due_end
-
     try:
         due_end(text)
     except InputError:

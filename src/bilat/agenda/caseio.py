@@ -9,7 +9,6 @@ keys in a fixed order, history by date) that a secretariat can diff in version c
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 import re
@@ -28,6 +27,7 @@ from bilat.agenda._indicators_io import (
     read_indicators,
     yaml_indicators,
 )
+from bilat.agenda._periods import due_end
 from bilat.agenda._yaml import Reader, dump
 from bilat.codes.baskets import Basket, load_baskets, load_shipped_baskets
 from bilat.errors import BilatError, InputError, NotFoundError, SchemaError
@@ -60,7 +60,6 @@ __all__ = [
 CASE_FILE = "case.yaml"
 AGENDA_FILE = "agenda.yaml"
 BASKETS_FILE = "baskets.toml"
-_DUE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-([QH])([1-4]))?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,38 +146,6 @@ class ItemDoc:
     line: int = 0
     #: The item's indicators (``indicators:``), in file order.
     indicators: tuple[IndicatorDoc, ...] = ()
-
-
-def due_end(due: str) -> dt.date:
-    """The last day of a due date or period: ``2022`` → 2022-12-31, ``2022-Q3`` → 2022-09-30.
-
-    Accepted forms: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, ``YYYY-Qn`` (quarter), ``YYYY-Hn``
-    (half year). Anything else raises ``InputError``.
-    """
-    m = _DUE.match(due.strip())
-    if not m:
-        raise InputError(
-            f"bad due date or period {due!r}; expected YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn or "
-            "YYYY-Hn",
-            details={"value": due},
-        )
-    year, month, day, part, n = m.groups()
-    y = int(year)
-    try:
-        if day:
-            return dt.date(y, int(month), int(day))
-        if month:
-            mo = int(month)
-            return dt.date(y, mo, calendar.monthrange(y, mo)[1])
-        if part:
-            k = int(n)
-            if part == "H" and k > 2:
-                raise ValueError("a year has two halves")
-            last = k * 3 if part == "Q" else k * 6
-            return dt.date(y, last, calendar.monthrange(y, last)[1])
-        return dt.date(y, 12, 31)
-    except ValueError as exc:
-        raise InputError(f"bad due date or period {due!r}: {exc}", details={"value": due}) from None
 
 
 def _at(r: Reader, node: yaml.Node, field: str, exc: InputError) -> NoReturn:

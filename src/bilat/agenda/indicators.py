@@ -35,6 +35,7 @@ from bilat.agenda._indicators_io import (
     period,
     yaml_indicators,
 )
+from bilat.agenda._periods import due_end
 from bilat.agenda.models import Indicator, IndicatorActual, Item, ItemEdit
 from bilat.agenda.views import ItemView
 from bilat.errors import BilatError, InputError, NotFoundError
@@ -184,8 +185,6 @@ class IndicatorReport:
 
 
 def _end(p: str) -> dt.date:
-    from bilat.agenda.caseio import due_end
-
     return due_end(p)
 
 
@@ -515,4 +514,10 @@ def apply_actual(
         note=check.text(note), author=check.text(author), recorded_at=dt.datetime.now(dt.UTC),
     )  # fmt: skip
     ind.actuals.append(actual)
-    row.updated_by, row.updated_at = check.text(author), actual.recorded_at
+    new = {"indicator": key, "period": actual.period, "value": actual.value,
+           "source": actual.source}  # fmt: skip
+    row.edits.append(
+        ItemEdit(field="indicator_actual", old=None, new=new, reason=actual.note,
+                 author=actual.author, recorded_at=actual.recorded_at)
+    )  # fmt: skip
+    row.updated_by, row.updated_at = actual.author, actual.recorded_at

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -28,10 +28,11 @@ from bilat.cli._common import (
     LakeOption,
     console,
     count,
+    open_lake,
     print_json,
     print_table,
 )
-from bilat.errors import BilatError, InputError
+from bilat.errors import BilatError, InputError, LakeNotFoundError
 
 # The options of src/bilat/cli/agenda.py, repeated: importing them from there would make an
 # import cycle (that module registers this one).
@@ -89,6 +90,16 @@ def pick_commission(ag: Agenda, commission: str | None) -> CommissionView:
     return found[0]
 
 
+def lake_or_none(lake: Path | None, home: Path | None) -> Any:
+    """The lake named, or the default one when it exists (else none: measured ones unread)."""
+    try:
+        return open_lake(lake, home=home)
+    except LakeNotFoundError:
+        if lake is not None or home is not None:
+            raise
+        return None
+
+
 def _write(path: Path, data: bytes) -> None:
     from bilat._files import write_atomic
 
@@ -113,8 +124,6 @@ def iati(
     Items' indicators are IATI results: baseline, target, and each actual, measured ones
     read from the lake (--lake; without a lake, no measured actual is written).
     """
-    from bilat.cli.agenda_indicators import lake_or_none
-
     the_lake = lake_or_none(lake, home)
     with _agenda(db) as ag:
         com = pick_commission(ag, commission)

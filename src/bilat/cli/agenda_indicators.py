@@ -7,7 +7,6 @@ recorded with ``bilat agenda actual``, each with its source.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -20,13 +19,13 @@ from bilat.cli._common import (
     LakeOption,
     console,
     count,
-    open_lake,
     print_json,
     print_table,
     synthetic_banner,
     synthetic_line,
 )
-from bilat.errors import InputError, LakeNotFoundError
+from bilat.cli.agenda_formats import lake_or_none
+from bilat.errors import InputError
 
 indicator_app = typer.Typer(
     help="Add or remove an item's indicators (baseline, target, measure).", no_args_is_help=True
@@ -50,16 +49,6 @@ NeedVersion = Annotated[
 ]
 Indicator = Annotated[str, typer.Argument(help="The indicator's key, as in agenda.yaml.")]
 By = Annotated[str | None, base._opt("--by", "Who records it.")]
-
-
-def lake_or_none(lake: Path | None, home: Path | None) -> Any:
-    """The lake named, or the default one when it exists (else none: measured ones unread)."""
-    try:
-        return open_lake(lake, home=home)
-    except LakeNotFoundError:
-        if lake is not None or home is not None:
-            raise
-        return None
 
 
 def _num(value: float | None, unit: str) -> str:
