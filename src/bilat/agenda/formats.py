@@ -391,7 +391,7 @@ def _indicator_text(ind: IndicatorView) -> str:
     )
     parts = [how, f"progress: {ind.progress.text}"]
     parts += [f"stated in: {ind.source}"] if ind.source else []
-    parts += [ind.note] if ind.note else []
+    parts += [ind.note.rstrip(".")] if ind.note else []
     return "; ".join(parts) + "."
 
 
