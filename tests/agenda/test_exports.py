@@ -45,6 +45,14 @@ def test_all_is_the_public_surface() -> None:
             "Evidence",
             "GradeReport",
             "GradeView",
+            # issue 18: indicators
+            "INDICATOR_FIELDS",
+            "PROGRESS_STATUSES",
+            "ActualView",
+            "IndicatorProgress",
+            "IndicatorReport",
+            "IndicatorView",
+            "ItemIndicators",
         ]
     )
     for name in bilat.agenda.__all__:

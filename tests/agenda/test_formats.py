@@ -284,3 +284,50 @@ def test_results_hook_adds_valid_result_elements(db: str, shared_data: Path) -> 
     assert schema.validate(doc), schema.error_log
     assert len(doc.findall("iati-activity/result")) == 1
     assert doc.get("generated-datetime") == "2022-12-31T00:00:00+00:00"
+
+
+def test_iati_results_carry_the_indicators(
+    cli: Any, db: str, tmp_path: Path, shared_data: Path
+) -> None:
+    """Indicators as IATI results: baseline, target, actuals (issue 18 part 2), schema-valid."""
+    from lxml import etree
+    from tests.agenda.test_indicators import _Flows, _value
+
+    from bilat.agenda.formats import iati_activities, party_codes, results_hook
+
+    with Agenda.open(db) as ag:
+        v = ag.item("mtz-tractor-cab-plant").version
+        ag.record_actual("mtz-tractor-cab-plant", "cab-production-started", period="2022-Q4",
+                         value=1, source="synthetic letter", expected_version=v)  # fmt: skip
+        com = ag.commission("blr-kaz-igc")
+        items = ag.items(as_of="2022-12-31")
+        hook = results_hook(ag.indicators(None, _Flows()))
+    iso2, names = party_codes(com.parties)
+    data = iati_activities(com, items, iso2=iso2, names=names, results=hook,
+                           generated=dt.datetime(2023, 1, 1, tzinfo=dt.UTC))  # fmt: skip
+    doc = etree.fromstring(data)
+    schema = etree.XMLSchema(etree.parse(str(shared_data / "iati" / "iati-activities-schema.xsd")))
+    assert schema.validate(doc), schema.error_log
+    acts = {a.findtext("iati-identifier").rsplit("2022-", 1)[1]: a for a in doc}
+    assert len(doc.findall("iati-activity/result")) == 4
+    (cab,) = acts["mtz-tractor-cab-plant"].findall("result")
+    assert cab.get("type") == "1"
+    ind = cab.find("indicator")
+    assert ind.get("ascending") == "1"
+    assert ind.find("baseline").attrib == {"year": "2022", "iso-date": "2022-06-09", "value": "0"}
+    # The target's period (2022) and the actual's (2022-Q4) are two periods, by start.
+    target, actual = ind.findall("period")
+    assert [target.find("period-start").get("iso-date"), target.find("period-end").get("iso-date")
+            ] == ["2022-01-01", "2022-12-31"]  # fmt: skip
+    assert (target.find("target").get("value"), target.find("actual")) == ("1", None)
+    assert actual.find("period-start").get("iso-date") == "2022-10-01"
+    assert actual.find("actual").get("value") == "1"
+    assert "synthetic letter" in actual.findtext("actual/comment/narrative")
+    (sugar,) = acts["sugar-supplies-resume"].findall("result")
+    sugar_ind = sugar.find("indicator")
+    assert sugar.get("type") == "2"
+    assert float(sugar_ind.find("baseline").get("value")) == pytest.approx(_value(2021, "BLR"))
+    values = [(p.find("period-start").get("iso-date"), p.find("actual").get("value"))
+              for p in sugar_ind.findall("period")]  # fmt: skip
+    assert [v[0] for v in values] == ["2022-01-01", "2023-01-01"]
+    assert float(values[0][1]) == pytest.approx(_value(2022, "BLR"))

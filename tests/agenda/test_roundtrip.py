@@ -73,6 +73,33 @@ items:
   - {date: 2021-03-04, status: agreed, note: signed at the session, source: minutes p. 3, by: secretariat}
   - {date: 2021-09-01, status: in_progress, note: first lot, source: 'https://example.org/a', by: desk}
   - {date: 2022-10-01, status: done, by: desk}
+  indicators:
+  - key: widgets-delivered
+    name: Widgets delivered (synthetic)
+    unit: units
+    baseline: -2.5
+    baseline_period: 2021-Q1
+    target: 12
+    target_period: 2022-H2
+    source: contract annex 2
+    note: |-
+      Every field of an entered indicator,
+      on two lines.
+    actuals:
+    - {period: 2021-09, value: 4, source: 'https://example.org/b', note: first lot, by: desk}
+    - {period: '2022', value: 12.75, source: delivery note 7}
+  - key: widget-exports
+    name: Widget exports, measured
+    measure: {basket: synthetic_widgets, direction: import}
+    baseline: 1000
+    baseline_period: '2020'
+    target: 5000000
+    target_period: '2024'
+    source: minutes p. 4
+  - key: hs-exports
+    name: Tractors, measured by HS code
+    unit: usd
+    measure: {hs: '8701', direction: export}
   grades:
   - {as_of: 2021-12-31, grade: too_early, note: due in 2022-Q3, by: desk}
   - as_of: 2022-12-31
@@ -150,10 +177,25 @@ def _state(ag: Agenda) -> dict[str, Any]:
             v, updated_at=None, version=0, history=history, grades=grades, grade=grade
         )
 
+    def untimed(a: Any) -> Any:
+        return None if a is None else dataclasses.replace(a, recorded_at=None)
+
+    def indicators(it: Any) -> Any:
+        inds = tuple(
+            dataclasses.replace(
+                i,
+                actuals=tuple(untimed(a) for a in i.actuals),
+                progress=dataclasses.replace(i.progress, latest=untimed(i.progress.latest)),
+            )
+            for i in it.indicators
+        )
+        return dataclasses.replace(it, version=0, indicators=inds)
+
     return {
         "commissions": ag.commissions(),
         "meetings": ag.meetings(),
         "items": [item(v) for v in ag.items(as_of=DAY, removed=True)],
+        "indicators": [indicators(i) for i in ag.indicators().items],
     }
 
 
@@ -235,6 +277,17 @@ def test_generated_case_with_every_field_round_trips(
             "full": 1, "partial": 1, "none": 0, "too_early": 0, "not_graded": 0
         }  # fmt: skip
         assert graded.summary.average == 0.5 and graded.summary.percent == 75.0
+    entered, measured, by_hs = first.indicators
+    assert (entered.baseline, entered.baseline_period) == (-2.5, "2021-Q1")
+    assert (entered.target, entered.target_period) == (12, "2022-H2")
+    assert entered.note == "Every field of an entered indicator,\non two lines."
+    assert [(a.period, a.value, a.source, a.note, a.author) for a in entered.actuals] == [
+        ("2021-09", 4, "https://example.org/b", "first lot", "desk"),
+        ("2022", 12.75, "delivery note 7", None, None),
+    ]
+    assert dict(measured.measure or {}) == {"basket": "synthetic_widgets", "direction": "import"}
+    assert (measured.unit, measured.actuals) == ("usd", ())
+    assert dict(by_hs.measure or {}) == {"hs": "8701", "direction": "export"}
     assert (out / "air" / "arm-geo.yaml").read_text("utf-8") == AIR_YAML
     # Only the basket the shipped list lacks is written; sugar is shipped.
     toml = (out / "baskets.toml").read_text("utf-8")
@@ -307,3 +360,36 @@ def test_cli_export_then_import_founding_case(cli: Any, tmp_path: Path) -> None:
     r = cli("agenda", "import", tmp_path / "out", "--db", b)
     assert r.exit_code == 0, r.stderr
     assert "16 items, 16 status changes" in r.stdout
+
+
+def test_founding_case_indicators_survive_export_and_import(tmp_path: Path) -> None:
+    """The done-criterion: export then import gives the same items, statuses, indicators."""
+    out = tmp_path / "out"
+    with Agenda.open("sqlite://") as ag:
+        ag.import_case(CASE)
+        item = ag.item("mtz-tractor-cab-plant")
+        ag.record_actual(
+            item.id, "cab-production-started", period="2022-12", value=1,
+            source="synthetic test source", note="made up for this test", author="tester",
+            expected_version=item.version,
+        )  # fmt: skip
+        before = _state(ag)
+        ag.export_case(out)
+    with Agenda.open("sqlite://") as fresh:
+        fresh.import_case(out)
+        after = _state(fresh)
+    # Who last wrote the item, and its edits, are not in agenda.yaml (the actual keeps its
+    # author).
+    for state in (before, after):
+        state["items"] = [dataclasses.replace(v, updated_by=None, edits=()) for v in state["items"]]
+    assert after == before
+    keys = {i.item: [x.key for x in i.indicators] for i in after["indicators"]}
+    assert keys == {
+        "area-agro-industry": ["confectionery-exports", "vegetable-oil-exports"],
+        "mtz-tractor-cab-plant": ["cab-production-started"],
+        "sugar-supplies-resume": ["sugar-exports"],
+    }
+    (cab,) = next(i for i in after["indicators"] if i.item == "mtz-tractor-cab-plant").indicators
+    assert [(a.period, a.value, a.source, a.author) for a in cab.actuals] == [
+        ("2022-12", 1, "synthetic test source", "tester")
+    ]

@@ -424,6 +424,22 @@ VARIANTS.update(
 )
 
 
+# issue 18: indicators
+CASES.update(
+    {
+        "agenda indicators": Case(("sugar-supplies-resume", "--lake", "{lake}", "--db", "{db}")),
+    }
+)
+WRITES.update(
+    {
+        "agenda actual": "writes to the agenda database "
+        "(POST /api/agenda/items/{id}/indicators/{key}/actuals)",
+        "agenda indicator add": "writes to the agenda database (library and CLI)",
+        "agenda indicator remove": "writes to the agenda database (library and CLI)",
+    }
+)
+
+
 #: Read commands whose route is still being built (issue 14); emptied before it is resolved.
 PENDING: frozenset[str] = frozenset()
 

@@ -21,6 +21,15 @@ from bilat.agenda.formats import (
     ics_feed,
     parse_within,
 )
+from bilat.agenda.indicators import (
+    INDICATOR_FIELDS,
+    PROGRESS_STATUSES,
+    ActualView,
+    IndicatorProgress,
+    IndicatorReport,
+    IndicatorView,
+    ItemIndicators,
+)
 from bilat.agenda.progress import Progress, ProgressPoint, progress
 from bilat.agenda.service import Agenda, case_items
 from bilat.agenda.views import (
@@ -45,9 +54,12 @@ from bilat.options import KINDS, STATUSES, ItemKind, Status
 __all__ = [
     "EDITABLE_FIELDS",
     "IATI_STATUS",
+    "INDICATOR_FIELDS",
     "ITEM_FIELDS",
     "KINDS",
+    "PROGRESS_STATUSES",
     "STATUSES",
+    "ActualView",
     "Agenda",
     "CaseDoc",
     "Change",
@@ -60,7 +72,11 @@ __all__ = [
     "GradeReport",
     "GradeView",
     "ImportReport",
+    "IndicatorProgress",
+    "IndicatorReport",
+    "IndicatorView",
     "ItemDoc",
+    "ItemIndicators",
     "ItemKind",
     "ItemList",
     "ItemView",

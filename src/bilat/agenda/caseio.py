@@ -9,7 +9,6 @@ keys in a fixed order, history by date) that a secretariat can diff in version c
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 import json
@@ -23,6 +22,14 @@ import yaml
 
 from bilat import _yaml as safe_yaml
 from bilat.agenda import _checks as check
+from bilat.agenda._indicators_io import EDIT_FIELDS as INDICATOR_EDITS
+from bilat.agenda._indicators_io import (
+    ActualDoc,
+    IndicatorDoc,
+    read_indicators,
+    yaml_indicators,
+)
+from bilat.agenda._periods import due_end
 from bilat.agenda._yaml import Reader, dump
 from bilat.agenda.views import EDITABLE_FIELDS, Evidence
 from bilat.codes.baskets import Basket, load_baskets, load_shipped_baskets
@@ -34,11 +41,13 @@ __all__ = [
     "BASKETS_FILE",
     "CASE_FILE",
     "ITEM_OPTIONAL_FIELDS",
+    "ActualDoc",
     "CaseDoc",
     "ChangeDoc",
     "CoChair",
     "EditDoc",
     "GradeDoc",
+    "IndicatorDoc",
     "ItemDoc",
     "MeetingDoc",
     "RemovalDoc",
@@ -58,7 +67,6 @@ __all__ = [
 CASE_FILE = "case.yaml"
 AGENDA_FILE = "agenda.yaml"
 BASKETS_FILE = "baskets.toml"
-_DUE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-([QH])([1-4]))?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,38 +186,8 @@ class ItemDoc:
     grades: tuple[GradeDoc, ...] = ()
     edits: tuple[EditDoc, ...] = ()
     removed: RemovalDoc | None = None
-
-
-def due_end(due: str) -> dt.date:
-    """The last day of a due date or period: ``2022`` → 2022-12-31, ``2022-Q3`` → 2022-09-30.
-
-    Accepted forms: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, ``YYYY-Qn`` (quarter), ``YYYY-Hn``
-    (half year). Anything else raises ``InputError``.
-    """
-    m = _DUE.match(due.strip())
-    if not m:
-        raise InputError(
-            f"bad due date or period {due!r}; expected YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn or "
-            "YYYY-Hn",
-            details={"value": due},
-        )
-    year, month, day, part, n = m.groups()
-    y = int(year)
-    try:
-        if day:
-            return dt.date(y, int(month), int(day))
-        if month:
-            mo = int(month)
-            return dt.date(y, mo, calendar.monthrange(y, mo)[1])
-        if part:
-            k = int(n)
-            if part == "H" and k > 2:
-                raise ValueError("a year has two halves")
-            last = k * 3 if part == "Q" else k * 6
-            return dt.date(y, last, calendar.monthrange(y, last)[1])
-        return dt.date(y, 12, 31)
-    except ValueError as exc:
-        raise InputError(f"bad due date or period {due!r}: {exc}", details={"value": due}) from None
+    #: The item's indicators (``indicators:``), in file order.
+    indicators: tuple[IndicatorDoc, ...] = ()
 
 
 def _at(r: Reader, node: yaml.Node, field: str, exc: InputError) -> NoReturn:
@@ -359,7 +337,7 @@ _ITEM_REQUIRED = ("id", "meeting", "kind", "title", "history")
 #: list, :data:`bilat.agenda.EDITABLE_FIELDS`, so that the file and the edits cannot drift).
 ITEM_OPTIONAL_FIELDS = tuple(f for f in EDITABLE_FIELDS if f not in _ITEM_REQUIRED)
 #: Records kept with an item beside its status history: grades, edits, its removal.
-_ITEM_RECORDS = ("grades", "edits", "removed")
+_ITEM_RECORDS = ("grades", "edits", "removed", "indicators")
 
 
 def read_agenda(
@@ -537,6 +515,7 @@ def _read_item(
         air_clause=clause,
         history=_read_history(r, k["history"], f"{f}.history"),
         line=node.start_mark.line + 1,
+        indicators=read_indicators(r, k.get("indicators"), f"{f}.indicators", baskets),
     )
     return _read_records(r, k, f, doc, case)
 
@@ -664,6 +643,7 @@ def agenda_yaml(commission_id: str, items: Sequence[ItemDoc]) -> str:
                         )
                         for c in it.history
                     ],
+                    "indicators": yaml_indicators(it.indicators),
                 }
             )
             | _records_data(it)
@@ -719,7 +699,8 @@ def case_yaml(case: CaseDoc) -> str:
 #   removed: {at, by, reason}
 # ``at`` is a UTC time written ISO 8601; a removal is not repeated in ``edits``.
 
-_RECORD_FIELDS = frozenset(EDITABLE_FIELDS)
+#: What an edit-history row may name: an editable field, or an indicator's write.
+_RECORD_FIELDS = frozenset(EDITABLE_FIELDS) | frozenset(INDICATOR_EDITS)
 
 
 def _read_records(
@@ -817,13 +798,18 @@ def _time(r: Reader, node: yaml.Node, f: str) -> dt.datetime:
 
 
 def _plain_value(r: Reader, node: yaml.Node | None, f: str) -> Any:
-    """The old or new value of an edit: null, a scalar, or a list of texts."""
+    """The old or new value of an edit: null, a scalar, a list of texts, or (an indicator's
+    write) a mapping of plain values."""
     if node is None or r.is_null(node):
         return None
     if isinstance(node, yaml.SequenceNode):
         return [t for t, _ in r.texts(node, f)]
+    if isinstance(node, yaml.MappingNode):
+        return {
+            r.required_text(k, f, node): _plain_value(r, v, f"{f}.{k.value}") for k, v in node.value
+        }
     if not isinstance(node, yaml.ScalarNode):
-        r.fail(node, f, "expected a value or a list of values", cls=SchemaError)
+        r.fail(node, f, "expected a value, a list of values or a mapping", cls=SchemaError)
     value = yaml.constructor.SafeConstructor().construct_object(node)  # type: ignore[no-untyped-call]
     return value.isoformat() if isinstance(value, dt.date) else value
 
@@ -841,7 +827,7 @@ def _read_edits(r: Reader, node: yaml.Node | None, f: str) -> tuple[EditDoc, ...
                 f"{g}.field",
                 "not a field an edit changes",
                 value=field,
-                expected="one of " + ", ".join(EDITABLE_FIELDS),
+                expected="one of " + ", ".join((*EDITABLE_FIELDS, *INDICATOR_EDITS)),
                 hint="a removal is written under removed:, not in edits:",
             )
         if out and at < out[-1].at:

@@ -18,6 +18,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from bilat.agenda.caseio import due_end
+from bilat.agenda.indicators import ActualView, IndicatorReport, IndicatorView, ItemIndicators
 from bilat.agenda.views import CommissionView, ItemView, MeetingView
 from bilat.errors import InputError
 
@@ -30,10 +32,13 @@ __all__ = [
     "due_items",
     "iati_activities",
     "iati_identifier",
+    "iati_results",
     "ics_feed",
     "meeting_uid",
     "parse_within",
     "party_codes",
+    "period_start",
+    "results_hook",
 ]
 
 #: The IATI standard version the export follows (``version`` of ``iati-activities``).
@@ -58,7 +63,7 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _PLANNED_START, _ACTUAL_START, _PLANNED_END, _ACTUAL_END = "1", "2", "3", "4"
 
 #: Extension point for results and indicators: given an item, the ``<result>`` elements to
-#: add to its activity (none yet: the agenda holds no indicators).
+#: add to its activity (:func:`results_hook` gives those of the items' indicators).
 ResultsHook = Callable[[ItemView], Iterable[ET.Element]]
 
 
@@ -316,3 +321,113 @@ def party_codes(parties: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]
     data = coco.CountryConverter().data
     codes = {str(a): str(b) for a, b in zip(data["ISO3"], data["ISO2"], strict=True)}
     return {p: codes[p] for p in parties}, {p: country_name(p) for p in parties}
+
+
+# ---------------------------------------------------------------- IATI results (issue 18)
+
+#: IATI ResultType 1 Output (an entered indicator: what the item delivers) and 2 Outcome (a
+#: measured one: the trade it was meant to move); IndicatorMeasure 1 Unit, 2 Percentage.
+_OUTPUT, _OUTCOME = "1", "2"
+_UNIT, _PERCENT = "1", "2"
+
+
+def period_start(period: str) -> dt.date:
+    """The first day of a period as written (``2022-Q3`` → 2022-07-01); see ``due_end``."""
+    end = due_end(period)
+    text = period.strip()
+    if len(text) == 10:
+        return end
+    if len(text) == 4:
+        return dt.date(end.year, 1, 1)
+    if text[5] in "QH":
+        months = 3 if text[5] == "Q" else 6
+        return dt.date(end.year, end.month - months + 1, 1)
+    return end.replace(day=1)
+
+
+def iati_results(indicators: ItemIndicators) -> list[ET.Element]:
+    """An item's indicators as IATI ``<result>`` elements: baseline, target, actual per period.
+
+    One result per indicator. Each actual is a ``<period>`` (its first and last day) with an
+    ``<actual>`` whose comment says its source (entered) or its basis and coverage
+    (measured); a year no source covers has an ``<actual>`` without a value, saying why. The
+    target is in the period of ``target_period``.
+    """
+    out = []
+    for ind in indicators.indicators:
+        result = ET.Element("result", {"type": _OUTCOME if ind.measure else _OUTPUT})
+        _narrative(result, "title", f"{ind.name} ({indicators.title})")
+        attrs = {"measure": _PERCENT if ind.unit == "percent" else _UNIT}
+        if ind.baseline is not None and ind.target is not None:
+            attrs["ascending"] = "1" if ind.target >= ind.baseline else "0"
+        el = ET.SubElement(result, "indicator", attrs)
+        _narrative(el, "title", f"{ind.name} ({ind.unit})")
+        _narrative(el, "description", _indicator_text(ind))
+        if ind.baseline_period is not None:
+            base = ET.SubElement(el, "baseline", _value_attrs(ind.baseline_period, ind.baseline))
+            _narrative(base, "comment", f"Baseline: {ind.baseline_basis}.")
+        _periods(el, ind)
+        out.append(result)
+    return out
+
+
+def _value_attrs(period: str, value: float | None) -> dict[str, str]:
+    attrs = {"year": str(due_end(period).year), "iso-date": due_end(period).isoformat()}
+    if value is not None:
+        attrs["value"] = _iati_number(value)
+    return attrs
+
+
+def _iati_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _indicator_text(ind: IndicatorView) -> str:
+    how = (
+        f"Measured from the trade lake: {', '.join(f'{k} {v}' for k, v in ind.measure.items())} "
+        "of the commission's dyad, US dollars"
+        if ind.measure
+        else "Entered, each actual with its source"
+    )
+    parts = [how, f"progress: {ind.progress.text}"]
+    parts += [f"stated in: {ind.source}"] if ind.source else []
+    parts += [ind.note.rstrip(".")] if ind.note else []
+    return "; ".join(parts) + "."
+
+
+def _periods(el: ET.Element, ind: IndicatorView) -> None:
+    periods: dict[str, list[ActualView]] = {}
+    for a in ind.actuals:
+        periods.setdefault(a.period, []).append(a)
+    if ind.target is not None and ind.target_period is not None:
+        periods.setdefault(ind.target_period, [])
+    for text in sorted(periods, key=lambda p: (period_start(p), p)):
+        p = ET.SubElement(el, "period")
+        ET.SubElement(p, "period-start", {"iso-date": period_start(text).isoformat()})
+        ET.SubElement(p, "period-end", {"iso-date": due_end(text).isoformat()})
+        if text == ind.target_period and ind.target is not None:
+            target = ET.SubElement(p, "target", {"value": _iati_number(ind.target)})
+            _narrative(target, "comment", f"Target for {text}" +
+                       (f", stated in: {ind.source}." if ind.source else "."))  # fmt: skip
+        for a in periods[text]:
+            actual = ET.SubElement(
+                p, "actual", {} if a.value is None else {"value": _iati_number(a.value)}
+            )
+            _narrative(actual, "comment", _actual_text(a))
+
+
+def _actual_text(a: ActualView) -> str:
+    if not a.measured:
+        return f"Source: {a.source}" + (f"; {a.note}" if a.note else "") + "."
+    if a.value is None:
+        return f"Not available (not 0): {a.gap}; coverage {a.coverage}."
+    return (
+        f"Measured: basis {a.basis}, {a.levels}, lake source {a.source or 'none'}; "
+        f"coverage {a.coverage}."
+    )
+
+
+def results_hook(report: IndicatorReport) -> ResultsHook:
+    """The ``results=`` hook of :func:`iati_activities` for the items of ``report``."""
+    by_item = {i.item: i for i in report.items}
+    return lambda item: iati_results(by_item[item.id]) if item.id in by_item else []

@@ -21,18 +21,21 @@ from sqlalchemy.orm.exc import StaleDataError
 from bilat._files import write_atomic
 from bilat.agenda import _checks as check
 from bilat.agenda import caseio, edits, grades
+from bilat.agenda import indicators as _ind
 from bilat.agenda.db import create_engine, resolve_url, upgrade
+from bilat.agenda.indicators import IndicatorReport
 from bilat.agenda.models import (
     CaseFile,
     Commission,
     Grade,
+    Indicator,
     Item,
     ItemEdit,
     ItemLink,
     Meeting,
     StatusChange,
 )
-from bilat.agenda.progress import FlowSource, Progress, progress
+from bilat.agenda.progress import FlowSource, Progress, progress, view_of
 from bilat.agenda.views import (
     Change,
     CommissionView,
@@ -448,6 +451,137 @@ class Agenda:
         if one is None:
             return GradeReport(day, tuple(listed), summary)
         return GradeReport(day, (one,), summary, one.grades)
+
+    # ---------------------------------------------------------------- indicators (issue 18)
+
+    def indicators(
+        self,
+        item_id: str | None = None,
+        lake: FlowSource | None = None,
+        *,
+        commission: str | None = None,
+    ) -> IndicatorReport:
+        """The indicators of one item (or of every item) with actuals and progress.
+
+        Measured indicators are read from ``lake`` (a lake, a trade view, or anything with
+        ``flows()``); without one they are *not measurable*. Items without indicators are
+        left out of the list of all items.
+        """
+        view = None if lake is None else view_of(lake)
+        q = _item_query().options(selectinload(Item.indicators).selectinload(Indicator.actuals))
+        if item_id is not None:
+            q = q.where(Item.id == item_id)
+        elif commission is not None:
+            q = q.where(Item.commission_id == commission)
+        with self._session() as s:
+            rows = [r for r in s.scalars(q).all() if item_id or r.removed_at is None]
+            if item_id is not None and not rows:
+                raise self._not_found(s, item_id)
+            dyads = {c.id: (c.party_a, c.party_b) for c in s.scalars(sa.select(Commission))}
+            out = []
+            for r in rows:
+                if item_id is None and not r.indicators:
+                    continue
+                item = _view(r, dt.date.today())
+                views = tuple(
+                    _ind.indicator_view(i, item, dyad=dyads[r.commission_id], view=view)
+                    for i in r.indicators
+                )
+                out.append(_ind.ItemIndicators(r.id, r.title, r.version, views))
+        return IndicatorReport(
+            items=tuple(out),
+            lake=view is not None,
+            synthetic=bool(view is not None and getattr(view.lake, "is_synthetic", False)),
+            precedence="" if view is None else view.precedence.text(),
+        )
+
+    def record_actual(
+        self,
+        item_id: str,
+        indicator: str,
+        *,
+        period: str,
+        value: float | str,
+        source: str,
+        note: str | None = None,
+        author: str | None = None,
+        expected_version: int | None = None,
+    ) -> ItemView:
+        """Record an entered actual of an item's indicator, with its source (required).
+
+        ``expected_version`` as in :meth:`update` (default: the version read now). A
+        measured indicator's actuals are read from the lake: recording one is refused.
+        """
+        with self._session() as s:
+            read = expected_version
+            if read is None:
+                read = s.scalar(sa.select(Item.version).where(Item.id == item_id)) or 0
+            row = self._for_write(s, item_id, read)
+            _refuse_removed(row)
+            _ind.apply_actual(
+                row, indicator, period_text=period, value=value, source=source, note=note,
+                author=author,
+            )  # fmt: skip
+            self._commit(s, item_id, read)
+        return self.item(item_id)
+
+    def add_indicator(
+        self,
+        item_id: str,
+        key: str,
+        *,
+        expected_version: int,
+        author: str | None = None,
+        reason: str | None = None,
+        **fields: object,
+    ) -> ItemView:
+        """Add an indicator to an item (fields: :data:`bilat.agenda.INDICATOR_FIELDS`)."""
+        doc = _ind.checked_indicator(key, fields, load_baskets())
+        with self._session() as s:
+            row = self._for_write(s, item_id, expected_version)
+            _refuse_removed(row)
+            _ind.apply_add(row, doc, author=check.text(author), reason=check.text(reason))
+            self._commit(s, item_id, expected_version)
+        return self.item(item_id)
+
+    def edit_indicator(
+        self,
+        item_id: str,
+        key: str,
+        *,
+        expected_version: int,
+        author: str | None = None,
+        reason: str | None = None,
+        **changes: object,
+    ) -> ItemView:
+        """Change fields of an item's indicator; ``None`` clears an optional one."""
+        with self._session() as s:
+            row = self._for_write(s, item_id, expected_version)
+            _refuse_removed(row)
+            _ind.apply_edit(
+                row, key, changes, load_baskets(), author=check.text(author),
+                reason=check.text(reason),
+            )  # fmt: skip
+            self._commit(s, item_id, expected_version)
+        return self.item(item_id)
+
+    def remove_indicator(
+        self,
+        item_id: str,
+        key: str,
+        *,
+        expected_version: int,
+        reason: str,
+        author: str | None = None,
+    ) -> ItemView:
+        """Remove an item's indicator and its actuals (the item's history keeps it)."""
+        why = check.required(reason, "reason")
+        with self._session() as s:
+            row = self._for_write(s, item_id, expected_version)
+            _refuse_removed(row)
+            _ind.apply_remove(row, key, author=check.text(author), reason=why)
+            self._commit(s, item_id, expected_version)
+        return self.item(item_id)
 
     # ---------------------------------------------------------------- writes
 
@@ -991,6 +1125,7 @@ def _item_row(doc: caseio.ItemDoc, commission_id: str, position: int) -> Item:
         links=[ItemLink(kind="basket", code=b, position=i) for i, b in enumerate(doc.baskets)]
         + [ItemLink(kind="hs", code=h, position=i) for i, h in enumerate(doc.hs)],
         **_record_rows(doc, now),
+        indicators=_ind.indicator_rows(doc.indicators),
     )
 
 
@@ -1014,6 +1149,7 @@ def _item_doc(row: Item) -> caseio.ItemDoc:
         history=tuple(
             caseio.ChangeDoc(c.date, c.status, c.note, c.source, c.author) for c in row.history
         ),
+        indicators=_ind.indicator_docs(row),
     )
     return _with_records(doc, row)
 

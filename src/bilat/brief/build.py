@@ -161,7 +161,7 @@ def _sections(
     return (
         *(make(dyad, year) for make in TRADE_SECTIONS),
         claims_section(lake, folder),
-        agenda_section(folder, agenda=agenda, as_of=day),
+        agenda_section(folder, agenda=agenda, as_of=day, lake=lake),
         air_section(folder, dyad.a.code, dyad.b.code),
         potential_section(lake, dyad.a.code, dyad.b.code, year),
         promising_section(dyad, year),

@@ -11,7 +11,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from bilat.brief.model import Column, Figure, Section, Table
+from bilat.brief.model import Column, Figure, Section, Table, fmt
 from bilat.brief.trade_sections import chart_spec, entry_ids
 from bilat.errors import BilatError, NotFoundError
 
@@ -144,8 +144,14 @@ def _agenda_row(item: Any) -> dict[str, Any]:
     }
 
 
-def agenda_section(case: Path | None, *, agenda: Any | None, as_of: dt.date) -> Section:
-    """The case's commitments with their status and overdue flag as of ``as_of``."""
+def agenda_section(
+    case: Path | None, *, agenda: Any | None, as_of: dt.date, lake: Any | None = None
+) -> Section:
+    """The case's commitments with their status and overdue flag as of ``as_of``.
+
+    Items' indicators, with their progress, are a second table; measured ones are read
+    from ``lake`` (each latest value a figure with its coverage).
+    """
     title = f"Commitments and their status as of {as_of.isoformat()}"
     mod = _part("bilat.agenda")
     if mod is None:
@@ -155,6 +161,7 @@ def agenda_section(case: Path | None, *, agenda: Any | None, as_of: dt.date) -> 
     try:
         source_db = agenda if agenda is not None else mod.Agenda.from_case(case)
         items = source_db.items(as_of=as_of)
+        indicators = source_db.indicators(None, lake)
     except NotFoundError as exc:
         return Section("agenda", title, "no_data", f"No commitments: {exc.message}")
     except BilatError as exc:
@@ -182,9 +189,10 @@ def agenda_section(case: Path | None, *, agenda: Any | None, as_of: dt.date) -> 
         for i in overdue
     )
     g_figures, g_table, g_notes = _grades_part(items, as_of, where)
+    ind_figures, ind_tables, ind_notes = _indicator_parts(indicators, where)
     return Section(
-        "agenda", title, "ok", None, (*figures, *g_figures), (table, g_table),
-        (*notes, *g_notes), (where,),
+        "agenda", title, "ok", None, (*figures, *g_figures, *ind_figures),
+        (table, g_table, *ind_tables), (*notes, *g_notes, *ind_notes), (where,),
     )  # fmt: skip
 
 
@@ -258,6 +266,67 @@ def _grades_part(
         f"average {s.average:+.2f}, {s.percent:.1f} % ((average + 1) / 2 · 100)."
     )
     return figures, table, (note,)
+
+
+# issue 18: indicators — each item's indicators and progress in the agenda section.
+_INDICATOR_COLUMNS = (
+    Column("item", "Item", "text"),
+    Column("indicator", "Indicator", "text"),
+    Column("baseline", "Baseline", "text"),
+    Column("target", "Target", "text"),
+    Column("latest", "Latest actual", "text"),
+    Column("share", "Share of the way to the target", "share"),
+    Column("progress", "Progress", "text"),
+    Column("coverage", "Coverage of the latest", "text"),
+    Column("basis", "Rests on", "text"),
+)
+
+
+def _ind_value(value: float | None, unit: str, period: str | None) -> str:
+    if value is None:
+        return "—"
+    text = fmt(value, "usd") if unit == "usd" else f"{value:,.4g} {unit}"
+    return f"{text} ({period})" if period else text
+
+
+def _indicator_parts(
+    report: Any, where: str
+) -> tuple[tuple[Figure, ...], tuple[Table, ...], tuple[str, ...]]:
+    """Figures (measured latest values), the indicators table, notes on the method."""
+    words = {"no_actual": "no actual recorded"}
+    rows, figures = [], []
+    for it in report.items:
+        for i in it.indicators:
+            p, latest = i.progress, i.progress.latest
+            rows.append({
+                "item": it.item, "indicator": i.name,
+                "baseline": _ind_value(i.baseline, i.unit, i.baseline_period),
+                "target": _ind_value(i.target, i.unit, i.target_period) if i.target is not None
+                else "none stated",
+                "latest": _ind_value(latest.value, i.unit, latest.period) if latest else "—",
+                "share": None if p.share is None else 100 * p.share,
+                "progress": f"{words.get(p.status, p.status.replace('_', ' '))}: {p.text}",
+                "coverage": (latest.coverage if latest and latest.measured else "entered")
+                if latest else "—",
+                "basis": (f"{latest.basis}; {latest.levels}" if latest.measured
+                          else f"source: {latest.source}") if latest else i.baseline_basis,
+            })  # fmt: skip
+            if latest is not None and latest.measured and latest.value is not None:
+                figures.append(Figure(
+                    f"{i.name}, {latest.period}", latest.value, "usd",
+                    f"the lake, {latest.basis}, {latest.levels}; coverage {latest.coverage}; "
+                    f"{report.precedence}",
+                ))  # fmt: skip
+    if not rows:
+        return (), (), ()
+    table = Table("Indicators and progress", _INDICATOR_COLUMNS, tuple(rows), where)
+    notes = (
+        "Share of the way = (latest actual − baseline) / (target − baseline); on track when it "
+        "is at least the share of the time from the baseline's period to the target's passed. "
+        + ("Measured indicators are read from the lake; a year no source covers is not 0."
+           if report.lake else "No lake was read: measured indicators are not measurable."),
+    )  # fmt: skip
+    return tuple(figures), (table,), notes
 
 
 # --------------------------------------------------------------------------- air

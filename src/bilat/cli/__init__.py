@@ -48,6 +48,7 @@ _PARTS = (
     "bilat.cli.agenda",
     "bilat.cli.agenda_edit",
     "bilat.cli.agenda_grades",
+    "bilat.cli.agenda_indicators",
     "bilat.cli.claims",
     "bilat.cli.brief",
     "bilat.cli.fetch",

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,11 +18,21 @@ from bilat.agenda.formats import (
     ics_feed,
     parse_within,
     party_codes,
+    results_hook,
 )
 from bilat.agenda.service import as_date
 from bilat.agenda.views import CommissionView
-from bilat.cli._common import JsonOption, console, count, print_json, print_table
-from bilat.errors import BilatError, InputError
+from bilat.cli._common import (
+    HomeOption,
+    JsonOption,
+    LakeOption,
+    console,
+    count,
+    open_lake,
+    print_json,
+    print_table,
+)
+from bilat.errors import BilatError, InputError, LakeNotFoundError
 
 # The options of src/bilat/cli/agenda.py, repeated: importing them from there would make an
 # import cycle (that module registers this one).
@@ -80,6 +90,16 @@ def pick_commission(ag: Agenda, commission: str | None) -> CommissionView:
     return found[0]
 
 
+def lake_or_none(lake: Path | None, home: Path | None) -> Any:
+    """The lake named, or the default one when it exists (else none: measured ones unread)."""
+    try:
+        return open_lake(lake, home=home)
+    except LakeNotFoundError:
+        if lake is not None or home is not None:
+            raise
+        return None
+
+
 def _write(path: Path, data: bytes) -> None:
     from bilat._files import write_atomic
 
@@ -94,15 +114,24 @@ def iati(
     out: OutFile,
     commission: CommissionOption = None,
     as_of: AsOfOption = None,
+    lake: LakeOption = None,
+    home: HomeOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Write the commission's items as IATI 2.03 activity XML (local identifiers)."""
+    """Write the commission's items as IATI 2.03 activity XML (local identifiers).
+
+    Items' indicators are IATI results: baseline, target, and each actual, measured ones
+    read from the lake (--lake; without a lake, no measured actual is written).
+    """
+    the_lake = lake_or_none(lake, home)
     with _agenda(db) as ag:
         com = pick_commission(ag, commission)
         items = ag.items(commission=com.id, as_of=as_of)
+        hook = results_hook(ag.indicators(None, the_lake, commission=com.id))
     iso2, names = party_codes(com.parties)
-    _write(out, iati_activities(com, items, iso2=iso2, names=names, generated=_now()))
+    data = iati_activities(com, items, iso2=iso2, names=names, generated=_now(), results=hook)
+    _write(out, data)
     report = ExportReport(com.id, len(items), (str(out),))
     if as_json:
         print_json(report)

@@ -862,3 +862,48 @@ def grade_item(request: Request, item_id: ItemId, body: GradeBody) -> dict[str, 
         )
     )
     return {"item": plain(view)}
+
+
+# ---- issue 18: indicators
+from bilat.agenda.indicators import IndicatorReport  # noqa: E402
+
+
+@router.get("/agenda/indicators", response_model=model_for(IndicatorReport))
+def agenda_indicators(request: Request, item_id: Ident = None) -> Response:
+    """``bilat agenda indicators [ITEM]``: indicators with actuals and progress."""
+    current_user(request)
+    st = app_state(request)
+    with st.trade.lock:
+        result = st.agenda().indicators(item_id, st.lake)
+    return document_response(result)
+
+
+@router.get("/agenda/items/{item_id}/indicators", response_model=model_for(IndicatorReport))
+def item_indicators(request: Request, item_id: ItemId) -> Response:
+    """One item's indicators (``bilat agenda indicators ITEM``); 404 for an unknown item."""
+    return agenda_indicators(request, item_id)
+
+
+class ActualBody(BaseModel):
+    """An entered actual of an indicator (``Agenda.record_actual``)."""
+
+    expected_version: int = Field(ge=0, description="The item's version you read.")
+    period: str = Field(min_length=4, max_length=10, description="YYYY, YYYY-MM, YYYY-Qn ...")
+    value: float = Field(allow_inf_nan=False, description="In the indicator's unit.")
+    source: str = Field(min_length=1, max_length=1000, description="Where it is reported.")
+    note: str | None = Field(default=None, max_length=4000)
+
+
+@router.post("/agenda/items/{item_id}/indicators/{key}/actuals")
+def record_actual(
+    request: Request, item_id: ItemId, key: ItemId, body: ActualBody
+) -> dict[str, Any]:
+    """Record an actual (editor). 400 on a bad value, 409 when the item changed meanwhile."""
+    user = require(request, "editor")
+    check_csrf(request)
+    ag = app_state(request).agenda()
+    view = ag.record_actual(
+        item_id, key, period=body.period, value=body.value, source=body.source,
+        note=body.note, author=user.name, expected_version=body.expected_version,
+    )  # fmt: skip
+    return {"item": plain(view), "indicators": plain(ag.indicators(item_id))}

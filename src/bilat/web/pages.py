@@ -333,6 +333,7 @@ def item_page(request: Request, item_id: api_case.ItemId) -> Response:
         editable=EDITABLE_FIELDS,
         kinds=KINDS,
         grades=GRADES,
+        indicators=item_indicators(request, item_id),
     )
 
 
@@ -418,6 +419,37 @@ def item_remove(
     api.app_state(request).agenda().remove(
         item_id, expected_version=expected_version, reason=reason, author=user.name
     )
+    return RedirectResponse(f"/agenda/{item_id}", status_code=303)
+
+
+# ---- issue 18: indicators — the item page's indicators and the form to record an actual.
+def item_indicators(request: Request, item_id: str) -> Any:
+    """The item's indicators as plain data (``GET /api/agenda/items/{id}/indicators``)."""
+    st = api.app_state(request)
+    with st.trade.lock:
+        report = st.agenda().indicators(item_id, st.lake)
+    return api_case.plain(report)
+
+
+@router.post("/agenda/{item_id}/indicators/{key}/actuals")
+def item_actual(
+    request: Request,
+    item_id: api_case.ItemId,
+    key: api_case.ItemId,
+    expected_version: Annotated[int, Form(ge=0)],
+    period: Annotated[str, Form(max_length=10)] = "",
+    value: Annotated[str, Form(max_length=40)] = "",
+    source: Annotated[str, Form(max_length=1000)] = "",
+    note: Annotated[str, Form(max_length=4000)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Record an entered actual from the item page's form (editor)."""
+    user = require(request, "editor")
+    check_csrf(request, csrf_token)
+    api.app_state(request).agenda().record_actual(
+        item_id, key, period=period, value=value, source=source, note=note or None,
+        author=user.name, expected_version=expected_version,
+    )  # fmt: skip
     return RedirectResponse(f"/agenda/{item_id}", status_code=303)
 
 
