@@ -110,6 +110,23 @@ def test_a_damaged_history_line_is_named(tmp_path: Path) -> None:
         read_history(lake)
 
 
+def test_a_damaged_history_is_left_alone_and_the_check_still_runs(tmp_path: Path, cli) -> None:
+    lake = _lake_2020(tmp_path / "lake")
+    record_check(lake, check_claims(lake, CASE), now=T1)
+    path = tmp_path / "lake" / HISTORY_FILE
+    damaged = path.read_text("utf-8") + "not json\n"
+    path.write_text(damaged, "utf-8")
+    _, changes = record_check(lake, check_claims(lake, CASE), now=T2)
+    assert not changes.recorded
+    assert "line 2: not a check record" in (changes.not_recorded_because or "")
+    assert path.read_text("utf-8") == damaged
+    out = cli("claims", "check", str(CASE), "--lake", str(lake.root))
+    assert out.exit_code == 0, out.stderr
+    assert "undetermined turnover-2021-above-1bn" in out.stdout
+    assert "the check was not recorded" in out.stderr and "line 2" in out.stderr
+    assert path.read_text("utf-8") == damaged
+
+
 def test_cli_check_reports_changes_and_history_reads_them(tmp_path: Path, cli) -> None:
     lake = _lake_2020(tmp_path / "lake")
     first = cli("claims", "check", str(CASE), "--lake", str(lake.root))

@@ -322,10 +322,13 @@ def record_check(
     :class:`ClaimTurnover` says ``recorded=False`` and why, and still compares with the last
     recorded check when the history can be read.
 
+    A history holding a damaged line is left as it is (rewriting it would drop the line):
+    the check is not recorded, and the reason names the line.
+
     Raises
     ------
     BilatError
-        Another check held the history's lock for 30 s, or the history holds a bad line.
+        Another check held the history's lock for 30 s.
 
     Examples
     --------
@@ -355,6 +358,9 @@ def record_check(
             "make the lake's folder writable to record checks"
         )
         return record, changes_since_last(lake, report, now=now, because=why)
+    except BilatError as exc:  # a damaged line: rewriting would drop it, so leave the file
+        why = f"the history was left as it is: {exc.message}"
+        return record, _not_recorded(record, [], why)
     return record, compare_checks(previous, record)
 
 
@@ -381,6 +387,11 @@ def changes_since_last(
     except BilatError as exc:
         because = f"{because}; nothing to compare with: {exc.message}"
         history = []
+    return _not_recorded(record, history, because)
+
+
+def _not_recorded(record: CheckRecord, history: list[CheckRecord], because: str) -> ClaimTurnover:
+    """The turnover of a check not recorded, against the last recorded one of its claims."""
     previous = next((r for r in reversed(history) if _same_case(r, record)), None)
     turnover = compare_checks(previous, record)
     return ClaimTurnover(
