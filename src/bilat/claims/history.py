@@ -415,7 +415,11 @@ class HistoryPoint:
     lake_version
         The lake's version at the check.
     change
-        The lake's change since the previous check of the claim (``ingesting ...``).
+        The lake's change since the previous check of the claim in the same case
+        (``ingesting ...``).
+    case
+        The case checked (its folder's name) and the dyad, ``blr-kaz-2022 (BLR–KAZ)``: two
+        cases may hold claims of the same id.
     """
 
     checked_at: str
@@ -423,6 +427,7 @@ class HistoryPoint:
     measured_text: str
     lake_version: str
     change: str
+    case: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -462,14 +467,24 @@ def claim_history(lake: Lake, claim: str, *, case: str | None = None) -> ClaimHi
             details={"claim": claim, "lake": str(lake.root)},
         )
     points = []
-    previous: CheckRecord | None = None
-    for r in records:
+    for i, r in enumerate(records):
         v = r.verdicts[claim]
+        previous = next((p for p in reversed(records[:i]) if _same_case(p, r)), None)
         change = "first check" if previous is None else compare_checks(previous, r).lake.text()
         points.append(
             HistoryPoint(
-                r.checked_at, str(v["verdict"]), str(v["measured_text"]), r.lake_version, change
+                r.checked_at,
+                str(v["verdict"]),
+                str(v["measured_text"]),
+                r.lake_version,
+                change,
+                _case_name(r),
             )
         )
-        previous = r
     return ClaimHistory(claim, str(lake.root), tuple(points))
+
+
+def _case_name(record: CheckRecord) -> str:
+    """``blr-kaz-2022 (BLR–KAZ)``: the case folder's name and the dyad of a record."""
+    name = Path(record.case).parent.name if record.case else "no case file"
+    return f"{name} ({record.a}–{record.b})"
