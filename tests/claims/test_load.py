@@ -66,6 +66,15 @@ def test_bad_values_name_line_and_key(
     assert str(tmp_path / "claims.yaml") in info.value.message
 
 
+def test_an_impossible_date_names_its_line(tmp_path: Path) -> None:
+    text = GOOD.replace("  metric: turnover\n", "  metric: turnover\n  said_on: 2022-13-01\n")
+    with pytest.raises(ParseError, match="YYYY-MM-DD") as info:
+        load_claims(write(tmp_path, text))
+    assert (info.value.line, info.value.column) == (7, "said_on")
+    assert info.value.value == "2022-13-01"
+    assert str(tmp_path / "claims.yaml") in info.value.message
+
+
 def test_a_key_written_twice_is_an_error_naming_both_lines(tmp_path: Path) -> None:
     text = GOOD.replace("  metric: turnover\n", "  metric: turnover\n  metric: exports\n")
     with pytest.raises(ValidationError, match=r"written twice .*first on line 6") as info:
