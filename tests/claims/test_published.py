@@ -280,6 +280,10 @@ def test_json_shape_and_cli_text(tmp_path: Path, cli: object) -> None:
                         "unexplained_usd", "tolerance_usd", "verdict", "reason", "provenance"}  # fmt: skip
     assert [p["cause"] for p in pub["parts"]] == ["valuation", "source", "coverage", "revisions"]
     assert pub["parts"][1]["value_usd"] is None and pub["parts"][1]["value_text"] == "not computed"
+    claim_sources = data["results"][0]["provenance"]["sources"]
+    assert set(pub["provenance"]) == set(data["results"][0]["provenance"])
+    assert [s["path"] for s in pub["provenance"]["sources"]] == ["decl-0.csv"]
+    assert claim_sources and set(pub["provenance"]["sources"][0]) == set(claim_sources[0])
     args = ("claims", "check", str(folder), "--lake", str(lake.root), "--no-record")
     res = cli(*args, "--json")  # type: ignore[operator]
     assert res.exit_code == 0 and json.loads(res.stdout)["published"] == data["published"]

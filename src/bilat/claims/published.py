@@ -418,6 +418,10 @@ class PublishedResult:
                 "bases": list(self.provenance.bases),
                 "level": self.provenance.level,
                 "synthetic": self.provenance.synthetic,
+                "sources": [
+                    {"entry_id": s.entry_id, "path": s.path, "source": s.source}
+                    for s in self.provenance.sources
+                ],
                 "text": self.provenance.text(),
             },
         }
