@@ -79,7 +79,7 @@ def test_a_multipliers_reason_gives_the_two_values_it_divides(contradicted_lake:
     for cid in ("confectionery-doubled", "vegetable-oils-eightfold"):
         d = got[cid].details
         shown = f"{d['value_from_usd']:,.0f} USD in 2020, {d['value_to_usd']:,.0f} USD in 2021"
-        assert got[cid].reason.endswith(f"({shown})"), got[cid].reason
+        assert got[cid].reason.endswith(f"; {shown}"), got[cid].reason
         assert got[cid].measured == pytest.approx(d["value_to_usd"] / d["value_from_usd"])
 
 

@@ -224,7 +224,7 @@ def check_claim(dyad: Dyad, claim: Claim) -> ClaimResult:
         assert claim.comparison is not None  # the loader requires it for every other metric
         verdict, why = _graded(claim.comparison, measured, claim.unit)
         if claim.metric == "basket_multiplier":
-            why += f" ({_two_years(details)})"
+            why += f"; {_two_years(details)}"
     if "importer" in bases:
         why += " (partly on the importer's mirror declaration)"
     return ClaimResult(claim, verdict, measured, claim.unit, claim.expected(), why, details, prov)
