@@ -105,8 +105,40 @@ def load(
     except yaml.MarkedYAMLError as exc:
         raise _marked(exc, path, expected, None) from None
     except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as exc:
-        raise ParseError(f"not valid YAML: {exc}", path=path, expected=expected) from None
+        found = _unconstructed(node)
+        if found is None:
+            raise ParseError(f"not valid YAML: {exc}", path=path, expected=expected) from None
+        bad, key = found
+        raise ParseError(
+            f"not a valid value: {exc}",
+            path=path,
+            line=bad.start_mark.line + 1,
+            column=key,
+            value=bad.value,
+            expected="a date as YYYY-MM-DD" if bad.tag.endswith(":timestamp") else expected,
+            hint="Correct the value, or quote it if it is text",
+        ) from None
     return node, data
+
+
+def _unconstructed(root: yaml.Node) -> tuple[yaml.ScalarNode, str | None] | None:
+    """The first scalar YAML cannot turn into a value (``2022-13-01``: no such month) and the
+    mapping key it is under."""
+    stack: list[tuple[yaml.Node, str | None]] = [(root, None)]
+    while stack:
+        node, key = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                yaml.SafeLoader("").construct_object(node)
+            except (yaml.YAMLError, ValueError, OverflowError):
+                return node, key
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in reversed(node.value):
+                stack.append((v, str(k.value) if isinstance(k, yaml.ScalarNode) else None))
+                stack.append((k, None))
+        else:
+            stack.extend((n, key) for n in reversed(_children(node)))
+    return None
 
 
 def _marked(

@@ -74,6 +74,15 @@ def test_all_contradicted(contradicted_lake: Lake) -> None:
     )
 
 
+def test_a_multipliers_reason_gives_the_two_values_it_divides(contradicted_lake: Lake) -> None:
+    got = {r.claim.id: r for r in check_claims(contradicted_lake, CASE).results}
+    for cid in ("confectionery-doubled", "vegetable-oils-eightfold"):
+        d = got[cid].details
+        shown = f"{d['value_from_usd']:,.0f} USD in 2020, {d['value_to_usd']:,.0f} USD in 2021"
+        assert got[cid].reason.endswith(f"; {shown}"), got[cid].reason
+        assert got[cid].measured == pytest.approx(d["value_to_usd"] / d["value_from_usd"])
+
+
 def test_all_undetermined_with_reasons(undetermined_lake: Lake) -> None:
     report = check_claims(undetermined_lake, CASE)
     got = by_id(report)

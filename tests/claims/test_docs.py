@@ -31,3 +31,11 @@ def test_doc_shows_every_verdict_of_the_ladder() -> None:
         assert f"**{verdict}**" in text, verdict
     for key in ("tolerance", "roughly"):
         assert f"`{key}`" in text, key
+
+
+def test_doc_quotes_the_claimreview_scale_as_written() -> None:
+    from bilat.claims.claimreview import SCALE_TEXT
+
+    text = DOC.read_text("utf-8")
+    assert f'"ratingExplanation": "{SCALE_TEXT} ' in text
+    assert "the data miss the statement" in SCALE_TEXT  # "data" takes the plural, as "meet"

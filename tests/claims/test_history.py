@@ -110,6 +110,49 @@ def test_a_damaged_history_line_is_named(tmp_path: Path) -> None:
         read_history(lake)
 
 
+def test_history_names_the_case_and_compares_within_it(tmp_path: Path, cli) -> None:
+    import shutil
+
+    lake = _lake_2020(tmp_path / "lake")
+    copy = tmp_path / "my-copy"
+    copy.mkdir()
+    shutil.copy(CASE / "claims.yaml", copy / "claims.yaml")
+    record_check(lake, check_claims(lake, CASE), now=T1)
+    _add_2021(lake)
+    record_check(lake, check_claims(lake, copy), now=T2)
+    record_check(lake, check_claims(lake, CASE), now=T2 + dt.timedelta(days=1))
+    points = claim_history(lake, "turnover-2021-above-1bn").points
+    assert [p.case for p in points] == [
+        f"{CASE.name} (BLR–KAZ)",
+        "my-copy (BLR–KAZ)",
+        f"{CASE.name} (BLR–KAZ)",
+    ]
+    assert [p.change for p in points] == [
+        "first check",
+        "first check",
+        "after ingesting BACI V202501",
+    ]
+    out = cli("claims", "history", "turnover-2021-above-1bn", "--lake", str(lake.root))
+    assert "my-copy (BLR–KAZ)" in out.stdout
+
+
+def test_a_damaged_history_is_left_alone_and_the_check_still_runs(tmp_path: Path, cli) -> None:
+    lake = _lake_2020(tmp_path / "lake")
+    record_check(lake, check_claims(lake, CASE), now=T1)
+    path = tmp_path / "lake" / HISTORY_FILE
+    damaged = path.read_text("utf-8") + "not json\n"
+    path.write_text(damaged, "utf-8")
+    _, changes = record_check(lake, check_claims(lake, CASE), now=T2)
+    assert not changes.recorded
+    assert "line 2: not a check record" in (changes.not_recorded_because or "")
+    assert path.read_text("utf-8") == damaged
+    out = cli("claims", "check", str(CASE), "--lake", str(lake.root))
+    assert out.exit_code == 0, out.stderr
+    assert "undetermined turnover-2021-above-1bn" in out.stdout
+    assert "the check was not recorded" in out.stderr and "line 2" in out.stderr
+    assert path.read_text("utf-8") == damaged
+
+
 def test_cli_check_reports_changes_and_history_reads_them(tmp_path: Path, cli) -> None:
     lake = _lake_2020(tmp_path / "lake")
     first = cli("claims", "check", str(CASE), "--lake", str(lake.root))

@@ -66,6 +66,47 @@ def test_bad_values_name_line_and_key(
     assert str(tmp_path / "claims.yaml") in info.value.message
 
 
+def test_an_impossible_date_names_its_line(tmp_path: Path) -> None:
+    text = GOOD.replace("  metric: turnover\n", "  metric: turnover\n  said_on: 2022-13-01\n")
+    with pytest.raises(ParseError, match="YYYY-MM-DD") as info:
+        load_claims(write(tmp_path, text))
+    assert (info.value.line, info.value.column) == (7, "said_on")
+    assert info.value.value == "2022-13-01"
+    assert str(tmp_path / "claims.yaml") in info.value.message
+
+
+def test_a_key_written_twice_is_an_error_naming_both_lines(tmp_path: Path) -> None:
+    text = GOOD.replace("  metric: turnover\n", "  metric: turnover\n  metric: exports\n")
+    with pytest.raises(ValidationError, match=r"written twice .*first on line 6") as info:
+        load_claims(write(tmp_path, text))
+    assert (info.value.line, info.value.column) == (7, "metric")
+    assert str(tmp_path / "claims.yaml") in info.value.message
+
+
+def test_a_key_written_twice_in_a_published_figure_is_an_error(tmp_path: Path) -> None:
+    text = GOOD + (
+        "published:\n- id: p\n  what: turnover\n  year: 2021\n  value: 5\n"
+        "  published_by: BLR\n  published_by: POL\n"
+    )
+    with pytest.raises(ValidationError, match="written twice") as info:
+        load_claims(write(tmp_path, text))
+    assert (info.value.line, info.value.column) == (15, "published_by")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("metric: turnover", "metric: turnover\n  colour: red"),
+        ("{year: 2021}", "{year: 2021, colour: red}"),
+        ("{year: 2021}", "{year: 2021, basket: sweets}"),
+    ],
+)
+def test_lists_of_known_names_read_as_words_not_python(tmp_path: Path, old: str, new: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        load_claims(write(tmp_path, GOOD.replace(old, new)))
+    assert "[" not in info.value.message and "'id'" not in info.value.message
+
+
 def test_unknown_basket_lists_known(tmp_path: Path) -> None:
     text = GOOD.replace("metric: turnover", "metric: basket_value").replace(
         "{year: 2021}", "{year: 2021, basket: sweets}"

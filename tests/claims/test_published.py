@@ -249,6 +249,28 @@ def test_bound_satisfied_and_not(supported_lake: Lake, tmp_path: Path) -> None:
     assert "does not satisfy the bound" in res.reason
 
 
+def test_cli_says_a_met_bound_leaves_nothing_unexplained(
+    supported_lake: Lake, tmp_path: Path, cli: object
+) -> None:
+    res = cli("claims", "check", str(CASE), "--lake", str(supported_lake.root), "--no-record")  # type: ignore[operator]
+    assert res.exit_code == 0, res.stderr
+    text = " ".join(res.stdout.split())
+    spare = only(check_claims(supported_lake, CASE)).lake_usd - 1e9  # type: ignore[operator]
+    assert (
+        f"unexplained: none: the lake figure meets the bound, with {spare:,.0f} USD to spare"
+        in text
+    )
+    assert "% of the bound)" in text
+    rows: list[Decl] = [
+        (2021, "BLR", "KAZ", "X", "170410", 0.0, 300 * M),
+        (2021, "BLR", "KAZ", "M", "270900", 200 * M, None),
+    ]
+    lake = lake_of(tmp_path / "lake", decl(rows))
+    res = cli("claims", "check", str(CASE), "--lake", str(lake.root), "--no-record")  # type: ignore[operator]
+    text = " ".join(res.stdout.split())
+    assert "unexplained: 500,000,000 USD on the wrong side of the bound (tolerance" in text
+
+
 def test_json_shape_and_cli_text(tmp_path: Path, cli: object) -> None:
     lake = lake_of(tmp_path / "lake", decl(KAZ_M))
     folder = case(tmp_path, FIGURE)
@@ -258,6 +280,10 @@ def test_json_shape_and_cli_text(tmp_path: Path, cli: object) -> None:
                         "unexplained_usd", "tolerance_usd", "verdict", "reason", "provenance"}  # fmt: skip
     assert [p["cause"] for p in pub["parts"]] == ["valuation", "source", "coverage", "revisions"]
     assert pub["parts"][1]["value_usd"] is None and pub["parts"][1]["value_text"] == "not computed"
+    claim_sources = data["results"][0]["provenance"]["sources"]
+    assert set(pub["provenance"]) == set(data["results"][0]["provenance"])
+    assert [s["path"] for s in pub["provenance"]["sources"]] == ["decl-0.csv"]
+    assert claim_sources and set(pub["provenance"]["sources"][0]) == set(claim_sources[0])
     args = ("claims", "check", str(folder), "--lake", str(lake.root), "--no-record")
     res = cli(*args, "--json")  # type: ignore[operator]
     assert res.exit_code == 0 and json.loads(res.stdout)["published"] == data["published"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 
@@ -21,3 +22,17 @@ def test_dyad_page_shows_published_figures(viewer: Any) -> None:
     table = text.split('id="published"')[1].split("</table>")[0]
     assert "published by BLR" in table and api["verdict"] in table
     assert api["lake_text"] in table
+
+
+def test_dyad_page_gives_each_figure_its_sources_and_the_gap(viewer: Any) -> None:
+    api = viewer.get("/api/claims/check").json()
+    text = html.unescape(viewer.get("/dyad/BLR/KAZ?year=2021").text)
+    claims = text.split('id="claims"')[1].split("</table>")[0]
+    for r in api["results"]:
+        row = claims.split(f"<td>{r['statement']}")[1].split("</tr>")[0]
+        assert f"sources: {r['provenance']['text']}" in row
+    pub = api["published"][0]
+    table = text.split('id="published"')[1].split("</table>")[0]
+    assert f"sources: {pub['provenance']['text']}" in table
+    assert f"gap (published − lake): {pub['gap_usd']:,.0f} USD" in table
+    assert all(flow in table for flow in pub["flows"])

@@ -223,6 +223,8 @@ def check_claim(dyad: Dyad, claim: Claim) -> ClaimResult:
     else:
         assert claim.comparison is not None  # the loader requires it for every other metric
         verdict, why = _graded(claim.comparison, measured, claim.unit)
+        if claim.metric == "basket_multiplier":
+            why += f"; {_two_years(details)}"
     if "importer" in bases:
         why += " (partly on the importer's mirror declaration)"
     return ClaimResult(claim, verdict, measured, claim.unit, claim.expected(), why, details, prov)
@@ -442,11 +444,20 @@ def _basket_measure(dyad: Dyad, claim: Claim) -> _Measure:
     return row["multiplier"], details, prov, None
 
 
+def _two_years(details: Mapping[str, Any]) -> str:
+    """``414 USD in 2020, 0 USD in 2021``: the values a multiplier divides."""
+    before, after = details["value_from_usd"] or 0.0, details["value_to_usd"] or 0.0
+    return (
+        f"{format_value(before, 'usd')} in {details['from']}, "
+        f"{format_value(after, 'usd')} in {details['to']}"
+    )
+
+
 def _resumed(claim: Claim, details: Mapping[str, Any]) -> tuple[Verdict, str]:
     floor = claim.min_value_usd
     before, after = details["value_from_usd"] or 0.0, details["value_to_usd"] or 0.0
     start, year, title = details["from"], details["to"], details["title"]
-    shown = f"{format_value(before, 'usd')} in {start}, {format_value(after, 'usd')} in {year}"
+    shown = _two_years(details)
     if after <= floor:
         return "contradicted", f"no {title} supplies in {year} ({shown})"
     if before <= floor:

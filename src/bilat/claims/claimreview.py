@@ -45,7 +45,7 @@ RATING_SCALE: dict[str, int | None] = {
 BEST_RATING = 4
 #: The scale in words, as every rating states it.
 SCALE_TEXT = (
-    "Scale: 1 = contradicted (the data misses the statement beyond every band the claim "
+    "Scale: 1 = contradicted (the data miss the statement beyond every band the claim "
     "allows), 2 = roughly (within the claim's roughly band), 3 = supported within tolerance "
     "(within the claim's tolerance), 4 = supported (the data meet the statement); "
     "undetermined = no rating value (the data cannot decide)."

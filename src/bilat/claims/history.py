@@ -322,10 +322,13 @@ def record_check(
     :class:`ClaimTurnover` says ``recorded=False`` and why, and still compares with the last
     recorded check when the history can be read.
 
+    A history holding a damaged line is left as it is (rewriting it would drop the line):
+    the check is not recorded, and the reason names the line.
+
     Raises
     ------
     BilatError
-        Another check held the history's lock for 30 s, or the history holds a bad line.
+        Another check held the history's lock for 30 s.
 
     Examples
     --------
@@ -355,6 +358,9 @@ def record_check(
             "make the lake's folder writable to record checks"
         )
         return record, changes_since_last(lake, report, now=now, because=why)
+    except BilatError as exc:  # a damaged line: rewriting would drop it, so leave the file
+        why = f"the history was left as it is: {exc.message}"
+        return record, _not_recorded(record, [], why)
     return record, compare_checks(previous, record)
 
 
@@ -381,6 +387,11 @@ def changes_since_last(
     except BilatError as exc:
         because = f"{because}; nothing to compare with: {exc.message}"
         history = []
+    return _not_recorded(record, history, because)
+
+
+def _not_recorded(record: CheckRecord, history: list[CheckRecord], because: str) -> ClaimTurnover:
+    """The turnover of a check not recorded, against the last recorded one of its claims."""
     previous = next((r for r in reversed(history) if _same_case(r, record)), None)
     turnover = compare_checks(previous, record)
     return ClaimTurnover(
@@ -404,7 +415,11 @@ class HistoryPoint:
     lake_version
         The lake's version at the check.
     change
-        The lake's change since the previous check of the claim (``ingesting ...``).
+        The lake's change since the previous check of the claim in the same case
+        (``ingesting ...``).
+    case
+        The case checked (its folder's name) and the dyad, ``blr-kaz-2022 (BLR–KAZ)``: two
+        cases may hold claims of the same id.
     """
 
     checked_at: str
@@ -412,6 +427,7 @@ class HistoryPoint:
     measured_text: str
     lake_version: str
     change: str
+    case: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,14 +467,24 @@ def claim_history(lake: Lake, claim: str, *, case: str | None = None) -> ClaimHi
             details={"claim": claim, "lake": str(lake.root)},
         )
     points = []
-    previous: CheckRecord | None = None
-    for r in records:
+    for i, r in enumerate(records):
         v = r.verdicts[claim]
+        previous = next((p for p in reversed(records[:i]) if _same_case(p, r)), None)
         change = "first check" if previous is None else compare_checks(previous, r).lake.text()
         points.append(
             HistoryPoint(
-                r.checked_at, str(v["verdict"]), str(v["measured_text"]), r.lake_version, change
+                r.checked_at,
+                str(v["verdict"]),
+                str(v["measured_text"]),
+                r.lake_version,
+                change,
+                _case_name(r),
             )
         )
-        previous = r
     return ClaimHistory(claim, str(lake.root), tuple(points))
+
+
+def _case_name(record: CheckRecord) -> str:
+    """``blr-kaz-2022 (BLR–KAZ)``: the case folder's name and the dyad of a record."""
+    name = Path(record.case).parent.name if record.case else "no case file"
+    return f"{name} ({record.a}–{record.b})"

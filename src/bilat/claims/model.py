@@ -409,6 +409,7 @@ class _Reader:
         self.root, self.data = safe_yaml.load(
             text, path=path, expected="a YAML mapping with 'schema', 'dyad' and 'claims'"
         )
+        _refuse_duplicate_keys(path, self.root)
 
     def line(self, *keys: str | int) -> int | None:
         return safe_yaml.line_of(self.root, keys)
@@ -426,6 +427,35 @@ class _Reader:
             expected=expected,
             hint="Fix the claims file (layout in docs/claims.md)",
         )
+
+
+def _refuse_duplicate_keys(path: Path, root: Any) -> None:
+    """A key written twice in one mapping is an error: YAML would keep the last silently."""
+    import yaml
+
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            stack.append(value)
+            if not isinstance(key, yaml.ScalarNode):
+                continue
+            if key.value in seen:
+                raise ValidationError(
+                    f"the key is written twice in one entry (first on line {seen[key.value]})",
+                    path=path,
+                    line=key.start_mark.line + 1,
+                    column=key.value,
+                    value=key.value,
+                    expected="each key once per entry",
+                    hint="Keep one of the two lines",
+                )
+            seen[key.value] = key.start_mark.line + 1
 
 
 def claims_path(case: str | Path) -> Path:
@@ -517,7 +547,9 @@ def _metric(r: _Reader, at: tuple[str | int, ...], item: Any) -> Metric:
         raise r.fail(at, "a claim is a mapping", item, "id, statement, metric, params ...")
     unknown = sorted(set(map(str, item)) - _KEYS)
     if unknown:
-        raise r.fail((*at, unknown[0]), "unknown key", unknown[0], f"one of {sorted(_KEYS)}")
+        raise r.fail(
+            (*at, unknown[0]), "unknown key", unknown[0], "one of " + ", ".join(sorted(_KEYS))
+        )
     for key in ("id", "statement", "metric"):
         if not isinstance(item.get(key), str) or not item[key].strip():
             raise r.fail((*at, key), f"'{key}' is required text", item.get(key), "text")
@@ -534,7 +566,12 @@ def _params(r: _Reader, at: tuple[str | int, ...], item: Any, metric: str) -> Ma
         raise r.fail((*at, "params"), "'params' is a mapping", params, "year: 2021 ...")
     bad = sorted(set(map(str, params)) - _PARAMS)
     if bad:
-        raise r.fail((*at, "params", bad[0]), "unknown parameter", bad[0], str(sorted(_PARAMS)))
+        raise r.fail(
+            (*at, "params", bad[0]),
+            "unknown parameter",
+            bad[0],
+            "one of " + ", ".join(sorted(_PARAMS)),
+        )
     for need in ("year", *_NEEDS.get(metric, ())):
         if need not in params:
             raise r.fail((*at, "params"), f"metric {metric} needs '{need}'", None, need)
@@ -552,7 +589,10 @@ def _claim(r: _Reader, i: int, item: Any, dyad: tuple[str, str], baskets: set[st
     basket = params.get("basket")
     if basket is not None and basket not in baskets:
         raise r.fail(
-            (*at, "params", "basket"), "unknown basket", basket, f"one of {sorted(baskets)}"
+            (*at, "params", "basket"),
+            "unknown basket",
+            basket,
+            "one of " + ", ".join(sorted(baskets)),
         )
     direction = _choice(r, (*at, "params", "direction"), params.get("direction", "export"))
     flow = _choice(r, (*at, "params", "flow"), params.get("flow", "export"))

@@ -214,7 +214,7 @@ def _read_bound(
         raise r.fail(
             at if not given else (*at, given[1]),
             "a published figure has one value: exact, or one bound",
-            given or None,
+            " and ".join(given) if given else None,
             "one of " + ", ".join(BOUNDS),
         )
     value = _number(r, (*at, given[0]), item[given[0]])
@@ -229,7 +229,9 @@ def _figure(r: _Reader, i: int, item: Any, dyad: tuple[str, str]) -> PublishedFi
         raise r.fail(at, "a published figure is a mapping", item, "id, what, year, value ...")
     unknown = sorted(set(map(str, item)) - _KEYS)
     if unknown:
-        raise r.fail((*at, unknown[0]), "unknown key", unknown[0], f"one of {sorted(_KEYS)}")
+        raise r.fail(
+            (*at, unknown[0]), "unknown key", unknown[0], "one of " + ", ".join(sorted(_KEYS))
+        )
     if not isinstance(item.get("id"), str) or not item["id"].strip():
         raise r.fail((*at, "id"), "'id' is required text", item.get("id"), "text")
     what = item.get("what")
@@ -416,6 +418,10 @@ class PublishedResult:
                 "bases": list(self.provenance.bases),
                 "level": self.provenance.level,
                 "synthetic": self.provenance.synthetic,
+                "sources": [
+                    {"entry_id": s.entry_id, "path": s.path, "source": s.source}
+                    for s in self.provenance.sources
+                ],
                 "text": self.provenance.text(),
             },
         }

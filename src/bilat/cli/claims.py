@@ -169,20 +169,28 @@ def _print_published(report: Any) -> None:
         by = ", ".join(x for x in (d["source"], d["published_on"]) if x)
         console.print(f"[bold {style}]{p.verdict}[/] {d['id']}: {d['what']} {d['year']} "
                       f"{d['published']}, published by {d['published_by']} ({by})")  # fmt: skip
+        of = "the published value" if d["bound"] == "value" else "the bound"
         gap = "not computed" if d["gap_usd"] is None else f"{d['gap_usd']:,.0f} USD"
-        pct = "" if d["gap_pct"] is None else f" ({d['gap_pct']:.1f} % of the published value)"
+        pct = "" if d["gap_pct"] is None else f" ({d['gap_pct']:.1f} % of {of})"
         console.print(f"    lake: {d['lake_text']}; gap (published − lake): {gap}{pct}")
         for flow in d["flows"]:
             console.print(f"    flow {flow}")
         for part in d["parts"]:
             console.print(f"    {part['cause']}: {part['value_text']}: {part['text']}")
         if d["unexplained_usd"] is not None:
-            console.print(
-                f"    unexplained: {d['unexplained_usd']:,.0f} USD "
-                f"(tolerance {d['tolerance_usd']:,.0f} USD)"
-            )
+            console.print(f"    unexplained: {_unexplained(d, p.figure.holds)}")
         console.print(f"    {p.reason}")
         console.print(f"    sources: {d['provenance']['text']}")
+
+
+def _unexplained(d: dict[str, Any], holds: Any) -> str:
+    """The residual in words: a bound the lake figure meets leaves nothing to explain."""
+    rest, tol = d["unexplained_usd"], d["tolerance_usd"]
+    if d["bound"] != "value" and holds(d["value_usd"] - rest):
+        return f"none: the lake figure meets the bound, with {abs(rest):,.0f} USD to spare"
+    if d["bound"] != "value":
+        return f"{abs(rest):,.0f} USD on the wrong side of the bound (tolerance {tol:,.0f} USD)"
+    return f"{rest:,.0f} USD (tolerance {tol:,.0f} USD)"
 
 
 def register(app: typer.Typer) -> None:

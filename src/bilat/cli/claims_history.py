@@ -34,6 +34,7 @@ def history(
     rows = [
         {
             "checked at (UTC)": p.checked_at,
+            "case": p.case,
             "verdict": p.verdict,
             "measured": p.measured_text,
             "lake version": p.lake_version,
