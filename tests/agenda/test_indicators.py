@@ -203,6 +203,12 @@ def test_without_a_lake_measured_indicators_are_not_measurable() -> None:
     assert got[("sugar-supplies-resume", "sugar-exports")].status == "not_measurable"
     assert "no lake" in got[("sugar-supplies-resume", "sugar-exports")].text
     assert got[("mtz-tractor-cab-plant", "cab-production-started")].text == "no actual recorded"
+    # The measured baselines are not written: without a lake they are not measurable, never
+    # "as written" (which IATI and the briefing would show as a stated baseline).
+    views = {x.key: x for i in report.items for x in i.indicators}
+    assert views["sugar-exports"].baseline is None
+    assert views["sugar-exports"].baseline_basis == "not measurable: no lake given to read it from"
+    assert views["cab-production-started"].baseline_basis.startswith("as written (Press report")
 
 
 # -------------------------------------------------------------------------------- writes
