@@ -55,6 +55,10 @@ BAD = [
     ("no-direction", "unit: tonnes\n        actuals:\n          - {period: '2022', value: 10, "
      "source: customs}\n", "measure: {basket: sugar}\n", ValidationError, 37,
      "items[1].indicators[0].measure.direction", "direction"),
+    ("bad-direction", "unit: tonnes\n        actuals:\n          - {period: '2022', value: 10, "
+     "source: customs}\n", "measure: {basket: sugar, direction: sideways}\n", ValidationError,
+     37, "items[1].indicators[0].measure.direction",
+     "unknown direction of the dyad's trade (found 'sideways'"),
     ("no-unit", "        unit: tonnes\n", "", ValidationError, 35,
      "items[1].indicators[0].unit", "needs a unit"),
     ("unknown-key", "unit: tonnes", "unit: tonnes\n        colour: red", SchemaError, 38,
