@@ -173,7 +173,7 @@ def agenda_section(
             source_db.close()
     if not items:
         return Section("agenda", title, "no_data", f"No commitments recorded as of {as_of}.")
-    where = str(case / "agenda.yaml") if case is not None else "the agenda database"
+    where = _agenda_where(agenda, case)
     statuses: dict[str, int] = {}
     for it in items:
         statuses[it.status] = statuses.get(it.status, 0) + 1
@@ -194,6 +194,16 @@ def agenda_section(
         "agenda", title, "ok", None, (*figures, *g_figures, *ind_figures),
         (table, g_table, *ind_tables), (*notes, *g_notes, *ind_notes), (where,),
     )  # fmt: skip
+
+
+def _agenda_where(agenda: Any, case: Path | None) -> str:
+    """Where the commitments were read: the database given (its URL, password hidden), else
+    the case's ``agenda.yaml`` (a briefing read from a database must not cite the file)."""
+    if agenda is not None:
+        url = getattr(getattr(agenda, "engine", None), "url", None)
+        shown = url.render_as_string(hide_password=True) if url is not None else None
+        return f"the agenda database {shown}" if shown else "the agenda database"
+    return str(case / "agenda.yaml") if case is not None else "the agenda database"
 
 
 # ---- issue 18: grades
