@@ -299,6 +299,13 @@ def _ind_value(value: float | None, unit: str, period: str | None) -> str:
     return f"{text} ({period})" if period else text
 
 
+def _progress_text(verdict: str, text: str) -> str:
+    """The verdict, then the progress text without the verdict said again at its end."""
+    if text == verdict:
+        return verdict
+    return f"{verdict}: {text.removesuffix(': ' + verdict)}"
+
+
 def _indicator_parts(
     report: Any, where: str
 ) -> tuple[tuple[Figure, ...], tuple[Table, ...], tuple[str, ...]]:
@@ -315,7 +322,7 @@ def _indicator_parts(
                 else "none stated",
                 "latest": _ind_value(latest.value, i.unit, latest.period) if latest else "—",
                 "share": None if p.share is None else 100 * p.share,
-                "progress": f"{words.get(p.status, p.status.replace('_', ' '))}: {p.text}",
+                "progress": _progress_text(words.get(p.status, p.status.replace("_", " ")), p.text),
                 "coverage": (latest.coverage if latest and latest.measured else "entered")
                 if latest else "—",
                 "basis": (f"{latest.basis}; {latest.levels}" if latest.measured
