@@ -229,9 +229,14 @@ def test_record_actual_with_locking(db_url: str) -> None:
         assert [(e.field, e.new["period"]) for e in after.edits] == [
             ("indicator_actual", "2022-11")
         ]
-        with pytest.raises(ConflictError, match="alice edited indicator_actual"):
+        with pytest.raises(ConflictError, match="alice recorded an actual of an indicator"):
             ag.record_actual("mtz-tractor-cab-plant", "cab-production-started",
                              period="2022-12", value=1, source="x", expected_version=v)  # fmt: skip
+        # A version no one could have read (higher than the item's) is not "changed since".
+        with pytest.raises(ConflictError, match=f"is at version {v + 1}, not {v + 5}") as info:
+            ag.record_actual("mtz-tractor-cab-plant", "cab-production-started",
+                             period="2022-12", value=1, source="x", expected_version=v + 5)  # fmt: skip
+        assert "since you read it" not in info.value.message
         (ind,) = ag.indicators("mtz-tractor-cab-plant").items[0].indicators
         assert [(a.period, a.value, a.author) for a in ind.actuals] == [("2022-11", 1, "alice")]
         # 0 → 1 by 2022: met.
