@@ -909,7 +909,7 @@ def _refuse_removed(row: Item) -> None:
 
 
 #: What a user did, said in words, for the edit rows that are not a field of the item.
-_CHANGE_WORDS = {
+_CHANGE_WORDS: dict[tuple[str, ...], str] = {
     ("removed",): "removed it",
     ("indicator_actual",): "recorded an actual of an indicator",
     ("indicator",): "added, changed or removed an indicator",
