@@ -159,7 +159,8 @@ def test_grades_read_from_agenda_yaml(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "cls", "line", "field", "words"),
     [
-        ({"grade": "great"}, ValidationError, 36, "items[1].grades[0].grade", "grade must be one of"),
+        ({"grade": "great"}, ValidationError, 36, "items[1].grades[0].grade",
+         "unknown grade (found 'great', expected one of full, partial, none, too_early)"),
         ({"as_of": "2022-13-01"}, ValidationError, 35, "items[1].grades[0].as_of", "bad date"),
         ({"as_of": "2022-01-01"}, ValidationError, 35, "items[1].grades[0].as_of", "before the meeting"),
         ({"source": "''"}, ValidationError, 38, "items[1].grades[0].evidence[0].source", "needs a source"),

@@ -55,6 +55,10 @@ BAD = [
     ("no-direction", "unit: tonnes\n        actuals:\n          - {period: '2022', value: 10, "
      "source: customs}\n", "measure: {basket: sugar}\n", ValidationError, 37,
      "items[1].indicators[0].measure.direction", "direction"),
+    ("bad-direction", "unit: tonnes\n        actuals:\n          - {period: '2022', value: 10, "
+     "source: customs}\n", "measure: {basket: sugar, direction: sideways}\n", ValidationError,
+     37, "items[1].indicators[0].measure.direction",
+     "unknown direction of the dyad's trade (found 'sideways'"),
     ("no-unit", "        unit: tonnes\n", "", ValidationError, 35,
      "items[1].indicators[0].unit", "needs a unit"),
     ("unknown-key", "unit: tonnes", "unit: tonnes\n        colour: red", SchemaError, 38,
@@ -203,6 +207,12 @@ def test_without_a_lake_measured_indicators_are_not_measurable() -> None:
     assert got[("sugar-supplies-resume", "sugar-exports")].status == "not_measurable"
     assert "no lake" in got[("sugar-supplies-resume", "sugar-exports")].text
     assert got[("mtz-tractor-cab-plant", "cab-production-started")].text == "no actual recorded"
+    # The measured baselines are not written: without a lake they are not measurable, never
+    # "as written" (which IATI and the briefing would show as a stated baseline).
+    views = {x.key: x for i in report.items for x in i.indicators}
+    assert views["sugar-exports"].baseline is None
+    assert views["sugar-exports"].baseline_basis == "not measurable: no lake given to read it from"
+    assert views["cab-production-started"].baseline_basis.startswith("as written (Press report")
 
 
 # -------------------------------------------------------------------------------- writes
@@ -219,9 +229,14 @@ def test_record_actual_with_locking(db_url: str) -> None:
         assert [(e.field, e.new["period"]) for e in after.edits] == [
             ("indicator_actual", "2022-11")
         ]
-        with pytest.raises(ConflictError, match="alice edited indicator_actual"):
+        with pytest.raises(ConflictError, match="alice recorded an actual of an indicator"):
             ag.record_actual("mtz-tractor-cab-plant", "cab-production-started",
                              period="2022-12", value=1, source="x", expected_version=v)  # fmt: skip
+        # A version no one could have read (higher than the item's) is not "changed since".
+        with pytest.raises(ConflictError, match=f"is at version {v + 1}, not {v + 5}") as info:
+            ag.record_actual("mtz-tractor-cab-plant", "cab-production-started",
+                             period="2022-12", value=1, source="x", expected_version=v + 5)  # fmt: skip
+        assert "since you read it" not in info.value.message
         (ind,) = ag.indicators("mtz-tractor-cab-plant").items[0].indicators
         assert [(a.period, a.value, a.author) for a in ind.actuals] == [("2022-11", 1, "alice")]
         # 0 → 1 by 2022: met.

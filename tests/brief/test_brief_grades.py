@@ -49,3 +49,19 @@ def test_ungraded_agenda_has_no_score() -> None:
     assert any("Compliance is undetermined" in n for n in section.notes)
     table = section.tables[1]
     assert {r["grade"] for r in table.rows} <= {"not graded", "too early"}
+
+
+def test_agenda_read_from_a_database_cites_the_database(tmp_path: Path) -> None:
+    # `bilat brief --case ... --agenda-url URL`: the figures rest on the database (where the
+    # grade below was written), not on the case's agenda.yaml, which does not hold it.
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    with Agenda.open(url) as ag:
+        ag.import_case(CASE)
+        ag.grade("sugar-supplies-resume", as_of="2022-07-15", grade="full", evidence=[SRC])
+        section = agenda_section(CASE, agenda=ag, as_of=DAY)
+    figures = {f.label: f for f in section.figures}
+    assert figures["Graded full"].value == 1
+    cited = {f.source.split(":")[0] for f in section.figures if f.unit == "int"}
+    assert cited == {"the agenda database sqlite"}
+    assert all("agenda.yaml" not in f.source for f in section.figures)
+    assert section.sources == (f"the agenda database {url}",)

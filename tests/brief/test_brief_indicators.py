@@ -36,7 +36,7 @@ def test_agenda_section_shows_indicators(lake: Lake) -> None:
     assert conf["coverage"] == "full" and conf["target"] == "none stated"
     assert conf["progress"].startswith("no target")
     cab = rows["Cab production started at the plant (1 = started, 0 = not yet)"]
-    assert cab["progress"] == "no actual recorded: no actual recorded"
+    assert cab["progress"] == "no actual recorded"  # the verdict once, not twice
     figure = next(f for f in agenda.figures if f.label.startswith("Confectionery supplies"))
     assert figure.value == pytest.approx(500e6)
     assert "coverage full" in figure.source and "precedence" in figure.source
@@ -47,3 +47,14 @@ def test_agenda_section_shows_indicators(lake: Lake) -> None:
 def test_without_a_case_no_indicators(lake: Lake) -> None:
     b = build_briefing(lake, "BLR", "KAZ", year=2021)
     assert b.section("agenda").tables == ()
+
+
+def test_progress_says_the_verdict_once() -> None:
+    from bilat.brief.case_sections import _progress_text
+
+    text = "latest 1 started (2022-12); 100% of the way from 0 started to 1 started: target met"
+    assert _progress_text("target met", text) == (
+        "target met: latest 1 started (2022-12); 100% of the way from 0 started to 1 started"
+    )
+    assert _progress_text("no actual recorded", "no actual recorded") == "no actual recorded"
+    assert _progress_text("behind", "latest 5 t (2023)") == "behind: latest 5 t (2023)"

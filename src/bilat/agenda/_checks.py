@@ -45,6 +45,21 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _AIR = re.compile(r"^[A-Za-z0-9._-]+#[A-Za-z0-9._-]+$")
 
 
+def file_parts(exc: InputError) -> tuple[str, str | None]:
+    """The reason and what was expected of a value check's error, to point at a file's node.
+
+    A choice refused by :func:`bilat.options.choice` carries the allowed values as a list
+    and its whole sentence as the message; a file's error says "unknown NAME" and lists
+    them once (not the message, then the list again as Python writes it).
+    """
+    d = exc.details
+    expected = d.get("expected")
+    if isinstance(expected, list | tuple):
+        listed = "one of " + ", ".join(str(v) for v in expected)
+        return (str(d.get("reason") or f"unknown {d.get('option') or 'value'}"), listed)
+    return str(d.get("reason") or exc.message), None if expected is None else str(expected)
+
+
 def bad(
     field: str,
     reason: str,

@@ -134,7 +134,9 @@ def check_measure(
     if direction not in DIRECTIONS:
         raise check.bad(
             f"{field}.direction",
-            "the direction of the dyad's trade is required",
+            "the direction of the dyad's trade is required"
+            if direction is None
+            else "unknown direction of the dyad's trade",
             value=direction,
             expected="export (first party to second) or import (second to first)",
         )
@@ -154,9 +156,9 @@ def _at(r: Reader, node: yaml.Node, field: str, exc: InputError) -> NoReturn:
     r.fail(
         node,
         str(d.get("field") or field),
-        str(d.get("reason") or exc.message),
+        check.file_parts(exc)[0],
         value=d.get("value"),
-        expected=d.get("expected"),
+        expected=check.file_parts(exc)[1],
         hint=d.get("hint"),
     )
 

@@ -193,14 +193,8 @@ class ItemDoc:
 def _at(r: Reader, node: yaml.Node, field: str, exc: InputError) -> NoReturn:
     """Re-raise a value check's error as a ``ValidationError`` pointing at ``node``."""
     d = exc.details
-    r.fail(
-        node,
-        field,
-        str(d.get("reason") or exc.message),
-        value=d.get("value"),
-        expected=d.get("expected"),
-        hint=d.get("hint"),
-    )
+    reason, expected = check.file_parts(exc)
+    r.fail(node, field, reason, value=d.get("value"), expected=expected, hint=d.get("hint"))
 
 
 def _ident(r: Reader, node: yaml.Node | None, field: str, parent: yaml.Node) -> str:

@@ -341,6 +341,11 @@ def indicator_view(
         basis = "not stated"
     elif baseline is None and measure is not None and not row.baseline_period:
         basis = "not stated (no baseline period to measure)"
+    elif baseline is None and measure is not None and not basis.startswith("not measurable"):
+        # Not written and not read (no lake, or the lake does not reach the period): never
+        # "as written", which would claim a stated baseline.
+        why = unmeasured or f"the lake holds no value for {row.baseline_period}"
+        basis = f"not measurable: {why}"
     verdict = judge(
         unit=row.unit, baseline=baseline, baseline_period=row.baseline_period,
         target=row.target, target_period=row.target_period, actuals=actuals,

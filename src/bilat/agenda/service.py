@@ -908,6 +908,14 @@ def _refuse_removed(row: Item) -> None:
     )
 
 
+#: What a user did, said in words, for the edit rows that are not a field of the item.
+_CHANGE_WORDS: dict[tuple[str, ...], str] = {
+    ("removed",): "removed it",
+    ("indicator_actual",): "recorded an actual of an indicator",
+    ("indicator",): "added, changed or removed an indicator",
+}
+
+
 def _conflict(row: Item, read_version: int) -> ConflictError:
     last = max(row.history, key=lambda c: (c.recorded_at, c.id or 0), default=None)
     who = row.updated_by or "someone"
@@ -922,12 +930,19 @@ def _conflict(row: Item, read_version: int) -> ConflictError:
     if edited:
         at = edited[-1].recorded_at
         fields = [e.field for e in edited if e.recorded_at == at]
-        what = "removed it" if fields == ["removed"] else "edited " + ", ".join(fields)
+        what = _CHANGE_WORDS.get(tuple(fields)) or "edited " + ", ".join(fields)
         since = _utc(at)
     graded = [g for g in row.grades if since is None or (_utc(g.recorded_at) or since) > since]
     if graded:
         g = graded[-1]
         what = f"graded it {g.grade} as of {g.as_of.isoformat()}"
+    if read_version > row.version:
+        return ConflictError(
+            f"item {row.id!r} is at version {row.version}, not {read_version}: no one could "
+            f"have read version {read_version}. Nothing was written; read the item's version "
+            f"(bilat agenda show {row.id}) and pass that.",
+            details={"item": row.id, "expected_version": read_version, "version": row.version},
+        )
     return ConflictError(
         f"item {row.id!r} was changed by {who} since you read it (version {read_version}, now "
         f"{row.version}): {who} {what}. Nothing was written; reload the item and apply your "

@@ -173,7 +173,7 @@ def agenda_section(
             source_db.close()
     if not items:
         return Section("agenda", title, "no_data", f"No commitments recorded as of {as_of}.")
-    where = str(case / "agenda.yaml") if case is not None else "the agenda database"
+    where = _agenda_where(agenda, case)
     statuses: dict[str, int] = {}
     for it in items:
         statuses[it.status] = statuses.get(it.status, 0) + 1
@@ -194,6 +194,16 @@ def agenda_section(
         "agenda", title, "ok", None, (*figures, *g_figures, *ind_figures),
         (table, g_table, *ind_tables), (*notes, *g_notes, *ind_notes), (where,),
     )  # fmt: skip
+
+
+def _agenda_where(agenda: Any, case: Path | None) -> str:
+    """Where the commitments were read: the database given (its URL, password hidden), else
+    the case's ``agenda.yaml`` (a briefing read from a database must not cite the file)."""
+    if agenda is not None:
+        url = getattr(getattr(agenda, "engine", None), "url", None)
+        shown = url.render_as_string(hide_password=True) if url is not None else None
+        return f"the agenda database {shown}" if shown else "the agenda database"
+    return str(case / "agenda.yaml") if case is not None else "the agenda database"
 
 
 # ---- issue 18: grades
@@ -289,6 +299,13 @@ def _ind_value(value: float | None, unit: str, period: str | None) -> str:
     return f"{text} ({period})" if period else text
 
 
+def _progress_text(verdict: str, text: str) -> str:
+    """The verdict, then the progress text without the verdict said again at its end."""
+    if text == verdict:
+        return verdict
+    return f"{verdict}: {text.removesuffix(': ' + verdict)}"
+
+
 def _indicator_parts(
     report: Any, where: str
 ) -> tuple[tuple[Figure, ...], tuple[Table, ...], tuple[str, ...]]:
@@ -305,7 +322,7 @@ def _indicator_parts(
                 else "none stated",
                 "latest": _ind_value(latest.value, i.unit, latest.period) if latest else "—",
                 "share": None if p.share is None else 100 * p.share,
-                "progress": f"{words.get(p.status, p.status.replace('_', ' '))}: {p.text}",
+                "progress": _progress_text(words.get(p.status, p.status.replace("_", " ")), p.text),
                 "coverage": (latest.coverage if latest and latest.measured else "entered")
                 if latest else "—",
                 "basis": (f"{latest.basis}; {latest.levels}" if latest.measured
