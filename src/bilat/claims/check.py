@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
+from bilat.claims._values import provenance_dict
 from bilat.claims.model import (
     Claim,
     ClaimSet,
@@ -109,16 +110,7 @@ class ClaimResult:
             "unit": self.unit,
             "reason": self.reason,
             "details": {k: _clean(v) for k, v in self.details.items()},
-            "provenance": {
-                "bases": list(self.provenance.bases),
-                "level": self.provenance.level,
-                "synthetic": self.provenance.synthetic,
-                "sources": [
-                    {"entry_id": s.entry_id, "path": s.path, "source": s.source}
-                    for s in self.provenance.sources
-                ],
-                "text": self.provenance.text(),
-            },
+            "provenance": provenance_dict(self.provenance),
         }
 
 

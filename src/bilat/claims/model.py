@@ -18,6 +18,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from bilat import _yaml as safe_yaml
 from bilat.cases import resolve_case
+from bilat.claims._values import read_date as _date
+from bilat.claims._values import read_number as _number
+from bilat.claims._values import read_text as _text
+from bilat.claims._values import read_year as _year
 from bilat.codes.baskets import load_baskets
 from bilat.codes.countries import to_iso3
 from bilat.errors import BilatError, NotFoundError, SchemaError, ValidationError
@@ -626,43 +630,10 @@ def _claim(r: _Reader, i: int, item: Any, dyad: tuple[str, str], baskets: set[st
     )
 
 
-def _year(r: _Reader, keys: tuple[str | int, ...], value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
-        raise r.fail(keys, "not a year", value, "a year such as 2021")
-    return value
-
-
 def _choice(r: _Reader, keys: tuple[str | int, ...], value: Any) -> str:
     if value not in FLOW_DIRECTIONS:
         raise r.fail(keys, "unknown direction", value, " or ".join(FLOW_DIRECTIONS))
     return str(value)
-
-
-def _number(r: _Reader, keys: tuple[str | int, ...], value: Any) -> float:
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        raise r.fail(keys, "not a number", value, "a number") from None
-    if isinstance(value, bool) or not math.isfinite(out):
-        raise r.fail(keys, "not a finite number", value, "a number")
-    return out
-
-
-def _text(r: _Reader, keys: tuple[str | int, ...], value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str | int | float | dt.date):
-        raise r.fail(keys, "not text", value, "text")
-    return " ".join(str(value).split())
-
-
-def _date(r: _Reader, keys: tuple[str | int, ...], value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise r.fail(keys, "not a date", value, "YYYY-MM-DD") from None
 
 
 def _reporter(

@@ -28,6 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, get_args
 
+from bilat.claims._values import provenance_dict
+from bilat.claims._values import read_date as _date
+from bilat.claims._values import read_number as _number
+from bilat.claims._values import read_text as _text
+from bilat.claims._values import read_year as _year
 from bilat.codes.countries import to_iso3
 from bilat.errors import BilatError, NotFoundError, ValidationError
 from bilat.trade import Dyad, Provenance
@@ -156,39 +161,6 @@ def _usd(value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return "no value"
     return f"{value:,.0f} USD"
-
-
-def _year(r: _Reader, keys: tuple[str | int, ...], value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
-        raise r.fail(keys, "not a year", value, "a year such as 2021")
-    return value
-
-
-def _number(r: _Reader, keys: tuple[str | int, ...], value: Any) -> float:
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        raise r.fail(keys, "not a number", value, "a number") from None
-    if isinstance(value, bool) or not math.isfinite(out):
-        raise r.fail(keys, "not a finite number", value, "a number")
-    return out
-
-
-def _text(r: _Reader, keys: tuple[str | int, ...], value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str | int | float | dt.date):
-        raise r.fail(keys, "not text", value, "text")
-    return " ".join(str(value).split())
-
-
-def _date(r: _Reader, keys: tuple[str | int, ...], value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise r.fail(keys, "not a date", value, "YYYY-MM-DD") from None
 
 
 def read_published(r: _Reader, raw: Any, dyad: tuple[str, str]) -> tuple[PublishedFigure, ...]:
@@ -414,16 +386,7 @@ class PublishedResult:
             "tolerance_usd": _finite(self.tolerance_usd),
             "reason": self.reason,
             "flows": list(self.flows),
-            "provenance": {
-                "bases": list(self.provenance.bases),
-                "level": self.provenance.level,
-                "synthetic": self.provenance.synthetic,
-                "sources": [
-                    {"entry_id": s.entry_id, "path": s.path, "source": s.source}
-                    for s in self.provenance.sources
-                ],
-                "text": self.provenance.text(),
-            },
+            "provenance": provenance_dict(self.provenance),
         }
 
 
