@@ -423,3 +423,20 @@ def test_every_verdict_has_its_colour() -> None:
     assert set(_STYLE) == set(VERDICTS)
     assert _STYLE["supported within tolerance"] == _STYLE["supported"] == "bold green"
     assert (_STYLE["roughly"], _STYLE["contradicted"]) == ("bold yellow", "bold red")
+
+
+def test_the_text_report_names_a_shipped_case_not_this_machines_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table's title says "shipped case blr-kaz-2022", not the package's folder."""
+    from bilat.cases import resolve_case
+    from bilat.cli.claims import _where
+
+    monkeypatch.chdir(tmp_path)
+    shipped = resolve_case("blr-kaz-2022") / "claims.yaml"
+    assert _where(str(shipped)) == "shipped case blr-kaz-2022"
+    mine = tmp_path / "case" / "claims.yaml"
+    mine.parent.mkdir()
+    mine.write_text("x")
+    assert _where(str(mine)) == "case/claims.yaml"
+    assert _where(None) == "claims given in code"

@@ -140,6 +140,23 @@ def _write_claimreview(report: Any, path: Path, now: Any) -> None:
     err_console.print(f"ClaimReview JSON-LD: {len(doc['@graph'])} reviews written to {path}")
 
 
+def _where(path: str | None) -> str:
+    """The claims file as a reader knows it: relative to here, or the shipped case's name."""
+    if path is None:
+        return "claims given in code"
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        pass
+    from importlib import resources
+
+    shipped = Path(str(resources.files("bilat.cases"))).resolve()
+    if p.resolve().parent.parent == shipped:
+        return f"shipped case {p.resolve().parent.name}"
+    return str(p)
+
+
 def _print_report(report: Any) -> None:
     rows = [
         {
@@ -150,11 +167,11 @@ def _print_report(report: Any) -> None:
         }
         for r in report.results
     ]
-    print_table(rows, title=f"Claims about {report.a}–{report.b} ({report.path})")
+    print_table(rows, title=f"Claims about {report.a}–{report.b} ({_where(report.path)})")
     for r in report.results:
         style = _STYLE[r.verdict]
         console.print(f"[{style}]{r.verdict}[/] {r.claim.id}: {r.reason}")
-        console.print(f"    sources: {r.provenance.text()}")
+        console.print(f"    rests on: {r.provenance.text()}")
     counts = report.counts()
     console.print(", ".join(f"{n} {v}" for v, n in counts.items()))
 
@@ -180,7 +197,7 @@ def _print_published(report: Any) -> None:
         if d["unexplained_usd"] is not None:
             console.print(f"    unexplained: {_unexplained(d, p.figure.holds)}")
         console.print(f"    {p.reason}")
-        console.print(f"    sources: {d['provenance']['text']}")
+        console.print(f"    rests on: {d['provenance']['text']}")
 
 
 def _unexplained(d: dict[str, Any], holds: Any) -> str:
