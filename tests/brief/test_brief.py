@@ -187,7 +187,8 @@ def test_year_not_held_is_no_data(real_lake: Lake) -> None:
 
 def test_case_sections(briefing: Briefing) -> None:
     claims = briefing.section("claims")
-    assert [len(t.rows) for t in claims.tables] == [6, 6]
+    # Six claims (verdicts, and who said them), then the one published figure of the case.
+    assert [len(t.rows) for t in claims.tables] == [6, 6, 1]
     assert {r["verdict"] for r in claims.tables[0].rows} <= set(VERDICTS)
     agenda = briefing.section("agenda")
     overdue = next(f for f in agenda.figures if f.label == "Overdue")

@@ -106,10 +106,42 @@ def claims_section(lake: Any, case: Path | None) -> Section:
         "claim allows. Undetermined: the data cannot decide (the reason says why). A claim "
         "whose file defines no band is supported or contradicted.",
     )
+    published = _published_table(report, str(path))
     return Section(
-        "claims", title, "ok", None, figures, (verdicts, basis), notes, (str(path),),
-        tuple(dict.fromkeys(entries)),
+        "claims", title, "ok", None, figures, (verdicts, basis, *published), notes,
+        (str(path),), tuple(dict.fromkeys(entries)),
     )  # fmt: skip
+
+
+_PUBLISHED_COLUMNS = (
+    Column("id", "Figure", "text"),
+    Column("what", "Published", "text"),
+    Column("by", "Published by", "text"),
+    Column("lake", "The data give", "text"),
+    Column("gap", "Gap (published − data)", "text"),
+    Column("verdict", "Verdict", "text"),
+    Column("reason", "Why", "text"),
+)
+
+
+def _published_table(report: Any, source: str) -> tuple[Table, ...]:
+    """Official figures of the case beside the lake's, the gap and its verdict (none: no
+    table). A gap the lake cannot compute reads "not computed", never 0."""
+    rows = []
+    for p in getattr(report, "published", ()):
+        d = p.to_dict()
+        of = "of the published value" if d["bound"] == "value" else "of the bound"
+        gap = "not computed" if d["gap_usd"] is None else fmt(d["gap_usd"], "usd")
+        if d["gap_pct"] is not None:
+            gap += f" ({d['gap_pct']:.1f} % {of})"
+        by = "; ".join(x for x in (d["published_by"], d["source"], d["published_on"]) if x)
+        rows.append({
+            "id": d["id"], "what": f"{d['what']} {d['year']} {d['published']}", "by": by,
+            "lake": d["lake_text"], "gap": gap, "verdict": d["verdict"], "reason": d["reason"],
+        })  # fmt: skip
+    if not rows:
+        return ()
+    return (Table("Published figures beside the data", _PUBLISHED_COLUMNS, tuple(rows), source),)
 
 
 # --------------------------------------------------------------------------- agenda
