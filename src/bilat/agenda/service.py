@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Unpack
@@ -413,20 +413,14 @@ class Agenda:
         """
         day = _grade_day(as_of)
         found = grades.checked_evidence(evidence)
-        with self._session() as s:
-            row = s.scalars(_item_query().where(Item.id == item_id)).one_or_none()
-            if row is None:
-                raise self._not_found(s, item_id)
-            read = row.version if expected_version is None else expected_version
-            if row.version != read:
-                raise _conflict(row, read)
-            _refuse_removed(row)
+
+        def apply(s: Session, row: Item) -> None:
             g = grades.checked_grade(
                 grade, day, found, meeting_date=row.meeting.date, due_date=row.due_date, due=row.due
             )
             grades.apply_grade(row, g, day, found, note=check.text(note), author=check.text(author))
-            self._commit(s, item_id, read)
-        return self.item(item_id, as_of=max(day, dt.date.today()))
+
+        return self._change(item_id, expected_version, apply, as_of=max(day, dt.date.today()))
 
     def grades(
         self,
@@ -512,18 +506,13 @@ class Agenda:
         ``expected_version`` as in :meth:`update` (default: the version read now). A
         measured indicator's actuals are read from the lake: recording one is refused.
         """
-        with self._session() as s:
-            read = expected_version
-            if read is None:
-                read = s.scalar(sa.select(Item.version).where(Item.id == item_id)) or 0
-            row = self._for_write(s, item_id, read)
-            _refuse_removed(row)
-            _ind.apply_actual(
+        return self._change(
+            item_id, expected_version,
+            lambda s, row: _ind.apply_actual(
                 row, indicator, period_text=period, value=value, source=source, note=note,
                 author=author,
-            )  # fmt: skip
-            self._commit(s, item_id, read)
-        return self.item(item_id)
+            ),
+        )  # fmt: skip
 
     def add_indicator(
         self,
@@ -537,12 +526,12 @@ class Agenda:
     ) -> ItemView:
         """Add an indicator to an item (fields: :data:`bilat.agenda.INDICATOR_FIELDS`)."""
         doc = _ind.checked_indicator(key, fields, load_baskets())
-        with self._session() as s:
-            row = self._for_write(s, item_id, expected_version)
-            _refuse_removed(row)
-            _ind.apply_add(row, doc, author=check.text(author), reason=check.text(reason))
-            self._commit(s, item_id, expected_version)
-        return self.item(item_id)
+        who, why = check.text(author), check.text(reason)
+        return self._change(
+            item_id,
+            expected_version,
+            lambda s, row: _ind.apply_add(row, doc, author=who, reason=why),
+        )
 
     def edit_indicator(
         self,
@@ -555,15 +544,13 @@ class Agenda:
         **changes: object,
     ) -> ItemView:
         """Change fields of an item's indicator; ``None`` clears an optional one."""
-        with self._session() as s:
-            row = self._for_write(s, item_id, expected_version)
-            _refuse_removed(row)
-            _ind.apply_edit(
-                row, key, changes, load_baskets(), author=check.text(author),
-                reason=check.text(reason),
-            )  # fmt: skip
-            self._commit(s, item_id, expected_version)
-        return self.item(item_id)
+        who, why = check.text(author), check.text(reason)
+        return self._change(
+            item_id, expected_version,
+            lambda s, row: _ind.apply_edit(
+                row, key, changes, load_baskets(), author=who, reason=why
+            ),
+        )  # fmt: skip
 
     def remove_indicator(
         self,
@@ -575,13 +562,11 @@ class Agenda:
         author: str | None = None,
     ) -> ItemView:
         """Remove an item's indicator and its actuals (the item's history keeps it)."""
-        why = check.required(reason, "reason")
-        with self._session() as s:
-            row = self._for_write(s, item_id, expected_version)
-            _refuse_removed(row)
-            _ind.apply_remove(row, key, author=check.text(author), reason=why)
-            self._commit(s, item_id, expected_version)
-        return self.item(item_id)
+        why, who = check.required(reason, "reason"), check.text(author)
+        return self._change(
+            item_id, expected_version,
+            lambda s, row: _ind.apply_remove(row, key, author=who, reason=why),
+        )  # fmt: skip
 
     # ---------------------------------------------------------------- writes
 
@@ -661,15 +646,14 @@ class Agenda:
             optional one. Checked as ``agenda.yaml`` is; a value equal to the current one
             is no change.
         """
-        with self._session() as s:
-            row = self._for_write(s, item_id, expected_version)
-            _refuse_removed(row)
+
+        def apply(s: Session, row: Item) -> None:
             com = s.get(Commission, row.commission_id)
             assert com is not None  # a foreign key
             values = edits.checked_changes(changes, com, lambda: _air_clauses(com, case_dir))
             edits.apply_edit(row, values, author=check.text(author), reason=check.text(reason))
-            self._commit(s, item_id, expected_version)
-        return self.item(item_id)
+
+        return self._change(item_id, expected_version, apply)
 
     def remove(
         self, item_id: str, *, expected_version: int, reason: str, author: str | None = None
@@ -679,21 +663,35 @@ class Agenda:
         ``reason`` is required; ``expected_version`` as in :meth:`edit`. Removing a removed
         item is an ``InputError``.
         """
-        why = check.required(reason, "reason")
-        with self._session() as s:
-            row = self._for_write(s, item_id, expected_version)
-            _refuse_removed(row)
-            edits.apply_removal(row, author=check.text(author), reason=why)
-            self._commit(s, item_id, expected_version)
-        return self.item(item_id)
+        why, who = check.required(reason, "reason"), check.text(author)
+        return self._change(
+            item_id,
+            expected_version,
+            lambda s, row: edits.apply_removal(row, author=who, reason=why),
+        )
 
-    def _for_write(self, s: Session, item_id: str, expected_version: int) -> Item:
-        row = s.scalars(_item_query().where(Item.id == item_id)).one_or_none()
-        if row is None:
-            raise self._not_found(s, item_id)
-        if row.version != expected_version:
-            raise _conflict(row, expected_version)
-        return row
+    def _change(
+        self,
+        item_id: str,
+        expected_version: int | None,
+        apply: Callable[[Session, Item], object],
+        *,
+        as_of: dt.date | None = None,
+    ) -> ItemView:
+        """One write to a live item under optimistic locking: read it at the version the
+        caller read (default: the current one), refuse a removed item, ``apply`` the change,
+        commit (a concurrent write is a ``ConflictError``) and return the item after it."""
+        with self._session() as s:
+            row = s.scalars(_item_query().where(Item.id == item_id)).one_or_none()
+            if row is None:
+                raise self._not_found(s, item_id)
+            read = row.version if expected_version is None else expected_version
+            if row.version != read:
+                raise _conflict(row, read)
+            _refuse_removed(row)
+            apply(s, row)
+            self._commit(s, item_id, read)
+        return self.item(item_id, as_of=as_of)
 
     def _commit(self, s: Session, item_id: str, read_version: int) -> None:
         try:
