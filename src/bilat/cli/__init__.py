@@ -46,6 +46,7 @@ _PARTS = (
     "bilat.cli.complexity",
     "bilat.cli.air",
     "bilat.cli.agenda",
+    "bilat.cli.agenda_formats",
     "bilat.cli.agenda_edit",
     "bilat.cli.agenda_grades",
     "bilat.cli.agenda_indicators",

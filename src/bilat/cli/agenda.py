@@ -407,8 +407,3 @@ def progress(
 def register(app: typer.Typer) -> None:
     """Add ``bilat agenda`` to the root command."""
     app.add_typer(agenda_app, name="agenda")
-
-
-from bilat.cli import agenda_formats  # noqa: E402  (issue 18: exchange formats)
-
-agenda_formats.register(agenda_app)

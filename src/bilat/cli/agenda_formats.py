@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,6 +20,7 @@ from bilat.agenda.formats import (
 )
 from bilat.agenda.service import as_date
 from bilat.agenda.views import CommissionView
+from bilat.cli import agenda as base
 from bilat.cli._common import (
     HomeOption,
     JsonOption,
@@ -32,26 +31,7 @@ from bilat.cli._common import (
     print_json,
     print_table,
 )
-from bilat.errors import BilatError, InputError, LakeNotFoundError
-
-# The options of src/bilat/cli/agenda.py, repeated: importing them from there would make an
-# import cycle (that module registers this one).
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        envvar="BILAT_AGENDA_URL",
-        help="Database URL (default: sqlite:///$BILAT_HOME/agenda.db; PostgreSQL: "
-        "postgresql+psycopg://user@host/db).",
-        show_default=False,
-    ),
-]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of", help="Evaluate status and overdue at this date (YYYY-MM-DD; default today)."
-    ),
-]
+from bilat.errors import InputError, LakeNotFoundError
 
 CommissionOption = Annotated[
     str | None,
@@ -60,19 +40,6 @@ CommissionOption = Annotated[
 OutFile = Annotated[
     Path, typer.Option("--out", "-o", help="File to write (replaced atomically).", dir_okay=False)
 ]
-
-
-@contextmanager
-def _agenda(db: str | None) -> Iterator[Agenda]:
-    """The agenda database named by ``--db``; a bad URL's hint names this CLI's flags."""
-    try:
-        with Agenda.open(db) as ag:
-            yield ag
-    except BilatError as exc:
-        if exc.details.get("argument") != "url" or "problem" not in exc.details:
-            raise
-        hint = "; check the URL (--db or $BILAT_AGENDA_URL) and that the server is running"
-        raise type(exc)(f"{exc.details['problem']}{hint}", details=exc.details) from None
 
 
 def pick_commission(ag: Agenda, commission: str | None) -> CommissionView:
@@ -113,10 +80,10 @@ def _now() -> dt.datetime:
 def iati(
     out: OutFile,
     commission: CommissionOption = None,
-    as_of: AsOfOption = None,
+    as_of: base.AsOfOption = None,
     lake: LakeOption = None,
     home: HomeOption = None,
-    db: DbOption = None,
+    db: base.DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Write the commission's items as IATI 2.03 activity XML (local identifiers).
@@ -125,7 +92,7 @@ def iati(
     read from the lake (--lake; without a lake, no measured actual is written).
     """
     the_lake = lake_or_none(lake, home)
-    with _agenda(db) as ag:
+    with base._agenda(db) as ag:
         com = pick_commission(ag, commission)
         items = ag.items(commission=com.id, as_of=as_of)
         hook = results_hook(ag.indicators(None, the_lake, commission=com.id))
@@ -144,12 +111,12 @@ def iati(
 def ics(
     out: OutFile,
     commission: CommissionOption = None,
-    as_of: AsOfOption = None,
-    db: DbOption = None,
+    as_of: base.AsOfOption = None,
+    db: base.DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Write an iCalendar feed of the commission's meetings and every item's deadline."""
-    with _agenda(db) as ag:
+    with base._agenda(db) as ag:
         com = pick_commission(ag, commission)
         meetings = ag.meetings(commission=com.id)
         items = ag.items(commission=com.id, as_of=as_of)
@@ -170,14 +137,14 @@ def due(
         str, typer.Option("--within", help="Window from the as-of date: 30d (days) or 2w (weeks).")
     ] = "30d",
     commission: CommissionOption = None,
-    as_of: AsOfOption = None,
-    db: DbOption = None,
+    as_of: base.AsOfOption = None,
+    db: base.DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Open items due within a window, and open items already overdue."""
     days = parse_within(within)
     day = as_date(as_of, field="as-of date") or dt.date.today()
-    with _agenda(db) as ag:
+    with base._agenda(db) as ag:
         digest = due_items(ag.items(commission=commission, as_of=day), as_of=day, within_days=days)
     if as_json:
         print_json(digest)
@@ -207,8 +174,8 @@ def print_digest(d: DueDigest) -> None:
     console.print(f"{count(d.without_deadline, 'open item')} without a deadline (not listed)")
 
 
-def register(agenda_app: typer.Typer) -> None:
+def register(app: typer.Typer) -> None:
     """Add ``iati``, ``ics`` and ``due`` to ``bilat agenda`` (issue 18: exchange formats)."""
-    agenda_app.command("iati")(iati)
-    agenda_app.command("ics")(ics)
-    agenda_app.command("due")(due)
+    base.agenda_app.command("iati")(iati)
+    base.agenda_app.command("ics")(ics)
+    base.agenda_app.command("due")(due)
