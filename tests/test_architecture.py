@@ -33,7 +33,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("store", ("lake",)),
     ("input", ("sources",)),
     ("vocabulary", ("codes", "cases")),
-    ("base", ("errors", "options", "document", "_config", "_yaml", "_files")),
+    ("base", ("errors", "options", "document", "_config", "_yaml", "_files", "i18n", "formats", "templating")),
 )
 
 # Imports within one layer that the map allows: (importer, imported); "*" is any part of

@@ -242,8 +242,30 @@ def country(iso3: str) -> Country:
 
 
 def country_name(iso3: str) -> str:
-    """Short English name of a country or area code (``"BLR"`` → ``"Belarus"``)."""
-    return country(iso3).name
+    """Short name of a country or area code in the current language (:mod:`bilat.i18n`).
+
+    English (the default) is ``country_converter``'s short name (``"BLR"`` → ``"Belarus"``);
+    another language takes CLDR's territory name through Babel (``"Беларусь"``), falling back
+    to the English name for areas CLDR does not name.
+    """
+    from bilat import i18n
+
+    name = country(iso3).name
+    lang = i18n.current()
+    if lang == i18n.DEFAULT:
+        return name
+    return _cldr_name(lang, country(iso3).iso3) or name
+
+
+@functools.cache
+def _cldr_name(lang: str, iso3: str) -> str | None:
+    from babel import Locale
+
+    iso2 = _iso2().get(iso3)
+    if iso2 is None:
+        return None
+    found: str | None = Locale.parse(lang).territories.get(iso2)
+    return found
 
 
 def baci_table(rows: Iterable[tuple[int, str]] | None = None) -> dict[int, str]:
