@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 from bilat import formats
-from bilat.brief.text import Text, country, msg, year_of
+from bilat.brief.text import Text, country, year_of
+from bilat.brief.text import msg as _
 
 __all__ = [
     "SCHEMA_TAG",
@@ -286,7 +287,7 @@ class Briefing:
     @property
     def title(self) -> Text:
         """``Belarus – Kazakhstan: briefing, 2021`` (in the rendered language)."""
-        return msg(
+        return _(
             "%(a)s – %(b)s: briefing, %(year)s",
             a=country(self.a),
             b=country(self.b),

@@ -68,7 +68,7 @@ def scenario_section(
         return Section("scenario", title, "no_data", _(
             "Undetermined: the GE baseline (%(where)s) holds no %(lacking)s; a scenario for the "
             "dyad needs both in it, with every partner and domestic flows.", where=where,
-            lacking=" / ".join(lacking),
+            lacking=" and no ".join(lacking),
         ))  # fmt: skip
     try:
         results = [_run(lake, spec, s, data, a, b, year) for s in spec.scenarios]
