@@ -45,12 +45,16 @@ def test_key_messages_say_nothing_the_data_do_not_support() -> None:
 
 def test_turnover_message_states_the_coverage_caveat() -> None:
     figs = tuple(Figure(str(i), 100.0 if i < 4 else 5.0, "usd", "s") for i in range(7))
-    head = Section("headline", "Headline", "ok", "Coverage is not complete. BLR→KAZ: partial.", figs)
+    head = Section(
+        "headline", "Headline", "ok", "Coverage is not complete. BLR→KAZ: partial.", figs
+    )
     (k,) = key_messages((head,), 2021, "BLR", "KAZ")
     assert k.caveat is not None and "partial" in k.text
 
 
-def test_world_section_equals_the_partners_ranking(synthetic_lake: Lake, briefing: Briefing) -> None:
+def test_world_section_equals_the_partners_ranking(
+    synthetic_lake: Lake, briefing: Briefing
+) -> None:
     s = briefing.section("world")
     assert s.status == "ok"
     dyad = Dyad(synthetic_lake, "BLR", "KAZ")

@@ -223,9 +223,7 @@ def _status(status: str | None) -> Text:
 def _agenda_row(item: Any) -> dict[str, Any]:
     last = item.history[-1] if item.history else None
     overdue = (
-        counted(item.days_overdue, "yes, %(n)s day", "yes, %(n)s days")
-        if item.overdue
-        else _("no")
+        counted(item.days_overdue, "yes, %(n)s day", "yes, %(n)s days") if item.overdue else _("no")
     )
     return {
         "id": item.id,
@@ -234,7 +232,8 @@ def _agenda_row(item: Any) -> dict[str, Any]:
         "responsible": ", ".join(x for x in (item.party, item.body) if x) or _("joint"),
         "due": Text(lambda: formats.date(item.due)) if item.due else formats.MISSING,
         "status": _status(item.status),
-        "status_date": Text(lambda: formats.date(item.status_date)) if item.status_date
+        "status_date": Text(lambda: formats.date(item.status_date))
+        if item.status_date
         else formats.MISSING,
         "overdue": overdue,
         "source": (last.source if last and last.source else _("not given")),
@@ -398,7 +397,8 @@ def _grades_part(
         Figure(_("Compliance (percent)"), s.percent, "share", basis),
         *figures,
     )
-    average = Text(lambda: ("+" if s.average > 0 else "") + formats.number(s.average))
+    avg = float(s.average)
+    average = Text(lambda: ("+" if avg > 0 else "") + formats.number(avg))
     note = counted(
         s.graded,
         "Compliance over %(n)s scored item of %(items)s: average %(average)s, %(percent)s "
@@ -478,8 +478,11 @@ def _indicator_parts(
         "Share of the way = (latest actual − baseline) / (target − baseline); on track when it "
         "is at least the share of the time from the baseline's period to the target's passed."
     )
-    lake = (_("Measured indicators are read from the lake; a year no source covers is not 0.")
-            if report.lake else _("No lake was read: measured indicators are not measurable."))
+    lake = (
+        _("Measured indicators are read from the lake; a year no source covers is not 0.")
+        if report.lake
+        else _("No lake was read: measured indicators are not measurable.")
+    )
     notes = (method + " " + lake,)  # fmt: skip
     return tuple(figures), (table,), notes
 
@@ -495,7 +498,9 @@ def _rights_rows(agreement: Any) -> list[dict[str, Any]]:
     for party, info in summary.by_party.items():
         rs = info.route_schedule
         schedule = (
-            formats.MISSING if rs is None else f"{rs.home} – {rs.intermediate} – {rs.destination} – {rs.beyond}"
+            formats.MISSING
+            if rs is None
+            else f"{rs.home} – {rs.intermediate} – {rs.destination} – {rs.beyond}"
         )
         rights = "; ".join(
             f"{freedoms_words(r.freedoms)}: {r.origin} → {r.destination} ({r.source})"
@@ -541,7 +546,7 @@ _CAP_COLUMNS = (
 )
 
 
-def _routes_table(air: Any, agreements: Any, agreement: Any) -> tuple[Table, list[str]]:
+def _routes_table(air: Any, agreements: Any, agreement: Any) -> tuple[Table, list[Text]]:
     from bilat.air.freedoms import freedoms_words
 
     rows: list[dict[str, Any]] = []
@@ -632,7 +637,9 @@ def air_section(case: Path | None, a: str, b: str) -> Section:
         most, schedule = _observed(air, agreements, folder)
     except BilatError as exc:
         return Section(
-            "air", title, "unavailable",
+            "air",
+            title,
+            "unavailable",
             _("The agreements could not be read: %(why)s", why=exc.message),
         )
     rights = Table(
@@ -706,7 +713,9 @@ def potential_section(lake: Any, a: str, b: str, year: int) -> Section:
                pp.actual_usd, "usd", src),
     )  # fmt: skip
     if pp.demand_projection != "none":
-        figures += (Figure(_("Potential exports (demand projected)"), pp.potential_usd, "usd", src),)
+        figures += (
+            Figure(_("Potential exports (demand projected)"), pp.potential_usd, "usd", src),
+        )
     else:  # without a projection potential = actual in total: say why on the card
         figures += (Figure(_("Potential exports in total"), pp.potential_usd, "usd", src, _(
             "Potential = actual in total by construction (no demand projection): the method "

@@ -40,7 +40,7 @@ def _figure(section: Section, label: str) -> Figure | None:
     return next((f for f in section.figures if f.label == label), None)
 
 
-def _with_caveat(text: Text, caveat: Text | None) -> Text:
+def _with_caveat(text: Text, caveat: str | None) -> Text:
     return text if caveat is None else text + " " + _("(%(caveat)s)", caveat=caveat)
 
 
@@ -50,11 +50,19 @@ def turnover(s: Section, ctx: Context) -> KeyMessage | None:
     if s.status != "ok" or total is None or total.value is None:
         return None
     exports, imports = s.figures[1], s.figures[2]
-    params = {"year": year_of(ctx.year), "total": num(total.value, "usd"),
-              "exports": num(exports.value, "usd"), "imports": num(imports.value, "usd")}
+    params = {
+        "year": year_of(ctx.year),
+        "total": num(total.value, "usd"),
+        "exports": num(exports.value, "usd"),
+        "imports": num(imports.value, "usd"),
+    }
     if growth is not None and growth.value is not None:
-        text = _("Turnover was %(total)s in %(year)s, %(growth)s on the year before (exports "
-                 "%(exports)s, imports %(imports)s).", growth=num(growth.value, "pct"), **params)
+        text = _(
+            "Turnover was %(total)s in %(year)s, %(growth)s on the year before (exports "
+            "%(exports)s, imports %(imports)s).",
+            growth=num(growth.value, "pct"),
+            **params,
+        )
     else:
         text = _("Turnover was %(total)s in %(year)s (exports %(exports)s, imports %(imports)s); "
                  "no change on the year before can be given.", **params)  # fmt: skip
@@ -82,8 +90,13 @@ def movers(s: Section, ctx: Context) -> KeyMessage | None:
         return None
     change, row = best
     flow = plain(row.get("flow") or f"{ctx.a}↔{ctx.b}")
-    params = {"code": row["product"], "name": plain(_short(row.get("description"))),
-              "flow": flow, "change": num(abs(change), "usd"), "now": num(row["value_usd"], "usd")}
+    params = {
+        "code": row["product"],
+        "name": plain(_short(row.get("description"))),
+        "flow": flow,
+        "change": num(abs(change), "usd"),
+        "now": num(row["value_usd"], "usd"),
+    }
     text = (_("The biggest mover: HS %(code)s (%(name)s), %(flow)s, up %(change)s to %(now)s.",
               **params) if change > 0 else
             _("The biggest mover: HS %(code)s (%(name)s), %(flow)s, down %(change)s to %(now)s.",
@@ -111,8 +124,12 @@ def claims(s: Section, ctx: Context) -> KeyMessage | None:
     parts = [_VERDICTS[v](int(f.value or 0))
              for v, f in counts.items() if f is not None and f.value]  # fmt: skip
     said = join(", ", (p for p in parts))
-    text = counted(n, "Of %(n)s claim checked against the data: %(verdicts)s.",
-                   "Of %(n)s claims checked against the data: %(verdicts)s.", verdicts=said)
+    text = counted(
+        n,
+        "Of %(n)s claim checked against the data: %(verdicts)s.",
+        "Of %(n)s claims checked against the data: %(verdicts)s.",
+        verdicts=said,
+    )
     return KeyMessage("claims", s.id, text, float(n), "int")
 
 
@@ -123,11 +140,18 @@ def overdue(s: Section, ctx: Context) -> KeyMessage | None:
         return None
     n, of = int(late.value or 0), int(total.value)
     if n == 0:
-        text = counted(of, "None of the %(n)s commitment is overdue.",
-                       "None of the %(n)s commitments is overdue.")
+        text = counted(
+            of,
+            "None of the %(n)s commitment is overdue.",
+            "None of the %(n)s commitments is overdue.",
+        )
     else:
-        text = counted(n, "%(n)s of %(of)s commitments is overdue.",
-                       "%(n)s of %(of)s commitments are overdue.", of=of)
+        text = counted(
+            n,
+            "%(n)s of %(of)s commitments is overdue.",
+            "%(n)s of %(of)s commitments are overdue.",
+            of=of,
+        )
     return KeyMessage("overdue", s.id, text, float(n), "int")
 
 
@@ -138,10 +162,14 @@ def potential(s: Section, ctx: Context) -> KeyMessage | None:
     untapped = s.figures[0] if s.figures else None
     if top is None or untapped is None or untapped.value is None:
         return None
-    text = _("The largest untapped potential: HS %(code)s (%(name)s), %(value)s short of what "
-             "supply and demand predict; %(total)s over all products short of theirs.",
-             code=top["product"], name=plain(_short(top.get("description"))),
-             value=num(top["unrealised_usd"], "usd"), total=num(untapped.value, "usd"))
+    text = _(
+        "The largest untapped potential: HS %(code)s (%(name)s), %(value)s short of what "
+        "supply and demand predict; %(total)s over all products short of theirs.",
+        code=top["product"],
+        name=plain(_short(top.get("description"))),
+        value=num(top["unrealised_usd"], "usd"),
+        total=num(untapped.value, "usd"),
+    )
     return KeyMessage("potential", s.id, text, float(top["unrealised_usd"]), "usd")
 
 

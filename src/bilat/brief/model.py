@@ -51,9 +51,7 @@ SECTION_IDS: tuple[str, ...] = (
 SectionStatus = Literal["ok", "no_data", "unavailable"]
 STATUSES: tuple[str, ...] = get_args(SectionStatus)
 
-Unit = Literal[
-    "usd", "pct", "share", "multiplier", "index", "rank", "int", "text", "km", "year"
-]
+Unit = Literal["usd", "pct", "share", "multiplier", "index", "rank", "int", "text", "km", "year"]
 UNITS: tuple[str, ...] = get_args(Unit)
 
 

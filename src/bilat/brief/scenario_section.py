@@ -49,7 +49,9 @@ def scenario_section(
 
     if not (case / SCENARIOS_FILE).is_file():
         return Section(
-            "scenario", title, "no_data",
+            "scenario",
+            title,
+            "no_data",
             _("The case names no GE scenario (%(file)s).", file=SCENARIOS_FILE),
         )
     _given(baseline)  # a path typed by the user that is not there is their error, not "no data"
@@ -58,7 +60,9 @@ def scenario_section(
         data, where, synthetic = _baseline(lake, spec, year, baseline)
     except BilatError as exc:
         return Section(
-            "scenario", title, "unavailable",
+            "scenario",
+            title,
+            "unavailable",
             _("The scenarios could not be read: %(why)s", why=exc.message),
         )
     if data is None:

@@ -79,7 +79,6 @@ def entry_ids(prov: Provenance) -> tuple[str, ...]:
     return tuple(s.entry_id for s in prov.sources)
 
 
-
 def money_axes(spec: dict[str, Any]) -> dict[str, Any]:
     """Money axes read ``$24M`` (d3's ``$~s``), not ``24,000,000``: every quantitative x/y
     encoding of a field ending in ``_usd`` gets that axis format (layers included)."""
@@ -91,7 +90,8 @@ def money_axes(spec: dict[str, Any]) -> dict[str, Any]:
                 for channel in ("x", "y"):
                     e = enc.get(channel)
                     if isinstance(e, dict) and str(e.get("field", "")).endswith("_usd"):
-                        axis = e.get("axis") if isinstance(e.get("axis"), dict) else {}
+                        old = e.get("axis")
+                        axis: dict[str, Any] = old if isinstance(old, dict) else {}
                         e["axis"] = {**axis, "format": "$~s"}
             for value in node.values():
                 walk(value)
@@ -140,7 +140,9 @@ def coverage_words(cov: Any) -> Text:
     """A figure's coverage in words: ``partial: HS 44 only`` (the reason is the data's)."""
     status = {"full": _("full"), "partial": _("partial"), "none": _("none")}
     word = status.get(cov.status, plain(cov.status))
-    return _("%(status)s: %(reason)s", status=word, reason=plain(cov.reason)) if cov.reason else word
+    return (
+        _("%(status)s: %(reason)s", status=word, reason=plain(cov.reason)) if cov.reason else word
+    )
 
 
 def ordinal(n: int) -> Text:
@@ -160,8 +162,10 @@ def standing_line(st: Any) -> Text:
     """Where one side stands among the other's partners, in the rendered language."""
     share = num(st.share_pct, "share")
     if st.rank is None:
-        what = _("%(reporter)s, exports: no trade with %(partner)s") if st.flow == "export" else _(
-            "%(reporter)s, imports: no trade with %(partner)s"
+        what = (
+            _("%(reporter)s, exports: no trade with %(partner)s")
+            if st.flow == "export"
+            else _("%(reporter)s, imports: no trade with %(partner)s")
         )
         return what % {"reporter": country(st.reporter), "partner": country(st.partner)}
     params = {"reporter": country(st.reporter), "partner": country(st.partner),
@@ -196,7 +200,9 @@ def headline(dyad: Dyad, year: int) -> Section:
             Figure(_("Exports %(flow)s", flow=arrow(a, b)), s.exports_usd, "usd", short),
             Figure(_("Imports %(flow)s", flow=plain(f"{a}←{b}")), s.imports_usd, "usd", short),
             Figure(_("Balance of %(a)s", a=a), s.balance_usd, "usd", short),
-            Figure(_("Turnover growth on %(year)s", year=prev), s.turnover_growth_pct, "pct", short),
+            Figure(
+                _("Turnover growth on %(year)s", year=prev), s.turnover_growth_pct, "pct", short
+            ),
             Figure(_("Exports growth on %(year)s", year=prev), s.exports_growth_pct, "pct", short),
             Figure(_("Imports growth on %(year)s", year=prev), s.imports_growth_pct, "pct", short),
         )
@@ -308,8 +314,10 @@ def products(dyad: Dyad, year: int) -> Section:
             why = (
                 _("No products traded in %(year)s.", year=year_of(year))
                 if covered
-                else _("No source the lake holds covers the dyad's products in %(year)s.",
-                       year=year_of(year))
+                else _(
+                    "No source the lake holds covers the dyad's products in %(year)s.",
+                    year=year_of(year),
+                )
             )
             return Section("products", title, "no_data", why)
         return Section(
@@ -419,8 +427,9 @@ def events(dyad: Dyad, year: int) -> Section:
         results = [dyad.events(year, level=4, flow=f) for f in ("export", "import")]
         src = {id(r): cite(r.provenance) for r in results}
         figures = tuple(
-            Figure(_EVENT_LABELS[kind] % {"flow": arrow(r.exporter, r.importer)}, n, "int",
-                   src[id(r)])
+            Figure(
+                _EVENT_LABELS[kind] % {"flow": arrow(r.exporter, r.importer)}, n, "int", src[id(r)]
+            )
             for r in results
             for kind, n in r.counts().items()
         )

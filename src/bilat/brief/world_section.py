@@ -84,9 +84,11 @@ def _side(dyad: Dyad, which: str, flow: str, year: int) -> WorldSide:
     cov = r.coverage
     complete = cov is None or cov.complete
     shown = tuple({**row, "name": country(str(row["partner"]))} for row in rows[:TOP_PARTNERS])
-    title = (_("Largest destinations of %(x)s's exports, %(year)s", x=me, year=year_of(year))
-             if flow == "export"
-             else _("Largest origins of %(x)s's imports, %(year)s", x=me, year=year_of(year)))
+    title = (
+        _("Largest destinations of %(x)s's exports, %(year)s", x=me, year=year_of(year))
+        if flow == "export"
+        else _("Largest origins of %(x)s's imports, %(year)s", x=me, year=year_of(year))
+    )
     src = cite(r.provenance)
     return WorldSide(
         me, other, flow, float(r.total_usd),
@@ -107,9 +109,11 @@ def _figures(s: WorldSide) -> tuple[Figure, ...]:
         "Over the %(n)s partners the lake holds, not the whole world.", n=s.n_partners
     )  # fmt: skip
     if s.flow == "export":
-        labels = (_("Exports of %(x)s to every partner", x=s.side),
-                  _("%(y)s's share of %(x)s's exports", x=s.side, y=s.other),
-                  _("%(y)s's rank among %(x)s's destinations", x=s.side, y=s.other))
+        labels = (
+            _("Exports of %(x)s to every partner", x=s.side),
+            _("%(y)s's share of %(x)s's exports", x=s.side, y=s.other),
+            _("%(y)s's rank among %(x)s's destinations", x=s.side, y=s.other),
+        )
     else:
         labels = (_("Imports of %(x)s from every partner", x=s.side),
                   _("%(y)s's share of %(x)s's imports", x=s.side, y=s.other),
@@ -128,20 +132,31 @@ def _figures(s: WorldSide) -> tuple[Figure, ...]:
 def _line(s: WorldSide) -> Text:
     """One sentence per side and direction: the total and where the dyad partner stands."""
     if s.total_usd is None:
-        return _("%(x)s's trade with the world (%(flow)s): not available: %(why)s", x=s.side,
-                 flow=_("exports") if s.flow == "export" else _("imports"), why=s.why)
+        return _(
+            "%(x)s's trade with the world (%(flow)s): not available: %(why)s",
+            x=s.side,
+            flow=_("exports") if s.flow == "export" else _("imports"),
+            why=s.why,
+        )
     params: dict[str, Any] = {"x": country(s.side), "y": country(s.other),
                               "total": num(s.total_usd, "usd"),
                               "share": num(s.other_share_pct, "share"),
                               "rank": num(s.other_rank, "rank")}  # fmt: skip
     if s.other_rank is None:
-        text = (_("%(x)s exports %(total)s in all; none of it goes to %(y)s.", **params)
-                if s.flow == "export"
-                else _("%(x)s imports %(total)s in all; none of it comes from %(y)s.", **params))
+        text = (
+            _("%(x)s exports %(total)s in all; none of it goes to %(y)s.", **params)
+            if s.flow == "export"
+            else _("%(x)s imports %(total)s in all; none of it comes from %(y)s.", **params)
+        )
     elif s.flow == "export":
-        text = counted(s.n_partners, "%(x)s exports %(total)s in all; %(y)s takes %(share)s of "
-                       "it, rank %(rank)s of %(n)s partner.", "%(x)s exports %(total)s in all; "
-                       "%(y)s takes %(share)s of it, rank %(rank)s of %(n)s partners.", **params)
+        text = counted(
+            s.n_partners,
+            "%(x)s exports %(total)s in all; %(y)s takes %(share)s of "
+            "it, rank %(rank)s of %(n)s partner.",
+            "%(x)s exports %(total)s in all; "
+            "%(y)s takes %(share)s of it, rank %(rank)s of %(n)s partners.",
+            **params,
+        )
     else:
         text = counted(s.n_partners, "%(x)s imports %(total)s in all; %(y)s supplies %(share)s "
                        "of it, rank %(rank)s of %(n)s partner.", "%(x)s imports %(total)s in "
