@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bilat.brief.model import Column, Figure, Section, Table, _clean
-from bilat.brief.text import Text, join, year_of
+from bilat.brief.text import Text, country, join, year_of
 from bilat.brief.text import msg as _
 from bilat.brief.trade_sections import cite, synthetic_prefix
 from bilat.errors import BilatError, NotFoundError
@@ -215,6 +215,8 @@ def _competitors(dyad: Dyad, year: int, notes: list[Text]) -> tuple[Table, ...]:
 
 def _row(r: Mapping[str, Any]) -> dict[str, Any]:
     out = {c.key: _clean(r.get(c.key)) for c in _COMPETITOR_COLUMNS}
+    if r.get("supplier"):  # the supplier's name in the rendered language
+        out["name"] = country(str(r["supplier"]))
     if r.get("highlighted"):
         out["name"] = _("%(name)s (the exporter)", name=out["name"])
     return out

@@ -66,7 +66,7 @@ def scenario_section(
             _("The scenarios could not be read: %(why)s", why=exc.message),
         )
     if data is None:
-        return Section("scenario", title, "no_data", plain(where))
+        return Section("scenario", title, "no_data", where)
     lacking = _missing(data, a, b)
     if lacking:
         return Section("scenario", title, "no_data", _(
@@ -113,37 +113,39 @@ def _given(given: str | Path | None) -> Path | None:
     return None
 
 
-def _baseline(lake: Any, spec: Any, year: int, given: str | Path | None) -> tuple[Any, str, bool]:
+def _baseline(lake: Any, spec: Any, year: int, given: str | Path | None) -> tuple[Any, Text, bool]:
     """The baseline table, where it comes from, and whether it is synthetic."""
     path = _given(given)
     if path is not None:
-        return path, basename(path), False
+        return path, plain(basename(path)), False
     if spec.baseline is not None and spec.baseline.is_file():
-        return spec.baseline, basename(spec.baseline), False
+        return spec.baseline, plain(basename(spec.baseline)), False
     if getattr(lake, "is_synthetic", False):
         from bilat.potential import panel_from_flows
         from bilat.sample.ge import synthetic_ge_baseline
 
         flows = panel_from_flows(lake, years=[year], level=2)
         frame = synthetic_ge_baseline(flows, year=year)
-        return (
-            frame,
-            (
-                f"the sample lake's {year} flows completed with generated domestic "
-                "flows, centroid distances and EAEU/EU membership (bilat.sample.ge)"
-            ),
-            True,
+        where = _(
+            "the sample lake's %(year)s flows completed with generated domestic flows, centroid "
+            "distances and EAEU/EU membership (bilat.sample.ge)",
+            year=year_of(year),
         )
-    named = f" (the case names {spec.baseline}, which is not there)" if spec.baseline else ""
-    return (
-        None,
-        (
-            f"No GE baseline{named}: a scenario needs every pair of one year with domestic flows and "
-            "the cost variables (e.g. from USITC's ITPD-E); give one with --ge-baseline FILE or "
-            f"{BASELINE_ENV}. No number is shown that the data cannot support."
-        ),
-        False,
+        return frame, where, True
+    what = _(
+        "a scenario needs every pair of one year with domestic flows and the cost variables "
+        "(e.g. from USITC's ITPD-E); give one with --ge-baseline FILE or %(env)s. No number is "
+        "shown that the data cannot support.",
+        env=BASELINE_ENV,
     )
+    if spec.baseline:
+        msg = _(
+            "No GE baseline (the case names %(file)s, which is not there): %(what)s",
+            file=basename(spec.baseline),
+            what=what,
+        )
+        return None, msg, False
+    return None, _("No GE baseline: %(what)s", what=what), False
 
 
 def _share(lake: Any, a: str, b: str, year: int, products: tuple[str, ...]) -> float | None:
@@ -201,7 +203,7 @@ def _run(lake: Any, spec: Any, s: Any, data: Any, a: str, b: str, year: int) -> 
     return {"spec": s, "result": result, "sigma": sigma, "note": note}
 
 
-def _section(title: Text, spec: Any, results: list[dict[str, Any]], a: str, b: str, where: str,
+def _section(title: Text, spec: Any, results: list[dict[str, Any]], a: str, b: str, where: Text,
              synthetic: bool) -> Section:  # fmt: skip
     src = synthetic_prefix(synthetic) + _(
         "GE baseline: %(where)s; coefficients: %(coefficients)s; bilat.potential.run_scenario "
