@@ -25,7 +25,7 @@ def test_claims_section_lists_each_published_figure_with_its_gap(
         if d["gap_usd"] is None:
             assert row["gap"] == "not computed"
         else:
-            assert row["gap"] != "not computed" and formats.share(d['gap_pct']) in row["gap"]
+            assert row["gap"] != "not computed" and formats.share(d["gap_pct"]) in row["gap"]
     html = written.html.read_text(encoding="utf-8")
     assert "Published figures beside the data" in html
     assert report.published[0].figure.id in html

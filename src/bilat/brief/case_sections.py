@@ -109,6 +109,7 @@ def claims_section(lake: Any, case: Path | None) -> Section:
         rows.append(
             {
                 **d,
+                "measured_text": _measured(d["measured"], d["unit"]),
                 "said": said or _("not given"),
                 "assumptions": " ".join(r.claim.assumptions) or _("none"),
                 "figures": cite(r.provenance),
@@ -142,6 +143,13 @@ def claims_section(lake: Any, case: Path | None) -> Section:
         "claims", title, "ok", None, figures, (verdicts, basis, *published), notes,
         (where,), tuple(dict.fromkeys(entries)),
     )  # fmt: skip
+
+
+def _measured(value: float | None, unit: str) -> Text:
+    """A claim's measured value through :mod:`bilat.formats` (a growth is a signed change)."""
+    if value is None:
+        return _("no value")
+    return num(value, {"usd": "usd", "pct": "pct", "multiplier": "multiplier"}.get(unit, "index"))
 
 
 def _capital(word: Text) -> Text:

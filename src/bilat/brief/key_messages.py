@@ -19,6 +19,7 @@ from typing import Any
 from bilat.brief.model import Figure, KeyMessage, Section
 from bilat.brief.text import Text, counted, join, num, plain, year_of
 from bilat.brief.text import msg as _
+from bilat.brief.trade_sections import ordinal
 
 __all__ = ["MAX_MESSAGES", "MESSAGES", "key_messages"]
 
@@ -181,9 +182,9 @@ def world(s: Section, ctx: Context) -> KeyMessage | None:
     if total.value is None or share.value is None or rank.value is None:
         return None
     caveat = total.note  # said when the totals are over the partners the lake holds only
-    text = _("%(share)s of %(a)s's exports (%(total)s) go to %(b)s: rank %(rank)s among its "
+    text = _("%(share)s of %(a)s's exports (%(total)s) go to %(b)s: %(rank)s among its "
              "destinations.", share=num(share.value, "share"), total=num(total.value, "usd"),
-             rank=num(rank.value, "rank"), a=ctx.a, b=ctx.b)  # fmt: skip
+             rank=ordinal(int(rank.value)), a=ctx.a, b=ctx.b)  # fmt: skip
     return KeyMessage("world", s.id, _with_caveat(text, caveat), share.value, "share", caveat)
 
 

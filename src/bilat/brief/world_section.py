@@ -18,7 +18,7 @@ from typing import Any
 from bilat.brief.model import Column, Figure, Section, Table
 from bilat.brief.text import Text, counted, country, join, num, plain, year_of
 from bilat.brief.text import msg as _
-from bilat.brief.trade_sections import cite, entry_ids
+from bilat.brief.trade_sections import cite, entry_ids, ordinal
 from bilat.errors import BilatError, NotFoundError
 from bilat.trade import Dyad
 
@@ -141,7 +141,7 @@ def _line(s: WorldSide) -> Text:
     params: dict[str, Any] = {"x": country(s.side), "y": country(s.other),
                               "total": num(s.total_usd, "usd"),
                               "share": num(s.other_share_pct, "share"),
-                              "rank": num(s.other_rank, "rank")}  # fmt: skip
+                              "rank": ordinal(s.other_rank) if s.other_rank else num(None, "rank")}  # fmt: skip
     if s.other_rank is None:
         text = (
             _("%(x)s exports %(total)s in all; none of it goes to %(y)s.", **params)
@@ -152,15 +152,15 @@ def _line(s: WorldSide) -> Text:
         text = counted(
             s.n_partners,
             "%(x)s exports %(total)s in all; %(y)s takes %(share)s of "
-            "it, rank %(rank)s of %(n)s partner.",
+            "it, %(rank)s of %(n)s partner.",
             "%(x)s exports %(total)s in all; "
-            "%(y)s takes %(share)s of it, rank %(rank)s of %(n)s partners.",
+            "%(y)s takes %(share)s of it, %(rank)s of %(n)s partners.",
             **params,
         )
     else:
         text = counted(s.n_partners, "%(x)s imports %(total)s in all; %(y)s supplies %(share)s "
-                       "of it, rank %(rank)s of %(n)s partner.", "%(x)s imports %(total)s in "
-                       "all; %(y)s supplies %(share)s of it, rank %(rank)s of %(n)s partners.",
+                       "of it, %(rank)s of %(n)s partner.", "%(x)s imports %(total)s in "
+                       "all; %(y)s supplies %(share)s of it, %(rank)s of %(n)s partners.",
                        **params)  # fmt: skip
     if not s.complete:
         text = text + " " + _("Thin coverage: %(why)s.", why=s.why)
