@@ -109,11 +109,7 @@ def build_briefing(
     year = check_year(year)  # every argument is checked before the lake is read
     dyad = Dyad(lake, a, b)
     day = _day(as_of)
-    folder = None
-    if case is not None:
-        from bilat.claims import resolve_case
-
-        folder = resolve_case(case)
+    folder = _case_folder(case)
     with _agenda(agenda) as source:
         sections = _sections(lake, dyad, year, folder, source, day, ge_baseline)
     return Briefing(
@@ -131,6 +127,14 @@ def build_briefing(
         manifest=_manifest(lake, sections),
         key_messages=key_messages(sections, year, dyad.a.code, dyad.b.code),
     )
+
+
+def _case_folder(case: str | Path | None) -> Path | None:
+    if case is None:
+        return None
+    from bilat.claims import resolve_case
+
+    return resolve_case(case)
 
 
 @contextmanager

@@ -82,6 +82,15 @@ VERDICT_WORDS = {
 }
 
 
+_CLAIMS_NOTE = _(
+    "Supported: the data meet the stated comparison. Supported within tolerance: they "
+    "miss it by no more than the claim's tolerance. Roughly: by more, but within the "
+    "claim's wider 'roughly' band. Contradicted: they miss it beyond every band the "
+    "claim allows. Undetermined: the data cannot decide (the reason says why). A claim "
+    "whose file defines no band is supported or contradicted."
+)
+
+
 def claims_section(lake: Any, case: Path | None) -> Section:
     """Every claim of the case's ``claims.yaml`` with its verdict, value and sources."""
     title = _("Claims checked against the data")
@@ -131,13 +140,7 @@ def claims_section(lake: Any, case: Path | None) -> Section:
         tuple(rows),
         where,
     )
-    notes = (_(
-        "Supported: the data meet the stated comparison. Supported within tolerance: they "
-        "miss it by no more than the claim's tolerance. Roughly: by more, but within the "
-        "claim's wider 'roughly' band. Contradicted: they miss it beyond every band the "
-        "claim allows. Undetermined: the data cannot decide (the reason says why). A claim "
-        "whose file defines no band is supported or contradicted."
-    ),)  # fmt: skip
+    notes = (_CLAIMS_NOTE,)
     published = _published_table(report, where)
     return Section(
         "claims", title, "ok", None, figures, (verdicts, basis, *published), notes,

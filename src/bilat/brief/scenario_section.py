@@ -203,6 +203,31 @@ def _run(lake: Any, spec: Any, s: Any, data: Any, a: str, b: str, year: int) -> 
     return {"spec": s, "result": result, "sigma": sigma, "note": note}
 
 
+#: What every scenario's reader is told after the results.
+_CAVEATS = (
+    _("Welfare is real expenditure; real GDP is output over the consumer price index."),
+    _(
+        "What the model leaves out: tariff revenue, intermediate inputs, investment and "
+        "time; output quantities are fixed. Read the size as an order of magnitude."
+    ),
+)
+
+
+def _method(first: dict[str, Any]) -> Text:
+    """The method in one paragraph: model, σ, countries, the yardstick."""
+    res = first["result"]
+    return _(
+        "Method: %(model)s, one sector, σ = %(sigma)s (the elasticity of substitution; every "
+        "effect grows with it), %(n)s countries, trade and prices in terms of %(ref)s's "
+        "consumer prices (the yardstick; real GDP and welfare do not depend on it). Changes "
+        "are from the model's baseline to the scenario, not a forecast of observed trade.",
+        model=_SAY[res.model],
+        sigma=num(first["sigma"], "index"),
+        n=len(res.countries),
+        ref=res.reference_importer,
+    )
+
+
 def _section(title: Text, spec: Any, results: list[dict[str, Any]], a: str, b: str, where: Text,
              synthetic: bool) -> Section:  # fmt: skip
     src = synthetic_prefix(synthetic) + _(
@@ -239,22 +264,7 @@ def _section(title: Text, spec: Any, results: list[dict[str, Any]], a: str, b: s
             notes.append(_("%(scenario)s: %(note)s", scenario=s.title, note=r["note"]))
     first = next((r for r in results if r["result"] is not None), None)
     if first is not None:
-        res = first["result"]
-        notes.insert(0, _(
-            "Method: %(model)s, one sector, σ = %(sigma)s (the elasticity of substitution; every "
-            "effect grows with it), %(n)s countries, trade and prices in terms of %(ref)s's "
-            "consumer prices (the yardstick; real GDP and welfare do not depend on it). Changes "
-            "are from the model's baseline to the scenario, not a forecast of observed trade.",
-            model=_SAY[res.model], sigma=num(first["sigma"], "index"), n=len(res.countries),
-            ref=res.reference_importer,
-        ))  # fmt: skip
-        notes.extend(
-            [
-                _("Welfare is real expenditure; real GDP is output over the consumer price index."),
-                _("What the model leaves out: tariff revenue, intermediate inputs, investment and "
-                  "time; output quantities are fixed. Read the size as an order of magnitude."),
-            ]
-        )  # fmt: skip
+        notes = [_method(first), *notes, *_CAVEATS]
     columns = (
         Column("scenario", _("Scenario"), "text"),
         Column("ab", _("%(flow)s trade", flow=arrow(a, b)), "pct"),
