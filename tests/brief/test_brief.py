@@ -158,7 +158,7 @@ def test_headline_against_an_independent_sum(real_lake: Lake) -> None:
     assert expected is not None
     assert figures["Turnover 2021"].value == pytest.approx(expected[0]) == pytest.approx(1.25e9)
     assert figures["Turnover growth on 2020"].value == pytest.approx(25.0)
-    assert figures["Turnover 2021"].text == "1.25 bn USD"
+    assert figures["Turnover 2021"].text == "$1.25B"  # bilat.formats.money
     assert "handmade.csv" in figures["Turnover 2021"].source
 
 
@@ -220,7 +220,9 @@ def test_cli_brief(cli: object, real_lake: Lake, tmp_path: Path) -> None:
     assert data["synthetic"] is False
     assert data["sections"]["claims"] == "ok"
     assert Path(data["html"]).is_file() and Path(data["json"]).is_file()
-    claims = json.loads(Path(data["json"]).read_text("utf-8"))["sections"][5]
+    claims = json.loads(Path(data["json"]).read_text("utf-8"))["sections"][
+        6
+    ]  # headline, world, series ...
     verdicts = {r["id"]: r["verdict"] for r in claims["tables"][0]["rows"]}
     assert verdicts["turnover-2021-above-1bn"] == "supported"  # 1.25 bn
     assert verdicts["confectionery-doubled"] == "supported"  # x2.5

@@ -62,6 +62,6 @@ def test_agenda_read_from_a_database_cites_the_database(tmp_path: Path) -> None:
     figures = {f.label: f for f in section.figures}
     assert figures["Graded full"].value == 1
     cited = {f.source.split(":")[0] for f in section.figures if f.unit == "int"}
-    assert cited == {"the agenda database sqlite"}
+    assert cited == {"the agenda database a.db (SQLite)"}  # the file's name, not its path
     assert all("agenda.yaml" not in f.source for f in section.figures)
-    assert section.sources == (f"the agenda database {url}",)
+    assert section.sources == ("the agenda database a.db (SQLite)",)

@@ -31,7 +31,7 @@ def test_agenda_section_shows_indicators(lake: Lake) -> None:
     assert len(rows) == 4
     conf = rows["Confectionery supplies from Belarus to Kazakhstan"]
     # HS 170410 BLR→KAZ: 250 m in 2021 (the baseline, measured), 500 m in 2022.
-    assert conf["baseline"].startswith("250") and conf["baseline"].endswith("(2021)")
+    assert conf["baseline"].startswith("$250") and conf["baseline"].endswith("(2021)")
     assert conf["latest"].endswith("(2022)") and "500" in conf["latest"]
     assert conf["coverage"] == "full" and conf["target"] == "none stated"
     assert conf["progress"].startswith("no target")

@@ -3,6 +3,7 @@ part 6), with the same numbers as ``bilat claims check`` (the SYNTHETIC small wo
 
 from __future__ import annotations
 
+from bilat import formats
 from bilat.brief import Briefing, BriefingFiles
 from bilat.claims import check_claims
 from bilat.lake import Lake
@@ -24,7 +25,7 @@ def test_claims_section_lists_each_published_figure_with_its_gap(
         if d["gap_usd"] is None:
             assert row["gap"] == "not computed"
         else:
-            assert row["gap"] != "not computed" and f"{d['gap_pct']:.1f} %" in row["gap"]
+            assert row["gap"] != "not computed" and formats.share(d["gap_pct"]) in row["gap"]
     html = written.html.read_text(encoding="utf-8")
     assert "Published figures beside the data" in html
     assert report.published[0].figure.id in html

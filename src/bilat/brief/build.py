@@ -14,14 +14,16 @@ from bilat.brief.case_sections import (
     claims_section,
     potential_section,
 )
+from bilat.brief.key_messages import key_messages
 from bilat.brief.model import Briefing, Section
 from bilat.brief.promising_section import promising_section
 from bilat.brief.scenario_section import (
     scenario_section,
 )
+from bilat.brief.text import country, msg
 from bilat.brief.trade_sections import TRADE_SECTIONS
-from bilat.codes.countries import country_name
-from bilat.errors import BilatError, InputError
+from bilat.brief.world_section import world_section
+from bilat.errors import InputError
 from bilat.options import check_year
 from bilat.trade import Dyad
 
@@ -32,20 +34,14 @@ __all__ = ["build_briefing"]
 
 
 def _banner(lake: Lake) -> str | None:
+    """The synthetic-data banner (its Russian wording is in ``brief.po``)."""
     if not getattr(lake, "is_synthetic", False):
         return None
     try:
         from bilat.sample import SYNTHETIC_BANNER
     except ImportError:  # pragma: no cover - the sample part ships with bilat
-        return "Synthetic sample data — not real trade statistics."
-    return SYNTHETIC_BANNER
-
-
-def _name(code: str) -> str:
-    try:
-        return country_name(code)
-    except BilatError:
-        return code
+        return msg("Synthetic sample data — not real trade statistics.")
+    return msg(SYNTHETIC_BANNER)
 
 
 def _manifest(lake: Lake, sections: tuple[Section, ...]) -> tuple[dict[str, Any], ...]:
@@ -113,18 +109,14 @@ def build_briefing(
     year = check_year(year)  # every argument is checked before the lake is read
     dyad = Dyad(lake, a, b)
     day = _day(as_of)
-    folder = None
-    if case is not None:
-        from bilat.claims import resolve_case
-
-        folder = resolve_case(case)
+    folder = _case_folder(case)
     with _agenda(agenda) as source:
         sections = _sections(lake, dyad, year, folder, source, day, ge_baseline)
     return Briefing(
         a=dyad.a.code,
         b=dyad.b.code,
-        a_name=_name(dyad.a.code),
-        b_name=_name(dyad.b.code),
+        a_name=country(dyad.a.code),
+        b_name=country(dyad.b.code),
         year=year,
         as_of=day.isoformat(),
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
@@ -133,7 +125,16 @@ def build_briefing(
         case=None if folder is None else str(folder),
         sections=sections,
         manifest=_manifest(lake, sections),
+        key_messages=key_messages(sections, year, dyad.a.code, dyad.b.code),
     )
+
+
+def _case_folder(case: str | Path | None) -> Path | None:
+    if case is None:
+        return None
+    from bilat.claims import resolve_case
+
+    return resolve_case(case)
 
 
 @contextmanager
@@ -157,9 +158,13 @@ def _sections(
     day: dt.date,
     ge_baseline: str | Path | None = None,
 ) -> tuple[Section, ...]:
-    """Every section, in the briefing's order: trade first, then the case's parts."""
+    """Every section, in the briefing's order: the headline and the world context, the
+    dyad's trade, then the case's parts."""
+    head, *trade = (make(dyad, year) for make in TRADE_SECTIONS)
     return (
-        *(make(dyad, year) for make in TRADE_SECTIONS),
+        head,
+        world_section(dyad, year),
+        *trade,
         claims_section(lake, folder),
         agenda_section(folder, agenda=agenda, as_of=day, lake=lake),
         air_section(folder, dyad.a.code, dyad.b.code),

@@ -2,7 +2,8 @@
 
 ``run_demo("bilat-demo")`` builds the synthetic sample world into ``bilat-demo/lake``,
 imports the founding case's agenda into ``bilat-demo/agenda.db``, checks its claims and
-writes ``bilat-demo/out/briefing.html`` and ``briefing.json``. The folder acts as the
+writes ``bilat-demo/out/briefing.html`` and ``briefing.json`` (English) and, from the same
+build, ``briefing.ru.html`` and ``briefing.ru.json`` (Russian). The folder acts as the
 demo's own BILAT_HOME while it runs, so the user's lake and settings are never touched.
 """
 
@@ -12,8 +13,8 @@ import contextlib
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,9 @@ __all__ = ["DEMO_CASE", "DEMO_YEAR", "MARKER", "DemoReport", "run_demo"]
 #: The case the demo imports, and the year of its briefing.
 DEMO_CASE = "blr-kaz-2022"
 DEMO_YEAR = 2021
+#: The languages the demo writes the briefing in (the first is ``briefing.html``; the
+#: others ``briefing.LANG.html``).
+DEMO_LANGUAGES = ("en", "ru")
 #: The file that marks a folder as a demo folder (so a rerun may clear it).
 MARKER = ".bilat-demo"
 _OWNED = ("lake", "agenda.db", "out", MARKER)
@@ -50,6 +54,8 @@ class DemoReport:
         Flows in the sample world.
     seconds
         Wall time of the whole run.
+    translations
+        The briefing's files in the other languages, by language (``{"ru": ...}``).
     """
 
     folder: Path
@@ -59,6 +65,7 @@ class DemoReport:
     briefing: Briefing
     rows: int
     seconds: float
+    translations: Mapping[str, BriefingFiles] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """The short summary the terminal shows: turnover, growth, claims' verdicts."""
@@ -75,6 +82,7 @@ class DemoReport:
             "folder": str(self.folder),
             "html": str(self.files.html),
             "json": str(self.files.json),
+            "translations": {k: str(v.html) for k, v in self.translations.items()},
             "synthetic": self.briefing.synthetic,
             "banner": self.briefing.banner,
             "dyad": [self.briefing.a, self.briefing.b],
@@ -173,7 +181,12 @@ def run_demo(
             briefing = build_briefing(
                 lake, claims.a, claims.b, year=year, case=case_dir, agenda=agenda
             )
-        files = write_briefing(briefing, root / "out")
+        files = write_briefing(briefing, root / "out", lang=DEMO_LANGUAGES[0])
+        translations = {
+            lang: write_briefing(briefing, root / "out", name=f"briefing.{lang}", lang=lang)
+            for lang in DEMO_LANGUAGES[1:]
+        }
     return DemoReport(
-        root, root / "lake", url, files, briefing, sample.rows, time.perf_counter() - started
-    )
+        root, root / "lake", url, files, briefing, sample.rows, time.perf_counter() - started,
+        translations,
+    )  # fmt: skip

@@ -11,6 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
+from bilat import formats
+from bilat.brief.text import Text, country, year_of
+from bilat.brief.text import msg as _
+
 __all__ = [
     "SCHEMA_TAG",
     "SECTION_IDS",
@@ -19,10 +23,10 @@ __all__ = [
     "Briefing",
     "Column",
     "Figure",
+    "KeyMessage",
     "Section",
     "SectionStatus",
     "Table",
-    "fmt",
 ]
 
 #: The ``schema`` tag of briefing JSON.
@@ -31,6 +35,7 @@ SCHEMA_TAG = "bilat-briefing/1"
 #: Every briefing has these sections, in this order.
 SECTION_IDS: tuple[str, ...] = (
     "headline",
+    "world",
     "series",
     "products",
     "baskets",
@@ -46,47 +51,13 @@ SECTION_IDS: tuple[str, ...] = (
 SectionStatus = Literal["ok", "no_data", "unavailable"]
 STATUSES: tuple[str, ...] = get_args(SectionStatus)
 
-Unit = Literal["usd", "pct", "share", "multiplier", "index", "rank", "int", "text", "km"]
+Unit = Literal["usd", "pct", "share", "multiplier", "index", "rank", "int", "text", "km", "year"]
 UNITS: tuple[str, ...] = get_args(Unit)
 
 
-def fmt(value: Any, unit: str) -> str:
-    """A value as a reader sees it: ``1.23 bn USD``, ``+31.2 %`` (growth; ``-0.054 %`` below
-    0.1), ``4.1 %`` (share),
-    ``x2.50`` (multiplier), ``0.31`` or ``1,492.43`` (index), ``—`` for none."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "—"
-    if unit == "usd":
-        v = float(value)
-        for size, word in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
-            if abs(v) >= size:
-                return f"{v / size:,.2f} {word} USD"
-        return f"{v:,.0f} USD"
-    if unit == "pct":
-        return _pct(float(value))
-    if unit == "share":
-        return f"{float(value):.1f} %"
-    if unit == "multiplier":
-        return f"x{float(value):.2f}"
-    if unit == "index":
-        return f"{float(value):,.2f}"
-    if unit == "km":
-        return f"{float(value):,.0f} km"
-    if unit in ("rank", "int") and isinstance(value, int | float):
-        return f"{int(value):,}"
-    return str(value)
-
-
-def _pct(v: float) -> str:
-    """A change in percent: one decimal, or two significant digits below 0.1 (a -0.054 %
-    welfare effect is neither "-0.1 %" nor "-0.0 %")."""
-    if v == 0 or abs(v) >= 0.1:
-        return f"{v:+.1f} %"
-    digits = 1 - math.floor(math.log10(abs(v)))
-    return f"{v:+.{digits}f} %"
-
-
 def _clean(value: Any) -> Any:
+    if isinstance(value, Text):
+        return value.__str__()
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, Mapping):
@@ -112,26 +83,31 @@ class Figure:
         One of :data:`UNITS`.
     source
         Where the number comes from (basis, level, files).
+    note
+        What a reader needs to read the number right (``Potential = actual by
+        construction ...``), or ``None``.
     """
 
     label: str
     value: float | None
     unit: str
     source: str
+    note: str | None = None
 
     @property
     def text(self) -> str:
-        """The value formatted for reading."""
-        return fmt(self.value, self.unit)
+        """The value formatted for reading, in the current language (:mod:`bilat.formats`)."""
+        return formats.value(self.value, self.unit)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data."""
+        """Plain data (text in the current language)."""
         return {
-            "label": self.label,
+            "label": _clean(self.label),
             "value": _clean(self.value),
             "unit": self.unit,
             "text": self.text,
-            "source": self.source,
+            "source": _clean(self.source),
+            "note": _clean(self.note),
         }
 
 
@@ -166,12 +142,14 @@ class Table:
     source: str
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data."""
+        """Plain data (text in the current language)."""
         return {
-            "title": self.title,
-            "columns": [{"key": c.key, "label": c.label, "unit": c.unit} for c in self.columns],
+            "title": _clean(self.title),
+            "columns": [
+                {"key": c.key, "label": _clean(c.label), "unit": c.unit} for c in self.columns
+            ],
             "rows": [{c.key: _clean(r.get(c.key)) for c in self.columns} for r in self.rows],
-            "source": self.source,
+            "source": _clean(self.source),
         }
 
 
@@ -213,15 +191,53 @@ class Section:
         """Plain data."""
         return {
             "id": self.id,
-            "title": self.title,
+            "title": _clean(self.title),
             "status": self.status,
-            "message": self.message,
+            "message": _clean(self.message),
             "figures": [f.to_dict() for f in self.figures],
             "tables": [t.to_dict() for t in self.tables],
-            "notes": list(self.notes),
-            "sources": list(self.sources),
+            "notes": [_clean(n) for n in self.notes],
+            "sources": [_clean(x) for x in self.sources],
             "entries": list(self.entries),
             "chart": _clean(dict(self.chart)) if self.chart is not None else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class KeyMessage:
+    """One sentence of the key messages at the top of the briefing.
+
+    Attributes
+    ----------
+    id
+        What it is about (``turnover``, ``movers``, ``claims``, ``overdue``, ``potential``,
+        ``world`` ...).
+    section
+        The id of the section it summarises (the HTML links to it).
+    text
+        The sentence, with its number formatted, in the rendered language.
+    value, unit
+        Its main number and that number's unit (``None`` for a count-free sentence).
+    caveat
+        The coverage caveat said with it (``covers 2 of 3 pairs``), or ``None``.
+    """
+
+    id: str
+    section: str
+    text: str
+    value: float | None = None
+    unit: str = "text"
+    caveat: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (text in the current language)."""
+        return {
+            "id": self.id,
+            "section": self.section,
+            "text": _clean(self.text),
+            "value": _clean(self.value),
+            "unit": self.unit,
+            "caveat": _clean(self.caveat),
         }
 
 
@@ -247,6 +263,9 @@ class Briefing:
         Every section of :data:`SECTION_IDS`, in order.
     manifest
         The lake manifest entries cited by the sections (plain data).
+    key_messages
+        The sentences at the top (:mod:`bilat.brief.key_messages`), each linking to its
+        section.
     """
 
     a: str
@@ -261,11 +280,17 @@ class Briefing:
     case: str | None
     sections: tuple[Section, ...]
     manifest: tuple[Mapping[str, Any], ...] = ()
+    key_messages: tuple[KeyMessage, ...] = ()
 
     @property
-    def title(self) -> str:
-        """``Belarus – Kazakhstan: briefing, 2021``."""
-        return f"{self.a_name} – {self.b_name}: briefing, {self.year}"
+    def title(self) -> Text:
+        """``Belarus – Kazakhstan: briefing, 2021`` (in the rendered language)."""
+        return _(
+            "%(a)s – %(b)s: briefing, %(year)s",
+            a=country(self.a),
+            b=country(self.b),
+            year=year_of(self.year),
+        )
 
     def section(self, section_id: str) -> Section:
         """The section with that id (``KeyError`` when absent)."""
@@ -275,20 +300,26 @@ class Briefing:
         raise KeyError(section_id)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data following ``briefing.schema.json``."""
+        """Plain JSON-ready data following ``briefing.schema.json``: keys, ids, values and
+        units are language-neutral; titles, labels, notes and key messages are in the
+        current language (``lang``)."""
+        from bilat import i18n
+
         return {
             "schema": SCHEMA_TAG,
-            "title": self.title,
+            "lang": i18n.current(),
+            "title": _clean(self.title),
             "a": self.a,
             "b": self.b,
-            "a_name": self.a_name,
-            "b_name": self.b_name,
+            "a_name": _clean(self.a_name),
+            "b_name": _clean(self.b_name),
             "year": self.year,
             "as_of": self.as_of,
             "generated_at": self.generated_at,
             "synthetic": self.synthetic,
-            "banner": self.banner,
+            "banner": _clean(self.banner),
             "case": self.case,
+            "key_messages": [k.to_dict() for k in self.key_messages],
             "sections": [s.to_dict() for s in self.sections],
             "manifest": [_clean(dict(m)) for m in self.manifest],
         }

@@ -22,6 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bilat.brief.model import Column, Figure, Section, Table, _clean
+from bilat.brief.text import Text, country, join, year_of
+from bilat.brief.text import msg as _
+from bilat.brief.trade_sections import cite, synthetic_prefix
 from bilat.errors import BilatError, NotFoundError
 from bilat.trade import Dyad
 
@@ -36,25 +39,25 @@ COMPETITORS = 6
 _LEVEL = 4
 
 _PROMISING_COLUMNS = (
-    Column("product", "HS", "text"),
-    Column("description", "Product", "text"),
-    Column("b_imports_usd", "Market's imports", "usd"),
-    Column("b_import_growth_pct", "Their growth a year", "pct"),
-    Column("share_pct", "Exporter's share there", "share"),
-    Column("rank", "Exporter's rank", "rank"),
-    Column("density", "Density", "index"),
-    Column("cog", "Complexity gain", "index"),
-    Column("untapped_usd", "Untapped potential (0: sells above it)", "usd"),
+    Column("product", _("HS"), "text"),
+    Column("description", _("Product"), "text"),
+    Column("b_imports_usd", _("Market's imports"), "usd"),
+    Column("b_import_growth_pct", _("Their growth a year"), "pct"),
+    Column("share_pct", _("Exporter's share there"), "share"),
+    Column("rank", _("Exporter's rank"), "rank"),
+    Column("density", _("Density"), "index"),
+    Column("cog", _("Complexity gain"), "index"),
+    Column("untapped_usd", _("Untapped potential (0: sells above it)"), "usd"),
 )
 
 _COMPETITOR_COLUMNS = (
-    Column("rank", "Rank", "rank"),
-    Column("name", "Supplier", "text"),
-    Column("value_usd", "Value", "usd"),
-    Column("share_pct", "Share", "share"),
-    Column("unit_value_usd", "Unit value (USD)", "index"),
-    Column("quantity_unit", "per", "text"),
-    Column("growth_5y_pct", "Growth over 5 years", "pct"),
+    Column("rank", _("Rank"), "rank"),
+    Column("name", _("Supplier"), "text"),
+    Column("value_usd", _("Value"), "usd"),
+    Column("share_pct", _("Share"), "share"),
+    Column("unit_value_usd", _("Unit value (USD)"), "index"),
+    Column("quantity_unit", _("per"), "text"),
+    Column("growth_5y_pct", _("Growth over 5 years"), "pct"),
 )
 
 
@@ -64,37 +67,36 @@ class _Way:
 
     exporter: str
     table: Table
-    notes: tuple[str, ...]
+    notes: tuple[Text, ...]
     eci: float | None
 
 
 def promising_section(dyad: Dyad, year: int) -> Section:
     """The promising-areas section for ``dyad`` in ``year`` (see the module docstring)."""
     a, b = dyad.a.code, dyad.b.code
-    title = f"Promising areas: what {a} and {b} are close to selling each other, {year}"
+    title = _("Promising areas: what %(a)s and %(b)s are close to selling each other, %(year)s",
+              a=a, b=b, year=year_of(year))  # fmt: skip
     lake = dyad.lake
     ways: list[_Way] = []
-    notes: list[str] = []
+    notes: list[Text] = []
     for x, y in ((a, b), (b, a)):
         try:
             ways.append(_way(dyad, x, y, year))
         except NotFoundError as exc:
-            notes.append(f"{x} in {y}: not available: {exc.message}")
+            notes.append(_("%(x)s in %(y)s: not available: %(why)s", x=x, y=y, why=exc.message))
         except BilatError as exc:
-            notes.append(f"{x} in {y}: could not be computed: {exc.message}")
+            notes.append(_("%(x)s in %(y)s: could not be computed: %(why)s", x=x, y=y,
+                           why=exc.message))  # fmt: skip
     competitors = _competitors(dyad, year, notes)
     tables = tuple(w.table for w in ways if w.table.rows) + competitors
     if not tables:
-        return Section("promising", title, "no_data", " ".join(notes) or None)
+        return Section("promising", title, "no_data", join(" ", notes) if notes else None)
     notes = [*(n for w in ways for n in w.notes), *notes, _METHOD]
-    synthetic = "SYNTHETIC DATA, not real figures. " if getattr(lake, "is_synthetic", False) else ""
-    sources = tuple(dict.fromkeys(
-        t.source if t.source.startswith(synthetic) else synthetic + t.source for t in tables
-    ))  # fmt: skip
+    sources = tuple(dict.fromkeys(t.source for t in tables))
     entries = tuple(e.entry_id for e in lake.manifest() if year in e.years)
     figures = tuple(
         Figure(
-            f"Economic complexity index (ECI) of {w.exporter}",
+            _("Economic complexity index (ECI) of %(exporter)s", exporter=w.exporter),
             w.eci,
             "index",
             w.table.source,
@@ -105,7 +107,7 @@ def promising_section(dyad: Dyad, year: int) -> Section:
                    sources, entries)  # fmt: skip
 
 
-_METHOD = (
+_METHOD = _(
     "A product is promising for an exporter when it does not yet export it with comparative "
     "advantage but exports many related products (high density: the Atlas of Economic "
     "Complexity's measure) and the market buys it. The complexity gain says how much the "
@@ -134,15 +136,20 @@ def _way(dyad: Dyad, x: str, y: str, year: int) -> _Way:
             **position,
             "untapped_usd": untapped.get(str(r["product"])) if untapped is not None else None,
         })  # fmt: skip
-    synthetic = "SYNTHETIC DATA, not real figures. " if pp.synthetic else ""
-    src = (f"{synthetic}Trade view at HS{pp.level}, {pp.year} ({pp.basis}); complexity of every exporter the "
-           "lake holds; market position from the market's imports by supplier")  # fmt: skip
-    notes = [f"{x} in {y}: {n}" for n in pp.notes]
+    src = synthetic_prefix(bool(pp.synthetic)) + _(
+        "Trade view at HS%(level)s, %(year)s (%(basis)s); complexity of every exporter the lake "
+        "holds; market position from the market's imports by supplier", level=pp.level,
+        year=year_of(pp.year), basis=pp.basis,
+    )  # fmt: skip
+    notes = [_("%(x)s in %(y)s: %(note)s", x=x, y=y, note=n) for n in pp.notes]
     if why:
-        notes.append(f"{x} in {y}: untapped potential not available: {why}")
+        notes.append(_("%(x)s in %(y)s: untapped potential not available: %(why)s", x=x, y=y,
+                       why=why))  # fmt: skip
     if not rows:
-        notes.append(f"{x} in {y}: no product passes the density floor and is bought by {y}.")
-    table = Table(f"Promising products for {x} in {y}", _PROMISING_COLUMNS, tuple(rows), src)
+        notes.append(_("%(x)s in %(y)s: no product passes the density floor and is bought by "
+                       "%(y)s.", x=x, y=y))  # fmt: skip
+    table = Table(_("Promising products for %(x)s in %(y)s", x=x, y=y), _PROMISING_COLUMNS,
+                  tuple(rows), src)  # fmt: skip
     return _Way(x, table, tuple(notes), pp.exporter_eci)
 
 
@@ -170,7 +177,7 @@ def _position(dyad: Dyad, market: str, exporter: str, product: str, year: int) -
     return {"share_pct": m.exporter_share_pct, "rank": m.exporter_rank}
 
 
-def _competitors(dyad: Dyad, year: int, notes: list[str]) -> tuple[Table, ...]:
+def _competitors(dyad: Dyad, year: int, notes: list[Text]) -> tuple[Table, ...]:
     """Competitor tables for the dyad's largest product flows (either way)."""
     from bilat.trade.market import market as market_table
 
@@ -180,7 +187,8 @@ def _competitors(dyad: Dyad, year: int, notes: list[str]) -> tuple[Table, ...]:
         try:
             r = dyad.products(year, level=_LEVEL, top=COMPETITOR_TABLES, flow=flow)
         except BilatError as exc:
-            notes.append(f"Competitors of {x} in {y}: not available: {exc.message}")
+            notes.append(_("Competitors of %(x)s in %(y)s: not available: %(why)s", x=x, y=y,
+                           why=exc.message))  # fmt: skip
             continue
         for row in r.rows.to_pylist():
             flows.append((float(row["value_usd"]), str(row["product"]),
@@ -191,19 +199,24 @@ def _competitors(dyad: Dyad, year: int, notes: list[str]) -> tuple[Table, ...]:
             m = market_table(dyad.lake, y, year=year, product=code, exporter=x, top=COMPETITORS,
                              view=dyad.view)  # fmt: skip
         except BilatError as exc:
-            notes.append(f"Competitors of {x} in {y} for HS {code}: not available: {exc.message}")
+            notes.append(_("Competitors of %(x)s in %(y)s for HS %(code)s: not available: %(why)s",
+                           x=x, y=y, code=code, why=exc.message))  # fmt: skip
             continue
         rows = tuple(_row(r) for r in m.rows.to_pylist())
         if m.coverage is not None and m.coverage.thin:
-            notes.append(f"Suppliers of {y}, HS {code}: {m.coverage.text()}")
+            notes.append(_("Suppliers of %(y)s, HS %(code)s: %(coverage)s", y=y, code=code,
+                           coverage=m.coverage.text()))  # fmt: skip
         label = f"HS {code}{' ' + desc if desc else ''}"
-        tables.append(Table(f"Who supplies {y} with {label}: {x} against its competitors",
-                            _COMPETITOR_COLUMNS, rows, m.provenance.text()))  # fmt: skip
+        tables.append(Table(_("Who supplies %(y)s with %(label)s: %(x)s against its competitors",
+                              y=y, label=label, x=x),
+                            _COMPETITOR_COLUMNS, rows, cite(m.provenance)))  # fmt: skip
     return tuple(tables)
 
 
 def _row(r: Mapping[str, Any]) -> dict[str, Any]:
     out = {c.key: _clean(r.get(c.key)) for c in _COMPETITOR_COLUMNS}
+    if r.get("supplier"):  # the supplier's name in the rendered language
+        out["name"] = country(str(r["supplier"]))
     if r.get("highlighted"):
-        out["name"] = f"{out['name']} (the exporter)"
+        out["name"] = _("%(name)s (the exporter)", name=out["name"])
     return out

@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from bilat.brief.model import Column, Figure, Section, Table
+from bilat.brief.text import Text, num, plain, year_of
+from bilat.brief.text import msg as _
+from bilat.brief.trade_sections import arrow, basename, synthetic_prefix
 from bilat.errors import BilatError, InputError
 
 __all__ = ["BASELINE_ENV", "scenario_section"]
@@ -27,8 +30,8 @@ __all__ = ["BASELINE_ENV", "scenario_section"]
 BASELINE_ENV = "BILAT_GE_BASELINE"
 
 _SAY = {
-    "full": "full-endowment general equilibrium (prices, incomes and trade all adjust)",
-    "gegravity": "general equilibrium in gegravity's formulation",
+    "full": _("full-endowment general equilibrium (prices, incomes and trade all adjust)"),
+    "gegravity": _("general equilibrium in gegravity's formulation"),
 }
 
 
@@ -36,16 +39,20 @@ def scenario_section(
     lake: Any, case: Path | None, a: str, b: str, year: int, *, baseline: str | Path | None = None
 ) -> Section:
     """The scenario section for dyad ``a``–``b`` (see the module docstring)."""
-    title = f"What if: general-equilibrium scenarios for {a} and {b}"
+    title = _("What if: general-equilibrium scenarios for %(a)s and %(b)s", a=a, b=b)
     if case is None:
         return Section(
-            "scenario", title, "no_data", "No case folder was given, so there is nothing to show."
-        )
+            "scenario", title, "no_data",
+            _("No case folder was given, so there is nothing to show."),
+        )  # fmt: skip
     from bilat.potential.ge_case import SCENARIOS_FILE, load_scenarios
 
     if not (case / SCENARIOS_FILE).is_file():
         return Section(
-            "scenario", title, "no_data", f"The case names no GE scenario ({SCENARIOS_FILE})."
+            "scenario",
+            title,
+            "no_data",
+            _("The case names no GE scenario (%(file)s).", file=SCENARIOS_FILE),
         )
     _given(baseline)  # a path typed by the user that is not there is their error, not "no data"
     try:
@@ -53,21 +60,25 @@ def scenario_section(
         data, where, synthetic = _baseline(lake, spec, year, baseline)
     except BilatError as exc:
         return Section(
-            "scenario", title, "unavailable", f"The scenarios could not be read: {exc.message}"
+            "scenario",
+            title,
+            "unavailable",
+            _("The scenarios could not be read: %(why)s", why=exc.message),
         )
     if data is None:
         return Section("scenario", title, "no_data", where)
     lacking = _missing(data, a, b)
     if lacking:
-        return Section("scenario", title, "no_data", (
-            f"Undetermined: the GE baseline ({where}) holds no {' and no '.join(lacking)}; a "
-            "scenario for the dyad needs both in it, with every partner and domestic flows."
+        return Section("scenario", title, "no_data", _(
+            "Undetermined: the GE baseline (%(where)s) holds no %(lacking)s; a scenario for the "
+            "dyad needs both in it, with every partner and domestic flows.", where=where,
+            lacking=" and no ".join(lacking),
         ))  # fmt: skip
     try:
         results = [_run(lake, spec, s, data, a, b, year) for s in spec.scenarios]
     except BilatError as exc:
         return Section("scenario", title, "no_data" if _absent(exc, a, b) else "unavailable",
-                       f"Not computed: {exc.message}")  # fmt: skip
+                       _("Not computed: %(why)s", why=exc.message))  # fmt: skip
     return _section(title, spec, results, a, b, where, synthetic)
 
 
@@ -102,37 +113,39 @@ def _given(given: str | Path | None) -> Path | None:
     return None
 
 
-def _baseline(lake: Any, spec: Any, year: int, given: str | Path | None) -> tuple[Any, str, bool]:
+def _baseline(lake: Any, spec: Any, year: int, given: str | Path | None) -> tuple[Any, Text, bool]:
     """The baseline table, where it comes from, and whether it is synthetic."""
     path = _given(given)
     if path is not None:
-        return path, str(path), False
+        return path, plain(basename(path)), False
     if spec.baseline is not None and spec.baseline.is_file():
-        return spec.baseline, str(spec.baseline), False
+        return spec.baseline, plain(basename(spec.baseline)), False
     if getattr(lake, "is_synthetic", False):
         from bilat.potential import panel_from_flows
         from bilat.sample.ge import synthetic_ge_baseline
 
         flows = panel_from_flows(lake, years=[year], level=2)
         frame = synthetic_ge_baseline(flows, year=year)
-        return (
-            frame,
-            (
-                f"the sample lake's {year} flows completed with generated domestic "
-                "flows, centroid distances and EAEU/EU membership (bilat.sample.ge)"
-            ),
-            True,
+        where = _(
+            "the sample lake's %(year)s flows completed with generated domestic flows, centroid "
+            "distances and EAEU/EU membership (bilat.sample.ge)",
+            year=year_of(year),
         )
-    named = f" (the case names {spec.baseline}, which is not there)" if spec.baseline else ""
-    return (
-        None,
-        (
-            f"No GE baseline{named}: a scenario needs every pair of one year with domestic flows and "
-            "the cost variables (e.g. from USITC's ITPD-E); give one with --ge-baseline FILE or "
-            f"{BASELINE_ENV}. No number is shown that the data cannot support."
-        ),
-        False,
+        return frame, where, True
+    what = _(
+        "a scenario needs every pair of one year with domestic flows and the cost variables "
+        "(e.g. from USITC's ITPD-E); give one with --ge-baseline FILE or %(env)s. No number is "
+        "shown that the data cannot support.",
+        env=BASELINE_ENV,
     )
+    if spec.baseline:
+        msg = _(
+            "No GE baseline (the case names %(file)s, which is not there): %(what)s",
+            file=basename(spec.baseline),
+            what=what,
+        )
+        return None, msg, False
+    return None, _("No GE baseline: %(what)s", what=what), False
 
 
 def _share(lake: Any, a: str, b: str, year: int, products: tuple[str, ...]) -> float | None:
@@ -174,34 +187,63 @@ def _run(lake: Any, spec: Any, s: Any, data: Any, a: str, b: str, year: int) -> 
         share = _share(lake, a, b, year, s.products)
         if share is None:
             return {"spec": s, "result": None, "sigma": sigma,
-                    "note": f"Undetermined: no {a}→{b} exports of {year} to weigh HS "
-                            f"{', '.join(s.products)} by."}  # fmt: skip
+                    "note": _("Undetermined: no %(flow)s exports of %(year)s to weigh HS "
+                              "%(products)s by.", flow=arrow(a, b), year=year_of(year),
+                              products=", ".join(s.products))}  # fmt: skip
         changes = [replace(c, share=share) if c.var == "ad_valorem" else c for c in changes]
-        note = (note + " " if note else "") + (
-            f"The cost applies to HS {', '.join(s.products)}: {100 * share:.1f} % of {a}→{b} "
-            f"exports in {year} (one-sector model: the flow's cost rises by that share)."
-        )
+        note = (plain(note) + " " if note else plain("")) + _(
+            "The cost applies to HS %(products)s: %(share)s of %(flow)s exports in %(year)s "
+            "(one-sector model: the flow's cost rises by that share).",
+            products=", ".join(s.products), share=num(100 * share, "share"), flow=arrow(a, b),
+            year=year_of(year),
+        )  # fmt: skip
     result = run_scenario(data, coefficients=spec.coefficients, changes=changes, sigma=sigma,
                           reference_importer=spec.reference_importer,
                           year=spec.year or _year(data, year), model=spec.model)  # fmt: skip
     return {"spec": s, "result": result, "sigma": sigma, "note": note}
 
 
-def _section(title: str, spec: Any, results: list[dict[str, Any]], a: str, b: str, where: str,
-             synthetic: bool) -> Section:  # fmt: skip
-    src = ("SYNTHETIC DATA, not real figures. " if synthetic else "") + (
-        f"GE baseline: {where}; coefficients: {spec.coefficients_source}; "
-        f"bilat.potential.run_scenario ({spec.path.name}, docs/potential.md)"
+#: What every scenario's reader is told after the results.
+_CAVEATS = (
+    _("Welfare is real expenditure; real GDP is output over the consumer price index."),
+    _(
+        "What the model leaves out: tariff revenue, intermediate inputs, investment and "
+        "time; output quantities are fixed. Read the size as an order of magnitude."
+    ),
+)
+
+
+def _method(first: dict[str, Any]) -> Text:
+    """The method in one paragraph: model, σ, countries, the yardstick."""
+    res = first["result"]
+    return _(
+        "Method: %(model)s, one sector, σ = %(sigma)s (the elasticity of substitution; every "
+        "effect grows with it), %(n)s countries, trade and prices in terms of %(ref)s's "
+        "consumer prices (the yardstick; real GDP and welfare do not depend on it). Changes "
+        "are from the model's baseline to the scenario, not a forecast of observed trade.",
+        model=_SAY[res.model],
+        sigma=num(first["sigma"], "index"),
+        n=len(res.countries),
+        ref=res.reference_importer,
     )
+
+
+def _section(title: Text, spec: Any, results: list[dict[str, Any]], a: str, b: str, where: Text,
+             synthetic: bool) -> Section:  # fmt: skip
+    src = synthetic_prefix(synthetic) + _(
+        "GE baseline: %(where)s; coefficients: %(coefficients)s; bilat.potential.run_scenario "
+        "(%(file)s, docs/potential.md)", where=where, coefficients=spec.coefficients_source,
+        file=spec.path.name,
+    )  # fmt: skip
     rows: list[dict[str, Any]] = []
     figures: list[Figure] = []
-    notes: list[str] = []
+    notes: list[Text] = []
     for r in results:
         s, res = r["spec"], r["result"]
         if res is None:
             rows.append({"scenario": s.title, **dict.fromkeys(("ab", "ba", "gdp_a", "gdp_b",
                                                                   "welfare_a", "welfare_b"))})  # fmt: skip
-            notes.append(f"{s.title}: {r['note']}")
+            notes.append(_("%(scenario)s: %(note)s", scenario=s.title, note=r["note"]))
             continue
         ab, ba, ca, cb = res.pair(a, b), res.pair(b, a), res.country(a), res.country(b)
         rows.append({"scenario": s.title, "ab": ab.change_pct, "ba": ba.change_pct,
@@ -209,38 +251,29 @@ def _section(title: str, spec: Any, results: list[dict[str, Any]], a: str, b: st
                      "welfare_a": ca.welfare_change_pct, "welfare_b": cb.welfare_change_pct})  # fmt: skip
         if not figures:
             figures = [
-                Figure(f"{s.title}: {a}→{b} trade", ab.change_pct, "pct", src),
-                Figure(f"{s.title}: {b}→{a} trade", ba.change_pct, "pct", src),
-                Figure(f"{s.title}: {a} welfare", ca.welfare_change_pct, "pct", src),
-                Figure(f"{s.title}: {b} welfare", cb.welfare_change_pct, "pct", src),
-            ]
+                Figure(_("%(scenario)s: %(flow)s trade", scenario=s.title, flow=arrow(a, b)),
+                       ab.change_pct, "pct", src),
+                Figure(_("%(scenario)s: %(flow)s trade", scenario=s.title, flow=arrow(b, a)),
+                       ba.change_pct, "pct", src),
+                Figure(_("%(scenario)s: %(x)s welfare", scenario=s.title, x=a),
+                       ca.welfare_change_pct, "pct", src),
+                Figure(_("%(scenario)s: %(x)s welfare", scenario=s.title, x=b),
+                       cb.welfare_change_pct, "pct", src),
+            ]  # fmt: skip
         if r["note"]:
-            notes.append(f"{s.title}: {r['note']}")
+            notes.append(_("%(scenario)s: %(note)s", scenario=s.title, note=r["note"]))
     first = next((r for r in results if r["result"] is not None), None)
     if first is not None:
-        res = first["result"]
-        notes.insert(0, (
-            f"Method: {_SAY[res.model]}, one sector, σ = {first['sigma']:g} (the elasticity of "
-            f"substitution; every effect grows with it), {len(res.countries)} countries, "
-            f"trade and prices in terms of {res.reference_importer}'s consumer prices (the "
-            "yardstick; real GDP and welfare do not depend on it). Changes are from the "
-            "model's baseline to the scenario, not a forecast of observed trade."
-        ))  # fmt: skip
-        notes.extend(
-            [
-                "Welfare is real expenditure; real GDP is output over the consumer price index.",
-                "What the model leaves out: tariff revenue, intermediate inputs, investment and "
-                "time; output quantities are fixed. Read the size as an order of magnitude.",
-            ]
-        )
+        notes = [_method(first), *notes, *_CAVEATS]
     columns = (
-        Column("scenario", "Scenario", "text"),
-        Column("ab", f"{a}→{b} trade", "pct"),
-        Column("ba", f"{b}→{a} trade", "pct"),
-        Column("gdp_a", f"{a} real GDP", "pct"),
-        Column("gdp_b", f"{b} real GDP", "pct"),
-        Column("welfare_a", f"{a} welfare", "pct"),
-        Column("welfare_b", f"{b} welfare", "pct"),
+        Column("scenario", _("Scenario"), "text"),
+        Column("ab", _("%(flow)s trade", flow=arrow(a, b)), "pct"),
+        Column("ba", _("%(flow)s trade", flow=arrow(b, a)), "pct"),
+        Column("gdp_a", _("%(x)s real GDP", x=a), "pct"),
+        Column("gdp_b", _("%(x)s real GDP", x=b), "pct"),
+        Column("welfare_a", _("%(x)s welfare", x=a), "pct"),
+        Column("welfare_b", _("%(x)s welfare", x=b), "pct"),
     )
-    table = Table(f"Scenarios for {a} and {b}: changes in percent", columns, tuple(rows), src)
+    table = Table(_("Scenarios for %(a)s and %(b)s: changes in percent", a=a, b=b), columns,
+                  tuple(rows), src)  # fmt: skip
     return Section("scenario", title, "ok", None, tuple(figures), (table,), tuple(notes), (src,))
