@@ -33,7 +33,20 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("store", ("lake",)),
     ("input", ("sources",)),
     ("vocabulary", ("codes", "cases")),
-    ("base", ("errors", "options", "document", "_config", "_yaml", "_files", "i18n", "formats", "templating")),
+    (
+        "base",
+        (
+            "errors",
+            "options",
+            "document",
+            "_config",
+            "_yaml",
+            "_files",
+            "i18n",
+            "formats",
+            "templating",
+        ),
+    ),
 )
 
 # Imports within one layer that the map allows: (importer, imported); "*" is any part of
@@ -139,7 +152,10 @@ def _private(imp: Import) -> list[str]:
     inner = imp.target.split(".")[2:]
     reached = [imp.target] if any(p.startswith("_") for p in inner) else []
     return reached + [
-        f"{imp.target}.{n}" for n in imp.names if n.startswith("_") and not n.startswith("__")
+        f"{imp.target}.{n}"
+        for n in imp.names
+        # ``_`` is gettext's public name by convention (bilat.i18n exports it)
+        if n.startswith("_") and not n.startswith("__") and n != "_"
     ]
 
 
