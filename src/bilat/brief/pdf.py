@@ -25,6 +25,7 @@ from bilat.i18n import gettext as _
 __all__ = ["page_css", "render_pdf", "write_pdf"]
 
 _PLACEHOLDER = re.compile(r"%\((page|pages)\)s")
+_CHART_FONTS = "Liberation Sans, Arial, Helvetica, sans-serif"
 
 
 def _css_string(text: str) -> str:
@@ -94,8 +95,15 @@ def render_pdf(briefing: Briefing, *, html: str | None = None) -> bytes:
     from bilat.brief.render import render_html
 
     page = render_html(briefing) if html is None else html
-    pdf: bytes = HTML(string=_with_print_css(page, briefing)).write_pdf()
+    pdf: bytes = HTML(string=_with_print_css(_chart_fonts(page), briefing)).write_pdf()
     return pdf
+
+
+def _chart_fonts(page: str) -> str:
+    """The charts' text in Liberation Sans (Arial's metrics), the font their labels were
+    measured in when the SVG was drawn: the engine's own ``sans-serif`` (DejaVu Sans) is
+    wider and would push the longest axis labels past the chart's left edge."""
+    return page.replace('font-family="sans-serif"', f'font-family="{_CHART_FONTS}"')
 
 
 def _with_print_css(page: str, briefing: Briefing) -> str:
