@@ -7,12 +7,14 @@ and show the chart in Vega's colours.
 
 from __future__ import annotations
 
+import ctypes
 import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 import pytest
 
 from bilat import formats, i18n
@@ -140,3 +142,28 @@ def test_render_pdf_keeps_a_long_table_whole_across_pages(briefing: Briefing) ->
     texts = [page_text(long, i) for i in range(len(long))]
     assert all("Head" in t for t in texts)  # the header row repeats on every page
     assert all(f"row {i}" in "".join(texts) for i in range(150))
+
+
+def test_chart_text_is_set_in_the_font_its_labels_were_measured_in(briefing: Briefing) -> None:
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="40">'
+        '<text x="5" y="20" font-family="sans-serif" font-size="11">640411 Sports footwear</text>'
+        "</svg>"
+    )
+    html = f"<html><head></head><body><figure class='chart'>{svg}</figure></body></html>"
+    page = pdfium.PdfDocument(render_pdf(briefing, html=html))[0]
+    assert "640411 Sports footwear" in page.get_textpage().get_text_range()
+    fonts = font_names(page)
+    assert all(f.startswith("Liberation-Sans") for f in fonts), fonts  # not DejaVu Sans
+
+
+def font_names(page: Any) -> set[str]:
+    """The fonts the page's characters are set in, without the subset prefix."""
+    textpage = page.get_textpage()
+    name = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    found = set()
+    for i in range(pdfium_raw.FPDFText_CountChars(textpage)):
+        pdfium_raw.FPDFText_GetFontInfo(textpage, i, name, 256, ctypes.byref(flags))
+        found.add(name.value.decode().split("+")[-1])
+    return found
