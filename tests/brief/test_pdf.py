@@ -167,3 +167,12 @@ def font_names(page: Any) -> set[str]:
         pdfium_raw.FPDFText_GetFontInfo(textpage, i, name, 256, ctypes.byref(flags))
         found.add(name.value.decode().split("+")[-1])
     return found
+
+
+def test_lang_parameter_sets_the_page_boxes_language(briefing: Briefing) -> None:
+    html = "<html><head></head><body><p>Short</p></body></html>"
+    ru = pdfium.PdfDocument(render_pdf(briefing, html=html, lang="ru"))
+    assert "Стр. 1 из 1" in page_text(ru, 0)
+    assert i18n.current() == "en"  # the block does not leak
+    with pytest.raises(InputError, match="language must be one of en, ru"):
+        render_pdf(briefing, html=html, lang="de")

@@ -16,7 +16,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from bilat import formats
+from bilat import formats, i18n
 from bilat._files import write_atomic
 from bilat.brief.model import Briefing
 from bilat.errors import InputError
@@ -51,7 +51,7 @@ def _page_numbers() -> str:
 
 def running_header(briefing: Briefing) -> tuple[str, str]:
     """The running header's two sides: the dyad; the trade year and the as-of day."""
-    dyad = f"{briefing.a_name} – {briefing.b_name}"
+    dyad = f"{briefing.a_name!s} – {briefing.b_name!s}"  # !s: in the current language
     when = _("Trade in %(year)s · as of %(date)s") % {
         "year": formats.year(briefing.year),
         "date": formats.date(briefing.as_of),
@@ -79,23 +79,27 @@ def _print_css() -> str:
     return (resources.files("bilat.brief") / "templates" / "print.css").read_text("utf-8")
 
 
-def render_pdf(briefing: Briefing, *, html: str | None = None) -> bytes:
-    """The briefing as PDF bytes (A4), in the current language (:func:`bilat.i18n.use`).
+def render_pdf(briefing: Briefing, *, html: str | None = None, lang: str | None = None) -> bytes:
+    """The briefing as PDF bytes (A4).
 
     Parameters
     ----------
     briefing
-        The briefing (built in the language it is printed in).
+        The briefing.
     html
-        The briefing's HTML when it is already rendered (:func:`bilat.brief.render_html`);
-        rendered here otherwise.
+        The briefing's HTML when it is already rendered (:func:`bilat.brief.render_html`),
+        in the same language; rendered here otherwise.
+    lang
+        ``en`` or ``ru`` (checked by :func:`bilat.i18n.language`); default: the current
+        language (:func:`bilat.i18n.use`). The running header and page numbers follow it.
     """
     from weasyprint import HTML
 
     from bilat.brief.render import render_html
 
-    page = render_html(briefing) if html is None else html
-    pdf: bytes = HTML(string=_with_print_css(_chart_fonts(page), briefing)).write_pdf()
+    with i18n.use(lang or i18n.current()):
+        page = render_html(briefing) if html is None else html
+        pdf: bytes = HTML(string=_with_print_css(_chart_fonts(page), briefing)).write_pdf()
     return pdf
 
 
@@ -117,14 +121,16 @@ def _with_print_css(page: str, briefing: Briefing) -> str:
     return page[:head_end] + style + page[head_end:]
 
 
-def write_pdf(briefing: Briefing, path: str | Path, *, html: str | None = None) -> Path:
+def write_pdf(
+    briefing: Briefing, path: str | Path, *, html: str | None = None, lang: str | None = None
+) -> Path:
     """Write the briefing's PDF to ``path`` atomically (a reader sees the old file or the
-    new one, never half) and return the path. ``html`` as in :func:`render_pdf`."""
+    new one, never half) and return the path. ``html`` and ``lang`` as in :func:`render_pdf`."""
     target = Path(path)
     if target.is_dir():
         raise InputError(
             _("%(path)s is a folder; give a file name for the PDF") % {"path": target},
             details={"value": str(target)},
         )
-    write_atomic(target, render_pdf(briefing, html=html))
+    write_atomic(target, render_pdf(briefing, html=html, lang=lang))
     return target
