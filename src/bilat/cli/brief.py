@@ -86,7 +86,7 @@ def brief(
     as_json: JsonOption = False,
 ) -> None:
     """Write the briefing: one self-contained HTML page (print-ready), the same as JSON, and
-    with ``--pdf`` as PDF."""
+    with --pdf as PDF (A4), in English or Russian (--lang)."""
     from bilat import i18n
     from bilat.brief import build_briefing, write_briefing, write_pdf
     from bilat.cases import resolve_case
