@@ -92,7 +92,7 @@ def brief(
     from bilat.cases import resolve_case
 
     language = i18n.language(lang)  # checked, like the case, before the lake is opened
-    target, name = output_target(out)
+    target, name = _output_target(out)
     folder = None if case is None else resolve_case(case)
     the_lake = open_lake(lake, home=home)
     with i18n.use(language):
@@ -116,7 +116,7 @@ def brief(
         )
 
 
-def output_target(out: Path) -> tuple[Path, str]:
+def _output_target(out: Path) -> tuple[Path, str]:
     """The folder and the file name (without extension) ``--out`` names.
 
     An existing folder, or a path without a ``.html`` ending, is the folder of
