@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ctypes
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +146,17 @@ def test_render_pdf_keeps_a_long_table_whole_across_pages(briefing: Briefing) ->
     assert all(f"row {i}" in "".join(texts) for i in range(150))
 
 
+def _has_font(family: str) -> bool:
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    out = subprocess.run([fc_list, family], capture_output=True, text=True, check=False)
+    return bool(out.stdout.strip())
+
+
+@pytest.mark.skipif(
+    not _has_font("Liberation Sans"), reason="Liberation Sans is not installed (fonts-liberation)"
+)
 def test_chart_text_is_set_in_the_font_its_labels_were_measured_in(briefing: Briefing) -> None:
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="40">'
