@@ -37,6 +37,8 @@ class BriefingFiles:
     ----------
     html, json
         The HTML page and the JSON file written.
+    pdf
+        The PDF written beside them (:func:`bilat.brief.write_pdf`), else ``None``.
     synthetic, banner
         Whether the lake holds synthetic sample data, and the banner the files carry then.
     sections
@@ -48,6 +50,7 @@ class BriefingFiles:
     synthetic: bool = False
     banner: str | None = None
     sections: Mapping[str, str] = field(default_factory=dict)
+    pdf: Path | None = None
 
 
 def _templates() -> resources.abc.Traversable:
