@@ -2,14 +2,15 @@
 
 ``run_demo("bilat-demo")`` builds the synthetic sample world into ``bilat-demo/lake``,
 imports the founding case's agenda into ``bilat-demo/agenda.db``, checks its claims and
-writes ``bilat-demo/out/briefing.html`` and ``briefing.json`` (English) and, from the same
-build, ``briefing.ru.html`` and ``briefing.ru.json`` (Russian). The folder acts as the
+writes ``bilat-demo/out/briefing.html``, ``briefing.json`` and ``briefing.pdf`` (English)
+and, from the same build, ``briefing.ru.html``, ``.json`` and ``.pdf`` (Russian). The folder acts as the
 demo's own BILAT_HOME while it runs, so the user's lake and settings are never touched.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import time
@@ -20,6 +21,7 @@ from typing import Any
 
 from bilat.brief.build import build_briefing
 from bilat.brief.model import Briefing
+from bilat.brief.pdf import write_pdf
 from bilat.brief.render import BriefingFiles, write_briefing
 from bilat.errors import InputError
 
@@ -82,6 +84,7 @@ class DemoReport:
             "folder": str(self.folder),
             "html": str(self.files.html),
             "json": str(self.files.json),
+            "pdf": str(self.files.pdf) if self.files.pdf else None,
             "translations": {k: str(v.html) for k, v in self.translations.items()},
             "synthetic": self.briefing.synthetic,
             "banner": self.briefing.banner,
@@ -95,6 +98,13 @@ class DemoReport:
             "rows": self.rows,
             "seconds": round(self.seconds, 1),
         }
+
+
+def _write(briefing: Briefing, out: Path, name: str, lang: str) -> BriefingFiles:
+    """``NAME.html``, ``NAME.json`` and ``NAME.pdf`` in ``lang``, the PDF from that HTML."""
+    files = write_briefing(briefing, out, name=name, lang=lang)
+    pdf = write_pdf(briefing, out / f"{name}.pdf", html=files.html.read_text("utf-8"), lang=lang)
+    return dataclasses.replace(files, pdf=pdf)
 
 
 @contextlib.contextmanager
@@ -181,9 +191,10 @@ def run_demo(
             briefing = build_briefing(
                 lake, claims.a, claims.b, year=year, case=case_dir, agenda=agenda
             )
-        files = write_briefing(briefing, root / "out", lang=DEMO_LANGUAGES[0])
+        step("Writing it as HTML, JSON and PDF in " + ", ".join(DEMO_LANGUAGES))
+        files = _write(briefing, root / "out", "briefing", DEMO_LANGUAGES[0])
         translations = {
-            lang: write_briefing(briefing, root / "out", name=f"briefing.{lang}", lang=lang)
+            lang: _write(briefing, root / "out", f"briefing.{lang}", lang)
             for lang in DEMO_LANGUAGES[1:]
         }
     return DemoReport(
