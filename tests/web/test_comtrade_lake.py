@@ -77,7 +77,7 @@ def test_overview_page_says_not_available_never_zero(client: TestClient) -> None
         assert "not available" in card.group(2) and "$" not in card.group(2)
     exports = re.search(r'id="fig-exports" data-coverage="(\w+)">(.*?)</div>', head)
     assert exports is not None and exports.group(1) == "partial"
-    assert "$364.14 m" in exports.group(2) and "HS 44, 47, 48, 49, 94 only" in exports.group(2)
+    assert "$364.1M" in exports.group(2) and "HS 44, 47, 48, 49, 94 only" in exports.group(2)
     top = html[html.index('id="top_imports"') :]
     assert top.index("No data: no source the lake holds covers this flow in 2021") < top.index(
         "</section>"

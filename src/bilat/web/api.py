@@ -17,6 +17,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from bilat import formats
 from bilat.options import FlowDirection, ProductSort, SortOrder
 from bilat.sources.registry import READERS, upload_kinds
 from bilat.tradeview import LakeContents
@@ -131,7 +132,7 @@ async def save_upload(
                 tmp.close()
                 Path(tmp.name).unlink(missing_ok=True)
                 raise PayloadTooLargeError(
-                    f"upload larger than the limit of {max_bytes:,} bytes; ingest big files "
+                    f"upload larger than the limit of {formats.integer(max_bytes)} bytes; ingest big files "
                     "with `bilat ingest` on the server",
                     details={"limit_bytes": max_bytes},
                 )

@@ -165,13 +165,16 @@ def _open_state(app: FastAPI, settings: Settings, *, lake: Any, agenda: Any, acc
 
 
 def _install_templates(app: FastAPI) -> None:
-    """The page templates, their filters, and the page context the error handler renders
+    """The page templates (:func:`bilat.templating.jinja_env`: ``_()`` and the filters of
+    :mod:`bilat.formats`), and the page context the error handler renders
     error pages with (handed over here so ``web.errors`` does not import ``web.pages``)."""
+    import jinja2
+
+    from bilat.templating import jinja_env
     from bilat.web import pages
 
-    app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
-    app.state.templates.env.filters["money"] = pages.money
-    app.state.templates.env.filters["pct"] = pages.pct
+    env = jinja_env(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True)
+    app.state.templates = Jinja2Templates(env=env)
     app.state.page_context = pages.page_context
 
 

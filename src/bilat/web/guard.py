@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bilat import formats
 from bilat.errors import BilatError
 
 __all__ = [
@@ -175,7 +176,7 @@ def _too_large(size: int | None, limit: int) -> BilatError | None:
 
 def _too_large_message(limit: int) -> str:
     return (
-        f"request body larger than the limit of {limit:,} bytes; ingest big files with "
+        f"request body larger than the limit of {formats.integer(limit)} bytes; ingest big files with "
         "`bilat ingest` on the server, or raise BILAT_WEB_MAX_UPLOAD_MB"
     )
 

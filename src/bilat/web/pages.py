@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -24,7 +23,7 @@ from bilat.web.security import (
     sign_out,
 )
 
-__all__ = ["money", "page_context", "pct", "router"]
+__all__ = ["page_context", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,24 +38,6 @@ NAV = (
     ("/brief", "Briefing"),
     ("/sources", "Sources"),
 )
-
-
-def money(value: Any) -> str:
-    """US dollars for people: ``$1.23 bn``, ``$45.6 m``, ``$7,890``."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "—"
-    v = float(value)
-    for size, unit in ((1e9, "bn"), (1e6, "m")):
-        if abs(v) >= size:
-            return f"${v / size:,.2f} {unit}"
-    return f"${v:,.0f}"
-
-
-def pct(value: Any) -> str:
-    """A percentage with one decimal, or a dash."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "—"
-    return f"{float(value):+.1f}%"
 
 
 def page_context(request: Request, *, title: str, **extra: Any) -> dict[str, Any]:
