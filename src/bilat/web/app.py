@@ -17,6 +17,7 @@ from bilat.web.accounts import Accounts
 from bilat.web.data import TradeData
 from bilat.web.errors import install_handlers
 from bilat.web.guard import BodyGuard, SecurityHeaders
+from bilat.web.language import LanguageMiddleware
 from bilat.web.security import LoginThrottle, PasswordChecks
 from bilat.web.settings import Settings
 
@@ -91,13 +92,15 @@ class AppState:
 
 
 class BilatApp(FastAPI):
-    """FastAPI with the security headers outside everything, 500 error pages included."""
+    """FastAPI with the security headers and the request's language (:mod:`bilat.web.language`)
+    outside everything, 500 error pages included."""
 
     secure_cookies: bool | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
-        """Starlette's stack, wrapped in :class:`SecurityHeaders`."""
-        return SecurityHeaders(super().build_middleware_stack(), secure_cookies=self.secure_cookies)
+        """Starlette's stack in the request's language, wrapped in :class:`SecurityHeaders`."""
+        stack = LanguageMiddleware(super().build_middleware_stack())
+        return SecurityHeaders(stack, secure_cookies=self.secure_cookies)
 
 
 def create_app(

@@ -100,6 +100,34 @@ class TradeData:
 
         return self.cached(("years",), lambda: TradeView(self.lake).years())  # type: ignore[no-any-return]
 
+    def countries(self) -> list[str]:
+        """The ISO3 codes the lake holds any flow or declaration of (the pair picker's list)."""
+
+        def compute() -> list[str]:
+            found: set[str] = set()
+            for table, cols in (
+                (self.lake.flows(), ("exporter", "importer")),
+                (self.lake.declarations(), ("reporter", "partner")),
+            ):
+                for col in cols:
+                    found.update(table.select(col).distinct().to_pyarrow().column(0).to_pylist())
+            return sorted(c for c in found if isinstance(c, str) and len(c) == 3 and c.isalpha())
+
+        return self.cached(("countries",), compute)  # type: ignore[no-any-return]
+
+    def pair_held(self, a: str, b: str) -> bool:
+        """Whether the lake holds any flow or declaration between ``a`` and ``b`` (any year)."""
+
+        def compute() -> bool:
+            f, d = self.lake.flows(), self.lake.declarations()
+            flows = ((f.exporter == a) & (f.importer == b)) | (
+                (f.exporter == b) & (f.importer == a)
+            )
+            decl = ((d.reporter == a) & (d.partner == b)) | ((d.reporter == b) & (d.partner == a))
+            return bool(f.filter(flows).count().execute() or d.filter(decl).count().execute())
+
+        return self.cached(("pair-held", a, b), compute)  # type: ignore[no-any-return]
+
     def held_year(self, year: int | None) -> int:
         """:func:`bilat.trade.held_year`: ``year`` if held (else 404), or the latest."""
         from bilat.trade import held_year

@@ -55,7 +55,7 @@ MULTIPART_SLACK_BYTES = 1024 * 1024
 #: Requests whose body may come from someone not signed in.
 ANONYMOUS_BODIES = frozenset({"/api/login", "/login", "/api/logout", "/logout"})
 #: Bodies only a role may send (the data uploads); every other body needs a signed-in user.
-BODY_ROLES = {"/api/sources/upload": "admin", "/sources/upload": "admin"}
+BODY_ROLES = {"/api/sources/upload": "admin", "/sources/upload": "admin", "/upload": "admin"}
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
