@@ -118,7 +118,6 @@ def test_a_wrong_password_redisplays_the_form_with_the_error(anon: TestClient) -
 
 def _routes(app: Any) -> list[dict[str, Any]]:
     from bilat.air import routes_report
-
     from bilat.web.api_case import plain
 
     return plain(routes_report(app.state.bilat.agreements(), None))["routes"]  # type: ignore[no-any-return]

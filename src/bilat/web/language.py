@@ -49,7 +49,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
 def choose(scope: Scope) -> tuple[str, bool]:
     """The request's language and whether it came from ``?lang=`` (so is to be kept)."""
     query = parse_qs(bytes(scope.get("query_string", b"")).decode("latin-1"))
-    asked = _known((query.get("lang") or [None])[-1])
+    asked = _known((query.get("lang") or [""])[-1])
     if asked:
         return asked, True
     cookies = SimpleCookie()

@@ -149,12 +149,13 @@ def login_submit(
     try:
         sign_in(request, username, password)
     except (NotSignedInError, TooManyAttemptsError) as exc:
-        problem = {"status": status_of(exc), "message": _login_message(exc)}
+        code = status_of(exc)
+        problem = {"status": code, "message": _login_message(exc)}
         response = render(
             request, "login.html", title=_("Sign in"), next=_local(next), username=username,
             problem=problem,
         )  # fmt: skip
-        response.status_code = problem["status"]
+        response.status_code = code
         wait = exc.details.get("retry_after_s") if exc.details else None
         if isinstance(wait, int) and wait > 0:
             response.headers["Retry-After"] = str(wait)
@@ -724,8 +725,9 @@ async def upload_submit(
         details = {
             k: _SAVED.sub("", v) if isinstance(v, str) else v for k, v in exc.details.items()
         }
+        code = status_of(exc)
         problem = {
-            "status": status_of(exc),
+            "status": code,
             "message": _SAVED.sub("", exc.message),
             "file": name,
             "line": details.get("line"),
@@ -735,7 +737,7 @@ async def upload_submit(
             request, "upload.html", title=_("Upload a data file"), kinds=api.UPLOAD_KINDS,
             kind=kind, problem=problem,
         )  # fmt: skip
-        response.status_code = problem["status"]
+        response.status_code = code
         return response
     for r in report["reports"]:
         r["file"] = re.sub(r"^[0-9a-f]{12}-", "", r["path"].replace("\\", "/").rsplit("/", 1)[-1])
