@@ -185,3 +185,49 @@ def test_upload_page_is_for_admins_and_reports_the_ingest(app: Any, tmp_path: Pa
 def test_no_page_shows_a_dangling_separator(viewer: TestClient, lang: str) -> None:
     text = viewer.get("/air", params={"lang": lang}).text
     assert "— ·" not in text and "· —" not in text
+
+
+def _top_export(viewer: TestClient) -> str:
+    found = viewer.get(
+        "/api/trade/products", params={"a": "BLR", "b": "KAZ", "year": 2021, "level": 4}
+    )
+    assert found.status_code == 200, found.text
+    return str(found.json()["rows"][0]["product"])
+
+
+def test_product_page_charts_both_directions_over_the_years(viewer: TestClient) -> None:
+    code = _top_export(viewer)
+    r = viewer.get(f"/dyad/BLR/KAZ/product/{code}")
+    assert r.status_code == 200
+    chart = r.text[r.text.index('id="product-chart"') :]
+    assert chart.split(">", 1)[1].lstrip().startswith("<svg") and "<path" in chart
+    table = r.text[r.text.index('id="product-years"') :]
+    assert table.count("<tr") - 1 == 2 * 3  # two directions, 2019-2021
+    assert "BLR→KAZ" in table and "KAZ→BLR" in table
+    listed = viewer.get("/dyad/BLR/KAZ/products", params={"year": 2021, "level": 4}).text
+    assert f'href="/dyad/BLR/KAZ/product/{code}"' in listed
+    ru = viewer.get(f"/dyad/BLR/KAZ/product/{code}", params={"lang": "ru"}).text
+    assert "млн" in ru[ru.index('id="product-chart"') : ru.index('id="product-years"')]
+
+
+def test_product_the_lake_never_records_is_an_empty_state(viewer: TestClient) -> None:
+    r = viewer.get("/dyad/BLR/KAZ/product/999999")
+    assert (
+        r.status_code == 200
+        and 'id="product-empty"' in r.text
+        and 'id="product-chart"' not in r.text
+    )
+    assert "$0" not in r.text
+    assert viewer.get("/dyad/BLR/KAZ/product/12x").status_code == 422
+
+
+def test_an_items_linked_trade_has_a_chart_and_an_item_without_says_what_to_do(
+    viewer: TestClient,
+) -> None:
+    linked = viewer.get("/agenda/sugar-supplies-resume").text
+    assert 'id="progress"' in linked
+    chart = linked[linked.index('id="linked-chart"') :]
+    assert chart.split(">", 1)[1].lstrip().startswith("<svg") and "<path" in chart
+    bare = viewer.get("/agenda/food-hub-china").text
+    empty = bare[bare.index('id="linked-empty"') :]
+    assert "links no trade" in empty and "baskets or HS codes" in empty

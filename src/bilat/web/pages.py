@@ -305,6 +305,32 @@ def products_page(
     )
 
 
+@router.get("/dyad/{a}/{b}/product/{code}")
+def product_page(
+    request: Request,
+    a: Country,
+    b: Country,
+    code: Annotated[str, Path(pattern=r"^\d{2}(\d{2}){0,2}$")],
+) -> Response:
+    """One HS product's trade between the pair over every year the lake holds: a chart of
+    both directions and the table under it (gaps say why, never 0)."""
+    from bilat.web.charts import to_svg, years_chart
+
+    current_user(request)
+    st = api.app_state(request)
+    a, b = a.upper(), b.upper()
+    rows = st.trade.product_years(a, b, code)
+    described = [r["description"] for r in rows if r.get("description")]
+    points = [{**r, "series": f"{r['exporter']}→{r['importer']}"} for r in rows]
+    title = _("HS %(code)s, %(a)s–%(b)s, by year") % {"code": code, "a": a, "b": b}
+    chart = to_svg(years_chart(points, title=title)) if any(r["value_usd"] for r in rows) else ""
+    return render(
+        request, "product.html", title=title, code=code, a=a, b=b, rows=rows, chart=chart,
+        description=described[0] if described else None,
+        picker={"a": a, "b": b, "view": "products"},
+    )  # fmt: skip
+
+
 @router.get("/potential")
 def potential_default(request: Request) -> Response:
     """Export potential for the case's dyad."""
@@ -425,12 +451,26 @@ def item_page(request: Request, item_id: api_case.ItemId) -> Response:
         title=data["item"]["title"],
         it=data["item"],
         progress=data["progress"],
+        progress_chart=_progress_chart(data["progress"]),
         statuses=STATUSES,
         editable=EDITABLE_FIELDS,
         kinds=KINDS,
         grades=GRADES,
         indicators=item_indicators(request, item_id),
     )
+
+
+def _progress_chart(progress: dict[str, Any] | None) -> str:
+    """The item's linked trade over the years as inline SVG ("" when there is no value)."""
+    from bilat.web.charts import to_svg, years_chart
+
+    if not progress or not progress.get("points"):
+        return ""
+    points = [
+        {**p, "series": f"{p['series']} {p['exporter']}→{p['importer']}"}
+        for p in progress["points"]
+    ]
+    return to_svg(years_chart(points, title=_("Linked trade by year")))
 
 
 @router.post("/agenda/{item_id}/changes")
