@@ -173,12 +173,20 @@ def _install_templates(app: FastAPI) -> None:
     error pages with (handed over here so ``web.errors`` does not import ``web.pages``)."""
     import jinja2
 
+    from bilat import formats
     from bilat.templating import jinja_env
     from bilat.web import pages
 
     env = jinja_env(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True)
+    env.globals["counted"] = formats.counted
+    env.filters["basename"] = _basename
     app.state.templates = Jinja2Templates(env=env)
     app.state.page_context = pages.page_context
+
+
+def _basename(path: object) -> str:
+    """A file's name without its folders (the pages name files, not this machine's paths)."""
+    return str(path).replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def _install_middleware(app: FastAPI, settings: Settings) -> None:

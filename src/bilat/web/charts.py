@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from bilat import formats
-from bilat.i18n import _
+from bilat.i18n import gettext as _
 
 __all__ = ["MONEY_AXIS", "to_svg", "years_chart"]
 

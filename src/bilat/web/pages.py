@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bilat.agenda import EDITABLE_FIELDS, ITEM_FIELDS, KINDS, STATUSES
-from bilat.i18n import _
+from bilat.i18n import gettext as _
 from bilat.options import GRADES, FlowDirection, ProductSort, Role, SortOrder, Status
 from bilat.web import api, api_case
 from bilat.web.security import (
@@ -37,7 +37,6 @@ _GET_OF = {"/air/schedule": "/air", "/sources/upload": "/upload", "/upload": "/u
 def page_context(request: Request, *, title: str, **extra: Any) -> dict[str, Any]:
     """What every page needs: the user, the CSRF token, the banner, the navigation, the
     language switch and the pair picker (``picker``: ``a``, ``b``, ``year``, ``view``)."""
-    from bilat.formats import counted
     from bilat.sample import SYNTHETIC_BANNER
     from bilat.web.words import nav, word
 
@@ -55,7 +54,6 @@ def page_context(request: Request, *, title: str, **extra: Any) -> dict[str, Any
         "path": request.url.path,
         "languages": _languages(request),
         "word": word,
-        "counted": counted,
         **extra,
         "picker": _picker(request, extra.get("picker")) if user else None,
     }

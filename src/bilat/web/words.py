@@ -6,7 +6,7 @@ untranslated until it is added here (and to ``locale/ru/LC_MESSAGES/web.po``).
 
 from __future__ import annotations
 
-from bilat.i18n import _
+from bilat.i18n import gettext as _
 
 __all__ = ["nav", "word"]
 
@@ -40,6 +40,16 @@ def _table() -> dict[str, str]:
         "no_target": _("no target"),
         "no_actual": _("no actual recorded"),
         "not_measurable": _("not measurable"),
+        # claims' verdicts
+        "supported": _("supported"),
+        "supported within tolerance": _("supported within tolerance"),
+        "roughly": _("roughly"),
+        "contradicted": _("contradicted"),
+        "undetermined": _("undetermined"),
+        # product events
+        "appeared": _("appeared"),
+        "resumed": _("resumed"),
+        "ceased": _("ceased"),
         # item fields (the edit form)
         "kind": _("Kind"),
         "title": _("Title"),
