@@ -72,6 +72,12 @@ def test_the_picker_goes_to_the_chosen_pair_view_and_year(viewer: TestClient) ->
     r = viewer.get("/pick", params={"a": "BLR", "b": "KAZ", "year": ""}, follow_redirects=False)
     assert r.headers["location"] == "/dyad/BLR/KAZ"
     assert viewer.get("/pick", params={"a": "B1R", "b": "KAZ"}).status_code == 422
+    r = viewer.get(
+        "/pick", params={"a": "kaz", "b": "blr", "view": "brief"}, follow_redirects=False
+    )
+    assert r.headers["location"] == "/brief?a=KAZ&b=BLR"
+    brief = viewer.get(r.headers["location"]).text
+    assert 'href="/brief/KAZ/BLR/2021' in brief and 'name="view" value="brief"' in brief
 
 
 def test_a_pair_the_lake_does_not_hold_is_an_empty_state_never_zero(viewer: TestClient) -> None:

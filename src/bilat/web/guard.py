@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bilat import formats
 from bilat.errors import BilatError
+from bilat.i18n import gettext as _
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
@@ -175,10 +176,10 @@ def _too_large(size: int | None, limit: int) -> BilatError | None:
 
 
 def _too_large_message(limit: int) -> str:
-    return (
-        f"request body larger than the limit of {formats.integer(limit)} bytes; ingest big files with "
+    return _(
+        "request body larger than the limit of %(n)s bytes; ingest big files with "
         "`bilat ingest` on the server, or raise BILAT_WEB_MAX_UPLOAD_MB"
-    )
+    ) % {"n": formats.integer(limit)}
 
 
 def _limited(receive: Receive, limit: int) -> Any:

@@ -241,10 +241,14 @@ def pick(
     a: Annotated[str, Query(pattern=r"^\s*[A-Za-z]{3}\s*$")],
     b: Annotated[str, Query(pattern=r"^\s*[A-Za-z]{3}\s*$")],
     year: Annotated[str, Query(pattern=r"^(\d{4})?$")] = "",
-    view: Annotated[Literal["overview", "products", "potential"], Query()] = "overview",
+    view: Annotated[Literal["overview", "products", "potential", "brief"], Query()] = "overview",
 ) -> Response:
     """The header's pair picker: to the chosen pair's page (same view), in the chosen year."""
     current_user(request)
+    if view == "brief":
+        pair = {"a": a.strip().upper(), "b": b.strip().upper()}
+        query = urlencode({**pair, "year": year} if year else pair)
+        return RedirectResponse("/brief?" + query, 303)
     suffix = "" if view == "overview" else f"/{view}"
     query = f"?year={year}" if year else ""
     return RedirectResponse(f"/dyad/{a.strip().upper()}/{b.strip().upper()}{suffix}{query}", 303)
@@ -516,7 +520,7 @@ async def item_edit(request: Request, item_id: api_case.ItemId) -> Response:
         from bilat.errors import InputError
 
         raise InputError(
-            "expected_version must be the item's version (a whole number)",
+            _("expected_version must be the item's version (a whole number)"),
             details={"value": version, "expected": "0, 1, 2 ..."},
         )
     changes: dict[str, Any] = {}
@@ -671,12 +675,17 @@ async def air_schedule(
 
 
 @router.get("/brief")
-def brief_page(request: Request, year: YearQ = None) -> Response:
-    """Choose a dyad and year; download the HTML briefing."""
+def brief_page(
+    request: Request,
+    year: YearQ = None,
+    a: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
+    b: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
+) -> Response:
+    """Choose a dyad (the case's, or the picker's ``a`` and ``b``) and year; view or
+    download the HTML briefing."""
     current_user(request)
     st = api.app_state(request)
-    a, b = _dyad(request, None, None)
-    problem = None
+    a, b = _dyad(request, a, b)
     return render(
         request,
         "brief.html",
@@ -685,7 +694,8 @@ def brief_page(request: Request, year: YearQ = None) -> Response:
         b=b,
         year=year or st.latest_year(),
         years=st.trade.years(),
-        problem=problem,
+        problem=None,
+        picker={"a": a, "b": b, "year": year, "view": "brief"},
     )
 
 
