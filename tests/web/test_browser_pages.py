@@ -214,3 +214,21 @@ def test_russian_from_the_browsers_own_language(browser: Any, server: str) -> No
     assert page.locator("#ssim-title").inner_text() == "Проверка расписания (SSIM)"
     _shot(page, "russian-accept-language")
     context.close()
+
+
+def test_product_and_item_time_series_charts(browser: Any, server: str) -> None:
+    page = _login(browser, server, "vera")
+    page.locator("#top_exports tbody a").first.click()
+    page.wait_for_url("**/product/**")
+    assert page.locator("#product-chart svg path").count() > 0
+    assert page.locator("#product-years tbody tr").count() == 6  # 2019-2021, both directions
+    _shot(page, "product-chart")
+    page.goto(page.url + "?lang=ru")
+    axis = page.locator("#product-chart svg").text_content() or ""
+    assert "долл. США" in axis and "$M" not in axis  # the unit in the axis title
+    page.goto("/agenda/sugar-supplies-resume?lang=en")
+    assert page.locator("#linked-chart svg path").count() > 0
+    _shot(page, "item-linked-chart")
+    page.goto("/agenda/food-hub-china")
+    assert "links no trade" in page.locator("#linked-empty").inner_text()
+    assert not [t for t in page.console_lines if "Content Security Policy" in t]

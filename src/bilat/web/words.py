@@ -46,6 +46,8 @@ def _table() -> dict[str, str]:
         "roughly": _("roughly"),
         "contradicted": _("contradicted"),
         "undetermined": _("undetermined"),
+        "consistent": _("consistent"),
+        "inconsistent": _("inconsistent"),
         # product events
         "appeared": _("appeared"),
         "resumed": _("resumed"),
