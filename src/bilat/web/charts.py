@@ -61,7 +61,7 @@ def years_chart(points: list[dict[str, Any]], *, title: str) -> Any:
         alt.Chart(frame, title=title, padding={"left": 40, "top": 5, "right": 10, "bottom": 5})
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:O", title=_("Year")),
+            x=alt.X("year:O", title=_("Year"), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", title=unit, axis=alt.Axis(format=NUMBER_AXIS)),
             color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
             tooltip=["year:O", "series:N", alt.Tooltip("label:N", title=_("Value"))],
