@@ -167,8 +167,11 @@ def test_page_errors_render_the_same_fields(viewer: TestClient) -> None:
 
 
 def test_admin_sees_the_upload_form_viewer_does_not(admin: TestClient, viewer: TestClient) -> None:
-    assert 'id="upload-form"' in admin.get("/sources").text
-    assert 'id="upload-form"' not in viewer.get("/sources").text
+    assert 'id="upload-form"' in admin.get("/upload").text
+    assert 'href="/upload"' in admin.get("/sources").text
+    assert 'href="/upload"' not in viewer.get("/sources").text
+    refused = viewer.get("/upload")
+    assert refused.status_code == 403 and 'id="upload-form"' not in refused.text
 
 
 def test_admin_upload_through_the_form_ingests(admin: TestClient, app: Any, tmp_path: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from bilat import formats
+
 
 def test_api_claims_check_lists_published_figures(viewer: Any) -> None:
     data = viewer.get("/api/claims/check").json()
@@ -34,5 +36,5 @@ def test_dyad_page_gives_each_figure_its_sources_and_the_gap(viewer: Any) -> Non
     pub = api["published"][0]
     table = text.split('id="published"')[1].split("</table>")[0]
     assert f"sources: {pub['provenance']['text']}" in table
-    assert f"gap (published − lake): {pub['gap_usd']:,.0f} USD" in table
+    assert f"gap (published − lake): {formats.money(pub['gap_usd'])}" in table  # the one formatter
     assert all(flow in table for flow in pub["flows"])

@@ -17,6 +17,8 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from bilat import formats
+from bilat.i18n import gettext as _
 from bilat.options import FlowDirection, ProductSort, SortOrder
 from bilat.sources.registry import READERS, upload_kinds
 from bilat.tradeview import LakeContents
@@ -131,8 +133,11 @@ async def save_upload(
                 tmp.close()
                 Path(tmp.name).unlink(missing_ok=True)
                 raise PayloadTooLargeError(
-                    f"upload larger than the limit of {max_bytes:,} bytes; ingest big files "
-                    "with `bilat ingest` on the server",
+                    _(
+                        "upload larger than the limit of %(n)s bytes; ingest big files "
+                        "with `bilat ingest` on the server"
+                    )
+                    % {"n": formats.integer(max_bytes)},
                     details={"limit_bytes": max_bytes},
                 )
             digest.update(chunk)

@@ -17,6 +17,7 @@ from bilat.web.accounts import Accounts
 from bilat.web.data import TradeData
 from bilat.web.errors import install_handlers
 from bilat.web.guard import BodyGuard, SecurityHeaders
+from bilat.web.language import LanguageMiddleware
 from bilat.web.security import LoginThrottle, PasswordChecks
 from bilat.web.settings import Settings
 
@@ -91,13 +92,15 @@ class AppState:
 
 
 class BilatApp(FastAPI):
-    """FastAPI with the security headers outside everything, 500 error pages included."""
+    """FastAPI with the security headers and the request's language (:mod:`bilat.web.language`)
+    outside everything, 500 error pages included."""
 
     secure_cookies: bool | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
-        """Starlette's stack, wrapped in :class:`SecurityHeaders`."""
-        return SecurityHeaders(super().build_middleware_stack(), secure_cookies=self.secure_cookies)
+        """Starlette's stack in the request's language, wrapped in :class:`SecurityHeaders`."""
+        stack = LanguageMiddleware(super().build_middleware_stack())
+        return SecurityHeaders(stack, secure_cookies=self.secure_cookies)
 
 
 def create_app(
@@ -165,14 +168,25 @@ def _open_state(app: FastAPI, settings: Settings, *, lake: Any, agenda: Any, acc
 
 
 def _install_templates(app: FastAPI) -> None:
-    """The page templates, their filters, and the page context the error handler renders
+    """The page templates (:func:`bilat.templating.jinja_env`: ``_()`` and the filters of
+    :mod:`bilat.formats`), and the page context the error handler renders
     error pages with (handed over here so ``web.errors`` does not import ``web.pages``)."""
+    import jinja2
+
+    from bilat import formats
+    from bilat.templating import jinja_env
     from bilat.web import pages
 
-    app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
-    app.state.templates.env.filters["money"] = pages.money
-    app.state.templates.env.filters["pct"] = pages.pct
+    env = jinja_env(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True)
+    env.globals["counted"] = formats.counted
+    env.filters["basename"] = _basename
+    app.state.templates = Jinja2Templates(env=env)
     app.state.page_context = pages.page_context
+
+
+def _basename(path: object) -> str:
+    """A file's name without its folders (the pages name files, not this machine's paths)."""
+    return str(path).replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def _install_middleware(app: FastAPI, settings: Settings) -> None:

@@ -100,6 +100,34 @@ class TradeData:
 
         return self.cached(("years",), lambda: TradeView(self.lake).years())  # type: ignore[no-any-return]
 
+    def countries(self) -> list[str]:
+        """The ISO3 codes the lake holds any flow or declaration of (the pair picker's list)."""
+
+        def compute() -> list[str]:
+            found: set[str] = set()
+            for table, cols in (
+                (self.lake.flows(), ("exporter", "importer")),
+                (self.lake.declarations(), ("reporter", "partner")),
+            ):
+                for col in cols:
+                    found.update(table.select(col).distinct().to_pyarrow().column(0).to_pylist())
+            return sorted(c for c in found if isinstance(c, str) and len(c) == 3 and c.isalpha())
+
+        return self.cached(("countries",), compute)  # type: ignore[no-any-return]
+
+    def pair_held(self, a: str, b: str) -> bool:
+        """Whether the lake holds any flow or declaration between ``a`` and ``b`` (any year)."""
+
+        def compute() -> bool:
+            f, d = self.lake.flows(), self.lake.declarations()
+            flows = ((f.exporter == a) & (f.importer == b)) | (
+                (f.exporter == b) & (f.importer == a)
+            )
+            decl = ((d.reporter == a) & (d.partner == b)) | ((d.reporter == b) & (d.partner == a))
+            return bool(f.filter(flows).count().execute() or d.filter(decl).count().execute())
+
+        return self.cached(("pair-held", a, b), compute)  # type: ignore[no-any-return]
+
     def held_year(self, year: int | None) -> int:
         """:func:`bilat.trade.held_year`: ``year`` if held (else 404), or the latest."""
         from bilat.trade import held_year
@@ -140,11 +168,27 @@ class TradeData:
 
     def series_chart(self, a: str, b: str, year: int) -> str:
         """The overview's series as inline SVG (cached)."""
+        from bilat import i18n
         from bilat.web.charts import to_svg
 
         return self.cached(  # type: ignore[no-any-return]
-            ("series-svg", a, b, year), lambda: to_svg(self.overview(a, b, year).series.chart())
+            ("series-svg", a, b, year, i18n.current()),
+            lambda: to_svg(self.overview(a, b, year).series.chart()),
         )
+
+    def product_years(self, a: str, b: str, code: str) -> list[dict[str, Any]]:
+        """One HS product's trade between ``a`` and ``b``, each direction, every year held.
+
+        Rows: ``year``, ``exporter``, ``importer``, ``value_usd`` (``None`` when the year is
+        not covered, or the product is absent from what covers it), ``status``
+        (``value``, ``absent`` or ``not covered``), ``reason``, ``description``.
+        """
+        rows = []
+        for year in self.years():
+            for exporter, importer, flow in ((a, b, "export"), (b, a, "import")):
+                listing = self.products(a, b, year=year, level=len(code), flow=flow, top=None)
+                rows.append(_product_row(listing, code, year, exporter, importer))
+        return rows
 
     def potential(self, a: str, b: str, *, year: int, level: int, top: int) -> Any:
         """:func:`bilat.potential.market_potential` of ``a`` in ``b``."""
@@ -177,3 +221,24 @@ class TradeData:
             "counts": outcome.counts(),
             "published": [p.to_dict() for p in outcome.published],
         }
+
+
+def _product_row(
+    listing: Any, code: str, year: int, exporter: str, importer: str
+) -> dict[str, Any]:
+    """The row of ``code`` in one year's listing, or why there is none."""
+    row: dict[str, Any] = {"year": year, "exporter": exporter, "importer": importer}
+    coverage = listing.coverage
+    if coverage is not None and coverage.status == "none":
+        return {**row, "value_usd": None, "status": "not covered", "reason": coverage.reason}
+    found = [r for r in listing.rows.to_pylist() if r["product"] == code]
+    if not found:
+        return {**row, "value_usd": None, "status": "absent", "reason": None}
+    partial = coverage.reason if coverage is not None and coverage.status == "partial" else None
+    return {
+        **row,
+        "value_usd": found[0]["value_usd"],
+        "status": "value",
+        "reason": partial,
+        "description": found[0].get("description"),
+    }

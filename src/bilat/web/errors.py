@@ -21,6 +21,7 @@ from bilat.document import error_document, http_status, to_document
 from bilat.errors import (
     BilatError,
 )
+from bilat.i18n import gettext as _
 
 __all__ = [
     "BusyError",
@@ -123,7 +124,9 @@ def _respond(request: Request, body: dict[str, Any]) -> Response:
         templates = getattr(request.app.state, "templates", None)
         page_context = getattr(request.app.state, "page_context", None)
         if templates is not None and page_context is not None:
-            ctx = page_context(request, title=f"Error {status}", error=body)
+            ctx = page_context(
+                request, title=_("Error %(status)s") % {"status": status}, error=body
+            )
             page: Response = templates.TemplateResponse(
                 request, "error.html", ctx, status_code=status
             )

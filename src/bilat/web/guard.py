@@ -24,7 +24,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bilat import formats
 from bilat.errors import BilatError
+from bilat.i18n import gettext as _
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
@@ -54,7 +56,7 @@ MULTIPART_SLACK_BYTES = 1024 * 1024
 #: Requests whose body may come from someone not signed in.
 ANONYMOUS_BODIES = frozenset({"/api/login", "/login", "/api/logout", "/logout"})
 #: Bodies only a role may send (the data uploads); every other body needs a signed-in user.
-BODY_ROLES = {"/api/sources/upload": "admin", "/sources/upload": "admin"}
+BODY_ROLES = {"/api/sources/upload": "admin", "/sources/upload": "admin", "/upload": "admin"}
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -174,10 +176,10 @@ def _too_large(size: int | None, limit: int) -> BilatError | None:
 
 
 def _too_large_message(limit: int) -> str:
-    return (
-        f"request body larger than the limit of {limit:,} bytes; ingest big files with "
+    return _(
+        "request body larger than the limit of %(n)s bytes; ingest big files with "
         "`bilat ingest` on the server, or raise BILAT_WEB_MAX_UPLOAD_MB"
-    )
+    ) % {"n": formats.integer(limit)}
 
 
 def _limited(receive: Receive, limit: int) -> Any:

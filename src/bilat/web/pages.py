@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -11,6 +10,7 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bilat.agenda import EDITABLE_FIELDS, ITEM_FIELDS, KINDS, STATUSES
+from bilat.i18n import gettext as _
 from bilat.options import GRADES, FlowDirection, ProductSort, Role, SortOrder, Status
 from bilat.web import api, api_case
 from bilat.web.security import (
@@ -24,44 +24,21 @@ from bilat.web.security import (
     sign_out,
 )
 
-__all__ = ["money", "page_context", "pct", "router"]
+__all__ = ["page_context", "router"]
 
 router = APIRouter(include_in_schema=False)
 
 Country = Annotated[str, Path(pattern=r"^[A-Za-z0-9_]{2,16}$")]
 YearQ = Annotated[int | None, Query(ge=1950, le=2100)]
-NAV = (
-    ("/", "Overview"),
-    ("/products", "Products"),
-    ("/potential", "Potential"),
-    ("/agenda", "Commitments"),
-    ("/air", "Air services"),
-    ("/brief", "Briefing"),
-    ("/sources", "Sources"),
-)
-
-
-def money(value: Any) -> str:
-    """US dollars for people: ``$1.23 bn``, ``$45.6 m``, ``$7,890``."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "—"
-    v = float(value)
-    for size, unit in ((1e9, "bn"), (1e6, "m")):
-        if abs(v) >= size:
-            return f"${v / size:,.2f} {unit}"
-    return f"${v:,.0f}"
-
-
-def pct(value: Any) -> str:
-    """A percentage with one decimal, or a dash."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "—"
-    return f"{float(value):+.1f}%"
+#: Where the language switch of a page reached by a form (POST) leads: its GET page.
+_GET_OF = {"/air/schedule": "/air", "/sources/upload": "/upload", "/upload": "/upload"}
 
 
 def page_context(request: Request, *, title: str, **extra: Any) -> dict[str, Any]:
-    """What every page needs: the user, the CSRF token, the banner, the navigation."""
+    """What every page needs: the user, the CSRF token, the banner, the navigation, the
+    language switch and the pair picker (``picker``: ``a``, ``b``, ``year``, ``view``)."""
     from bilat.sample import SYNTHETIC_BANNER
+    from bilat.web.words import nav, word
 
     st = api.app_state(request)
     try:
@@ -73,9 +50,57 @@ def page_context(request: Request, *, title: str, **extra: Any) -> dict[str, Any
         "user": user,
         "csrf": csrf_token(request),
         "banner": SYNTHETIC_BANNER if st.lake.is_synthetic else None,
-        "nav": NAV,
+        "nav": nav(),
         "path": request.url.path,
+        "languages": _languages(request),
+        "word": word,
         **extra,
+        "picker": _picker(request, extra.get("picker")) if user else None,
+    }
+
+
+def _languages(request: Request) -> list[tuple[str, str, str, bool]]:
+    """The language switch: (code, own name, link to this page in it, whether current)."""
+    from bilat import i18n
+
+    if request.method == "GET":
+        path, kept = (
+            request.url.path,
+            [(k, v) for k, v in request.query_params.multi_items() if k != "lang"],
+        )
+    else:
+        path, kept = _GET_OF.get(request.url.path, request.url.path), []
+    links = []
+    for code in i18n.LANGUAGES:
+        href = path + "?" + urlencode([*kept, ("lang", code)])
+        links.append((code, i18n.NAMES[code], href, code == i18n.current()))
+    return links
+
+
+def _picker(request: Request, chosen: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The header's pair and year picker: the lake's countries and years, the page's pair."""
+    from bilat.codes.countries import country_name
+
+    st = api.app_state(request)
+    try:
+        case_a, case_b = st.dyad()
+        codes, years = st.trade.countries(), st.trade.years()
+    except Exception:  # an error page must render even when the lake or case is broken
+        return None
+    chosen = chosen or {}
+    names = []
+    for code in codes:
+        try:
+            names.append((code, country_name(code)))
+        except Exception:  # a code the country table does not know: shown as itself
+            names.append((code, code))
+    return {
+        "a": chosen.get("a") or case_a,
+        "b": chosen.get("b") or case_b,
+        "year": chosen.get("year"),
+        "view": chosen.get("view") or "overview",
+        "countries": names,
+        "years": years,
     }
 
 
@@ -99,7 +124,7 @@ def _dyad(request: Request, a: str | None, b: str | None) -> tuple[str, str]:
 @router.get("/login")
 def login_page(request: Request, next: Annotated[str, Query(max_length=200)] = "/") -> Response:
     """The sign-in form."""
-    return render(request, "login.html", title="Sign in", next=_local(next))
+    return render(request, "login.html", title=_("Sign in"), next=_local(next))
 
 
 def _local(target: str) -> str:
@@ -115,10 +140,36 @@ def login_submit(
     csrf_token: Annotated[str, Form()] = "",
     next: Annotated[str, Form(max_length=200)] = "/",
 ) -> Response:
-    """Check the form and sign in."""
+    """Check the form and sign in; wrong credentials redisplay the form with the error."""
+    from bilat.web.errors import NotSignedInError, TooManyAttemptsError, status_of
+
     check_csrf(request, csrf_token)
-    sign_in(request, username, password)
+    try:
+        sign_in(request, username, password)
+    except (NotSignedInError, TooManyAttemptsError) as exc:
+        code = status_of(exc)
+        problem = {"status": code, "message": _login_message(exc)}
+        response = render(
+            request, "login.html", title=_("Sign in"), next=_local(next), username=username,
+            problem=problem,
+        )  # fmt: skip
+        response.status_code = code
+        wait = exc.details.get("retry_after_s") if exc.details else None
+        if isinstance(wait, int) and wait > 0:
+            response.headers["Retry-After"] = str(wait)
+        return response
     return RedirectResponse(_local(next), status_code=303)
+
+
+def _login_message(exc: Any) -> str:
+    from bilat.web.errors import TooManyAttemptsError
+
+    if isinstance(exc, TooManyAttemptsError):
+        wait = (exc.details or {}).get("retry_after_s")
+        return _("Too many failed sign-ins for this user name; wait %(s)s seconds and retry.") % {
+            "s": wait if isinstance(wait, int) else "?"
+        }
+    return _("Wrong user name or password. Check both and sign in again.")
 
 
 @router.post("/logout")
@@ -150,6 +201,12 @@ def overview_page(request: Request, a: Country, b: Country, year: YearQ = None) 
     a, b = a.upper(), b.upper()
     y = api.year_or_latest(request, year)
     data = to_document(st.trade.overview(a, b, y))
+    picker = {"a": data["a"], "b": data["b"], "year": year, "view": "overview"}
+    if not st.trade.pair_held(data["a"], data["b"]):
+        return render(
+            request, "overview.html", title=f"{data['a']}–{data['b']}", picker=picker,
+            empty=_empty_pair(request, data["a"], data["b"]),
+        )  # fmt: skip
     return render(
         request,
         "overview.html",
@@ -158,7 +215,43 @@ def overview_page(request: Request, a: Country, b: Country, year: YearQ = None) 
         chart=st.trade.series_chart(a, b, y),
         claims=st.trade.claims(data["a"], data["b"]),
         years=st.trade.years(),
+        picker=picker,
     )
+
+
+def _empty_pair(request: Request, a: str, b: str) -> dict[str, Any]:
+    """The empty state of a pair the lake holds nothing of: names, and the case's pair."""
+    from bilat.codes.countries import country_name
+
+    st = api.app_state(request)
+    case = st.dyad()
+    held = case != (a, b) and st.trade.pair_held(*case)
+    return {
+        "a": a,
+        "b": b,
+        "a_name": country_name(a),
+        "b_name": country_name(b),
+        "suggestions": [case] if held else [],
+    }
+
+
+@router.get("/pick")
+def pick(
+    request: Request,
+    a: Annotated[str, Query(pattern=r"^\s*[A-Za-z]{3}\s*$")],
+    b: Annotated[str, Query(pattern=r"^\s*[A-Za-z]{3}\s*$")],
+    year: Annotated[str, Query(pattern=r"^(\d{4})?$")] = "",
+    view: Annotated[Literal["overview", "products", "potential", "brief"], Query()] = "overview",
+) -> Response:
+    """The header's pair picker: to the chosen pair's page (same view), in the chosen year."""
+    current_user(request)
+    if view == "brief":
+        pair = {"a": a.strip().upper(), "b": b.strip().upper()}
+        query = urlencode({**pair, "year": year} if year else pair)
+        return RedirectResponse("/brief?" + query, 303)
+    suffix = "" if view == "overview" else f"/{view}"
+    query = f"?year={year}" if year else ""
+    return RedirectResponse(f"/dyad/{a.strip().upper()}/{b.strip().upper()}{suffix}{query}", 303)
 
 
 @router.get("/products")
@@ -201,7 +294,7 @@ def products_page(
     return render(
         request,
         "products.html",
-        title="Products",
+        title=_("Products"),
         res=to_document(listing),
         a=a,
         b=b,
@@ -210,7 +303,34 @@ def products_page(
         csv_url=csv_url,
         baskets=sorted(load_baskets().items()),
         years=st.trade.years(),
+        picker={"a": a, "b": b, "year": year, "view": "products"},
     )
+
+
+@router.get("/dyad/{a}/{b}/product/{code}")
+def product_page(
+    request: Request,
+    a: Country,
+    b: Country,
+    code: Annotated[str, Path(pattern=r"^\d{2}(\d{2}){0,2}$")],
+) -> Response:
+    """One HS product's trade between the pair over every year the lake holds: a chart of
+    both directions and the table under it (gaps say why, never 0)."""
+    from bilat.web.charts import to_svg, years_chart
+
+    current_user(request)
+    st = api.app_state(request)
+    a, b = a.upper(), b.upper()
+    rows = st.trade.product_years(a, b, code)
+    described = [r["description"] for r in rows if r.get("description")]
+    points = [{**r, "series": f"{r['exporter']}→{r['importer']}"} for r in rows]
+    title = _("HS %(code)s, %(a)s–%(b)s, by year") % {"code": code, "a": a, "b": b}
+    chart = to_svg(years_chart(points, title=title)) if any(r["value_usd"] for r in rows) else ""
+    return render(
+        request, "product.html", title=title, code=code, a=a, b=b, rows=rows, chart=chart,
+        description=described[0] if described else None,
+        picker={"a": a, "b": b, "view": "products"},
+    )  # fmt: skip
 
 
 @router.get("/potential")
@@ -241,7 +361,11 @@ def potential_page(
         problem = None
     except BilatError as exc:
         data, problem = None, exc.message
-    return render(request, "potential.html", title="Potential", pot=data, problem=problem, a=a, b=b)
+    picker = {"a": a.upper(), "b": b.upper(), "year": year, "view": "potential"}
+    return render(
+        request, "potential.html", title=_("Potential"), pot=data, problem=problem, a=a, b=b,
+        picker=picker,
+    )  # fmt: skip
 
 
 # ------------------------------------------------------------------------------ agenda
@@ -262,7 +386,7 @@ def _agenda_response(
     response = render(
         request,
         "agenda.html",
-        title="Commitments",
+        title=_("Commitments"),
         items=data["items"],
         meetings=api_case.plain(ag.meetings()),
         commissions=api_case.plain(ag.commissions()),
@@ -329,12 +453,26 @@ def item_page(request: Request, item_id: api_case.ItemId) -> Response:
         title=data["item"]["title"],
         it=data["item"],
         progress=data["progress"],
+        progress_chart=_progress_chart(data["progress"]),
         statuses=STATUSES,
         editable=EDITABLE_FIELDS,
         kinds=KINDS,
         grades=GRADES,
         indicators=item_indicators(request, item_id),
     )
+
+
+def _progress_chart(progress: dict[str, Any] | None) -> str:
+    """The item's linked trade over the years as inline SVG ("" when there is no value)."""
+    from bilat.web.charts import to_svg, years_chart
+
+    if not progress or not progress.get("points"):
+        return ""
+    points = [
+        {**p, "series": f"{p['series']} {p['exporter']}→{p['importer']}"}
+        for p in progress["points"]
+    ]
+    return to_svg(years_chart(points, title=_("Linked trade by year")))
 
 
 @router.post("/agenda/{item_id}/changes")
@@ -382,7 +520,7 @@ async def item_edit(request: Request, item_id: api_case.ItemId) -> Response:
         from bilat.errors import InputError
 
         raise InputError(
-            "expected_version must be the item's version (a whole number)",
+            _("expected_version must be the item's version (a whole number)"),
             details={"value": version, "expected": "0, 1, 2 ..."},
         )
     changes: dict[str, Any] = {}
@@ -456,14 +594,60 @@ def item_actual(
 # ------------------------------------------------------------------------------ air
 
 
+ROUTES_PAGE = 50
+
+
 @router.get("/air")
-def air_page(request: Request) -> Response:
-    """The agreements, the permitted routes, and the SSIM upload form."""
+def air_page(
+    request: Request,
+    q: Annotated[str, Query(max_length=80)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    """The SSIM check form first, then the agreements and the permitted routes (searched
+    with ``q``, ``ROUTES_PAGE`` to a page)."""
+    return _air_response(request, q=q, page=page)
+
+
+def _air_response(
+    request: Request, *, q: str = "", page: int = 1, report: Any = None, carrier_states: str = ""
+) -> Response:
     ags = api_case.agreements(request)
-    routes = api_case.routes(request, None)
+    routes = api_case.routes(request, None)["routes"]
     return render(
-        request, "air.html", title="Air services", ags=ags, routes=routes, report=None, **_words()
-    )
+        request, "air.html", title=_("Air services"), ags=ags, rp=routes_page(routes, q, page),
+        report=report, carrier_states=carrier_states, **_words(),
+    )  # fmt: skip
+
+
+def _route_text(r: dict[str, Any]) -> str:
+    from bilat.air.freedoms import freedoms_words
+
+    parts = [r.get("carrier") or "", "-".join(r.get("routing") or ()), r.get("kind") or ""]
+    parts.append(freedoms_words(r.get("freedoms") or ()))
+    return " ".join(str(p) for p in parts).lower()
+
+
+def routes_page(routes: list[dict[str, Any]], q: str, page: int) -> dict[str, Any]:
+    """The routes matching every word of ``q`` (carrier, airports, kind, freedoms), one page
+    of them, and the counts: ``total``, ``matched``, ``first``..``last``, ``pages``."""
+    q = " ".join(q.split())
+    words = q.lower().replace("–", "-").split()
+    matched = [r for r in routes if all(w in _route_text(r) for w in words)]
+    pages = max(1, -(-len(matched) // ROUTES_PAGE))
+    page = min(page, pages)
+    start = (page - 1) * ROUTES_PAGE
+    rows = matched[start : start + ROUTES_PAGE]
+    return {
+        "q": q,
+        "query": urlencode({"q": q}) + "&" if q else "",
+        "total": len(routes),
+        "matched": len(matched),
+        "rows": rows,
+        "page": page,
+        "pages": pages,
+        "first": start + 1 if rows else 0,
+        "last": start + len(rows),
+    }
 
 
 def _words() -> dict[str, Any]:
@@ -481,41 +665,37 @@ async def air_schedule(
     csrf_token: Annotated[str, Form()] = "",
     carrier_states: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    """Check an uploaded SSIM schedule and show the compliance report."""
+    """Check an uploaded SSIM schedule and show the compliance report (above the routes)."""
     report = await api_case.check_ssim(request, file, csrf_token, carrier_states)
-    ags = api_case.agreements(request)
-    routes = api_case.routes(request, None)
-    return render(
-        request,
-        "air.html",
-        title="Air services",
-        ags=ags,
-        routes=routes,
-        report=report,
-        carrier_states=", ".join(carrier_states or []),
-        **_words(),
-    )
+    states = ", ".join(carrier_states or [])
+    return _air_response(request, report=report, carrier_states=states)
 
 
 # ------------------------------------------------------------------------------ brief, sources
 
 
 @router.get("/brief")
-def brief_page(request: Request, year: YearQ = None) -> Response:
-    """Choose a dyad and year; download the HTML briefing."""
+def brief_page(
+    request: Request,
+    year: YearQ = None,
+    a: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
+    b: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
+) -> Response:
+    """Choose a dyad (the case's, or the picker's ``a`` and ``b``) and year; view or
+    download the HTML briefing."""
     current_user(request)
     st = api.app_state(request)
-    a, b = _dyad(request, None, None)
-    problem = None
+    a, b = _dyad(request, a, b)
     return render(
         request,
         "brief.html",
-        title="Briefing",
+        title=_("Briefing"),
         a=a,
         b=b,
         year=year or st.latest_year(),
         years=st.trade.years(),
-        problem=problem,
+        problem=None,
+        picker={"a": a, "b": b, "year": year, "view": "brief"},
     )
 
 
@@ -546,7 +726,7 @@ def sources_page(request: Request) -> Response:
     current_user(request)
     data = to_document(api.contents_of(request))
     return render(
-        request, "sources.html", title="Sources", src=data, report=None, kinds=api.UPLOAD_KINDS
+        request, "sources.html", title=_("Sources"), src=data, report=None, kinds=api.UPLOAD_KINDS
     )
 
 
@@ -557,14 +737,62 @@ async def sources_upload(
     kind: Annotated[api.UploadKind, Form()],
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    """Ingest an uploaded file (admin) and show the report."""
-    from bilat.document import to_document
+    """Ingest an uploaded file (admin) and show the report (the Upload page's form)."""
+    return await upload_submit(request, file, kind, csrf_token)
 
-    report = await api.upload_source(request, file, kind, csrf_token)
-    data = to_document(api.contents_of(request))
+
+@router.get("/upload")
+def upload_page(request: Request) -> Response:
+    """The upload form (admin): a data file and its kind; others get the 403 page."""
+    require(request, "admin")
+    return render(request, "upload.html", title=_("Upload a data file"), kinds=api.UPLOAD_KINDS)
+
+
+_SAVED = re.compile(r"\S*?uploads/[0-9a-f]{12}-")
+
+
+@router.post("/upload")
+async def upload_submit(
+    request: Request,
+    file: Annotated[UploadFile, File()],
+    kind: Annotated[api.UploadKind, Form()],
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Ingest the upload (admin): the report (rows, years, what it holds, the reader's
+    warnings), or the error with its file, line and what to do; nothing ingested then."""
+    from bilat.errors import BilatError
+    from bilat.web.errors import PermissionDeniedError, status_of
+
+    require(request, "admin")
+    name = file.filename or ""
+    try:
+        report = await api.upload_source(request, file, kind, csrf_token)
+    except PermissionDeniedError:
+        raise
+    except BilatError as exc:
+        details = {
+            k: _SAVED.sub("", v) if isinstance(v, str) else v for k, v in exc.details.items()
+        }
+        code = status_of(exc)
+        problem = {
+            "status": code,
+            "message": _SAVED.sub("", exc.message),
+            "file": name,
+            "line": details.get("line"),
+            "details": {k: v for k, v in details.items() if k != "path"},
+        }
+        response = render(
+            request, "upload.html", title=_("Upload a data file"), kinds=api.UPLOAD_KINDS,
+            kind=kind, problem=problem,
+        )  # fmt: skip
+        response.status_code = code
+        return response
+    for r in report["reports"]:
+        r["file"] = re.sub(r"^[0-9a-f]{12}-", "", r["path"].replace("\\", "/").rsplit("/", 1)[-1])
     return render(
-        request, "sources.html", title="Sources", src=data, report=report, kinds=api.UPLOAD_KINDS
-    )
+        request, "upload.html", title=_("Upload a data file"), kinds=api.UPLOAD_KINDS, kind=kind,
+        report=report,
+    )  # fmt: skip
 
 
 # ------------------------------------------------------------------------------ API docs
@@ -613,7 +841,7 @@ def api_docs(request: Request) -> Response:
     """The API's routes, read from the OpenAPI schema (signed-in users; no script, no CDN)."""
     current_user(request)
     ops = api_operations(request.app.openapi())
-    return render(request, "apidocs.html", title="JSON API", ops=ops)
+    return render(request, "apidocs.html", title=_("JSON API"), ops=ops)
 
 
 # ------------------------------------------------------------------------------ users
@@ -624,7 +852,7 @@ def users_page(request: Request) -> Response:
     """Accounts and a form to add one (admin)."""
     require(request, "admin")
     users = request.app.state.accounts.list()
-    return render(request, "users.html", title="Users", users=users, added=None)
+    return render(request, "users.html", title=_("Users"), users=users, added=None)
 
 
 @router.post("/users")
@@ -641,7 +869,7 @@ def users_add(
     with password_slot(request):
         added = request.app.state.accounts.add(username, password, role=role)
     users = request.app.state.accounts.list()
-    return render(request, "users.html", title="Users", users=users, added=added)
+    return render(request, "users.html", title=_("Users"), users=users, added=added)
 
 
 # ---- issue 18: grades
