@@ -20,6 +20,7 @@ from bilat.brief.promising_section import promising_section
 from bilat.brief.scenario_section import (
     scenario_section,
 )
+from bilat.brief.structure_section import structure_section
 from bilat.brief.text import country, msg
 from bilat.brief.trade_sections import TRADE_SECTIONS
 from bilat.brief.world_section import world_section
@@ -164,6 +165,7 @@ def _sections(
     return (
         head,
         world_section(dyad, year),
+        structure_section(dyad, year),
         *trade,
         claims_section(lake, folder),
         agenda_section(folder, agenda=agenda, as_of=day, lake=lake),

@@ -36,6 +36,7 @@ SCHEMA_TAG = "bilat-briefing/1"
 SECTION_IDS: tuple[str, ...] = (
     "headline",
     "world",
+    "structure",
     "series",
     "products",
     "baskets",
