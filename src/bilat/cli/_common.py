@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bilat import formats
+
 __all__ = [
     "DyadOption",
     "HomeOption",
@@ -118,17 +120,28 @@ def _is_year(column: str) -> bool:
     )
 
 
-def _fmt(value: Any, *, plain: bool = False) -> str:
+def _is_money(column: str) -> bool:
+    # a column in US dollars says so in its name: value_usd, "gap (USD)"
+    name = column.lower()
+    return name == "usd" or name.endswith(("_usd", " usd", "(usd)", "usd)"))
+
+
+def _fmt(value: Any, *, plain: bool = False, money: bool = False) -> str:
+    """A table cell through :mod:`bilat.formats`: years as labels (``2018``), US dollars as
+    money (``$22.7M``), counts grouped (``1,234``), other numbers with at most two decimals
+    (none from a thousand up); nothing as ``—``, never 0."""
     if plain and isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+        return formats.year(value)
+    if money and isinstance(value, int | float) and not isinstance(value, bool):
+        return formats.money(value)
     if value is None:
-        return "—"
+        return formats.MISSING
     if isinstance(value, float):
         if not math.isfinite(value):
-            return "—"
-        return f"{value:,.2f}" if abs(value) < 1000 else f"{value:,.0f}"
+            return formats.MISSING
+        return formats.number(value, digits=2 if abs(value) < 1000 else 0)
     if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
+        return formats.integer(value)
     return str(value)
 
 
@@ -146,7 +159,7 @@ def print_table(
         numeric = bool(rows) and isinstance(rows[0].get(c), int | float)
         table.add_column(c, justify="right" if numeric else "left")
     for r in rows:
-        table.add_row(*[_fmt(r.get(c), plain=_is_year(c)) for c in cols])
+        table.add_row(*[_fmt(r.get(c), plain=_is_year(c), money=_is_money(c)) for c in cols])
     console.print(table)
 
 
@@ -203,5 +216,8 @@ def synthetic_line(flag: bool) -> None:
 
 
 def count(n: int, noun: str, plural: str | None = None) -> str:
-    """``1 request``, ``2 requests``, ``1,200 flows`` (``plural`` for irregular nouns)."""
-    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+    """``1 request``, ``2 requests``, ``1,200 flows`` (``plural`` for irregular nouns).
+
+    English words through :func:`bilat.formats.counted` (the CLI is not translated, so the
+    nouns are not marked for the catalog; English plural rules need none)."""
+    return formats.counted(n, f"%(n)s {noun}", f"%(n)s {plural or noun + 's'}")
