@@ -24,6 +24,8 @@ from bilat.claims import (
     check_and_record,
     check_claims,
     claim_review,
+    format_difference,
+    format_value,
     load_claims,
     precision_step,
     read_history,
@@ -436,3 +438,23 @@ def test_the_text_report_names_a_shipped_case_not_this_machines_path(
     mine.write_text("x")
     assert _where(str(mine)) == "case/claims.yaml"
     assert _where(None) == "claims given in code"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "as_value", "as_difference"),
+    [
+        (1.2e9, "usd", "$1.2B", "$1.2B"),
+        (33.333, "pct", "33.3%", "33.3 percentage points"),
+        (0.05, "pct", "0.050%", "0.05 percentage points"),  # half a step keeps its digits
+        (0.054, "pct", "0.054%", "0.054 percentage points"),
+        (2.5, "multiplier", "×2.5", "2.5"),
+        (13, "rank", "13", "13"),
+        (None, "usd", "no value", None),
+    ],
+)
+def test_claims_write_values_through_the_one_formatter(
+    value: float | None, unit: str, as_value: str, as_difference: str | None
+) -> None:
+    assert format_value(value, unit) == as_value
+    if value is not None and as_difference is not None:
+        assert format_difference(value, unit) == as_difference

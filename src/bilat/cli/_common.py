@@ -130,8 +130,9 @@ def _fmt(value: Any, *, plain: bool = False, money: bool = False) -> str:
     """A table cell through :mod:`bilat.formats`: years as labels (``2018``), US dollars as
     money (``$22.7M``), counts grouped (``1,234``), other numbers with at most two decimals
     (none from a thousand up); nothing as ``—``, never 0."""
-    if plain and isinstance(value, int) and not isinstance(value, bool):
-        return formats.year(value)
+    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if plain and whole and not isinstance(value, bool):
+        return formats.year(int(value))  # a year read as a float (pandas) is 2018 too
     if money and isinstance(value, int | float) and not isinstance(value, bool):
         return formats.money(value)
     if value is None:
