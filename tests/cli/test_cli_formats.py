@@ -35,32 +35,53 @@ def test_a_cell_goes_through_the_formatter(
 
 
 @pytest.mark.parametrize(
-    ("column", "is_year", "is_money"),
+    ("value", "percent", "shown"),
     [
-        ("year", True, False),
-        ("first_year", True, False),
-        ("value_usd", False, True),
-        ("gap (USD)", False, True),
-        ("rows", False, False),
-        ("usda_code", False, False),
+        (24.18, "share", "24.2%"),
+        (83.82, "signed", "+83.8%"),
+        (-2.01, "signed", "-2.0%"),
+        (0.054, "share", "0.054%"),  # small, never 0
+        (None, "signed", "—"),
     ],
 )
-def test_columns_say_what_they_hold(column: str, is_year: bool, is_money: bool) -> None:
-    assert (_common._is_year(column), _common._is_money(column)) == (is_year, is_money)
+def test_a_percent_cell(value: float | None, percent: str, shown: str) -> None:
+    assert _common._fmt(value, percent=percent) == shown
+
+
+@pytest.mark.parametrize(
+    ("column", "is_year", "is_money", "percent"),
+    [
+        ("year", True, False, None),
+        ("first_year", True, False, None),
+        ("value_usd", False, True, None),
+        ("gap (USD)", False, True, None),
+        ("share_pct", False, False, "share"),
+        ("supply %", False, False, "share"),
+        ("growth_pct", False, False, "signed"),
+        ("gdp_change_pct", False, False, "signed"),
+        ("rows", False, False, None),
+        ("usda_code", False, False, None),
+    ],
+)
+def test_columns_say_what_they_hold(
+    column: str, is_year: bool, is_money: bool, percent: str | None
+) -> None:
+    got = (_common._is_year(column), _common._is_money(column), _common._percent_kind(column))
+    assert got == (is_year, is_money, percent)
 
 
 def test_a_table_prints_years_as_labels_and_money_one_way(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     rows = [
-        {"year": 2018, "value_usd": 22_699_686.0, "rows": 12_345, "share": 31.24},
-        {"year": 2019, "value_usd": None, "rows": 1, "share": 0.5},
+        {"year": 2018, "value_usd": 22_699_686.0, "rows": 12_345, "share_pct": 31.24},
+        {"year": 2019, "value_usd": None, "rows": 1, "share_pct": 0.5},
     ]
     print_table(rows, title="Turnover")
     out = capsys.readouterr().out
     assert "2018" in out and "2,018" not in out
     assert "$22.7M" in out and "22,699,686" not in out
-    assert "12,345" in out and "31.24" in out
+    assert "12,345" in out and "31.2%" in out and "0.5%" in out
     assert "—" in out  # the missing value, never 0
     assert "$0" not in out
     # numbers stay right-aligned: in each column the figures end at the same place

@@ -126,15 +126,30 @@ def _is_money(column: str) -> bool:
     return name == "usd" or name.endswith(("_usd", " usd", "(usd)", "usd)"))
 
 
-def _fmt(value: Any, *, plain: bool = False, money: bool = False) -> str:
+def _percent_kind(column: str) -> str | None:
+    """``"signed"`` for a change in percent (``growth_pct``, ``gdp_change_pct``, ``gap_pct``),
+    ``"share"`` for another column in percent (``share_pct``, ``supply %``), else None."""
+    name = column.lower()
+    if not name.endswith(("_pct", "%", "(%)", " pct")):
+        return None
+    return "signed" if any(w in name for w in ("growth", "change", "gap")) else "share"
+
+
+def _fmt(
+    value: Any, *, plain: bool = False, money: bool = False, percent: str | None = None
+) -> str:
     """A table cell through :mod:`bilat.formats`: years as labels (``2018``), US dollars as
-    money (``$22.7M``), counts grouped (``1,234``), other numbers with at most two decimals
-    (none from a thousand up); nothing as ``—``, never 0."""
+    money (``$22.7M``), percentages as such (``24.2%``, changes ``+83.8%``), counts grouped
+    (``1,234``), other numbers with at most two decimals (none from a thousand up); nothing
+    as ``—``, never 0."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
     whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-    if plain and whole and not isinstance(value, bool):
+    if plain and number and whole:
         return formats.year(int(value))  # a year read as a float (pandas) is 2018 too
-    if money and isinstance(value, int | float) and not isinstance(value, bool):
+    if money and number:
         return formats.money(value)
+    if percent is not None and number:
+        return formats.percent(value, signed=percent == "signed")
     if value is None:
         return formats.MISSING
     if isinstance(value, float):
@@ -153,14 +168,16 @@ def print_table(
     columns: Sequence[str] | None = None,
     caption: str | None = None,
 ) -> None:
-    """Render rows of dicts as a rich table (numbers right-aligned, thousands separated)."""
+    """Render rows of dicts as a rich table, numbers right-aligned, each cell through
+    :mod:`bilat.formats` by its column's name (:func:`_fmt`)."""
     cols = list(columns or (rows[0].keys() if rows else []))
     table = Table(title=title, caption=caption, show_lines=False)
     for c in cols:
-        numeric = bool(rows) and isinstance(rows[0].get(c), int | float)
+        numeric = any(isinstance(r.get(c), int | float) for r in rows)
         table.add_column(c, justify="right" if numeric else "left")
+    kinds = [(c, _is_year(c), _is_money(c), _percent_kind(c)) for c in cols]
     for r in rows:
-        table.add_row(*[_fmt(r.get(c), plain=_is_year(c), money=_is_money(c)) for c in cols])
+        table.add_row(*[_fmt(r.get(c), plain=y, money=m, percent=p) for c, y, m, p in kinds])
     console.print(table)
 
 
