@@ -103,3 +103,13 @@ def test_a_table_prints_years_as_labels_and_money_one_way(
 )
 def test_counted_nouns(n: int, noun: str, plural: str | None, shown: str) -> None:
     assert count(n, noun, plural) == shown
+
+
+def test_a_table_names_money_columns_its_names_do_not_say(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rows = [{"product": "640411", "potential": 1_055_360.4, "untapped": 984_791.0, "ease": 0.46}]
+    print_table(rows, money=("potential", "untapped"))
+    out = capsys.readouterr().out
+    assert "$1.1M" in out and "$984.8K" in out
+    assert "1,055,360" not in out and "0.46" in out and "$0.46" not in out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -167,15 +167,17 @@ def print_table(
     title: str | None = None,
     columns: Sequence[str] | None = None,
     caption: str | None = None,
+    money: Collection[str] = (),
 ) -> None:
     """Render rows of dicts as a rich table, numbers right-aligned, each cell through
-    :mod:`bilat.formats` by its column's name (:func:`_fmt`)."""
+    :mod:`bilat.formats` by its column's name (:func:`_fmt`); ``money`` names columns in US
+    dollars whose names do not say so (``potential``, ``untapped``)."""
     cols = list(columns or (rows[0].keys() if rows else []))
     table = Table(title=title, caption=caption, show_lines=False)
     for c in cols:
         numeric = any(isinstance(r.get(c), int | float) for r in rows)
         table.add_column(c, justify="right" if numeric else "left")
-    kinds = [(c, _is_year(c), _is_money(c), _percent_kind(c)) for c in cols]
+    kinds = [(c, _is_year(c), c in money or _is_money(c), _percent_kind(c)) for c in cols]
     for r in rows:
         table.add_row(*[_fmt(r.get(c), plain=y, money=m, percent=p) for c, y, m, p in kinds])
     console.print(table)

@@ -401,6 +401,7 @@ def _show_products(pp: Any, top: int) -> None:
             for r in pp.top(top).to_dict(orient="records")
         ],
         title=f"Top {top} products by untapped potential (USD)",
+        money=("demand", "potential", "actual", "untapped"),
     )
     sections = pp.by_section()
     print_table(
@@ -413,6 +414,7 @@ def _show_products(pp: Any, top: int) -> None:
             for r in sections[sections["unrealised_usd"] > 0].to_dict(orient="records")
         ],
         title="By HS section",
+        money=("untapped",),
     )
     baskets = pp.by_basket()
     if not baskets.empty:
@@ -422,6 +424,7 @@ def _show_products(pp: Any, top: int) -> None:
                 for r in baskets.to_dict(orient="records")
             ],
             title="Baskets (areas of cooperation)",
+            money=("actual", "untapped"),
         )
 
 
@@ -555,6 +558,7 @@ def _show_markets(ep: Any, top: int) -> None:
         ],
         title=f"{ep.exporter} {ep.year}: untapped potential by market (USD; actual = average "
         f"of {', '.join(map(str, ep._query.held))})",
+        money=("potential", "actual", "untapped", "above potential"),
     )
     console.print(
         "Untapped = Σ (potential − actual) over products that fall short; above potential = "
