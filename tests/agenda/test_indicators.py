@@ -15,7 +15,7 @@ import pyarrow as pa
 import pytest
 
 from bilat.agenda import Agenda
-from bilat.agenda.indicators import ActualView, judge
+from bilat.agenda.indicators import ActualView, format_amount, judge
 from bilat.errors import (
     ConflictError,
     InputError,
@@ -144,6 +144,33 @@ def test_measured_without_a_covered_year_is_not_measurable() -> None:
                 target_period="2023", actuals=[gap], measured=True)  # fmt: skip
     assert (got.status, got.latest) == ("not_measurable", None)
     assert "no source covers it" in got.text
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        (22_700_000.0, "usd", "$22.7M"),
+        (414.0, "usd", "$414"),
+        (1_234.0, "tonnes", "1,234 tonnes"),
+        (0.031492, "index", "0.03149 index"),  # small values keep four digits, never 0
+        (0.0, "tonnes", "0 tonnes"),
+        (None, "tonnes", "—"),
+    ],
+)
+def test_indicator_values_go_through_the_formatter(
+    value: float | None, unit: str, shown: str
+) -> None:
+    assert format_amount(value, unit) == shown
+
+
+def test_the_verdicts_text_writes_money_and_shares_one_way() -> None:
+    got = judge(unit="usd", baseline=10e6, baseline_period="2021", target=30e6,
+                target_period="2025", actuals=[_a("2023", 22e6)], measured=False)  # fmt: skip
+    # (22 - 10) / (30 - 10) = 60 % of the way; 2021 → 2023 is half of 2021 → 2025
+    assert got.text == (
+        "latest $22M (2023); 60% of the way from $10M to $30M by 2025, "
+        "50% of the time passed: on track"
+    )
 
 
 # ---------------------------------------------------------------------- measured actuals

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bilat.claims import VERDICTS, ClaimsReport, check_claims, load_claims
+from bilat.formats import money
 from bilat.lake import Lake
 
 CASE = Path(__file__).resolve().parents[2] / "src" / "bilat" / "cases" / "blr-kaz-2022"
@@ -69,16 +70,14 @@ def test_all_contradicted(contradicted_lake: Lake) -> None:
     assert got["confectionery-doubled"]["measured"] == pytest.approx(1.25)
     assert got["vegetable-oils-eightfold"]["measured"] == pytest.approx(4.0)
     assert got["sugar-resumes-2022"]["reason"].startswith("no Sugar supplies in 2022")  # type: ignore[union-attr]
-    assert got["turnover-2021-above-1bn"]["reason"] == (
-        "measured 600,000,000 USD, which does not meet > 1,000,000,000 USD"
-    )
+    assert got["turnover-2021-above-1bn"]["reason"] == ("measured $600M, which does not meet > $1B")
 
 
 def test_a_multipliers_reason_gives_the_two_values_it_divides(contradicted_lake: Lake) -> None:
     got = {r.claim.id: r for r in check_claims(contradicted_lake, CASE).results}
     for cid in ("confectionery-doubled", "vegetable-oils-eightfold"):
         d = got[cid].details
-        shown = f"{d['value_from_usd']:,.0f} USD in 2020, {d['value_to_usd']:,.0f} USD in 2021"
+        shown = f"{money(d['value_from_usd'])} in 2020, {money(d['value_to_usd'])} in 2021"
         assert got[cid].reason.endswith(f"; {shown}"), got[cid].reason
         assert got[cid].measured == pytest.approx(d["value_to_usd"] / d["value_from_usd"])
 
@@ -91,7 +90,7 @@ def test_all_undetermined_with_reasons(undetermined_lake: Lake) -> None:
     # KAZ→BLR is covered by no source: turnover cannot be measured, exports are shown
     assert turnover["measured"] is None
     assert "KAZ→BLR 2021 is not covered" in str(turnover["reason"])
-    assert "measured: exports 1,535,000,000 USD, imports not available" in str(turnover["reason"])
+    assert "measured: exports $1.54B, imports not available" in str(turnover["reason"])
     assert "importer" in turnover["provenance"]["bases"]  # type: ignore[index,operator]
     assert "kaz-2021.csv" in str(turnover["provenance"])
     assert got["turnover-growth-2021"]["measured"] is None
@@ -117,7 +116,7 @@ def test_report_is_json(supported_lake: Lake) -> None:
     assert data["counts"]["supported"] == 6
     assert data["results"][0]["params"] == {"year": 2021}
     assert data["results"][1]["expected"] == (
-        "≈ 33.3 % (± 5.0 percentage points; roughly ± 10.0 percentage points)"
+        "≈ 33.3% (± 5 percentage points; roughly ± 10 percentage points)"
     )
 
 
@@ -129,8 +128,8 @@ def test_cli_check_json_and_text(cli: object, supported_lake: Lake) -> None:
     res = cli("claims", "check", "blr-kaz-2022", "--home", home)  # type: ignore[operator]
     assert res.exit_code == 0
     assert (
-        "supported confectionery-doubled: measured x2.50, which meets >= x2.00 (tolerance 0.10; "
-        "roughly 15% of the stated value (0.30))"
+        "supported confectionery-doubled: measured ×2.5, which meets >= ×2.0 (tolerance 0.1; "
+        "roughly 15% of the stated value (0.3))"
     ) in " ".join(res.stdout.split())
     assert (
         "6 supported, 0 supported within tolerance, 0 roughly, 0 contradicted, 0 undetermined"

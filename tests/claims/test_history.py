@@ -97,7 +97,7 @@ def test_history_survives_reopening_and_is_per_lake(tmp_path: Path) -> None:
     hist = claim_history(again, "turnover-2021-above-1bn")
     assert [p.verdict for p in hist.points] == ["undetermined", "supported"]
     assert [p.change for p in hist.points] == ["first check", "after ingesting BACI V202501"]
-    assert hist.points[1].measured_text == "1,200,000,000 USD"
+    assert hist.points[1].measured_text == "$1.2B"
     with pytest.raises(NotFoundError, match="no recorded check of claim"):
         claim_history(two, "turnover-2021-above-1bn")
     assert read_history(two) == []

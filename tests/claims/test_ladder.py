@@ -24,6 +24,8 @@ from bilat.claims import (
     check_and_record,
     check_claims,
     claim_review,
+    format_difference,
+    format_value,
     load_claims,
     precision_step,
     read_history,
@@ -159,10 +161,7 @@ def test_bands_read_absolute_and_relative(tmp_path: Path) -> None:
     text = GOOD + '    roughly: "10%"\n'
     (claim,) = load_claims(_write(tmp_path, text)).claims
     assert claim.comparison == Comparison(">", 1e9, Band(5e7), Band(10, relative=True))
-    assert claim.expected() == (
-        "> 1,000,000,000 USD (tolerance 50,000,000 USD; roughly 10% of the stated value "
-        "(100,000,000 USD))"
-    )
+    assert claim.expected() == ("> $1B (tolerance $50M; roughly 10% of the stated value ($100M))")
 
 
 @pytest.mark.parametrize(
@@ -267,20 +266,19 @@ def test_check_gives_each_rung_with_its_reason(supported_lake: Lake, ladder_case
     }
     assert list(report.counts()) == list(VERDICTS)
     assert got["turnover-within-5pct"].reason == (
-        "measured 1,200,000,000 USD, missing > 1,250,000,000 USD by 50,000,000 USD: within the "
-        "claim's tolerance of 5% of the stated value (62,500,000 USD)"
+        "measured $1.2B, missing > $1.25B by $50M: within the "
+        "claim's tolerance of 5% of the stated value ($62.5M)"
     )
     assert got["turnover-roughly"].reason.endswith(
-        "beyond the tolerance (5% of the stated value (65,000,000 USD)) but within the roughly "
-        "band of 10% of the stated value (130,000,000 USD)"
+        "beyond the tolerance (5% of the stated value ($65M)) but within the roughly "
+        "band of 10% of the stated value ($130M)"
     )
     assert got["turnover-far"].reason.endswith(
-        "by 300,000,000 USD: beyond the widest band the claim allows (10% of the stated value "
-        "(150,000,000 USD))"
+        "by $300M: beyond the widest band the claim allows (10% of the stated value ($150M))"
     )
     assert got["growth-about-31"].reason == (
-        "measured 33.3 %, 2.3 percentage points from 31.0 %: within the claim's tolerance of "
-        "3.0 percentage points"
+        "measured 33.3%, 2.3 percentage points from 31.0%: within the claim's tolerance of "
+        "3 percentage points"
     )
 
 
@@ -290,7 +288,7 @@ def test_founding_case_growth_at_its_precision(supported_lake: Lake) -> None:
     ]
     assert growth.verdict == "supported"  # +33.33 % is 33.3 at the stated precision
     assert growth.reason == (
-        "measured 33.3 %, which is 33.3 % at the precision stated (within 0.05 percentage points)"
+        "measured 33.3%, which is 33.3% at the precision stated (within 0.05 percentage points)"
     )
     c = growth.claim.comparison
     assert c is not None and c.grade(31.0) == "supported within tolerance"  # the brief's 31 %
@@ -440,3 +438,23 @@ def test_the_text_report_names_a_shipped_case_not_this_machines_path(
     mine.write_text("x")
     assert _where(str(mine)) == "case/claims.yaml"
     assert _where(None) == "claims given in code"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "as_value", "as_difference"),
+    [
+        (1.2e9, "usd", "$1.2B", "$1.2B"),
+        (33.333, "pct", "33.3%", "33.3 percentage points"),
+        (0.05, "pct", "0.050%", "0.05 percentage points"),  # half a step keeps its digits
+        (0.054, "pct", "0.054%", "0.054 percentage points"),
+        (2.5, "multiplier", "×2.5", "2.5"),
+        (13, "rank", "13", "13"),
+        (None, "usd", "no value", None),
+    ],
+)
+def test_claims_write_values_through_the_one_formatter(
+    value: float | None, unit: str, as_value: str, as_difference: str | None
+) -> None:
+    assert format_value(value, unit) == as_value
+    if value is not None and as_difference is not None:
+        assert format_difference(value, unit) == as_difference

@@ -35,7 +35,7 @@ def test_good_file(tmp_path: Path) -> None:
     (claim,) = cs.claims
     assert claim.comparison == Comparison(">", 1e9)
     assert claim.line == 4
-    assert claim.expected() == "> 1,000,000,000 USD"
+    assert claim.expected() == "> $1B"
 
 
 def test_dyad_from_case_yaml(tmp_path: Path) -> None:

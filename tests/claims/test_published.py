@@ -17,6 +17,7 @@ import pytest
 from bilat.claims import check_claims, load_claims, record_check
 from bilat.claims.published import PublishedResult
 from bilat.errors import ValidationError
+from bilat.formats import money
 from bilat.lake import Lake
 from bilat.sources.schema import DECLARATION_SCHEMA
 
@@ -122,7 +123,7 @@ def test_founding_case_lists_the_press_reports_bound() -> None:
     (f,) = load_claims(CASE).published
     assert (f.what, f.year, f.bound, f.value) == ("turnover", 2021, "more_than", 1e9)
     assert (f.published_by, f.valuation, f.currency) == ("BLR", "mixed", "USD")
-    assert f.stated() == "> 1,000,000,000 USD"
+    assert f.stated() == "> $1B"
     assert f.source and f.published_on is not None
 
 
@@ -229,7 +230,7 @@ def test_revision_from_the_claims_history(tmp_path: Path) -> None:
     assert part(res, "revisions") == pytest.approx(11 * M)
     assert res.tolerance_usd == pytest.approx(0.02 * 151 * M + 11 * M)
     rev = next(p for p in res.parts if p.cause == "revisions")
-    assert not rev.counted and "165,000,000 USD" in rev.text
+    assert not rev.counted and "$165M" in rev.text
 
 
 def test_bound_satisfied_and_not(supported_lake: Lake, tmp_path: Path) -> None:
@@ -257,8 +258,7 @@ def test_cli_says_a_met_bound_leaves_nothing_unexplained(
     text = " ".join(res.stdout.split())
     spare = only(check_claims(supported_lake, CASE)).lake_usd - 1e9  # type: ignore[operator]
     assert (
-        f"unexplained: none: the lake figure meets the bound, with {spare:,.0f} USD to spare"
-        in text
+        f"unexplained: none: the lake figure meets the bound, with {money(spare)} to spare" in text
     )
     assert "% of the bound)" in text
     rows: list[Decl] = [
@@ -268,7 +268,7 @@ def test_cli_says_a_met_bound_leaves_nothing_unexplained(
     lake = lake_of(tmp_path / "lake", decl(rows))
     res = cli("claims", "check", str(CASE), "--lake", str(lake.root), "--no-record")  # type: ignore[operator]
     text = " ".join(res.stdout.split())
-    assert "unexplained: 500,000,000 USD on the wrong side of the bound (tolerance" in text
+    assert "unexplained: $500M on the wrong side of the bound (tolerance" in text
 
 
 def test_json_shape_and_cli_text(tmp_path: Path, cli: object) -> None:
@@ -290,8 +290,8 @@ def test_json_shape_and_cli_text(tmp_path: Path, cli: object) -> None:
     res = cli(*args)  # type: ignore[operator]
     assert res.exit_code == 0, res.stderr
     assert "Published figures (1):" in res.stdout
-    assert "consistent x2021: exports 2021 151,000,000 USD, published by BLR" in res.stdout
-    assert "valuation: -15,000,000 USD" in res.stdout
+    assert "consistent x2021: exports 2021 $151M, published by BLR" in res.stdout
+    assert "valuation: -$15M" in res.stdout
 
 
 # ------------------------------------------------------------------------------ real data

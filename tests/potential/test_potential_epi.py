@@ -129,7 +129,7 @@ def test_tariff_advantage_enters_ease(epi_lake) -> None:  # type: ignore[no-unty
 def test_summary_line_states_the_identity(epi_lake) -> None:  # type: ignore[no-untyped-def]
     pp = market_potential(epi_lake, "AAA", "BBB", year=2021, level=4)
     text = pp.summary()
-    assert text.startswith("potential 17 USD, actual 17 USD (the average of 4 years")
+    assert text.startswith("potential $17, actual $17 (the average of 4 years")
     assert "untapped − above = potential − actual" in text
     assert pp.unrealised_usd - pp.above_potential_usd == pytest.approx(
         pp.potential_usd - pp.actual_usd
@@ -166,4 +166,4 @@ def test_cli_bad_files_exit_2_and_text(cli, epi_lake) -> None:  # type: ignore[n
     assert out["ease"] == pytest.approx(884 / 2435) and out["tariffs"] is True
     text = cli("potential", "products", "AAA", "BBB", "--year", "2021", "--level", "4",
                "--lake", epi_lake.root)  # fmt: skip
-    assert "potential 17 USD, actual 17 USD" in text.stdout and "untapped" in text.stdout
+    assert "potential $17, actual $17" in text.stdout and "untapped" in text.stdout

@@ -270,7 +270,7 @@ def test_caveats_say_what_holds_in_each_model() -> None:
     full = run_scenario(world, coefficients=COEFS, changes="fta=1@C00~C03", sigma=5)
     geg = run_scenario(world, coefficients=COEFS, changes="fta=1@C00~C03", sigma=5,
                        model="gegravity")  # fmt: skip
-    assert any("1.0 % below its world output" in c for c in full.caveats)
+    assert any("1.0% below its world output" in c for c in full.caveats)
     assert not any("world output" in c and "below" in c for c in geg.caveats)
     assert any("adds up exactly to neither" in c for c in geg.caveats)
     assert all(any("nominal" in c for c in r.caveats) for r in (full, geg))

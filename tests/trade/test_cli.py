@@ -181,4 +181,4 @@ def test_overview_command(cli, home):
     assert data["summary"]["turnover_usd"] == 700.0 and data["event_counts"] is not None
     text = cli("trade", "overview", "BLR", "KAZ", "--year", "2021", "--home", str(home))
     assert text.exit_code == 0, text.stderr
-    assert "Turnover: 700 USD" in text.stdout
+    assert "Turnover: $700" in text.stdout

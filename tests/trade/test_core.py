@@ -98,7 +98,7 @@ def test_baskets(dyad):
     assert rows.loc["confectionery", "multiplier"] == pytest.approx(2.0)  # 200 → 400
     assert rows.loc["vegetable_oils", "multiplier"] == pytest.approx(8.0)  # 10 → 80
     assert rows.loc["tractors", "multiplier"] == pytest.approx(1.5)  # 40 → 60
-    assert rows.loc["confectionery", "text"] == "Confectionery x2.0"
+    assert rows.loc["confectionery", "text"] == "Confectionery ×2.0"
     assert rows.loc["dairy", "value_to_usd"] == 30.0
     assert rows.loc["dairy", "value_from_usd"] == 0.0
     assert pd.isna(rows.loc["dairy", "multiplier"])  # 0 → 30: no multiplier

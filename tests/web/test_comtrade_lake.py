@@ -61,7 +61,7 @@ def test_overview_json_covered_and_uncovered(client: TestClient, raw: pd.DataFra
     assert s["turnover_usd"] is None and s["balance_usd"] is None
     head = {h["key"]: h for h in r.json()["headline"]}
     assert head["imports"]["available"] is False and "no source" in head["imports"]["note"]
-    assert head["exports"]["basis"] == "100.0 % importer declarations (comtrade)"
+    assert head["exports"]["basis"] == "100.0% importer declarations (comtrade)"
     assert r.json()["top_imports"]["coverage"]["status"] == "none"
     assert r.json()["top_imports"]["rows"] == []
 

@@ -12,7 +12,7 @@ def test_api_claims_check_lists_published_figures(viewer: Any) -> None:
     data = viewer.get("/api/claims/check").json()
     (pub,) = data["published"]
     assert pub["id"] == "turnover-2021-delegations"
-    assert pub["published"] == "> 1,000,000,000 USD"
+    assert pub["published"] == "> $1B"
     assert [p["cause"] for p in pub["parts"]] == ["valuation", "source", "coverage", "revisions"]
     assert pub["verdict"] in ("consistent", "inconsistent", "undetermined")
     assert pub["provenance"]["synthetic"] is True  # the demo world

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bilat import formats
 from bilat.agenda import _checks as check
 from bilat.agenda._indicators_io import (
     EDIT_FIELDS,
@@ -49,6 +51,7 @@ __all__ = [
     "IndicatorReport",
     "IndicatorView",
     "ItemIndicators",
+    "format_amount",
     "judge",
 ]
 
@@ -189,9 +192,22 @@ def _end(p: str) -> dt.date:
     return due_end(p)
 
 
-def _fmt(value: float, unit: str) -> str:
-    unit = "USD" if unit == "usd" else unit
-    return f"{value:,.0f} {unit}" if abs(value) >= 100 else f"{value:,.4g} {unit}"
+def format_amount(value: float | None, unit: str) -> str:
+    """An indicator's value in its unit, through :mod:`bilat.formats`: US dollars as money
+    (``$22.7M``), anything else as the number and the unit (``1,234 t``, ``0.3149 index``;
+    from 100 up whole, below it four significant digits, so a small value never reads 0)."""
+    f = None if value is None else float(value)
+    if f is None or f != f:
+        return formats.MISSING
+    if unit == "usd":
+        return formats.money(f)
+    digits = 0 if f == 0 or abs(f) >= 100 else max(0, 3 - math.floor(math.log10(abs(f))))
+    return f"{formats.number(f, digits=digits)} {unit}".rstrip()
+
+
+def _share(v: float) -> str:
+    """A share of the way or of the time (``0.45`` → ``45%``)."""
+    return formats.percent(100 * v, digits=0)
 
 
 def judge(
@@ -216,7 +232,7 @@ def judge(
         )
     latest = max(covered, key=lambda ia: (_end(ia[1].period), ia[0]))[1]
     assert latest.value is not None
-    now = f"latest {_fmt(latest.value, unit)} ({latest.period})"
+    now = f"latest {format_amount(latest.value, unit)} ({latest.period})"
     if target is None:
         return IndicatorProgress("no_target", None, None, latest, f"{now}; no target stated")
     if baseline is None or baseline == target:
@@ -226,7 +242,8 @@ def judge(
             f"{now}; not measurable: {why}, so no share of the way to the target",
         )  # fmt: skip
     share = (latest.value - baseline) / (target - baseline)
-    way = f"{now}; {share:.0%} of the way from {_fmt(baseline, unit)} to {_fmt(target, unit)}"
+    frm, to = format_amount(baseline, unit), format_amount(target, unit)
+    way = f"{now}; {_share(share)} of the way from {frm} to {to}"
     if share >= 1:
         return IndicatorProgress("target_met", share, None, latest, f"{way}: target met")
     if baseline_period is None or target_period is None:
@@ -241,7 +258,8 @@ def judge(
     status = "on_track" if share >= expected - 1e-9 else "behind"
     return IndicatorProgress(
         status, share, expected, latest,
-        f"{way} by {target_period}, {expected:.0%} of the time passed: {PROGRESS_STATUSES[status]}",
+        f"{way} by {target_period}, {_share(expected)} of the time passed: "
+        f"{PROGRESS_STATUSES[status]}",
     )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from typing import Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bilat import formats
 from bilat.air.flights import check_carriers
 from bilat.air.freedoms import freedoms_words
 from bilat.air.groups import ViolationGroup, groups_by_kind
@@ -396,7 +397,7 @@ def _because(
     out = []
     unchecked = sum(n for k, n in report.not_checked.items() if k not in _EXCLUDED)
     if unchecked:
-        out.append(f"{unchecked:,} selected leg(s) not checked")
+        out.append(f"{formats.integer(unchecked)} selected leg(s) not checked")
     outside = sum(g.kind == "outside-agreements" for g in undetermined)
     if outside:
         out.append(
@@ -416,8 +417,12 @@ def _because(
     return tuple(out)
 
 
+#: Not marked for the catalog (the air reports are English); ``counted`` gives the plural.
+_GROUPS = ("%(n)s group (carrier, city pair, flight)", "%(n)s groups (carrier, city pair, flight)")
+
+
 def _groups_text(n: int) -> str:
-    return f"{n:,} group" + ("" if n == 1 else "s") + " (carrier, city pair, flight)"
+    return formats.counted(n, *_GROUPS)
 
 
 def _pairs_text(pairs: Sequence[str]) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from bilat import _yaml as safe_yaml
+from bilat import formats
 from bilat.cases import resolve_case
 from bilat.claims._values import read_date as _date
 from bilat.claims._values import read_number as _number
@@ -122,24 +123,26 @@ class Band:
         return abs(stated) * self.amount / 100 if self.relative else self.amount
 
     def text(self, unit: str, stated: float) -> str:
-        """``5.0 percentage points``, ``10% of the stated value (100,000,000 USD)``."""
+        """``5 percentage points``, ``10% of the stated value ($100M)``."""
         width = format_difference(self.width(stated), unit)
         if self.relative:
-            return f"{self.amount:g}% of the stated value ({width})"
+            return f"{formats.number(self.amount)}% of the stated value ({width})"
         return width
 
 
 def format_difference(diff: float, unit: str) -> str:
-    """A difference in the metric's unit: ``5.0 percentage points``, ``0.10``, ``2``.
+    """A difference in the metric's unit, through :mod:`bilat.formats`: ``5 percentage
+    points``, ``0.1`` (multipliers), ``$400M``, ``2``.
 
     A percentage difference below 1 that one decimal would round (half a step, 0.05) keeps
     its two significant digits.
     """
     if unit == "pct":
-        small = abs(diff) < 1 and round(diff, 1) != diff
-        return f"{diff:.2g} percentage points" if small else f"{diff:.1f} percentage points"
+        small = diff != 0 and abs(diff) < 1 and round(diff, 1) != diff
+        digits = 1 - math.floor(math.log10(abs(diff))) if small else 1
+        return f"{formats.number(diff, digits=digits)} percentage points"
     if unit == "multiplier":
-        return f"{diff:.2f}"
+        return formats.number(diff)
     return format_value(diff, unit)
 
 
@@ -259,8 +262,8 @@ class Comparison:
         return b.text(unit, self.value)
 
     def text(self, unit: str) -> str:
-        """``"> 1,000,000,000 USD"``, ``"≈ 33.3 % (± 5.0 percentage points)"``,
-        ``">= x2.00 (tolerance 0.10; roughly 0.30)"``."""
+        """``"> $1B"``, ``"≈ 33.3% (± 5 percentage points)"``,
+        ``">= ×2.0 (tolerance 0.1; roughly 0.3)"``."""
         value = format_value(self.value, unit)
         sign = "± " if self.op == "approximately" else ""
         bands = []
@@ -274,16 +277,17 @@ class Comparison:
 
 
 def format_value(value: float | None, unit: str) -> str:
-    """A value with its unit, for sentences: ``1,234,567 USD``, ``31.2 %``, ``x2.0``, ``5``."""
+    """A value with its unit, for sentences, through :mod:`bilat.formats`: ``$22.7M``,
+    ``31.2%``, ``×2.0``, ``5``; nothing as ``no value``."""
     if value is None or not math.isfinite(value):
         return "no value"
     if unit == "usd":
-        return f"{value:,.0f} USD"
+        return formats.money(value)
     if unit == "pct":
-        return f"{value:.1f} %"
+        return formats.percent(value)
     if unit == "multiplier":
-        return f"x{value:.2f}"
-    return f"{value:g}"
+        return formats.multiplier(value)
+    return formats.number(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -693,7 +697,7 @@ def _comparison(r: _Reader, at: tuple[str | int, ...], raw: Any, metric: str) ->
     ):
         raise r.fail(
             (*keys, "roughly"),
-            f"'roughly' is narrower than the tolerance ({tolerance.width(value):g})",
+            f"'roughly' is narrower than the tolerance ({formats.number(tolerance.width(value))})",
             raw.get("roughly"),
             "a band at least as wide as the tolerance",
         )

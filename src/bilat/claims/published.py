@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, get_args
 
+from bilat import formats
 from bilat.claims._values import provenance_dict
 from bilat.claims._values import read_date as _date
 from bilat.claims._values import read_number as _number
@@ -157,10 +158,11 @@ class _Reader(Protocol):
 
 
 def _usd(value: float | None) -> str:
-    """``1,234 USD`` (as :func:`bilat.claims.model.format_value` writes US dollars)."""
+    """``$1.2M`` (:func:`bilat.formats.money`, as :func:`bilat.claims.model.format_value`
+    writes US dollars)."""
     if value is None or not math.isfinite(value):
         return "no value"
-    return f"{value:,.0f} USD"
+    return formats.money(value)
 
 
 def read_published(r: _Reader, raw: Any, dyad: tuple[str, str]) -> tuple[PublishedFigure, ...]:
@@ -526,7 +528,8 @@ def _valuation_part(
             return GapPart("valuation", None, f"{name}: the valuation of {p.label} is not recorded")
         total += _convert(p.value_usd, frm, target, r) - p.value_usd
     text = (
-        f"{name}: the lake figure valued {target.upper()} with a CIF/FOB ratio of {r:.4f} "
+        f"{name}: the lake figure valued {target.upper()} with a CIF/FOB ratio of "
+        f"{formats.number(r, digits=4)} "
         f"({how}) changes by {_usd(total)}"
     )
     return GapPart("valuation", total, text)

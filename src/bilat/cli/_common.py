@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from bilat import formats
 
 __all__ = [
     "DyadOption",
@@ -118,17 +120,44 @@ def _is_year(column: str) -> bool:
     )
 
 
-def _fmt(value: Any, *, plain: bool = False) -> str:
-    if plain and isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+def _is_money(column: str) -> bool:
+    # a column in US dollars says so in its name: value_usd, "gap (USD)"
+    name = column.lower()
+    return name == "usd" or name.endswith(("_usd", " usd", "(usd)", "usd)"))
+
+
+def _percent_kind(column: str) -> str | None:
+    """``"signed"`` for a change in percent (``growth_pct``, ``gdp_change_pct``, ``gap_pct``),
+    ``"share"`` for another column in percent (``share_pct``, ``supply %``), else None."""
+    name = column.lower()
+    if not name.endswith(("_pct", "%", "(%)", " pct")):
+        return None
+    return "signed" if any(w in name for w in ("growth", "change", "gap")) else "share"
+
+
+def _fmt(
+    value: Any, *, plain: bool = False, money: bool = False, percent: str | None = None
+) -> str:
+    """A table cell through :mod:`bilat.formats`: years as labels (``2018``), US dollars as
+    money (``$22.7M``), percentages as such (``24.2%``, changes ``+83.8%``), counts grouped
+    (``1,234``), other numbers with at most two decimals (none from a thousand up); nothing
+    as ``—``, never 0."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if plain and number and whole:
+        return formats.year(int(value))  # a year read as a float (pandas) is 2018 too
+    if money and number:
+        return formats.money(value)
+    if percent is not None and number:
+        return formats.percent(value, signed=percent == "signed")
     if value is None:
-        return "—"
+        return formats.MISSING
     if isinstance(value, float):
         if not math.isfinite(value):
-            return "—"
-        return f"{value:,.2f}" if abs(value) < 1000 else f"{value:,.0f}"
+            return formats.MISSING
+        return formats.number(value, digits=2 if abs(value) < 1000 else 0)
     if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
+        return formats.integer(value)
     return str(value)
 
 
@@ -138,15 +167,19 @@ def print_table(
     title: str | None = None,
     columns: Sequence[str] | None = None,
     caption: str | None = None,
+    money: Collection[str] = (),
 ) -> None:
-    """Render rows of dicts as a rich table (numbers right-aligned, thousands separated)."""
+    """Render rows of dicts as a rich table, numbers right-aligned, each cell through
+    :mod:`bilat.formats` by its column's name (:func:`_fmt`); ``money`` names columns in US
+    dollars whose names do not say so (``potential``, ``untapped``)."""
     cols = list(columns or (rows[0].keys() if rows else []))
     table = Table(title=title, caption=caption, show_lines=False)
     for c in cols:
-        numeric = bool(rows) and isinstance(rows[0].get(c), int | float)
+        numeric = any(isinstance(r.get(c), int | float) for r in rows)
         table.add_column(c, justify="right" if numeric else "left")
+    kinds = [(c, _is_year(c), c in money or _is_money(c), _percent_kind(c)) for c in cols]
     for r in rows:
-        table.add_row(*[_fmt(r.get(c), plain=_is_year(c)) for c in cols])
+        table.add_row(*[_fmt(r.get(c), plain=y, money=m, percent=p) for c, y, m, p in kinds])
     console.print(table)
 
 
@@ -203,5 +236,8 @@ def synthetic_line(flag: bool) -> None:
 
 
 def count(n: int, noun: str, plural: str | None = None) -> str:
-    """``1 request``, ``2 requests``, ``1,200 flows`` (``plural`` for irregular nouns)."""
-    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+    """``1 request``, ``2 requests``, ``1,200 flows`` (``plural`` for irregular nouns).
+
+    English words through :func:`bilat.formats.counted` (the CLI is not translated, so the
+    nouns are not marked for the catalog; English plural rules need none)."""
+    return formats.counted(n, f"%(n)s {noun}", f"%(n)s {plural or noun + 's'}")

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from bilat import formats
 from bilat.agenda import KINDS, STATUSES, Agenda, ItemView
 from bilat.agenda.db import ENV_URL
 from bilat.cli._common import (
@@ -189,6 +190,11 @@ def show(
     _print_item(view)
 
 
+def _amount(value: float, currency: str | None) -> str:
+    """An item's value: money in its currency (``$150M``, ``€2.5M``), a bare number without one."""
+    return formats.money(value, currency=currency) if currency else formats.number(value)
+
+
 def _print_item(v: ItemView) -> None:
     flag = f" — OVERDUE by {v.days_overdue} days" if v.overdue else ""
     console.print(f"[bold]{v.title}[/] ({v.id}, {v.kind}, version {v.version})")
@@ -199,7 +205,7 @@ def _print_item(v: ItemView) -> None:
         "party": v.party,
         "body": v.body,
         "due": v.due and f"{v.due} (last day {v.due_date})",
-        "value": v.value if v.value is None else f"{v.value:,.0f} {v.currency or ''}".strip(),
+        "value": None if v.value is None else _amount(v.value, v.currency),
         "count": v.count,
         "baskets": ", ".join(v.baskets) or None,
         "hs": ", ".join(v.hs) or None,
@@ -220,7 +226,7 @@ def _print_item(v: ItemView) -> None:
         print_table(
             [
                 {
-                    "when": e.recorded_at and f"{e.recorded_at:%Y-%m-%d %H:%M} UTC",
+                    "when": e.recorded_at and f"{e.recorded_at:%Y-%m-%d %H:%M} UTC",  # noqa: format — a UTC timestamp
                     "field": e.field,
                     "old": e.old,
                     "new": e.new,

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from bilat import formats
 from bilat.agenda import ComplianceSummary, GradeReport, GradeView
 from bilat.cli import agenda as base
 from bilat.cli._common import JsonOption, console, count, print_json, print_table
@@ -66,7 +67,7 @@ def grade(
 def _grade_text(g: GradeView | None) -> str:
     if g is None:
         return "not graded"
-    score = "no score" if g.score is None else f"{g.score:+d}".replace("+0", "0")
+    score = "no score" if g.score is None else _signed(g.score)
     return f"{g.grade.replace('_', ' ')} ({score})"
 
 
@@ -76,13 +77,20 @@ def _sources(g: GradeView | None) -> str | None:
     return "; ".join(e.source + (f" ({e.figure})" if e.figure else "") for e in g.evidence)
 
 
+def _signed(v: float) -> str:
+    """The average score, signed (``+0.5``, ``-0.25``, ``0``)."""
+    text = formats.number(v)
+    return text if v <= 0 or text == formats.number(0) else "+" + text
+
+
 def summary_text(s: ComplianceSummary) -> str:
     """The compliance summary in a line: average, percent and counts per grade."""
     counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in s.counts.items())
     if s.average is None:
         return f"compliance as of {s.as_of}: no item scored ({counts})"
     return (
-        f"compliance as of {s.as_of}: average {s.average:+.2f} on −1..+1, {s.percent:.1f} % "
+        f"compliance as of {s.as_of}: average {_signed(s.average)} on −1..+1, "
+        f"{formats.percent(s.percent)} "
         f"over {count(s.graded, 'scored item')} ({counts}; too early and not graded left out)"
     )
 

@@ -11,7 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
-from bilat.agenda.indicators import PROGRESS_STATUSES, IndicatorReport
+from bilat import formats
+from bilat.agenda.indicators import PROGRESS_STATUSES, IndicatorReport, format_amount
 from bilat.cli import agenda as base
 from bilat.cli._common import (
     HomeOption,
@@ -52,10 +53,7 @@ By = Annotated[str | None, base._opt("--by", "Who records it.")]
 
 
 def _num(value: float | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"
-    return f"{text} {'USD' if unit == 'usd' else unit}"
+    return format_amount(value, unit)
 
 
 def print_report(report: IndicatorReport) -> None:
@@ -71,7 +69,7 @@ def print_report(report: IndicatorReport) -> None:
                 "target": f"{_num(i.target, i.unit)} ({i.target_period or '—'})",
                 "latest": "—" if p.latest is None
                 else f"{_num(p.latest.value, i.unit)} ({p.latest.period})",
-                "share": "—" if p.share is None else f"{p.share:.0%}",
+                "share": "—" if p.share is None else formats.percent(100 * p.share, digits=0),
                 "progress": PROGRESS_STATUSES[p.status],
             })  # fmt: skip
             for a in i.actuals:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from bilat.cli._common import console, print_table
+from bilat import formats
+from bilat.cli._common import console, count, print_table
 
 if TYPE_CHECKING:
     from bilat.air import ScheduleCheck, ViolationGroup
@@ -30,11 +31,11 @@ PERIODS_SHOWN = 2
 
 
 def _n(x: int) -> str:
-    return f"{x:,}"
+    return formats.integer(x)
 
 
 def _count(x: int, noun: str) -> str:
-    return f"{x:,} {noun}" + ("" if x == 1 else "s")
+    return count(x, noun)
 
 
 def _reasons(counts: Mapping[str, int]) -> str:

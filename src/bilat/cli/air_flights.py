@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bilat.cli._common import JsonOption, console, print_json, print_table
+from bilat import formats
+from bilat.cli._common import JsonOption, console, count, print_json, print_table
 from bilat.errors import InputError
 
 if TYPE_CHECKING:
@@ -70,17 +71,17 @@ def flights_cmd(
         console.print(f"[yellow]warning:[/] {w}")
     if csv_path is not None:  # the file replaces the table (as legs --csv, slots --csv)
         n, k = report.flights.num_rows, report.flights.num_columns
-        console.print(f"wrote {n:,} flights, {k} columns, to {csv_path}")
+        console.print(f"wrote {count(n, 'flight')}, {count(k, 'column')}, to {csv_path}")
         return
     cols = ["airline", "flight_number", "leg_seq", "dep", "arr", "date", "departure_utc",
             "arrival_utc", "departure_local", "arrival_local", "aircraft_type"]  # fmt: skip
     rows = [
-        {k: (v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "hour") else v) for k, v in r.items()}
+        {k: (v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "hour") else v) for k, v in r.items()}  # noqa: format — SSIM times as ISO
         for r in report.flights.select(cols).to_pylist()
     ]
     print_table(
         rows,
-        title=f"{report.file}: {len(rows)} flights of {report.legs} legs, "
+        title=f"{report.file}: {count(len(rows), 'flight')} of {count(report.legs, 'leg')}, "
         f"{report.start} to {report.end} (dates {'/'.join(report.time_modes) or '-'})",
         columns=cols,
     )
@@ -111,10 +112,11 @@ def _write_csv(table: pa.Table, path: Path) -> None:
 
 
 def _coverage_line(c: CapacityCoverage) -> str:
+    n = formats.integer
     return (
-        f"{c.flights:,} flights of {c.legs:,} legs; seats from the configuration "
-        f"{c.seats_from_configuration:,}, from the type table {c.seats_from_type_table:,}, "
-        f"unknown {c.seats_unknown:,}; distance unknown {c.distance_unknown:,}"
+        f"{count(c.flights, 'flight')} of {count(c.legs, 'leg')}; seats from the configuration "
+        f"{n(c.seats_from_configuration)}, from the type table {n(c.seats_from_type_table)}, "
+        f"unknown {n(c.seats_unknown)}; distance unknown {n(c.distance_unknown)}"
     )
 
 

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from bilat.cli._common import JsonOption, console, print_json, print_table
+from bilat import formats
+from bilat.cli._common import JsonOption, console, count, print_json, print_table
 from bilat.errors import InputError
 
 __all__ = ["register"]
@@ -78,7 +79,8 @@ def legs_cmd(
         console.print(f"[yellow]warning:[/] {w}")
     if target is not None:  # the file replaces the table (as flights --csv, slots --csv)
         console.print(
-            f"wrote {report.count:,} legs, {report.legs.num_columns} columns, to {target}"
+            f"wrote {count(report.count, 'leg')}, {count(report.legs.num_columns, 'column')}, "
+            f"to {target}"
         )
         return
     for m in report.time_modes:
@@ -87,10 +89,14 @@ def legs_cmd(
             f"(time mode {m['time_mode']})"
         )
     shown = report.legs.slice(0, limit or report.count).to_pylist()
-    more = f", first {len(shown):,} shown (--limit 0: all)" if len(shown) < report.count else ""
+    more = (
+        f", first {formats.integer(len(shown))} shown (--limit 0: all)"
+        if len(shown) < report.count
+        else ""
+    )
     print_table(
         [_row(leg) for leg in shown],
-        title=f"{report.count:,} flight legs in {report.file}{more}",
+        title=f"{count(report.count, 'flight leg')} in {report.file}{more}",
         columns=_SHOWN,
     )
 

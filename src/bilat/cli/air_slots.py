@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bilat import formats
 from bilat.cli._common import JsonOption, console, count, print_json, print_table
 
 if TYPE_CHECKING:
@@ -95,11 +96,15 @@ def _print(report: SlotReport) -> None:
             console.print(f"{kind} {t}".strip())
 
 
+def _signed(n: int) -> str:
+    return ("+" if n > 0 else "") + formats.integer(n)
+
+
 def _totals_line(report: SlotReport) -> str:
     totals = report.totals or {}
-    parts = ", ".join(f"{e} {n:,}" for e, n in totals.items()) or "none"
+    parts = ", ".join(f"{e} {formats.integer(n)}" for e, n in totals.items()) or "none"
     net = report.net_requested
-    tail = "" if net is None else f"; net change asked for if all is granted: {net:+,} slots"
+    tail = "" if net is None else f"; net change asked for if all is granted: {_signed(net)} slots"
     return f"slots by effect: {parts}{tail}"
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from bilat import formats
 from bilat.cli._common import (
     HomeOption,
     JsonOption,
@@ -187,8 +188,8 @@ def _print_published(report: Any) -> None:
         console.print(f"[bold {style}]{p.verdict}[/] {d['id']}: {d['what']} {d['year']} "
                       f"{d['published']}, published by {d['published_by']} ({by})")  # fmt: skip
         of = "the published value" if d["bound"] == "value" else "the bound"
-        gap = "not computed" if d["gap_usd"] is None else f"{d['gap_usd']:,.0f} USD"
-        pct = "" if d["gap_pct"] is None else f" ({d['gap_pct']:.1f} % of {of})"
+        gap = "not computed" if d["gap_usd"] is None else formats.money(d["gap_usd"])
+        pct = "" if d["gap_pct"] is None else f" ({formats.percent(d['gap_pct'])} of {of})"
         console.print(f"    lake: {d['lake_text']}; gap (published − lake): {gap}{pct}")
         for flow in d["flows"]:
             console.print(f"    flow {flow}")
@@ -203,11 +204,12 @@ def _print_published(report: Any) -> None:
 def _unexplained(d: dict[str, Any], holds: Any) -> str:
     """The residual in words: a bound the lake figure meets leaves nothing to explain."""
     rest, tol = d["unexplained_usd"], d["tolerance_usd"]
+    money = formats.money
     if d["bound"] != "value" and holds(d["value_usd"] - rest):
-        return f"none: the lake figure meets the bound, with {abs(rest):,.0f} USD to spare"
+        return f"none: the lake figure meets the bound, with {money(abs(rest))} to spare"
     if d["bound"] != "value":
-        return f"{abs(rest):,.0f} USD on the wrong side of the bound (tolerance {tol:,.0f} USD)"
-    return f"{rest:,.0f} USD (tolerance {tol:,.0f} USD)"
+        return f"{money(abs(rest))} on the wrong side of the bound (tolerance {money(tol)})"
+    return f"{money(rest)} (tolerance {money(tol)})"
 
 
 def register(app: typer.Typer) -> None:

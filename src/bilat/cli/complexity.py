@@ -7,11 +7,13 @@ from typing import Annotated, Any
 
 import typer
 
+from bilat import formats
 from bilat.cli._common import (
     HomeOption,
     JsonOption,
     LakeOption,
     console,
+    count,
     open_lake,
     print_json,
     print_table,
@@ -101,8 +103,9 @@ def complexity_command(
 def _show_complexity(cx: Any, top: int) -> None:
     doc = cx.to_dict(top=top)
     console.print(
-        f"Economic complexity {cx.year}, HS{cx.level}: {cx.n_countries} countries, "
-        f"{cx.n_products} products, M = 1 where {cx.presence.upper()} >= {cx.rca_threshold:g}"
+        f"Economic complexity {cx.year}, HS{cx.level}: "
+        f"{count(cx.n_countries, 'country', 'countries')}, {count(cx.n_products, 'product')}, "
+        f"M = 1 where {cx.presence.upper()} >= {formats.number(cx.rca_threshold)}"
     )
     console.print(f"Rests on: {cx.basis}")
     for note in cx.notes:
@@ -110,8 +113,9 @@ def _show_complexity(cx: Any, top: int) -> None:
     if doc["country"]:
         c = doc["country"]
         console.print(
-            f"{c['country']}: ECI {c['eci']:.3f} (rank {c['eci_rank']} of {cx.n_countries}), "
-            f"diversity {c['diversity']}, COI {c['coi']:.3f}"
+            f"{c['country']}: ECI {formats.number(c['eci'], digits=3)} (rank {c['eci_rank']} "
+            f"of {cx.n_countries}), diversity {formats.integer(c['diversity'])}, "
+            f"COI {formats.number(c['coi'], digits=3)}"
         )
         print_table(
             [{"product": r["product"], "description": _short(r["description"], 40),
@@ -179,9 +183,11 @@ def promising_command(
 
 def _show_promising(pp: Any, top: int) -> None:
     console.print(
-        f"{pp.exporter} → {pp.market} {pp.year} (HS{pp.level}): {pp.n_candidates} products "
-        f"with {pp.exporter}'s RCA < {pp.max_rca:g} and density >= {pp.density_floor:.3f} "
-        f"(its {100 * pp.density_quantile:g}th percentile) that {pp.market} imports"
+        f"{pp.exporter} → {pp.market} {pp.year} (HS{pp.level}): "
+        f"{count(pp.n_candidates, 'product')} "
+        f"with {pp.exporter}'s RCA < {formats.number(pp.max_rca)} and density >= "
+        f"{formats.number(pp.density_floor, digits=3)} "
+        f"(its {formats.number(100 * pp.density_quantile)}th percentile) that {pp.market} imports"
     )
     for note in pp.notes:
         console.print(f"  note: {note}")

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from bilat import formats
 from bilat.cli._common import JsonOption, console, err_console, print_json
 
 __all__ = ["register"]
@@ -35,7 +36,11 @@ def demo(
     console.print(f"Briefing: {s['html']}")
     console.print(f"JSON:     {s['json']}")
     growth = s["turnover_growth_pct"]
-    growth_text = f", {growth:+.1f} % on {s['year'] - 1}" if growth is not None else ""
+    growth_text = (
+        f", {formats.percent(growth, signed=True)} on {formats.year(s['year'] - 1)}"
+        if growth is not None
+        else ""
+    )
     console.print(
         f"{s['dyad'][0]}–{s['dyad'][1]} turnover {s['year']}: {s['turnover_text']}{growth_text}"
     )
@@ -43,7 +48,8 @@ def demo(
     for c in s["claims"]:
         console.print(f"  {c['verdict']:<13} {c['id']} (measured {c['measured']})")
     console.print(
-        f"Done in {s['seconds']:.1f} s ({s['rows']:,} flows). Open the HTML file in a browser."
+        f"Done in {formats.number(s['seconds'], digits=1)} s ({formats.integer(s['rows'])} flows). "
+        "Open the HTML file in a browser."
     )
 
 

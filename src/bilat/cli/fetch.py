@@ -19,6 +19,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
+from bilat import formats
 from bilat.cli._common import (
     HomeOption,
     JsonOption,
@@ -80,9 +81,10 @@ def _request_bar(label: str) -> Iterator[Callable[[int, int | None, int], None]]
         lines = _Lines(label)
 
         def line(done: int, total: int | None, received: int) -> None:
-            todo = "?" if total is None else f"{total:,}"
+            todo = "?" if total is None else formats.integer(total)
             finished = total is not None and done >= total
-            lines(f"{done:,}/{todo} requests done, {decimal(received)} received", finished)
+            done_text = formats.integer(done)
+            lines(f"{done_text}/{todo} requests done, {decimal(received)} received", finished)
 
         yield line
         return
@@ -178,8 +180,8 @@ def _print_comtrade(result: ComtradeAcquisition) -> None:
     endpoint = "keyed" if f.keyed else "public preview"
     console.print(
         f"UN Comtrade ({endpoint}): {count(f.records, 'record')} in {count(len(f.files), 'file')}; "
-        f"{count(f.fetched, 'request')} sent, {f.cached:,} from the cache, "
-        f"{f.split:,} split to stay under the record limit"
+        f"{count(f.fetched, 'request')} sent, {formats.integer(f.cached)} from the cache, "
+        f"{formats.integer(f.split)} split to stay under the record limit"
     )
     _print_ingested(result.ingested)
     for failed in f.failed:

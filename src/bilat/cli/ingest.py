@@ -12,13 +12,23 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.text import Text
 
+from bilat import formats
 from bilat.cli._common import (
     HomeOption,
     JsonOption,
     LakeOption,
     console,
+    count,
     err_console,
     open_lake,
     print_json,
@@ -55,7 +65,7 @@ def _flag(keyword: str) -> str:
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+    return count(n, word)
 
 
 def _in_cli_terms(exc: BilatError, landed: Sequence[IngestReport] = ()) -> BilatError:
@@ -71,6 +81,13 @@ def _in_cli_terms(exc: BilatError, landed: Sequence[IngestReport] = ()) -> Bilat
     return exc.with_message(text)
 
 
+class _RowsColumn(ProgressColumn):
+    """The spinner's row count, through :mod:`bilat.formats` (``12,345 rows``)."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{formats.integer(task.completed)} rows")
+
+
 def _with_progress(
     label: str, work: Callable[[Callable[[int], None]], list[IngestReport]]
 ) -> list[IngestReport]:
@@ -81,7 +98,7 @@ def _with_progress(
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
-        TextColumn("{task.completed:,.0f} rows"),
+        _RowsColumn(),
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
@@ -96,7 +113,7 @@ def _print_report(r: IngestReport) -> None:
         return
     console.print(
         f"[green]ingested[/] {r.path}: {_plural(r.rows, 'row')}, {_years(r.years, label=True)} "
-        f"(entry {r.entry_id}, {r.seconds:.1f} s)"
+        f"(entry {r.entry_id}, {formats.number(r.seconds, digits=1)} s)"
     )
     if r.rejected:
         console.print(
@@ -281,7 +298,7 @@ def sources(
             "years": _years(e.years),
             "rows": e.rows,
             "sha256": e.sha256[:12],
-            "ingested (UTC)": e.ingested_at.strftime("%Y-%m-%d %H:%M"),
+            "ingested (UTC)": e.ingested_at.strftime("%Y-%m-%d %H:%M"),  # noqa: format — a UTC timestamp
             "file": e.path,
         }
         for e in entries

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from bilat import formats
 from bilat.cli._common import (
     HomeOption,
     JsonOption,
@@ -190,22 +191,29 @@ def mirror_reconcile_cmd(
     _print_reconciliation(result)
 
 
+def _coef(b: float) -> str:
+    """A coefficient of the margin model, signed, five decimals at most (``+0.05123``)."""
+    return ("+" if b >= 0 else "") + formats.number(b, digits=5)
+
+
 def _print_reconciliation(result: LakeReconciliation) -> None:
     m = result.margins
     bases = ", ".join(f"{count(n, 'flow')} {basis}" for basis, n in result.bases.items())
     terms = " ".join(
-        f"{b:+.5f}" if name == "const" else f"{b:+.5f}·{name}" for name, b in m.coefficients.items()
+        _coef(b) if name == "const" else f"{_coef(b)}·{name}" for name, b in m.coefficients.items()
     )
     if m.specification == "flat":
         console.print(
             f"{count(result.flows, 'flow')} ({bases}). No flow is declared by both sides, so "
-            f"no margin can be fitted: a flat {m.fallback:.0%} CIF/FOB margin is used (the IMF "
+            f"no margin can be fitted: a flat {formats.percent(100 * m.fallback, digits=0)} "
+            "CIF/FOB margin is used (the IMF "
             "DOTS convention)."
         )
     else:
         console.print(
             f"{count(result.flows, 'flow')} ({bases}). ln(1+margin) = {terms or m.const} "
-            f"({m.specification} model, fitted on {count(m.nobs, 'flow')}, R² {m.r2:.3f})"
+            f"({m.specification} model, fitted on {count(m.nobs, 'flow')}, "
+            f"R² {formats.number(m.r2, digits=3)})"
         )
     if m.omitted:
         console.print(f"left out (not in the data or not varying): {', '.join(m.omitted)}")

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from bilat import formats
 from bilat.cli._common import (
     HomeOption,
     JsonOption,
@@ -54,12 +55,7 @@ LevelOption = Annotated[Level, typer.Option("--level", help="HS level of the pro
 
 
 def _usd(value: float | None) -> str:
-    if value is None:
-        return "—"
-    for unit, size in (("bn", 1e9), ("m", 1e6), ("k", 1e3)):
-        if abs(value) >= size:
-            return f"${value / size:,.1f}{unit}"
-    return f"${value:,.0f}"
+    return formats.money(value)
 
 
 def _short(text: object, width: int = 48) -> str:
@@ -255,41 +251,42 @@ def _gravity(lk: Any, options: dict[str, Any]) -> Any:
 
 
 def _plain(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.1f} (panel units)"
+    return "—" if value is None else f"{formats.number(value, digits=1)} (panel units)"
 
 
-def _num(value: float | None, spec: str) -> str:
-    return "—" if value is None or value != value else format(value, spec)
+def _num(value: float | None, digits: int) -> str:
+    return formats.number(value, digits=digits)
 
 
 def _print_gravity(fit: Any, pairs: Sequence[Any], *, money: Any) -> None:
     rows = [
         {
             "term": c.term,
-            "estimate": _num(c.estimate, ".3f"),
-            "std. error": f"({_num(c.std_error, '.3f')})",
-            "p-value": _num(c.p_value, ".4f"),
+            "estimate": _num(c.estimate, 3),
+            "std. error": f"({_num(c.std_error, 3)})",
+            "p-value": _num(c.p_value, 4),
         }
         for c in fit.coefficients
     ]
     cfg = fit.config
-    fe = ", ".join(f"{f.name} ({f.count:,})" for f in fit.fixed_effects) or "none"
-    clusters = ", ".join(f"{c.count:,} {c.name}" for c in fit.clusters)
+    fe = ", ".join(f"{f.name} ({formats.integer(f.count)})" for f in fit.fixed_effects) or "none"
+    clusters = ", ".join(f"{formats.integer(c.count)} {c.name}" for c in fit.clusters)
     vcov = cfg.vcov.text + (f" ({clusters} clusters)" if clusters else "")
-    fit_stat = f"R² {_num(fit.r2, '.3f')}"
+    fit_stat = f"R² {_num(fit.r2, 3)}"
     if fit.pseudo_r2 is not None:
-        fit_stat += f", pseudo R² {_num(fit.pseudo_r2, '.3f')}"
+        fit_stat += f", pseudo R² {_num(fit.pseudo_r2, 3)}"
     print_table(
         rows,
         title=f"{cfg.method.upper()} gravity: {fit.formula}",
         caption=(
-            f"N = {fit.n_obs:,} ({fit.n_dropped:,} dropped)"
+            f"N = {formats.integer(fit.n_obs)} ({formats.integer(fit.n_dropped)} dropped)"
             + (f", {_years(fit.years)}" if fit.years else "")
             + f"; fixed effects {fe}; vcov {vcov}, small-sample {cfg.small_sample}; {fit_stat}"
         ),
     )
     if fit.dropped:
-        console.print("Rows dropped: " + "; ".join(f"{d.reason} {d.rows:,}" for d in fit.dropped))
+        dropped = "; ".join(f"{d.reason} {formats.integer(d.rows)}" for d in fit.dropped)
+        console.print("Rows dropped: " + dropped)
     for w in fit.warnings:
         console.print(f"Warning: {w}")
     if any("columns=" in w for w in fit.warnings):
@@ -298,7 +295,7 @@ def _print_gravity(fit: Any, pairs: Sequence[Any], *, money: Any) -> None:
         when = "" if d.year is None else f" {d.year}"
         console.print(
             f"{d.exporter} → {d.importer}{when}: actual {money(d.actual_usd)}, gravity "
-            f"{money(d.fitted_usd)}, gap {money(d.gap_usd)} (actual/fitted {d.ratio:.2f})"
+            f"{money(d.fitted_usd)}, gap {money(d.gap_usd)} (actual/fitted {_num(d.ratio, 2)})"
         )
     if pairs:
         console.print("Caveats:")
@@ -379,7 +376,7 @@ def _epi_flags(
 
 def _show_products(pp: Any, top: int) -> None:
     """The text of ``bilat potential products``: the headline, then products, sections, baskets."""
-    ease = "—" if pp.ease is None else f"{pp.ease:.2f}"
+    ease = formats.number(pp.ease)
     console.print(f"{pp.exporter} → {pp.market} {pp.year} (HS{pp.level}): {pp.summary()}.")
     console.print(
         f"Per product: potential = supply (the exporter's share of world exports) × demand "
@@ -404,6 +401,7 @@ def _show_products(pp: Any, top: int) -> None:
             for r in pp.top(top).to_dict(orient="records")
         ],
         title=f"Top {top} products by untapped potential (USD)",
+        money=("demand", "potential", "actual", "untapped"),
     )
     sections = pp.by_section()
     print_table(
@@ -416,6 +414,7 @@ def _show_products(pp: Any, top: int) -> None:
             for r in sections[sections["unrealised_usd"] > 0].to_dict(orient="records")
         ],
         title="By HS section",
+        money=("untapped",),
     )
     baskets = pp.by_basket()
     if not baskets.empty:
@@ -425,6 +424,7 @@ def _show_products(pp: Any, top: int) -> None:
                 for r in baskets.to_dict(orient="records")
             ],
             title="Baskets (areas of cooperation)",
+            money=("actual", "untapped"),
         )
 
 
@@ -558,6 +558,7 @@ def _show_markets(ep: Any, top: int) -> None:
         ],
         title=f"{ep.exporter} {ep.year}: untapped potential by market (USD; actual = average "
         f"of {', '.join(map(str, ep._query.held))})",
+        money=("potential", "actual", "untapped", "above potential"),
     )
     console.print(
         "Untapped = Σ (potential − actual) over products that fall short; above potential = "
@@ -683,15 +684,13 @@ def _flags(message: str) -> str:
 
 
 def _pc(value: float | None, digits: int = 3) -> str:
-    if value is None or value != value:
-        return "—"
-    return f"{value:+.{digits}f} %"
+    return formats.percent(value, signed=True, digits=digits)
 
 
 def _print_scenario_head(r: Any, pair: tuple[str, str] | None) -> None:
     """The model, the changes and, for a dyad, its trade and welfare changes."""
     console.print(
-        f"GE scenario, {r.model} model, σ = {r.sigma:g}, reference importer "
+        f"GE scenario, {r.model} model, σ = {formats.number(r.sigma)}, reference importer "
         f"{r.reference_importer}" + (f", {r.year}" if r.year is not None else "")
     )
     console.print(
@@ -742,8 +741,8 @@ def _print_scenario(r: Any, pair: tuple[str, str] | None, top: int) -> None:
         [
             {
                 "pair": f"{p.exporter} → {p.importer}",
-                "baseline (model)": f"{p.trade_baseline:,.1f}",
-                "counterfactual": f"{p.trade_counterfactual:,.1f}",
+                "baseline (model)": formats.number(p.trade_baseline, digits=1),
+                "counterfactual": formats.number(p.trade_counterfactual, digits=1),
                 "change": _pc(p.change_pct),
                 "conditional": _pc(p.conditional_change_pct),
             }
@@ -762,7 +761,7 @@ def _print_scenario(r: Any, pair: tuple[str, str] | None, top: int) -> None:
         console.print(
             f"Solver, {s.system}: "
             + (
-                f"{count(s.iterations, 'iteration')}, residual {s.residual:.1e}"
+                f"{count(s.iterations, 'iteration')}, residual {s.residual:.1e}"  # noqa: format — a solver tolerance in scientific notation
                 if s.iterations
                 else s.method
             )

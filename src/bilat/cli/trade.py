@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from bilat import formats
 from bilat.cli._common import (
     HomeOption,
     JsonOption,
@@ -122,13 +123,13 @@ def _show(result: Any, as_json: bool, *, columns: list[str] | None = None) -> No
 
 
 def _pct_text(v: float | None) -> str:
-    return "not available" if v is None else (f"{v:.4f} %" if abs(v) < 0.1 else f"{v:.2f} %")
+    return "not available" if v is None else formats.share(v)
 
 
 def _market_head(r: Any) -> None:
     """The market table's figures, above its rows (text output only)."""
-    console.print(f"{r.market}'s imports of {r.product}, {r.year}: {r.total_usd:,.0f} USD from "
-                  f"{count(r.n_suppliers, 'supplier')}.", soft_wrap=True)  # fmt: skip
+    console.print(f"{r.market}'s imports of {r.product}, {r.year}: {formats.money(r.total_usd)} "
+                  f"from {count(r.n_suppliers, 'supplier')}.", soft_wrap=True)  # fmt: skip
     if r.exporter is None:
         return
     world = f"; {_pct_text(r.exporter_world_share_pct)} of world exports of the product"
@@ -141,12 +142,14 @@ def _market_head(r: Any) -> None:
 
 def _third_head(r: Any) -> None:
     """The joint position, above the exporters' rows (text output only)."""
-    console.print(f"{r.market}'s imports of {r.product}, {r.year}: {r.total_usd:,.0f} USD from "
-                  f"{count(r.n_suppliers, 'supplier')}.", soft_wrap=True)  # fmt: skip
+    console.print(f"{r.market}'s imports of {r.product}, {r.year}: {formats.money(r.total_usd)} "
+                  f"from {count(r.n_suppliers, 'supplier')}.", soft_wrap=True)  # fmt: skip
     lead = (f"; the leading other supplier, {r.leader}, holds {_pct_text(r.leader_share_pct)} "
-            f"(a gap of {r.gap_to_leader_pct:.2f} points)" if r.leader is not None
+            f"(a gap of {formats.number(r.gap_to_leader_pct, digits=1)} points)"
+            if r.leader is not None
             and r.gap_to_leader_pct is not None else "")  # fmt: skip
-    console.print(f"Together: {r.combined_usd:,.0f} USD, {_pct_text(r.combined_share_pct)} of "
+    console.print(f"Together: {formats.money(r.combined_usd)}, "
+                  f"{_pct_text(r.combined_share_pct)} of "
                   f"the market, rank {r.combined_rank} among the other suppliers{lead}.",
                   soft_wrap=True)  # fmt: skip
 
@@ -210,8 +213,12 @@ def overview(
 def _print_overview(ov: Any) -> None:
     console.print(ov.title(), style="bold")
     for h in ov.headline:
-        value = f"{h.value_usd:,.0f} USD" if h.available else f"not available ({h.note})"
-        growth = f", {h.growth_pct:+.1f}% on {ov.year - 1}" if h.growth_pct is not None else ""
+        value = formats.money(h.value_usd) if h.available else f"not available ({h.note})"
+        growth = (
+            f", {formats.percent(h.growth_pct, signed=True)} on {formats.year(ov.year - 1)}"
+            if h.growth_pct is not None
+            else ""
+        )
         console.print(f"{h.label}: {value}{growth}", soft_wrap=True)
     for line in ov.summary.lines():
         console.print(line, soft_wrap=True)
@@ -416,7 +423,11 @@ def rca(
         return
     rows = result.to_pandas().head(top).to_dict("records")
     if not rows:
-        floor = f" of at least {result.min_exports_usd:,.0f} USD" if result.min_exports_usd else ""
+        floor = (
+            f" of at least {formats.money(result.min_exports_usd)}"
+            if result.min_exports_usd
+            else ""
+        )
         console.print(f"RCA of {result.exporter}, {year}: no product with exports{floor}"
                       + (" (--min-exports 0 lists every product)" if floor else ""))  # fmt: skip
         console.print(result.provenance.text(), soft_wrap=True)
@@ -612,4 +623,5 @@ def iit(
     _show(result, as_json)
     if not as_json:
         for y, gl in result.gl.items():
-            console.print(f"{y}: aggregate GL {'not available' if gl is None else f'{gl:.3f}'}")
+            gl_text = "not available" if gl is None else formats.number(gl, digits=3)
+            console.print(f"{y}: aggregate GL {gl_text}")

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from bilat import formats
 from bilat.codes.countries import COMTRADE_AREAS
 from bilat.codes.hs import describe
 from bilat.document import to_document
@@ -167,7 +168,7 @@ def _from_lake(data: Any, year: int, level: int, origin: Mapping[str, Any]) -> M
     countries, products, x = export_matrix(frame, country="exporter")
     basis = (
         f"flows the lake believes, HS{level}, summed over partners; source classes by value: "
-        + ", ".join(f"{k} {100 * s:.1f}%" for k, s in sorted(shares.items()))
+        + ", ".join(f"{k} {formats.share(100 * s)}" for k, s in sorted(shares.items()))
     )
     return Matrix(countries, products, x, basis=basis, sources=shares)
 
@@ -233,7 +234,8 @@ def _floors(
         keep &= ~small
         if small.any():
             notes.append(
-                f"{int(small.sum())} countries under min_exports {o.min_exports:,.0f} USD left out"
+                f"{int(small.sum())} countries under min_exports "
+                f"{formats.money(o.min_exports)} left out"
             )
     pop = None
     if population is not None:
@@ -248,7 +250,8 @@ def _floors(
             keep &= ~few
             if few.any():
                 notes.append(
-                    f"{int(few.sum())} countries under min_population {o.min_population:,.0f} left out"
+                    f"{int(few.sum())} countries under min_population "
+                    f"{formats.integer(o.min_population)} left out"
                 )
     x = x[keep]
     cols = np.ones(x.shape[1], dtype=bool)

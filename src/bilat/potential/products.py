@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import ibis
 import pandas as pd
 
+from bilat import formats
 from bilat.codes.baskets import load_baskets
 from bilat.codes.hs import describe
 from bilat.document import to_document
@@ -587,11 +588,9 @@ class ProductPotential:
 
 
 def _money(value: float) -> str:
-    """Whole dollars from 100 up, else 4 significant digits; below a cent, 0 (the sums of
-    doubles differ in the last bits from one run to the next)."""
-    if abs(value) < 0.005:
-        return "0 USD"
-    return f"{value:,.0f} USD" if abs(value) >= 100 else f"{value:.4g} USD"
+    """:func:`bilat.formats.money` (``$17``, ``$22.7M``); below a cent, 0 (the sums of doubles
+    differ in the last bits from one run to the next, and ``-$0`` would show it)."""
+    return formats.money(0.0 if abs(value) < 0.005 else value)
 
 
 def _projection_text(q: _Query) -> str:

@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from bilat import formats
 from bilat.errors import EstimationError, InputError, NotFoundError, SchemaError, ValidationError
 from bilat.options import GeModel, choice
 from bilat.potential.ge import Solution, SolverReport, solve
@@ -263,9 +264,9 @@ def _caveats(model: str, world: GeWorld, covariance: bool) -> tuple[str, ...]:
     if abs(ratio - 1.0) > 1e-3 and model == "full":
         side = "below" if ratio < 1 else "above"
         out.append(
-            f"The data's world expenditure is {100 * abs(ratio - 1):.1f} % {side} its world "
-            "output; modelled trade adds up to each country's expenditure, and to its output "
-            f"times {ratio:.4f}."
+            f"The data's world expenditure is {formats.share(100 * abs(ratio - 1))} {side} its "
+            "world output; modelled trade adds up to each country's expenditure, and to its "
+            f"output times {formats.number(ratio, digits=4)}."
         )
     if model == "gegravity":
         out.append(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from bilat import formats
 from bilat.errors import BilatError
 from bilat.trade.results import Provenance, Source
 
@@ -91,5 +92,5 @@ def quantity_of(rows: pd.DataFrame) -> tuple[float | None, str | None, float | N
     total = float(rows.value_usd.sum())
     note = None
     if value < total:
-        note = f"quantity reported for {value * 100 / total:.1f} % of the value"
+        note = f"quantity reported for {formats.share(value * 100 / total)} of the value"
     return qty, units[0], ratio(value, qty), note

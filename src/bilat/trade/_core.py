@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyarrow as pa
 
+from bilat import formats
 from bilat.codes.baskets import Basket
 from bilat.codes.hs import describe
 from bilat.trade._common import growth_pct, ordinal, ratio
@@ -70,7 +71,8 @@ def _standing(
     share = ratio(value * 100.0, total)
     text = (
         f"{partner.name} ({partner.code}) is the {ordinal(rank)} {role} of {reporter.name} "
-        f"in {year} (share {share:.1f}%, {rank} of {_partners(len(pool))} present{thin})"
+        f"in {year} (share {formats.share(share)}, {rank} of {_partners(len(pool))} "
+        f"present{thin})"
     )
     return Standing(
         reporter.code, partner.code, flow, rank, len(pool), value, total, share, text, coverage
@@ -365,12 +367,12 @@ def _basket_value(
 def _basket_text(
     title: str, before: tuple[int, float | None, str], after: tuple[int, float | None, str]
 ) -> str:
-    """``"Confectionery x2.0"``, or why there is no multiplier; each side is (year, value,
+    """``"Confectionery ×2.0"``, or why there is no multiplier; each side is (year, value,
     why the value is missing)."""
     (start, was, why_before), (end, now, why_after) = before, after
     mult = ratio(now, was)
     if mult is not None:
-        return f"{title} x{mult:.1f}"
+        return f"{title} {formats.multiplier(mult)}"
     if was is None:
         return f"{title}: not available for {start} ({why_before})"
     if now is None:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from bilat import formats
 from bilat.codes.concordance import Concordance
 from bilat.codes.countries import to_iso3
 from bilat.errors import InputError, NotFoundError
@@ -267,13 +268,13 @@ def _cause_totals(products: pd.DataFrame) -> dict[str, float]:
 def _notes(products: pd.DataFrame, rec: Reconciliation) -> tuple[str, ...]:
     if rec.margins.nobs:
         notes = [
-            f"CIF/FOB margins fitted on {rec.margins.nobs:,} flows declared by both sides "
-            f"(R² {rec.margins.r2:.2f})"
+            f"CIF/FOB margins fitted on {formats.integer(rec.margins.nobs)} flows declared by "
+            f"both sides (R² {formats.number(rec.margins.r2)})"
         ]
     else:
         notes = [
             "too few flows declared by both sides to fit CIF/FOB margins; a flat "
-            f"{rec.margins.fallback:.0%} margin was used"
+            f"{formats.percent(100 * rec.margins.fallback, digits=0)} margin was used"
         ]
     if not rec.identified:
         notes.append(

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
+from bilat import formats
 from bilat.tradeview._precedence import class_label
 
 __all__ = ["Coverage", "CoverageStatus", "Figure", "Part", "RankCoverage", "levels_text"]
@@ -160,22 +161,22 @@ class Figure:
         return self.value_usd is not None
 
     def basis_text(self) -> str:
-        """``"100 % importer declarations (comtrade)"``; ``"not available"`` when uncovered."""
+        """``"100.0% importer declarations (comtrade)"``; ``"not available"`` when uncovered."""
         if self.value_usd is None:
             return "not available"
         if not self.parts:
             return "no trade recorded"
         return "; ".join(
-            f"{p.share_pct:.1f} % {p.label}" if p.share_pct is not None else p.label
+            f"{formats.share(p.share_pct)} {p.label}" if p.share_pct is not None else p.label
             for p in self.parts
         )
 
     def text(self) -> str:
-        """``"289,238,457 USD (100.0 % importer declarations (comtrade); partial: HS 44 only)"``."""
+        """``"$289.2M (100.0% importer declarations (comtrade); partial: HS 44 only)"``."""
         if self.value_usd is None:
             return f"not available ({self.coverage.reason or 'no source covers this'})"
         extra = "" if self.coverage.full else f"; {self.coverage.text()}"
-        return f"{self.value_usd:,.0f} USD ({self.basis_text()}{extra})"
+        return f"{formats.money(self.value_usd)} ({self.basis_text()}{extra})"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -220,7 +221,8 @@ class RankCoverage:
 
     def text(self) -> str:
         share = (
-            f"; the partners present hold {self.world_share_pct:.0f} % of its world total"
+            f"; the partners present hold {formats.percent(self.world_share_pct, digits=0)} "
+            "of its world total"
             if self.world_share_pct is not None
             else ""
         )
