@@ -226,7 +226,8 @@ def _print_item(v: ItemView) -> None:
         print_table(
             [
                 {
-                    "when": e.recorded_at and f"{e.recorded_at:%Y-%m-%d %H:%M} UTC",  # noqa: format — a UTC timestamp
+                    "when": e.recorded_at
+                    and f"{e.recorded_at:%Y-%m-%d %H:%M} UTC",  # not-a-figure: a UTC timestamp
                     "field": e.field,
                     "old": e.old,
                     "new": e.new,

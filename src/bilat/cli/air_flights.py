@@ -76,7 +76,9 @@ def flights_cmd(
     cols = ["airline", "flight_number", "leg_seq", "dep", "arr", "date", "departure_utc",
             "arrival_utc", "departure_local", "arrival_local", "aircraft_type"]  # fmt: skip
     rows = [
-        {k: (v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "hour") else v) for k, v in r.items()}  # noqa: format — SSIM times as ISO
+        {
+            k: (v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "hour") else v) for k, v in r.items()
+        }  # not-a-figure: SSIM times as ISO
         for r in report.flights.select(cols).to_pylist()
     ]
     print_table(

@@ -298,7 +298,9 @@ def sources(
             "years": _years(e.years),
             "rows": e.rows,
             "sha256": e.sha256[:12],
-            "ingested (UTC)": e.ingested_at.strftime("%Y-%m-%d %H:%M"),  # noqa: format — a UTC timestamp
+            "ingested (UTC)": e.ingested_at.strftime(
+                "%Y-%m-%d %H:%M"
+            ),  # not-a-figure: a UTC timestamp
             "file": e.path,
         }
         for e in entries

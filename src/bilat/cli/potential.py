@@ -761,7 +761,7 @@ def _print_scenario(r: Any, pair: tuple[str, str] | None, top: int) -> None:
         console.print(
             f"Solver, {s.system}: "
             + (
-                f"{count(s.iterations, 'iteration')}, residual {s.residual:.1e}"  # noqa: format — a solver tolerance in scientific notation
+                f"{count(s.iterations, 'iteration')}, residual {s.residual:.1e}"  # not-a-figure: a solver tolerance in scientific notation
                 if s.iterations
                 else s.method
             )
