@@ -176,3 +176,21 @@ def test_briefing_downloads_as_one_html_file(viewer: TestClient) -> None:
     assert view.status_code == 200 and "content-disposition" not in view.headers
     data = viewer.get("/api/brief/BLR/KAZ/2021").json()
     assert data["year"] == 2021 and data["synthetic"] is True
+
+
+def test_briefing_downloads_as_pdf_in_the_requested_language(viewer: TestClient) -> None:
+    import io
+
+    import pypdfium2 as pdfium
+
+    r = viewer.get("/api/brief/BLR/KAZ/2021/download?format=pdf&lang=ru")
+    assert r.status_code == 200, r.text[:300]
+    assert r.headers["content-type"] == "application/pdf"
+    assert 'filename="brief-BLR-KAZ-2021.pdf"' in r.headers["content-disposition"]
+    pdf = pdfium.PdfDocument(io.BytesIO(r.content))
+    width, height = pdf[0].get_size()
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    text = pdf[0].get_textpage().get_text_range()
+    assert "Беларусь" in text and "Основные выводы" in text
+    bad = viewer.get("/api/brief/BLR/KAZ/2021/download?format=docx")
+    assert bad.status_code == 422

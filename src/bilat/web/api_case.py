@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
@@ -385,12 +385,19 @@ def shipped_case(name: str) -> Any:
 # ------------------------------------------------------------------------------ brief
 
 
+def build_doc(st: Any, a: str, b: str, year: int) -> Any:
+    """The briefing of a dyad and year (call under ``st.trade.lock``)."""
+    from bilat.brief import build_briefing
+
+    return build_briefing(st.lake, a, b, year=year, case=st.settings.case(), agenda=st.agenda())
+
+
 def render_brief(st: Any, a: str, b: str, year: int, fmt: BriefFormat) -> Any:
     """The briefing of a dyad and year (HTML text, or its JSON data)."""
-    from bilat.brief import build_briefing, render_html
+    from bilat.brief import render_html
 
     with st.trade.lock:
-        doc = build_briefing(st.lake, a, b, year=year, case=st.settings.case(), agenda=st.agenda())
+        doc = build_doc(st, a, b, year)
         return render_html(doc) if fmt == "html" else doc.to_dict()
 
 
@@ -406,16 +413,33 @@ def brief_json(
 
 @router.get("/brief/{a}/{b}/{year}/download", response_class=Response)
 def brief_download(
-    request: Request, a: CountryP, b: CountryP, year: Annotated[int, Path(ge=1950, le=2100)]
+    request: Request,
+    a: CountryP,
+    b: CountryP,
+    year: Annotated[int, Path(ge=1950, le=2100)],
+    format: Annotated[Literal["html", "pdf"], Query()] = "html",
 ) -> Response:
-    """The briefing as one self-contained HTML file, as a download."""
+    """The briefing as one self-contained HTML file, or as PDF (A4), as a download, in the
+    request's language."""
+    from bilat.brief import render_html, render_pdf
+
     current_user(request)
     a, b = a.upper(), b.upper()
-    text = render_brief(app_state(request), a, b, year, "html")
+    st = app_state(request)
+    with st.trade.lock:
+        doc = build_doc(st, a, b, year)
+    text = render_html(doc)
+    name = f"brief-{a}-{b}-{year}"
+    if format == "pdf":
+        return Response(
+            render_pdf(doc, html=text),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+        )
     return Response(
         text,
         media_type="text/html; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="brief-{a}-{b}-{year}.html"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}.html"'},
     )
 
 
