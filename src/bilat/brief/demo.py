@@ -21,6 +21,7 @@ from bilat.brief.build import build_briefing
 from bilat.brief.model import Briefing
 from bilat.brief.render import BriefingFiles, write_briefing
 from bilat.errors import InputError
+from bilat.sample.reality import RealityCheck, compare_with_real
 
 __all__ = ["DEMO_CASE", "DEMO_YEAR", "MARKER", "DemoReport", "run_demo"]
 
@@ -50,6 +51,9 @@ class DemoReport:
         Flows in the sample world.
     seconds
         Wall time of the whole run.
+    reality
+        The synthetic dyad's turnover beside the real published one (``None`` when the
+        briefing's dyad is not the one a real figure is known for).
     """
 
     folder: Path
@@ -59,6 +63,7 @@ class DemoReport:
     briefing: Briefing
     rows: int
     seconds: float
+    reality: RealityCheck | None = None
 
     def summary(self) -> dict[str, Any]:
         """The short summary the terminal shows: turnover, growth, claims' verdicts."""
@@ -86,6 +91,7 @@ class DemoReport:
             "sections": {s.id: s.status for s in self.briefing.sections},
             "rows": self.rows,
             "seconds": round(self.seconds, 1),
+            "reality": self.reality.to_dict() if self.reality else None,
         }
 
 
@@ -174,6 +180,20 @@ def run_demo(
                 lake, claims.a, claims.b, year=year, case=case_dir, agenda=agenda
             )
         files = write_briefing(briefing, root / "out")
+        reality = _reality(lake, claims.a, claims.b, year)
     return DemoReport(
-        root, root / "lake", url, files, briefing, sample.rows, time.perf_counter() - started
-    )
+        root, root / "lake", url, files, briefing, sample.rows, time.perf_counter() - started,
+        reality,
+    )  # fmt: skip
+
+
+def _reality(lake: Any, a: str, b: str, year: int) -> RealityCheck | None:
+    """The synthetic dyad beside the real published figure, when one is known for it."""
+    from bilat.sample.facts import REAL_TURNOVER
+    from bilat.trade import Dyad
+
+    real = REAL_TURNOVER
+    if {a, b} != {real.a, real.b} or year != real.year:
+        return None
+    s = Dyad(lake, real.a, real.b).summary(year)
+    return compare_with_real(s.turnover_usd, s.exports_usd, s.imports_usd, real)
