@@ -3,9 +3,10 @@
 The generator stays a random gravity model; these facts only shape it (``docs/sample.md``,
 "Facts the world follows", gives every source):
 
-- :data:`LANDLOCKED`: countries with no sea coast. They export nothing of HS 0302-0307
-  (fresh, chilled, frozen, dried fish, fillets, crustaceans, molluscs): the sample draws no
-  re-exports, so a landlocked country has no sea-fish trade to pass on.
+- :data:`LANDLOCKED`: countries with no sea coast. They export nothing of HS 0302-0308
+  (fresh, chilled, frozen, dried fish, fillets, crustaceans, molluscs, other aquatic
+  invertebrates): the sample draws no re-exports, so a landlocked country has no sea-fish
+  trade to pass on.
 - :data:`PROFILES`: for some countries, the HS headings their exports are known for, in
   rough order of value, and their total goods exports and imports in 2021 (rounded). The
   generator gives the documented headings a fixed share of the country's exports and sets the
@@ -51,9 +52,10 @@ LANDLOCKED: frozenset[str] = frozenset(
 
 #: HS 2022 headings of sea fish and seafood a landlocked country cannot catch: 0302 fresh
 #: fish, 0303 frozen fish, 0304 fillets, 0305 dried, salted, smoked fish, 0306 crustaceans,
-#: 0307 molluscs. Live fish (0301, mostly fish farms and ornamental fish) and prepared fish
-#: (1604, 1605: processing of imported fish) stay possible.
-SEA_FISH_HEADINGS: tuple[str, ...] = ("0302", "0303", "0304", "0305", "0306", "0307")
+#: 0307 molluscs, 0308 other aquatic invertebrates (sea cucumbers, sea urchins, jellyfish).
+#: Live fish (0301, mostly fish farms and ornamental fish), fish meal (0309) and prepared
+#: fish (1604, 1605), which can be made from imported fish, stay possible.
+SEA_FISH_HEADINGS: tuple[str, ...] = ("0302", "0303", "0304", "0305", "0306", "0307", "0308")
 
 #: The year of the profiles' totals, and the year the generator sets countries' sizes for.
 ANCHOR_YEAR = 2021

@@ -102,7 +102,7 @@ class World:
     landlocked
         Whether each country has no sea coast, ``(n,)``.
     sea_fish
-        Whether each product is sea fish or seafood (HS 0302-0307), ``(p,)``: a landlocked
+        Whether each product is sea fish or seafood (HS 0302-0308), ``(p,)``: a landlocked
         exporter's cells of these carry no flow.
     threshold
         ``τ``: the latent level above which a flow exists.

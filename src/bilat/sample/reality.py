@@ -94,8 +94,8 @@ class RealityCheck:
         else:
             gap = _("The sample's figure is above that floor; the source gives no exact value.")
         why = _(
-            "They differ because the sample draws its flows from a gravity model: each "
-            "country's total trade and export headings follow public figures, but the flows "
+            "They differ because the sample draws its flows from a gravity model: the "
+            "countries' total trade and main export headings follow public figures, but the flows "
             "between two countries come from distance and random draws alone, with no customs "
             "union, common border, language or shared industrial history."
         )
