@@ -192,7 +192,7 @@ class GravityParams:
     measure_sigma: float = 0.4
     unit_value_usd_t: float = 3000.0
     unit_value_sigma: float = 1.2
-    profile_share: float = 0.6
+    profile_share: float = 0.7
     profile_decay: float = 0.75
 
 
