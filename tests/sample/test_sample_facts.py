@@ -161,7 +161,8 @@ def test_every_profiled_basket_is_concentrated_on_its_documented_headings(
 
 def test_totals_are_of_the_order_of_real_national_trade() -> None:
     """The whole world (every country), the profiles' products and a draw: realised 2021
-    exports and imports of every profiled country within a factor 2 of its real total."""
+    exports and imports of every profiled country within a factor 2 of its real total
+    (3 below US$ 10 bn)."""
     spec = SampleSpec(years=(YEAR,), products=1200, required_products=profile_codes())
     t = generate_table(spec)
     df = t.select(["exporter", "importer", "value_usd"]).to_pandas()
@@ -169,8 +170,12 @@ def test_totals_are_of_the_order_of_real_national_trade() -> None:
     imports = df.groupby("importer")["value_usd"].sum() / 1e9
     assert 0.7 < exports.sum() / 22_300 < 1.6  # world trade 2021: US$ 22.3 trillion (WTO)
     for iso3, profile in PROFILES.items():
-        assert 0.5 < exports[iso3] / profile.exports_bn < 2, (iso3, exports[iso3])
-        assert 0.5 < imports[iso3] / profile.imports_bn < 2, (iso3, imports[iso3])
+        # realised, not expected: a small country's few large flows make it noisier
+        band = 2.0 if profile.exports_bn >= 10 else 3.0
+        assert 1 / band < exports[iso3] / profile.exports_bn < band, (iso3, exports[iso3])
+        assert 1 / band < imports[iso3] / profile.imports_bn < band, (iso3, imports[iso3])
+    for iso3 in ("BLR", "KAZ"):
+        assert 0.8 < exports[iso3] / PROFILES[iso3].exports_bn < 1.25, iso3
 
 
 def test_the_demo_holds_a_part_of_each_countrys_trade(demo_year: pd.DataFrame) -> None:
