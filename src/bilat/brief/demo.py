@@ -159,7 +159,7 @@ def run_demo(
     from bilat.agenda import Agenda
     from bilat.claims import load_claims, resolve_case
     from bilat.lake import Lake
-    from bilat.sample import build_sample_lake
+    from bilat.sample import build_sample_lake, preset
 
     started = time.perf_counter()
     step = on_step or (lambda _text: None)
@@ -168,7 +168,9 @@ def run_demo(
     claims = load_claims(case_dir)
     _fresh(root)
     with _home(root):
-        step("Building the synthetic sample world (2015-2022, 40 countries)")
+        spec = preset("demo")
+        span, count = f"{spec.years[0]}-{spec.years[-1]}", len(spec.countries or ())
+        step(f"Building the synthetic sample world ({span}, {count} countries)")
         lake = Lake.open(root / "lake", create=True)
         sample = build_sample_lake(lake, "demo")
         step(f"Importing the case {case_dir.name} (agenda, claims, air agreement)")
