@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bilat import formats
-from bilat.i18n import _, gettext
+from bilat.i18n import gettext
 from bilat.sample.facts import REAL_TURNOVER, RealFigure
 
 __all__ = ["RealityCheck", "compare_with_real"]
@@ -73,27 +73,29 @@ class RealityCheck:
         }
         floor = r.bound == "more than"
         head = (
-            _(
+            gettext(
                 "Distance from the real figures: the synthetic %(a)s–%(b)s turnover %(year)s is "
                 "%(synthetic)s (%(a)s→%(b)s %(exports)s, %(b)s→%(a)s %(imports)s); the real one "
                 "was more than %(real)s (%(source)s)."
             )
             if floor
-            else _(
+            else gettext(
                 "Distance from the real figures: the synthetic %(a)s–%(b)s turnover %(year)s is "
                 "%(synthetic)s (%(a)s→%(b)s %(exports)s, %(b)s→%(a)s %(imports)s); the real one "
                 "was %(real)s (%(source)s)."
             )
         )
         if ratio is None:
-            gap = _("The sample holds no trade of this pair to compare.")
+            gap = gettext("The sample holds no trade of this pair to compare.")
         elif not floor:
-            gap = _("The sample shows %(share)s of it.")
+            gap = gettext("The sample shows %(share)s of it.")
         elif ratio < 1:
-            gap = _("The sample shows at most %(share)s of it.")
+            gap = gettext("The sample shows at most %(share)s of it.")
         else:
-            gap = _("The sample's figure is above that floor; the source gives no exact value.")
-        why = _(
+            gap = gettext(
+                "The sample's figure is above that floor; the source gives no exact value."
+            )
+        why = gettext(
             "They differ because the sample draws its flows from a gravity model: the "
             "countries' total trade and main export headings follow public figures, but the flows "
             "between two countries come from distance and random draws alone, with no customs "
