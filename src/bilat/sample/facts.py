@@ -13,8 +13,9 @@ The generator stays a random gravity model; these facts only shape it (``docs/sa
   country's size so its expected exports and imports are its share of world trade.
 - :data:`REAL_TURNOVER`: the one real bilateral figure the demo compares itself with.
 
-Nothing here is a claim's number, and no rule names one country: every profiled country gets
-the same treatment.
+No rule names one country (every profiled country gets the same treatment) and nothing here
+is taken from a claim to shape the world: :data:`REAL_TURNOVER`, the statement the founding
+case's first claim checks, is read only by :mod:`bilat.sample.reality` to compare.
 """
 
 from __future__ import annotations

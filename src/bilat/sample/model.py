@@ -13,7 +13,10 @@ AR(1) over years, decides whether the flow exists (``L > τ``): flows appear and
 existing flow is worth ``K·exp(m + v + ε_t)`` US dollars, ``v`` a fixed value-only term and
 ``ε_t`` yearly noise. ``τ`` gives the spec's density (a quantile of ``L`` on a seeded sample
 of a million cells) and ``K`` its total value (the sample's expected total), both computed
-over the whole world whatever countries the spec keeps.
+over the whole world whatever countries the spec keeps. Then :mod:`bilat.sample.shape` shifts
+``x``, ``n`` and ``b`` of the profiled countries to their public facts (sizes of trade,
+documented export headings) and the calibration runs again. A landlocked exporter's cells of
+sea fish (HS 0302-0308) have ``m = −∞``: no flow (:mod:`bilat.sample.facts`).
 
 Country traits are keyed by ISO numeric code and product traits by code, so one country or
 product draws the same traits in every spec with the same seed. Cell terms are drawn from one
