@@ -51,9 +51,6 @@ class DemoReport:
         Flows in the sample world.
     seconds
         Wall time of the whole run.
-    reality
-        The synthetic dyad's turnover beside the real published one (``None`` when the
-        briefing's dyad is not the one a real figure is known for).
     """
 
     folder: Path
@@ -63,7 +60,6 @@ class DemoReport:
     briefing: Briefing
     rows: int
     seconds: float
-    reality: RealityCheck | None = None
 
     def summary(self) -> dict[str, Any]:
         """The short summary the terminal shows: turnover, growth, claims' verdicts."""
@@ -91,7 +87,7 @@ class DemoReport:
             "sections": {s.id: s.status for s in self.briefing.sections},
             "rows": self.rows,
             "seconds": round(self.seconds, 1),
-            "reality": self.reality.to_dict() if self.reality else None,
+            "reality": reality.to_dict() if (reality := _reality(self)) else None,
         }
 
 
@@ -129,6 +125,19 @@ def _fresh(folder: Path) -> None:
                 path.unlink(missing_ok=True)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MARKER).write_text("made by `bilat demo`; safe to delete\n", encoding="utf-8")
+
+
+def _reality(report: DemoReport) -> RealityCheck | None:
+    """The demo's dyad beside the real published figure (``None`` for another dyad or year)."""
+    from bilat.lake import Lake
+    from bilat.sample.facts import REAL_TURNOVER as real
+    from bilat.trade import Dyad
+
+    b = report.briefing
+    if {b.a, b.b} != {real.a, real.b} or b.year != real.year:
+        return None
+    s = Dyad(Lake.open(report.lake), real.a, real.b).summary(real.year)
+    return compare_with_real(s.turnover_usd, s.exports_usd, s.imports_usd, real)
 
 
 def run_demo(
@@ -182,20 +191,6 @@ def run_demo(
                 lake, claims.a, claims.b, year=year, case=case_dir, agenda=agenda
             )
         files = write_briefing(briefing, root / "out")
-        reality = _reality(lake, claims.a, claims.b, year)
     return DemoReport(
-        root, root / "lake", url, files, briefing, sample.rows, time.perf_counter() - started,
-        reality,
-    )  # fmt: skip
-
-
-def _reality(lake: Any, a: str, b: str, year: int) -> RealityCheck | None:
-    """The synthetic dyad beside the real published figure, when one is known for it."""
-    from bilat.sample.facts import REAL_TURNOVER
-    from bilat.trade import Dyad
-
-    real = REAL_TURNOVER
-    if {a, b} != {real.a, real.b} or year != real.year:
-        return None
-    s = Dyad(lake, real.a, real.b).summary(year)
-    return compare_with_real(s.turnover_usd, s.exports_usd, s.imports_usd, real)
+        root, root / "lake", url, files, briefing, sample.rows, time.perf_counter() - started
+    )
