@@ -95,10 +95,14 @@ def test_presets_hold_every_shipped_basket() -> None:
         assert any(basket.matches(p) for p in products), name
 
 
-def test_demo_is_the_dyad_and_38_drawn_countries() -> None:
+def test_demo_is_the_dyad_and_its_documented_partners() -> None:
+    from bilat.sample.facts import DEMO_COUNTRIES
+
     demo = preset("demo")
-    assert demo.countries is not None and len(demo.countries) == 40
-    assert {"BLR", "KAZ"} <= set(demo.countries)
+    assert demo.countries is not None and len(demo.countries) == 24
+    assert demo.countries == DEMO_COUNTRIES == tuple(sorted(DEMO_COUNTRIES))
+    assert {"BLR", "KAZ", "RUS", "CHN", "UKR", "POL", "LTU", "UZB", "KGZ"} <= set(demo.countries)
+    assert "USA" not in demo.countries  # the dyad's partners and region, not the world
     assert demo.with_(countries=None) == preset("benchmark").with_(years=demo.years)
 
 

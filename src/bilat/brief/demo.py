@@ -24,6 +24,7 @@ from bilat.brief.model import Briefing
 from bilat.brief.pdf import write_pdf
 from bilat.brief.render import BriefingFiles, write_briefing
 from bilat.errors import InputError
+from bilat.sample.reality import RealityCheck, compare_with_real
 
 __all__ = ["DEMO_CASE", "DEMO_YEAR", "MARKER", "DemoReport", "run_demo"]
 
@@ -97,6 +98,7 @@ class DemoReport:
             "sections": {s.id: s.status for s in self.briefing.sections},
             "rows": self.rows,
             "seconds": round(self.seconds, 1),
+            "reality": reality.to_dict() if (reality := _reality(self)) else None,
         }
 
 
@@ -143,6 +145,19 @@ def _fresh(folder: Path) -> None:
     (folder / MARKER).write_text("made by `bilat demo`; safe to delete\n", encoding="utf-8")
 
 
+def _reality(report: DemoReport) -> RealityCheck | None:
+    """The demo's dyad beside the real published figure (``None`` for another dyad or year)."""
+    from bilat.lake import Lake
+    from bilat.sample.facts import REAL_TURNOVER as real
+    from bilat.trade import Dyad
+
+    b = report.briefing
+    if {b.a, b.b} != {real.a, real.b} or b.year != real.year:
+        return None
+    s = Dyad(Lake.open(report.lake), real.a, real.b).summary(real.year)
+    return compare_with_real(s.turnover_usd, s.exports_usd, s.imports_usd, real)
+
+
 def run_demo(
     folder: str | Path = "bilat-demo",
     *,
@@ -171,7 +186,7 @@ def run_demo(
     from bilat.agenda import Agenda
     from bilat.claims import load_claims, resolve_case
     from bilat.lake import Lake
-    from bilat.sample import build_sample_lake
+    from bilat.sample import build_sample_lake, preset
 
     started = time.perf_counter()
     step = on_step or (lambda _text: None)
@@ -180,7 +195,9 @@ def run_demo(
     claims = load_claims(case_dir)
     _fresh(root)
     with _home(root):
-        step("Building the synthetic sample world (2015-2022, 40 countries)")
+        spec = preset("demo")
+        span, count = f"{spec.years[0]}-{spec.years[-1]}", len(spec.countries or ())
+        step(f"Building the synthetic sample world ({span}, {count} countries)")
         lake = Lake.open(root / "lake", create=True)
         sample = build_sample_lake(lake, "demo")
         step(f"Importing the case {case_dir.name} (agenda, claims, air agreement)")

@@ -44,6 +44,8 @@ def demo(
     console.print(
         f"{s['dyad'][0]}–{s['dyad'][1]} turnover {s['year']}: {s['turnover_text']}{growth_text}"
     )
+    if s["reality"]:
+        console.print(s["reality"]["text"])
     console.print("Claims of the case, checked against this synthetic world:")
     for c in s["claims"]:
         console.print(f"  {c['verdict']:<13} {c['id']} (measured {c['measured']})")

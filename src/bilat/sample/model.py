@@ -13,7 +13,10 @@ AR(1) over years, decides whether the flow exists (``L > τ``): flows appear and
 existing flow is worth ``K·exp(m + v + ε_t)`` US dollars, ``v`` a fixed value-only term and
 ``ε_t`` yearly noise. ``τ`` gives the spec's density (a quantile of ``L`` on a seeded sample
 of a million cells) and ``K`` its total value (the sample's expected total), both computed
-over the whole world whatever countries the spec keeps.
+over the whole world whatever countries the spec keeps. Then :mod:`bilat.sample.shape` shifts
+``x``, ``n`` and ``b`` of the profiled countries to their public facts (sizes of trade,
+documented export headings) and the calibration runs again. A landlocked exporter's cells of
+sea fish (HS 0302-0308) have ``m = −∞``: no flow (:mod:`bilat.sample.facts`).
 
 Country traits are keyed by ISO numeric code and product traits by code, so one country or
 product draws the same traits in every spec with the same seed. Cell terms are drawn from one
@@ -30,6 +33,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from bilat.sample.facts import (
+    ANCHOR_YEAR,
+    LANDLOCKED,
+    PROFILES,
+    SEA_FISH_HEADINGS,
+    WORLD_EXPORTS_USD,
+    expand,
+)
+from bilat.sample.shape import Shaping, normal_cdf, shape_levels
 from bilat.sample.spec import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -46,6 +58,7 @@ __all__ = ["Block", "World", "blocks", "build_world"]
 F64 = npt.NDArray[np.float64]
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
+BOOL = npt.NDArray[np.bool_]
 
 _N_YEARS = LAST_YEAR - FIRST_YEAR + 1
 _N_CHAPTERS = 100
@@ -89,6 +102,11 @@ class World:
         Product median unit value, ``ln`` USD per ton, ``(p,)``.
     chapter_index
         HS chapter number of each product, ``(p,)``.
+    landlocked
+        Whether each country has no sea coast, ``(n,)``.
+    sea_fish
+        Whether each product is sea fish or seafood (HS 0302-0308), ``(p,)``: a landlocked
+        exporter's cells of these carry no flow.
     threshold
         ``τ``: the latent level above which a flow exists.
     scale
@@ -108,6 +126,8 @@ class World:
     product_size: F64
     log_unit_value: F64
     chapter_index: I64
+    landlocked: BOOL
+    sea_fish: BOOL
     threshold: float
     scale: float
 
@@ -193,7 +213,7 @@ def _product_traits(spec: SampleSpec, products: tuple[str, ...]) -> tuple[F64, F
 
 @functools.lru_cache(maxsize=8)
 def build_world(spec: SampleSpec) -> World:
-    """Draw the traits of a spec's world and calibrate its threshold and scale (cached)."""
+    """Draw the traits of a spec's world, calibrate ``τ`` and ``K``, shape it (cached)."""
     countries = world_countries()
     chosen = {c.iso3 for c in select_countries(spec)}
     members = np.array([k for k, c in enumerate(countries) if c.iso3 in chosen], dtype=np.int64)
@@ -203,23 +223,66 @@ def build_world(spec: SampleSpec) -> World:
     chapters = np.array([int(c[:2]) for c in products], dtype=np.int64)
     ex, im, ch, pa_, dem = _country_traits(spec, countries, universe_pos, chapters)
     size, unit_value = _product_traits(spec, products)
+    landlocked = np.array([c.iso3 in LANDLOCKED for c in countries], dtype=bool)
+    sea_fish = np.array([c[:4] in SEA_FISH_HEADINGS for c in products], dtype=bool)
     world = World(
         spec, countries, members, products, _distances(countries), ex, im, ch, pa_, dem, size,
-        unit_value, chapters, threshold=0.0, scale=1.0,
+        unit_value, chapters, landlocked, sea_fish, threshold=0.0, scale=1.0,
     )  # fmt: skip
-    threshold, scale = _calibrate(world)
+    # Calibrate, shape, calibrate again and shape again: the second shaping starts from the
+    # first's levels, so it moves little and the density and total stay near the spec's.
+    for rounds in (2, 1):
+        threshold, scale = _calibrate(world)
+        shaping = _shaping(world, threshold, scale)
+        shape_levels(shaping, ex, im, ch, pa_, dem, world.log_distance, chapters, size, rounds)
     return World(
         spec, countries, members, products, world.log_distance, ex, im, ch, pa_, dem, size,
-        unit_value, chapters, threshold=threshold, scale=scale,
+        unit_value, chapters, landlocked, sea_fish, threshold=threshold, scale=scale,
+    )  # fmt: skip
+
+
+def _shaping(world: World, threshold: float, scale: float) -> Shaping:
+    """The facts as arrays: targets of profiled countries, their headings' product groups."""
+    p, total = world.spec.params, world.spec.total_value_usd
+    n = len(world.countries)
+    export_target, import_target = np.full(n, np.nan), np.full(n, np.nan)
+    groups: dict[int, list[tuple[I64, float]]] = {}
+    codes = np.array(world.products)
+    for pos, country in enumerate(world.countries):
+        profile = PROFILES.get(country.iso3)
+        if profile is None:
+            continue
+        export_target[pos] = profile.exports_bn * 1e9 / WORLD_EXPORTS_USD * total
+        import_target[pos] = profile.imports_bn * 1e9 / WORLD_EXPORTS_USD * total
+        found: list[tuple[I64, float]] = []
+        for rank, heading in enumerate(profile.headings):
+            hit = np.zeros(len(codes), dtype=bool)
+            for prefix in expand(heading):
+                hit |= np.char.startswith(codes, prefix)
+            if world.landlocked[pos]:
+                hit &= ~world.sea_fish
+            if hit.any():
+                found.append((np.flatnonzero(hit), p.profile_decay**rank))
+        weight = sum(w for _idx, w in found)
+        groups[pos] = [(idx, p.profile_share * w / weight) for idx, w in found]
+    return Shaping(
+        t=ANCHOR_YEAR - FIRST_YEAR, export_target=export_target, import_target=import_target,
+        groups=groups, landlocked=world.landlocked, sea_fish=world.sea_fish,
+        threshold=threshold, scale=scale, sigma=p.cell_sigma,
+        noise=float(np.exp((p.measure_sigma**2 + p.value_sigma**2) / 2)),
+        delta=p.distance_elasticity,
     )  # fmt: skip
 
 
 def _mean_log(world: World, i: I64, j: I64, k: I64, year: int) -> F64:
-    """``m`` for cells given as parallel position arrays (the calibration sample)."""
+    """``m`` for cells given as parallel position arrays (the calibration sample); ``−∞`` for
+    the cells that carry no flow (a landlocked exporter's sea fish)."""
     t = year - FIRST_YEAR
     delta = world.spec.params.distance_elasticity
+    barred = np.where(world.landlocked[i] & world.sea_fish[k], -np.inf, 0.0)
     return np.asarray(
-        world.export_level[i, t]
+        barred
+        + world.export_level[i, t]
         + world.import_level[j, t]
         - delta * world.log_distance[i, j]
         + world.chapter_advantage[i, t, world.chapter_index[k]]
@@ -228,15 +291,6 @@ def _mean_log(world: World, i: I64, j: I64, k: I64, year: int) -> F64:
         + world.product_size[t, k],
         dtype=np.float64,
     )
-
-
-def _normal_cdf(x: F64) -> F64:
-    # Abramowitz & Stegun 7.1.26 for erfc (absolute error < 1.5e-7): enough for a scale factor.
-    z = np.abs(x) / np.sqrt(2.0)
-    t = 1.0 / (1.0 + 0.3275911 * z)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))  # fmt: skip
-    erfc = poly * np.exp(-z * z)
-    return np.asarray(np.where(x >= 0, 1.0 - erfc / 2.0, erfc / 2.0), dtype=np.float64)
 
 
 def _calibrate(world: World) -> tuple[float, float]:
@@ -253,7 +307,7 @@ def _calibrate(world: World) -> tuple[float, float]:
     latent = m + sigma * rng.standard_normal(size)
     threshold = float(np.quantile(latent, 1.0 - spec.density))
     # E[exp(m + value noise) 1{L > τ}] for L ~ N(m, σ²), over cells, times the cell count.
-    per_cell = np.exp(m) * _normal_cdf((m - threshold) / sigma)
+    per_cell = np.exp(m) * normal_cdf((m - threshold) / sigma)
     noise = np.exp((spec.params.measure_sigma**2 + spec.params.value_sigma**2) / 2)
     expected = float(per_cell.mean()) * noise * n * (n - 1) * p_count
     return threshold, spec.total_value_usd / expected
@@ -341,6 +395,8 @@ def _block(
     latent = np.float32(p.cell_sigma * fixed) * state.persistent
     latent += np.float32(p.cell_sigma * moving) * state.walk
     latent += mean
+    if world.landlocked[exporter]:
+        latent[:, world.sea_fish] = -np.inf
     flat = np.flatnonzero(latent > np.float32(world.threshold))
     local, product = np.divmod(flat, len(world.products))
     draws = _row_draws(local, rngs)

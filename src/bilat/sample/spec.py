@@ -19,6 +19,7 @@ from typing import Literal, get_args
 import numpy as np
 
 from bilat.errors import InputError, UnknownCodeError
+from bilat.sample.facts import DEMO_COUNTRIES, profile_codes
 
 __all__ = [
     "FIRST_YEAR",
@@ -64,12 +65,10 @@ _NOT_IN_BACI = frozenset(
     {"ATA", "UMI", "GUF", "GLP", "MTQ", "REU", "MAF", "GGY", "IMN", "JEY", "FRO", "XKX", "ESH"}
 )
 
-#: The founding case's dyad: the demo world holds these two and :data:`DEMO_OTHERS` more
-#: countries drawn at random (seed :data:`DEMO_DRAW_SEED`). The model treats them like any
-#: other country; their flows are the whole world's flows between them.
+#: The founding case's dyad. The demo world is :data:`bilat.sample.facts.DEMO_COUNTRIES`:
+#: these two, their main partners and the large economies (40). The model treats them like
+#: any other profiled country; their flows are the whole world's flows between them.
 DEMO_DYAD: tuple[str, ...] = ("BLR", "KAZ")
-DEMO_OTHERS = 38
-DEMO_DRAW_SEED = 2022
 
 #: HS codes of the baskets shipped in ``bilat/codes/baskets.toml``: the preset worlds always
 #: contain every HS6 code beneath them, so basket indicators have products to look at.
@@ -164,6 +163,12 @@ class GravityParams:
         Median unit value, US dollars per metric ton.
     unit_value_sigma
         Spread of product median unit values; half of it again varies by flow.
+    profile_share
+        Share of a profiled country's expected exports held by the headings its profile
+        documents (``bilat.sample.facts.PROFILES``); the rest is the model's.
+    profile_decay
+        How the documented share is split: the heading of rank ``r`` (0 first) weighs
+        ``profile_decay**r``.
     """
 
     mass_airports: float = 0.6
@@ -187,6 +192,8 @@ class GravityParams:
     measure_sigma: float = 0.4
     unit_value_usd_t: float = 3000.0
     unit_value_sigma: float = 1.2
+    profile_share: float = 0.7
+    profile_decay: float = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +274,8 @@ def _validate(spec: SampleSpec) -> None:
     if spec.countries is not None and len(set(spec.countries)) < 2:
         raise _fail("countries", spec.countries, "at least two distinct ISO3 codes")
     p = spec.params
+    if not (0.0 <= p.profile_share < 1.0 and 0.0 < p.profile_decay <= 1.0):
+        raise _fail("params", p, "profile_share in [0, 1) and profile_decay in (0, 1]")
     if p.distance_elasticity < 0 or not 0.0 <= p.cell_persistence <= 1.0:
         raise _fail("params", p, "distance_elasticity >= 0 and cell_persistence in [0, 1]")
     if not -1.0 < p.cell_rho < 1.0 or p.unit_value_usd_t <= 0:
@@ -277,19 +286,17 @@ def preset(name: str) -> SampleSpec:
     """A named spec.
 
     ``"benchmark"``: the whole world (~220 countries), one year (2021), 5,000 products (every
-    HS6 code of the shipped baskets plus a seeded draw), ~11 million flows: a BACI year.
-    ``"demo"``: the same world and products, 2015-2022, restricted to :data:`DEMO_DYAD` and
-    38 other countries drawn at random: ~350,000 flows a year, a few seconds to generate.
+    HS6 code of the shipped baskets and of the countries' profiles, plus a seeded draw),
+    ~11 million flows: a BACI year.
+    ``"demo"``: the same world and products, 2015-2022, restricted to
+    :data:`bilat.sample.facts.DEMO_COUNTRIES` (the dyad, its partners, the large economies:
+    40): a few hundred thousand flows a year, a few seconds to generate.
     """
-    benchmark = SampleSpec(required_products=BASKET_CODES)
+    benchmark = SampleSpec(required_products=(*BASKET_CODES, *profile_codes()))
     if name == "benchmark":
         return benchmark
     if name == "demo":
-        others = sorted(c.iso3 for c in world_countries() if c.iso3 not in DEMO_DYAD)
-        rng = np.random.default_rng(DEMO_DRAW_SEED)
-        drawn = rng.choice(np.array(others), size=DEMO_OTHERS, replace=False)
-        countries = tuple(sorted([*DEMO_DYAD, *(str(c) for c in drawn)]))
-        return benchmark.with_(years=tuple(range(2015, 2023)), countries=countries)
+        return benchmark.with_(years=tuple(range(2015, 2023)), countries=DEMO_COUNTRIES)
     raise InputError(
         f"unknown sample preset {name!r}; expected one of {', '.join(PRESETS)}",
         details={"value": name, "expected": list(PRESETS)},
