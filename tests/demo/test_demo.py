@@ -88,6 +88,27 @@ def test_folder_layout(demo_run: tuple[Path, int, str, str, str]) -> None:
     assert (folder / "out" / "briefing.html").is_file()
 
 
+def test_the_demo_writes_english_and_russian_html_and_pdf(
+    demo_run: tuple[Path, int, str, str, str],
+) -> None:
+    import pypdfium2 as pdfium
+
+    folder, _, out, _, _ = demo_run
+    out_dir = folder / "out"
+    for name, heading, country in (
+        ("briefing", "Key messages", "Belarus"),
+        ("briefing.ru", "Основные выводы", "Беларусь"),
+    ):
+        html = (out_dir / f"{name}.html").read_text("utf-8")
+        assert heading in html and country in html
+        pdf = pdfium.PdfDocument(out_dir / f"{name}.pdf")
+        assert len(pdf) >= 2
+        assert [round(v) for v in pdf[0].get_size()] == [595, 842]  # A4
+        first = pdf[0].get_textpage().get_text_range()
+        assert heading in first and country in first
+        assert str(out_dir / f"{name}.pdf") in out  # the terminal names every file
+
+
 def test_user_home_untouched(demo_run: tuple[Path, int, str, str, str]) -> None:
     assert not Path(demo_run[4]).exists()  # the demo used its own folder as BILAT_HOME
 

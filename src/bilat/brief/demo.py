@@ -86,7 +86,10 @@ class DemoReport:
             "html": str(self.files.html),
             "json": str(self.files.json),
             "pdf": str(self.files.pdf) if self.files.pdf else None,
-            "translations": {k: str(v.html) for k, v in self.translations.items()},
+            "translations": {
+                k: {"html": str(v.html), "json": str(v.json), "pdf": str(v.pdf) if v.pdf else None}
+                for k, v in self.translations.items()
+            },
             "synthetic": self.briefing.synthetic,
             "banner": self.briefing.banner,
             "dyad": [self.briefing.a, self.briefing.b],

@@ -34,7 +34,10 @@ def demo(
     if s["banner"]:
         console.print(f"[bold black on yellow] {s['banner']} [/]")
     console.print(f"Briefing: {s['html']}")
+    console.print(f"PDF:      {s['pdf']}")
     console.print(f"JSON:     {s['json']}")
+    for lang, files in s["translations"].items():
+        console.print(f"In {lang}:    {files['html']} and {files['pdf']}")
     growth = s["turnover_growth_pct"]
     growth_text = (
         f", {formats.percent(growth, signed=True)} on {formats.year(s['year'] - 1)}"
@@ -51,7 +54,7 @@ def demo(
         console.print(f"  {c['verdict']:<13} {c['id']} (measured {c['measured']})")
     console.print(
         f"Done in {formats.number(s['seconds'], digits=1)} s ({formats.integer(s['rows'])} flows). "
-        "Open the HTML file in a browser."
+        "Open the HTML file in a browser, or the PDF."
     )
 
 
