@@ -48,3 +48,24 @@ def test_the_file_is_synced_before_the_rename_and_the_folder_after(
     assert kinds == ["fsync", "replace", "fsync"], events
     assert events[0][1].startswith(str(tmp_path / "sub" / ".copy.ssim."))
     assert events[2] == ("fsync", str(tmp_path / "sub"))
+
+
+def test_a_new_file_gets_the_users_usual_mode_and_a_replaced_one_keeps_its_own(
+    tmp_path: Path,
+) -> None:
+    import os
+    import stat
+
+    from bilat._files import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "brief.html"
+        write_atomic(fresh, b"<html></html>")
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644  # not mkstemp's private 0600
+        fresh.chmod(0o640)
+        write_atomic(fresh, b"<html>2</html>")
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o640
+        assert fresh.read_bytes() == b"<html>2</html>"
+    finally:
+        os.umask(old)

@@ -46,6 +46,9 @@ def write_atomic_with(path: Path, writer: Callable[[Path], None]) -> None:
     os.close(fd)
     tmp = Path(name)
     try:
+        # mkstemp makes the file private (0600); a written document gets the mode any new
+        # file of this user gets (0644 under the usual umask), or the mode of the file it replaces
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else _new_file_mode())
         writer(tmp)
         fsync_path(tmp)
         os.replace(tmp, path)
@@ -53,3 +56,17 @@ def write_atomic_with(path: Path, writer: Callable[[Path], None]) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _new_file_mode() -> int:
+    """``0o666`` less this process's umask (read without changing it where Linux allows)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
