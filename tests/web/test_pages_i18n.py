@@ -81,15 +81,15 @@ def test_the_picker_goes_to_the_chosen_pair_view_and_year(viewer: TestClient) ->
 
 
 def test_a_pair_the_lake_does_not_hold_is_an_empty_state_never_zero(viewer: TestClient) -> None:
-    r = viewer.get("/dyad/DEU/FRA")
+    r = viewer.get("/dyad/BRA/ARG")
     assert r.status_code == 200
     state = r.text[r.text.index('id="empty-pair"') :]
-    assert "No source in this lake covers DEU–FRA" in state and "ingest" in state
+    assert "No source in this lake covers BRA–ARG" in state and "ingest" in state
     assert 'href="/dyad/BLR/KAZ"' in state  # a pair it does cover
     assert "$0" not in r.text and 'id="headline"' not in r.text
-    ru = viewer.get("/dyad/DEU/FRA", params={"lang": "ru"}).text
-    assert "Ни один источник в этом хранилище не охватывает пару DEU–FRA" in ru
-    assert "Германия" in ru and "Франция" in ru
+    ru = viewer.get("/dyad/BRA/ARG", params={"lang": "ru"}).text
+    assert "Ни один источник в этом хранилище не охватывает пару BRA–ARG" in ru
+    assert "Бразилия" in ru and "Аргентина" in ru
 
 
 def test_a_wrong_password_redisplays_the_form_with_the_error(anon: TestClient) -> None:
@@ -237,3 +237,23 @@ def test_an_items_linked_trade_has_a_chart_and_an_item_without_says_what_to_do(
     bare = viewer.get("/agenda/food-hub-china").text
     empty = bare[bare.index('id="linked-empty"') :]
     assert "links no trade" in empty and "baskets or HS codes" in empty
+
+
+def test_the_overview_in_russian_has_no_english_cards_standings_or_banner(
+    viewer: TestClient,
+) -> None:
+    from bilat.sample import SYNTHETIC_BANNER
+
+    r = viewer.get("/dyad/BLR/KAZ", params={"year": 2021, "lang": "ru"})
+    text = r.text
+    cards = text[
+        text.index('id="fig-turnover"') : text.index("</div>", text.index('id="fig-balance"'))
+    ]
+    assert "Товарооборот" in cards and "Экспорт BLR→KAZ" in cards and "Сальдо" in cards
+    assert "Turnover" not in cards and "Balance" not in cards
+    standings = text[text.index('class="standings"') :][:2000]
+    assert "Беларусь, экспорт: Казахстан" in standings, standings
+    assert "destination" not in standings and "origin" not in standings
+    assert SYNTHETIC_BANNER not in text and "Синтетические" in text
+    english = viewer.get("/dyad/BLR/KAZ", params={"year": 2021, "lang": "en"}).text
+    assert SYNTHETIC_BANNER in english and "Belarus, exports: Kazakhstan is" in english

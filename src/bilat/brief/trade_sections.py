@@ -18,7 +18,14 @@ from bilat.brief.text import msg as _
 from bilat.errors import BilatError, NotFoundError
 from bilat.trade import Dyad, Provenance
 
-__all__ = ["TRADE_SECTIONS", "basename", "chart_spec", "cite", "synthetic_prefix"]
+__all__ = [
+    "TRADE_SECTIONS",
+    "basename",
+    "chart_spec",
+    "cite",
+    "standing_line",
+    "synthetic_prefix",
+]
 
 #: Years of trade shown in the series, ending with the briefing's year.
 SERIES_YEARS = 10
@@ -161,6 +168,15 @@ def ordinal(n: int) -> Text:
 def standing_line(st: Any) -> Text:
     """Where one side stands among the other's partners, in the rendered language."""
     share = num(st.share_pct, "share")
+    if st.rank is None and not st.n_partners and st.coverage is not None and st.thin:
+        what = (
+            _("%(reporter)s, exports: no source the lake holds covers them, so no rank for "
+              "%(partner)s")
+            if st.flow == "export"
+            else _("%(reporter)s, imports: no source the lake holds covers them, so no rank "
+                   "for %(partner)s")
+        )  # fmt: skip
+        return what % {"reporter": country(st.reporter), "partner": country(st.partner)}
     if st.rank is None:
         what = (
             _("%(reporter)s, exports: no trade with %(partner)s")
