@@ -255,5 +255,7 @@ def test_the_overview_in_russian_has_no_english_cards_standings_or_banner(
     assert "Беларусь, экспорт: Казахстан" in standings, standings
     assert "destination" not in standings and "origin" not in standings
     assert SYNTHETIC_BANNER not in text and "Синтетические" in text
+    chart = text.split('id="series-chart">')[1].split("</svg>")[0]
+    assert "товарооборот" in chart and "млн долл. США" in chart and "turnover" not in chart
     english = viewer.get("/dyad/BLR/KAZ", params={"year": 2021, "lang": "en"}).text
     assert SYNTHETIC_BANNER in english and "Belarus, exports: Kazakhstan is" in english

@@ -173,7 +173,7 @@ class TradeData:
 
         return self.cached(  # type: ignore[no-any-return]
             ("series-svg", a, b, year, i18n.current()),
-            lambda: to_svg(self.overview(a, b, year).series.chart()),
+            lambda: to_svg(_series_chart(self.overview(a, b, year).series)),
         )
 
     def product_years(self, a: str, b: str, code: str) -> list[dict[str, Any]]:
@@ -242,3 +242,25 @@ def _product_row(
         "reason": partial,
         "description": found[0].get("description"),
     }
+
+
+def _series_chart(series: Any) -> Any:
+    """The overview's exports, imports and turnover by year, in the page's language (the
+    axis in the unit the values need, as every chart of the app)."""
+    from bilat import i18n
+    from bilat.web.charts import years_chart
+
+    names = {
+        "exports_usd": i18n.gettext("exports"),
+        "imports_usd": i18n.gettext("imports"),
+        "turnover_usd": i18n.gettext("turnover"),
+    }
+    points = [
+        {"year": row["year"], "series": name, "value_usd": row[key]}
+        for row in series.rows.to_pylist()
+        for key, name in names.items()
+    ]
+    title = i18n.gettext("%(a)s–%(b)s trade, %(start)s–%(end)s") % {
+        "a": series.a, "b": series.b, "start": series.start, "end": series.end,
+    }  # fmt: skip
+    return years_chart(points, title=title)
