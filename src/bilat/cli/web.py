@@ -121,7 +121,9 @@ def serve(
     case: Annotated[
         Path | None,
         typer.Option(
-            "--case", help="Case folder (default: the founding case).", show_default=False
+            "--case",
+            help="Case folder or a shipped case's name (default: the founding case).",
+            show_default=False,
         ),
     ] = None,
     agenda_db: Annotated[
@@ -138,8 +140,11 @@ def serve(
     """Start the web app (dashboard and JSON API) with uvicorn."""
     import uvicorn
 
+    from bilat.cases import resolve_case
     from bilat.web import Settings, create_app
 
+    if case is not None:
+        case = resolve_case(case)  # a folder, or a shipped case's name (blr-kaz-2022)
     if case is not None and not (case / "case.yaml").is_file():
         raise InputError(f"{case} is not a case folder: case.yaml is missing")
     the_lake = open_lake(lake, create=create, home=home)
