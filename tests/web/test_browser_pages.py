@@ -4,42 +4,19 @@ paging, and both languages (``?lang=ru`` and the browser's own ``Accept-Language
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.web import test_browser
 from tests.web.conftest import PASSWORD, live_server
-from tests.web.test_browser import ARGS, _chromium, _login, _shot
+from tests.web.test_browser import _login, _shot
+
+# the same live server and browser fixtures as test_browser.py (one of each per module)
+server = test_browser.server
+browser = test_browser.browser
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server(
-    demo_lake: Any, accounts: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    from bilat.web import Settings, create_app
-
-    folder = tmp_path_factory.mktemp("browser-pages")
-    app = create_app(
-        Settings(agenda_url=f"sqlite:///{folder / 'agenda.db'}", secret_key="p" * 24),
-        lake=demo_lake,
-        accounts=accounts,
-    )
-    with live_server(app) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    exe = _chromium()
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=exe, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def test_pair_picker_navigates_and_keeps_the_view(browser: Any, server: str) -> None:
