@@ -211,17 +211,26 @@ def headline(dyad: Dyad, year: int) -> Section:
         a, b = s.a, s.b
         fx, fm = s.figures["exports"], s.figures["imports"]
         prev = year_of(s.previous_year)
-        figures = (
-            Figure(_("Turnover %(year)s", year=year_of(year)), s.turnover_usd, "usd", short),
-            Figure(_("Exports %(flow)s", flow=arrow(a, b)), s.exports_usd, "usd", short),
-            Figure(_("Imports %(flow)s", flow=plain(f"{a}←{b}")), s.imports_usd, "usd", short),
-            Figure(_("Balance of %(a)s", a=a), s.balance_usd, "usd", short),
-            Figure(
-                _("Turnover growth on %(year)s", year=prev), s.turnover_growth_pct, "pct", short
-            ),
-            Figure(_("Exports growth on %(year)s", year=prev), s.exports_growth_pct, "pct", short),
-            Figure(_("Imports growth on %(year)s", year=prev), s.imports_growth_pct, "pct", short),
-        )
+        both = fx if s.exports_usd is None else fm
+        growth_why = _("no value of %(year)s to compare with (not covered, or zero)", year=prev)
+        figures = tuple(
+            Figure(label, value, unit, short if value is not None else _na(why))
+            for label, value, unit, why in (
+                (_("Turnover %(year)s", year=year_of(year)), s.turnover_usd, "usd",
+                 coverage_words(both.coverage)),
+                (_("Exports %(flow)s", flow=arrow(a, b)), s.exports_usd, "usd",
+                 coverage_words(fx.coverage)),
+                (_("Imports %(flow)s", flow=plain(f"{a}←{b}")), s.imports_usd, "usd",
+                 coverage_words(fm.coverage)),
+                (_("Balance of %(a)s", a=a), s.balance_usd, "usd", coverage_words(both.coverage)),
+                (_("Turnover growth on %(year)s", year=prev), s.turnover_growth_pct, "pct",
+                 growth_why),
+                (_("Exports growth on %(year)s", year=prev), s.exports_growth_pct, "pct",
+                 growth_why),
+                (_("Imports growth on %(year)s", year=prev), s.imports_growth_pct, "pct",
+                 growth_why),
+            )
+        )  # fmt: skip
         notes = tuple(standing_line(st) for st in s.standings)
         traded = any((f.value_usd or 0) > 0 for f in (fx, fm))
         status: SectionStatus = "ok" if traded else "no_data"
@@ -242,6 +251,11 @@ def headline(dyad: Dyad, year: int) -> Section:
         )
 
     return _guard("headline", title, build)
+
+
+def _na(why: Any) -> Text:
+    """A missing figure's source line: "not available" and why (never a file as if it held it)."""
+    return _("not available: %(why)s", why=why)
 
 
 def _first_year(dyad: Dyad) -> int | None:
