@@ -18,6 +18,7 @@ strings. The rules, one per kind:
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -75,6 +76,7 @@ def money(v: Any, *, currency: str = "USD") -> str:
     )
 
 
+@functools.cache
 def _whole(loc: str) -> str:
     """The locale's currency pattern without decimals (``¤#,##0``; Russian ``#,##0 ¤``)."""
     from babel import Locale
@@ -116,12 +118,19 @@ def percent(v: Any, *, signed: bool = False, digits: int = 1) -> str:
     decimals = digits
     if f != 0 and abs(f) < 10.0**-digits:
         decimals = max(digits, 1 - math.floor(math.log10(abs(f))))
-    from babel import Locale
-
-    base = str(Locale.parse(_locale()).percent_formats[None].pattern).split(";")[0]
-    body = base.replace("#,##0", "#,##0" + ("." + "0" * decimals if decimals else ""))
+    body = _percent_base(_locale()).replace(
+        "#,##0", "#,##0" + ("." + "0" * decimals if decimals else "")
+    )
     pattern = f"+{body};-{body}" if signed else body
     return str(format_percent(f / 100, format=pattern, locale=_locale()))
+
+
+@functools.cache
+def _percent_base(loc: str) -> str:
+    """The locale's percent pattern, positive part (``#,##0%``; Russian ``#,##0 %``)."""
+    from babel import Locale
+
+    return str(Locale.parse(loc).percent_formats[None].pattern).split(";")[0]
 
 
 def share(v: Any) -> str:

@@ -221,3 +221,20 @@ def test_serve_serves_bilat_lake_and_create_starts_one(
     assert r.exit_code == 0, r.stderr
     assert served[-1].state.bilat.lake.root == fresh.resolve()
     assert Lake.open(fresh).manifest() == []
+
+
+def test_serve_takes_a_shipped_cases_name_like_brief_does(
+    cli: Any, data_lake: Lake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    from bilat.cases import resolve_case
+
+    served: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **_kw: served.append(app))  # network edge
+    monkeypatch.setenv("BILAT_LAKE", str(data_lake.root))
+    r = cli("serve", "--case", "blr-kaz-2022")
+    assert r.exit_code == 0, r.stderr
+    assert served[-1].state.bilat.settings.case() == resolve_case("blr-kaz-2022")
+    r = cli("serve", "--case", "no-such-case")
+    assert r.exit_code == 2 and "blr-kaz-2022" in r.stderr  # names the shipped cases

@@ -69,11 +69,3 @@ def test_serve_has_help_and_refuses_a_non_case_folder(cli: Any, tmp_path: Any) -
     assert r.exit_code == 0 and "--port" in r.stdout and "--case" in r.stdout
     r = cli("serve", "--case", str(tmp_path))
     assert r.exit_code == 2 and "case.yaml is missing" in r.stderr
-
-
-def test_serve_takes_a_shipped_cases_name_like_brief_does(cli: Any) -> None:
-    r = cli("serve", "--case", "no-such-case")
-    assert r.exit_code == 2 and "blr-kaz-2022" in r.stderr  # names the shipped cases
-    from bilat.cases import resolve_case
-
-    assert (resolve_case("blr-kaz-2022") / "case.yaml").is_file()

@@ -64,7 +64,7 @@ def _iit(dyad: Dyad, year: int) -> tuple[Figure, Any]:
               a=dyad.a.code, b=dyad.b.code)  # fmt: skip
     if result is None:
         return Figure(label, None, "index", _("not available: %(why)s", why=plain(why or ""))), None
-    gl = result.gl.get(str(year), result.gl.get(year))  # type: ignore[call-overload]
+    gl = result.gl.get(str(year))  # keyed by the year as text
     value = None if gl is None else 100 * float(gl)  # grubel_lloyd is 0..1
     return Figure(label, value, "index", cite(result.provenance)), result
 

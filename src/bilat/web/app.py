@@ -180,24 +180,9 @@ def _install_templates(app: FastAPI) -> None:
     env = jinja_env(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True)
     env.globals["counted"] = formats.counted
     env.filters["basename"] = _basename
-    env.filters["standing"] = _standing
     env.filters["translated"] = _translated
     app.state.templates = Jinja2Templates(env=env)
     app.state.page_context = pages.page_context
-
-
-def _standing(st: object) -> str:
-    """Where one side stands among the other's partners, in the page's language (the
-    briefing's sentence, so both say it alike)."""
-    from types import SimpleNamespace
-
-    from bilat.brief.trade_sections import standing_line
-
-    if isinstance(st, dict):  # the overview's plain data
-        cov = st.get("coverage")
-        thin = isinstance(cov, dict) and cov.get("complete") is False
-        st = SimpleNamespace(**{**st, "thin": thin, "coverage": cov})
-    return str(standing_line(st))
 
 
 def _translated(text: object) -> str:

@@ -200,7 +200,10 @@ def overview_page(request: Request, a: Country, b: Country, year: YearQ = None) 
     st = api.app_state(request)
     a, b = a.upper(), b.upper()
     y = api.year_or_latest(request, year)
-    data = to_document(st.trade.overview(a, b, y))
+    from bilat.brief.trade_sections import standing_line
+
+    overview = st.trade.overview(a, b, y)
+    data = to_document(overview)
     picker = {"a": data["a"], "b": data["b"], "year": year, "view": "overview"}
     if not st.trade.pair_held(data["a"], data["b"]):
         return render(
@@ -212,6 +215,8 @@ def overview_page(request: Request, a: Country, b: Country, year: YearQ = None) 
         "overview.html",
         title=f"{data['a']}–{data['b']} {data['year']}",
         ov=data,
+        # the briefing's sentence, in the page's language (the data's ``text`` is English)
+        standings=[str(standing_line(x)) for x in overview.summary.standings],
         chart=st.trade.series_chart(a, b, y),
         claims=st.trade.claims(data["a"], data["b"]),
         years=st.trade.years(),
