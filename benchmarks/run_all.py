@@ -16,6 +16,7 @@ ORDER = [
     "hs_convert.py",
     "demo.py",
     "web_load.py",
+    "formats.py",
 ]
 
 
