@@ -46,10 +46,12 @@ def fixtures() -> Path:
 def _isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """Every test gets its own BILAT_HOME (and no BILAT_LAKE), so no test touches a real lake."""
+    """Every test gets its own BILAT_HOME (no BILAT_LAKE, no engine setting): no real lake."""
     home = tmp_path_factory.mktemp("bilat-home")
     monkeypatch.setenv("BILAT_HOME", str(home))
     monkeypatch.delenv("BILAT_LAKE", raising=False)
+    for name in ("BILAT_BACKEND", "BILAT_CONFIG", "BILAT_SPARK_REMOTE", "BILAT_SPARK_MASTER"):
+        monkeypatch.delenv(name, raising=False)  # every test reads on DuckDB unless it says
     return home
 
 

@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from bilat._config import lake_path
+from bilat._config import EngineSettings, engine_settings, lake_path
 from bilat.errors import InputError, LakeNotFoundError, NotFoundError
 from bilat.lake._writer import WriterLock, ingest_all, sweep
+from bilat.lake.engine import connect, read_parquet
 from bilat.lake.manifest import MANIFEST, Manifest, ManifestEntry, ManifestStore
 from bilat.lake.report import IngestReport, ProgressFn
 from bilat.sources.arrow import read_arrow
@@ -91,9 +92,12 @@ class Lake:
     >>> lake.flows().filter(lambda t: t.year == 2021).value_usd.sum().execute()  # doctest: +SKIP
     """
 
-    def __init__(self, root: Path, *, backend: Any = None) -> None:
+    def __init__(
+        self, root: Path, *, backend: Any = None, settings: EngineSettings | None = None
+    ) -> None:
         self.root = root
         self._backend = backend
+        self._settings = settings
         self._cache = _Cache()
         self._store = ManifestStore(root)
 
@@ -117,16 +121,20 @@ class Lake:
             Make an empty lake when there is none at ``path`` (writers pass it: ingest, fetch,
             sample building). The folder must be new, empty, or hold only a lake's own files.
         backend
-            An Ibis backend to read with (e.g. ``ibis.pyspark.connect(spark)``). Default:
-            DuckDB in memory, reading the Parquet files in place.
+            An Ibis backend to read with (e.g. ``ibis.pyspark.connect(spark)``). Default: the
+            engine ``BILAT_BACKEND`` or the config file names (see
+            :func:`bilat._config.engine_settings`; DuckDB in memory unless set), made on the
+            first read.
 
         Raises
         ------
         LakeNotFoundError
             No lake at ``path`` and ``create`` is false (a typo must not become an empty lake).
         InputError
-            ``path`` is a file, or (with ``create``) a folder holding files that are not a lake's.
+            ``path`` is a file, or (with ``create``) a folder holding files that are not a lake's;
+            or the engine settings are wrong (an unknown backend, a bad config file).
         """
+        settings = engine_settings() if backend is None else None
         root = lake_path(path)
         if root.exists() and not root.is_dir():
             raise InputError(
@@ -142,15 +150,13 @@ class Lake:
                     details={"path": str(root)},
                 )
             _create(root)
-        return cls(root.resolve(), backend=backend)
+        return cls(root.resolve(), backend=backend, settings=settings)
 
     @property
     def con(self) -> ibis.BaseBackend:
         """The Ibis backend the lake is read with."""
         if self._backend is None:
-            import ibis
-
-            self._backend = ibis.duckdb.connect()
+            self._backend = connect(self._settings or engine_settings())
         return self._backend
 
     @property
@@ -201,16 +207,15 @@ class Lake:
             return cached
         import ibis
 
-        files = [str(self.root / f) for e in self.manifest() if e.kind == kind for f in e.files]
+        s = self._settings
+        base = s.lake_url.rstrip("/") if s and s.lake_url and s.backend != "duckdb" else self.root
+        files = [f"{base}/{f}" for e in self.manifest() if e.kind == kind for f in e.files]
         if not files:
             table = ibis.memtable(stored_schema(kind).empty_table())
-        else:
-            name = f"bilat_{kind}_{self._cache.generation}"
-            if self.con.name == "duckdb":
-                table = self.con.read_parquet(files, table_name=name)
-            else:  # Ibis' pyspark backend (and others) read one path per call
-                parts = [self.con.read_parquet(f) for f in files]
-                table = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+        else:  # a name per lake and generation: Spark's temporary views are session-wide
+            root_key = hashlib.sha1(str(self.root).encode()).hexdigest()[:8]
+            name = f"bilat_{kind}_{self._cache.generation}_{root_key}"
+            table = read_parquet(self.con, files, name)
         self._cache.tables[kind] = table
         return table
 
