@@ -123,3 +123,25 @@ def test_declared_dyad_briefing_same_on_spark(tmp_path: Path, on_spark: Any) -> 
     # tests/trade/test_spark.py): exports 700, imports 150, from declarations and mirrors
     assert [f["value"] for f in head["figures"][:4]] == [850.0, 700.0, 150.0, 550.0]
     _same(duck.to_dict(), spark.to_dict())
+
+
+def test_declared_dyad_briefing_same_on_spark_connect(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a Spark Connect server (``BILAT_TEST_SPARK_REMOTE=sc://host:port``; CI starts none).
+
+    The server must read the lake at the same path as this process (a local server, or a
+    shared file system): start one with ``spark-submit --class
+    org.apache.spark.sql.connect.service.SparkConnectServer`` (see docs/scale.md).
+    """
+    remote = os.environ.get("BILAT_TEST_SPARK_REMOTE")
+    if not remote:
+        pytest.skip("no Spark Connect server named (BILAT_TEST_SPARK_REMOTE=sc://host:port)")
+    root = tmp_path / "declared"
+    duck = build_briefing(_declarations_lake(root), "BLR", "KAZ", year=2022, as_of="2023-01-01")
+    monkeypatch.setenv("BILAT_BACKEND", "pyspark")
+    monkeypatch.setenv("BILAT_SPARK_REMOTE", remote)
+    lake = Lake.open(root)
+    assert type(getattr(lake.con, "_session", None)).__module__.startswith("pyspark.sql.connect")
+    spark = build_briefing(lake, "BLR", "KAZ", year=2022, as_of="2023-01-01")
+    _same(duck.to_dict(), spark.to_dict())

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import importlib.util
+import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from bilat._config import engine_settings
 from bilat.errors import InputError
 from bilat.lake import Lake
 from bilat.lake.engine import spark_session
+from bilat.sources.schema import FLOW_SCHEMA
 
 
 def _config(home: Path, text: str) -> Path:
@@ -118,3 +123,30 @@ def test_spark_without_pyspark_says_what_to_install(
     assert "from BILAT_BACKEND" in str(err.value)
     lake = Lake.open(tmp_path / "lake", create=True)  # opening reads nothing: no Spark yet
     assert lake.root.is_dir()
+
+
+@pytest.mark.spark
+def test_spark_reads_the_files_at_lake_url(
+    _isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, skip_or_fail: Any
+) -> None:
+    """The manifest is read from the local path; Spark reads the Parquet files at lake_url."""
+    if importlib.util.find_spec("pyspark") is None or shutil.which("java") is None:
+        skip_or_fail("pyspark or Java is not installed")
+    lake = Lake.open(tmp_path / "lake", create=True)
+    rows = {"year": [2021, 2021], "exporter": ["BLR", "KAZ"], "importer": ["KAZ", "BLR"],
+            "product": ["170410", "270900"], "hs_rev": ["HS17"] * 2, "value_usd": [5.0, 7.0],
+            "quantity": [None] * 2, "quantity_unit": [None] * 2, "source": ["t"] * 2,
+            "basis": ["reconciled"] * 2}  # fmt: skip
+    lake.ingest_arrow(pa.table(rows, schema=FLOW_SCHEMA), kind="flows", source="t", name="t")
+    elsewhere = tmp_path / "mirror-of-the-lake"
+    shutil.copytree(lake.root / "data", elsewhere / "data")
+    shutil.rmtree(lake.root / "data")  # only the copy holds the files now
+    _config(
+        _isolated_home,
+        f'[engine]\nbackend = "pyspark"\nspark_master = "local[2]"\n'
+        f'lake_url = "{elsewhere.as_uri()}"\n[engine.spark_conf]\n'
+        '"spark.ui.enabled" = false\n"spark.sql.shuffle.partitions" = 2\n',
+    )
+    on_spark = Lake.open(lake.root)
+    assert on_spark.con.name == "pyspark"
+    assert on_spark.flows().value_usd.sum().execute() == 12.0

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 __all__ = ["connect", "read_parquet", "spark_session"]
 
 _LOCK = threading.Lock()
-#: The process's one Spark backend (Ibis over the SparkSession), made on first use.
+#: The process's Spark backend (Ibis over the SparkSession), made on first use; one for the
+#: local JVM and one per Spark Connect URL.
 _SPARK: dict[str, Any] = {}
 
 
@@ -34,10 +35,11 @@ def connect(settings: EngineSettings) -> ibis.BaseBackend:
 
     if settings.backend == "duckdb":
         return ibis.duckdb.connect()
+    key = settings.spark_remote or "classic"  # a Connect client and the local JVM may coexist
     with _LOCK:
-        backend = _SPARK.get("backend")
+        backend = _SPARK.get(key)
         if backend is None:
-            backend = _SPARK["backend"] = ibis.pyspark.connect(spark_session(settings))
+            backend = _SPARK[key] = ibis.pyspark.connect(spark_session(settings))
         return backend
 
 
