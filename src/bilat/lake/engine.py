@@ -38,9 +38,18 @@ def connect(settings: EngineSettings) -> ibis.BaseBackend:
     key = settings.spark_remote or "classic"  # a Connect client and the local JVM may coexist
     with _LOCK:
         backend = _SPARK.get(key)
-        if backend is None:
+        if backend is None or not _alive(backend):
             backend = _SPARK[key] = ibis.pyspark.connect(spark_session(settings))
         return backend
+
+
+def _alive(backend: Any) -> bool:
+    """False when the classic session under ``backend`` was stopped (someone called stop())."""
+    try:
+        context = backend._session.sparkContext
+    except Exception:  # a Spark Connect session has no SparkContext: the server keeps it
+        return True
+    return getattr(context, "_jsc", None) is not None
 
 
 def spark_session(settings: EngineSettings) -> Any:
