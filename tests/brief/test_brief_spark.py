@@ -24,7 +24,7 @@ from bilat.lake import Lake
 
 from .conftest import CASE
 
-pytestmark = pytest.mark.spark
+pytestmark = [pytest.mark.spark, pytest.mark.timeout(1800)]  # two Spark briefings: minutes
 
 #: Fields that differ between two builds of the same briefing by design: the clock.
 _TIMING = frozenset({"generated_at"})
