@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -150,3 +151,26 @@ def test_spark_reads_the_files_at_lake_url(
     on_spark = Lake.open(lake.root)
     assert on_spark.con.name == "pyspark"
     assert on_spark.flows().value_usd.sum().execute() == 12.0
+
+
+@pytest.mark.spark
+def test_the_cli_reads_on_spark_when_told(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, skip_or_fail: Any
+) -> None:
+    """``BILAT_BACKEND=pyspark bilat trade summary ...`` prints what DuckDB prints."""
+    if importlib.util.find_spec("pyspark") is None or shutil.which("java") is None:
+        skip_or_fail("pyspark or Java is not installed")
+    lake = Lake.open(tmp_path / "lake", create=True)
+    rows = {"year": [2021, 2021, 2021], "exporter": ["BLR", "KAZ", "BLR"],
+            "importer": ["KAZ", "BLR", "RUS"], "product": ["170410", "270900", "870110"],
+            "hs_rev": ["HS17"] * 3, "value_usd": [5.0, 7.0, 11.0], "quantity": [None] * 3,
+            "quantity_unit": [None] * 3, "source": ["t"] * 3, "basis": ["reconciled"] * 3}  # fmt: skip
+    lake.ingest_arrow(pa.table(rows, schema=FLOW_SCHEMA), kind="flows", source="t", name="t")
+    args = ("trade", "summary", "BLR", "KAZ", "--year", "2021", "--json", "--lake", lake.root)
+    duck = cli(*args)
+    monkeypatch.setenv("BILAT_BACKEND", "pyspark")
+    monkeypatch.setenv("BILAT_SPARK_MASTER", "local[2]")
+    spark = cli(*args)
+    assert (duck.exit_code, spark.exit_code) == (0, 0), spark.stderr
+    assert json.loads(spark.stdout) == json.loads(duck.stdout)
+    assert json.loads(spark.stdout)["exports_usd"] == 5.0
