@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -70,7 +71,9 @@ def child(which: str, csv_path: str, out: str) -> None:
         rows = con.execute(f"SELECT count(*) FROM '{Path(out) / 'duckdb.parquet'}'").fetchone()[0]
     else:
         raise SystemExit(f"unknown run {which}")
-    emit({"run": which, "seconds": time.perf_counter() - start, "rows": rows})
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = use.ru_utime + use.ru_stime  # all threads: less disturbed by a busy machine
+    emit({"run": which, "seconds": time.perf_counter() - start, "rows": rows, "cpu_s": cpu})
 
 
 def clean_copy(raw: Path) -> tuple[Path, int]:
@@ -100,7 +103,7 @@ def one(which: str, csv_path: Path) -> dict[str, Any]:
     shutil.rmtree(out, ignore_errors=True)
     r["load"] = load
     print(
-        f"  {which:12s} {r['seconds']:7.2f} s  {r['rows']:>11,} rows  "
+        f"  {which:12s} {r['seconds']:7.2f} s  cpu {r['cpu_s']:6.2f} s  {r['rows']:>11,} rows  "
         f"peak {r['peak_mb']:7.0f} MB  load {load:4.1f}",
         flush=True,
     )
@@ -138,12 +141,15 @@ def main() -> None:
 
 
 def report(results: dict[str, list[dict[str, Any]]], ratios: dict[str, list[float]]) -> None:
-    print(f"\n{'run':12s} {'median s':>9s} {'min s':>7s} {'peak MB':>8s} {'vs fastest':>11s}")
+    head = f"{'run':12s} {'median s':>9s} {'min s':>7s} {'cpu s':>7s} {'peak MB':>8s}"
+    print(f"\n{head} {'vs fastest':>11s}")
     for which, rs in results.items():
         secs = [r["seconds"] for r in rs]
+        cpu = statistics.median(r["cpu_s"] for r in rs)
         vs = f"{statistics.median(ratios[which]):.2f}x" if which in ratios else "baseline"
         peak = max(r["peak_mb"] for r in rs)
-        print(f"{which:12s} {statistics.median(secs):9.2f} {min(secs):7.2f} {peak:8.0f} {vs:>11s}")
+        line = f"{which:12s} {statistics.median(secs):9.2f} {min(secs):7.2f} {cpu:7.2f} {peak:8.0f}"
+        print(f"{line} {vs:>11s}")
     loads = [r["load"] for rs in results.values() for r in rs]
     print(
         f"\nload average (1 min) at the runs: {min(loads):.1f}-{max(loads):.1f} on "

@@ -50,7 +50,7 @@ _SCHEMA = {
     "t": pl.Int32,
     "i": pl.Int32,
     "j": pl.Int32,
-    "k": pl.Int64,
+    "k": pl.Int32,  # a product above 2**31 fails to parse: the exact path names it
     "v": pl.Float64,
     # Text, so a row that lacks its last field (null) is told from an empty one (""): the
     # exact path refuses the first as malformed and takes the second as no quantity.
@@ -152,7 +152,7 @@ def chunks(
 ) -> Generator[pl.DataFrame, None, None]:
     """The file in chunks of :data:`CHUNK_ROWS` rows, with ``bad``, ``key`` and ``self`` flags.
 
-    Columns: ``t``, ``i``, ``j`` (Int32), ``k`` (Int64), ``v``, ``q`` (Float64), ``bad`` (the
+    Columns: ``t``, ``i``, ``j``, ``k`` (Int32), ``v``, ``q`` (Float64), ``bad`` (the
     row may be refused), ``self`` (exporter equals importer) and ``key`` (``t, i, j, k``
     packed as the exact path's duplicate check packs them). A value polars cannot parse
     raises :class:`polars.exceptions.PolarsError`; the caller falls back. ``rows``: only
@@ -163,7 +163,7 @@ def chunks(
         c("t").cast(pl.Int64) * 10**12
         + c("i").cast(pl.Int64) * 10**9
         + c("j").cast(pl.Int64) * 10**6
-        + c("k")
+        + c("k").cast(pl.Int64)
     )
     lf = pl.scan_csv(
         path,

@@ -15,6 +15,7 @@ value. ``BILAT_INGEST_FAST=0`` turns the fast path off.
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import io
 import os
@@ -593,10 +594,16 @@ def _countries(
     return iso, bad, np_codes
 
 
+@functools.lru_cache(maxsize=16)
 def _constant(value: str, n: int) -> pa.DictionaryArray:
-    return pa.DictionaryArray.from_arrays(
-        pa.array(np.zeros(n, dtype=np.int32)), pa.array([value], pa.string())
-    )
+    """``value`` ``n`` times; kept, as batches mostly have one length (Arrow arrays are
+    immutable, so batches may share it)."""
+    return pa.DictionaryArray.from_arrays(_zeros(n), pa.array([value], pa.string()))
+
+
+@functools.lru_cache(maxsize=4)
+def _zeros(n: int) -> pa.Array:
+    return pa.array(np.zeros(n, dtype=np.int32))
 
 
 class _ProductCodes:
@@ -613,10 +620,11 @@ class _ProductCodes:
         self.position = np.zeros(PRODUCTS, dtype=np.int32)
 
     def encode(self, k_int: pa.Array) -> pa.DictionaryArray:
-        k = np.asarray(pc.fill_null(k_int, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
-        inside = (k >= 0) & (k < PRODUCTS)
-        if not inside.all():
-            k = np.where(inside, k, 0)
+        if k_int.null_count:
+            k_int = pc.fill_null(k_int, 0)
+        k = np.asarray(k_int.to_numpy(zero_copy_only=False))
+        if len(k) and (k.min() < 0 or k.max() >= PRODUCTS):
+            k = np.where((k >= 0) & (k < PRODUCTS), k, 0)
         self.seen[k] = True
         codes = np.flatnonzero(self.seen)
         self.seen[codes] = False
@@ -734,13 +742,12 @@ def _flow_batch(
 ) -> pa.RecordBatch:
     """Every row of the batch in the flow schema (the caller keeps the good ones)."""
     n = len(year)
-    unit = pa.DictionaryArray.from_arrays(
-        pa.array(
-            np.zeros(n, dtype=np.int32),
-            mask=np.asarray(pc.is_null(qty).to_numpy(zero_copy_only=False)),
-        ),
-        pa.array(["t"], pa.string()),
-    )
+    # "t" where there is a quantity: the indices of a constant, with the quantity's nulls
+    zeros = _zeros(n)
+    if qty.offset:  # a slice: its validity bits do not start at the buffer's first bit
+        qty = pa.concat_arrays([qty])
+    indices = pa.Array.from_buffers(pa.int32(), n, [qty.buffers()[0], zeros.buffers()[1]])
+    unit = pa.DictionaryArray.from_arrays(indices, pa.array(["t"], pa.string()))
     return pa.RecordBatch.from_arrays(
         [
             pc.cast(year, pa.int16(), safe=False),
