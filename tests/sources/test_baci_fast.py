@@ -162,25 +162,26 @@ def test_self_flows_left_out_with_the_same_note(
 
 
 BAD = {
-    "t": "2020,251,398,850440,1,1",
-    "i": "2021,999,398,850440,1,1",
-    "j": "2021,251,-4,850440,1,1",
-    "k": "2021,251,398,999999,1,1",
-    "k-text": "2021,251,398,85x440,1,1",
-    "v": "2021,251,398,850440,-1,1",
-    "v-inf": "2021,251,398,850440,inf,1",
-    "v-empty": "2021,251,398,850440,,1",
-    "q": "2021,251,398,850440,1,2e16",
-    "q-text": "2021,251,398,850440,1,many",
-    "q-padded": "2021,251,398,850440,1, 1",
+    "t": "2020,251,300,850440,1,1",
+    "i": "2021,999,300,850440,1,1",
+    "j": "2021,251,301,850440,1,1",
+    "j-negative": "2021,251,-4,850440,1,1",
+    "k": "2021,251,300,999999,1,1",
+    "k-text": "2021,251,300,85x440,1,1",
+    "v": "2021,251,300,850440,-1,1",
+    "v-inf": "2021,251,300,850440,inf,1",
+    "v-empty": "2021,251,300,850440,,1",
+    "q": "2021,251,300,850440,1,2e16",
+    "q-text": "2021,251,300,850440,1,many",
+    "q-padded": "2021,251,300,850440,1, 1",
     "t-decimal": "2021.0,251,398,850440,1,1",
-    "short": "2021,251,398,850440,1",
-    "long": "2021,251,398,850440,1,1,1",
+    "short": "2021,251,300,850440,1",
+    "long": "2021,251,300,850440,1,1,1",
     "blank": "",
 }
 
 
-UNPARSABLE = {"k-text", "long", "t-decimal"}
+UNPARSABLE = {"k-text", "long", "q-text", "t-decimal"}
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
@@ -188,11 +189,16 @@ UNPARSABLE = {"k-text", "long", "t-decimal"}
 def test_a_bad_value_in_the_second_chunk_is_told_as_the_exact_path_tells_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str, skip: bool
 ) -> None:
-    rows = [*ROWS[:6], BAD[case], *ROWS[6:]]  # line 8, in the second chunk of four rows
+    # line 8, in the second chunk of four rows, in key order (251, 300 after 251, 112)
+    rows = [*ROWS[:6], BAD[case], *ROWS[6:]]
     fast_run, exact_run = both(tmp_path, monkeypatch, write(tmp_path, rows), skip_bad_rows=skip)
     # lines 2-5 by the fast path, the rest by the exact one; a value polars cannot parse
     # stops it wherever its parser, reading ahead, met it (here: before the first chunk)
-    assert fast_run.fast_batches == (0 if case in UNPARSABLE else 1)
+    # a row without its last field reads as a null quantity: every chunk is handed over,
+    # then the count of commas sends the file to the exact path, which refuses it
+    # (" 1" is read as 1 by both paths: the fast path takes it)
+    expected = 0 if case in UNPARSABLE else 3 if case in {"short", "q-padded"} else 1
+    assert fast_run.fast_batches == expected
     assert fast_run.error == exact_run.error
     if exact_run.error is None:
         same_lakes(fast_run, exact_run)

@@ -27,6 +27,7 @@ __all__ = [
     "CHUNK_ROWS",
     "COUNTRIES",
     "HEADER",
+    "HEADER_COLUMNS",
     "PRODUCTS",
     "Rules",
     "chunks",
@@ -40,21 +41,22 @@ CHUNK_ROWS = 1 << 20
 #: The only header the fast path takes; any other layout (extra columns, quotes, a BOM) is
 #: read by the exact path, which knows them all.
 HEADER = b"t,i,j,k,v,q"
+HEADER_COLUMNS = tuple(HEADER.decode().split(","))
 #: Country codes are below a thousand (the reader refuses a larger table), products below
 #: a million (six digits).
 COUNTRIES = 1000
 PRODUCTS = 1_000_000
 #: ``q`` values that mean "no quantity", as the exact path's typed pass reads them.
-_Q_NULLS = ("", "NA", "N/A")
+_NULLS = ["", "NA", "N/A"]
+# A row that lacks its last field reads as a null quantity here, where the exact path
+# refuses it as malformed: the caller counts the file's commas (five a line) to tell.
 _SCHEMA = {
     "t": pl.Int32,
     "i": pl.Int32,
     "j": pl.Int32,
     "k": pl.Int32,  # a product above 2**31 fails to parse: the exact path names it
     "v": pl.Float64,
-    # Text, so a row that lacks its last field (null) is told from an empty one (""): the
-    # exact path refuses the first as malformed and takes the second as no quantity.
-    "q": pl.String,
+    "q": pl.Float64,
 }
 
 
@@ -103,10 +105,8 @@ def _bad(rules: Rules) -> pl.Expr:
     c = pl.col
     t, k, v = c("t"), c("k"), c("v")
     year_ok = t.is_between(*rules.years) if rules.year is None else t == rules.year
-    # a padded or unparsable quantity is null here and not one of the null words: doubted
-    qf = c("q").cast(pl.Float64, strict=False)
-    q_ok = (qf.is_finite() & (qf >= 0) & (qf <= rules.max_quantity)).fill_null(False)
-    q_ok = q_ok | c("q").is_in(list(_Q_NULLS))
+    q = c("q")
+    q_ok = q.is_null() | (q.is_finite() & (q >= 0) & (q <= rules.max_quantity))
     ok = (
         year_ok
         & c("i").is_between(0, COUNTRIES - 1)
@@ -168,8 +168,7 @@ def chunks(
     lf = pl.scan_csv(
         path,
         schema=_SCHEMA,
-        null_values=None,
-        empty_string_is_null=False,
+        null_values=_NULLS,  # as the exact path's typed pass
         raise_if_empty=False,
         n_rows=rows,
     ).select(
@@ -178,10 +177,9 @@ def chunks(
         "j",
         "k",
         "v",
-        c("q").cast(pl.Float64, strict=False).alias("qf"),
+        "q",
         _bad(rules).alias("bad"),
         (c("i") == c("j")).fill_null(False).alias("self"),
         key.alias("key"),
     )
-    for df in lf.collect_batches(chunk_size=CHUNK_ROWS):
-        yield df.rename({"qf": "q"})
+    yield from lf.collect_batches(chunk_size=CHUNK_ROWS)

@@ -241,12 +241,14 @@ class FileHasher:
     """The SHA-256 of a file's bytes, computed by a thread of its own while others read it.
 
     The fast path hands the file to an engine that reads it by path; this thread reads the
-    same bytes (from the page cache, mostly) beside it. :meth:`stop` abandons the work (the
+    same bytes (from the page cache, mostly) beside it, and counts one byte string in them
+    when asked (the BACI fast path counts commas). :meth:`stop` abandons the work (the
     exact path, which hashes as it reads, takes over); :meth:`result` waits for it.
     """
 
-    def __init__(self, path: Path, block: int = 1 << 22) -> None:
-        self._path, self._block = path, block
+    def __init__(self, path: Path, block: int = 1 << 22, *, count: bytes | None = None) -> None:
+        self._path, self._block, self._count = path, block, count
+        self.commas = 0  # occurrences of ``count`` in the bytes, when given
         self._sha = hashlib.sha256()
         self._stopped = threading.Event()
         self._failure: list[OSError] = []
@@ -262,6 +264,8 @@ class FileHasher:
                 while not self._stopped.is_set() and (n := fh.readinto(buffer)):
                     self._sha.update(view[:n])
                     self.bytes_read += n
+                    if self._count is not None:
+                        self.commas += buffer.count(self._count, 0, n)
         except OSError as exc:  # raised by result(), in the reading thread
             self._failure.append(exc)
 

@@ -36,7 +36,15 @@ import pyarrow.csv as pacsv
 from bilat.codes.countries import baci_table
 from bilat.codes.hs import CHAPTERS, revision
 from bilat.errors import ParseError, SchemaError, ValidationError
-from bilat.sources._baci_fast import PRODUCTS, Rules, chunks, listed, plain_header, tables
+from bilat.sources._baci_fast import (
+    HEADER_COLUMNS,
+    PRODUCTS,
+    Rules,
+    chunks,
+    listed,
+    plain_header,
+    tables,
+)
 from bilat.sources._convert import (
     MAX_HEADER,
     MAX_QUANTITY,
@@ -211,18 +219,24 @@ def _source(
     known_arr = pa.array(sorted(known), pa.string()) if known else _CHAPTERS
     rules = _rules(lut, known, year)
 
-    def reader(strict: bool) -> Reading:
+    def start(strict: bool) -> tuple[ReadLog, _Pass]:
         log = ReadLog(display, strict)
         log.notes.extend(notes or ())
-        state = _Pass(log=log, year=year, hs_rev=hs_rev, known=known_arr, chapters_only=not known)
+        chapters_only = not known
+        return log, _Pass(
+            log=log, year=year, hs_rev=hs_rev, known=known_arr, chapters_only=chapters_only
+        )
+
+    def reader(strict: bool) -> Reading:
+        log, state = start(strict)
         digest = None
         if fast is not None and _fast_enabled(fast):
             digest = yield from _fast(fast, lut, rules, state)
-        if digest is None:  # the fast path doubted a chunk: the exact path reads on from it
-            try:
-                digest = yield from _stream(opener, typed=True, lut=lut, state=state)
-            except _Retry:
-                digest = yield from _stream(opener, typed=False, lut=lut, state=state)
+        if digest == _FIELD_MISSING:  # every row handed over, but one lacks its quantity:
+            log, state = start(strict)  # the exact path refuses the file, naming the line;
+            digest = _drain(_exact(opener, lut, state))  # its rows, the same, stay unsent
+        elif digest is None:  # the fast path doubted a chunk: the exact path reads on from it
+            digest = yield from _exact(opener, lut, state)
         if state.self_flows:
             log.notes.append(
                 f"{state.self_flows:,} rows with the exporter equal to the importer left out "
@@ -276,7 +290,7 @@ def _fast(
     On ``None``, ``state.done`` is the first line not handed over and ``state.keys`` holds
     the keys of the lines that were, so the exact path reads on as if it had read them.
     """
-    hasher = FileHasher(path)
+    hasher = FileHasher(path, count=b",")
     prefix = _Prefix(path, rules)
     parts = chunks(path, rules)
     finished = False
@@ -300,7 +314,33 @@ def _fast(
         return None
     digest = hasher.result()
     state.bytes_read = hasher.bytes_read
+    lines = state.done - 1  # the header and the rows
+    if hasher.commas != (len(HEADER_COLUMNS) - 1) * lines:
+        return _FIELD_MISSING  # a row with fewer commas: polars read its last field as null
     return digest
+
+
+#: What :func:`_fast` returns when a row lacks a field (a digest is never empty).
+_FIELD_MISSING = ""
+
+
+def _exact(
+    opener: Callable[[], IO[bytes]], lut: pa.Array, state: _Pass
+) -> Generator[pa.RecordBatch, None, str]:
+    """The exact path from ``state.done`` on: typed, and as text from a value it cannot take."""
+    try:
+        return (yield from _stream(opener, typed=True, lut=lut, state=state))
+    except _Retry:
+        return (yield from _stream(opener, typed=False, lut=lut, state=state))
+
+
+def _drain(reading: Generator[pa.RecordBatch, None, str]) -> str:
+    """Run a read to its end without keeping its batches; its result."""
+    while True:
+        try:
+            next(reading)
+        except StopIteration as done:
+            return cast(str, done.value)
 
 
 class _Prefix:

@@ -20,14 +20,12 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from bilat.errors import InputError, ParseError, SchemaError
 from bilat.options import DISTANCES, Distance, choice
 from bilat.sources.problems import numeric_column
-
-if TYPE_CHECKING:  # pandas is imported when a GeoDist file is read, not with bilat.sources
-    import pandas as pd
 
 __all__ = [
     "DISTANCES",
@@ -79,8 +77,6 @@ def read_geodist(path: str | Path) -> pd.DataFrame:
     ValidationError
         A distance or indicator that is not a number (file, line, column and value named).
     """
-    import pandas as pd
-
     p = Path(path)
     if not p.is_file():
         raise InputError(
@@ -152,8 +148,6 @@ def read_geo_countries(path: str | Path) -> pd.DataFrame:
     ValidationError
         A ``landlocked`` value that is not a number (file, line, column and value named).
     """
-    import pandas as pd
-
     p = Path(path)
     if not p.is_file():
         raise InputError(
@@ -185,8 +179,6 @@ def _iso(codes: pd.Series) -> pd.Series:
 
 
 def _read_raw(p: Path) -> pd.DataFrame:
-    import pandas as pd
-
     try:
         if zipfile.is_zipfile(p):
             return _read_zip(p)
@@ -214,8 +206,6 @@ def _read_zip(p: Path) -> pd.DataFrame:
 
 
 def _read_member(name: str, data: bytes, p: Path) -> pd.DataFrame:
-    import pandas as pd
-
     low = name.lower()
     buf = io.BytesIO(data)
     if low.endswith(_CSV):
