@@ -8,9 +8,10 @@ flag; :mod:`bilat.sources.baci` turns a clean chunk into the flow batch the exac
 have built from the same rows.
 
 The checks here are never more lenient than the exact path's (``bilat.sources.baci``): a
-chunk that holds any row they doubt (a bad or unparsable value, a row with a missing field,
-a key not above the one before) is not handed over, and the exact path reads the file on from
-that chunk's first line, so what it refuses and how it says so is exactly today's.
+chunk that holds any row they doubt (a bad or unparsable value, a field too many, a key not
+above the one before) is not handed over, and the exact path reads the file on from that
+chunk's first line, so what it refuses and how it says so is exactly today's. A row without
+its last field reads here as a null quantity; the caller tells it by the file's comma count.
 """
 
 from __future__ import annotations
