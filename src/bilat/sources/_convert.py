@@ -33,6 +33,7 @@ __all__ = [
     "MAX_USD",
     "NULLS",
     "YEARS",
+    "FileHasher",
     "HashingReader",
     "as_float",
     "as_int",
@@ -234,6 +235,51 @@ class HashingReader(io.RawIOBase):
         """Stop the hashing thread (also on error paths, so no thread is left waiting)."""
         self.hexdigest()
         super().close()
+
+
+class FileHasher:
+    """The SHA-256 of a file's bytes, computed by a thread of its own while others read it.
+
+    The fast path hands the file to an engine that reads it by path; this thread reads the
+    same bytes (from the page cache, mostly) beside it, and counts one byte string in them
+    when asked (the BACI fast path counts commas). :meth:`stop` abandons the work (the
+    exact path, which hashes as it reads, takes over); :meth:`result` waits for it.
+    """
+
+    def __init__(self, path: Path, block: int = 1 << 22, *, count: bytes | None = None) -> None:
+        self._path, self._block, self._count = path, block, count
+        self.commas = 0  # occurrences of ``count`` in the bytes, when given
+        self._sha = hashlib.sha256()
+        self._stopped = threading.Event()
+        self._failure: list[OSError] = []
+        self.bytes_read = 0
+        self._thread = threading.Thread(target=self._run, name="bilat-sha256-file", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        buffer = bytearray(self._block)  # one buffer, refilled: no allocation per block
+        view = memoryview(buffer)
+        try:
+            with self._path.open("rb", buffering=0) as fh:
+                while not self._stopped.is_set() and (n := fh.readinto(buffer)):
+                    self._sha.update(view[:n])
+                    self.bytes_read += n
+                    if self._count is not None:
+                        self.commas += buffer.count(self._count, 0, n)
+        except OSError as exc:  # raised by result(), in the reading thread
+            self._failure.append(exc)
+
+    def stop(self) -> None:
+        """Abandon the checksum and wait for the thread to end."""
+        self._stopped.set()
+        self._thread.join()
+
+    def result(self) -> str:
+        """The hex digest of the whole file (waits for the thread)."""
+        self._thread.join()
+        if self._failure:
+            raise self._failure[0]
+        return self._sha.hexdigest()
 
 
 def check_file(path: Path) -> None:

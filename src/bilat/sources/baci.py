@@ -5,13 +5,20 @@ metric tons, countries as numeric codes with BACI's own table (``country_codes_*
 the release; :data:`bilat.codes.countries.BACI_QUIRKS` otherwise) and products as integers
 (``10121`` is ``010121``). Files are streamed: a BACI year (~11 million rows) never sits in
 memory whole.
+
+A bare CSV with the plain header is read by the fast path first
+(:mod:`bilat.sources._baci_fast`, polars); the first chunk it doubts, and every zip member
+and ``.csv.gz``, is read by the exact path here (pyarrow and NumPy), which names each bad
+value. ``BILAT_INGEST_FAST=0`` turns the fast path off.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import io
+import os
 import re
 import zipfile
 import zlib
@@ -21,6 +28,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn, cast
 
 import numpy as np
+import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -28,10 +36,21 @@ import pyarrow.csv as pacsv
 from bilat.codes.countries import baci_table
 from bilat.codes.hs import CHAPTERS, revision
 from bilat.errors import ParseError, SchemaError, ValidationError
+from bilat.sources._baci_fast import (
+    HEADER_COLUMNS,
+    PRODUCTS,
+    Rules,
+    chunks,
+    listed,
+    plain_header,
+    tables,
+)
 from bilat.sources._convert import (
     MAX_HEADER,
     MAX_QUANTITY,
     MAX_USD,
+    YEARS,
+    FileHasher,
     HashingReader,
     as_float,
     as_int,
@@ -90,8 +109,19 @@ def read_baci(
     rel, rev, year = _tags(p.name, release, hs_rev)
     table = baci_table()
     size = None if p.suffix == ".gz" else p.stat().st_size
+    fast = None if p.suffix == ".gz" else p
     return [
-        _source(str(p), lambda: _open_text(p), rel, rev, table, known=None, size=size, year=year),
+        _source(
+            str(p),
+            lambda: _open_text(p),
+            rel,
+            rev,
+            table,
+            known=None,
+            size=size,
+            year=year,
+            fast=fast,
+        ),
     ]
 
 
@@ -183,18 +213,30 @@ def _source(
     size: int | None = None,
     year: int | None,
     notes: list[str] | None = None,
+    fast: Path | None = None,
 ) -> SourceFile:
     lut = _lut(table, display)
     known_arr = pa.array(sorted(known), pa.string()) if known else _CHAPTERS
+    rules = _rules(lut, known, year)
 
-    def reader(strict: bool) -> Reading:
+    def start(strict: bool) -> tuple[ReadLog, _Pass]:
         log = ReadLog(display, strict)
         log.notes.extend(notes or ())
-        state = _Pass(log=log, year=year, hs_rev=hs_rev, known=known_arr, chapters_only=not known)
-        try:
-            digest = yield from _stream(opener, typed=True, lut=lut, state=state)
-        except _Retry:
-            digest = yield from _stream(opener, typed=False, lut=lut, state=state)
+        chapters_only = not known
+        return log, _Pass(
+            log=log, year=year, hs_rev=hs_rev, known=known_arr, chapters_only=chapters_only
+        )
+
+    def reader(strict: bool) -> Reading:
+        log, state = start(strict)
+        digest = None
+        if fast is not None and _fast_enabled(fast):
+            digest = yield from _fast(fast, lut, rules, state)
+        if digest == _FIELD_MISSING:  # every row handed over, but one lacks its quantity:
+            log, state = start(strict)  # the exact path refuses the file, naming the line;
+            digest = _drain(_exact(opener, lut, state))  # its rows, the same, stay unsent
+        elif digest is None:  # the fast path doubted a chunk: the exact path reads on from it
+            digest = yield from _exact(opener, lut, state)
         if state.self_flows:
             log.notes.append(
                 f"{state.self_flows:,} rows with the exporter equal to the importer left out "
@@ -213,6 +255,152 @@ def _source(
         reader=reader,
         open_raw=opener,
         raw_size=size,
+    )
+
+
+def _rules(lut: pa.Array, known: set[str] | None, year: int | None) -> Rules:
+    """The exact path's checks as the fast path states them (see :class:`Rules`)."""
+    valid = pc.is_valid(lut).to_pylist()
+    listed = sorted(int(c) for c in known if c.isdigit() and len(c) == 6) if known else None
+    return Rules(
+        year=year,
+        years=YEARS,
+        countries=[code for code, ok in enumerate(valid[:-1]) if ok],
+        products=listed,
+        chapters=sorted(int(c) for c in CHAPTERS),
+        max_value=MAX_USD / 1000,
+        max_quantity=MAX_QUANTITY,
+    )
+
+
+def _fast_enabled(path: Path) -> bool:
+    if os.environ.get("BILAT_INGEST_FAST", "1") == "0":
+        return False
+    try:
+        return plain_header(path)
+    except OSError:
+        return False  # the exact path says what is wrong with the file
+
+
+def _fast(
+    path: Path, lut: pa.Array, rules: Rules, state: _Pass
+) -> Generator[pa.RecordBatch, None, str | None]:
+    """Read ``path`` by the fast path; returns its SHA-256, or ``None`` where it stopped.
+
+    On ``None``, ``state.done`` is the first line not handed over and ``state.keys`` holds
+    the keys of the lines that were, so the exact path reads on as if it had read them.
+    """
+    hasher = FileHasher(path, count=b",")
+    prefix = _Prefix(path, rules)
+    parts = chunks(path, rules)
+    finished = False
+    try:
+        for df in parts:
+            clean, n_self = prefix.take(df)
+            if not clean:
+                break
+            state.done, state.self_flows = state.done + len(df), state.self_flows + n_self
+            yield _fast_batch(df, lut, state, has_self=n_self > 0)
+        else:
+            finished = True
+    except pl.exceptions.PolarsError:
+        pass  # a value polars cannot parse: the exact path names it
+    finally:
+        parts.close()
+        if not finished:
+            hasher.stop()
+    if not finished:
+        prefix.seed(state.keys)
+        return None
+    digest = hasher.result()
+    state.bytes_read = hasher.bytes_read
+    lines = state.done - 1  # the header and the rows
+    if hasher.commas != (len(HEADER_COLUMNS) - 1) * lines:
+        return _FIELD_MISSING  # a row with fewer commas: polars read its last field as null
+    return digest
+
+
+#: What :func:`_fast` returns when a row lacks a field (a digest is never empty).
+_FIELD_MISSING = ""
+
+
+def _exact(
+    opener: Callable[[], IO[bytes]], lut: pa.Array, state: _Pass
+) -> Generator[pa.RecordBatch, None, str]:
+    """The exact path from ``state.done`` on: typed, and as text from a value it cannot take."""
+    try:
+        return (yield from _stream(opener, typed=True, lut=lut, state=state))
+    except _Retry:
+        return (yield from _stream(opener, typed=False, lut=lut, state=state))
+
+
+def _drain(reading: Generator[pa.RecordBatch, None, str]) -> str:
+    """Run a read to its end without keeping its batches; its result."""
+    while True:
+        try:
+            next(reading)
+        except StopIteration as done:
+            return cast(str, done.value)
+
+
+class _Prefix:
+    """What the exact path needs of the chunks the fast path handed over, if it takes over.
+
+    Each chunk's keys must rise strictly (BACI sorts its files by ``t, i, j, k``) and start
+    above the last one's: then no key repeats. A chunk that breaks the order, or holds a row
+    the fast path doubts, is left to the exact path; :meth:`seed` then hands the keys of the
+    lines already handed over (read again, only then) to its duplicate check.
+    """
+
+    def __init__(self, path: Path, rules: Rules) -> None:
+        self.path, self.rules = path, rules
+        self.flags = tables(rules)
+        self.last = -1
+        self.rows = 0
+
+    def take(self, df: pl.DataFrame) -> tuple[bool, int]:
+        """Whether ``df`` is clean and in order, and how many self-flows it holds."""
+        if not len(df) or bool(df["bad"].any()) or not listed(df, self.flags):
+            return False, 0
+        key = pl.col("key").filter(~pl.col("self"))
+        row = df.select(
+            own=pl.col("self").sum(),
+            rising=(key.diff() > 0).all(),
+            first=key.first(),
+            last=key.last(),
+        ).row(0)
+        own, rising, first, last = row
+        if not rising or (first is not None and first <= self.last):
+            return False, 0
+        self.last = self.last if last is None else int(last)
+        self.rows += len(df)
+        return True, int(own)
+
+    def seed(self, keys: _Keys) -> None:
+        """Hand the keys and lines of the rows taken so far to the exact path's check."""
+        if not self.rows:
+            return
+        taken = pl.concat(list(chunks(self.path, self.rules, rows=self.rows)))
+        taken = taken.with_row_index("line", offset=2).filter(~pl.col("self"))
+        keys.keys.append(taken["key"].to_numpy())
+        keys.lines.append(taken["line"].cast(pl.Int64).to_numpy())
+
+
+def _fast_batch(df: pl.DataFrame, lut: pa.Array, state: _Pass, *, has_self: bool) -> pa.RecordBatch:
+    """A clean chunk in the flow schema, built as :func:`_convert` builds it from the same rows."""
+    if has_self:
+        df = df.filter(~pl.col("self"))
+    tb = df.select("t", "i", "j", "k", "v", "q").to_arrow()
+
+    def col(name: str) -> pa.Array:
+        return tb.column(name).combine_chunks()
+
+    names = pc.fill_null(lut, "")
+    exporter = pa.DictionaryArray.from_arrays(col("i"), names)
+    importer = pa.DictionaryArray.from_arrays(col("j"), names)
+    product = state.products.encode(col("k"))
+    return _flow_batch(
+        col("t"), exporter, importer, product, col("v"), col("q"), hs_rev=state.hs_rev
     )
 
 
@@ -305,6 +493,7 @@ class _Pass:
     self_flows: int = 0
     bytes_read: int = 0
     keys: _Keys = field(default_factory=_Keys)
+    products: _ProductCodes = field(default_factory=lambda: _ProductCodes())
 
 
 def _lut(table: dict[int, str], path: str) -> pa.Array:
@@ -445,17 +634,43 @@ def _countries(
     return iso, bad, np_codes
 
 
+@functools.lru_cache(maxsize=16)
 def _constant(value: str, n: int) -> pa.DictionaryArray:
-    return pa.DictionaryArray.from_arrays(
-        pa.array(np.zeros(n, dtype=np.int32)), pa.array([value], pa.string())
-    )
+    """``value`` ``n`` times; kept, as batches mostly have one length (Arrow arrays are
+    immutable, so batches may share it)."""
+    return pa.DictionaryArray.from_arrays(_zeros(n), pa.array([value], pa.string()))
 
 
-def _products(k_int: pa.Array) -> pa.DictionaryArray:
-    """HS6 strings from BACI's integers, padded once per distinct code, not once per row."""
-    encoded = pc.dictionary_encode(pc.fill_null(k_int, 0))
-    codes = pc.utf8_lpad(pc.cast(encoded.dictionary, pa.string()), 6, "0")
-    return pa.DictionaryArray.from_arrays(pc.cast(encoded.indices, pa.int32()), codes)
+@functools.lru_cache(maxsize=4)
+def _zeros(n: int) -> pa.Array:
+    return pa.array(np.zeros(n, dtype=np.int32))
+
+
+class _ProductCodes:
+    """HS6 strings from BACI's integers, padded once per distinct code, not once per row.
+
+    A product is below a million, so a batch's distinct codes are found by marking a table
+    of a million flags (no hashing); the tables are kept from batch to batch (only the marks
+    a batch set are cleared). A code outside that range (a bad value, refused by the caller)
+    becomes ``000000``.
+    """
+
+    def __init__(self) -> None:
+        self.seen = np.zeros(PRODUCTS, dtype=bool)
+        self.position = np.zeros(PRODUCTS, dtype=np.int32)
+
+    def encode(self, k_int: pa.Array) -> pa.DictionaryArray:
+        if k_int.null_count:
+            k_int = pc.fill_null(k_int, 0)
+        k = np.asarray(k_int.to_numpy(zero_copy_only=False))
+        if len(k) and (k.min() < 0 or k.max() >= PRODUCTS):
+            k = np.where((k >= 0) & (k < PRODUCTS), k, 0)
+        self.seen[k] = True
+        codes = np.flatnonzero(self.seen)
+        self.seen[codes] = False
+        self.position[codes] = np.arange(len(codes), dtype=np.int32)
+        names = pc.utf8_lpad(pc.cast(pa.array(codes), pa.string()), 6, "0")
+        return pa.DictionaryArray.from_arrays(pa.array(self.position[k]), names)
 
 
 def _np(mask: pa.Array) -> np.ndarray[Any, Any]:
@@ -515,7 +730,7 @@ def _product_column(
     """BACI's integer products as HS6 codes, checked against the release's list (or chapters)."""
     k_int, bad_k = as_int(batch.column("k"))
     bad_k = bad_k | ~_np(pc.and_(pc.greater(k_int, 0), pc.less(k_int, 1_000_000)))
-    product = _products(k_int)
+    product = state.products.encode(k_int)
     listed = product.dictionary
     if state.chapters_only:
         listed = pc.utf8_slice_codeunits(listed, 0, 2)
@@ -567,13 +782,12 @@ def _flow_batch(
 ) -> pa.RecordBatch:
     """Every row of the batch in the flow schema (the caller keeps the good ones)."""
     n = len(year)
-    unit = pa.DictionaryArray.from_arrays(
-        pa.array(
-            np.zeros(n, dtype=np.int32),
-            mask=np.asarray(pc.is_null(qty).to_numpy(zero_copy_only=False)),
-        ),
-        pa.array(["t"], pa.string()),
-    )
+    # "t" where there is a quantity: the indices of a constant, with the quantity's nulls
+    zeros = _zeros(n)
+    if qty.offset:  # a slice: its validity bits do not start at the buffer's first bit
+        qty = pa.concat_arrays([qty])
+    indices = pa.Array.from_buffers(pa.int32(), n, [qty.buffers()[0], zeros.buffers()[1]])
+    unit = pa.DictionaryArray.from_arrays(indices, pa.array(["t"], pa.string()))
     return pa.RecordBatch.from_arrays(
         [
             pc.cast(year, pa.int16(), safe=False),
