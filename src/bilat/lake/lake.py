@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from bilat._config import lake_path
 from bilat.errors import InputError, LakeNotFoundError, NotFoundError
+from bilat.lake._compact import ROW_GROUP, CompactReport, compact
 from bilat.lake._writer import WriterLock, ingest_all, sweep
 from bilat.lake.manifest import MANIFEST, Manifest, ManifestEntry, ManifestStore
 from bilat.lake.report import IngestReport, ProgressFn
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     import ibis
     import ibis.expr.types as ir
 
-__all__ = ["IngestReport", "Lake"]
+__all__ = ["CompactReport", "IngestReport", "Lake"]
 #: What a lake folder holds (a first ingest that crashed leaves these without a manifest).
 _LAYOUT = frozenset({MANIFEST, "data", "staging", "rejects", ".writer.lock", ".writer.pid"})
 
@@ -78,6 +79,17 @@ class _Cache:
     mtime: float = -1.0
     manifest: Manifest = field(default_factory=Manifest)
     tables: dict[str, Any] = field(default_factory=dict)
+
+
+def _files(m: Manifest, kind: str) -> tuple[list[str], list[str] | None]:
+    """The files the active entries of ``kind`` list (each once), and the active entry ids
+    to keep when one of them also holds rows of a replaced entry (a compacted file the
+    replaced entry shares; see :mod:`bilat.lake._compact`), else ``None``."""
+    active = [e for e in m.active() if e.kind == kind]
+    files = list(dict.fromkeys(f for e in active for f in e.files))
+    shared = {f for e in m.entries if not e.active and e.kind == kind for f in e.files}
+    only = [e.entry_id for e in active] if shared.intersection(files) else None
+    return files, only
 
 
 class Lake:
@@ -201,7 +213,8 @@ class Lake:
             return cached
         import ibis
 
-        files = [str(self.root / f) for e in self.manifest() if e.kind == kind for f in e.files]
+        files, only = _files(self._load(), kind)
+        files = [str(self.root / f) for f in files]
         if not files:
             table = ibis.memtable(stored_schema(kind).empty_table())
         else:
@@ -211,8 +224,30 @@ class Lake:
             else:  # Ibis' pyspark backend (and others) read one path per call
                 parts = [self.con.read_parquet(f) for f in files]
                 table = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+            if only is not None:  # a compacted file still holds rows of a replaced entry
+                table = table.filter(table.entry_id.isin(only))
         self._cache.tables[kind] = table
         return table
+
+    def compact(
+        self, *, kinds: Sequence[str] = ("flows", "declarations"), row_group_size: int = ROW_GROUP
+    ) -> CompactReport:
+        """Rewrite the active rows per kind and year, sorted for pruning (one atomic step).
+
+        Each year becomes one file sorted by exporter, importer and product (declarations:
+        reporter, partner, flow, product) in row groups of ``row_group_size`` rows, so a
+        dyad's reads skip the row groups of other countries. Entries keep their ids, sources
+        and checksums and list the compacted files holding their rows; a year already
+        compacted with the same entries is left as it is. Readers see the old files or the
+        new ones; the old files are removed after the manifest commit.
+        See :mod:`bilat.lake._compact`.
+        """
+        with WriterLock(self.root):
+            sweep(self.root, self._store.load())
+            try:
+                return compact(self._store, kinds=kinds, row_group_size=row_group_size)
+            finally:
+                self._cache = _Cache()
 
     def flows(self) -> ir.Table:
         """Bilateral flows (``FLOW_SCHEMA`` plus ``entry_id``) as an Ibis table."""
