@@ -15,7 +15,7 @@ from tests.lake.conftest import KillFn
 
 from bilat.errors import InputError
 from bilat.lake import Lake
-from bilat.lake._compact import SEGMENTS, SORT
+from bilat.lake._compact import BY_IMPORTER, SEGMENTS, SORT, companion
 from bilat.sample import SampleSpec, build_sample_lake
 from bilat.sample.spec import BASKET_CODES
 
@@ -57,7 +57,7 @@ def _lake(tmp_path: Path) -> Lake:
 
 def _rows(table: Any) -> list[tuple[Any, ...]]:
     """A table's rows as a sorted list (a multiset: equal lists hold equal rows)."""
-    got: pa.Table = table.to_pyarrow()
+    got: pa.Table = table if isinstance(table, pa.Table) else table.to_pyarrow()
     cols = [got.column(c).to_pylist() for c in sorted(got.column_names)]
     return sorted(zip(*cols, strict=True), key=repr)
 
@@ -136,6 +136,32 @@ def test_compacted_files_are_sorted_with_small_row_groups(tmp_path: Path) -> Non
             assert meta.row_group(g).num_rows <= 1024
             col = meta.row_group(g).column(table.column_names.index(SORT[kind][0]))
             assert col.statistics is not None and col.statistics.has_min_max
+        twin = companion(f)
+        if kind == "declarations":
+            assert twin is None
+            continue
+        assert twin is not None
+        other = pq.read_table(lake.root / twin)
+        keys = list(zip(*(other.column(c).to_pylist() for c in BY_IMPORTER), strict=True))
+        assert keys == sorted(keys) and len(keys) == table.num_rows, twin
+        assert _rows(other) == _rows(table)  # the same rows, in the importer's order
+
+
+def test_flows_by_importer_are_the_flows(tmp_path: Path) -> None:
+    lake = _lake(tmp_path)
+    flows = _rows(lake.flows())
+    assert _rows(lake.flows_by_importer()) == flows  # before compaction: flows() itself
+    lake.compact()
+    assert _rows(lake.flows_by_importer()) == flows
+    twins = {companion(f) for e in lake.manifest() if e.kind == "flows" for f in e.files}
+    assert all(t is not None and (lake.root / t).is_file() for t in twins)
+    # a later ingest has no copy sorted by importer: the read falls back to flows()
+    newer = "2018,398,112,870323,6.5,2\n2018,112,398,10121,9.0,1\n"
+    lake.ingest_baci(_write(tmp_path / "c" / "BACI_HS17_Y2018_V202501.csv", BACI + newer))
+    assert _rows(Lake.open(lake.root).flows_by_importer()) == _rows(lake.flows())
+    assert len(_rows(lake.flows())) == len(flows) - 21 + 2  # the 2018 release replaced
+    lake.compact()
+    assert _rows(Lake.open(lake.root).flows_by_importer()) == _rows(lake.flows())
 
 
 def test_replace_ingest_and_recompact_after_compaction(tmp_path: Path) -> None:

@@ -33,6 +33,14 @@ def compact(
             help="Rows per row group of the compacted files (smaller: finer skipping).",
         ),
     ] = ROW_GROUP,
+    by_importer: Annotated[
+        bool,
+        typer.Option(
+            "--by-importer/--no-by-importer",
+            help="Also write each year's flows sorted by importer (twice the disk, both "
+            "sides of a country skip row groups).",
+        ),
+    ] = True,
     as_json: JsonOption = False,
 ) -> None:
     """Rewrite the active entries per year, sorted by exporter and importer (atomic).
@@ -40,7 +48,7 @@ def compact(
     A dyad's reads then skip the row groups of other countries; entries keep their ids,
     sources and checksums. Years already compacted with the same entries are left as they are.
     """
-    report = open_lake(lake, home=home).compact(row_group_size=row_group)
+    report = open_lake(lake, home=home).compact(row_group_size=row_group, by_importer=by_importer)
     if as_json:
         print_json(report)
         return

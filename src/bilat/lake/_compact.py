@@ -40,7 +40,16 @@ import pyarrow.parquet as pq
 from bilat.lake.manifest import Manifest, ManifestEntry, ManifestStore, fsync_path
 from bilat.sources.schema import DICTIONARY_COLUMNS, dictionary_schema, stored_schema
 
-__all__ = ["ROW_GROUP", "SEGMENTS", "SORT", "CompactReport", "compact", "remove_unlisted"]
+__all__ = [
+    "BY_IMPORTER",
+    "ROW_GROUP",
+    "SEGMENTS",
+    "SORT",
+    "CompactReport",
+    "compact",
+    "companion",
+    "remove_unlisted",
+]
 
 #: Rows per row group of a compacted file (measured in benchmarks/history.py: small enough
 #: that one country's rows of a year sit in a few row groups, large enough that footers and
@@ -53,7 +62,10 @@ SORT: dict[str, tuple[str, ...]] = {
     "flows": ("exporter", "importer", "product", "hs_rev", "basis", "entry_id"),
     "declarations": ("reporter", "partner", "flow", "product", "hs_rev", "entry_id"),
 }
+#: The order of a flows file's companion sorted by importer (see :func:`companion`).
+BY_IMPORTER = ("importer", "exporter", "product", "hs_rev", "basis", "entry_id")
 _NAME = re.compile(r"^(flows|declarations)-(\d{4})\.parquet$")
+_COMPANION = ".by-importer.parquet"
 _DUCKDB_MEMORY = "1GB"
 
 
@@ -63,7 +75,8 @@ class CompactReport:
 
     ``rewritten``: (kind, year) pairs written anew; ``kept``: pairs already compacted with
     the same entries, left as they were. Sizes are the bytes of the files the active entries
-    list, before and after.
+    list, before and after; ``bytes_by_importer`` those of the flows files' companions
+    (sorted by importer, see :func:`companion`).
     """
 
     segment: str | None
@@ -77,6 +90,7 @@ class CompactReport:
     removed: int
     seconds: float
     row_group_size: int
+    bytes_by_importer: int = 0
 
 
 @dataclass
@@ -126,17 +140,36 @@ def _plan(manifest: Manifest, kinds: Sequence[str]) -> _Plan:
     return plan
 
 
-def _write_year(root: Path, item: _Year, target: Path, row_group_size: int) -> int:
-    """Write the active rows of one kind and year, sorted, to ``target``; the rows written."""
+def companion(path: str) -> str | None:
+    """The companion of a compacted flows file: the same rows sorted by importer first, so
+    a reader filtering ``importer = 'BLR'`` skips row groups too; ``None`` for any other file.
+
+    It is derived data, not listed in the manifest (a read of ``flows()`` never sees it
+    twice): it lives and goes with its segment.
+    """
+    p = Path(path)
+    if p.parts[:2] != SEGMENTS.parts or not p.name.startswith("flows-") or p.suffixes != [
+        ".parquet"
+    ]:
+        return None
+    return str(p.with_name(p.name.removesuffix(".parquet") + _COMPANION))
+
+
+def _write_year(
+    root: Path, item: _Year, target: Path, row_group_size: int, sort: Sequence[str]
+) -> int:
+    """Write the active rows of one kind and year, in ``sort`` order, to ``target``; the rows
+    written."""
     import duckdb
 
     schema = dictionary_schema(stored_schema(item.kind), item.kind)
     cols = ", ".join(f'"{c}"' for c in schema.names)
-    order = ", ".join(f'"{c}"' for c in SORT[item.kind])
+    order = ", ".join(f'"{c}"' for c in sort)
     con = duckdb.connect()
     try:
         con.execute(f"SET memory_limit = '{_DUCKDB_MEMORY}'")
         con.execute("SET preserve_insertion_order = false")
+        con.execute("SET enable_progress_bar = false")
         con.execute(f"SET temp_directory = '{target.parent / '.spill'}'")
         reader = con.sql(
             f"SELECT {cols} FROM read_parquet($files) WHERE year = $year "
@@ -224,8 +257,11 @@ def compact(
     *,
     kinds: Sequence[str] = ("flows", "declarations"),
     row_group_size: int = ROW_GROUP,
+    by_importer: bool = True,
 ) -> CompactReport:
     """Rewrite the active rows of ``kinds`` per year, sorted; one manifest commit.
+
+    ``by_importer``: also write each flows file's :func:`companion` sorted by importer.
 
     The caller holds the writer lock and has swept the leftovers of a crashed writer.
     """
@@ -240,6 +276,10 @@ def compact(
     final = root / SEGMENTS / segment
     written: dict[tuple[str, int], str] = {}
     rows = 0
+    for item in plan.years:  # a year compacted without its companion is written again
+        twin = companion(item.sources[0]) if item.keep and by_importer else None
+        if twin is not None and not (root / twin).exists():
+            item.keep = False
     todo = [y for y in plan.years if not y.keep]
     for item in plan.years:
         if item.keep:
@@ -249,11 +289,15 @@ def compact(
             staging.mkdir(parents=True)
             for item in todo:
                 name = f"{item.kind}-{item.year}.parquet"
-                got = _write_year(root, item, staging / name, row_group_size)
+                got = _write_year(root, item, staging / name, row_group_size, SORT[item.kind])
                 rows += got
                 if got:
                     written[(item.kind, item.year)] = str(final.relative_to(root) / name)
                     fsync_path(staging / name)
+                if got and by_importer and item.kind == "flows":
+                    twin = Path(str(companion(written[(item.kind, item.year)]))).name
+                    _write_year(root, item, staging / twin, row_group_size, BY_IMPORTER)
+                    fsync_path(staging / twin)
             _move(staging, final)
         after = _new_manifest(manifest, kinds, written)
         if todo:
@@ -274,6 +318,7 @@ def compact(
         removed=removed,
         seconds=time.perf_counter() - start,
         row_group_size=row_group_size,
+        bytes_by_importer=_size(root, {t for f in now if (t := companion(f)) is not None}),
     )
 
 

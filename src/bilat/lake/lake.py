@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from bilat._config import lake_path
 from bilat.errors import InputError, LakeNotFoundError, NotFoundError
-from bilat.lake._compact import ROW_GROUP, CompactReport, compact
+from bilat.lake._compact import ROW_GROUP, CompactReport, compact, companion
 from bilat.lake._writer import WriterLock, ingest_all, sweep
 from bilat.lake.manifest import MANIFEST, Manifest, ManifestEntry, ManifestStore
 from bilat.lake.report import IngestReport, ProgressFn
@@ -206,19 +206,25 @@ class Lake:
         """True when any active entry holds generated sample data."""
         return any(e.synthetic for e in self.manifest())
 
-    def _table(self, kind: str) -> ir.Table:
+    def _table(self, kind: str, *, by_importer: bool = False) -> ir.Table:
         self._load()
-        cached = self._cache.tables.get(kind)
+        key = f"{kind}:importer" if by_importer else kind
+        cached = self._cache.tables.get(key)
         if cached is not None:
             return cached
         import ibis
 
         files, only = _files(self._load(), kind)
+        if by_importer:
+            twins = [companion(f) for f in files]
+            if not files or not all(t and (self.root / t).is_file() for t in twins):
+                return self._table(kind)
+            files = [str(t) for t in twins]
         files = [str(self.root / f) for f in files]
         if not files:
             table = ibis.memtable(stored_schema(kind).empty_table())
         else:
-            name = f"bilat_{kind}_{self._cache.generation}"
+            name = f"bilat_{key.replace(':', '_')}_{self._cache.generation}"
             if self.con.name == "duckdb":
                 table = self.con.read_parquet(files, table_name=name)
             else:  # Ibis' pyspark backend (and others) read one path per call
@@ -226,11 +232,15 @@ class Lake:
                 table = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
             if only is not None:  # a compacted file still holds rows of a replaced entry
                 table = table.filter(table.entry_id.isin(only))
-        self._cache.tables[kind] = table
+        self._cache.tables[key] = table
         return table
 
     def compact(
-        self, *, kinds: Sequence[str] = ("flows", "declarations"), row_group_size: int = ROW_GROUP
+        self,
+        *,
+        kinds: Sequence[str] = ("flows", "declarations"),
+        row_group_size: int = ROW_GROUP,
+        by_importer: bool = True,
     ) -> CompactReport:
         """Rewrite the active rows per kind and year, sorted for pruning (one atomic step).
 
@@ -239,19 +249,38 @@ class Lake:
         dyad's reads skip the row groups of other countries. Entries keep their ids, sources
         and checksums and list the compacted files holding their rows; a year already
         compacted with the same entries is left as it is. Readers see the old files or the
-        new ones; the old files are removed after the manifest commit.
+        new ones; the old files are removed after the manifest commit. ``by_importer``: also
+        write each flows file's copy sorted by importer (:meth:`flows_by_importer`; twice the
+        disk of the flows).
         See :mod:`bilat.lake._compact`.
         """
         with WriterLock(self.root):
             sweep(self.root, self._store.load())
             try:
-                return compact(self._store, kinds=kinds, row_group_size=row_group_size)
+                return compact(
+                    self._store,
+                    kinds=kinds,
+                    row_group_size=row_group_size,
+                    by_importer=by_importer,
+                )
             finally:
                 self._cache = _Cache()
 
     def flows(self) -> ir.Table:
         """Bilateral flows (``FLOW_SCHEMA`` plus ``entry_id``) as an Ibis table."""
         return self._table("flows")
+
+    def flows_by_importer(self) -> ir.Table:
+        """The rows of :meth:`flows`, read from the copies sorted by importer first.
+
+        :meth:`compact` writes, next to each year's flows file (sorted by exporter), the same
+        rows sorted by importer, so a filter on ``importer`` skips row groups as one on
+        ``exporter`` does on :meth:`flows`. A reader of one country's both sides takes the
+        exporter side from :meth:`flows` and the importer side from here. Until every active
+        flows file has its copy (before a compaction, after a later ingest) this is
+        :meth:`flows` itself: the same rows, only slower to filter by importer.
+        """
+        return self._table("flows", by_importer=True)
 
     def declarations(self) -> ir.Table:
         """Reporters' declarations (``DECLARATION_SCHEMA`` plus ``entry_id``) as an Ibis table."""
