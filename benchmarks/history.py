@@ -187,6 +187,41 @@ def child_set(root: Path, repeat: int) -> dict[str, Any]:
             "set_warm_s": statistics.median(warm), "answer": answer}  # fmt: skip
 
 
+def child_indicator(root: Path, what: str) -> dict[str, Any]:
+    """Export potential of A in every market (HS6, 2021) or complexity (HS6, 2021), cold."""
+    from bilat.lake import Lake
+
+    t = time.perf_counter()
+    lake = Lake.open(root)
+    if what == "potential":
+        from bilat.potential.products import export_potential
+
+        ep = export_potential(lake, A, year=2021, level=6)
+        answer = {"cells": len(ep.products), "untapped": float(ep.markets["unrealised_usd"].sum())}
+    else:
+        from bilat.potential.complexity import complexity
+
+        cx = complexity(lake, year=2021, level=6)
+        answer = {"countries": len(cx.countries), "eci_a": float(
+            cx.countries.set_index("country").loc[A, "eci"])}  # fmt: skip
+    return {"run_s": time.perf_counter() - t, "answer": answer}
+
+
+def indicators(lakes: dict[str, Path], rounds: int) -> None:
+    """EPI (target < 10 s) and complexity (target < 5 s), fresh processes, interleaved."""
+    runs: dict[str, list[dict[str, Any]]] = {}
+    for _ in range(rounds):
+        for what in ("potential", "complexity"):
+            for name, root in lakes.items():
+                r = run_child(SCRIPT, "indicator", str(root), what)
+                r["load"] = _load()
+                runs.setdefault(f"{what} {name}", []).append(r)
+    print(f"   {'indicator':<24}{'run_s (median)':>16}{'peak_mb':>10}   answer   load")
+    for k, rs in runs.items():
+        print(f"   {k:<24}{_med(rs, 'run_s'):>16.2f}{_med(rs, 'peak_mb'):>10.0f}   "
+              f"{rs[0]['answer']}   {rs[-1]['load']}")  # fmt: skip
+
+
 # ---- the parent: interleaved runs and the table ----------------------------------------
 
 
@@ -281,6 +316,11 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--quick", action="store_true", help="2 years, one round")
+    p.add_argument(
+        "--only",
+        choices=["reads", "indicators"],
+        help="only the dyad's reads, or only export potential and complexity",
+    )
     a = p.parse_args()
     sizes = [2] if a.quick else [int(s) for s in a.sizes.split(",")]
     rounds = 1 if a.quick else a.rounds
@@ -290,6 +330,11 @@ def main() -> None:
         for rg in (int(x) for x in a.row_groups.split(",")):
             before, after, info[rg] = _prepare(src, a.workdir, size, rg)
             lakes["before"], lakes[f"rg{rg // 1024}k"] = before, after
+        if a.only != "reads":
+            print(f"\n== {size} years: export potential and complexity, before and after")
+            indicators(lakes, rounds)
+        if a.only == "indicators":
+            continue
         for name, root in lakes.items():
             groups[name] = row_groups(root)
         runs = _measure(lakes, rounds, a.repeat)
@@ -304,6 +349,8 @@ def child(argv: list[str]) -> None:
     what, rest = argv[0], argv[1:]
     if what == "compact":
         emit(child_compact(Path(rest[0]), Path(rest[1]), int(rest[2])))
+    elif what == "indicator":
+        emit(child_indicator(Path(rest[0]), rest[1]))
     elif what == "sql":
         emit(child_sql(Path(rest[0]), rest[1], int(rest[2])))
     else:
