@@ -148,9 +148,11 @@ def companion(path: str) -> str | None:
     twice): it lives and goes with its segment.
     """
     p = Path(path)
-    if p.parts[:2] != SEGMENTS.parts or not p.name.startswith("flows-") or p.suffixes != [
-        ".parquet"
-    ]:
+    if (
+        p.parts[:2] != SEGMENTS.parts
+        or not p.name.startswith("flows-")
+        or p.suffixes != [".parquet"]
+    ):
         return None
     return str(p.with_name(p.name.removesuffix(".parquet") + _COMPANION))
 
