@@ -276,30 +276,18 @@ def compact(
     segment = uuid.uuid4().hex[:16]
     staging = root / "staging" / f"compact-{segment}"
     final = root / SEGMENTS / segment
-    written: dict[tuple[str, int], str] = {}
-    rows = 0
     for item in plan.years:  # a year compacted without its companion is written again
         twin = companion(item.sources[0]) if item.keep and by_importer else None
         if twin is not None and not (root / twin).exists():
             item.keep = False
     todo = [y for y in plan.years if not y.keep]
-    for item in plan.years:
-        if item.keep:
-            written[(item.kind, item.year)] = item.sources[0]
+    written = {(y.kind, y.year): y.sources[0] for y in plan.years if y.keep}
+    rows = 0
     try:
         if todo:
             staging.mkdir(parents=True)
             for item in todo:
-                name = f"{item.kind}-{item.year}.parquet"
-                got = _write_year(root, item, staging / name, row_group_size, SORT[item.kind])
-                rows += got
-                if got:
-                    written[(item.kind, item.year)] = str(final.relative_to(root) / name)
-                    fsync_path(staging / name)
-                if got and by_importer and item.kind == "flows":
-                    twin = Path(str(companion(written[(item.kind, item.year)]))).name
-                    _write_year(root, item, staging / twin, row_group_size, BY_IMPORTER)
-                    fsync_path(staging / twin)
+                rows += _write_one(root, item, staging, final, written, row_group_size, by_importer)
             _move(staging, final)
         after = _new_manifest(manifest, kinds, written)
         if todo:
@@ -322,6 +310,29 @@ def compact(
         row_group_size=row_group_size,
         bytes_by_importer=_size(root, {t for f in now if (t := companion(f)) is not None}),
     )
+
+
+def _write_one(
+    root: Path,
+    item: _Year,
+    staging: Path,
+    final: Path,
+    written: dict[tuple[str, int], str],
+    row_group_size: int,
+    by_importer: bool,
+) -> int:
+    """Stage one kind and year (and its companion), synced; record it in ``written``."""
+    name = f"{item.kind}-{item.year}.parquet"
+    got = _write_year(root, item, staging / name, row_group_size, SORT[item.kind])
+    if not got:
+        return 0
+    written[(item.kind, item.year)] = str(final.relative_to(root) / name)
+    fsync_path(staging / name)
+    if by_importer and item.kind == "flows":
+        twin = Path(str(companion(written[(item.kind, item.year)]))).name
+        _write_year(root, item, staging / twin, row_group_size, BY_IMPORTER)
+        fsync_path(staging / twin)
+    return got
 
 
 def _move(staging: Path, final: Path) -> None:
