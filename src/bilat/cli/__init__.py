@@ -41,6 +41,7 @@ def _root(
 # Each part registers its own commands; the order is the order of `bilat --help`.
 _PARTS = (
     "bilat.cli.ingest",
+    "bilat.cli.lake",
     "bilat.cli.trade",
     "bilat.cli.potential",
     "bilat.cli.complexity",

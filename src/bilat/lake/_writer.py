@@ -238,9 +238,10 @@ def _overlaps(
                 continue
             files = [str(root / f) for f in e.files]
             on = " AND ".join(f"a.{k} = b.{k}" for k in keys)
-            row = con.execute(
-                f"SELECT count(*) FROM read_parquet(?) a JOIN read_parquet(?) b ON {on}",
-                [str(staged.part), files],
+            row = con.execute(  # a compacted file holds other entries' rows too
+                f"SELECT count(*) FROM read_parquet(?) a JOIN read_parquet(?) b ON {on} "
+                "WHERE b.entry_id = ?",
+                [str(staged.part), files, e.entry_id],
             ).fetchone()
             shared = int(row[0]) if row else 0
             if shared:

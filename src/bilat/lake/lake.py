@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from bilat._config import EngineSettings, engine_settings, lake_path
 from bilat.errors import InputError, LakeNotFoundError, NotFoundError
+from bilat.lake._compact import ROW_GROUP, CompactReport, compact, companion
 from bilat.lake._writer import WriterLock, ingest_all, sweep
 from bilat.lake.engine import connect, read_parquet
 from bilat.lake.manifest import MANIFEST, Manifest, ManifestEntry, ManifestStore
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     import ibis
     import ibis.expr.types as ir
 
-__all__ = ["IngestReport", "Lake"]
+__all__ = ["CompactReport", "IngestReport", "Lake"]
 #: What a lake folder holds (a first ingest that crashed leaves these without a manifest).
 _LAYOUT = frozenset({MANIFEST, "data", "staging", "rejects", ".writer.lock", ".writer.pid"})
 
@@ -79,6 +80,17 @@ class _Cache:
     mtime: float = -1.0
     manifest: Manifest = field(default_factory=Manifest)
     tables: dict[str, Any] = field(default_factory=dict)
+
+
+def _files(m: Manifest, kind: str) -> tuple[list[str], list[str] | None]:
+    """The files the active entries of ``kind`` list (each once), and the active entry ids
+    to keep when one of them also holds rows of a replaced entry (a compacted file the
+    replaced entry shares; see :mod:`bilat.lake._compact`), else ``None``."""
+    active = [e for e in m.active() if e.kind == kind]
+    files = list(dict.fromkeys(f for e in active for f in e.files))
+    shared = {f for e in m.entries if not e.active and e.kind == kind for f in e.files}
+    only = [e.entry_id for e in active] if shared.intersection(files) else None
+    return files, only
 
 
 class Lake:
@@ -200,28 +212,80 @@ class Lake:
         """True when any active entry holds generated sample data."""
         return any(e.synthetic for e in self.manifest())
 
-    def _table(self, kind: str) -> ir.Table:
+    def _table(self, kind: str, *, by_importer: bool = False) -> ir.Table:
         self._load()
-        cached = self._cache.tables.get(kind)
+        key = f"{kind}:importer" if by_importer else kind
+        cached = self._cache.tables.get(key)
         if cached is not None:
             return cached
         import ibis
 
+        files, only = _files(self._load(), kind)
+        if by_importer:
+            twins = [companion(f) for f in files]
+            if not files or not all(t and (self.root / t).is_file() for t in twins):
+                return self._table(kind)
+            files = [str(t) for t in twins]
         s = self._settings
         base = s.lake_url.rstrip("/") if s and s.lake_url and s.backend != "duckdb" else self.root
-        files = [f"{base}/{f}" for e in self.manifest() if e.kind == kind for f in e.files]
-        if not files:
+        paths = [f"{base}/{f}" for f in files]
+        if not paths:
             table = ibis.memtable(stored_schema(kind).empty_table())
         else:  # a name per lake and generation: Spark's temporary views are session-wide
             root_key = hashlib.sha1(str(self.root).encode()).hexdigest()[:8]
-            name = f"bilat_{kind}_{self._cache.generation}_{root_key}"
-            table = read_parquet(self.con, files, name)
-        self._cache.tables[kind] = table
+            name = f"bilat_{key.replace(':', '_')}_{self._cache.generation}_{root_key}"
+            table = read_parquet(self.con, paths, name)
+            if only is not None:  # a compacted file still holds rows of a replaced entry
+                table = table.filter(table.entry_id.isin(only))
+        self._cache.tables[key] = table
         return table
+
+    def compact(
+        self,
+        *,
+        kinds: Sequence[str] = ("flows", "declarations"),
+        row_group_size: int = ROW_GROUP,
+        by_importer: bool = True,
+    ) -> CompactReport:
+        """Rewrite the active rows per kind and year, sorted for pruning (one atomic step).
+
+        Each year becomes one file sorted by exporter, importer and product (declarations:
+        reporter, partner, flow, product) in row groups of ``row_group_size`` rows, so a
+        dyad's reads skip the row groups of other countries. Entries keep their ids, sources
+        and checksums and list the compacted files holding their rows; a year already
+        compacted with the same entries is left as it is. Readers see the old files or the
+        new ones; the old files are removed after the manifest commit. ``by_importer``: also
+        write each flows file's copy sorted by importer (:meth:`flows_by_importer`; twice the
+        disk of the flows).
+        See :mod:`bilat.lake._compact`.
+        """
+        with WriterLock(self.root):
+            sweep(self.root, self._store.load())
+            try:
+                return compact(
+                    self._store,
+                    kinds=kinds,
+                    row_group_size=row_group_size,
+                    by_importer=by_importer,
+                )
+            finally:
+                self._cache = _Cache()
 
     def flows(self) -> ir.Table:
         """Bilateral flows (``FLOW_SCHEMA`` plus ``entry_id``) as an Ibis table."""
         return self._table("flows")
+
+    def flows_by_importer(self) -> ir.Table:
+        """The rows of :meth:`flows`, read from the copies sorted by importer first.
+
+        :meth:`compact` writes, next to each year's flows file (sorted by exporter), the same
+        rows sorted by importer, so a filter on ``importer`` skips row groups as one on
+        ``exporter`` does on :meth:`flows`. A reader of one country's both sides takes the
+        exporter side from :meth:`flows` and the importer side from here. Until every active
+        flows file has its copy (before a compaction, after a later ingest) this is
+        :meth:`flows` itself: the same rows, only slower to filter by importer.
+        """
+        return self._table("flows", by_importer=True)
 
     def declarations(self) -> ir.Table:
         """Reporters' declarations (``DECLARATION_SCHEMA`` plus ``entry_id``) as an Ibis table."""
