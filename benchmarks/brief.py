@@ -95,8 +95,10 @@ def _child(args: list[str], src: Path | None) -> dict[str, Any]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(src if src is not None else HERE.parents[1] / "src")
     out = subprocess.run(
-        [sys.executable, str(HERE), *args], check=True, capture_output=True, text=True, env=env
+        [sys.executable, str(HERE), *args], capture_output=True, text=True, env=env
     )
+    if out.returncode:
+        raise SystemExit(f"{' '.join(args)} failed:\n{out.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
@@ -130,7 +132,9 @@ def check(workdir: Path, old: Path) -> bool:
     new_json, old_json = workdir / "brief-new.json", workdir / "brief-old.json"
     _child(["--variant", "json", "--root", str(root), "--out", str(new_json)], None)
     _child(["--variant", "json", "--root", str(root), "--out", str(old_json)], old)
-    diffs = _differ(json.loads(new_json.read_text("utf-8")), json.loads(old_json.read_text("utf-8")))
+    diffs = _differ(
+        json.loads(new_json.read_text("utf-8")), json.loads(old_json.read_text("utf-8"))
+    )
     verdict = "same" if not diffs else f"DIFFERENT ({len(diffs)} places)"
     print(f"briefing JSON on the demo lake, this checkout vs baseline: {verdict}")
     for where in diffs[:10]:
@@ -160,7 +164,11 @@ def _differ(a: Any, b: Any, where: str = "$") -> list[str]:
     if isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
             return [f"{where} length {len(a)} != {len(b)}"]
-        return [d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in _differ(x, y, f"{where}[{i}]")]
+        return [
+            d
+            for i, (x, y) in enumerate(zip(a, b, strict=True))
+            for d in _differ(x, y, f"{where}[{i}]")
+        ]
     if isinstance(a, float) and isinstance(b, float):
         return [] if abs(a - b) <= REL * max(abs(a), abs(b), 1.0) else [where]
     return [] if a == b else [where]

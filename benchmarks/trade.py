@@ -264,8 +264,11 @@ def sql_set(con: Any, years: tuple[int, int]) -> dict[str, Any]:
         "top_products": [r[0] for r in top][:5],
         "top_value": float(top[0][1]),
         "baskets": baskets,
-        "events": {"appeared": ev[0] if known else 0, "resumed": ev[1] if known else 0,
-                   "ceased": ev[2]},  # fmt: skip
+        "events": {
+            "appeared": ev[0] if known else 0,
+            "resumed": ev[1] if known else 0,
+            "ceased": ev[2],
+        },
     }
 
 
