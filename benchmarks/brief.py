@@ -47,21 +47,34 @@ def _children_peak_mb() -> float:
 # ---- children -----------------------------------------------------------------------------
 
 
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def run_build(root: Path, repeat: int) -> dict[str, Any]:
-    """Cold: open the lake and build; warm: build again in the same process."""
+    """Cold: open the lake and build (modules imported first: ``import_s``); warm: build
+    again in the same process, median of ``repeat``. CPU seconds beside wall seconds."""
     t = time.perf_counter()
     from bilat.brief import build_briefing
     from bilat.lake import Lake
 
+    imported = time.perf_counter() - t
+    t, c = time.perf_counter(), _cpu()
     lake = Lake.open(root)
     build_briefing(lake, A, B, year=YEAR)
-    cold = time.perf_counter() - t
-    warm = []
+    cold, cold_cpu = time.perf_counter() - t, _cpu() - c
+    warm, warm_cpu = [], []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), _cpu()
         build_briefing(lake, A, B, year=YEAR)
         warm.append(time.perf_counter() - t)
-    return {"cold_s": cold, "warm_s": statistics.median(warm), "peak_mb": _peak_mb()}
+        warm_cpu.append(_cpu() - c)
+    return {
+        "import_s": imported, "cold_s": cold, "cold_cpu_s": cold_cpu,
+        "warm_s": statistics.median(warm), "warm_cpu_s": statistics.median(warm_cpu),
+        "peak_mb": _peak_mb(),
+    }  # fmt: skip
 
 
 def run_cli(root: Path, out: Path, pdf: bool) -> dict[str, Any]:
@@ -194,13 +207,14 @@ def compare(root: Path, rev: str, workdir: Path, repeat: int, rounds: int, pdf: 
     load = os.getloadavg()
     what = "HTML+JSON+PDF" if pdf else "HTML+JSON (no PDF)"
     print(f"lake {root}; dyad {A}-{B} {YEAR}; {rounds} rounds interleaved; load {load[0]:.1f}")
-    print(f"{'code':14} {'build cold s':>12} {'warm s':>8} {'peak MB':>8}   "
-          f"{'bilat brief s':>13} {'peak MB':>8}  ({what})")  # fmt: skip
+    print(f"{'code':14} {'build cold s':>12} {'(CPU)':>7} {'warm s':>8} {'(CPU)':>7} "
+          f"{'peak MB':>8}   {'bilat brief s':>13} {'peak MB':>8}  ({what})")  # fmt: skip
     med = {n: {k: _median(v) for k, v in r.items()} for n, r in runs.items()}
     for name, label in (("new", "this checkout"), ("old", rev)):
         b, c = med[name]["build"], med[name]["cli"]
-        print(f"{label:14} {b['cold_s']:12.2f} {b['warm_s']:8.3f} {b['peak_mb']:8.0f}   "
-              f"{c['wall_s']:13.2f} {c['peak_mb']:8.0f}")  # fmt: skip
+        print(f"{label:14} {b['cold_s']:12.2f} {b['cold_cpu_s']:7.1f} {b['warm_s']:8.3f} "
+              f"{b['warm_cpu_s']:7.2f} {b['peak_mb']:8.0f}   {c['wall_s']:13.2f} "
+              f"{c['peak_mb']:8.0f}")  # fmt: skip
     n, o = med["new"], med["old"]
     print(
         f"ratio new/old: build cold {n['build']['cold_s'] / o['build']['cold_s']:.2f}, "
@@ -233,7 +247,10 @@ def main() -> None:
     parser.add_argument("--variant", choices=["build", "cli", "json"], help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true", help="one round, one warm repeat")
     args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.repeat = 1, 1
     if args.variant:
         if args.variant == "build":
             res = run_build(args.root, args.repeat)

@@ -519,10 +519,11 @@ class TradeView:
             self._keep(idx, cache_key, rows.group_by(keys).aggregate(**sums).execute())
         return idx.frames[cache_key]
 
-    def fetch(self, expr: ir.Expr) -> Any:
+    def fetch(self, expr: ir.Expr, *, copy: bool = True) -> Any:
         """``expr`` executed (a table to pandas, a scalar to its value), kept per lake
         version: the same query asked again (an equal expression, as a second briefing of
-        the lake asks) is answered from memory. Tables come back as copies."""
+        the lake asks) is answered from memory. Tables come back as copies (``copy=False``:
+        the kept frame itself, for a caller that only reads it)."""
         idx = self._refresh()
         key = expr.op()
         if key not in idx.results:
@@ -530,7 +531,7 @@ class TradeView:
                 idx.results.pop(next(iter(idx.results)))
             idx.results[key] = expr.execute()
         got = idx.results[key]
-        return got.copy() if isinstance(got, pd.DataFrame) else got
+        return got.copy() if copy and isinstance(got, pd.DataFrame) else got
 
     # ---- coverage -------------------------------------------------------------------------
 
