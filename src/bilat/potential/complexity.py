@@ -39,7 +39,14 @@ from bilat.document import to_document
 from bilat.errors import InputError, NotFoundError
 from bilat.options import Presence, check_top, check_year, choice
 from bilat.potential.complexity_math import Measures, measures
-from bilat.potential.panel import believed_flows, check_basis, drop_areas, read_table, reads_a_lake
+from bilat.potential.panel import (
+    believed_flows,
+    check_basis,
+    drop_areas,
+    read_table,
+    reads_a_lake,
+    view_for,
+)
 
 __all__ = ["Complexity", "complexity", "export_matrix", "read_population"]
 
@@ -153,16 +160,17 @@ def _from_frame(data: Any, year: int, level: int) -> Matrix:
 
 
 def _from_lake(data: Any, year: int, level: int, origin: Mapping[str, Any]) -> Matrix:
-    t = drop_areas(believed_flows(data, level=level, years=[year], **origin))
+    view = view_for(data, **origin)
+    t = drop_areas(believed_flows(view, level=level, years=[year]))
     t = t.filter(t.exporter != t.importer)
     agg = t.group_by(["exporter", "product"]).aggregate(value=t.value_usd.sum())
-    frame = agg.to_pandas()
+    frame = view.fetch(agg)
     if frame.empty:
         raise NotFoundError(
             f"the lake holds no flows at level {level} for {year}",
             details={"year": year, "level": level},
         )
-    by = t.group_by("klass").aggregate(value=t.value_usd.sum()).to_pandas()
+    by = view.fetch(t.group_by("klass").aggregate(value=t.value_usd.sum()))
     total = float(by["value"].sum()) or 1.0
     shares = {str(k): float(v) / total for k, v in zip(by["klass"], by["value"], strict=True)}
     countries, products, x = export_matrix(frame, country="exporter")

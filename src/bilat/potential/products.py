@@ -67,6 +67,8 @@ if TYPE_CHECKING:
     import altair as alt
     import ibis.expr.types as ir
 
+    from bilat.tradeview import TradeView
+
 __all__ = [
     "ExportPotential",
     "ProductPotential",
@@ -688,10 +690,10 @@ class ExportPotential:
         return chart
 
 
-def _require_demand(table: ir.Table, q: _Query) -> None:
+def _require_demand(table: ir.Table, q: _Query, view: TradeView) -> None:
     """``NotFoundError`` when no source the lake holds covers the market's imports: its
     demand is then unknown, not 0 (a complete source such as BACI lists every import)."""
-    if int(table.filter(table.importer == q.market).count().execute()):
+    if int(view.fetch(table.filter(table.importer == q.market).count())):
         return
     raise NotFoundError(
         f"no source the lake holds covers the imports of {q.market} in {q.year}, so its "
@@ -701,11 +703,11 @@ def _require_demand(table: ir.Table, q: _Query) -> None:
     )
 
 
-def _require_named(table: ir.Table, q: _Query) -> None:
+def _require_named(table: ir.Table, q: _Query, view: TradeView) -> None:
     """``NotFoundError`` when no flow of a complete year names the market at all: a code
     no source knows (``XYZ``) has no potential to measure, rather than one of 0."""
     named = (table.importer == q.market) | (table.exporter == q.market)
-    if int(table.filter(named).count().execute()):
+    if int(view.fetch(table.filter(named).count())):
         return
     raise NotFoundError(
         f"{q.market} appears in no flow the lake holds for {q.year}, neither as exporter nor "
@@ -722,15 +724,16 @@ def _run(flows: Any, q: _Query, origin: Mapping[str, Any]) -> tuple[pd.DataFrame
     """The potential table of ``q`` (and ``q`` with the years averaged): from a lake through
     the trade view, or a raw table."""
     raw: ir.Table | None = None
+    view: TradeView | None = None
     if reads_a_lake(flows):
         view = view_for(flows, **origin)
         believed_flows(view, level=q.level, years=[q.year])  # the base year must be held
         held = [y for y in _window_years(q) if y in set(view.years())]
         table = believed_flows(view, level=q.level, years=held)
         if q.market is not None and not view.complete_year(q.year):
-            _require_demand(drop_areas(table.filter(table.year == q.year)), q)
+            _require_demand(drop_areas(table.filter(table.year == q.year)), q, view)
         elif q.market is not None:
-            _require_named(table.filter(table.year == q.year), q)
+            _require_named(table.filter(table.year == q.year), q, view)
     else:
         raw = flows_table(flows)
         raw = raw.filter(raw.year.between(q.year - q.actual_years + 1, q.year))
@@ -739,7 +742,8 @@ def _run(flows: Any, q: _Query, origin: Mapping[str, Any]) -> tuple[pd.DataFrame
         held = sorted(int(y) for y in years)
     q = dataclasses.replace(q, held=tuple(held))
     scoped = drop_areas(table)
-    frame: pd.DataFrame = potential_expr(scoped, q).to_pandas()
+    expr = potential_expr(scoped, q)
+    frame: pd.DataFrame = expr.to_pandas() if view is None else view.fetch(expr)
     if frame.empty:
         if raw is not None and q.year not in held:
             raise NotFoundError(

@@ -23,7 +23,7 @@ from bilat.document import to_document
 from bilat.errors import InputError, NotFoundError
 from bilat.options import PromisingSort, check_top, choice
 from bilat.potential.complexity import Complexity, complexity
-from bilat.potential.panel import believed_flows, drop_areas, reads_a_lake
+from bilat.potential.panel import believed_flows, drop_areas, reads_a_lake, view_for
 from bilat.potential.products import country_code
 
 __all__ = ["PromisingProducts", "promising_products"]
@@ -85,12 +85,13 @@ def _market_flows(data: Any, market: str, exporter: str, years: list[int], level
                   origin: Mapping[str, Any]) -> pd.DataFrame:  # fmt: skip
     """``year, exporter, product, value`` of the market's imports in ``years``."""
     if reads_a_lake(data):
-        t = drop_areas(believed_flows(data, level=level, years=years, **origin))
+        view = view_for(data, **origin)
+        t = drop_areas(believed_flows(view, level=level, years=years))
         t = t.filter((t.importer == market) & (t.exporter != market))
         agg = t.group_by(["year", "product"]).aggregate(
             value=t.value_usd.sum(), from_a=t.value_usd.sum(where=t.exporter == exporter)
         )
-        frame: pd.DataFrame = agg.to_pandas()
+        frame: pd.DataFrame = view.fetch(agg)
         return frame
     frame = data.to_pandas() if not isinstance(data, pd.DataFrame) else data
     if "importer" not in frame.columns:

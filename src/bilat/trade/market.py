@@ -226,29 +226,40 @@ def _table(
     return pa.table(cols, schema=_SCHEMA), now
 
 
-#: Per view: (lake version, precedence, year, level, prefixes) → exports by exporter.
-_WORLD: weakref.WeakKeyDictionary[TradeView, dict[tuple[Any, ...], pd.Series]] = (
+#: Per lake: (lake version, precedence, year, level, prefixes) → exports by exporter.
+_WORLD: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], pd.Series]] = (
     weakref.WeakKeyDictionary()
 )
 
 
+def _world_products(tv: TradeView, year: int, level: int) -> pd.DataFrame:
+    """Every believed export of the year at ``level``, by exporter and product (countries
+    only), read once per lake version (:meth:`TradeView.fetch`): every market question of
+    that year and level (any product, any market) is answered from it."""
+    rows = tv.at_level(tv.rows([year]), level, [year])
+    rows = rows.filter(
+        ~rows.exporter.isin(AREAS) & ~rows.importer.isin(AREAS) & (rows.exporter != rows.importer)
+    )
+    got: pd.DataFrame = tv.fetch(
+        rows.group_by(["exporter", "product"]).aggregate(v=rows.value_usd.sum()), copy=False
+    )
+    return got
+
+
 def _world_exports(tv: TradeView, q: _Ask) -> pd.Series:
     """Every believed export of the product in the year, by exporter (countries only),
-    computed once per view and lake version (a market question asks it for any market)."""
+    kept per lake and version (a market question asks it for any market)."""
     key = (str(tv.lake.version), tv.precedence.key(), q.year, q.level, q.prefixes)
-    cache = _WORLD.setdefault(tv, {})
+    try:
+        cache = _WORLD.setdefault(tv.lake, {})
+    except TypeError:  # a lake that cannot be weakly referenced: not kept
+        cache = {}
     if key not in cache:
-        rows = tv.at_level(tv.rows([q.year]), q.level, [q.year])
-        rows = rows.filter(
-            ~rows.exporter.isin(AREAS)
-            & ~rows.importer.isin(AREAS)
-            & (rows.exporter != rows.importer)
-        )
-        rows = rows.filter(rows["product"].re_search("^(" + "|".join(q.prefixes) + ")"))
-        got = rows.group_by("exporter").aggregate(v=rows.value_usd.sum()).execute()
-        while len(cache) >= 16:
+        got = _world_products(tv, q.year, q.level)
+        mine = got[got["product"].astype(str).str.startswith(q.prefixes)]
+        while len(cache) >= 64:
             cache.pop(next(iter(cache)))
-        cache[key] = got.set_index("exporter").v
+        cache[key] = mine.groupby("exporter", sort=False).v.sum()
     return cache[key]
 
 

@@ -138,9 +138,9 @@ def rca(
         exports_to_partner_usd=_.to_b,
         partner_rca=_.partner_rca,
     ).order_by([ibis.desc("rca"), "product"])
-    frame = expr.execute()
-    totals = g.aggregate(own=g.own_total.max(), world=g.world_total.max()).execute().iloc[0]
-    tags = _tags(rows.filter(rows.exporter.isin(a.members))).execute().iloc[0]
+    frame = view.fetch(expr)
+    totals = view.fetch(g.aggregate(own=g.own_total.max(), world=g.world_total.max())).iloc[0]
+    tags = view.fetch(_tags(rows.filter(rows.exporter.isin(a.members)))).iloc[0]
     prov = provenance(lake, merge([tags.bases]), merge([tags.entries]), _level_words(tags, level))
     frame.insert(1, "description", frame["product"].map(describe))
     table = pa.Table.from_pandas(frame[_RCA_SCHEMA.names], schema=_RCA_SCHEMA, preserve_index=False)
@@ -166,7 +166,7 @@ def complementarity(
     g = g.mutate(gap=(g.m / g.mt - g.x / g.xt).abs())
     stats = g.aggregate(gap=g.gap.sum(), xt=g.xt.max(), mt=g.mt.max())
     tags = _tags(rows.filter(rows.exporter.isin(a.members) | rows.importer.isin(b.members)))
-    got = stats.cross_join(tags).execute().iloc[0]
+    got = view.fetch(stats.cross_join(tags)).iloc[0]
     xt, mt = num(got.xt), num(got.mt)
     index = 100.0 * (1.0 - num(got.gap) / 2.0) if xt > 0 and mt > 0 else None
     prov = provenance(lake, merge([got.bases]), merge([got.entries]), _level_words(got, level))
@@ -185,7 +185,7 @@ def intensity(lake: Lake, view: TradeView, a: Side, b: Side, *, year: int) -> In
         w=rows.value_usd.sum(),
     )
     tags = _tags(rows.filter(from_a | to_b))
-    got = stats.cross_join(tags).execute().iloc[0]
+    got = view.fetch(stats.cross_join(tags)).iloc[0]
     ab, xa, mb, w = num(got.ab), num(got.a), num(got.b), num(got.w)
     index = ratio(ratio(ab, xa), ratio(mb, w))
     prov = provenance(lake, merge([got.bases]), merge([got.entries]), _level_words(got, 0))
@@ -230,7 +230,7 @@ def mirror_gap(
     xs = side_of("exporter", "x")  # A's export declarations of A→B
     ms = side_of("importer", "m")  # B's import declarations of the same flows
     both = xs.join(ms, ["year", "product"]).order_by(["year", "product"])
-    joined = both.execute()
+    joined = view.fetch(both)
     expr = both.select(
         year=_.year.cast("int32"),
         product=_.product,

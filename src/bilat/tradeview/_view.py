@@ -185,9 +185,11 @@ class _Index:
     scopes: dict[tuple[Any, ...], pa.Table] = field(default_factory=dict)
     tables: dict[tuple[Any, ...], ir.Table] = field(default_factory=dict)
     frames: dict[tuple[Any, ...], pd.DataFrame] = field(default_factory=dict)
+    results: dict[Any, Any] = field(default_factory=dict)
 
 
 _MAX_SCOPES = 8
+_MAX_RESULTS = 64
 _CACHE: weakref.WeakKeyDictionary[Any, _Index] = weakref.WeakKeyDictionary()
 
 
@@ -516,6 +518,20 @@ class TradeView:
             sums = {"value_usd": _.value_usd.sum(), "quantity": _.quantity.sum()}
             self._keep(idx, cache_key, rows.group_by(keys).aggregate(**sums).execute())
         return idx.frames[cache_key]
+
+    def fetch(self, expr: ir.Expr, *, copy: bool = True) -> Any:
+        """``expr`` executed (a table to pandas, a scalar to its value), kept per lake
+        version: the same query asked again (an equal expression, as a second briefing of
+        the lake asks) is answered from memory. Tables come back as copies (``copy=False``:
+        the kept frame itself, for a caller that only reads it)."""
+        idx = self._refresh()
+        key = expr.op()
+        if key not in idx.results:
+            while len(idx.results) >= _MAX_RESULTS:
+                idx.results.pop(next(iter(idx.results)))
+            idx.results[key] = expr.execute()
+        got = idx.results[key]
+        return got.copy() if copy and isinstance(got, pd.DataFrame) else got
 
     # ---- coverage -------------------------------------------------------------------------
 
