@@ -280,11 +280,7 @@ class TradeView:
         except TypeError:
             cached = None
         if cached is None or cached.version != version:
-            listed = getattr(self.lake, "manifest", None)  # adapters may have none: read both
-            kinds = (
-                {str(e.kind) for e in listed()} if callable(listed) else {"flows", "declarations"}
-            )
-            cands = candidates(self.lake.flows(), self.lake.declarations(), kinds=kinds)
+            cands = candidates(self.lake.flows(), self.lake.declarations(), kinds=self._kinds())
             cached = _build_index(self.lake, cands)
             cached.cands = cands
             with contextlib.suppress(TypeError):
@@ -292,6 +288,11 @@ class TradeView:
         self._cands = cached.cands
         self._index = cached
         return cached
+
+    def _kinds(self) -> set[str]:
+        """The kinds the lake holds any entry of (adapters may list none: read both)."""
+        listed = getattr(self.lake, "manifest", None)
+        return {str(e.kind) for e in listed()} if callable(listed) else {"flows", "declarations"}
 
     @property
     def _idx(self) -> _Index:
@@ -369,13 +370,31 @@ class TradeView:
         idx = self._refresh()
         key = (members, self.precedence.key())
         if key not in idx.scopes:
-            c = self.candidates()
-            rows = c.filter(c.exporter.isin(list(members)) | c.importer.isin(list(members)))
-            resolved = self._resolve(rows, self.years()).to_pyarrow()
+            resolved = self._resolve(self._scope_rows(members), self.years()).to_pyarrow()
             while len(idx.scopes) >= _MAX_SCOPES:
                 idx.scopes.pop(next(iter(idx.scopes)))
             idx.scopes[key] = resolved
         return idx.scopes[key]
+
+    def _scope_rows(self, members: tuple[str, ...]) -> ir.Table:
+        """The candidates with a member as exporter or importer, in a shape that prunes.
+
+        One part per member and side, added together: ``exporter == X`` over the flows
+        (sorted by exporter once compacted), ``importer == X`` and no member as exporter over
+        the copies sorted by importer (:meth:`bilat.lake.Lake.flows_by_importer`, the flows
+        themselves before a compaction). Each row is in exactly one part, so the sum is
+        ``exporter IN m OR importer IN m``; an ``OR`` (or one ``IN`` over both members)
+        lets no row group be skipped, equalities on the sorted column do.
+        """
+        c = self.candidates()
+        by_importer = getattr(self.lake, "flows_by_importer", None)
+        if not callable(by_importer):  # an adapter without the compacted layout
+            return c.filter(c.exporter.isin(list(members)) | c.importer.isin(list(members)))
+        ci = candidates(by_importer(), self.lake.declarations(), kinds=self._kinds())
+        parts = [c.filter(c.exporter == m) for m in members]
+        others = list(members)
+        parts += [ci.filter((ci.importer == m) & ~ci.exporter.isin(others)) for m in members]
+        return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
 
     def _scope_table(self, members: tuple[str, ...]) -> ir.Table:
         """The scope as a table of the lake's backend, registered once."""
