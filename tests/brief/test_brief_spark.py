@@ -14,15 +14,10 @@ import math
 import os
 import re
 import shutil
-import socket
-import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import skip_or_fail
 
 from bilat.brief import Briefing, build_briefing
 from bilat.lake import Lake
@@ -130,69 +125,18 @@ def test_declared_dyad_briefing_same_on_spark(tmp_path: Path, on_spark: Any) -> 
     _same(duck.to_dict(), spark.to_dict())
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(1)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-@pytest.fixture(scope="module")
-def connect_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``BILAT_TEST_SPARK_REMOTE`` when set, else a local Connect server started here.
-
-    The server is the pip package's own (``spark-submit --class ...SparkConnectServer`` with
-    the ``spark-connect`` jar pyspark ships), on a free port, stopped after the module.
-    """
-    named = os.environ.get("BILAT_TEST_SPARK_REMOTE")
-    if named:
-        yield named
-        return
-    pyspark = pytest.importorskip("pyspark")
-    home = Path(pyspark.__file__).parent
-    jars = sorted((home / "jars").glob("spark-connect_*.jar"))
-    if shutil.which("java") is None or not jars:
-        skip_or_fail("no Java or no spark-connect jar: no local Spark Connect server")
-    port = _free_port()
-    log = tmp_path_factory.mktemp("connect") / "server.log"
-    conf = ["--conf", f"spark.connect.grpc.binding.port={port}"]
-    conf += ["--conf", "spark.ui.enabled=false", "--conf", "spark.sql.session.timeZone=UTC"]
-    command = [str(home / "bin" / "spark-submit"), "--master", "local[2]", *conf]
-    command += ["--class", "org.apache.spark.sql.connect.service.SparkConnectServer", str(jars[-1])]
-    env = {**os.environ, "SPARK_HOME": str(home)}
-    with log.open("wb") as out:
-        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
-    try:
-        deadline = time.monotonic() + 180
-        while not _listening(port):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    f"the local Spark Connect server did not start: {log.read_text()[-2000:]}"
-                )
-            time.sleep(1)
-        yield f"sc://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-
-
 def test_declared_dyad_briefing_same_on_spark_connect(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, connect_url: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On a Spark Connect server: ``BILAT_TEST_SPARK_REMOTE=sc://host:port``, else a local one.
+    """On a Spark Connect server (``BILAT_TEST_SPARK_REMOTE=sc://host:port``; CI starts none).
 
     The server must read the lake at the same path as this process (a local server, or a
-    shared file system; see docs/scale.md).
+    shared file system): start one with ``spark-submit --class
+    org.apache.spark.sql.connect.service.SparkConnectServer`` (see docs/scale.md).
     """
-    remote = connect_url
+    remote = os.environ.get("BILAT_TEST_SPARK_REMOTE")
+    if not remote:
+        pytest.skip("no Spark Connect server named (BILAT_TEST_SPARK_REMOTE=sc://host:port)")
     root = tmp_path / "declared"
     duck = build_briefing(_declarations_lake(root), "BLR", "KAZ", year=2022, as_of="2023-01-01")
     monkeypatch.setenv("BILAT_BACKEND", "pyspark")
