@@ -39,6 +39,7 @@ WRITES: dict[str, str] = {
     "brief": "writes the briefing's files (its document is GET /api/brief/...)",
     "serve": "starts the web app",
     "demo": "builds the sample world and writes files",
+    "lake compact": "rewrites the lake's files (maintenance under the writer lock; no web route)",
     "ingest baci": "writes to the lake (the web's upload is POST /api/sources/upload)",
     "ingest comtrade": "writes to the lake",
     "ingest csv": "writes to the lake",
