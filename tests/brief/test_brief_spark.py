@@ -132,7 +132,8 @@ def test_declared_dyad_briefing_same_on_spark_connect(
 
     The server must read the lake at the same path as this process (a local server, or a
     shared file system): start one with ``spark-submit --class
-    org.apache.spark.sql.connect.service.SparkConnectServer`` (see docs/scale.md).
+    org.apache.spark.sql.connect.service.SparkConnectServer`` (see docs/scale.md). Run it on
+    its own (``-k connect``): pyspark allows no Connect session beside a classic one.
     """
     remote = os.environ.get("BILAT_TEST_SPARK_REMOTE")
     if not remote:

@@ -174,3 +174,21 @@ def test_the_cli_reads_on_spark_when_told(
     assert (duck.exit_code, spark.exit_code) == (0, 0), spark.stderr
     assert json.loads(spark.stdout) == json.loads(duck.stdout)
     assert json.loads(spark.stdout)["exports_usd"] == 5.0
+
+
+@pytest.mark.spark
+def test_spark_connect_beside_a_classic_session_is_an_input_error(
+    _isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, skip_or_fail: Any
+) -> None:
+    """pyspark refuses a Connect session in a process running a classic one: we say so."""
+    if importlib.util.find_spec("pyspark") is None or shutil.which("java") is None:
+        skip_or_fail("pyspark or Java is not installed")
+    monkeypatch.setenv("BILAT_BACKEND", "pyspark")
+    monkeypatch.setenv("BILAT_SPARK_MASTER", "local[1]")
+    classic = spark_session(engine_settings())  # the JVM session, as a first lake makes it
+    assert not type(classic).__module__.startswith("pyspark.sql.connect")
+    monkeypatch.delenv("BILAT_SPARK_MASTER")
+    monkeypatch.setenv("BILAT_SPARK_REMOTE", "sc://127.0.0.1:1")
+    with pytest.raises(InputError, match="already runs a classic Spark session") as err:
+        spark_session(engine_settings())
+    assert err.value.details["setting"] == "spark_remote"

@@ -9,7 +9,6 @@ file of a dozen rows has a clean chunk handed over before the one the fast path 
 from __future__ import annotations
 
 import gzip
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from tests.sources.test_baci import _zip as release_zip
 
 import bilat.sources._baci_fast as fast
 import bilat.sources.baci as baci
@@ -240,19 +240,8 @@ def test_unsorted_rows_without_repeats_are_stored_alike(
 
 
 def _zip(tmp_path: Path, body: str) -> Path:
-    p = tmp_path / "BACI_HS17_V202401.zip"
-    with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(NAME, body)
-        zf.writestr(
-            "country_codes_V202401.csv",
-            "country_code,country_name,country_iso2,country_iso3\n"
-            "112,Belarus,BY,BLR\n398,Kazakhstan,KZ,KAZ\n251,France,FR,FRA\n",
-        )
-        zf.writestr(
-            "product_codes_HS17_V202401.csv",
-            'code,description\n"010121","Horses"\n170410,"Gum"\n850440,"Converters"\n',
-        )
-    return p
+    """A release zip holding the 2021 file ``body`` (``NAME``), as the exact reader's tests make it."""
+    return release_zip(tmp_path, {2021: body})
 
 
 def _gz(tmp_path: Path, body: str) -> Path:

@@ -35,7 +35,7 @@ def connect(settings: EngineSettings) -> ibis.BaseBackend:
 
     if settings.backend == "duckdb":
         return ibis.duckdb.connect()
-    key = settings.spark_remote or "classic"  # a Connect client and the local JVM may coexist
+    key = settings.spark_remote or "classic"  # one backend per Connect URL, one for the JVM
     with _LOCK:
         backend = _SPARK.get(key)
         if backend is None or not _alive(backend):
@@ -77,7 +77,21 @@ def spark_session(settings: EngineSettings) -> Any:
         builder = builder.master("local[*]")
     for key, value in settings.spark_conf.items():
         builder = builder.config(key, value)
+    if settings.spark_remote and _classic_running(SparkSession):
+        raise InputError(
+            f"spark_remote is {settings.spark_remote} (from {settings.origin}) but this process "
+            "already runs a classic Spark session, and pyspark allows no Spark Connect session "
+            "beside one; read the lake through Spark Connect in a process of its own, or unset "
+            "spark_remote to use the running session",
+            details={"setting": "spark_remote", "value": settings.spark_remote},
+        )
     return builder.getOrCreate()
+
+
+def _classic_running(session_class: Any) -> bool:
+    """Whether a classic (JVM) SparkSession is active in this process."""
+    active = session_class.getActiveSession()
+    return active is not None and not type(active).__module__.startswith("pyspark.sql.connect")
 
 
 def read_parquet(con: ibis.BaseBackend, files: Sequence[str], name: str) -> ir.Table:
